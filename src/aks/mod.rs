@@ -1,0 +1,1 @@
+//! What AKS decides: VM sizes, allocatable, node names and labels, system pods.

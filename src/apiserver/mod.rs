@@ -1,0 +1,1 @@
+//! kube-apiserver and its etcd store.

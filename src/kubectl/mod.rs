@@ -1,0 +1,1 @@
+//! kubectl: the command-line parser and the printers, shared by steps.

@@ -1,0 +1,1 @@
+//! The kubelet and its container runtime.

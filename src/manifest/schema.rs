@@ -1,0 +1,1 @@
+//! The field table generated from Kubernetes' strict JSON schemas, and the check against it.

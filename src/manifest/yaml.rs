@@ -1,0 +1,1 @@
+//! YAML text to a spanned [`super::tree::Node`] tree, with limits.

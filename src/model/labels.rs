@@ -1,0 +1,1 @@
+//! Labels and label selectors (apimachinery `labels` and `metav1.LabelSelector`).

@@ -1,0 +1,1 @@
+//! Name and label validation with apimachinery's own messages.

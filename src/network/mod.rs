@@ -1,0 +1,1 @@
+//! Addresses: node IPs, pod IPs per network plugin, ClusterIPs, NodePorts, public IPs.

@@ -1,0 +1,1 @@
+//! The run's outputs: events.csv, timeline.csv, transcript.txt, summary.json.

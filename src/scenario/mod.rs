@@ -1,0 +1,3 @@
+//! Scenario files (CONTRACT §1): loading, checking, expectations.
+
+pub mod duration;

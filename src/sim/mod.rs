@@ -1,0 +1,5 @@
+//! The engine: virtual time, the event queue, random streams, latency distributions.
+
+pub mod rng;
+pub mod time;
+pub mod timing;

@@ -1,0 +1,1 @@
+//! Seeded random streams keyed by component, object and purpose (CONTRACT §9).

@@ -1,0 +1,1 @@
+//! Named, overridable latency distributions (CONTRACT §8).
