@@ -1,3 +1,1 @@
 //! Scenario files (CONTRACT §1): loading, checking, expectations.
-
-pub mod duration;

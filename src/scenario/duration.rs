@@ -1,1 +1,0 @@
-//! Go's `time.ParseDuration`, ported.
