@@ -1,1 +1,3 @@
 //! kube-apiserver and its etcd store.
+
+pub mod store;

@@ -5,3 +5,8 @@ pub mod kind;
 pub mod labels;
 pub mod quantity;
 pub mod validation;
+pub mod meta;
+pub mod node;
+pub mod pod;
+pub mod service;
+pub mod workload;

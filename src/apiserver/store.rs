@@ -1,0 +1,310 @@
+//! The API server's storage (etcd's key space), as typed arenas indexed by integer ids.
+//!
+//! One arena per kind, a name index per kind, a global revision counter
+//! (`resourceVersion`), and an owner → dependents index for the garbage collector. Writes
+//! go through the request path ([`crate::apiserver`]); this module only keeps the data and
+//! records which objects changed in the current instant, for timeline.csv and expectations.
+
+use crate::model::kind::Kind;
+use crate::model::meta::{Meta, NsId, ObjRef};
+use crate::model::node::Node;
+use crate::model::pod::Pod;
+use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
+use crate::model::workload::{Deployment, ReplicaSet};
+use std::collections::BTreeMap;
+
+/// Objects of one kind, in slots that are never reused.
+#[derive(Debug)]
+pub struct Arena<T> {
+    slots: Vec<Option<Box<T>>>,
+    live: usize,
+}
+
+impl<T> Default for Arena<T> {
+    fn default() -> Self {
+        Arena { slots: Vec::new(), live: 0 }
+    }
+}
+
+impl<T> Arena<T> {
+    /// Stores a new object and returns its id.
+    pub fn insert(&mut self, v: T) -> u32 {
+        self.slots.push(Some(Box::new(v)));
+        self.live += 1;
+        (self.slots.len() - 1) as u32
+    }
+    /// The object with this id, if it still exists.
+    pub fn get(&self, id: u32) -> Option<&T> {
+        self.slots.get(id as usize).and_then(|s| s.as_deref())
+    }
+    /// Mutable access.
+    pub fn get_mut(&mut self, id: u32) -> Option<&mut T> {
+        self.slots.get_mut(id as usize).and_then(|s| s.as_deref_mut())
+    }
+    /// Removes the object; its id stays vacant forever.
+    pub fn remove(&mut self, id: u32) -> Option<T> {
+        let v = self.slots.get_mut(id as usize).and_then(|s| s.take()).map(|b| *b);
+        if v.is_some() {
+            self.live -= 1;
+        }
+        v
+    }
+    /// Live objects in id (creation) order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
+        self.slots.iter().enumerate().filter_map(|(i, s)| s.as_deref().map(|v| (i as u32, v)))
+    }
+    /// Number of live objects.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+    /// No live objects.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+    /// One past the largest id ever used (for side tables indexed by id).
+    pub fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+}
+
+/// A built-in kind kubesim stores but does not simulate (CONTRACT §3).
+#[derive(Clone, Debug)]
+pub struct OtherObject {
+    /// `apiVersion`.
+    pub api_version: String,
+    /// `kind`.
+    pub kind: String,
+    /// Metadata.
+    pub meta: Meta,
+}
+
+/// All stored objects.
+#[derive(Debug, Default)]
+pub struct Store {
+    /// The etcd revision: bumped by every write, copied into `resourceVersion`.
+    pub revision: u64,
+    next_uid: u64,
+    /// Namespace names, interned; index = [`NsId`].
+    pub namespace_names: Vec<String>,
+    /// Namespaces (same index as `namespace_names` while they exist).
+    pub namespaces: Arena<Namespace>,
+    /// Nodes.
+    pub nodes: Arena<Node>,
+    /// Pods.
+    pub pods: Arena<Pod>,
+    /// Deployments.
+    pub deployments: Arena<Deployment>,
+    /// ReplicaSets and ReplicationControllers.
+    pub replicasets: Arena<ReplicaSet>,
+    /// Services.
+    pub services: Arena<Service>,
+    /// ConfigMaps.
+    pub configmaps: Arena<ConfigData>,
+    /// Secrets.
+    pub secrets: Arena<ConfigData>,
+    /// DaemonSets.
+    pub daemonsets: Arena<DaemonSet>,
+    /// Other built-in kinds, stored only.
+    pub others: Vec<OtherObject>,
+    names: BTreeMap<(Kind, u32, String), u32>,
+    dependents: BTreeMap<ObjRef, Vec<ObjRef>>,
+    /// Objects written in the current instant, in first-write order (for timeline rows).
+    pub changed: Vec<ObjRef>,
+    changed_flag: std::collections::BTreeSet<ObjRef>,
+}
+
+const CLUSTER_SCOPE: u32 = u32::MAX;
+
+impl Store {
+    /// The id of a namespace name, interning it (namespaces are few).
+    pub fn ns_id(&mut self, name: &str) -> NsId {
+        if let Some(i) = self.namespace_names.iter().position(|n| n == name) {
+            return NsId(i as u32);
+        }
+        self.namespace_names.push(name.to_string());
+        NsId((self.namespace_names.len() - 1) as u32)
+    }
+
+    /// The id of an existing namespace name, without interning.
+    pub fn find_ns(&self, name: &str) -> Option<NsId> {
+        self.namespace_names.iter().position(|n| n == name).map(|i| NsId(i as u32))
+    }
+
+    /// A namespace's name.
+    pub fn ns_name(&self, id: NsId) -> &str {
+        self.namespace_names.get(id.0 as usize).map(String::as_str).unwrap_or("")
+    }
+
+    /// Whether the namespace object exists (and is not terminating).
+    pub fn namespace_active(&self, ns: NsId) -> bool {
+        self.lookup(Kind::Namespace, None, self.ns_name(ns)).is_some()
+    }
+
+    /// Finds an object by kind, namespace and name.
+    pub fn lookup(&self, kind: Kind, ns: Option<NsId>, name: &str) -> Option<u32> {
+        let scope = ns.map(|n| n.0).unwrap_or(CLUSTER_SCOPE);
+        self.names.get(&(kind, scope, name.to_string())).copied()
+    }
+
+    /// Names of objects of `kind` in `ns` (None: all namespaces), sorted by namespace then
+    /// name, as `kubectl get` lists them (CONTRACT §6).
+    pub fn list(&self, kind: Kind, ns: Option<NsId>) -> Vec<u32> {
+        let mut v: Vec<(String, &String, u32)> = self
+            .names
+            .range((kind, 0, String::new())..)
+            .take_while(|((k, _, _), _)| *k == kind)
+            .filter(|((_, scope, _), _)| ns.is_none() || Some(*scope) == ns.map(|n| n.0))
+            .map(|((_, scope, name), id)| {
+                let ns_name = if *scope == CLUSTER_SCOPE { String::new() } else { self.ns_name(NsId(*scope)).to_string() };
+                (ns_name, name, *id)
+            })
+            .collect();
+        v.sort();
+        v.into_iter().map(|(_, _, id)| id).collect()
+    }
+
+    /// Metadata of any stored object.
+    pub fn meta(&self, r: ObjRef) -> Option<&Meta> {
+        match r.kind {
+            Kind::Namespace => self.namespaces.get(r.id).map(|o| &o.meta),
+            Kind::Node => self.nodes.get(r.id).map(|o| &o.meta),
+            Kind::Pod => self.pods.get(r.id).map(|o| &o.meta),
+            Kind::Deployment => self.deployments.get(r.id).map(|o| &o.meta),
+            Kind::ReplicaSet | Kind::ReplicationController => self.replicasets.get(r.id).map(|o| &o.meta),
+            Kind::Service => self.services.get(r.id).map(|o| &o.meta),
+            Kind::ConfigMap => self.configmaps.get(r.id).map(|o| &o.meta),
+            Kind::Secret => self.secrets.get(r.id).map(|o| &o.meta),
+            Kind::DaemonSet => self.daemonsets.get(r.id).map(|o| &o.meta),
+            Kind::Event => None,
+        }
+    }
+
+    /// Mutable metadata of any stored object.
+    pub fn meta_mut(&mut self, r: ObjRef) -> Option<&mut Meta> {
+        match r.kind {
+            Kind::Namespace => self.namespaces.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::Node => self.nodes.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::Pod => self.pods.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::Deployment => self.deployments.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::ReplicaSet | Kind::ReplicationController => self.replicasets.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::Service => self.services.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::ConfigMap => self.configmaps.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::Secret => self.secrets.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::DaemonSet => self.daemonsets.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::Event => None,
+        }
+    }
+
+    /// `ns/name` (or `name`) of an object, for messages and random-stream keys.
+    pub fn key(&self, r: ObjRef) -> String {
+        match self.meta(r) {
+            Some(m) => match m.namespace {
+                Some(ns) => format!("{}/{}", self.ns_name(ns), m.name),
+                None => m.name.clone(),
+            },
+            None => String::new(),
+        }
+    }
+
+    /// Called by every create after the object is placed in its arena: assigns uid,
+    /// resourceVersion and creationTimestamp, and indexes name and owners.
+    pub fn register(&mut self, r: ObjRef, now: crate::sim::time::SimTime) {
+        self.revision += 1;
+        self.next_uid += 1;
+        let (rev, uid) = (self.revision, self.next_uid);
+        let Some(m) = self.meta_mut(r) else { return };
+        m.uid = uid;
+        m.resource_version = rev;
+        m.created = now;
+        m.writes = 1;
+        let scope = m.namespace.map(|n| n.0).unwrap_or(CLUSTER_SCOPE);
+        let name = m.name.clone();
+        let owners: Vec<ObjRef> = m.owners.iter().map(|o| o.owner).collect();
+        self.names.insert((r.kind, scope, name), r.id);
+        for o in owners {
+            self.dependents.entry(o).or_default().push(r);
+        }
+        self.mark_changed(r);
+    }
+
+    /// Called by every update: bumps resourceVersion and marks the object changed.
+    pub fn touch(&mut self, r: ObjRef) {
+        self.revision += 1;
+        let rev = self.revision;
+        if let Some(m) = self.meta_mut(r) {
+            m.resource_version = rev;
+            m.writes += 1;
+        }
+        self.mark_changed(r);
+    }
+
+    /// Removes an object from its arena and every index.
+    pub fn remove(&mut self, r: ObjRef) {
+        self.revision += 1;
+        let Some(m) = self.meta(r) else { return };
+        let scope = m.namespace.map(|n| n.0).unwrap_or(CLUSTER_SCOPE);
+        let key = (r.kind, scope, m.name.clone());
+        let owners: Vec<ObjRef> = m.owners.iter().map(|o| o.owner).collect();
+        self.names.remove(&key);
+        for o in owners {
+            if let Some(d) = self.dependents.get_mut(&o) {
+                d.retain(|x| *x != r);
+                if d.is_empty() {
+                    self.dependents.remove(&o);
+                }
+            }
+        }
+        self.mark_changed(r);
+        match r.kind {
+            Kind::Namespace => drop(self.namespaces.remove(r.id)),
+            Kind::Node => drop(self.nodes.remove(r.id)),
+            Kind::Pod => drop(self.pods.remove(r.id)),
+            Kind::Deployment => drop(self.deployments.remove(r.id)),
+            Kind::ReplicaSet | Kind::ReplicationController => drop(self.replicasets.remove(r.id)),
+            Kind::Service => drop(self.services.remove(r.id)),
+            Kind::ConfigMap => drop(self.configmaps.remove(r.id)),
+            Kind::Secret => drop(self.secrets.remove(r.id)),
+            Kind::DaemonSet => drop(self.daemonsets.remove(r.id)),
+            Kind::Event => {}
+        }
+    }
+
+    /// Drops an owner reference from a dependent (orphaning).
+    pub fn remove_owner_ref(&mut self, dependent: ObjRef, owner: ObjRef) {
+        if let Some(m) = self.meta_mut(dependent) {
+            m.owners.retain(|o| o.owner != owner);
+        }
+        if let Some(d) = self.dependents.get_mut(&owner) {
+            d.retain(|x| *x != dependent);
+            if d.is_empty() {
+                self.dependents.remove(&owner);
+            }
+        }
+        self.touch(dependent);
+    }
+
+    /// Objects whose ownerReferences name `owner`, in creation order.
+    pub fn dependents_of(&self, owner: ObjRef) -> &[ObjRef] {
+        self.dependents.get(&owner).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn mark_changed(&mut self, r: ObjRef) {
+        if self.changed_flag.insert(r) {
+            self.changed.push(r);
+        }
+    }
+
+    /// Takes the list of objects changed in the instant that just ended.
+    pub fn take_changed(&mut self) -> Vec<ObjRef> {
+        self.changed_flag.clear();
+        std::mem::take(&mut self.changed)
+    }
+
+    /// The kind an RS-arena entry really is (ReplicaSet or ReplicationController).
+    pub fn rs_kind(&self, id: u32) -> Kind {
+        match self.replicasets.get(id) {
+            Some(rs) if rs.legacy_rc => Kind::ReplicationController,
+            _ => Kind::ReplicaSet,
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! Pods: the spec kubesim simulates (shared between a template's pods) and the status the
+//! kubelet reports.
+
+use crate::model::labels::Labels;
+use crate::model::meta::Meta;
+use crate::sim::time::SimTime;
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+/// CPU in millicores and memory in bytes, integer as in Kubernetes' scheduler.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Resources {
+    /// Millicores.
+    pub cpu_milli: i64,
+    /// Bytes.
+    pub memory: i64,
+}
+
+impl Resources {
+    /// Component-wise sum.
+    pub fn plus(self, o: Resources) -> Resources {
+        Resources { cpu_milli: self.cpu_milli + o.cpu_milli, memory: self.memory + o.memory }
+    }
+    /// Component-wise difference.
+    pub fn minus(self, o: Resources) -> Resources {
+        Resources { cpu_milli: self.cpu_milli - o.cpu_milli, memory: self.memory - o.memory }
+    }
+}
+
+/// `imagePullPolicy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PullPolicy {
+    /// Pull on every start.
+    Always,
+    /// Pull only when the node lacks the image.
+    IfNotPresent,
+    /// Never pull.
+    Never,
+}
+
+impl PullPolicy {
+    /// The default Kubernetes applies (`SetDefaults_Container`, facts B.10): `Always` for a
+    /// missing or `:latest` tag, otherwise `IfNotPresent`.
+    pub fn default_for(image: &str) -> PullPolicy {
+        let last = image.rsplit('/').next().unwrap_or(image);
+        if image.contains('@') {
+            return PullPolicy::IfNotPresent;
+        }
+        match last.split_once(':') {
+            None => PullPolicy::Always,
+            Some((_, "latest")) => PullPolicy::Always,
+            Some(_) => PullPolicy::IfNotPresent,
+        }
+    }
+}
+
+/// `spec.containers[i]`, the parts kubesim simulates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Container {
+    /// `name`.
+    pub name: String,
+    /// `image`.
+    pub image: String,
+    /// `imagePullPolicy` after defaulting.
+    pub pull_policy: PullPolicy,
+    /// `ports[].containerPort` (with protocol), for printing and NodePorts later.
+    pub ports: Vec<(i32, String)>,
+    /// `resources.requests` (absent → 0; limits without requests default requests to limits).
+    pub requests: Resources,
+    /// `resources.limits`.
+    pub limits: Resources,
+}
+
+/// `restartPolicy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestartPolicy {
+    /// Default.
+    Always,
+    /// Restart failed containers.
+    OnFailure,
+    /// Never restart.
+    Never,
+}
+
+/// A taint effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TaintEffect {
+    /// `NoSchedule`.
+    NoSchedule,
+    /// `PreferNoSchedule`.
+    PreferNoSchedule,
+    /// `NoExecute`.
+    NoExecute,
+}
+
+impl TaintEffect {
+    /// Parses the API spelling.
+    pub fn parse(s: &str) -> Option<TaintEffect> {
+        match s {
+            "NoSchedule" => Some(TaintEffect::NoSchedule),
+            "PreferNoSchedule" => Some(TaintEffect::PreferNoSchedule),
+            "NoExecute" => Some(TaintEffect::NoExecute),
+            _ => None,
+        }
+    }
+}
+
+/// `spec.tolerations[i]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Toleration {
+    /// `key` (empty with `Exists` tolerates everything).
+    pub key: String,
+    /// `operator` is `Exists` (otherwise `Equal`).
+    pub exists: bool,
+    /// `value`.
+    pub value: String,
+    /// `effect` (None matches every effect).
+    pub effect: Option<TaintEffect>,
+    /// `tolerationSeconds`.
+    pub seconds: Option<i64>,
+}
+
+/// A node taint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taint {
+    /// `key`.
+    pub key: String,
+    /// `value`.
+    pub value: String,
+    /// `effect`.
+    pub effect: TaintEffect,
+}
+
+impl Toleration {
+    /// `v1.Toleration.ToleratesTaint`.
+    pub fn tolerates(&self, t: &Taint) -> bool {
+        if self.effect.is_some_and(|e| e != t.effect) {
+            return false;
+        }
+        if !self.key.is_empty() && self.key != t.key {
+            return false;
+        }
+        self.exists || self.value == t.value
+    }
+}
+
+/// The pod spec; pods of one template share one `Arc<PodSpec>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodSpec {
+    /// `containers`.
+    pub containers: Vec<Container>,
+    /// `initContainers` (counted for status; not run in this version).
+    pub init_containers: usize,
+    /// `restartPolicy`.
+    pub restart_policy: RestartPolicy,
+    /// `nodeSelector`.
+    pub node_selector: Labels,
+    /// `tolerations`.
+    pub tolerations: Vec<Toleration>,
+    /// `hostNetwork`.
+    pub host_network: bool,
+    /// `terminationGracePeriodSeconds` (default 30, facts B.9).
+    pub termination_grace_seconds: i64,
+    /// `nodeName` set in the manifest (bypasses the scheduler).
+    pub node_name: Option<String>,
+    /// `priority` (from priorityClassName; 0 by default).
+    pub priority: i32,
+    /// `schedulerName`.
+    pub scheduler_name: String,
+}
+
+impl PodSpec {
+    /// Sum of container requests (what NodeResourcesFit counts).
+    pub fn requests(&self) -> Resources {
+        self.containers.iter().fold(Resources::default(), |a, c| a.plus(c.requests))
+    }
+}
+
+/// `status.phase`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Accepted, not all containers running.
+    Pending,
+    /// Bound and at least one container running.
+    Running,
+    /// All containers exited 0, not restarting.
+    Succeeded,
+    /// All containers terminated, at least one failed.
+    Failed,
+}
+
+impl Phase {
+    /// The API spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Pending => "Pending",
+            Phase::Running => "Running",
+            Phase::Succeeded => "Succeeded",
+            Phase::Failed => "Failed",
+        }
+    }
+}
+
+/// `status.containerStatuses[i].state`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContainerState {
+    /// `waiting.reason` (`ContainerCreating`, `ErrImagePull`, ...).
+    Waiting(&'static str),
+    /// Running since.
+    Running(SimTime),
+    /// Exited.
+    Terminated {
+        /// `reason` (`Completed`, `Error`).
+        reason: &'static str,
+        /// `exitCode`.
+        exit_code: i32,
+    },
+}
+
+/// `status.containerStatuses[i]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerStatus {
+    /// State.
+    pub state: ContainerState,
+    /// `ready`.
+    pub ready: bool,
+    /// `restartCount`.
+    pub restart_count: u32,
+}
+
+/// The pod status as stored (what `kubectl get` reads).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodStatus {
+    /// `phase`.
+    pub phase: Phase,
+    /// `reason` (`Evicted`, ...).
+    pub reason: Option<&'static str>,
+    /// `PodScheduled` condition: None = absent, Some(false) = False/Unschedulable.
+    pub scheduled: Option<bool>,
+    /// Message of PodScheduled=False (the scheduler's FitError).
+    pub unschedulable_message: Option<String>,
+    /// `Ready` condition True, and since when (lastTransitionTime).
+    pub ready_since: Option<SimTime>,
+    /// `containerStatuses` (empty until the kubelet reports).
+    pub containers: Vec<ContainerStatus>,
+    /// `podIP`.
+    pub pod_ip: Option<Ipv4Addr>,
+    /// `hostIP`.
+    pub host_ip: Option<Ipv4Addr>,
+    /// `startTime`: when the kubelet accepted the pod.
+    pub start_time: Option<SimTime>,
+}
+
+impl Default for PodStatus {
+    fn default() -> Self {
+        PodStatus {
+            phase: Phase::Pending,
+            reason: None,
+            scheduled: None,
+            unschedulable_message: None,
+            ready_since: None,
+            containers: Vec::new(),
+            pod_ip: None,
+            host_ip: None,
+            start_time: None,
+        }
+    }
+}
+
+/// A stored pod.
+#[derive(Clone, Debug)]
+pub struct Pod {
+    /// Metadata.
+    pub meta: Meta,
+    /// Shared spec.
+    pub spec: Arc<PodSpec>,
+    /// `spec.nodeName` once bound, as a node index.
+    pub node: Option<u32>,
+    /// Status.
+    pub status: PodStatus,
+}
+
+impl Pod {
+    /// Ready condition True.
+    pub fn is_ready(&self) -> bool {
+        self.status.ready_since.is_some()
+    }
+
+    /// `podutil.IsPodAvailable`: Ready for at least `min_ready_seconds`.
+    pub fn is_available(&self, min_ready_seconds: i64, now: SimTime) -> bool {
+        match self.status.ready_since {
+            None => false,
+            Some(t) => min_ready_seconds <= 0 || now.since(t).as_micros() >= (min_ready_seconds as u64) * 1_000_000,
+        }
+    }
+
+    /// Terminal phase (Succeeded or Failed).
+    pub fn is_terminal(&self) -> bool {
+        matches!(self.status.phase, Phase::Succeeded | Phase::Failed)
+    }
+
+    /// `controller.IsPodActive`: not terminal and not being deleted.
+    pub fn is_active(&self) -> bool {
+        !self.is_terminal() && self.meta.deleted.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pull_policy_defaults_follow_set_defaults_container() {
+        // facts B.10: Always for :latest or no tag, IfNotPresent otherwise (and for digests).
+        assert_eq!(PullPolicy::default_for("nginx"), PullPolicy::Always);
+        assert_eq!(PullPolicy::default_for("nginx:latest"), PullPolicy::Always);
+        assert_eq!(PullPolicy::default_for("nginx:1.25"), PullPolicy::IfNotPresent);
+        assert_eq!(PullPolicy::default_for("myreg:5000/app"), PullPolicy::Always);
+        assert_eq!(PullPolicy::default_for("app@sha256:abc"), PullPolicy::IfNotPresent);
+    }
+
+    #[test]
+    fn tolerations_match_like_tolerates_taint() {
+        let t = Taint { key: "azure.com/aci".into(), value: String::new(), effect: TaintEffect::NoSchedule };
+        let equal_empty = Toleration { key: "azure.com/aci".into(), exists: false, value: String::new(), effect: Some(TaintEffect::NoSchedule), seconds: None };
+        assert!(equal_empty.tolerates(&t));
+        let other_effect = Toleration { effect: Some(TaintEffect::NoExecute), ..equal_empty.clone() };
+        assert!(!other_effect.tolerates(&t));
+        let wildcard = Toleration { key: String::new(), exists: true, value: String::new(), effect: None, seconds: None };
+        assert!(wildcard.tolerates(&t));
+    }
+}
