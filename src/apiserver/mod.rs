@@ -1,3 +1,4 @@
 //! kube-apiserver and its etcd store.
 
+pub mod ratelimit;
 pub mod store;

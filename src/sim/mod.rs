@@ -1,5 +1,6 @@
 //! The engine: virtual time, the event queue, random streams, latency distributions.
 
+pub mod event;
 pub mod queue;
 pub mod rng;
 pub mod time;

@@ -1,0 +1,188 @@
+//! The world: all state of one run, and the run loop.
+//!
+//! One `World` owns the store, every component's state and the outputs; handlers are
+//! functions over `&mut World` (house rule 1). The loop pops events in `(time, seq)` order,
+//! dispatches them, and at the end of each instant (when the next event is later) writes
+//! timeline rows and evaluates expectations, so a change undone within one instant is never
+//! seen (CONTRACT §4).
+
+use crate::apiserver::ApiServer;
+use crate::apiserver::store::Store;
+use crate::controllers::deployment::DeploymentController;
+use crate::controllers::gc::GarbageCollector;
+use crate::controllers::replicaset::ReplicaSetController;
+use crate::controllers::service::ServiceController;
+use crate::kubectl::exec::Steps;
+use crate::kubelet::Kubelet;
+use crate::model::kind::Kind;
+use crate::model::meta::ObjRef;
+use crate::output::Outputs;
+use crate::output::expectations::Expectations;
+use crate::scheduler::Scheduler;
+use crate::sim::event::Event;
+use crate::sim::queue::{Queue, Scheduled};
+use crate::sim::rng::Streams;
+use crate::sim::time::{SimDuration, SimTime};
+use crate::sim::timing::{TimingName, Timings};
+
+/// A callback run after every event with read access to the whole world (tests and
+/// `--check-invariants`); off by default.
+pub type Observer = Box<dyn FnMut(&World, &Scheduled<Event>)>;
+
+/// Limits that stop a run which would exhaust memory (exit 2, naming the step).
+#[derive(Clone, Copy, Debug)]
+pub struct RunLimits {
+    /// Most live pods at once.
+    pub max_live_pods: usize,
+}
+
+impl Default for RunLimits {
+    /// 300,000 pods: twice Kubernetes' 150,000-pod scalability envelope (facts A.9).
+    fn default() -> Self {
+        RunLimits { max_live_pods: 300_000 }
+    }
+}
+
+/// Everything in one simulated run.
+pub struct World {
+    /// Current virtual time.
+    pub now: SimTime,
+    /// `seq` of the event being handled: the `cause` of events it schedules.
+    pub cur_seq: u64,
+    /// End of the run.
+    pub end: SimTime,
+    /// Pending events.
+    pub queue: Queue<Event>,
+    /// The API server's storage.
+    pub store: Store,
+    /// Random streams.
+    pub streams: Streams,
+    /// Latency distributions.
+    pub timings: Timings,
+    /// The API server (requests in flight, clients, allocators).
+    pub api: ApiServer,
+    /// Deployment controller.
+    pub deployments: DeploymentController,
+    /// ReplicaSet/RC controller.
+    pub replicasets: ReplicaSetController,
+    /// Garbage collector.
+    pub gc: GarbageCollector,
+    /// Service (load balancer) controller.
+    pub services: ServiceController,
+    /// kube-scheduler.
+    pub scheduler: Scheduler,
+    /// One kubelet per node id.
+    pub kubelets: Vec<Kubelet>,
+    /// The scenario's steps (kubectl terminals).
+    pub steps: Steps,
+    /// Expectations.
+    pub expectations: Expectations,
+    /// Output writers.
+    pub out: Outputs,
+    /// Events handled so far.
+    pub events_processed: u64,
+    /// Resource ceilings.
+    pub limits: RunLimits,
+    /// A fatal error that stopped the run (exit 2).
+    pub fatal: Option<String>,
+    /// Optional observer hook.
+    pub observer: Option<Observer>,
+}
+
+impl World {
+    /// Schedules an event `after` from now, caused by the current event.
+    pub fn schedule(&mut self, after: SimDuration, ev: Event) {
+        let t = self.now + after;
+        self.queue.push(t, self.cur_seq, ev);
+    }
+
+    /// Schedules an event at an absolute time (not before now).
+    pub fn schedule_at(&mut self, t: SimTime, ev: Event) {
+        let t = t.max(self.now);
+        self.queue.push(t, self.cur_seq, ev);
+    }
+
+    /// Draws a latency from a named distribution, from the stream keyed by `component`,
+    /// `object` and `purpose` (CONTRACT §9).
+    pub fn sample(&self, name: TimingName, component: &str, object: &str, purpose: &str) -> SimDuration {
+        let mut rng = self.streams.stream(component, object, purpose);
+        self.timings.get(name).sample(&mut rng)
+    }
+
+    /// Runs until `end` or until nothing is left to happen; returns the number of events.
+    pub fn run(&mut self) {
+        while let Some(t) = self.queue.peek_time() {
+            if t > self.end || self.fatal.is_some() {
+                break;
+            }
+            let Some(item) = self.queue.pop() else { break };
+            self.now = item.time;
+            self.cur_seq = item.seq;
+            self.events_processed += 1;
+            self.dispatch(item.event);
+            if let Some(mut obs) = self.observer.take() {
+                obs(self, &item);
+                self.observer = Some(obs);
+            }
+            if self.queue.peek_time() != Some(self.now) {
+                self.end_instant();
+            }
+        }
+        if self.fatal.is_none() {
+            self.now = self.now.max(self.end);
+            self.finish();
+        }
+    }
+
+    fn dispatch(&mut self, ev: Event) {
+        match ev {
+            Event::StepStart(i) => crate::kubectl::exec::start_step(self, i),
+            Event::StepStop(i) => crate::kubectl::exec::stop_step(self, i),
+            Event::ApiCommit(r) => crate::apiserver::commit(self, r),
+            Event::ApiResponse(r) => crate::apiserver::respond(self, r),
+            Event::Notify { watcher, obj, change } => crate::apiserver::watch::deliver(self, watcher, obj, change),
+            Event::ControllerSync { ctrl, key } => crate::controllers::sync(self, ctrl, key),
+            Event::ControllerRequeue { ctrl, key } => crate::controllers::enqueue(self, ctrl, key),
+            Event::SchedulingCycle(pod) => crate::scheduler::cycle_done(self, pod),
+            Event::SchedulerFlush => crate::scheduler::flush(self),
+            Event::Kubelet { node, pod, step } => crate::kubelet::step(self, node, pod, step),
+            Event::LoadBalancerReady(svc) => crate::controllers::service::provisioned(self, svc),
+            Event::ExpectEdge(_) => {}
+        }
+        let live = self.store.pods.len();
+        if live > self.limits.max_live_pods && self.fatal.is_none() {
+            self.fatal = Some(format!(
+                "the run reached {live} live pods, more than the {} kubesim allows (twice Kubernetes' 150,000-pod envelope); {}",
+                self.limits.max_live_pods,
+                self.steps.culprit_description()
+            ));
+        }
+    }
+
+    /// End of an instant: timeline rows for what changed, then expectations.
+    fn end_instant(&mut self) {
+        let changed = self.store.take_changed();
+        let now = self.now;
+        self.out.timeline_instant(now, &self.store, &changed);
+        let any = !changed.is_empty();
+        crate::output::expectations::evaluate(self, any);
+    }
+
+    fn finish(&mut self) {
+        let changed = self.store.take_changed();
+        let now = self.now;
+        self.out.timeline_instant(now, &self.store, &changed);
+        crate::kubectl::exec::stop_all(self);
+        crate::output::expectations::finish(self);
+    }
+
+    /// Records a Kubernetes Event (events.csv and `kubectl get events`).
+    pub fn record_event(&mut self, obj: ObjRef, warning: bool, reason: &'static str, source: &'static str, message: String) {
+        let (ns, name) = match self.store.meta(obj) {
+            Some(m) => (m.namespace.map(|n| self.store.ns_name(n).to_string()).unwrap_or_default(), m.name.clone()),
+            None => return,
+        };
+        let kind = if obj.kind == Kind::ReplicaSet { self.store.rs_kind(obj.id) } else { obj.kind };
+        self.out.event(self.now, &ns, kind, &name, warning, reason, source, &message);
+    }
+}
