@@ -73,6 +73,9 @@ pub enum Event {
         obj: ObjRef,
         /// Change.
         change: Change,
+        /// The controlling owner's id when the watcher needs it after the object is gone
+        /// (a pod's ReplicaSet, a ReplicaSet's Deployment); `u32::MAX` for none.
+        owner: u32,
     },
     /// A controller worker finished processing a key (sync logic runs now).
     ControllerSync {

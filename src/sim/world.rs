@@ -77,6 +77,8 @@ pub struct World {
     pub steps: Steps,
     /// Expectations.
     pub expectations: Expectations,
+    /// Pod and node addresses (the network plugin's IPAM).
+    pub ipam: crate::network::Ipam,
     /// Output writers.
     pub out: Outputs,
     /// Events handled so far.
@@ -140,7 +142,7 @@ impl World {
             Event::StepStop(i) => crate::kubectl::exec::stop_step(self, i),
             Event::ApiCommit(r) => crate::apiserver::commit(self, r),
             Event::ApiResponse(r) => crate::apiserver::respond(self, r),
-            Event::Notify { watcher, obj, change } => crate::apiserver::watch::deliver(self, watcher, obj, change),
+            Event::Notify { watcher, obj, change, owner } => crate::apiserver::watch::deliver(self, watcher, obj, change, owner),
             Event::ControllerSync { ctrl, key } => crate::controllers::sync(self, ctrl, key),
             Event::ControllerRequeue { ctrl, key } => crate::controllers::enqueue(self, ctrl, key),
             Event::SchedulingCycle(pod) => crate::scheduler::cycle_done(self, pod),
