@@ -1,67 +1,956 @@
-//! Named, overridable latency distributions (CONTRACT §8). (placeholder)
-use crate::sim::time::SimDuration;
-use rand_chacha::rand_core::Rng;
+//! Named, overridable latency distributions (CONTRACT §8).
+//!
+//! Every delay the simulator inserts — kube-apiserver handling a request, an etcd commit, the
+//! kubelet pulling an image, Azure provisioning a load balancer — is drawn from a distribution
+//! named `<component>.<camelCaseAction>`. The defaults below come from
+//! `shared/reference/kubernetes-aks-facts.md` (sections A and E); most are field estimates,
+//! labelled `[E]`, because Kubernetes publishes SLO bounds rather than typical latencies.
+//! A scenario's `timing:` mapping overrides any of them, and `kubesim timings` prints the
+//! table with each default's source.
+//!
+//! # Shapes
+//! A distribution is either a constant (`etcd.write: 5ms`) or a lognormal through two
+//! quantiles (`{median: 10ms, p99: 150ms}`, optionally clamped with `min` and `max`).
+//! Latencies are positive and right-skewed, which a lognormal captures with two numbers an
+//! operator can read off a dashboard: mu = ln(median), sigma = (ln(p99) − ln(median)) / z₀.₉₉
+//! with z₀.₉₉ = 2.3263478740408408. A sample is exp(mu + sigma·Z), rounded to the nearest µs
+//! and clamped to [min, max]; the logarithm and exponential go through `libm` so samples are
+//! identical on every machine (CONTRACT §9).
+//!
+//! # Sweeps (not built yet)
+//! A sweep addresses one parameter of a distribution as `timing[<name>].<key>`, with the keys of
+//! the mapping form: `timing[etcd.write].median`, `timing[kubelet.imagePull].max`. The names are
+//! the ones of [`TimingName`], so a sweep can resolve them with [`TimingName::from_name`].
+//!
+//! # Simplifications
+//! Each distribution is independent of load: the API server does not slow down as requests
+//! queue, etcd's commit latency does not grow with the write rate. Flow control and queueing
+//! are modelled (or not) by the components themselves, on top of these service times.
 
-/// Names.
+use std::fmt;
+
+use rand::Rng;
+
+use crate::diag::{Problem, did_you_mean};
+use crate::manifest::tree::{Node, Value};
+use crate::model::duration::{format_micros, parse_micros};
+use crate::sim::rng::standard_normal;
+use crate::sim::time::SimDuration;
+
+/// z₀.₉₉, the 99th percentile of the standard normal distribution (Φ⁻¹(0.99)).
+const Z_99: f64 = 2.326_347_874_040_840_8;
+
+/// A latency distribution in whole µs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Distribution {
+    /// Always the same delay, for scenarios that want exact, explainable timelines.
+    Constant(u64),
+    /// A lognormal through its median and 99th percentile, optionally clamped; `p99 == median`
+    /// is a constant.
+    LogNormal {
+        /// The 50th percentile, in µs.
+        median_us: u64,
+        /// The 99th percentile, in µs (at least `median_us`).
+        p99_us: u64,
+        /// Samples below this are raised to it.
+        min_us: Option<u64>,
+        /// Samples above this are lowered to it.
+        max_us: Option<u64>,
+    },
+}
+
+impl Distribution {
+    /// Draws one delay. Every sample takes exactly two `u64`s from `rng`, whatever the shape,
+    /// so replacing one distribution by a constant never shifts the later draws of a stream
+    /// a caller keeps.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> SimDuration {
+        let z = standard_normal(rng);
+        match *self {
+            Distribution::Constant(us) => SimDuration(us),
+            Distribution::LogNormal {
+                median_us,
+                p99_us,
+                min_us,
+                max_us,
+            } => {
+                let raw = if median_us == 0 || p99_us <= median_us {
+                    median_us
+                } else {
+                    let mu = libm::log(median_us as f64);
+                    let sigma = (libm::log(p99_us as f64) - mu) / Z_99;
+                    // `as` saturates: an overflowing exp becomes u64::MAX, never a panic.
+                    libm::round(libm::exp(mu + sigma * z)) as u64
+                };
+                let raised = min_us.map_or(raw, |lo| raw.max(lo));
+                SimDuration(max_us.map_or(raised, |hi| raised.min(hi)))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Distribution {
+    /// The YAML a user would write in `timing:` to get this distribution (`5ms`,
+    /// `{median: 3s, p99: 20s, min: 500ms, max: 2m0s}`), with Go's duration spelling.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Distribution::Constant(us) => f.write_str(&format_micros(us)),
+            Distribution::LogNormal {
+                median_us,
+                p99_us,
+                min_us,
+                max_us,
+            } => {
+                write!(
+                    f,
+                    "{{median: {}, p99: {}",
+                    format_micros(median_us),
+                    format_micros(p99_us)
+                )?;
+                if let Some(lo) = min_us {
+                    write!(f, ", min: {}", format_micros(lo))?;
+                }
+                if let Some(hi) = max_us {
+                    write!(f, ", max: {}", format_micros(hi))?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+/// The closed set of named delays; the engine looks distributions up by this enum, so a
+/// lookup is an array index and a misspelt name does not compile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TimingName {
-    /// x
+    /// `apiserver.request`
     ApiserverRequest,
-    /// x
+    /// `etcd.write`
     EtcdWrite,
-    /// x
+    /// `etcd.read`
     EtcdRead,
-    /// x
+    /// `watch.delivery`
     WatchDelivery,
-    /// x
+    /// `controller.sync`
     ControllerSync,
-    /// x
+    /// `scheduler.schedule`
     SchedulerSchedule,
-    /// x
+    /// `kubelet.podSandbox`
     KubeletPodSandbox,
-    /// x
+    /// `kubelet.imagePull`
     KubeletImagePull,
-    /// x
+    /// `kubelet.containerStart`
     KubeletContainerStart,
-    /// x
+    /// `kubelet.containerStop`
     KubeletContainerStop,
-    /// x
+    /// `kubelet.statusUpdate`
     KubeletStatusUpdate,
-    /// x
+    /// `cloud.loadBalancerProvision`
     CloudLoadBalancerProvision,
-    /// x
+    /// `aks.nodeProvision`
     AksNodeProvision,
-    /// x
+    /// `kubectl.roundTrip`
     KubectlRoundTrip,
 }
 
-/// Dist.
-#[derive(Clone, Debug)]
-pub struct Distribution(u64);
+/// How many named delays there are.
+const COUNT: usize = 14;
 
-impl Distribution {
-    /// Sample.
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> SimDuration {
-        SimDuration(self.0 + rng.next_u64() % (self.0 / 2 + 1))
+impl TimingName {
+    /// Every name, in the order of `kubesim timings` (roughly the path of a request).
+    pub const ALL: [TimingName; COUNT] = [
+        TimingName::ApiserverRequest,
+        TimingName::EtcdWrite,
+        TimingName::EtcdRead,
+        TimingName::WatchDelivery,
+        TimingName::ControllerSync,
+        TimingName::SchedulerSchedule,
+        TimingName::KubeletPodSandbox,
+        TimingName::KubeletImagePull,
+        TimingName::KubeletContainerStart,
+        TimingName::KubeletContainerStop,
+        TimingName::KubeletStatusUpdate,
+        TimingName::CloudLoadBalancerProvision,
+        TimingName::AksNodeProvision,
+        TimingName::KubectlRoundTrip,
+    ];
+
+    /// The name as written in scenarios and printed in tables (`etcd.write`).
+    pub fn as_str(self) -> &'static str {
+        SPECS[self as usize].name
+    }
+
+    /// The name for its text, as scenarios and sweeps spell it; `None` if there is none.
+    pub fn from_name(text: &str) -> Option<TimingName> {
+        TimingName::ALL.into_iter().find(|n| n.as_str() == text)
     }
 }
 
-/// Timings.
-#[derive(Clone, Debug)]
-pub struct Timings(Vec<Distribution>);
+impl fmt::Display for TimingName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row of the registry.
+struct Spec {
+    name: &'static str,
+    default: Distribution,
+    source: &'static str,
+    description: &'static str,
+}
+
+const MS: u64 = 1_000;
+const S: u64 = 1_000_000;
+const MIN: u64 = 60 * S;
+
+const fn lognormal(median_us: u64, p99_us: u64) -> Distribution {
+    Distribution::LogNormal {
+        median_us,
+        p99_us,
+        min_us: None,
+        max_us: None,
+    }
+}
+
+/// The registry, in [`TimingName`] order ("facts" = shared/reference/kubernetes-aks-facts.md).
+const SPECS: [Spec; COUNT] = [
+    // Facts E gives 10 ms / 150 ms for a whole write including etcd; we subtract etcd.write's
+    // 2 ms / 10 ms quantile by quantile. A sum's p99 is at most the sum of the p99s, so the
+    // total's p99 ends up slightly under 150 ms — within the estimate's 50–200 ms range.
+    Spec {
+        name: "apiserver.request",
+        default: lognormal(8 * MS, 140 * MS),
+        source: "facts E: request p50 ~5-20ms, p99 ~50-200ms, model 10ms/150ms incl. etcd [E], minus etcd.write",
+        description: "one request inside kube-apiserver without etcd: authn, authz, admission, serialization",
+    },
+    Spec {
+        name: "etcd.write",
+        default: lognormal(2 * MS, 10 * MS),
+        source: "facts A.8/E: WAL fsync p99 < 10ms [V]; RTT 0.5-2ms + fsync 1-3ms median [E]",
+        description: "one etcd commit: raft round to a quorum and WAL fsync",
+    },
+    // A linearizable read (ReadIndex) needs one heartbeat round to a quorum but no fsync.
+    Spec {
+        name: "etcd.read",
+        default: lognormal(MS, 5 * MS),
+        source: "facts E: one in-region RTT 0.5-2ms, no fsync [E]",
+        description: "one consistent (quorum) read or list served by etcd",
+    },
+    Spec {
+        name: "watch.delivery",
+        default: lognormal(5 * MS, 50 * MS),
+        source: "kubesim estimate, no figure in facts; below facts E request latency [E]",
+        description: "from an etcd commit until a watcher's informer sees the event",
+    },
+    Spec {
+        name: "controller.sync",
+        default: lognormal(MS, 10 * MS),
+        source: "kubesim estimate: in-memory work on informer caches [E]",
+        description: "processing of one controller sync (Deployment, ReplicaSet, GC), API calls excluded",
+    },
+    Spec {
+        name: "scheduler.schedule",
+        default: lognormal(3 * MS, 20 * MS),
+        source: "facts E: a few ms per pod at small scale [E]",
+        description: "one scheduling cycle (filter and score) for one pod, before binding",
+    },
+    // Pod startup without image pulls: median 1-3 s [E], p99 <= 5 s [V]; the sandbox gets
+    // what is left after containerStart, statusUpdate and the API round trips.
+    Spec {
+        name: "kubelet.podSandbox",
+        default: lognormal(800 * MS, 3 * S),
+        source: "facts A.9/E: pod startup w/o pull median 1-3s [E], p99 <= 5s [V], less container start",
+        description: "creating the pod sandbox and its network (CNI ADD) before images and containers",
+    },
+    Spec {
+        name: "kubelet.imagePull",
+        default: Distribution::LogNormal {
+            median_us: 3 * S,
+            p99_us: 20 * S,
+            min_us: Some(500 * MS),
+            max_us: Some(2 * MIN),
+        },
+        source: "CONTRACT 1 example; facts E: 1-5s under 100MB from ACR, 20-60s for 1GB+ [E]",
+        description: "pulling one image that is not yet on the node",
+    },
+    Spec {
+        name: "kubelet.containerStart",
+        default: lognormal(500 * MS, S),
+        source: "facts E: create + start 0.3-1s once the image is present [E]",
+        description: "creating and starting one container once its image is present",
+    },
+    Spec {
+        name: "kubelet.containerStop",
+        default: lognormal(100 * MS, 500 * MS),
+        source: "kubesim estimate: a process that handles SIGTERM (nginx) exits well under 1s [E]",
+        description: "a container's exit after SIGTERM; the caller caps it at the grace period",
+    },
+    // The kubelet's PLEG relists every second (k/k pkg/kubelet/kubelet.go
+    // `genericPlegRelistPeriod = time.Second * 1`, formerly `plegRelistPeriod`), so a change
+    // waits half a period on average and almost never more than one.
+    Spec {
+        name: "kubelet.statusUpdate",
+        default: lognormal(500 * MS, S),
+        source: "k/k pkg/kubelet/kubelet.go genericPlegRelistPeriod = 1s [V]: half a relist on average [E]",
+        description: "from a container state change to the kubelet's status PATCH being sent",
+    },
+    Spec {
+        name: "cloud.loadBalancerProvision",
+        default: lognormal(45 * S, 2 * MIN),
+        source: "facts E: ~30s to 2min, no official figure [E]",
+        description: "Azure LB rule and public IP of a LoadBalancer Service until EXTERNAL-IP appears",
+    },
+    Spec {
+        name: "aks.nodeProvision",
+        default: lognormal(3 * MIN, 5 * MIN),
+        source: "facts E: VMSS scale-out to Ready ~2-5min for CPU SKUs [E]",
+        description: "a VMSS scale-out from request until the new node is Ready",
+    },
+    Spec {
+        name: "kubectl.roundTrip",
+        default: lognormal(20 * MS, 100 * MS),
+        source: "kubesim estimate: client to a regional AKS API endpoint [E]",
+        description: "network round trip between kubectl and the API server (client side)",
+    },
+];
+
+/// The distribution of every named delay for one run: the defaults with the scenario's
+/// `timing:` overrides applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timings {
+    by_name: [Distribution; COUNT],
+}
 
 impl Timings {
-    /// Defaults.
+    /// The defaults of the registry, before any override.
     pub fn defaults() -> Timings {
-        Timings(
-            [5_000, 2_000, 1_000, 1_000, 1_000, 2_000, 1_000_000, 3_000_000, 500_000, 200_000, 1_000_000, 40_000_000, 180_000_000, 10_000]
-                .into_iter()
-                .map(Distribution)
-                .collect(),
-        )
+        let mut by_name = [Distribution::Constant(0); COUNT];
+        for (slot, spec) in by_name.iter_mut().zip(SPECS.iter()) {
+            *slot = spec.default;
+        }
+        Timings { by_name }
     }
-    /// Get.
-    pub fn get(&self, n: TimingName) -> &Distribution {
-        &self.0[n as usize]
+
+    /// The distribution the engine draws `name` from.
+    pub fn get(&self, name: TimingName) -> &Distribution {
+        &self.by_name[name as usize]
+    }
+
+    /// Applies a scenario's `timing:` mapping (CONTRACT §8) and returns every problem found;
+    /// an entry with a problem leaves that name's distribution unchanged. A null `timing:`
+    /// is the same as an empty one.
+    pub fn apply_overrides(&mut self, timing: &Node) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let entries = match &timing.value {
+            Value::Null => return problems,
+            Value::Map(entries) => entries,
+            _ => {
+                problems.push(Problem::new(
+                    timing.span,
+                    "timing",
+                    format!(
+                        "must be a mapping from timing names to durations or {{median, p99}}, not {}",
+                        timing.type_name()
+                    ),
+                ));
+                return problems;
+            }
+        };
+        for (key, value) in entries {
+            let Some(text) = key.as_str() else {
+                problems.push(Problem::new(
+                    key.span,
+                    "timing",
+                    format!("a timing name must be text, not {}", key.type_name()),
+                ));
+                continue;
+            };
+            let path = format!("timing.{text}");
+            let Some(name) = TimingName::from_name(text) else {
+                let mut p = Problem::new(
+                    key.span,
+                    &path,
+                    format!("unknown timing name \"{text}\" (`kubesim timings` lists them)"),
+                );
+                if let Some(s) = did_you_mean(text, TimingName::ALL.iter().map(|n| n.as_str())) {
+                    p = p.with_help(format!("did you mean \"{s}\"?"));
+                }
+                problems.push(p);
+                continue;
+            };
+            if let Some(d) = parse_distribution(value, &path, &mut problems) {
+                self.by_name[name as usize] = d;
+            }
+        }
+        problems
+    }
+}
+
+/// The keys of the mapping form, in the order they are documented.
+const KEYS: [&str; 4] = ["median", "p99", "min", "max"];
+
+/// Reads one entry's value: a duration scalar or a `{median, p99, min, max}` mapping.
+fn parse_distribution(
+    value: &Node,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Distribution> {
+    match &value.value {
+        Value::Map(entries) => parse_lognormal(value, entries, path, problems),
+        Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+            parse_duration(value, path, problems).map(Distribution::Constant)
+        }
+        Value::Null | Value::Seq(_) => {
+            problems.push(Problem::new(
+                value.span,
+                path,
+                format!(
+                    "must be a duration (5ms) or a mapping with median and p99, not {}",
+                    value.type_name()
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// The mapping form; checks keys, required values and the order min ≤ median ≤ p99, max.
+fn parse_lognormal(
+    node: &Node,
+    entries: &[(Node, Node)],
+    path: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Distribution> {
+    let before = problems.len();
+    // One slot per KEYS entry: the parsed value and the node it came from.
+    let mut found: [Option<(u64, &Node)>; 4] = [None; 4];
+    for (key, val) in entries {
+        let text = key.as_str().unwrap_or("");
+        let Some(i) = KEYS.iter().position(|k| *k == text) else {
+            let mut p = Problem::new(
+                key.span,
+                format!("{path}.{text}"),
+                format!("unknown field \"{text}\"; a distribution has median, p99, min and max"),
+            );
+            if let Some(s) = did_you_mean(text, KEYS) {
+                p = p.with_help(format!("did you mean \"{s}\"?"));
+            }
+            problems.push(p);
+            continue;
+        };
+        if let Some(us) = parse_duration(val, &format!("{path}.{text}"), problems) {
+            found[i] = Some((us, val));
+        }
+    }
+    let [median, p99, min, max] = found;
+    for (i, slot) in [median, p99].iter().enumerate() {
+        if slot.is_none() && !entries.iter().any(|(k, _)| k.as_str() == Some(KEYS[i])) {
+            problems.push(Problem::new(
+                node.span,
+                format!("{path}.{}", KEYS[i]),
+                "Required value: a distribution mapping needs median and p99",
+            ));
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    let ((median_us, median_node), (p99_us, p99_node)) = (median?, p99?);
+    if median_us == 0 {
+        problems.push(Problem::new(
+            median_node.span,
+            format!("{path}.median"),
+            "must be greater than 0 (write a constant such as 0s instead)",
+        ));
+    }
+    if p99_us < median_us {
+        problems.push(Problem::new(
+            p99_node.span,
+            format!("{path}.p99"),
+            format!(
+                "must be greater than or equal to median ({})",
+                format_micros(median_us)
+            ),
+        ));
+    }
+    if let Some((lo, lo_node)) = min
+        && lo > median_us
+    {
+        problems.push(Problem::new(
+            lo_node.span,
+            format!("{path}.min"),
+            format!(
+                "must be less than or equal to median ({})",
+                format_micros(median_us)
+            ),
+        ));
+    }
+    if let Some((hi, hi_node)) = max
+        && hi < median_us
+    {
+        problems.push(Problem::new(
+            hi_node.span,
+            format!("{path}.max"),
+            format!(
+                "must be greater than or equal to median ({})",
+                format_micros(median_us)
+            ),
+        ));
+    }
+    if problems.len() > before {
+        return None;
+    }
+    Some(Distribution::LogNormal {
+        median_us,
+        p99_us,
+        min_us: min.map(|(us, _)| us),
+        max_us: max.map(|(us, _)| us),
+    })
+}
+
+/// A Go duration scalar in whole µs; Go's error text when it is not one.
+fn parse_duration(node: &Node, path: &str, problems: &mut Vec<Problem>) -> Option<u64> {
+    let Some(text) = node.as_str() else {
+        problems.push(Problem::new(
+            node.span,
+            path,
+            format!("must be a duration such as 5ms, not {}", node.type_name()),
+        ));
+        return None;
+    };
+    match parse_micros(text) {
+        Ok(us) => Some(us),
+        Err(e) => {
+            problems.push(Problem::new(node.span, path, e.to_string()));
+            None
+        }
+    }
+}
+
+/// What `kubesim timings` prints: every name with its default (as YAML a scenario could
+/// use), its source and what it delays, in aligned columns separated by three spaces as
+/// kubectl's tabwriter pads them.
+pub fn table() -> String {
+    let header = ["NAME", "DEFAULT", "SOURCE", "DESCRIPTION"];
+    let rows: Vec<[String; 4]> = SPECS
+        .iter()
+        .map(|s| {
+            [
+                s.name.to_string(),
+                s.default.to_string(),
+                s.source.to_string(),
+                s.description.to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row.iter()) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let header = header.map(str::to_string);
+    for row in std::iter::once(&header).chain(rows.iter()) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                let pad = widths[i] - cell.chars().count() + 3;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::yaml::{Limits, parse_stream};
+    use crate::sim::rng::Streams;
+
+    /// Applies the `timing:` value of a one-document scenario fragment to the defaults.
+    fn apply(src: &str) -> (Timings, Vec<Problem>) {
+        let parsed = parse_stream(src, &Limits::default());
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let doc = parsed.docs.first().expect("test input has a document");
+        let timing = doc.get("timing").expect("test input has timing");
+        let mut t = Timings::defaults();
+        let problems = t.apply_overrides(timing);
+        (t, problems)
+    }
+
+    /// The 200,000 samples of `d` from a fixed stream, sorted.
+    fn sorted_samples(d: &Distribution, purpose: &str) -> Vec<u64> {
+        let mut rng = Streams::new(42).stream("test", "timing", purpose);
+        let mut v: Vec<u64> = (0..200_000)
+            .map(|_| d.sample(&mut rng).as_micros())
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn quantile(sorted: &[u64], q: f64) -> f64 {
+        sorted[((sorted.len() as f64) * q) as usize] as f64
+    }
+
+    /// The registry must hold exactly the names the engine uses (brief for this module,
+    /// CONTRACT §8 for the `<component>.<camelCaseAction>` form), each once.
+    #[test]
+    fn the_registry_holds_exactly_the_engines_names() {
+        let expected = [
+            "apiserver.request",
+            "etcd.write",
+            "etcd.read",
+            "watch.delivery",
+            "controller.sync",
+            "scheduler.schedule",
+            "kubelet.podSandbox",
+            "kubelet.imagePull",
+            "kubelet.containerStart",
+            "kubelet.containerStop",
+            "kubelet.statusUpdate",
+            "cloud.loadBalancerProvision",
+            "aks.nodeProvision",
+            "kubectl.roundTrip",
+        ];
+        let names: Vec<&str> = TimingName::ALL.iter().map(|n| n.as_str()).collect();
+        assert_eq!(names, expected);
+        for (i, n) in TimingName::ALL.into_iter().enumerate() {
+            assert_eq!(n as usize, i);
+            assert_eq!(TimingName::from_name(n.as_str()), Some(n));
+            let (component, action) = n.as_str().split_once('.').expect("has a dot");
+            assert!(component.chars().all(|c| c.is_ascii_lowercase()));
+            assert!(action.starts_with(|c: char| c.is_ascii_lowercase()));
+            assert!(action.chars().all(|c| c.is_ascii_alphanumeric()));
+        }
+        assert_eq!(TimingName::from_name("etcd.Write"), None);
+    }
+
+    /// Quantiles of a lognormal: the empirical median and p99 of 200,000 draws must land
+    /// within a few % of the parameters (standard errors here are ~0.3% and ~1%).
+    #[test]
+    fn lognormal_samples_have_the_requested_median_and_p99() {
+        for (median, p99) in [
+            (10_000u64, 150_000u64),
+            (3_000_000, 20_000_000),
+            (500, 1_000),
+        ] {
+            let d = Distribution::LogNormal {
+                median_us: median,
+                p99_us: p99,
+                min_us: None,
+                max_us: None,
+            };
+            let v = sorted_samples(&d, "quantiles");
+            let m = quantile(&v, 0.5);
+            let q = quantile(&v, 0.99);
+            assert!(
+                (m / median as f64 - 1.0).abs() < 0.02,
+                "median {m} vs {median}"
+            );
+            assert!((q / p99 as f64 - 1.0).abs() < 0.04, "p99 {q} vs {p99}");
+        }
+    }
+
+    /// Clamping at median/2 and 2·median with sigma = ln(15)/z₀.₉₉: each bound catches
+    /// Φ(−ln 2/sigma) = Φ(−0.5955) ≈ 0.2758 of the draws (normal table).
+    #[test]
+    fn clamped_samples_pile_up_at_the_bounds_and_never_pass_them() {
+        let d = Distribution::LogNormal {
+            median_us: 10_000,
+            p99_us: 150_000,
+            min_us: Some(5_000),
+            max_us: Some(20_000),
+        };
+        let v = sorted_samples(&d, "clamp");
+        assert_eq!(v.first(), Some(&5_000));
+        assert_eq!(v.last(), Some(&20_000));
+        let n = v.len() as f64;
+        let at_min = v.iter().filter(|&&x| x == 5_000).count() as f64 / n;
+        let at_max = v.iter().filter(|&&x| x == 20_000).count() as f64 / n;
+        assert!((at_min - 0.2758).abs() < 0.01, "{at_min}");
+        assert!((at_max - 0.2758).abs() < 0.01, "{at_max}");
+    }
+
+    #[test]
+    fn constants_and_equal_quantiles_always_give_the_same_value() {
+        let mut rng = Streams::new(1).stream("test", "", "constant");
+        let c = Distribution::Constant(5_000);
+        let flat = Distribution::LogNormal {
+            median_us: 1_234,
+            p99_us: 1_234,
+            min_us: None,
+            max_us: None,
+        };
+        for _ in 0..1_000 {
+            assert_eq!(c.sample(&mut rng), SimDuration(5_000));
+            assert_eq!(flat.sample(&mut rng), SimDuration(1_234));
+        }
+    }
+
+    #[test]
+    fn every_shape_consumes_the_same_number_of_draws() {
+        let s = Streams::new(9);
+        let mut a = s.stream("test", "", "consume");
+        let mut b = s.stream("test", "", "consume");
+        Distribution::Constant(1).sample(&mut a);
+        Timings::defaults()
+            .get(TimingName::KubeletImagePull)
+            .sample(&mut b);
+        assert_eq!(a.next_u64(), b.next_u64());
+    }
+
+    #[test]
+    fn scalar_and_mapping_overrides_replace_the_defaults() {
+        let (t, problems) = apply(
+            "timing:\n  etcd.write: 5ms\n  kubelet.imagePull: {median: 3s, p99: 20s, min: 500ms, max: 2m}\n  apiserver.request: {median: 10ms, p99: 150ms}\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(t.get(TimingName::EtcdWrite), &Distribution::Constant(5_000));
+        assert_eq!(
+            t.get(TimingName::KubeletImagePull),
+            &Distribution::LogNormal {
+                median_us: 3_000_000,
+                p99_us: 20_000_000,
+                min_us: Some(500_000),
+                max_us: Some(120_000_000),
+            }
+        );
+        assert_eq!(
+            t.get(TimingName::ApiserverRequest),
+            &Distribution::LogNormal {
+                median_us: 10_000,
+                p99_us: 150_000,
+                min_us: None,
+                max_us: None,
+            }
+        );
+        assert_eq!(
+            t.get(TimingName::EtcdRead),
+            Timings::defaults().get(TimingName::EtcdRead)
+        );
+    }
+
+    #[test]
+    fn an_empty_timing_key_changes_nothing() {
+        let (t, problems) = apply("timing:\n");
+        assert!(problems.is_empty());
+        assert_eq!(t, Timings::defaults());
+    }
+
+    /// Input, expected path, message, help, and (line, col) of the reported node.
+    type BadCase = (
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        (u32, u32),
+    );
+
+    /// Each bad input, the path and message it must produce, and the line and column of
+    /// the node the problem points at.
+    #[test]
+    fn every_bad_override_is_reported_at_its_node() {
+        let cases: &[BadCase] = &[
+            (
+                "timing:\n  etcd.wrte: 5ms\n",
+                "timing.etcd.wrte",
+                "unknown timing name \"etcd.wrte\" (`kubesim timings` lists them)",
+                Some("did you mean \"etcd.write\"?"),
+                (2, 3),
+            ),
+            (
+                "timing:\n  etcd.write: {median: 1ms, p99: 2ms, mx: 3ms}\n",
+                "timing.etcd.write.mx",
+                "unknown field \"mx\"; a distribution has median, p99, min and max",
+                Some("did you mean \"max\"?"),
+                (2, 39),
+            ),
+            (
+                "timing:\n  etcd.write: {p99: 2ms}\n",
+                "timing.etcd.write.median",
+                "Required value: a distribution mapping needs median and p99",
+                None,
+                (2, 15),
+            ),
+            (
+                "timing:\n  etcd.write: {median: 2ms}\n",
+                "timing.etcd.write.p99",
+                "Required value: a distribution mapping needs median and p99",
+                None,
+                (2, 15),
+            ),
+            (
+                "timing:\n  etcd.write: {median: 10ms, p99: 5ms}\n",
+                "timing.etcd.write.p99",
+                "must be greater than or equal to median (10ms)",
+                None,
+                (2, 35),
+            ),
+            (
+                "timing:\n  etcd.write: {median: 10ms, p99: 50ms, min: 20ms}\n",
+                "timing.etcd.write.min",
+                "must be less than or equal to median (10ms)",
+                None,
+                (2, 46),
+            ),
+            (
+                "timing:\n  etcd.write: {median: 10ms, p99: 50ms, max: 5ms}\n",
+                "timing.etcd.write.max",
+                "must be greater than or equal to median (10ms)",
+                None,
+                (2, 46),
+            ),
+            (
+                "timing:\n  etcd.write: {median: 0s, p99: 5ms}\n",
+                "timing.etcd.write.median",
+                "must be greater than 0 (write a constant such as 0s instead)",
+                None,
+                (2, 24),
+            ),
+            // Go's own messages (src/time/time_test.go parseDurationErrorTests) pass through.
+            (
+                "timing:\n  etcd.write: 5\n",
+                "timing.etcd.write",
+                "time: missing unit in duration \"5\"",
+                None,
+                (2, 15),
+            ),
+            (
+                "timing:\n  etcd.write: {median: 3x, p99: 5ms}\n",
+                "timing.etcd.write.median",
+                "time: unknown unit \"x\" in duration \"3x\"",
+                None,
+                (2, 24),
+            ),
+            (
+                "timing:\n  etcd.write: 1ns\n",
+                "timing.etcd.write",
+                "duration \"1ns\" is finer than 1µs, the resolution of virtual time",
+                None,
+                (2, 15),
+            ),
+            (
+                "timing:\n  etcd.write: -5ms\n",
+                "timing.etcd.write",
+                "duration \"-5ms\" must not be negative",
+                None,
+                (2, 15),
+            ),
+            (
+                "timing:\n  etcd.write: {median: [1ms], p99: 5ms}\n",
+                "timing.etcd.write.median",
+                "must be a duration such as 5ms, not array",
+                None,
+                (2, 24),
+            ),
+            (
+                "timing:\n  etcd.write:\n",
+                "timing.etcd.write",
+                "must be a duration (5ms) or a mapping with median and p99, not null",
+                None,
+                (2, 13), // the YAML reader places an empty value at its key's colon
+            ),
+            (
+                "timing:\n  etcd.write: [5ms]\n",
+                "timing.etcd.write",
+                "must be a duration (5ms) or a mapping with median and p99, not array",
+                None,
+                (2, 15),
+            ),
+            (
+                "timing: [etcd.write]\n",
+                "timing",
+                "must be a mapping from timing names to durations or {median, p99}, not array",
+                None,
+                (1, 9),
+            ),
+        ];
+        for (src, path, message, help, (line, col)) in cases {
+            let (t, problems) = apply(src);
+            assert_eq!(problems.len(), 1, "{src}: {problems:?}");
+            let p = &problems[0];
+            assert_eq!(p.path, *path, "{src}");
+            assert_eq!(p.message, *message, "{src}");
+            assert_eq!(p.help.as_deref(), *help, "{src}");
+            assert_eq!((p.span.line, p.span.col), (*line, *col), "{src}");
+            assert_eq!(t, Timings::defaults(), "{src}: a bad entry must not apply");
+        }
+    }
+
+    /// A misspelt required key is both an unknown field and a missing value, as Kubernetes'
+    /// strict decoding plus validation would report it.
+    #[test]
+    fn a_misspelt_median_is_unknown_and_missing() {
+        let (_, problems) = apply("timing:\n  etcd.write: {medain: 1ms, p99: 2ms}\n");
+        let got: Vec<(&str, Option<&str>)> = problems
+            .iter()
+            .map(|p| (p.path.as_str(), p.help.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("timing.etcd.write.medain", Some("did you mean \"median\"?")),
+                ("timing.etcd.write.median", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn problems_in_several_entries_are_all_reported() {
+        let (_, problems) = apply(
+            "timing:\n  etcd.wrte: 5ms\n  etcd.read: {median: 2ms}\n  kubelet.imagePull: 3q\n",
+        );
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "timing.etcd.wrte",
+                "timing.etcd.read.p99",
+                "timing.kubelet.imagePull"
+            ]
+        );
+    }
+
+    /// The DEFAULT column must be valid `timing:` input that reads back as the default, and
+    /// every default must pass the same checks a user's override does.
+    #[test]
+    fn every_default_as_printed_reads_back_as_itself() {
+        let d = Timings::defaults();
+        for n in TimingName::ALL {
+            let src = format!("timing:\n  {}: {}\n", n, d.get(n));
+            let (t, problems) = apply(&src);
+            assert!(problems.is_empty(), "{src}: {problems:?}");
+            assert_eq!(t.get(n), d.get(n), "{src}");
+        }
+    }
+
+    #[test]
+    fn the_table_lists_each_name_once_in_aligned_columns() {
+        let text = table();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), COUNT + 1);
+        assert!(lines[0].starts_with("NAME "));
+        for n in TimingName::ALL {
+            let rows = lines
+                .iter()
+                .filter(|l| l.split_whitespace().next() == Some(n.as_str()))
+                .count();
+            assert_eq!(rows, 1, "{n}");
+        }
+        let default_col = lines[0].find("DEFAULT").expect("header has DEFAULT");
+        for (line, n) in lines[1..].iter().zip(TimingName::ALL) {
+            let cell = &line[default_col..];
+            assert!(
+                cell.starts_with(&Timings::defaults().get(n).to_string()),
+                "{line}"
+            );
+            assert!(!line.ends_with(' '));
+        }
+        assert!(text.contains("{median: 3s, p99: 20s, min: 500ms, max: 2m0s}"));
     }
 }
