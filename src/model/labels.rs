@@ -370,6 +370,15 @@ impl Selector {
         Selector { requirements }
     }
 
+    /// Adds an equality requirement per label (`LabelSelector` plus `matchLabels`), as the
+    /// Deployment controller adds `pod-template-hash` to a new ReplicaSet's selector.
+    pub fn add_equals(&mut self, labels: &Labels) {
+        for (k, v) in labels.iter() {
+            self.requirements.push(Requirement { key: k.to_string(), operator: Operator::Equals, values: vec![v.to_string()] });
+        }
+        self.requirements.sort_by(|a, b| a.key.cmp(&b.key));
+    }
+
     /// Whether every requirement matches `labels`.
     pub fn matches(&self, labels: &Labels) -> bool {
         self.requirements.iter().all(|r| r.matches(labels))
