@@ -3,7 +3,9 @@
 //! (graceful for bound pods, finalizers for foreground and orphan propagation), and the
 //! watch events that follow.
 
-use crate::apiserver::{ApiError, Client, NewObject, Op, Outcome, Propagation, generate_name, publish};
+use crate::apiserver::{
+    ApiError, Client, NewObject, Op, Outcome, Propagation, generate_name, publish,
+};
 use crate::model::kind::Kind;
 use crate::model::meta::{NsId, ObjRef};
 use crate::model::pod::Phase;
@@ -14,40 +16,64 @@ use crate::sim::world::World;
 /// Applies one committed request to the store and returns its outcome.
 pub fn apply(w: &mut World, client: Client, op: Op) -> Outcome {
     match op {
-        Op::Create { object, namespace, generate_name } => create(w, *object, namespace, generate_name),
+        Op::Create {
+            object,
+            namespace,
+            generate_name,
+        } => create(w, *object, namespace, generate_name),
         Op::Apply { object, namespace } => apply_object(w, *object, namespace),
         Op::Read => Outcome::Done,
         Op::Scale { target, replicas } => scale(w, target, replicas),
         Op::ReplicaSetStatus { id, status } => {
-            let Some(rs) = w.store.replicasets.get_mut(id) else { return gone(Kind::ReplicaSet) };
+            let Some(rs) = w.store.replicasets.get_mut(id) else {
+                return gone(Kind::ReplicaSet);
+            };
             rs.status = status;
-            let r = ObjRef { kind: Kind::ReplicaSet, id };
+            let r = ObjRef {
+                kind: Kind::ReplicaSet,
+                id,
+            };
             w.store.touch(r);
             publish(w, r, Change::Modified);
             Outcome::Done
         }
         Op::DeploymentStatus { id, status } => {
-            let Some(d) = w.store.deployments.get_mut(id) else { return gone(Kind::Deployment) };
+            let Some(d) = w.store.deployments.get_mut(id) else {
+                return gone(Kind::Deployment);
+            };
             d.status = status;
-            let r = ObjRef { kind: Kind::Deployment, id };
+            let r = ObjRef {
+                kind: Kind::Deployment,
+                id,
+            };
             w.store.touch(r);
             publish(w, r, Change::Modified);
             Outcome::Done
         }
         Op::Bind { pod, node } => bind(w, pod, node),
         Op::PodStatus { pod, status } => {
-            let Some(p) = w.store.pods.get_mut(pod) else { return gone(Kind::Pod) };
+            let Some(p) = w.store.pods.get_mut(pod) else {
+                return gone(Kind::Pod);
+            };
             let scheduled = p.status.scheduled;
             p.status = *status;
             if p.node.is_some() {
                 p.status.scheduled = scheduled.or(Some(true));
             }
-            let r = ObjRef { kind: Kind::Pod, id: pod };
+            let r = ObjRef {
+                kind: Kind::Pod,
+                id: pod,
+            };
             w.store.touch(r);
             publish(w, r, Change::Modified);
             Outcome::Done
         }
-        Op::Delete { target, uid, propagation, grace_seconds } => delete(w, client, target, uid, propagation, grace_seconds),
+        Op::Delete {
+            target,
+            uid,
+            propagation,
+            grace_seconds,
+        } => delete(w, client, target, uid, propagation, grace_seconds),
         Op::RemoveFinalizers { target } => {
             if w.store.meta(target).is_none() {
                 return gone(target.kind);
@@ -64,9 +90,14 @@ pub fn apply(w: &mut World, client: Client, op: Op) -> Outcome {
             Outcome::Done
         }
         Op::LoadBalancerIngress { svc, ip } => {
-            let Some(s) = w.store.services.get_mut(svc) else { return gone(Kind::Service) };
+            let Some(s) = w.store.services.get_mut(svc) else {
+                return gone(Kind::Service);
+            };
             s.load_balancer_ip = Some(ip);
-            let r = ObjRef { kind: Kind::Service, id: svc };
+            let r = ObjRef {
+                kind: Kind::Service,
+                id: svc,
+            };
             w.store.touch(r);
             publish(w, r, Change::Modified);
             Outcome::Done
@@ -75,10 +106,17 @@ pub fn apply(w: &mut World, client: Client, op: Op) -> Outcome {
 }
 
 fn gone(kind: Kind) -> Outcome {
-    Outcome::Failed(ApiError { reason: "NotFound", message: format!("{} not found", kind.group_resource()) })
+    Outcome::Failed(ApiError {
+        reason: "NotFound",
+        message: format!("{} not found", kind.group_resource()),
+    })
 }
 
-fn resolve_ns(w: &mut World, kind: Option<Kind>, namespace: &Option<String>) -> Result<Option<NsId>, ApiError> {
+fn resolve_ns(
+    w: &mut World,
+    kind: Option<Kind>,
+    namespace: &Option<String>,
+) -> Result<Option<NsId>, ApiError> {
     let namespaced = kind.map(Kind::namespaced).unwrap_or(namespace.is_some());
     if !namespaced {
         return Ok(None);
@@ -90,7 +128,12 @@ fn resolve_ns(w: &mut World, kind: Option<Kind>, namespace: &Option<String>) -> 
     }
 }
 
-fn create(w: &mut World, mut object: NewObject, namespace: Option<String>, gen_name: Option<String>) -> Outcome {
+fn create(
+    w: &mut World,
+    mut object: NewObject,
+    namespace: Option<String>,
+    gen_name: Option<String>,
+) -> Outcome {
     let kind = object.kind();
     let ns = match resolve_ns(w, kind, &namespace) {
         Ok(ns) => ns,
@@ -116,26 +159,54 @@ fn create(w: &mut World, mut object: NewObject, namespace: Option<String>, gen_n
                 p.node = w.store.lookup(Kind::Node, None, &node_name);
                 p.status.scheduled = p.node.map(|_| true);
             }
-            ObjRef { kind: Kind::Pod, id: w.store.pods.insert(p) }
+            ObjRef {
+                kind: Kind::Pod,
+                id: w.store.pods.insert(p),
+            }
         }
-        NewObject::Deployment(d) => ObjRef { kind: Kind::Deployment, id: w.store.deployments.insert(d) },
+        NewObject::Deployment(d) => ObjRef {
+            kind: Kind::Deployment,
+            id: w.store.deployments.insert(d),
+        },
         NewObject::ReplicaSet(rs) => {
-            let k = if rs.legacy_rc { Kind::ReplicationController } else { Kind::ReplicaSet };
-            ObjRef { kind: k, id: w.store.replicasets.insert(rs) }
+            let k = if rs.legacy_rc {
+                Kind::ReplicationController
+            } else {
+                Kind::ReplicaSet
+            };
+            ObjRef {
+                kind: k,
+                id: w.store.replicasets.insert(rs),
+            }
         }
         NewObject::Service(mut s) => {
             if let Err(e) = allocate_service(w, &mut s) {
                 return Outcome::Failed(e);
             }
-            ObjRef { kind: Kind::Service, id: w.store.services.insert(s) }
+            ObjRef {
+                kind: Kind::Service,
+                id: w.store.services.insert(s),
+            }
         }
-        NewObject::ConfigMap(c) => ObjRef { kind: Kind::ConfigMap, id: w.store.configmaps.insert(c) },
-        NewObject::Secret(c) => ObjRef { kind: Kind::Secret, id: w.store.secrets.insert(c) },
+        NewObject::ConfigMap(c) => ObjRef {
+            kind: Kind::ConfigMap,
+            id: w.store.configmaps.insert(c),
+        },
+        NewObject::Secret(c) => ObjRef {
+            kind: Kind::Secret,
+            id: w.store.secrets.insert(c),
+        },
         NewObject::Namespace(n) => {
             w.store.ns_id(&n.meta.name);
-            ObjRef { kind: Kind::Namespace, id: w.store.namespaces.insert(n) }
+            ObjRef {
+                kind: Kind::Namespace,
+                id: w.store.namespaces.insert(n),
+            }
         }
-        NewObject::Node(n) => ObjRef { kind: Kind::Node, id: w.store.nodes.insert(n) },
+        NewObject::Node(n) => ObjRef {
+            kind: Kind::Node,
+            id: w.store.nodes.insert(n),
+        },
         NewObject::Other(mut o) => {
             w.store.revision += 1;
             o.meta.created = now;
@@ -153,22 +224,35 @@ fn create(w: &mut World, mut object: NewObject, namespace: Option<String>, gen_n
 fn allocate_service(w: &mut World, s: &mut crate::model::service::Service) -> Result<(), ApiError> {
     if s.service_type != ServiceType::ExternalName && !s.headless {
         let mut rng = w.streams.stream("apiserver", &s.meta.name, "clusterIP");
-        let ip = w.api.service_ips.allocate_dynamic(&mut rng).map_err(|e| ApiError {
-            reason: "InternalError",
-            message: format!("Internal error occurred: failed to allocate a serviceIP: {e}"),
-        })?;
+        let ip = w
+            .api
+            .service_ips
+            .allocate_dynamic(&mut rng)
+            .map_err(|e| ApiError {
+                reason: "InternalError",
+                message: format!("Internal error occurred: failed to allocate a serviceIP: {e}"),
+            })?;
         s.cluster_ip = Some(ip);
     }
-    if matches!(s.service_type, ServiceType::NodePort | ServiceType::LoadBalancer) {
+    if matches!(
+        s.service_type,
+        ServiceType::NodePort | ServiceType::LoadBalancer
+    ) {
         for (i, p) in s.ports.iter_mut().enumerate() {
             if p.node_port.is_some() {
                 continue;
             }
-            let mut rng = w.streams.stream("apiserver", &s.meta.name, &format!("nodePort:{i}"));
-            let port = w.api.node_ports.allocate_dynamic(&mut rng).map_err(|e| ApiError {
-                reason: "InternalError",
-                message: format!("Internal error occurred: failed to allocate a nodePort: {e}"),
-            })?;
+            let mut rng = w
+                .streams
+                .stream("apiserver", &s.meta.name, &format!("nodePort:{i}"));
+            let port = w
+                .api
+                .node_ports
+                .allocate_dynamic(&mut rng)
+                .map_err(|e| ApiError {
+                    reason: "InternalError",
+                    message: format!("Internal error occurred: failed to allocate a nodePort: {e}"),
+                })?;
             p.node_port = Some(i32::from(port));
         }
     }
@@ -176,13 +260,17 @@ fn allocate_service(w: &mut World, s: &mut crate::model::service::Service) -> Re
 }
 
 fn apply_object(w: &mut World, object: NewObject, namespace: Option<String>) -> Outcome {
-    let Some(kind) = object.kind() else { return create(w, object, namespace, None) };
+    let Some(kind) = object.kind() else {
+        return create(w, object, namespace, None);
+    };
     let ns = match resolve_ns(w, Some(kind), &namespace) {
         Ok(ns) => ns,
         Err(e) => return Outcome::Failed(e),
     };
     let name = object.meta().name.clone();
-    let Some(id) = w.store.lookup(kind, ns, &name) else { return create(w, object, namespace, None) };
+    let Some(id) = w.store.lookup(kind, ns, &name) else {
+        return create(w, object, namespace, None);
+    };
     let r = ObjRef { kind, id };
     let changed = match object {
         NewObject::Deployment(new) => match w.store.deployments.get_mut(id) {
@@ -210,7 +298,8 @@ fn apply_object(w: &mut World, object: NewObject, namespace: Option<String>) -> 
         },
         NewObject::ReplicaSet(new) => match w.store.replicasets.get_mut(id) {
             Some(rs) => {
-                let spec_changed = rs.spec.replicas != new.spec.replicas || rs.spec.template != new.spec.template;
+                let spec_changed =
+                    rs.spec.replicas != new.spec.replicas || rs.spec.template != new.spec.template;
                 let labels_changed = rs.meta.labels != new.meta.labels;
                 if spec_changed {
                     rs.spec.replicas = new.spec.replicas;
@@ -227,7 +316,11 @@ fn apply_object(w: &mut World, object: NewObject, namespace: Option<String>) -> 
         },
         NewObject::Service(new) => match w.store.services.get_mut(id) {
             Some(s) => {
-                let changed = s.ports.iter().map(|p| (p.port, &p.target_port)).ne(new.ports.iter().map(|p| (p.port, &p.target_port)))
+                let changed = s
+                    .ports
+                    .iter()
+                    .map(|p| (p.port, &p.target_port))
+                    .ne(new.ports.iter().map(|p| (p.port, &p.target_port)))
                     || s.selector != new.selector
                     || s.meta.labels != new.meta.labels;
                 if changed {
@@ -270,10 +363,15 @@ fn apply_object(w: &mut World, object: NewObject, namespace: Option<String>) -> 
     }
 }
 
-fn update_config(c: Option<&mut crate::model::service::ConfigData>, new: crate::model::service::ConfigData) -> bool {
+fn update_config(
+    c: Option<&mut crate::model::service::ConfigData>,
+    new: crate::model::service::ConfigData,
+) -> bool {
     match c {
         Some(c) => {
-            let changed = c.keys != new.keys || c.meta.labels != new.meta.labels || c.secret_type != new.secret_type;
+            let changed = c.keys != new.keys
+                || c.meta.labels != new.meta.labels
+                || c.secret_type != new.secret_type;
             c.keys = new.keys;
             c.meta.labels = new.meta.labels;
             c.secret_type = new.secret_type;
@@ -296,17 +394,19 @@ fn scale(w: &mut World, target: ObjRef, replicas: i32) -> Outcome {
             }
             None => return gone(target.kind),
         },
-        Kind::ReplicaSet | Kind::ReplicationController => match w.store.replicasets.get_mut(target.id) {
-            Some(rs) => {
-                let c = rs.spec.replicas != replicas;
-                if c {
-                    rs.spec.replicas = replicas;
-                    rs.meta.generation += 1;
+        Kind::ReplicaSet | Kind::ReplicationController => {
+            match w.store.replicasets.get_mut(target.id) {
+                Some(rs) => {
+                    let c = rs.spec.replicas != replicas;
+                    if c {
+                        rs.spec.replicas = replicas;
+                        rs.meta.generation += 1;
+                    }
+                    c
                 }
-                c
+                None => return gone(target.kind),
             }
-            None => return gone(target.kind),
-        },
+        }
         _ => return gone(target.kind),
     };
     if changed {
@@ -317,13 +417,20 @@ fn scale(w: &mut World, target: ObjRef, replicas: i32) -> Outcome {
 }
 
 fn bind(w: &mut World, pod: u32, node: u32) -> Outcome {
-    let Some(node_name) = w.store.nodes.get(node).map(|n| n.meta.name.clone()) else { return gone(Kind::Node) };
-    let Some(p) = w.store.pods.get_mut(pod) else { return gone(Kind::Pod) };
+    let Some(node_name) = w.store.nodes.get(node).map(|n| n.meta.name.clone()) else {
+        return gone(Kind::Node);
+    };
+    let Some(p) = w.store.pods.get_mut(pod) else {
+        return gone(Kind::Pod);
+    };
     if let Some(current) = p.node {
         let _ = current;
         return Outcome::Failed(ApiError {
             reason: "Conflict",
-            message: format!("Operation cannot be fulfilled on pods/binding {:?}: pod {} is already assigned to node {:?}", p.meta.name, p.meta.name, node_name),
+            message: format!(
+                "Operation cannot be fulfilled on pods/binding {:?}: pod {} is already assigned to node {:?}",
+                p.meta.name, p.meta.name, node_name
+            ),
         });
     }
     if p.meta.deleted.is_some() {
@@ -332,14 +439,26 @@ fn bind(w: &mut World, pod: u32, node: u32) -> Outcome {
     p.node = Some(node);
     p.status.scheduled = Some(true);
     p.status.unschedulable_message = None;
-    let r = ObjRef { kind: Kind::Pod, id: pod };
+    let r = ObjRef {
+        kind: Kind::Pod,
+        id: pod,
+    };
     w.store.touch(r);
     publish(w, r, Change::Modified);
     Outcome::Done
 }
 
-fn delete(w: &mut World, client: Client, target: ObjRef, uid: Option<u64>, propagation: Propagation, grace: Option<i64>) -> Outcome {
-    let Some(meta) = w.store.meta(target) else { return gone(target.kind) };
+fn delete(
+    w: &mut World,
+    client: Client,
+    target: ObjRef,
+    uid: Option<u64>,
+    propagation: Propagation,
+    grace: Option<i64>,
+) -> Outcome {
+    let Some(meta) = w.store.meta(target) else {
+        return gone(target.kind);
+    };
     if uid.is_some_and(|u| u != meta.uid) {
         return Outcome::Failed(ApiError {
             reason: "Conflict",
@@ -354,11 +473,16 @@ fn delete(w: &mut World, client: Client, target: ObjRef, uid: Option<u64>, propa
     }
     let now = w.now;
     if target.kind == Kind::Pod {
-        let Some(p) = w.store.pods.get_mut(target.id) else { return gone(Kind::Pod) };
+        let Some(p) = w.store.pods.get_mut(target.id) else {
+            return gone(Kind::Pod);
+        };
         let grace = grace.unwrap_or(p.spec.termination_grace_seconds);
         // Graceful deletion applies to pods a kubelet runs; an unbound or finished pod, or
         // the kubelet's own final delete (grace 0), removes the object at once.
-        let immediate = p.node.is_none() || grace == 0 || matches!(p.status.phase, Phase::Succeeded | Phase::Failed) || matches!(client, Client::Kubelet(_));
+        let immediate = p.node.is_none()
+            || grace == 0
+            || matches!(p.status.phase, Phase::Succeeded | Phase::Failed)
+            || matches!(client, Client::Kubelet(_));
         if immediate {
             remove(w, target);
         } else if p.meta.deleted.is_none() {
@@ -392,12 +516,29 @@ fn delete(w: &mut World, client: Client, target: ObjRef, uid: Option<u64>, propa
 /// The namespace lifecycle controller's work, folded into the delete: every object in the
 /// namespace is deleted (pods gracefully), then the namespace itself.
 fn delete_namespace(w: &mut World, target: ObjRef) {
-    let Some(name) = w.store.meta(target).map(|m| m.name.clone()) else { return };
+    let Some(name) = w.store.meta(target).map(|m| m.name.clone()) else {
+        return;
+    };
     if let Some(ns) = w.store.find_ns(&name) {
-        for kind in [Kind::Deployment, Kind::ReplicaSet, Kind::ReplicationController, Kind::Service, Kind::ConfigMap, Kind::Secret, Kind::Pod] {
+        for kind in [
+            Kind::Deployment,
+            Kind::ReplicaSet,
+            Kind::ReplicationController,
+            Kind::Service,
+            Kind::ConfigMap,
+            Kind::Secret,
+            Kind::Pod,
+        ] {
             for id in w.store.list(kind, Some(ns)) {
                 let r = ObjRef { kind, id };
-                let _ = delete(w, Client::GarbageCollector, r, None, Propagation::Background, None);
+                let _ = delete(
+                    w,
+                    Client::GarbageCollector,
+                    r,
+                    None,
+                    Propagation::Background,
+                    None,
+                );
             }
         }
     }

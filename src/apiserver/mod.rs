@@ -58,9 +58,15 @@ impl Client {
     pub fn user(self) -> &'static str {
         match self {
             Client::Step(_) => "clusterAdmin",
-            Client::DeploymentController => "system:serviceaccount:kube-system:deployment-controller",
-            Client::ReplicaSetController => "system:serviceaccount:kube-system:replicaset-controller",
-            Client::GarbageCollector => "system:serviceaccount:kube-system:generic-garbage-collector",
+            Client::DeploymentController => {
+                "system:serviceaccount:kube-system:deployment-controller"
+            }
+            Client::ReplicaSetController => {
+                "system:serviceaccount:kube-system:replicaset-controller"
+            }
+            Client::GarbageCollector => {
+                "system:serviceaccount:kube-system:generic-garbage-collector"
+            }
             Client::Scheduler => "system:kube-scheduler",
             Client::Kubelet(_) => "system:node",
             Client::ServiceController => "system:serviceaccount:kube-system:service-controller",
@@ -260,11 +266,17 @@ pub struct ApiError {
 impl ApiError {
     /// `NewNotFound`: `pods "web" not found`.
     pub fn not_found(kind: Kind, name: &str) -> ApiError {
-        ApiError { reason: "NotFound", message: format!("{} {name:?} not found", kind.group_resource()) }
+        ApiError {
+            reason: "NotFound",
+            message: format!("{} {name:?} not found", kind.group_resource()),
+        }
     }
     /// `NewAlreadyExists`.
     pub fn already_exists(kind: Kind, name: &str) -> ApiError {
-        ApiError { reason: "AlreadyExists", message: format!("{} {name:?} already exists", kind.group_resource()) }
+        ApiError {
+            reason: "AlreadyExists",
+            message: format!("{} {name:?} already exists", kind.group_resource()),
+        }
     }
 }
 
@@ -357,7 +369,11 @@ impl ApiServer {
             // KubeletConfiguration kubeAPIQPS/kubeAPIBurst (facts A.3).
             Client::Kubelet(_) => (50, 100),
         };
-        Some(self.limiters.entry(c).or_insert_with(|| TokenBucket::new(qps, burst)))
+        Some(
+            self.limiters
+                .entry(c)
+                .or_insert_with(|| TokenBucket::new(qps, burst)),
+        )
     }
 }
 
@@ -369,7 +385,17 @@ pub fn submit(w: &mut World, client: Client, op: Op, ctx: u64, key: &str) -> u32
     let nth = w.api.next_request_index(&cname, key);
     let purpose = format!("{}:{nth}", op_name(&op));
     let mut delay = w.sample(TimingName::ApiserverRequest, &cname, key, &purpose);
-    delay = delay + w.sample(if mutating { TimingName::EtcdWrite } else { TimingName::EtcdRead }, &cname, key, &purpose);
+    delay = delay
+        + w.sample(
+            if mutating {
+                TimingName::EtcdWrite
+            } else {
+                TimingName::EtcdRead
+            },
+            &cname,
+            key,
+            &purpose,
+        );
     if let Client::Step(_) = client {
         delay = delay + w.sample(TimingName::KubectlRoundTrip, &cname, key, &purpose);
     }
@@ -378,7 +404,12 @@ pub fn submit(w: &mut World, client: Client, op: Op, ctx: u64, key: &str) -> u32
         Some(b) => b.reserve(now),
         None => now,
     };
-    let req = Request { client, op, ctx, outcome: None };
+    let req = Request {
+        client,
+        op,
+        ctx,
+        outcome: None,
+    };
     let id = match w.api.free.pop() {
         Some(i) => {
             w.api.requests[i as usize] = Some(req);
@@ -412,7 +443,9 @@ fn op_name(op: &Op) -> &'static str {
 
 /// The request reaches etcd: apply it to the store.
 pub fn commit(w: &mut World, id: u32) {
-    let Some(mut req) = w.api.requests.get_mut(id as usize).and_then(|r| r.take()) else { return };
+    let Some(mut req) = w.api.requests.get_mut(id as usize).and_then(|r| r.take()) else {
+        return;
+    };
     let op = std::mem::replace(&mut req.op, Op::Read);
     let outcome = admission::apply(w, req.client, op.clone());
     req.op = op;
@@ -423,13 +456,19 @@ pub fn commit(w: &mut World, id: u32) {
 
 /// The response reaches the client.
 pub fn respond(w: &mut World, id: u32) {
-    let Some(req) = w.api.requests.get_mut(id as usize).and_then(|r| r.take()) else { return };
+    let Some(req) = w.api.requests.get_mut(id as usize).and_then(|r| r.take()) else {
+        return;
+    };
     w.api.free.push(id);
     let outcome = req.outcome.clone().unwrap_or(Outcome::Done);
     match req.client {
         Client::Step(i) => crate::kubectl::exec::on_response(w, i, &req, outcome),
-        Client::ReplicaSetController => crate::controllers::replicaset::on_response(w, &req, outcome),
-        Client::DeploymentController => crate::controllers::deployment::on_response(w, &req, outcome),
+        Client::ReplicaSetController => {
+            crate::controllers::replicaset::on_response(w, &req, outcome)
+        }
+        Client::DeploymentController => {
+            crate::controllers::deployment::on_response(w, &req, outcome)
+        }
         Client::GarbageCollector => crate::controllers::gc::on_response(w, &req, outcome),
         Client::Scheduler => crate::scheduler::on_response(w, &req, outcome),
         Client::Kubelet(n) => crate::kubelet::on_response(w, n, &req, outcome),
@@ -440,17 +479,25 @@ pub fn respond(w: &mut World, id: u32) {
 /// A generated name: the base cut to 58 characters plus 5 characters of Kubernetes'
 /// alphabet, drawn from the API server's stream keyed by the base and how many names it
 /// has generated for it (CONTRACT §6); a name in use is drawn again.
-pub fn generate_name(w: &mut World, base: &str, kind: Kind, ns: Option<crate::model::meta::NsId>) -> String {
+pub fn generate_name(
+    w: &mut World,
+    base: &str,
+    kind: Kind,
+    ns: Option<crate::model::meta::NsId>,
+) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let base: String = base.chars().take(58).collect();
     loop {
         let n = w.api.generated.entry(base.clone()).or_insert(0);
         *n += 1;
         let attempt = *n;
-        let mut rng = w.streams.stream("apiserver", &base, &format!("generateName:{attempt}"));
+        let mut rng = w
+            .streams
+            .stream("apiserver", &base, &format!("generateName:{attempt}"));
         let mut name = base.clone();
         for _ in 0..5 {
-            let i = (rand_chacha::rand_core::Rng::next_u32(&mut rng) % ALPHABET.len() as u32) as usize;
+            let i =
+                (rand_chacha::rand_core::Rng::next_u32(&mut rng) % ALPHABET.len() as u32) as usize;
             name.push(ALPHABET[i] as char);
         }
         if w.store.lookup(kind, ns, &name).is_none() {
@@ -469,5 +516,7 @@ fn key_hash(a: &str, b: &str) -> u64 {
     a.bytes()
         .chain([0])
         .chain(b.bytes())
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, c| (h ^ u64::from(c)).wrapping_mul(0x0000_0100_0000_01b3))
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
+            (h ^ u64::from(c)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
 }

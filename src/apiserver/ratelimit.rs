@@ -20,7 +20,11 @@ impl TokenBucket {
     /// A bucket allowing `qps` requests per second with bursts of `burst`.
     pub fn new(qps: u64, burst: u64) -> TokenBucket {
         let interval_us = 1_000_000 / qps.max(1);
-        TokenBucket { interval_us, tolerance_us: interval_us * burst.saturating_sub(1), tat: 0 }
+        TokenBucket {
+            interval_us,
+            tolerance_us: interval_us * burst.saturating_sub(1),
+            tat: 0,
+        }
     }
 
     /// Reserves a token for a request made at `now`; returns when it may be sent.

@@ -22,7 +22,10 @@ pub struct Arena<T> {
 
 impl<T> Default for Arena<T> {
     fn default() -> Self {
-        Arena { slots: Vec::new(), live: 0 }
+        Arena {
+            slots: Vec::new(),
+            live: 0,
+        }
     }
 }
 
@@ -39,11 +42,17 @@ impl<T> Arena<T> {
     }
     /// Mutable access.
     pub fn get_mut(&mut self, id: u32) -> Option<&mut T> {
-        self.slots.get_mut(id as usize).and_then(|s| s.as_deref_mut())
+        self.slots
+            .get_mut(id as usize)
+            .and_then(|s| s.as_deref_mut())
     }
     /// Removes the object; its id stays vacant forever.
     pub fn remove(&mut self, id: u32) -> Option<T> {
-        let v = self.slots.get_mut(id as usize).and_then(|s| s.take()).map(|b| *b);
+        let v = self
+            .slots
+            .get_mut(id as usize)
+            .and_then(|s| s.take())
+            .map(|b| *b);
         if v.is_some() {
             self.live -= 1;
         }
@@ -51,7 +60,10 @@ impl<T> Arena<T> {
     }
     /// Live objects in id (creation) order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &T)> {
-        self.slots.iter().enumerate().filter_map(|(i, s)| s.as_deref().map(|v| (i as u32, v)))
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.as_deref().map(|v| (i as u32, v)))
     }
     /// Number of live objects.
     pub fn len(&self) -> usize {
@@ -127,17 +139,24 @@ impl Store {
 
     /// The id of an existing namespace name, without interning.
     pub fn find_ns(&self, name: &str) -> Option<NsId> {
-        self.namespace_names.iter().position(|n| n == name).map(|i| NsId(i as u32))
+        self.namespace_names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| NsId(i as u32))
     }
 
     /// A namespace's name.
     pub fn ns_name(&self, id: NsId) -> &str {
-        self.namespace_names.get(id.0 as usize).map(String::as_str).unwrap_or("")
+        self.namespace_names
+            .get(id.0 as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     /// Whether the namespace object exists (and is not terminating).
     pub fn namespace_active(&self, ns: NsId) -> bool {
-        self.lookup(Kind::Namespace, None, self.ns_name(ns)).is_some()
+        self.lookup(Kind::Namespace, None, self.ns_name(ns))
+            .is_some()
     }
 
     /// Finds an object by kind, namespace and name.
@@ -155,7 +174,11 @@ impl Store {
             .take_while(|((k, _, _), _)| *k == kind)
             .filter(|((_, scope, _), _)| ns.is_none() || Some(*scope) == ns.map(|n| n.0))
             .map(|((_, scope, name), id)| {
-                let ns_name = if *scope == CLUSTER_SCOPE { String::new() } else { self.ns_name(NsId(*scope)).to_string() };
+                let ns_name = if *scope == CLUSTER_SCOPE {
+                    String::new()
+                } else {
+                    self.ns_name(NsId(*scope)).to_string()
+                };
                 (ns_name, name, *id)
             })
             .collect();
@@ -170,7 +193,9 @@ impl Store {
             Kind::Node => self.nodes.get(r.id).map(|o| &o.meta),
             Kind::Pod => self.pods.get(r.id).map(|o| &o.meta),
             Kind::Deployment => self.deployments.get(r.id).map(|o| &o.meta),
-            Kind::ReplicaSet | Kind::ReplicationController => self.replicasets.get(r.id).map(|o| &o.meta),
+            Kind::ReplicaSet | Kind::ReplicationController => {
+                self.replicasets.get(r.id).map(|o| &o.meta)
+            }
             Kind::Service => self.services.get(r.id).map(|o| &o.meta),
             Kind::ConfigMap => self.configmaps.get(r.id).map(|o| &o.meta),
             Kind::Secret => self.secrets.get(r.id).map(|o| &o.meta),
@@ -186,7 +211,9 @@ impl Store {
             Kind::Node => self.nodes.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Pod => self.pods.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Deployment => self.deployments.get_mut(r.id).map(|o| &mut o.meta),
-            Kind::ReplicaSet | Kind::ReplicationController => self.replicasets.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::ReplicaSet | Kind::ReplicationController => {
+                self.replicasets.get_mut(r.id).map(|o| &mut o.meta)
+            }
             Kind::Service => self.services.get_mut(r.id).map(|o| &mut o.meta),
             Kind::ConfigMap => self.configmaps.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Secret => self.secrets.get_mut(r.id).map(|o| &mut o.meta),
@@ -285,7 +312,10 @@ impl Store {
 
     /// Objects whose ownerReferences name `owner`, in creation order.
     pub fn dependents_of(&self, owner: ObjRef) -> &[ObjRef] {
-        self.dependents.get(&owner).map(Vec::as_slice).unwrap_or(&[])
+        self.dependents
+            .get(&owner)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     fn mark_changed(&mut self, r: ObjRef) {

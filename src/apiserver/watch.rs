@@ -15,7 +15,9 @@ const NONE: u32 = u32::MAX;
 
 /// Sends a committed change to every interested watcher.
 pub fn publish(w: &mut World, obj: ObjRef, change: Change) {
-    let Some(meta) = w.store.meta(obj) else { return };
+    let Some(meta) = w.store.meta(obj) else {
+        return;
+    };
     let writes = meta.writes + u32::from(change == Change::Deleted);
     let controller = meta.controller();
     let finalizing = meta.deleted.is_some() && (meta.foreground_deletion || meta.orphan_finalizer);
@@ -29,7 +31,9 @@ pub fn publish(w: &mut World, obj: ObjRef, change: Change) {
     let mut to: Vec<(Watcher, u32)> = Vec::new();
     match obj.kind {
         Kind::Pod => {
-            if let Some(c) = controller.filter(|c| matches!(c.kind, Kind::ReplicaSet | Kind::ReplicationController)) {
+            if let Some(c) = controller
+                .filter(|c| matches!(c.kind, Kind::ReplicaSet | Kind::ReplicationController))
+            {
                 to.push((Watcher::ReplicaSetController, c.id));
             }
             to.push((Watcher::Scheduler, NONE));
@@ -46,7 +50,11 @@ pub fn publish(w: &mut World, obj: ObjRef, change: Change) {
         Kind::Deployment => to.push((Watcher::DeploymentController, NONE)),
         Kind::Node => to.push((Watcher::Scheduler, NONE)),
         Kind::Service => {
-            if w.store.services.get(obj.id).is_some_and(|s| s.service_type == ServiceType::LoadBalancer) {
+            if w.store
+                .services
+                .get(obj.id)
+                .is_some_and(|s| s.service_type == ServiceType::LoadBalancer)
+            {
                 to.push((Watcher::ServiceController, NONE));
             }
         }
@@ -61,15 +69,41 @@ pub fn publish(w: &mut World, obj: ObjRef, change: Change) {
         }
     }
     for (watcher, owner) in to {
-        let d = w.sample(TimingName::WatchDelivery, watcher_name(watcher), &key, &format!("{}:{writes}", obj.kind.lower()));
-        w.schedule(d, Event::Notify { watcher, obj, change, owner });
+        let d = w.sample(
+            TimingName::WatchDelivery,
+            watcher_name(watcher),
+            &key,
+            &format!("{}:{writes}", obj.kind.lower()),
+        );
+        w.schedule(
+            d,
+            Event::Notify {
+                watcher,
+                obj,
+                change,
+                owner,
+            },
+        );
     }
     // A dependent leaving lets a foreground-deleting owner finish.
     if change == Change::Deleted {
         for o in owners_in_foreground {
             let okey = w.store.key(o);
-            let d = w.sample(TimingName::WatchDelivery, "garbage-collector", &okey, &format!("dependent:{key}"));
-            w.schedule(d, Event::Notify { watcher: Watcher::GarbageCollector, obj: o, change: Change::Modified, owner: NONE });
+            let d = w.sample(
+                TimingName::WatchDelivery,
+                "garbage-collector",
+                &okey,
+                &format!("dependent:{key}"),
+            );
+            w.schedule(
+                d,
+                Event::Notify {
+                    watcher: Watcher::GarbageCollector,
+                    obj: o,
+                    change: Change::Modified,
+                    owner: NONE,
+                },
+            );
         }
     }
 }
@@ -90,7 +124,9 @@ fn watcher_name(w: Watcher) -> &'static str {
 pub fn deliver(w: &mut World, watcher: Watcher, obj: ObjRef, change: Change, owner: u32) {
     let owner = (owner != NONE).then_some(owner);
     match watcher {
-        Watcher::ReplicaSetController => crate::controllers::replicaset::observe(w, obj, change, owner),
+        Watcher::ReplicaSetController => {
+            crate::controllers::replicaset::observe(w, obj, change, owner)
+        }
         Watcher::DeploymentController => crate::controllers::deployment::observe(w, obj, owner),
         Watcher::GarbageCollector => crate::controllers::gc::observe(w, obj, change),
         Watcher::Scheduler => crate::scheduler::observe(w, obj, change),

@@ -19,7 +19,10 @@ use crate::model::kind::Kind;
 use crate::model::labels::{Labels, Selector};
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
 use crate::model::pod::Phase;
-use crate::model::workload::{Deployment, DeploymentStatus, PodTemplate, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus, Strategy};
+use crate::model::workload::{
+    Deployment, DeploymentStatus, PodTemplate, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
+    Strategy,
+};
 use crate::sim::event::Ctrl;
 use crate::sim::world::World;
 use std::collections::BTreeMap;
@@ -40,7 +43,10 @@ pub struct DeploymentController {
 
 impl Default for DeploymentController {
     fn default() -> Self {
-        DeploymentController { queue: WorkQueue::new(WORKERS), outstanding: BTreeMap::new() }
+        DeploymentController {
+            queue: WorkQueue::new(WORKERS),
+            outstanding: BTreeMap::new(),
+        }
     }
 }
 
@@ -65,26 +71,49 @@ pub fn observe(w: &mut World, obj: ObjRef, owner: Option<u32>) {
 pub fn template_hash(t: &PodTemplate) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let text = format!("{:?}|{:?}", t.labels, t.spec);
-    let h = text.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
-    h.to_string().bytes().map(|b| ALPHABET[usize::from(b) % ALPHABET.len()] as char).collect()
+    let h = text.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    h.to_string()
+        .bytes()
+        .map(|b| ALPHABET[usize::from(b) % ALPHABET.len()] as char)
+        .collect()
 }
 
 fn without_hash(labels: &Labels) -> Labels {
-    Labels::from_pairs(labels.iter().filter(|(k, _)| *k != POD_TEMPLATE_HASH).map(|(k, v)| (k.to_string(), v.to_string())))
+    Labels::from_pairs(
+        labels
+            .iter()
+            .filter(|(k, _)| *k != POD_TEMPLATE_HASH)
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    )
 }
 
 /// ReplicaSets this Deployment controls, oldest first.
 fn owned(w: &World, d: u32) -> Vec<u32> {
-    let dref = ObjRef { kind: Kind::Deployment, id: d };
+    let dref = ObjRef {
+        kind: Kind::Deployment,
+        id: d,
+    };
     let mut v: Vec<u32> = w
         .store
         .dependents_of(dref)
         .iter()
         .filter(|r| r.kind == Kind::ReplicaSet)
-        .filter(|r| w.store.replicasets.get(r.id).is_some_and(|rs| rs.meta.controller() == Some(dref)))
+        .filter(|r| {
+            w.store
+                .replicasets
+                .get(r.id)
+                .is_some_and(|rs| rs.meta.controller() == Some(dref))
+        })
         .map(|r| r.id)
         .collect();
-    v.sort_by_key(|id| w.store.replicasets.get(*id).map(|rs| (rs.meta.created, rs.meta.name.clone())));
+    v.sort_by_key(|id| {
+        w.store
+            .replicasets
+            .get(*id)
+            .map(|rs| (rs.meta.created, rs.meta.name.clone()))
+    });
     v
 }
 
@@ -93,7 +122,8 @@ fn owned(w: &World, d: u32) -> Vec<u32> {
 fn find_new(w: &World, d: &Deployment, rss: &[u32]) -> Option<u32> {
     rss.iter().copied().find(|id| {
         w.store.replicasets.get(*id).is_some_and(|rs| {
-            rs.spec.template.spec == d.spec.template.spec && without_hash(&rs.spec.template.labels) == d.spec.template.labels
+            rs.spec.template.spec == d.spec.template.spec
+                && without_hash(&rs.spec.template.labels) == d.spec.template.labels
         })
     })
 }
@@ -102,10 +132,17 @@ fn find_new(w: &World, d: &Deployment, rss: &[u32]) -> Option<u32> {
 pub fn fenceposts(strategy: &Strategy, replicas: i32) -> (i32, i32) {
     match strategy {
         Strategy::Recreate => (0, 0),
-        Strategy::RollingUpdate { max_surge, max_unavailable } => {
+        Strategy::RollingUpdate {
+            max_surge,
+            max_unavailable,
+        } => {
             let surge = max_surge.scaled(replicas, true);
             let unavailable = max_unavailable.scaled(replicas, false);
-            if surge == 0 && unavailable == 0 { (0, 1) } else { (surge, unavailable) }
+            if surge == 0 && unavailable == 0 {
+                (0, 1)
+            } else {
+                (surge, unavailable)
+            }
         }
     }
 }
@@ -123,13 +160,23 @@ pub fn sync(w: &mut World, id: u32) {
     }
     let new_rs = find_new(w, &d, &rss);
     let olds: Vec<u32> = rss.iter().copied().filter(|r| Some(*r) != new_rs).collect();
-    let spec_of = |w: &World, r: u32| w.store.replicasets.get(r).map(|rs| rs.spec.replicas).unwrap_or(0);
+    let spec_of = |w: &World, r: u32| {
+        w.store
+            .replicasets
+            .get(r)
+            .map(|rs| rs.spec.replicas)
+            .unwrap_or(0)
+    };
     let dr = d.spec.replicas;
     let Some(new_id) = new_rs else {
         let replicas = match d.spec.strategy {
             // NewRSNewReplicas for Recreate: D once old pods are gone; until then 0.
             Strategy::Recreate => {
-                if olds.iter().all(|o| spec_of(w, *o) == 0) && !old_pods_running(w, &olds) { dr } else { 0 }
+                if olds.iter().all(|o| spec_of(w, *o) == 0) && !old_pods_running(w, &olds) {
+                    dr
+                } else {
+                    0
+                }
             }
             Strategy::RollingUpdate { .. } => {
                 let (surge, _) = fenceposts(&d.spec.strategy, dr);
@@ -148,7 +195,11 @@ pub fn sync(w: &mut World, id: u32) {
         if new_spec != dr && matches!(d.spec.strategy, Strategy::RollingUpdate { .. }) {
             scales.push((new_id, dr));
         }
-    } else if active.len() == 1 && active[0] != new_id && new_spec == 0 && matches!(d.spec.strategy, Strategy::Recreate) {
+    } else if active.len() == 1
+        && active[0] != new_id
+        && new_spec == 0
+        && matches!(d.spec.strategy, Strategy::Recreate)
+    {
         scales.push((active[0], 0));
     }
     if scales.is_empty() {
@@ -163,18 +214,21 @@ pub fn sync(w: &mut World, id: u32) {
     }
     w.deployments.outstanding.insert(id, scales.len() as u32);
     for (rs, replicas) in scales {
-        let key = w.store.key(ObjRef { kind: Kind::ReplicaSet, id: rs });
+        let key = w.store.key(ObjRef {
+            kind: Kind::ReplicaSet,
+            id: rs,
+        });
         let from = spec_of(w, rs);
-        let op = Op::Scale { target: ObjRef { kind: Kind::ReplicaSet, id: rs }, replicas };
+        let op = Op::Scale {
+            target: ObjRef {
+                kind: Kind::ReplicaSet,
+                id: rs,
+            },
+            replicas,
+        };
         let ctx = CTX_SCALE | u64::from(id) | (u64::from(from as u32 & 0xff_ffff) << 44);
-        let _ = from;
         submit(w, Client::DeploymentController, op, ctx, &key);
-        w.deployments.pending_scale_note(rs, from, replicas);
     }
-}
-
-impl DeploymentController {
-    fn pending_scale_note(&mut self, _rs: u32, _from: i32, _to: i32) {}
 }
 
 /// `rolloutRolling`'s scaling decisions for one sync (facts B.3).
@@ -256,49 +310,104 @@ fn rolling(w: &World, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i3
 /// `rolloutRecreate` (facts B.4): old ReplicaSets to 0, then the new one to D once no old
 /// pod is running.
 fn recreate(w: &World, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i32)> {
-    let spec = |id: u32| w.store.replicasets.get(id).map(|r| r.spec.replicas).unwrap_or(0);
-    let downs: Vec<(u32, i32)> = olds.iter().filter(|o| spec(**o) > 0).map(|o| (*o, 0)).collect();
+    let spec = |id: u32| {
+        w.store
+            .replicasets
+            .get(id)
+            .map(|r| r.spec.replicas)
+            .unwrap_or(0)
+    };
+    let downs: Vec<(u32, i32)> = olds
+        .iter()
+        .filter(|o| spec(**o) > 0)
+        .map(|o| (*o, 0))
+        .collect();
     if !downs.is_empty() {
         return downs;
     }
     if old_pods_running(w, olds) {
         return Vec::new();
     }
-    if spec(new_id) != d.spec.replicas { vec![(new_id, d.spec.replicas)] } else { Vec::new() }
+    if spec(new_id) != d.spec.replicas {
+        vec![(new_id, d.spec.replicas)]
+    } else {
+        Vec::new()
+    }
 }
 
 fn old_pods_running(w: &World, olds: &[u32]) -> bool {
     olds.iter().any(|o| {
-        w.store.dependents_of(ObjRef { kind: Kind::ReplicaSet, id: *o }).iter().any(|p| {
-            p.kind == Kind::Pod && w.store.pods.get(p.id).is_some_and(|p| !matches!(p.status.phase, Phase::Succeeded | Phase::Failed))
-        })
+        w.store
+            .dependents_of(ObjRef {
+                kind: Kind::ReplicaSet,
+                id: *o,
+            })
+            .iter()
+            .any(|p| {
+                p.kind == Kind::Pod
+                    && w.store.pods.get(p.id).is_some_and(|p| {
+                        !matches!(p.status.phase, Phase::Succeeded | Phase::Failed)
+                    })
+            })
     })
 }
 
 fn create_new_rs(w: &mut World, id: u32, d: &Deployment, olds: &[u32], replicas: i32) {
     let hash = template_hash(&d.spec.template);
     let mut labels = d.spec.template.labels.clone();
-    labels.insert(POD_TEMPLATE_HASH.into(), hash.clone());
-    let template = Arc::new(PodTemplate { labels: labels.clone(), spec: d.spec.template.spec.clone() });
+    labels.insert(POD_TEMPLATE_HASH, hash.clone());
+    let template = Arc::new(PodTemplate {
+        labels: labels.clone(),
+        spec: d.spec.template.spec.clone(),
+    });
     let mut selector_labels = Labels::default();
-    selector_labels.insert(POD_TEMPLATE_HASH.into(), hash.clone());
+    selector_labels.insert(POD_TEMPLATE_HASH, hash.clone());
     let selector = merge_selector(&d.spec.selector, &selector_labels);
-    let revision = olds.iter().filter_map(|o| w.store.replicasets.get(*o)).map(|r| r.revision).max().unwrap_or(0) + 1;
+    let revision = olds
+        .iter()
+        .filter_map(|o| w.store.replicasets.get(*o))
+        .map(|r| r.revision)
+        .max()
+        .unwrap_or(0)
+        + 1;
     let mut meta = Meta::new(format!("{}-{hash}", d.meta.name), None, labels);
-    meta.owners.push(OwnerRef { owner: ObjRef { kind: Kind::Deployment, id }, uid: d.meta.uid, controller: true, block_owner_deletion: true });
+    meta.owners.push(OwnerRef {
+        owner: ObjRef {
+            kind: Kind::Deployment,
+            id,
+        },
+        uid: d.meta.uid,
+        controller: true,
+        block_owner_deletion: true,
+    });
     let rs = ReplicaSet {
         meta,
         legacy_rc: false,
         template_hash: Some(hash),
         revision,
-        spec: ReplicaSetSpec { replicas, selector, template, min_ready_seconds: d.spec.min_ready_seconds },
+        spec: ReplicaSetSpec {
+            replicas,
+            selector,
+            template,
+            min_ready_seconds: d.spec.min_ready_seconds,
+        },
         status: ReplicaSetStatus::default(),
     };
     let ns = d.meta.namespace.map(|n| w.store.ns_name(n).to_string());
     let key = format!("{}/{}", ns.clone().unwrap_or_default(), rs.meta.name);
     w.deployments.outstanding.insert(id, 1);
-    let op = Op::Create { object: Box::new(NewObject::ReplicaSet(rs)), namespace: ns, generate_name: None };
-    submit(w, Client::DeploymentController, op, CTX_CREATE_RS | u64::from(id) | (u64::from(replicas as u32 & 0xff_ffff) << 44), &key);
+    let op = Op::Create {
+        object: Box::new(NewObject::ReplicaSet(rs)),
+        namespace: ns,
+        generate_name: None,
+    };
+    submit(
+        w,
+        Client::DeploymentController,
+        op,
+        CTX_CREATE_RS | u64::from(id) | (u64::from(replicas as u32 & 0xff_ffff) << 44),
+        &key,
+    );
 }
 
 fn merge_selector(sel: &Selector, extra: &Labels) -> Selector {
@@ -315,9 +424,14 @@ fn write_status(w: &mut World, id: u32) {
     };
     let rss = owned(w, id);
     let new_rs = find_new(w, d, &rss);
-    let mut s = DeploymentStatus { observed_generation: d.meta.generation, ..Default::default() };
+    let mut s = DeploymentStatus {
+        observed_generation: d.meta.generation,
+        ..Default::default()
+    };
     for r in &rss {
-        let Some(rs) = w.store.replicasets.get(*r) else { continue };
+        let Some(rs) = w.store.replicasets.get(*r) else {
+            continue;
+        };
         s.replicas += rs.status.replicas;
         s.ready_replicas += rs.status.ready_replicas;
         s.available_replicas += rs.status.available_replicas;
@@ -330,38 +444,76 @@ fn write_status(w: &mut World, id: u32) {
         done(w, Ctrl::Deployment, id);
         return;
     }
-    let key = w.store.key(ObjRef { kind: Kind::Deployment, id });
-    submit(w, Client::DeploymentController, Op::DeploymentStatus { id, status: s }, CTX_STATUS | u64::from(id), &key);
+    let key = w.store.key(ObjRef {
+        kind: Kind::Deployment,
+        id,
+    });
+    submit(
+        w,
+        Client::DeploymentController,
+        Op::DeploymentStatus { id, status: s },
+        CTX_STATUS | u64::from(id),
+        &key,
+    );
 }
 
 /// A response to one of this controller's requests.
 pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
     let id = (req.ctx & 0xffff_ffff) as u32;
-    let dref = ObjRef { kind: Kind::Deployment, id };
+    let dref = ObjRef {
+        kind: Kind::Deployment,
+        id,
+    };
     match req.ctx & (0xf << 40) {
         CTX_CREATE_RS => {
             let to = ((req.ctx >> 44) & 0xff_ffff) as i32;
             if let Outcome::Created(rs) = &outcome
                 && to > 0
             {
-                let name = w.store.meta(*rs).map(|m| m.name.clone()).unwrap_or_default();
-                w.record_event(dref, false, "ScalingReplicaSet", "deployment-controller", format!("Scaled up replica set {name} from 0 to {to}"));
+                let name = w
+                    .store
+                    .meta(*rs)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default();
+                w.record_event(
+                    dref,
+                    false,
+                    "ScalingReplicaSet",
+                    "deployment-controller",
+                    format!("Scaled up replica set {name} from 0 to {to}"),
+                );
             }
             if let Outcome::Failed(e) = &outcome {
                 let name = match &req.op {
                     Op::Create { object, .. } => object.meta().name.clone(),
                     _ => String::new(),
                 };
-                w.record_event(dref, true, "FailedCreate", "deployment-controller", format!("Failed to create new replica set {name:?}: {}", e.message));
+                w.record_event(
+                    dref,
+                    true,
+                    "FailedCreate",
+                    "deployment-controller",
+                    format!("Failed to create new replica set {name:?}: {}", e.message),
+                );
             }
             finish_call(w, id);
         }
         CTX_SCALE => {
             let from = ((req.ctx >> 44) & 0xff_ffff) as i32;
             if let (Op::Scale { target, replicas }, Outcome::Done) = (&req.op, &outcome) {
-                let name = w.store.meta(*target).map(|m| m.name.clone()).unwrap_or_default();
+                let name = w
+                    .store
+                    .meta(*target)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default();
                 let dir = if *replicas > from { "up" } else { "down" };
-                w.record_event(dref, false, "ScalingReplicaSet", "deployment-controller", format!("Scaled {dir} replica set {name} from {from} to {replicas}"));
+                w.record_event(
+                    dref,
+                    false,
+                    "ScalingReplicaSet",
+                    "deployment-controller",
+                    format!("Scaled {dir} replica set {name} from {from} to {replicas}"),
+                );
             }
             finish_call(w, id);
         }
@@ -370,7 +522,13 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
 }
 
 fn finish_call(w: &mut World, id: u32) {
-    let left = w.deployments.outstanding.get(&id).copied().unwrap_or(1).saturating_sub(1);
+    let left = w
+        .deployments
+        .outstanding
+        .get(&id)
+        .copied()
+        .unwrap_or(1)
+        .saturating_sub(1);
     if left == 0 {
         w.deployments.outstanding.remove(&id);
         write_status(w, id);
@@ -385,34 +543,64 @@ mod tests {
     use crate::model::workload::IntOrPercent;
 
     fn rolling(s: IntOrPercent, u: IntOrPercent) -> Strategy {
-        Strategy::RollingUpdate { max_surge: s, max_unavailable: u }
+        Strategy::RollingUpdate {
+            max_surge: s,
+            max_unavailable: u,
+        }
     }
 
     #[test]
     fn fenceposts_follow_resolve_fenceposts() {
         // facts B.2 examples and its "both zero → unavailable 1" rule.
-        assert_eq!(fenceposts(&rolling(IntOrPercent::Percent(25), IntOrPercent::Percent(25)), 10), (3, 2));
-        assert_eq!(fenceposts(&rolling(IntOrPercent::Percent(25), IntOrPercent::Percent(25)), 1), (1, 0));
-        assert_eq!(fenceposts(&rolling(IntOrPercent::Percent(25), IntOrPercent::Percent(25)), 3), (1, 0));
-        assert_eq!(fenceposts(&rolling(IntOrPercent::Int(0), IntOrPercent::Int(0)), 5), (0, 1));
+        assert_eq!(
+            fenceposts(
+                &rolling(IntOrPercent::Percent(25), IntOrPercent::Percent(25)),
+                10
+            ),
+            (3, 2)
+        );
+        assert_eq!(
+            fenceposts(
+                &rolling(IntOrPercent::Percent(25), IntOrPercent::Percent(25)),
+                1
+            ),
+            (1, 0)
+        );
+        assert_eq!(
+            fenceposts(
+                &rolling(IntOrPercent::Percent(25), IntOrPercent::Percent(25)),
+                3
+            ),
+            (1, 0)
+        );
+        assert_eq!(
+            fenceposts(&rolling(IntOrPercent::Int(0), IntOrPercent::Int(0)), 5),
+            (0, 1)
+        );
     }
 
     #[test]
     fn template_hash_uses_the_safe_alphabet_and_is_stable() {
-        let t = PodTemplate { labels: Labels::default(), spec: Arc::new(crate::model::pod::PodSpec {
-            containers: Vec::new(),
-            init_containers: 0,
-            restart_policy: crate::model::pod::RestartPolicy::Always,
-            node_selector: Labels::default(),
-            tolerations: Vec::new(),
-            host_network: false,
-            termination_grace_seconds: 30,
-            node_name: None,
-            priority: 0,
-            scheduler_name: "default-scheduler".into(),
-        }) };
+        let t = PodTemplate {
+            labels: Labels::default(),
+            spec: Arc::new(crate::model::pod::PodSpec {
+                containers: Vec::new(),
+                init_containers: 0,
+                restart_policy: crate::model::pod::RestartPolicy::Always,
+                node_selector: Labels::default(),
+                tolerations: Vec::new(),
+                host_network: false,
+                termination_grace_seconds: 30,
+                node_name: None,
+                priority: 0,
+                scheduler_name: "default-scheduler".into(),
+            }),
+        };
         let h = template_hash(&t);
         assert_eq!(h, template_hash(&t.clone()));
-        assert!(h.bytes().all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)));
+        assert!(
+            h.bytes()
+                .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b))
+        );
     }
 }

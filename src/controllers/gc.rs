@@ -42,28 +42,52 @@ pub fn observe(w: &mut World, obj: ObjRef, change: Change) {
         for d in &dependents {
             if w.gc.in_flight.insert(*d) {
                 let key = w.store.key(*d);
-                submit(w, Client::GarbageCollector, Op::RemoveOwnerRef { dependent: *d, owner: obj }, 0, &key);
+                submit(
+                    w,
+                    Client::GarbageCollector,
+                    Op::RemoveOwnerRef {
+                        dependent: *d,
+                        owner: obj,
+                    },
+                    0,
+                    &key,
+                );
             }
         }
     } else if m.foreground_deletion {
         for d in &dependents {
-            let blocks = w.store.meta(*d).is_some_and(|dm| dm.owners.iter().any(|o| o.owner == obj && o.block_owner_deletion));
+            let blocks = w.store.meta(*d).is_some_and(|dm| {
+                dm.owners
+                    .iter()
+                    .any(|o| o.owner == obj && o.block_owner_deletion)
+            });
             if blocks {
                 delete_dependent(w, *d, Propagation::Foreground);
             }
         }
     }
-    let blocking_left = w.store.dependents_of(obj).iter().any(|d| {
-        m_blocks(w, *d, obj) || w.store.meta(obj).is_some_and(|om| om.orphan_finalizer)
-    });
+    let blocking_left =
+        w.store.dependents_of(obj).iter().any(|d| {
+            m_blocks(w, *d, obj) || w.store.meta(obj).is_some_and(|om| om.orphan_finalizer)
+        });
     if !blocking_left && w.gc.finalizing.insert(obj) {
         let key = w.store.key(obj);
-        submit(w, Client::GarbageCollector, Op::RemoveFinalizers { target: obj }, 0, &key);
+        submit(
+            w,
+            Client::GarbageCollector,
+            Op::RemoveFinalizers { target: obj },
+            0,
+            &key,
+        );
     }
 }
 
 fn m_blocks(w: &World, dependent: ObjRef, owner: ObjRef) -> bool {
-    w.store.meta(dependent).is_some_and(|dm| dm.owners.iter().any(|o| o.owner == owner && o.block_owner_deletion))
+    w.store.meta(dependent).is_some_and(|dm| {
+        dm.owners
+            .iter()
+            .any(|o| o.owner == owner && o.block_owner_deletion)
+    })
 }
 
 fn delete_dependent(w: &mut World, d: ObjRef, propagation: Propagation) {
@@ -73,9 +97,24 @@ fn delete_dependent(w: &mut World, d: ObjRef, propagation: Propagation) {
     }
     let uid = Some(m.uid);
     let key = w.store.key(d);
-    let kind = if d.kind == Kind::ReplicaSet { w.store.rs_kind(d.id) } else { d.kind };
+    let kind = if d.kind == Kind::ReplicaSet {
+        w.store.rs_kind(d.id)
+    } else {
+        d.kind
+    };
     let target = ObjRef { kind, id: d.id };
-    submit(w, Client::GarbageCollector, Op::Delete { target, uid, propagation, grace_seconds: None }, 0, &key);
+    submit(
+        w,
+        Client::GarbageCollector,
+        Op::Delete {
+            target,
+            uid,
+            propagation,
+            grace_seconds: None,
+        },
+        0,
+        &key,
+    );
 }
 
 /// A response to one of the collector's requests.
@@ -83,14 +122,23 @@ pub fn on_response(w: &mut World, req: &Request, _outcome: Outcome) {
     match &req.op {
         Op::Delete { target, .. } => {
             w.gc.in_flight.remove(target);
-            w.gc.in_flight.remove(&ObjRef { kind: Kind::ReplicaSet, id: target.id });
+            w.gc.in_flight.remove(&ObjRef {
+                kind: Kind::ReplicaSet,
+                id: target.id,
+            });
         }
         Op::RemoveOwnerRef { dependent, owner } => {
             w.gc.in_flight.remove(dependent);
             // Orphaning done for this owner once nothing names it any more.
             if w.store.dependents_of(*owner).is_empty() && w.gc.finalizing.insert(*owner) {
                 let key = w.store.key(*owner);
-                submit(w, Client::GarbageCollector, Op::RemoveFinalizers { target: *owner }, 0, &key);
+                submit(
+                    w,
+                    Client::GarbageCollector,
+                    Op::RemoveFinalizers { target: *owner },
+                    0,
+                    &key,
+                );
             }
         }
         Op::RemoveFinalizers { target } => {

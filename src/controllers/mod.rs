@@ -38,7 +38,12 @@ pub fn kick(w: &mut World, ctrl: Ctrl) {
         };
         let writes = w.store.meta(obj).map(|m| m.writes).unwrap_or(0);
         let okey = w.store.key(obj);
-        let d = w.sample(TimingName::ControllerSync, name, &okey, &format!("sync:{writes}"));
+        let d = w.sample(
+            TimingName::ControllerSync,
+            name,
+            &okey,
+            &format!("sync:{writes}"),
+        );
         w.schedule(d, Event::ControllerSync { ctrl, key });
     }
 }

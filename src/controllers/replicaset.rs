@@ -66,11 +66,18 @@ const CTX_DELETE: u64 = 2 << 40;
 const CTX_STATUS: u64 = 3 << 40;
 
 fn source(w: &World, rs: u32) -> &'static str {
-    if w.store.rs_kind(rs) == Kind::ReplicationController { "replication-controller" } else { "replicaset-controller" }
+    if w.store.rs_kind(rs) == Kind::ReplicationController {
+        "replication-controller"
+    } else {
+        "replicaset-controller"
+    }
 }
 
 fn rs_ref(w: &World, id: u32) -> ObjRef {
-    ObjRef { kind: w.store.rs_kind(id), id }
+    ObjRef {
+        kind: w.store.rs_kind(id),
+        id,
+    }
 }
 
 /// An informer event: a pod of this RS (`owner`) or the RS itself changed.
@@ -102,7 +109,12 @@ fn owned_pods(w: &World, rs: ObjRef) -> Vec<u32> {
         .dependents_of(rs)
         .iter()
         .filter(|d| d.kind == Kind::Pod)
-        .filter(|d| w.store.pods.get(d.id).is_some_and(|p| p.meta.controller() == Some(rs)))
+        .filter(|d| {
+            w.store
+                .pods
+                .get(d.id)
+                .is_some_and(|p| p.meta.controller() == Some(rs))
+        })
         .map(|d| d.id)
         .collect()
 }
@@ -118,31 +130,67 @@ pub fn sync(w: &mut World, id: u32) {
     let replicas = rs.spec.replicas;
     let being_deleted = rs.meta.deleted.is_some();
     let all = owned_pods(w, r);
-    let active: Vec<u32> = all.iter().copied().filter(|p| w.store.pods.get(*p).is_some_and(Pod::is_active)).collect();
-    let satisfied = w.replicasets.expectations.get(&id).is_none_or(|e| e.0 <= 0 && e.1 <= 0);
+    let active: Vec<u32> = all
+        .iter()
+        .copied()
+        .filter(|p| w.store.pods.get(*p).is_some_and(Pod::is_active))
+        .collect();
+    let satisfied = w
+        .replicasets
+        .expectations
+        .get(&id)
+        .is_none_or(|e| e.0 <= 0 && e.1 <= 0);
     if satisfied && !being_deleted {
         let diff = active.len() as i32 - replicas;
         if diff < 0 {
             let n = (-diff).min(BURST_REPLICAS);
             w.replicasets.expectations.insert(id, (n, 0));
-            w.replicasets.syncs.insert(id, SyncState { remaining: n, ..Default::default() });
+            w.replicasets.syncs.insert(
+                id,
+                SyncState {
+                    remaining: n,
+                    ..Default::default()
+                },
+            );
             next_batch(w, id);
             return;
         }
         if diff > 0 {
             let n = diff.min(BURST_REPLICAS) as usize;
             let victims = pods_to_delete(w, &active, n);
-            w.replicasets.expectations.insert(id, (0, victims.len() as i32));
-            w.replicasets.syncs.insert(id, SyncState { outstanding: victims.len() as u32, ..Default::default() });
+            w.replicasets
+                .expectations
+                .insert(id, (0, victims.len() as i32));
+            w.replicasets.syncs.insert(
+                id,
+                SyncState {
+                    outstanding: victims.len() as u32,
+                    ..Default::default()
+                },
+            );
             for pod in victims {
-                let target = ObjRef { kind: Kind::Pod, id: pod };
+                let target = ObjRef {
+                    kind: Kind::Pod,
+                    id: pod,
+                };
                 let uid = w.store.pods.get(pod).map(|p| p.meta.uid);
                 let key = w.store.key(target);
                 if let Some(p) = w.store.pods.get(pod) {
                     w.replicasets.deleting.insert(pod, p.meta.name.clone());
                 }
-                let op = Op::Delete { target, uid, propagation: Propagation::Background, grace_seconds: None };
-                submit(w, Client::ReplicaSetController, op, CTX_DELETE | u64::from(id), &key);
+                let op = Op::Delete {
+                    target,
+                    uid,
+                    propagation: Propagation::Background,
+                    grace_seconds: None,
+                };
+                submit(
+                    w,
+                    Client::ReplicaSetController,
+                    op,
+                    CTX_DELETE | u64::from(id),
+                    &key,
+                );
             }
             return;
         }
@@ -151,26 +199,54 @@ pub fn sync(w: &mut World, id: u32) {
 }
 
 fn next_batch(w: &mut World, id: u32) {
-    let Some(st) = w.replicasets.syncs.get_mut(&id) else { return };
+    let Some(st) = w.replicasets.syncs.get_mut(&id) else {
+        return;
+    };
     // slowStartBatch: 1, 2, 4, … (SlowStartInitialBatchSize = 1, facts A.5).
-    let batch = if st.batch == 0 { 1 } else { (st.batch * 2).min(st.remaining) };
+    let batch = if st.batch == 0 {
+        1
+    } else {
+        (st.batch * 2).min(st.remaining)
+    };
     let batch = batch.min(st.remaining);
     st.batch = batch;
     st.remaining -= batch;
     st.outstanding = batch as u32;
     st.failed = false;
-    let Some(rs) = w.store.replicasets.get(id) else { return };
+    let Some(rs) = w.store.replicasets.get(id) else {
+        return;
+    };
     let rs_name = rs.meta.name.clone();
     let ns = rs.meta.namespace.map(|n| w.store.ns_name(n).to_string());
     let template = rs.spec.template.clone();
-    let owner = OwnerRef { owner: rs_ref(w, id), uid: rs.meta.uid, controller: true, block_owner_deletion: true };
+    let owner = OwnerRef {
+        owner: rs_ref(w, id),
+        uid: rs.meta.uid,
+        controller: true,
+        block_owner_deletion: true,
+    };
     let key = format!("{}/{}", ns.clone().unwrap_or_default(), rs_name);
     for _ in 0..batch {
         let mut meta = Meta::new(String::new(), None, template.labels.clone());
         meta.owners.push(owner);
-        let pod = Pod { meta, spec: template.spec.clone(), node: None, status: PodStatus::default() };
-        let op = Op::Create { object: Box::new(NewObject::Pod(pod)), namespace: ns.clone(), generate_name: Some(format!("{rs_name}-")) };
-        submit(w, Client::ReplicaSetController, op, CTX_CREATE | u64::from(id), &key);
+        let pod = Pod {
+            meta,
+            spec: template.spec.clone(),
+            node: None,
+            status: PodStatus::default(),
+        };
+        let op = Op::Create {
+            object: Box::new(NewObject::Pod(pod)),
+            namespace: ns.clone(),
+            generate_name: Some(format!("{rs_name}-")),
+        };
+        submit(
+            w,
+            Client::ReplicaSetController,
+            op,
+            CTX_CREATE | u64::from(id),
+            &key,
+        );
     }
 }
 
@@ -195,9 +271,29 @@ fn pods_to_delete(w: &World, active: &[u32], n: usize) -> Vec<u32> {
                 _ => 1,
             };
             let rank = p.node.and_then(|n| per_node.get(&n)).copied().unwrap_or(0);
-            let ready_since = p.status.ready_since.map(|t| t.as_micros() as i64).unwrap_or(0);
-            let restarts: i64 = p.status.containers.iter().map(|c| i64::from(c.restart_count)).sum();
-            Some((*id, (p.node.is_some(), phase_rank, p.is_ready(), -rank, -ready_since, -restarts, -(p.meta.created.as_micros() as i64))))
+            let ready_since = p
+                .status
+                .ready_since
+                .map(|t| t.as_micros() as i64)
+                .unwrap_or(0);
+            let restarts: i64 = p
+                .status
+                .containers
+                .iter()
+                .map(|c| i64::from(c.restart_count))
+                .sum();
+            Some((
+                *id,
+                (
+                    p.node.is_some(),
+                    phase_rank,
+                    p.is_ready(),
+                    -rank,
+                    -ready_since,
+                    -restarts,
+                    -(p.meta.created.as_micros() as i64),
+                ),
+            ))
         })
         .collect();
     ranked.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
@@ -220,26 +316,49 @@ fn write_status(w: &mut World, id: u32) {
     }
     let key = w.store.key(r);
     requeue_for_availability(w, id, &status, min_ready);
-    submit(w, Client::ReplicaSetController, Op::ReplicaSetStatus { id, status }, CTX_STATUS | u64::from(id), &key);
+    submit(
+        w,
+        Client::ReplicaSetController,
+        Op::ReplicaSetStatus { id, status },
+        CTX_STATUS | u64::from(id),
+        &key,
+    );
 }
 
 /// `AddAfter(key, minReadySeconds)` while some ready pods are not yet available.
 fn requeue_for_availability(w: &mut World, id: u32, s: &ReplicaSetStatus, min_ready: i64) {
     if min_ready > 0 && s.ready_replicas != s.available_replicas {
-        w.schedule(SimDuration::from_secs(min_ready as u64), Event::ControllerRequeue { ctrl: Ctrl::ReplicaSet, key: id });
+        w.schedule(
+            SimDuration::from_secs(min_ready as u64),
+            Event::ControllerRequeue {
+                ctrl: Ctrl::ReplicaSet,
+                key: id,
+            },
+        );
     }
 }
 
 fn calculate_status(w: &World, rs: &ReplicaSet, r: ObjRef) -> ReplicaSetStatus {
     let now = w.now;
-    let mut s = ReplicaSetStatus { observed_generation: rs.meta.generation, ..Default::default() };
+    let mut s = ReplicaSetStatus {
+        observed_generation: rs.meta.generation,
+        ..Default::default()
+    };
     for pid in owned_pods(w, r) {
-        let Some(p) = w.store.pods.get(pid) else { continue };
+        let Some(p) = w.store.pods.get(pid) else {
+            continue;
+        };
         if !p.is_active() {
             continue;
         }
         s.replicas += 1;
-        if rs.spec.template.labels.iter().all(|(k, v)| p.meta.labels.get(k) == Some(v)) {
+        if rs
+            .spec
+            .template
+            .labels
+            .iter()
+            .all(|(k, v)| p.meta.labels.get(k) == Some(v))
+        {
             s.fully_labeled_replicas += 1;
         }
         if p.is_ready() {
@@ -261,11 +380,27 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
             let src = source(w, id);
             match outcome {
                 Outcome::Created(pod) => {
-                    let name = w.store.meta(pod).map(|m| m.name.clone()).unwrap_or_default();
-                    w.record_event(rs, false, "SuccessfulCreate", src, format!("Created pod: {name}"));
+                    let name = w
+                        .store
+                        .meta(pod)
+                        .map(|m| m.name.clone())
+                        .unwrap_or_default();
+                    w.record_event(
+                        rs,
+                        false,
+                        "SuccessfulCreate",
+                        src,
+                        format!("Created pod: {name}"),
+                    );
                 }
                 Outcome::Failed(e) => {
-                    w.record_event(rs, true, "FailedCreate", src, format!("Error creating: {}", e.message));
+                    w.record_event(
+                        rs,
+                        true,
+                        "FailedCreate",
+                        src,
+                        format!("Error creating: {}", e.message),
+                    );
                     let e = w.replicasets.expectations.entry(id).or_default();
                     e.0 = (e.0 - 1).max(0);
                     if let Some(st) = w.replicasets.syncs.get_mut(&id) {
@@ -274,7 +409,9 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
                 }
                 _ => {}
             }
-            let Some(st) = w.replicasets.syncs.get_mut(&id) else { return };
+            let Some(st) = w.replicasets.syncs.get_mut(&id) else {
+                return;
+            };
             st.outstanding = st.outstanding.saturating_sub(1);
             if st.outstanding > 0 {
                 return;
@@ -291,22 +428,42 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
             }
         }
         CTX_DELETE => {
-            let Op::Delete { target, .. } = &req.op else { return };
-            let name = w.replicasets.deleting.remove(&target.id).unwrap_or_default();
+            let Op::Delete { target, .. } = &req.op else {
+                return;
+            };
+            let name = w
+                .replicasets
+                .deleting
+                .remove(&target.id)
+                .unwrap_or_default();
             let rs = rs_ref(w, id);
             let src = source(w, id);
             match outcome {
-                Outcome::Deleted(_) => w.record_event(rs, false, "SuccessfulDelete", src, format!("Deleted pod: {name}")),
+                Outcome::Deleted(_) => w.record_event(
+                    rs,
+                    false,
+                    "SuccessfulDelete",
+                    src,
+                    format!("Deleted pod: {name}"),
+                ),
                 Outcome::Failed(e) => {
                     if e.reason != "NotFound" {
-                        w.record_event(rs, true, "FailedDelete", src, format!("Error deleting: {}", e.message));
+                        w.record_event(
+                            rs,
+                            true,
+                            "FailedDelete",
+                            src,
+                            format!("Error deleting: {}", e.message),
+                        );
                     }
                     let ex = w.replicasets.expectations.entry(id).or_default();
                     ex.1 = (ex.1 - 1).max(0);
                 }
                 _ => {}
             }
-            let Some(st) = w.replicasets.syncs.get_mut(&id) else { return };
+            let Some(st) = w.replicasets.syncs.get_mut(&id) else {
+                return;
+            };
             st.outstanding = st.outstanding.saturating_sub(1);
             if st.outstanding == 0 {
                 w.replicasets.syncs.remove(&id);

@@ -26,13 +26,26 @@ pub fn observe(w: &mut World, obj: ObjRef, change: Change) {
         w.services.provisioning.remove(&obj.id);
         return;
     }
-    let Some(s) = w.store.services.get(obj.id) else { return };
+    let Some(s) = w.store.services.get(obj.id) else {
+        return;
+    };
     if s.load_balancer_ip.is_some() || !w.services.provisioning.insert(obj.id) {
         return;
     }
-    w.record_event(obj, false, "EnsuringLoadBalancer", "service-controller", "Ensuring load balancer".into());
+    w.record_event(
+        obj,
+        false,
+        "EnsuringLoadBalancer",
+        "service-controller",
+        "Ensuring load balancer".into(),
+    );
     let key = w.store.key(obj);
-    let d = w.sample(TimingName::CloudLoadBalancerProvision, "service-controller", &key, "provision");
+    let d = w.sample(
+        TimingName::CloudLoadBalancerProvision,
+        "service-controller",
+        &key,
+        "provision",
+    );
     w.schedule(d, Event::LoadBalancerReady(obj.id));
 }
 
@@ -41,15 +54,36 @@ pub fn provisioned(w: &mut World, svc: u32) {
     if !w.services.provisioning.remove(&svc) || w.store.services.get(svc).is_none() {
         return;
     }
-    let obj = ObjRef { kind: Kind::Service, id: svc };
+    let obj = ObjRef {
+        kind: Kind::Service,
+        id: svc,
+    };
     match w.api.public_ips.allocate() {
         Ok(ip) => {
             let key = w.store.key(obj);
-            submit(w, Client::ServiceController, Op::LoadBalancerIngress { svc, ip }, 0, &key);
-            w.record_event(obj, false, "EnsuredLoadBalancer", "service-controller", "Ensured load balancer".into());
+            submit(
+                w,
+                Client::ServiceController,
+                Op::LoadBalancerIngress { svc, ip },
+                0,
+                &key,
+            );
+            w.record_event(
+                obj,
+                false,
+                "EnsuredLoadBalancer",
+                "service-controller",
+                "Ensured load balancer".into(),
+            );
         }
         Err(e) => {
-            w.record_event(obj, true, "SyncLoadBalancerFailed", "service-controller", format!("Error syncing load balancer: {e}"));
+            w.record_event(
+                obj,
+                true,
+                "SyncLoadBalancerFailed",
+                "service-controller",
+                format!("Error syncing load balancer: {e}"),
+            );
         }
     }
 }

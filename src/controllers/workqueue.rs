@@ -17,7 +17,12 @@ pub struct WorkQueue {
 impl WorkQueue {
     /// A queue served by `workers` workers.
     pub fn new(workers: usize) -> WorkQueue {
-        WorkQueue { queue: VecDeque::new(), dirty: BTreeSet::new(), processing: BTreeSet::new(), workers }
+        WorkQueue {
+            queue: VecDeque::new(),
+            dirty: BTreeSet::new(),
+            processing: BTreeSet::new(),
+            workers,
+        }
     }
 
     /// `Add(key)`.

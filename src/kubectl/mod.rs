@@ -1,1 +1,2 @@
 //! kubectl: the command-line parser and the printers, shared by steps.
+pub mod exec;

@@ -374,7 +374,11 @@ impl Selector {
     /// Deployment controller adds `pod-template-hash` to a new ReplicaSet's selector.
     pub fn add_equals(&mut self, labels: &Labels) {
         for (k, v) in labels.iter() {
-            self.requirements.push(Requirement { key: k.to_string(), operator: Operator::Equals, values: vec![v.to_string()] });
+            self.requirements.push(Requirement {
+                key: k.to_string(),
+                operator: Operator::Equals,
+                values: vec![v.to_string()],
+            });
         }
         self.requirements.sort_by(|a, b| a.key.cmp(&b.key));
     }

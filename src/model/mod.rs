@@ -3,10 +3,10 @@
 pub mod duration;
 pub mod kind;
 pub mod labels;
-pub mod quantity;
-pub mod validation;
 pub mod meta;
 pub mod node;
 pub mod pod;
+pub mod quantity;
 pub mod service;
+pub mod validation;
 pub mod workload;

@@ -19,11 +19,17 @@ pub struct Resources {
 impl Resources {
     /// Component-wise sum.
     pub fn plus(self, o: Resources) -> Resources {
-        Resources { cpu_milli: self.cpu_milli + o.cpu_milli, memory: self.memory + o.memory }
+        Resources {
+            cpu_milli: self.cpu_milli + o.cpu_milli,
+            memory: self.memory + o.memory,
+        }
     }
     /// Component-wise difference.
     pub fn minus(self, o: Resources) -> Resources {
-        Resources { cpu_milli: self.cpu_milli - o.cpu_milli, memory: self.memory - o.memory }
+        Resources {
+            cpu_milli: self.cpu_milli - o.cpu_milli,
+            memory: self.memory - o.memory,
+        }
     }
 }
 
@@ -172,7 +178,9 @@ pub struct PodSpec {
 impl PodSpec {
     /// Sum of container requests (what NodeResourcesFit counts).
     pub fn requests(&self) -> Resources {
-        self.containers.iter().fold(Resources::default(), |a, c| a.plus(c.requests))
+        self.containers
+            .iter()
+            .fold(Resources::default(), |a, c| a.plus(c.requests))
     }
 }
 
@@ -290,7 +298,10 @@ impl Pod {
     pub fn is_available(&self, min_ready_seconds: i64, now: SimTime) -> bool {
         match self.status.ready_since {
             None => false,
-            Some(t) => min_ready_seconds <= 0 || now.since(t).as_micros() >= (min_ready_seconds as u64) * 1_000_000,
+            Some(t) => {
+                min_ready_seconds <= 0
+                    || now.since(t).as_micros() >= (min_ready_seconds as u64) * 1_000_000
+            }
         }
     }
 
@@ -314,19 +325,47 @@ mod tests {
         // facts B.10: Always for :latest or no tag, IfNotPresent otherwise (and for digests).
         assert_eq!(PullPolicy::default_for("nginx"), PullPolicy::Always);
         assert_eq!(PullPolicy::default_for("nginx:latest"), PullPolicy::Always);
-        assert_eq!(PullPolicy::default_for("nginx:1.25"), PullPolicy::IfNotPresent);
-        assert_eq!(PullPolicy::default_for("myreg:5000/app"), PullPolicy::Always);
-        assert_eq!(PullPolicy::default_for("app@sha256:abc"), PullPolicy::IfNotPresent);
+        assert_eq!(
+            PullPolicy::default_for("nginx:1.25"),
+            PullPolicy::IfNotPresent
+        );
+        assert_eq!(
+            PullPolicy::default_for("myreg:5000/app"),
+            PullPolicy::Always
+        );
+        assert_eq!(
+            PullPolicy::default_for("app@sha256:abc"),
+            PullPolicy::IfNotPresent
+        );
     }
 
     #[test]
     fn tolerations_match_like_tolerates_taint() {
-        let t = Taint { key: "azure.com/aci".into(), value: String::new(), effect: TaintEffect::NoSchedule };
-        let equal_empty = Toleration { key: "azure.com/aci".into(), exists: false, value: String::new(), effect: Some(TaintEffect::NoSchedule), seconds: None };
+        let t = Taint {
+            key: "azure.com/aci".into(),
+            value: String::new(),
+            effect: TaintEffect::NoSchedule,
+        };
+        let equal_empty = Toleration {
+            key: "azure.com/aci".into(),
+            exists: false,
+            value: String::new(),
+            effect: Some(TaintEffect::NoSchedule),
+            seconds: None,
+        };
         assert!(equal_empty.tolerates(&t));
-        let other_effect = Toleration { effect: Some(TaintEffect::NoExecute), ..equal_empty.clone() };
+        let other_effect = Toleration {
+            effect: Some(TaintEffect::NoExecute),
+            ..equal_empty.clone()
+        };
         assert!(!other_effect.tolerates(&t));
-        let wildcard = Toleration { key: String::new(), exists: true, value: String::new(), effect: None, seconds: None };
+        let wildcard = Toleration {
+            key: String::new(),
+            exists: true,
+            value: String::new(),
+            effect: None,
+            seconds: None,
+        };
         assert!(wildcard.tolerates(&t));
     }
 }

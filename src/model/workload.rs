@@ -30,7 +30,11 @@ impl IntOrPercent {
             IntOrPercent::Int(v) => v,
             IntOrPercent::Percent(p) => {
                 let num = i64::from(p) * i64::from(total);
-                let v = if round_up { (num + 99).div_euclid(100) } else { num.div_euclid(100) };
+                let v = if round_up {
+                    (num + 99).div_euclid(100)
+                } else {
+                    num.div_euclid(100)
+                };
                 v as i32
             }
         }

@@ -5,3 +5,4 @@ pub mod queue;
 pub mod rng;
 pub mod time;
 pub mod timing;
+pub mod world;

@@ -48,7 +48,10 @@ pub struct Queue<E> {
 
 impl<E> Default for Queue<E> {
     fn default() -> Self {
-        Queue { heap: BinaryHeap::new(), next_seq: 1 }
+        Queue {
+            heap: BinaryHeap::new(),
+            next_seq: 1,
+        }
     }
 }
 
@@ -57,7 +60,12 @@ impl<E> Queue<E> {
     pub fn push(&mut self, time: SimTime, cause: u64, event: E) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Scheduled { time, seq, cause, event });
+        self.heap.push(Scheduled {
+            time,
+            seq,
+            cause,
+            event,
+        });
         seq
     }
     /// Removes the earliest event.

@@ -61,6 +61,13 @@ impl Add<SimDuration> for SimTime {
     }
 }
 
+impl Add for SimDuration {
+    type Output = SimDuration;
+    fn add(self, d: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_add(d.0))
+    }
+}
+
 impl Sub<SimTime> for SimTime {
     type Output = SimDuration;
     fn sub(self, o: SimTime) -> SimDuration {

@@ -39,7 +39,9 @@ pub struct RunLimits {
 impl Default for RunLimits {
     /// 300,000 pods: twice Kubernetes' 150,000-pod scalability envelope (facts A.9).
     fn default() -> Self {
-        RunLimits { max_live_pods: 300_000 }
+        RunLimits {
+            max_live_pods: 300_000,
+        }
     }
 }
 
@@ -106,7 +108,13 @@ impl World {
 
     /// Draws a latency from a named distribution, from the stream keyed by `component`,
     /// `object` and `purpose` (CONTRACT §9).
-    pub fn sample(&self, name: TimingName, component: &str, object: &str, purpose: &str) -> SimDuration {
+    pub fn sample(
+        &self,
+        name: TimingName,
+        component: &str,
+        object: &str,
+        purpose: &str,
+    ) -> SimDuration {
         let mut rng = self.streams.stream(component, object, purpose);
         self.timings.get(name).sample(&mut rng)
     }
@@ -142,7 +150,12 @@ impl World {
             Event::StepStop(i) => crate::kubectl::exec::stop_step(self, i),
             Event::ApiCommit(r) => crate::apiserver::commit(self, r),
             Event::ApiResponse(r) => crate::apiserver::respond(self, r),
-            Event::Notify { watcher, obj, change, owner } => crate::apiserver::watch::deliver(self, watcher, obj, change, owner),
+            Event::Notify {
+                watcher,
+                obj,
+                change,
+                owner,
+            } => crate::apiserver::watch::deliver(self, watcher, obj, change, owner),
             Event::ControllerSync { ctrl, key } => crate::controllers::sync(self, ctrl, key),
             Event::ControllerRequeue { ctrl, key } => crate::controllers::enqueue(self, ctrl, key),
             Event::SchedulingCycle(pod) => crate::scheduler::cycle_done(self, pod),
@@ -179,12 +192,30 @@ impl World {
     }
 
     /// Records a Kubernetes Event (events.csv and `kubectl get events`).
-    pub fn record_event(&mut self, obj: ObjRef, warning: bool, reason: &'static str, source: &'static str, message: String) {
+    pub fn record_event(
+        &mut self,
+        obj: ObjRef,
+        warning: bool,
+        reason: &'static str,
+        source: &'static str,
+        message: String,
+    ) {
         let (ns, name) = match self.store.meta(obj) {
-            Some(m) => (m.namespace.map(|n| self.store.ns_name(n).to_string()).unwrap_or_default(), m.name.clone()),
+            Some(m) => (
+                m.namespace
+                    .map(|n| self.store.ns_name(n).to_string())
+                    .unwrap_or_default(),
+                m.name.clone(),
+            ),
             None => return,
         };
-        let kind = if obj.kind == Kind::ReplicaSet { self.store.rs_kind(obj.id) } else { obj.kind };
-        self.out.event(self.now, &ns, kind, &name, warning, reason, source, &message);
+        let kind = if obj.kind == Kind::ReplicaSet {
+            self.store.rs_kind(obj.id)
+        } else {
+            obj.kind
+        };
+        self.out.event(
+            self.now, &ns, kind, &name, warning, reason, source, &message,
+        );
     }
 }
