@@ -1,2 +1,13 @@
 //! kubectl: the command-line parser and the printers, shared by steps.
+//!
+//! A step's `run:` line goes through [`words::split`] (a POSIX shell's word splitting, without
+//! expansion) and [`command::parse`] (kubectl's cobra/pflag command tree, reduced to the v1
+//! commands of CONTRACT §2). What kubectl prints is built by [`table`] (the `get` table layout),
+//! [`age`] (the AGE column) and [`messages`] (success lines and error text).
+
+pub mod age;
+pub mod command;
 pub mod exec;
+pub mod messages;
+pub mod table;
+pub mod words;
