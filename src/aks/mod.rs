@@ -5,6 +5,7 @@
 //! the cluster builder combine them (CONTRACT §1, §6, §7).
 
 pub mod allocatable;
+pub mod cluster;
 pub mod naming;
 pub mod node_info;
 pub mod system_pods;

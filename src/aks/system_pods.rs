@@ -17,29 +17,9 @@
 
 const MI: i64 = 1 << 20;
 
-/// The cluster's pod networking model (`networkPlugin` / `networkPluginMode`), which decides
-/// which node agents AKS installs and the default maxPods.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum NetworkPlugin {
-    /// `kubenet`: pods on a per-node /24 bridge, routed by a UDR (retiring 2028-03-31).
-    Kubenet,
-    /// `azure` without a mode: legacy Azure CNI, pods take node-subnet IPs.
-    AzureCni,
-    /// `azure` with `overlay` (AKS's default when no plugin is given).
-    AzureCniOverlay,
-}
-
-impl NetworkPlugin {
-    /// Default maxPods per node (aks-nodes.md §3.5; kubernetes-aks-facts.md D.1–D.3): kubenet
-    /// 110, legacy Azure CNI 30, Overlay 250.
-    pub fn default_max_pods(self) -> u32 {
-        match self {
-            NetworkPlugin::Kubenet => 110,
-            NetworkPlugin::AzureCni => 30,
-            NetworkPlugin::AzureCniOverlay => 250,
-        }
-    }
-}
+/// The cluster's pod networking model decides which node agents AKS installs; it is the
+/// network module's [`Plugin`](crate::network::Plugin).
+pub use crate::network::Plugin as NetworkPlugin;
 
 /// The controller that owns a system workload's pods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -507,13 +487,5 @@ mod tests {
                     .all(|c| c.image.starts_with("mcr.microsoft.com/"))
             );
         }
-    }
-
-    #[test]
-    fn default_max_pods_follow_the_plugin() {
-        // aks-nodes.md §3.5: kubenet 110, legacy Azure CNI 30, Overlay 250.
-        assert_eq!(NetworkPlugin::Kubenet.default_max_pods(), 110);
-        assert_eq!(NetworkPlugin::AzureCni.default_max_pods(), 30);
-        assert_eq!(NetworkPlugin::AzureCniOverlay.default_max_pods(), 250);
     }
 }

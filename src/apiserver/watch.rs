@@ -49,14 +49,13 @@ pub fn publish(w: &mut World, obj: ObjRef, change: Change) {
         }
         Kind::Deployment => to.push((Watcher::DeploymentController, NONE)),
         Kind::Node => to.push((Watcher::Scheduler, NONE)),
-        Kind::Service => {
+        Kind::Service
             if w.store
                 .services
                 .get(obj.id)
-                .is_some_and(|s| s.service_type == ServiceType::LoadBalancer)
-            {
-                to.push((Watcher::ServiceController, NONE));
-            }
+                .is_some_and(|s| s.service_type == ServiceType::LoadBalancer) =>
+        {
+            to.push((Watcher::ServiceController, NONE));
         }
         _ => {}
     }

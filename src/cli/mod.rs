@@ -1,8 +1,235 @@
-//! The command line: `kubesim run`, `validate`, `timings`.
+//! The command line: `kubesim run`, `kubesim validate`, `kubesim timings`.
+//!
+//! Two stages, as ripgrep does it: clap's raw values, then a checked scenario
+//! ([`prepare`]). Exit codes: 0 the run completed and every expectation held, 1 an
+//! expectation failed, 2 bad input or an error that stopped the run (CONTRACT §3).
 
+pub mod prepare;
+
+use crate::output::{OutputSet, Outputs};
+use crate::sim::world::World;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// kubesim replays a scenario — an AKS cluster, real Kubernetes manifests and a timeline of
+/// kubectl commands — in virtual time, deterministically, and writes what happened.
+#[derive(Parser, Debug)]
+#[command(name = "kubesim", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Run a scenario and write events.csv, timeline.csv, transcript.txt and summary.json.
+    ///
+    /// Example: kubesim run scenarios/quickstart.yaml
+    Run {
+        /// The scenario file (YAML; see README.md "Scenario format").
+        scenario: PathBuf,
+        /// Override the scenario's seed (same seed, same output, byte for byte).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output folder [default: results/<scenario name>/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print nothing on stdout; errors and failed expectations still go to stderr.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Which files to write (summary.json is always written).
+        #[arg(long, default_value = "events,timeline,transcript,summary")]
+        outputs: String,
+        /// Check the simulator's invariants after every event (slower; for debugging).
+        #[arg(long)]
+        check_invariants: bool,
+    },
+    /// Check scenario and manifest files without running them (exit 0 valid, 2 not).
+    ///
+    /// A file whose first document has top-level apiVersion and kind is a manifest file;
+    /// any other is a scenario, checked with every file it names.
+    Validate {
+        /// Files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List every named latency distribution with its default and source.
+    Timings,
+}
 
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    ExitCode::from(match cli.command {
+        Cmd::Run {
+            scenario,
+            seed,
+            out,
+            quiet,
+            outputs,
+            check_invariants,
+        } => run(&scenario, seed, out, quiet, &outputs, check_invariants),
+        Cmd::Validate { files } => validate(&files),
+        Cmd::Timings => {
+            print!("{}", crate::sim::timing::table());
+            0
+        }
+    })
+}
+
+/// Loads and checks a scenario; on bad input prints every problem and returns None.
+fn load_prepared(path: &Path) -> Result<prepare::Prepared, ()> {
+    let scenario = match crate::scenario::load(path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprint!("{e}");
+            if !e.to_string().ends_with('\n') {
+                eprintln!();
+            }
+            return Err(());
+        }
+    };
+    match prepare::prepare(scenario) {
+        Ok(p) => {
+            for w in &p.warnings {
+                eprintln!("{w}");
+            }
+            Ok(p)
+        }
+        Err(bad) => {
+            for w in &bad.warnings {
+                eprintln!("{w}");
+            }
+            eprint!("{}", bad.render());
+            Err(())
+        }
+    }
+}
+
+fn run(
+    path: &Path,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    quiet: bool,
+    outputs: &str,
+    check_invariants: bool,
+) -> u8 {
+    let wall = std::time::Instant::now();
+    let set = match OutputSet::parse(outputs) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: --outputs: {e}");
+            return 2;
+        }
+    };
+    let Ok(prepared) = load_prepared(path) else {
+        return 2;
+    };
+    let seed = seed.unwrap_or(prepared.scenario.seed);
+    let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&prepared.scenario.name));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("error: cannot create {}: {e}", dir.display());
+        return 2;
+    }
+    let outputs = match Outputs::create(&dir, &set, quiet) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: cannot write to {}: {e}", dir.display());
+            return 2;
+        }
+    };
+    let summary_meta = (
+        prepared.scenario.name.clone(),
+        prepared.scenario.duration_us,
+    );
+    let mut world = match World::new(prepared, seed, outputs) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: the cluster cannot be created: {e}");
+            return 2;
+        }
+    };
+    if check_invariants {
+        world.observer = Some(crate::sim::invariants::observer());
+    }
+    world.run();
+    if let Some(f) = &world.fatal {
+        eprintln!("error: {f}");
+        return 2;
+    }
+    let passed = world.expectations.passed();
+    if let Err(e) = crate::output::finish(&mut world, seed, &summary_meta.0, summary_meta.1) {
+        eprintln!("error: writing outputs: {e}");
+        return 2;
+    }
+    eprintln!(
+        "kubesim: {} virtual seconds, {} events, {:.2}s wall",
+        world.now.millis3(),
+        world.events_processed,
+        wall.elapsed().as_secs_f64()
+    );
+    if passed { 0 } else { 1 }
+}
+
+fn validate(files: &[PathBuf]) -> u8 {
+    let mut ok = true;
+    for f in files {
+        let text = match std::fs::read_to_string(f) {
+            Ok(t) => t,
+            Err(_) => {
+                eprintln!(
+                    "error: the path {:?} does not exist",
+                    f.display().to_string()
+                );
+                ok = false;
+                continue;
+            }
+        };
+        if is_manifest(&text) {
+            let (docs, problems) = crate::manifest::read_manifests(&text);
+            let mut problems = problems;
+            for d in &docs {
+                if let Err(ps) = crate::manifest::extract::extract(d) {
+                    problems.extend(ps);
+                }
+                if d.info.simulated.is_none() {
+                    eprintln!(
+                        "warning: {} {:?} is stored but not simulated by this version of kubesim",
+                        d.info.kind,
+                        d.name.clone().unwrap_or_default()
+                    );
+                }
+            }
+            if !problems.is_empty() {
+                eprint!(
+                    "{}",
+                    crate::diag::render(&f.display().to_string(), &text, &problems)
+                );
+                ok = false;
+            }
+        } else if load_prepared(f).is_err() {
+            ok = false;
+        }
+    }
+    if ok { 0 } else { 2 }
+}
+
+/// A file whose first document has top-level `apiVersion` and `kind` (CONTRACT §3).
+fn is_manifest(text: &str) -> bool {
+    let parsed =
+        crate::manifest::yaml::parse_stream(text, &crate::manifest::yaml::Limits::default());
+    parsed
+        .docs
+        .first()
+        .is_some_and(|d| d.get("apiVersion").is_some() && d.get("kind").is_some())
 }

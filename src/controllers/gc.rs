@@ -7,6 +7,7 @@
 //!   and the owner goes.
 //! - Orphan: the `orphan` finalizer; owner references are removed from dependents, then the
 //!   finalizer and the owner.
+//!
 //! The GC emits no Events on cascading deletion (as upstream). It reads ownership from the
 //! store's dependents index instead of building its own graph (kubesim never misses a watch
 //! event, so the two agree).

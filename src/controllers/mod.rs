@@ -24,7 +24,7 @@ pub fn enqueue(w: &mut World, ctrl: Ctrl, key: u32) {
 
 /// Hands queued keys to free workers; each sync runs after `controller.sync`.
 pub fn kick(w: &mut World, ctrl: Ctrl) {
-    while let Some(key) = queue(w, ctrl).next() {
+    while let Some(key) = queue(w, ctrl).next_key() {
         let name = match ctrl {
             Ctrl::Deployment => "deployment-controller",
             Ctrl::ReplicaSet => "replicaset-controller",

@@ -250,6 +250,9 @@ fn next_batch(w: &mut World, id: u32) {
     }
 }
 
+/// Sort key of `ActivePodsWithRanks.Less`: lower sorts first, i.e. is deleted first.
+type DeletionRank = (bool, u8, bool, i32, i64, i64, i64);
+
 /// `getPodsToDelete`: the `n` lowest-ranked active pods (`ActivePodsWithRanks.Less`,
 /// pkg/controller/controller_utils.go): unassigned before assigned, Pending before Running,
 /// not ready before ready, more siblings on the same node first, ready for a shorter time,
@@ -261,7 +264,7 @@ fn pods_to_delete(w: &World, active: &[u32], n: usize) -> Vec<u32> {
             *per_node.entry(node).or_default() += 1;
         }
     }
-    let mut ranked: Vec<(u32, (bool, u8, bool, i32, i64, i64, i64))> = active
+    let mut ranked: Vec<(u32, DeletionRank)> = active
         .iter()
         .filter_map(|id| {
             let p = w.store.pods.get(*id)?;

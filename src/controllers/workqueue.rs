@@ -36,7 +36,7 @@ impl WorkQueue {
     }
 
     /// A free worker takes the next key, if any (`Get`).
-    pub fn next(&mut self) -> Option<u32> {
+    pub fn next_key(&mut self) -> Option<u32> {
         if self.processing.len() >= self.workers {
             return None;
         }
@@ -69,19 +69,19 @@ mod tests {
         let mut q = WorkQueue::new(5);
         q.add(1);
         q.add(1);
-        assert_eq!(q.next(), Some(1));
-        assert_eq!(q.next(), None);
+        assert_eq!(q.next_key(), Some(1));
+        assert_eq!(q.next_key(), None);
     }
 
     #[test]
     fn a_key_added_while_processing_runs_again_after_done() {
         let mut q = WorkQueue::new(5);
         q.add(7);
-        assert_eq!(q.next(), Some(7));
+        assert_eq!(q.next_key(), Some(7));
         q.add(7);
-        assert_eq!(q.next(), None, "not handed to a second worker");
+        assert_eq!(q.next_key(), None, "not handed to a second worker");
         q.done(7);
-        assert_eq!(q.next(), Some(7));
+        assert_eq!(q.next_key(), Some(7));
     }
 
     #[test]
@@ -90,10 +90,10 @@ mod tests {
         for k in 0..4 {
             q.add(k);
         }
-        assert_eq!(q.next(), Some(0));
-        assert_eq!(q.next(), Some(1));
-        assert_eq!(q.next(), None);
+        assert_eq!(q.next_key(), Some(0));
+        assert_eq!(q.next_key(), Some(1));
+        assert_eq!(q.next_key(), None);
         q.done(0);
-        assert_eq!(q.next(), Some(2));
+        assert_eq!(q.next_key(), Some(2));
     }
 }

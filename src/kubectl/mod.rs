@@ -9,5 +9,6 @@ pub mod age;
 pub mod command;
 pub mod exec;
 pub mod messages;
+pub mod print;
 pub mod table;
 pub mod words;

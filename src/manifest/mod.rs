@@ -407,3 +407,4 @@ mod tests {
         assert!(ok > 300, "{ok}");
     }
 }
+pub mod extract;

@@ -1,18 +1,528 @@
-//! kube-scheduler.
-use crate::apiserver::{Outcome, Request};
+//! kube-scheduler: the scheduling queue, one scheduling cycle at a time, asynchronous
+//! binding.
+//!
+//! The queue mirrors `pkg/scheduler/backend/queue/scheduling_queue.go`: `activeQ` ordered by
+//! PrioritySort (priority, then queue time), `backoffQ` (1 s doubling to 10 s, facts A.6) and
+//! `unschedulablePods`, which cluster events (a node added or changed, an assigned pod
+//! deleted) move back, and which are flushed after 5 minutes by the 30-second leftover loop.
+//! A cycle (`scheduler.schedule`) filters nodes from a round-robin start until
+//! `numFeasibleNodesToFind` fit, scores them, picks the best (ties by reservoir sampling on
+//! the scheduler's seeded stream), assumes the pod on the node and binds it through the
+//! scheduler's 50 QPS / 100 burst client; the next cycle does not wait for the binding.
+
+pub mod plugins;
+
+use crate::apiserver::{Client, Op, Outcome, Request, submit};
+use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
-use crate::sim::event::Change;
+use crate::model::pod::Resources;
+use crate::scheduler::plugins::{NodeUsage, Rejection};
+use crate::sim::event::{Change, Event};
+use crate::sim::time::{SimDuration, SimTime};
+use crate::sim::timing::TimingName;
 use crate::sim::world::World;
+use rand_chacha::rand_core::Rng;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap};
 
-/// The scheduler's state.
+/// The scheduler name kubesim's scheduler answers to.
+pub const SCHEDULER_NAME: &str = "default-scheduler";
+/// `podInitialBackoffSeconds`.
+const INITIAL_BACKOFF: u64 = 1_000_000;
+/// `podMaxBackoffSeconds`.
+const MAX_BACKOFF: u64 = 10_000_000;
+/// `DefaultPodMaxInUnschedulablePodsDuration`.
+const MAX_UNSCHEDULABLE: u64 = 300_000_000;
+
+/// Where a pod is in the scheduler's hands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum QState {
+    /// Not the scheduler's concern (bound, gone, or another scheduler's).
+    #[default]
+    None,
+    /// In activeQ.
+    Active,
+    /// In backoffQ.
+    Backoff,
+    /// In unschedulablePods.
+    Unschedulable,
+    /// Being scheduled.
+    InFlight,
+    /// Assumed on a node, binding in flight.
+    Assumed,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct PodEntry {
+    state: QState,
+    attempts: u32,
+    last_attempt: SimTime,
+    /// Node and requests counted in the cache (assumed or bound).
+    cached: Option<(u32, Resources, Resources)>,
+}
+
+/// The scheduler's state: queues and the node cache.
 #[derive(Debug, Default)]
-pub struct Scheduler {}
+pub struct Scheduler {
+    active: BinaryHeap<Reverse<(i64, SimTime, u32)>>,
+    backoff: BinaryHeap<Reverse<(SimTime, u32)>>,
+    unschedulable: BTreeSet<u32>,
+    busy: bool,
+    next_start: usize,
+    pods: Vec<PodEntry>,
+    usage: Vec<NodeUsage>,
+    nodes: Vec<u32>,
+    flush_at: Option<SimTime>,
+}
 
-/// Informer event.
-pub fn observe(_w: &mut World, _obj: ObjRef, _change: Change) {}
-/// Cycle done.
-pub fn cycle_done(_w: &mut World, _pod: u32) {}
-/// Flush.
-pub fn flush(_w: &mut World) {}
-/// Response.
-pub fn on_response(_w: &mut World, _req: &Request, _o: Outcome) {}
+impl Scheduler {
+    fn entry(&mut self, pod: u32) -> &mut PodEntry {
+        let i = pod as usize;
+        if self.pods.len() <= i {
+            self.pods.resize(i + 1, PodEntry::default());
+        }
+        &mut self.pods[i]
+    }
+
+    fn usage_mut(&mut self, node: u32) -> &mut NodeUsage {
+        let i = node as usize;
+        if self.usage.len() <= i {
+            self.usage.resize(i + 1, NodeUsage::default());
+        }
+        &mut self.usage[i]
+    }
+
+    /// The cache's view of a node (for invariants and tests).
+    pub fn node_usage(&self, node: u32) -> NodeUsage {
+        self.usage.get(node as usize).copied().unwrap_or_default()
+    }
+
+    fn add_to_cache(&mut self, pod: u32, node: u32, req: Resources, nz: Resources) {
+        if self.entry(pod).cached.is_some() {
+            return;
+        }
+        self.entry(pod).cached = Some((node, req, nz));
+        let u = self.usage_mut(node);
+        u.requested = u.requested.plus(req);
+        u.nonzero_requested = u.nonzero_requested.plus(nz);
+        u.pods += 1;
+    }
+
+    fn remove_from_cache(&mut self, pod: u32) -> bool {
+        let Some((node, req, nz)) = self.entry(pod).cached.take() else {
+            return false;
+        };
+        let u = self.usage_mut(node);
+        u.requested = u.requested.minus(req);
+        u.nonzero_requested = u.nonzero_requested.minus(nz);
+        u.pods = u.pods.saturating_sub(1);
+        true
+    }
+}
+
+fn push_active(w: &mut World, pod: u32) {
+    let Some(p) = w.store.pods.get(pod) else {
+        return;
+    };
+    let prio = -i64::from(p.spec.priority);
+    let now = w.now;
+    w.scheduler.entry(pod).state = QState::Active;
+    w.scheduler.active.push(Reverse((prio, now, pod)));
+}
+
+/// Adds a node present when the run starts.
+pub fn register_node(w: &mut World, node: u32) {
+    if !w.scheduler.nodes.contains(&node) {
+        w.scheduler.nodes.push(node);
+    }
+}
+
+/// Registers a pod already bound when the run starts (AKS's system pods).
+pub fn assume_existing(w: &mut World, pod: u32) {
+    let Some(p) = w.store.pods.get(pod) else {
+        return;
+    };
+    let Some(node) = p.node else { return };
+    let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
+    w.scheduler.add_to_cache(pod, node, req, nz);
+}
+
+/// An informer event (pods and nodes).
+pub fn observe(w: &mut World, obj: ObjRef, change: Change) {
+    match obj.kind {
+        Kind::Node => {
+            if change != Change::Deleted && !w.scheduler.nodes.contains(&obj.id) {
+                w.scheduler.nodes.push(obj.id);
+            }
+            if change == Change::Deleted {
+                w.scheduler.nodes.retain(|n| *n != obj.id);
+            }
+            move_all_unschedulable(w);
+        }
+        Kind::Pod => observe_pod(w, obj.id, change),
+        _ => {}
+    }
+    kick(w);
+}
+
+fn observe_pod(w: &mut World, id: u32, change: Change) {
+    let Some(p) = w.store.pods.get(id) else {
+        // Deleted: free its place in the cache; room may now exist for others.
+        let st = w.scheduler.entry(id).state;
+        if st != QState::None {
+            w.scheduler.unschedulable.remove(&id);
+            w.scheduler.entry(id).state = QState::None;
+        }
+        if w.scheduler.remove_from_cache(id) {
+            move_all_unschedulable(w);
+        }
+        return;
+    };
+    let _ = change;
+    if let Some(node) = p.node {
+        if p.is_terminal() {
+            if w.scheduler.remove_from_cache(id) {
+                move_all_unschedulable(w);
+            }
+        } else if w.scheduler.entry(id).cached.is_none() {
+            let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
+            w.scheduler.add_to_cache(id, node, req, nz);
+        }
+        let e = w.scheduler.entry(id);
+        if e.state != QState::Assumed {
+            e.state = QState::None;
+        }
+        w.scheduler.unschedulable.remove(&id);
+        return;
+    }
+    if p.meta.deleted.is_some() || p.spec.scheduler_name != SCHEDULER_NAME {
+        return;
+    }
+    if w.scheduler.entry(id).state == QState::None {
+        push_active(w, id);
+    }
+}
+
+/// `MoveAllToActiveOrBackoffQueue` on a cluster event.
+fn move_all_unschedulable(w: &mut World) {
+    let pods: Vec<u32> = std::mem::take(&mut w.scheduler.unschedulable)
+        .into_iter()
+        .collect();
+    for pod in pods {
+        to_active_or_backoff(w, pod);
+    }
+}
+
+fn backoff_end(e: &PodEntry) -> SimTime {
+    let exp = e.attempts.saturating_sub(1).min(10);
+    let d = (INITIAL_BACKOFF << exp).min(MAX_BACKOFF);
+    e.last_attempt + SimDuration(d)
+}
+
+fn to_active_or_backoff(w: &mut World, pod: u32) {
+    let e = *w.scheduler.entry(pod);
+    let until = backoff_end(&e);
+    if until > w.now {
+        w.scheduler.entry(pod).state = QState::Backoff;
+        w.scheduler.backoff.push(Reverse((until, pod)));
+        // flushBackoffQCompleted runs every second.
+        request_flush(
+            w,
+            SimTime(until.as_micros().div_ceil(1_000_000) * 1_000_000),
+        );
+    } else {
+        push_active(w, pod);
+    }
+}
+
+fn request_flush(w: &mut World, at: SimTime) {
+    if w.scheduler.flush_at.is_none_or(|t| at < t) {
+        w.scheduler.flush_at = Some(at);
+        w.schedule_at(at, Event::SchedulerFlush);
+    }
+}
+
+/// The queue's periodic loops: backoff expiry and the 5-minute unschedulable leftover.
+pub fn flush(w: &mut World) {
+    if w.scheduler.flush_at != Some(w.now) {
+        return;
+    }
+    w.scheduler.flush_at = None;
+    let now = w.now;
+    while let Some(Reverse((t, pod))) = w.scheduler.backoff.peek().copied() {
+        if t > now {
+            break;
+        }
+        w.scheduler.backoff.pop();
+        if w.scheduler.entry(pod).state == QState::Backoff {
+            push_active(w, pod);
+        }
+    }
+    let stale: Vec<u32> = w
+        .scheduler
+        .unschedulable
+        .iter()
+        .copied()
+        .filter(|p| {
+            w.scheduler
+                .pods
+                .get(*p as usize)
+                .is_some_and(|e| now.since(e.last_attempt).as_micros() >= MAX_UNSCHEDULABLE)
+        })
+        .collect();
+    for pod in stale {
+        w.scheduler.unschedulable.remove(&pod);
+        to_active_or_backoff(w, pod);
+    }
+    schedule_next_flush(w);
+    kick(w);
+}
+
+fn schedule_next_flush(w: &mut World) {
+    if let Some(Reverse((t, _))) = w.scheduler.backoff.peek().copied() {
+        request_flush(w, SimTime(t.as_micros().div_ceil(1_000_000) * 1_000_000));
+    }
+    let oldest = w
+        .scheduler
+        .unschedulable
+        .iter()
+        .filter_map(|p| w.scheduler.pods.get(*p as usize))
+        .map(|e| e.last_attempt)
+        .min();
+    if let Some(t) = oldest {
+        // flushUnschedulablePodsLeftover runs every 30 s.
+        let due = (t + SimDuration(MAX_UNSCHEDULABLE))
+            .as_micros()
+            .div_ceil(30_000_000)
+            * 30_000_000;
+        request_flush(w, SimTime(due));
+    }
+}
+
+/// Starts the next scheduling cycle if the scheduler is idle.
+fn kick(w: &mut World) {
+    if w.scheduler.busy {
+        return;
+    }
+    while let Some(Reverse((_, _, pod))) = w.scheduler.active.pop() {
+        if w.scheduler.entry(pod).state != QState::Active {
+            continue;
+        }
+        w.scheduler.entry(pod).state = QState::InFlight;
+        w.scheduler.busy = true;
+        let key = w.store.key(ObjRef {
+            kind: Kind::Pod,
+            id: pod,
+        });
+        let attempts = w.scheduler.entry(pod).attempts;
+        let d = w.sample(
+            TimingName::SchedulerSchedule,
+            SCHEDULER_NAME,
+            &key,
+            &format!("cycle:{attempts}"),
+        );
+        w.schedule(d, Event::SchedulingCycle(pod));
+        return;
+    }
+}
+
+/// A scheduling cycle for `pod` finishes: filter, score, assume, bind.
+pub fn cycle_done(w: &mut World, pod: u32) {
+    w.scheduler.busy = false;
+    let valid = w
+        .store
+        .pods
+        .get(pod)
+        .is_some_and(|p| p.node.is_none() && p.meta.deleted.is_none());
+    if !valid || w.scheduler.entry(pod).state != QState::InFlight {
+        if w.scheduler.entry(pod).state == QState::InFlight {
+            w.scheduler.entry(pod).state = QState::None;
+        }
+        kick(w);
+        return;
+    }
+    let now = w.now;
+    {
+        let e = w.scheduler.entry(pod);
+        e.attempts += 1;
+        e.last_attempt = now;
+    }
+    match schedule_one(w, pod) {
+        Ok(node) => {
+            let Some(p) = w.store.pods.get(pod) else {
+                return;
+            };
+            let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
+            w.scheduler.add_to_cache(pod, node, req, nz);
+            w.scheduler.entry(pod).state = QState::Assumed;
+            let key = w.store.key(ObjRef {
+                kind: Kind::Pod,
+                id: pod,
+            });
+            submit(
+                w,
+                Client::Scheduler,
+                Op::Bind { pod, node },
+                u64::from(node),
+                &key,
+            );
+        }
+        Err(message) => unschedulable(w, pod, message),
+    }
+    kick(w);
+}
+
+fn unschedulable(w: &mut World, pod: u32, message: String) {
+    let obj = ObjRef {
+        kind: Kind::Pod,
+        id: pod,
+    };
+    w.record_event(
+        obj,
+        true,
+        "FailedScheduling",
+        SCHEDULER_NAME,
+        message.clone(),
+    );
+    w.scheduler.entry(pod).state = QState::Unschedulable;
+    w.scheduler.unschedulable.insert(pod);
+    schedule_next_flush(w);
+    // The PodScheduled=False condition, written through the API.
+    if let Some(p) = w.store.pods.get(pod)
+        && p.status.unschedulable_message.as_deref() != Some(message.as_str())
+    {
+        let mut status = p.status.clone();
+        status.scheduled = Some(false);
+        status.unschedulable_message = Some(message);
+        let key = w.store.key(obj);
+        submit(
+            w,
+            Client::Scheduler,
+            Op::PodStatus {
+                pod,
+                status: Box::new(status),
+            },
+            u64::MAX,
+            &key,
+        );
+    }
+}
+
+/// `schedulePod`: filters from the round-robin start until enough feasible nodes are found,
+/// scores them and selects one.
+fn schedule_one(w: &mut World, pod: u32) -> Result<u32, String> {
+    let Some(p) = w.store.pods.get(pod) else {
+        return Err(String::new());
+    };
+    let spec = p.spec.clone();
+    let key = w.store.key(ObjRef {
+        kind: Kind::Pod,
+        id: pod,
+    });
+    let n = w.scheduler.nodes.len();
+    let want = plugins::num_feasible_nodes_to_find(n);
+    let mut feasible: Vec<u32> = Vec::with_capacity(want.min(n));
+    let mut rejected: Vec<Vec<Rejection>> = Vec::new();
+    let start = if n == 0 {
+        0
+    } else {
+        w.scheduler.next_start % n
+    };
+    let mut processed = 0;
+    let mut reasons = Vec::new();
+    while processed < n && feasible.len() < want {
+        let node_id = w.scheduler.nodes[(start + processed) % n];
+        processed += 1;
+        let Some(node) = w.store.nodes.get(node_id) else {
+            continue;
+        };
+        let usage = w.scheduler.node_usage(node_id);
+        reasons.clear();
+        if plugins::filter(&spec, node, &usage, &mut reasons) {
+            feasible.push(node_id);
+        } else {
+            rejected.push(reasons.clone());
+        }
+    }
+    if n > 0 {
+        w.scheduler.next_start = (start + processed) % n;
+    }
+    if feasible.is_empty() {
+        return Err(plugins::fit_error(n, &rejected));
+    }
+    let raw: Vec<(u32, i64, i64)> = feasible
+        .iter()
+        .filter_map(|id| {
+            let node = w.store.nodes.get(*id)?;
+            let (s, taints) = plugins::score(&spec, node, &w.scheduler.node_usage(*id));
+            Some((*id, s, taints))
+        })
+        .collect();
+    let max_taints = raw.iter().map(|r| r.2).max().unwrap_or(0);
+    // selectHost: the highest score, ties broken by reservoir sampling.
+    let mut rng = w.streams.stream(SCHEDULER_NAME, &key, "selectHost");
+    let mut best: Option<(u32, i64)> = None;
+    let mut ties = 0u64;
+    for (id, s, t) in raw {
+        let total = s + plugins::taint_score(t, max_taints);
+        match best {
+            Some((_, b)) if total < b => {}
+            Some((_, b)) if total == b => {
+                ties += 1;
+                if rng.next_u64().is_multiple_of(ties) {
+                    best = Some((id, total));
+                }
+            }
+            _ => {
+                best = Some((id, total));
+                ties = 1;
+            }
+        }
+    }
+    best.map(|(id, _)| id)
+        .ok_or_else(|| plugins::fit_error(n, &rejected))
+}
+
+/// The binding (or the status write) returned.
+pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
+    let Op::Bind { pod, node } = req.op else {
+        return;
+    };
+    let obj = ObjRef {
+        kind: Kind::Pod,
+        id: pod,
+    };
+    match outcome {
+        Outcome::Done => {
+            w.scheduler.entry(pod).state = QState::None;
+            let node_name = w
+                .store
+                .nodes
+                .get(node)
+                .map(|n| n.meta.name.clone())
+                .unwrap_or_default();
+            let pod_key = w.store.key(obj);
+            w.record_event(
+                obj,
+                false,
+                "Scheduled",
+                SCHEDULER_NAME,
+                format!("Successfully assigned {pod_key} to {node_name}"),
+            );
+        }
+        _ => {
+            // The binding failed: forget the assumption and retry after backoff.
+            w.scheduler.remove_from_cache(pod);
+            if w.store
+                .pods
+                .get(pod)
+                .is_some_and(|p| p.node.is_none() && p.meta.deleted.is_none())
+            {
+                to_active_or_backoff(w, pod);
+            } else {
+                w.scheduler.entry(pod).state = QState::None;
+            }
+            kick(w);
+        }
+    }
+}

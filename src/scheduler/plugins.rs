@@ -44,8 +44,16 @@ pub struct Rejection {
 pub fn nonzero_requests(spec: &PodSpec) -> Resources {
     spec.containers.iter().fold(Resources::default(), |a, c| {
         a.plus(Resources {
-            cpu_milli: if c.requests.cpu_milli == 0 { DEFAULT_MILLI_CPU_REQUEST } else { c.requests.cpu_milli },
-            memory: if c.requests.memory == 0 { DEFAULT_MEMORY_REQUEST } else { c.requests.memory },
+            cpu_milli: if c.requests.cpu_milli == 0 {
+                DEFAULT_MILLI_CPU_REQUEST
+            } else {
+                c.requests.cpu_milli
+            },
+            memory: if c.requests.memory == 0 {
+                DEFAULT_MEMORY_REQUEST
+            } else {
+                c.requests.memory
+            },
         })
     })
 }
@@ -56,9 +64,16 @@ fn tolerated(spec: &PodSpec, t: &Taint) -> bool {
 
 /// Runs the filters in profile order; returns every reason of the first failing plugin.
 pub fn filter(spec: &PodSpec, node: &Node, usage: &NodeUsage, out: &mut Vec<Rejection>) -> bool {
-    let hard = |reason| Rejection { reason, resolvable: false };
+    let hard = |reason| Rejection {
+        reason,
+        resolvable: false,
+    };
     if node.unschedulable {
-        let t = Taint { key: "node.kubernetes.io/unschedulable".into(), value: String::new(), effect: TaintEffect::NoSchedule };
+        let t = Taint {
+            key: "node.kubernetes.io/unschedulable".into(),
+            value: String::new(),
+            effect: TaintEffect::NoSchedule,
+        };
         if !tolerated(spec, &t) {
             out.push(hard("node(s) were unschedulable"));
             return false;
@@ -70,25 +85,42 @@ pub fn filter(spec: &PodSpec, node: &Node, usage: &NodeUsage, out: &mut Vec<Reje
         out.push(hard("node(s) didn't match the requested node name"));
         return false;
     }
-    if node.taints.iter().any(|t| t.effect != TaintEffect::PreferNoSchedule && !tolerated(spec, t)) {
+    if node
+        .taints
+        .iter()
+        .any(|t| t.effect != TaintEffect::PreferNoSchedule && !tolerated(spec, t))
+    {
         // 1.35 wording, without key or value (facts C.3, k/k PR #134740).
         out.push(hard("node(s) had untolerated taint(s)"));
         return false;
     }
-    if !spec.node_selector.iter().all(|(k, v)| node.meta.labels.get(k) == Some(v)) {
+    if !spec
+        .node_selector
+        .iter()
+        .all(|(k, v)| node.meta.labels.get(k) == Some(v))
+    {
         out.push(hard("node(s) didn't match Pod's node affinity/selector"));
         return false;
     }
     let req = spec.requests();
     let before = out.len();
     if usage.pods + 1 > node.max_pods {
-        out.push(Rejection { reason: "Too many pods", resolvable: true });
+        out.push(Rejection {
+            reason: "Too many pods",
+            resolvable: true,
+        });
     }
     if req.cpu_milli > 0 && node.allocatable.cpu_milli - usage.requested.cpu_milli < req.cpu_milli {
-        out.push(Rejection { reason: "Insufficient cpu", resolvable: true });
+        out.push(Rejection {
+            reason: "Insufficient cpu",
+            resolvable: true,
+        });
     }
     if req.memory > 0 && node.allocatable.memory - usage.requested.memory < req.memory {
-        out.push(Rejection { reason: "Insufficient memory", resolvable: true });
+        out.push(Rejection {
+            reason: "Insufficient memory",
+            resolvable: true,
+        });
     }
     out.len() == before
 }
@@ -107,22 +139,39 @@ pub fn score(spec: &PodSpec, node: &Node, usage: &NodeUsage) -> (i64, i64) {
     let nz = nonzero_requests(spec);
     let alloc = node.allocatable;
     // NodeResourcesFit, LeastAllocated, cpu and memory weighted 1:1.
-    let cpu = least_requested(usage.nonzero_requested.cpu_milli + nz.cpu_milli, alloc.cpu_milli);
+    let cpu = least_requested(
+        usage.nonzero_requested.cpu_milli + nz.cpu_milli,
+        alloc.cpu_milli,
+    );
     let mem = least_requested(usage.nonzero_requested.memory + nz.memory, alloc.memory);
     let fit = (cpu + mem) / 2;
     // NodeResourcesBalancedAllocation: 1 − |f_cpu − f_mem| / 2, on actual requests.
     let req = spec.requests();
-    let frac = |r: i64, a: i64| if a == 0 { 1.0 } else { ((r as f64) / (a as f64)).min(1.0) };
+    let frac = |r: i64, a: i64| {
+        if a == 0 {
+            1.0
+        } else {
+            ((r as f64) / (a as f64)).min(1.0)
+        }
+    };
     let fc = frac(usage.requested.cpu_milli + req.cpu_milli, alloc.cpu_milli);
     let fm = frac(usage.requested.memory + req.memory, alloc.memory);
     let balanced = ((1.0 - (fc - fm).abs() / 2.0) * MAX_NODE_SCORE as f64) as i64;
-    let prefer_no_schedule = node.taints.iter().filter(|t| t.effect == TaintEffect::PreferNoSchedule && !tolerated(spec, t)).count() as i64;
+    let prefer_no_schedule = node
+        .taints
+        .iter()
+        .filter(|t| t.effect == TaintEffect::PreferNoSchedule && !tolerated(spec, t))
+        .count() as i64;
     (fit + balanced, prefer_no_schedule)
 }
 
 /// TaintToleration's normalised score (reverse: fewer taints score higher), weight 3.
 pub fn taint_score(count: i64, max_count: i64) -> i64 {
-    let s = if max_count == 0 { MAX_NODE_SCORE } else { MAX_NODE_SCORE - count * MAX_NODE_SCORE / max_count };
+    let s = if max_count == 0 {
+        MAX_NODE_SCORE
+    } else {
+        MAX_NODE_SCORE - count * MAX_NODE_SCORE / max_count
+    };
     3 * s
 }
 
@@ -153,7 +202,9 @@ pub fn fit_error(total: usize, per_node: &[Vec<Rejection>]) -> String {
             "Preemption is not helpful for scheduling"
         }
     }));
-    format!("0/{total} nodes are available: {main}. preemption: 0/{total} nodes are available: {pre}.")
+    format!(
+        "0/{total} nodes are available: {main}. preemption: 0/{total} nodes are available: {pre}."
+    )
 }
 
 /// `"<count> <reason>"` entries sorted as strings and joined by `", "`.
@@ -162,7 +213,10 @@ fn histogram<'a>(items: impl Iterator<Item = &'a str>) -> String {
     for r in items {
         *counts.entry(r).or_default() += 1;
     }
-    let mut parts: Vec<String> = counts.into_iter().map(|(r, n)| format!("{n} {r}")).collect();
+    let mut parts: Vec<String> = counts
+        .into_iter()
+        .map(|(r, n)| format!("{n} {r}"))
+        .collect();
     parts.sort();
     parts.join(", ")
 }
@@ -192,14 +246,23 @@ mod tests {
     fn fit_error_renders_like_the_documented_example() {
         // facts C.3 / event-messages: `0/3 nodes are available: 3 Insufficient cpu. preemption:
         // 0/3 nodes are available: 3 No preemption victims found for incoming pod.`
-        let cpu = vec![Rejection { reason: "Insufficient cpu", resolvable: true }];
+        let cpu = vec![Rejection {
+            reason: "Insufficient cpu",
+            resolvable: true,
+        }];
         let msg = fit_error(3, &[cpu.clone(), cpu.clone(), cpu]);
         assert_eq!(
             msg,
             "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
         );
-        let taint = vec![Rejection { reason: "node(s) had untolerated taint(s)", resolvable: false }];
-        let mem = vec![Rejection { reason: "Insufficient memory", resolvable: true }];
+        let taint = vec![Rejection {
+            reason: "node(s) had untolerated taint(s)",
+            resolvable: false,
+        }];
+        let mem = vec![Rejection {
+            reason: "Insufficient memory",
+            resolvable: true,
+        }];
         assert_eq!(
             fit_error(2, &[taint, mem]),
             "0/2 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint(s). preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."

@@ -52,6 +52,8 @@ pub enum KubeletStep {
     ContainerStarted(u16),
     /// All containers have stopped after SIGTERM.
     ContainersStopped,
+    /// The status manager sends the pod's current status.
+    PostStatus,
 }
 
 /// One event in the future-event list.

@@ -1,6 +1,7 @@
 //! The engine: virtual time, the event queue, random streams, latency distributions.
 
 pub mod event;
+pub mod invariants;
 pub mod queue;
 pub mod rng;
 pub mod time;

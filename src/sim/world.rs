@@ -94,6 +94,56 @@ pub struct World {
 }
 
 impl World {
+    /// Builds the world for a prepared scenario: the cluster at t=0, the steps and
+    /// expectations queued. Fails if AKS would refuse the cluster (its subnet too small).
+    pub fn new(
+        prepared: crate::cli::prepare::Prepared,
+        seed: u64,
+        out: Outputs,
+    ) -> Result<World, String> {
+        let crate::cli::prepare::Prepared {
+            scenario,
+            plan,
+            timings,
+            steps,
+            ..
+        } = prepared;
+        let service_ips = crate::network::ServiceIpAllocator::for_cluster(&plan.network);
+        let mut w = World {
+            now: SimTime::ZERO,
+            cur_seq: 0,
+            end: SimTime(scenario.duration_us),
+            queue: Queue::default(),
+            store: Store::default(),
+            streams: Streams::new(seed),
+            timings,
+            api: ApiServer::new(service_ips),
+            deployments: DeploymentController::default(),
+            replicasets: ReplicaSetController::default(),
+            gc: GarbageCollector::default(),
+            services: ServiceController::default(),
+            scheduler: Scheduler::default(),
+            kubelets: Vec::new(),
+            steps: Steps::new(steps),
+            expectations: Expectations::new(scenario.expect.clone()),
+            ipam: crate::network::Ipam::new(&plan.network),
+            out,
+            events_processed: 0,
+            limits: RunLimits::default(),
+            fatal: None,
+            observer: None,
+        };
+        crate::aks::cluster::bootstrap(&mut w, &plan)?;
+        for i in 0..w.steps.list.len() {
+            let at = w.steps.list[i].at;
+            w.queue.push(at, 0, Event::StepStart(i as u32));
+        }
+        for (t, i) in w.expectations.edges() {
+            w.queue.push(t, 0, Event::ExpectEdge(i));
+        }
+        Ok(w)
+    }
+
     /// Schedules an event `after` from now, caused by the current event.
     pub fn schedule(&mut self, after: SimDuration, ev: Event) {
         let t = self.now + after;

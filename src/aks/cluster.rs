@@ -1,0 +1,636 @@
+//! The cluster as `az aks create` leaves it (CONTRACT §7): the scenario's `cluster` section
+//! checked against AKS's rules ([`plan`]) and turned into the objects that exist at t=0
+//! ([`bootstrap`]): namespaces, nodes with AKS's names, labels, allocatable and addresses,
+//! the `kubernetes` and `kube-dns` Services, and AKS's system pods running.
+//!
+//! Simplification: the system pods' set is fixed at t=0 until the DaemonSet controller lands
+//! (nodes added later get no DaemonSet pods); Deployment system pods are spread round-robin
+//! over System-pool nodes rather than scheduled.
+
+use crate::aks::allocatable::{NodeResources, node_resources};
+use crate::aks::naming::node_name;
+use crate::aks::node_info::{
+    NodeInfo as AksNodeInfo, NodeLabelParams, kubernetes_minor, node_info, node_labels,
+};
+use crate::aks::system_pods::{OwnerKind, system_workloads};
+use crate::aks::vm_sizes;
+use crate::diag::{Problem, Span, did_you_mean};
+use crate::model::kind::Kind;
+use crate::model::labels::{Labels, Selector};
+use crate::model::meta::{Meta, ObjRef, OwnerRef};
+use crate::model::node::{Node, NodeInfo};
+use crate::model::pod::{
+    Container, ContainerState, ContainerStatus, Phase, Pod, PodSpec, PodStatus, PullPolicy,
+    Resources, RestartPolicy, Taint, TaintEffect, Toleration,
+};
+use crate::model::quantity::Quantity;
+use crate::model::service::{DaemonSet, Namespace, Service, ServicePort, ServiceType};
+use crate::model::workload::{
+    Deployment, DeploymentSpec, DeploymentStatus, IntOrPercent, PodTemplate, ReplicaSet,
+    ReplicaSetSpec, ReplicaSetStatus, Strategy,
+};
+use crate::network::config::default_max_pods;
+use crate::network::{NetworkConfig, Plugin};
+use crate::scenario::spec::{ClusterSpec, PoolMode};
+use crate::sim::time::SimTime;
+use crate::sim::world::World;
+use std::sync::Arc;
+
+/// One node pool, resolved.
+#[derive(Clone, Debug)]
+pub struct PoolPlan {
+    /// Pool name.
+    pub name: String,
+    /// System mode.
+    pub system: bool,
+    /// Nodes at t=0.
+    pub count: u32,
+    /// Canonical VM size name.
+    pub vm_size: &'static str,
+    /// Capacity and allocatable.
+    pub resources: NodeResources,
+    /// maxPods.
+    pub max_pods: u32,
+    /// Zones (empty: regional).
+    pub zones: Vec<u32>,
+    /// The pool's own labels.
+    pub labels: Vec<(String, String)>,
+    /// The pool's taints.
+    pub taints: Vec<Taint>,
+}
+
+/// The whole cluster, resolved.
+#[derive(Clone, Debug)]
+pub struct ClusterPlan {
+    /// Cluster name.
+    pub name: String,
+    /// Region.
+    pub location: String,
+    /// Node image facts for the version.
+    pub info: AksNodeInfo,
+    /// Network settings.
+    pub network: NetworkConfig,
+    /// AKS's system pods at t=0.
+    pub system_pods: bool,
+    /// Pools.
+    pub pools: Vec<PoolPlan>,
+}
+
+fn quantity(
+    raw: &crate::scenario::spec::Spanned<String>,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Quantity> {
+    match Quantity::parse(&raw.value) {
+        Ok(q) => Some(q),
+        Err(e) => {
+            problems.push(Problem::new(
+                raw.span,
+                path,
+                format!("Invalid value: {:?}: {e}", raw.value),
+            ));
+            None
+        }
+    }
+}
+
+/// Checks the `cluster` section's raw fields against AKS and Kubernetes rules.
+pub fn plan(spec: &ClusterSpec, cluster_span: Span) -> Result<ClusterPlan, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let raw =
+        |f: &Option<crate::scenario::spec::Spanned<String>>| f.as_ref().map(|s| s.value.clone());
+    let network = NetworkConfig::resolve(
+        raw(&spec.network_plugin).as_deref(),
+        raw(&spec.network_plugin_mode).as_deref(),
+        raw(&spec.pod_cidr).as_deref(),
+        raw(&spec.service_cidr).as_deref(),
+        raw(&spec.dns_service_ip).as_deref(),
+        raw(&spec.vnet_subnet_cidr).as_deref(),
+    );
+    let network = match network {
+        Ok(n) => Some(n),
+        Err(errs) => {
+            for (field, msg) in errs {
+                use crate::network::Field as F;
+                let span = match field {
+                    F::NetworkPlugin => spec.network_plugin.as_ref(),
+                    F::NetworkPluginMode => spec.network_plugin_mode.as_ref(),
+                    F::PodCidr => spec.pod_cidr.as_ref(),
+                    F::ServiceCidr => spec.service_cidr.as_ref(),
+                    F::DnsServiceIp => spec.dns_service_ip.as_ref(),
+                    F::VnetSubnetCidr => spec.vnet_subnet_cidr.as_ref(),
+                }
+                .map(|s| s.span)
+                .unwrap_or(cluster_span);
+                problems.push(Problem::new(span, format!("cluster.{}", field.key()), msg));
+            }
+            None
+        }
+    };
+    let info = match node_info(&spec.kubernetes_version) {
+        Ok(i) => Some(i),
+        Err(e) => {
+            problems.push(Problem::new(
+                cluster_span,
+                "cluster.kubernetesVersion",
+                e.to_string(),
+            ));
+            None
+        }
+    };
+    let minor = kubernetes_minor(&spec.kubernetes_version).unwrap_or(35);
+    let plugin = network
+        .as_ref()
+        .map(|n| n.plugin)
+        .unwrap_or(Plugin::AzureCniOverlay);
+    let mut pools = Vec::new();
+    for (i, p) in spec.node_pools.iter().enumerate() {
+        let path = format!("cluster.nodePools[{i}]");
+        let size = vm_sizes::lookup(&p.vm_size.value);
+        if size.is_none() {
+            let mut pr = Problem::new(
+                p.vm_size.span,
+                format!("{path}.vmSize"),
+                format!(
+                    "Unsupported value: {:?}: not a VM size kubesim knows",
+                    p.vm_size.value
+                ),
+            );
+            if let Some(s) = did_you_mean(&p.vm_size.value, vm_sizes::names()) {
+                pr = pr.with_help(format!("did you mean {s:?}?"));
+            }
+            problems.push(pr);
+        }
+        if let Some(s) = size
+            && s.burstable
+            && p.mode == PoolMode::System
+        {
+            problems.push(Problem::new(
+                p.vm_size.span,
+                format!("{path}.vmSize"),
+                format!(
+                    "Invalid value: {:?}: B-series sizes are not supported for System node pools",
+                    s.name
+                ),
+            ));
+        }
+        let cpu_milli = match &p.cpu {
+            Some(q) => quantity(q, &format!("{path}.cpu"), &mut problems).map(|q| q.milli_value()),
+            None => size.map(|s| s.cpu_milli()),
+        };
+        let mem = match &p.memory {
+            Some(q) => quantity(q, &format!("{path}.memory"), &mut problems).map(|q| q.value()),
+            None => size.map(|s| s.memory_bytes()),
+        };
+        let max_pods = p
+            .max_pods
+            .as_ref()
+            .map(|m| m.value)
+            .unwrap_or_else(|| default_max_pods(plugin));
+        let mut labels = Vec::new();
+        for (k, v) in &p.labels {
+            for e in crate::model::validation::validate_labels(
+                &[(k.value.clone(), v.value.clone())],
+                &format!("{path}.labels"),
+            ) {
+                problems.push(Problem::new(k.span, format!("{path}.labels"), e));
+            }
+            labels.push((k.value.clone(), v.value.clone()));
+        }
+        let taints = p
+            .taints
+            .iter()
+            .map(|t| Taint {
+                key: t.key.clone(),
+                value: t.value.clone(),
+                effect: match t.effect {
+                    crate::scenario::spec::TaintEffect::NoSchedule => TaintEffect::NoSchedule,
+                    crate::scenario::spec::TaintEffect::PreferNoSchedule => {
+                        TaintEffect::PreferNoSchedule
+                    }
+                    crate::scenario::spec::TaintEffect::NoExecute => TaintEffect::NoExecute,
+                },
+            })
+            .collect();
+        if let (Some(s), Some(cpu), Some(mem)) = (size, cpu_milli, mem) {
+            pools.push(PoolPlan {
+                name: p.name.clone(),
+                system: p.mode == PoolMode::System,
+                count: p.count,
+                vm_size: s.name,
+                resources: node_resources(cpu, mem, minor, max_pods),
+                max_pods,
+                zones: p.zones.clone(),
+                labels,
+                taints,
+            });
+        }
+    }
+    match (problems.is_empty(), network, info) {
+        (true, Some(network), Some(info)) => Ok(ClusterPlan {
+            name: spec.name.clone(),
+            location: spec.location.clone(),
+            info,
+            network,
+            system_pods: spec.system_pods,
+            pools,
+        }),
+        _ => Err(problems),
+    }
+}
+
+fn meta(name: &str, ns: Option<crate::model::meta::NsId>, labels: Labels) -> Meta {
+    Meta::new(name.to_string(), ns, labels)
+}
+
+/// Creates everything that exists at t=0. Fails if the node subnet cannot hold the nodes
+/// (AKS would refuse to create the cluster).
+pub fn bootstrap(w: &mut World, plan: &ClusterPlan) -> Result<(), String> {
+    let t0 = SimTime::ZERO;
+    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        w.store.ns_id(ns);
+        let id = w.store.namespaces.insert(Namespace {
+            meta: meta(
+                ns,
+                None,
+                Labels::from_pairs([("kubernetes.io/metadata.name".to_string(), ns.to_string())]),
+            ),
+            terminating: false,
+        });
+        w.store.register(
+            ObjRef {
+                kind: Kind::Namespace,
+                id,
+            },
+            t0,
+        );
+    }
+    let info = Arc::new(NodeInfo {
+        kubelet_version: plan.info.kubelet_version.to_string(),
+        os_image: plan.info.os_image.to_string(),
+        kernel_version: plan.info.kernel_version.to_string(),
+        container_runtime_version: plan.info.container_runtime_version.to_string(),
+    });
+    let workloads = if plan.system_pods {
+        let nodes: u32 = plan.pools.iter().map(|p| p.count).sum();
+        system_workloads(plan.network.plugin, nodes)
+    } else {
+        Vec::new()
+    };
+    let system_images: Vec<String> = workloads
+        .iter()
+        .flat_map(|wl| wl.containers.iter().map(|c| c.image.to_string()))
+        .collect();
+    let mut system_nodes = Vec::new();
+    let mut all_nodes = Vec::new();
+    for (pi, pool) in plan.pools.iter().enumerate() {
+        for i in 0..pool.count {
+            let name = node_name(&plan.name, &pool.name, i);
+            let id = w.store.nodes.capacity() as u32;
+            let addrs = w
+                .ipam
+                .add_node(id, pool.max_pods)
+                .map_err(|e| e.to_string())?;
+            let zone = if pool.zones.is_empty() {
+                None
+            } else {
+                pool.zones.get(i as usize % pool.zones.len()).copied()
+            };
+            let labels = node_labels(&NodeLabelParams {
+                cluster_name: &plan.name,
+                node_resource_group: None,
+                location: &plan.location,
+                pool_name: &pool.name,
+                mode_is_system: pool.system,
+                vm_size: pool.vm_size,
+                zone,
+                node_name: &name,
+                node_info: &plan.info,
+                extra: &pool.labels,
+            });
+            let r = pool.resources;
+            let node = Node {
+                meta: meta(&name, None, Labels::from_pairs(labels)),
+                pool: pi as u32,
+                taints: pool.taints.clone(),
+                unschedulable: false,
+                capacity: Resources {
+                    cpu_milli: r.capacity_cpu_milli,
+                    memory: r.capacity_memory_bytes,
+                },
+                allocatable: Resources {
+                    cpu_milli: r.allocatable_cpu_milli,
+                    memory: r.allocatable_memory_bytes,
+                },
+                max_pods: r.pods,
+                internal_ip: addrs.node_ip,
+                pod_cidr: addrs.pod_cidr,
+                info: info.clone(),
+                ready: true,
+            };
+            let nid = w.store.nodes.insert(node);
+            w.store.register(
+                ObjRef {
+                    kind: Kind::Node,
+                    id: nid,
+                },
+                t0,
+            );
+            w.kubelets
+                .push(crate::kubelet::Kubelet::with_images(system_images.clone()));
+            crate::scheduler::register_node(w, nid);
+            all_nodes.push(nid);
+            if pool.system {
+                system_nodes.push(nid);
+            }
+        }
+    }
+    let default_ns = w.store.ns_id("default");
+    let kube_system = w.store.ns_id("kube-system");
+    let svc_labels = Labels::from_pairs([
+        ("component".to_string(), "apiserver".to_string()),
+        ("provider".to_string(), "kubernetes".to_string()),
+    ]);
+    add_service(
+        w,
+        "kubernetes",
+        default_ns,
+        svc_labels,
+        plan.network.kubernetes_service_ip(),
+        vec![port("https", "TCP", 443, "443")],
+        None,
+    );
+    if plan.system_pods {
+        let sel = Labels::from_pairs([("k8s-app".to_string(), "kube-dns".to_string())]);
+        add_service(
+            w,
+            "kube-dns",
+            kube_system,
+            sel.clone(),
+            plan.network.dns_service_ip,
+            vec![
+                port("dns", "UDP", 53, "53"),
+                port("dns-tcp", "TCP", 53, "53"),
+            ],
+            Some(sel),
+        );
+    }
+    for wl in &workloads {
+        let labels = Labels::from_pairs([("k8s-app".to_string(), wl.name.to_string())]);
+        let spec = Arc::new(PodSpec {
+            containers: wl
+                .containers
+                .iter()
+                .map(|c| Container {
+                    name: c.name.to_string(),
+                    image: c.image.to_string(),
+                    pull_policy: PullPolicy::IfNotPresent,
+                    ports: Vec::new(),
+                    requests: Resources {
+                        cpu_milli: c.cpu_milli,
+                        memory: c.memory_bytes,
+                    },
+                    limits: Resources::default(),
+                })
+                .collect(),
+            init_containers: 0,
+            restart_policy: RestartPolicy::Always,
+            node_selector: Labels::default(),
+            tolerations: vec![Toleration {
+                key: String::new(),
+                exists: true,
+                value: String::new(),
+                effect: None,
+                seconds: None,
+            }],
+            host_network: wl.host_network,
+            termination_grace_seconds: 30,
+            node_name: None,
+            priority: 2_000_001_000,
+            scheduler_name: crate::scheduler::SCHEDULER_NAME.into(),
+        });
+        let template = Arc::new(PodTemplate {
+            labels: labels.clone(),
+            spec: spec.clone(),
+        });
+        match wl.owner {
+            OwnerKind::DaemonSet => {
+                let ds = DaemonSet {
+                    meta: meta(wl.name, Some(kube_system), labels.clone()),
+                    labels: labels.clone(),
+                };
+                let id = w.store.daemonsets.insert(ds);
+                let owner = ObjRef {
+                    kind: Kind::DaemonSet,
+                    id,
+                };
+                w.store.register(owner, t0);
+                for &node in &all_nodes {
+                    add_running_pod(w, owner, kube_system, wl.name, &template, node)?;
+                }
+            }
+            OwnerKind::Deployment => {
+                if system_nodes.is_empty() {
+                    continue;
+                }
+                let replicas = wl.replicas as i32;
+                let dmeta = meta(wl.name, Some(kube_system), labels.clone());
+                let d = Deployment {
+                    meta: dmeta,
+                    spec: DeploymentSpec {
+                        replicas,
+                        selector: Selector::from_map(&labels),
+                        template: template.clone(),
+                        strategy: Strategy::RollingUpdate {
+                            max_surge: IntOrPercent::Percent(25),
+                            max_unavailable: IntOrPercent::Int(1),
+                        },
+                        min_ready_seconds: 0,
+                        revision_history_limit: 10,
+                        progress_deadline_seconds: 600,
+                        paused: false,
+                    },
+                    status: DeploymentStatus {
+                        observed_generation: 1,
+                        replicas,
+                        updated_replicas: replicas,
+                        ready_replicas: replicas,
+                        available_replicas: replicas,
+                        unavailable_replicas: 0,
+                    },
+                };
+                let did = w.store.deployments.insert(d);
+                let dref = ObjRef {
+                    kind: Kind::Deployment,
+                    id: did,
+                };
+                w.store.register(dref, t0);
+                let duid = w.store.meta(dref).map(|m| m.uid).unwrap_or(0);
+                let hash = crate::controllers::deployment::template_hash(&template);
+                let mut rs_labels = labels.clone();
+                rs_labels.insert(
+                    crate::controllers::deployment::POD_TEMPLATE_HASH,
+                    hash.clone(),
+                );
+                let mut rs_meta = meta(
+                    &format!("{}-{hash}", wl.name),
+                    Some(kube_system),
+                    rs_labels.clone(),
+                );
+                rs_meta.owners.push(OwnerRef {
+                    owner: dref,
+                    uid: duid,
+                    controller: true,
+                    block_owner_deletion: true,
+                });
+                let mut sel = Selector::from_map(&labels);
+                sel.add_equals(&Labels::from_pairs([(
+                    crate::controllers::deployment::POD_TEMPLATE_HASH.to_string(),
+                    hash.clone(),
+                )]));
+                let rs_template = Arc::new(PodTemplate {
+                    labels: rs_labels,
+                    spec: spec.clone(),
+                });
+                let rs = ReplicaSet {
+                    meta: rs_meta,
+                    legacy_rc: false,
+                    template_hash: Some(hash),
+                    revision: 1,
+                    spec: ReplicaSetSpec {
+                        replicas,
+                        selector: sel,
+                        template: rs_template.clone(),
+                        min_ready_seconds: 0,
+                    },
+                    status: ReplicaSetStatus {
+                        observed_generation: 1,
+                        replicas,
+                        fully_labeled_replicas: replicas,
+                        ready_replicas: replicas,
+                        available_replicas: replicas,
+                    },
+                };
+                let rid = w.store.replicasets.insert(rs);
+                let rref = ObjRef {
+                    kind: Kind::ReplicaSet,
+                    id: rid,
+                };
+                w.store.register(rref, t0);
+                let rs_name = w
+                    .store
+                    .meta(rref)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default();
+                for r in 0..wl.replicas as usize {
+                    let node = system_nodes[r % system_nodes.len()];
+                    add_running_pod(w, rref, kube_system, &rs_name, &rs_template, node)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn port(name: &str, protocol: &str, port: i32, target: &str) -> ServicePort {
+    ServicePort {
+        name: Some(name.into()),
+        protocol: protocol.into(),
+        port,
+        target_port: target.into(),
+        node_port: None,
+    }
+}
+
+fn add_service(
+    w: &mut World,
+    name: &str,
+    ns: crate::model::meta::NsId,
+    labels: Labels,
+    ip: std::net::Ipv4Addr,
+    ports: Vec<ServicePort>,
+    selector: Option<Labels>,
+) {
+    let s = Service {
+        meta: meta(name, Some(ns), labels),
+        service_type: ServiceType::ClusterIP,
+        cluster_ip: Some(ip),
+        headless: false,
+        ports,
+        selector,
+        external_ips: Vec::new(),
+        external_name: None,
+        load_balancer_ip: None,
+    };
+    let id = w.store.services.insert(s);
+    w.store.register(
+        ObjRef {
+            kind: Kind::Service,
+            id,
+        },
+        SimTime::ZERO,
+    );
+}
+
+/// A system pod already Running and Ready on `node` at t=0, owned by `owner`.
+fn add_running_pod(
+    w: &mut World,
+    owner: ObjRef,
+    ns: crate::model::meta::NsId,
+    base: &str,
+    template: &Arc<PodTemplate>,
+    node: u32,
+) -> Result<(), String> {
+    let name = crate::apiserver::generate_name(w, &format!("{base}-"), Kind::Pod, Some(ns));
+    let uid = w.store.meta(owner).map(|m| m.uid).unwrap_or(0);
+    let mut m = meta(&name, Some(ns), template.labels.clone());
+    m.owners.push(OwnerRef {
+        owner,
+        uid,
+        controller: true,
+        block_owner_deletion: true,
+    });
+    let host_network = template.spec.host_network;
+    let ip = if host_network {
+        w.ipam.node_ip(node)
+    } else {
+        Some(w.ipam.allocate_pod_ip(node).map_err(|e| e.to_string())?)
+    };
+    let n = template.spec.containers.len();
+    let pod = Pod {
+        meta: m,
+        spec: template.spec.clone(),
+        node: Some(node),
+        status: PodStatus {
+            phase: Phase::Running,
+            reason: None,
+            scheduled: Some(true),
+            unschedulable_message: None,
+            ready_since: Some(SimTime::ZERO),
+            containers: vec![
+                ContainerStatus {
+                    state: ContainerState::Running(SimTime::ZERO),
+                    ready: true,
+                    restart_count: 0
+                };
+                n
+            ],
+            pod_ip: ip,
+            host_ip: w.ipam.node_ip(node),
+            start_time: Some(SimTime::ZERO),
+        },
+    };
+    let id = w.store.pods.insert(pod);
+    w.store.register(
+        ObjRef {
+            kind: Kind::Pod,
+            id,
+        },
+        SimTime::ZERO,
+    );
+    if let Some(k) = w.kubelets.get_mut(node as usize) {
+        k.adopt_running(id, ip, host_network, n);
+    }
+    crate::scheduler::assume_existing(w, id);
+    Ok(())
+}

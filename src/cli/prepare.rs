@@ -1,0 +1,515 @@
+//! Everything checked before virtual time starts (CONTRACT §3): the scenario, its cluster,
+//! timing overrides, every step's command line, every manifest file a step names and every
+//! inline manifest. Problems are collected per source file so each renders against its own
+//! text.
+
+use crate::aks::cluster::{ClusterPlan, plan};
+use crate::apiserver::Propagation;
+use crate::diag::{Problem, Span};
+use crate::kubectl::command::{
+    self, Cascade, Command, DeleteTarget, ManifestSource, OutputFormat, Selection,
+};
+use crate::kubectl::exec::{ApplyItem, DeleteItem, GetSpec, PreparedStep, Program};
+use crate::kubectl::words;
+use crate::manifest::{Document, extract::extract, read_manifests};
+use crate::model::labels::Selector;
+use crate::scenario::spec::{Scenario, StepAction};
+use crate::sim::time::{SimDuration, SimTime};
+use crate::sim::timing::Timings;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Problems found in one file.
+#[derive(Debug)]
+pub struct FileProblems {
+    /// The file as the user named it.
+    pub path: PathBuf,
+    /// Its text (empty if it could not be read).
+    pub text: String,
+    /// What is wrong.
+    pub problems: Vec<Problem>,
+}
+
+/// A scenario ready to run.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The cluster.
+    pub plan: ClusterPlan,
+    /// Latency distributions with the scenario's overrides.
+    pub timings: Timings,
+    /// The steps.
+    pub steps: Vec<PreparedStep>,
+    /// Warnings (stored-but-not-simulated kinds), printed to stderr.
+    pub warnings: Vec<String>,
+}
+
+/// Everything wrong with a scenario, by file.
+#[derive(Debug, Default)]
+pub struct BadInput {
+    /// Per-file problems, scenario first.
+    pub files: Vec<FileProblems>,
+    /// Warnings found on the way.
+    pub warnings: Vec<String>,
+}
+
+impl BadInput {
+    /// Renders every problem as `file:line:col: error: …` with the offending line.
+    pub fn render(&self) -> String {
+        self.files
+            .iter()
+            .map(|f| crate::diag::render(&f.path.display().to_string(), &f.text, &f.problems))
+            .collect()
+    }
+}
+
+struct Ctx<'a> {
+    dir: &'a Path,
+    bad: BadInput,
+    warned: BTreeSet<String>,
+}
+
+impl Ctx<'_> {
+    fn scenario_problem(&mut self, p: Problem) {
+        self.bad.files[0].problems.push(p);
+    }
+
+    fn file(&mut self, path: PathBuf, text: String, problems: Vec<Problem>) {
+        if !problems.is_empty() {
+            self.bad.files.push(FileProblems {
+                path,
+                text,
+                problems,
+            });
+        }
+    }
+}
+
+/// Checks a loaded scenario and everything it names.
+pub fn prepare(scenario: Scenario) -> Result<Prepared, BadInput> {
+    let dir = scenario
+        .source
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut ctx = Ctx {
+        dir: &dir,
+        bad: BadInput {
+            files: vec![FileProblems {
+                path: scenario.source.path.clone(),
+                text: scenario.source.text.clone(),
+                problems: Vec::new(),
+            }],
+            warnings: Vec::new(),
+        },
+        warned: BTreeSet::new(),
+    };
+    let first = Span {
+        offset: 0,
+        len: 0,
+        line: 1,
+        col: 1,
+    };
+    let plan = match plan(&scenario.cluster, first) {
+        Ok(p) => Some(p),
+        Err(ps) => {
+            ps.into_iter().for_each(|p| ctx.scenario_problem(p));
+            None
+        }
+    };
+    let mut timings = Timings::defaults();
+    if let Some(t) = &scenario.timing {
+        for p in timings.apply_overrides(t) {
+            ctx.scenario_problem(p);
+        }
+    }
+    let mut steps = Vec::new();
+    for step in &scenario.steps {
+        let (command_text, program, warnings) = match &step.action {
+            StepAction::Run { line, span } => match prepare_run(&mut ctx, line, *span) {
+                Some((p, w)) => (line.trim().to_string(), p, w),
+                None => continue,
+            },
+            StepAction::Apply { text, span, map } => {
+                let (docs, problems) = read_manifests(text);
+                let mut mapped: Vec<Problem> = problems
+                    .into_iter()
+                    .map(|mut p| {
+                        p.span = map.to_scenario(p.span);
+                        p
+                    })
+                    .collect();
+                let items = apply_items(&mut ctx, docs, None, "STDIN", &mut mapped, &|s| {
+                    map.to_scenario(s)
+                });
+                if items.is_empty() && mapped.is_empty() {
+                    mapped.push(Problem::new(
+                        *span,
+                        "apply",
+                        "error: no objects passed to apply",
+                    ));
+                }
+                let ok = mapped.is_empty();
+                mapped.into_iter().for_each(|p| ctx.scenario_problem(p));
+                if !ok {
+                    continue;
+                }
+                (
+                    "kubectl apply -f -".to_string(),
+                    Program::Apply(items),
+                    Vec::new(),
+                )
+            }
+        };
+        steps.push(PreparedStep {
+            index: step.index as u32,
+            at: SimTime(step.at_us),
+            id: step.id.clone(),
+            command: command_text,
+            stop_after: step.stop_after_us.map(SimDuration),
+            program,
+            warnings,
+        });
+    }
+    let has_problems = ctx.bad.files.iter().any(|f| !f.problems.is_empty());
+    let warnings = std::mem::take(&mut ctx.bad.warnings);
+    match (has_problems, plan) {
+        (false, Some(plan)) => Ok(Prepared {
+            scenario,
+            plan,
+            timings,
+            steps,
+            warnings,
+        }),
+        _ => {
+            ctx.bad.files.retain(|f| !f.problems.is_empty());
+            ctx.bad.warnings = warnings;
+            Err(ctx.bad)
+        }
+    }
+}
+
+fn prepare_run(ctx: &mut Ctx<'_>, line: &str, span: Span) -> Option<(Program, Vec<String>)> {
+    let words = match words::split(line) {
+        Ok(w) => w,
+        Err(e) => {
+            ctx.scenario_problem(Problem::new(span, "run", e));
+            return None;
+        }
+    };
+    let cmd = match command::parse(&words) {
+        Ok(c) => c,
+        Err(e) => {
+            ctx.scenario_problem(Problem::new(span, "run", e.to_string()));
+            return None;
+        }
+    };
+    let ns_or_default = |ns: &Option<String>| ns.clone().unwrap_or_else(|| "default".to_string());
+    let bad = |ctx: &mut Ctx<'_>, msg: String| {
+        ctx.scenario_problem(Problem::new(span, "run", msg));
+        None
+    };
+    match cmd {
+        Command::Apply(a) => {
+            let mut items = Vec::new();
+            for src in &a.files {
+                match src {
+                    ManifestSource::Stdin => return bad(ctx, "error: `-f -` reads stdin, which a `run:` step does not have; use an `apply: |` step".into()),
+                    ManifestSource::Path(p) => {
+                        let docs = load_files(ctx, p, span)?;
+                        for (file, text, docs) in docs {
+                            let mut problems = Vec::new();
+                            let found = apply_items(ctx, docs, a.namespace.clone(), &file, &mut problems, &|s| s);
+                            if !problems.is_empty() {
+                                ctx.file(PathBuf::from(&file), text, problems);
+                                return None;
+                            }
+                            items.extend(found);
+                        }
+                    }
+                }
+            }
+            Some((Program::Apply(items), Vec::new()))
+        }
+        Command::Delete(d) => {
+            let namespace = ns_or_default(&d.namespace);
+            let mut targets = Vec::new();
+            match d.target {
+                DeleteTarget::Objects(objs) => {
+                    targets.extend(objs.into_iter().map(|o| DeleteItem {
+                        kind: o.kind,
+                        name: o.name,
+                        namespace: namespace.clone(),
+                    }));
+                }
+                DeleteTarget::Files(files) => {
+                    for src in files {
+                        let ManifestSource::Path(p) = src else {
+                            return bad(
+                                ctx,
+                                "error: `-f -` needs stdin, which a `run:` step does not have"
+                                    .into(),
+                            );
+                        };
+                        for (_, _, docs) in load_files(ctx, &p, span)? {
+                            for doc in docs {
+                                let Some(kind) = doc.info.simulated else {
+                                    continue;
+                                };
+                                let name = doc.name.clone().unwrap_or_default();
+                                let ns = doc.namespace.clone().unwrap_or_else(|| namespace.clone());
+                                targets.push(DeleteItem {
+                                    kind,
+                                    name,
+                                    namespace: ns,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            let propagation = match d.cascade {
+                Cascade::Background => Propagation::Background,
+                Cascade::Foreground => Propagation::Foreground,
+                Cascade::Orphan => Propagation::Orphan,
+            };
+            Some((
+                Program::Delete {
+                    targets,
+                    propagation,
+                    wait: d.wait,
+                },
+                d.warnings,
+            ))
+        }
+        Command::Run(r) => {
+            let labels = r
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            let restart = match r.restart {
+                command::RestartPolicy::Always => crate::model::pod::RestartPolicy::Always,
+                command::RestartPolicy::OnFailure => crate::model::pod::RestartPolicy::OnFailure,
+                command::RestartPolicy::Never => crate::model::pod::RestartPolicy::Never,
+            };
+            match crate::manifest::extract::run_pod(
+                &r.name,
+                &r.image,
+                Some(&labels),
+                r.port.map(i32::from),
+                restart,
+            ) {
+                Ok(object) => Some((
+                    Program::Create {
+                        object: Box::new(object),
+                        namespace: Some(ns_or_default(&r.namespace)),
+                        wrap_create_error: false,
+                    },
+                    Vec::new(),
+                )),
+                Err(e) => bad(ctx, e),
+            }
+        }
+        Command::CreateNamespace(c) => {
+            let object = crate::manifest::extract::create_namespace(&c.name)?;
+            Some((
+                Program::Create {
+                    object: Box::new(object),
+                    namespace: None,
+                    wrap_create_error: false,
+                },
+                Vec::new(),
+            ))
+        }
+        Command::CreateDeployment(c) => {
+            let image = c.images.first().cloned().unwrap_or_default();
+            let object =
+                crate::manifest::extract::create_deployment(&c.name, &image, c.replicas, c.port)?;
+            Some((
+                Program::Create {
+                    object: Box::new(object),
+                    namespace: Some(ns_or_default(&c.namespace)),
+                    wrap_create_error: true,
+                },
+                Vec::new(),
+            ))
+        }
+        Command::Scale(s) => {
+            let namespace = ns_or_default(&s.namespace);
+            let Ok(replicas) = i32::try_from(s.replicas) else {
+                return bad(
+                    ctx,
+                    format!("error: invalid --replicas value {}", s.replicas),
+                );
+            };
+            let targets = s
+                .targets
+                .into_iter()
+                .map(|o| DeleteItem {
+                    kind: o.kind,
+                    name: o.name,
+                    namespace: namespace.clone(),
+                })
+                .collect();
+            Some((Program::Scale { targets, replicas }, Vec::new()))
+        }
+        Command::Get(g) => {
+            let selector = match &g.selector {
+                Some(s) => match Selector::parse(s) {
+                    Ok(sel) => Some(sel),
+                    Err(e) => return bad(ctx, format!("error: {e}")),
+                },
+                None => None,
+            };
+            let items = match g.selection {
+                Selection::Kinds(kinds) => kinds.into_iter().map(|k| (k, None)).collect(),
+                Selection::Objects(objs) => {
+                    objs.into_iter().map(|o| (o.kind, Some(o.name))).collect()
+                }
+            };
+            let namespace = if g.all_namespaces {
+                None
+            } else {
+                Some(ns_or_default(&g.namespace))
+            };
+            Some((
+                Program::Get(GetSpec {
+                    items,
+                    namespace,
+                    wide: g.output == OutputFormat::Wide,
+                    name_only: g.output == OutputFormat::Name,
+                    selector,
+                    show_labels: g.show_labels,
+                }),
+                Vec::new(),
+            ))
+        }
+    }
+}
+
+type LoadedFile = (String, String, Vec<Document>);
+
+/// Reads `-f PATH` (a file, or a folder's .yaml/.yml/.json files sorted by name).
+fn load_files(ctx: &mut Ctx<'_>, p: &str, span: Span) -> Option<Vec<LoadedFile>> {
+    let full = ctx.dir.join(p);
+    let files: Vec<(String, PathBuf)> = if full.is_dir() {
+        let mut v: Vec<(String, PathBuf)> = match std::fs::read_dir(&full) {
+            Ok(rd) => rd
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|f| {
+                    f.extension()
+                        .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+                })
+                .map(|f| {
+                    (
+                        Path::new(p)
+                            .join(f.file_name().unwrap_or_default())
+                            .display()
+                            .to_string(),
+                        f,
+                    )
+                })
+                .collect(),
+            Err(e) => {
+                ctx.scenario_problem(Problem::new(
+                    span,
+                    "run",
+                    format!("error: cannot read {p:?}: {e}"),
+                ));
+                return None;
+            }
+        };
+        v.sort();
+        v
+    } else {
+        vec![(p.to_string(), full)]
+    };
+    let mut out = Vec::new();
+    let mut failed = false;
+    for (name, path) in files {
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(_) => {
+                ctx.scenario_problem(Problem::new(
+                    span,
+                    "run",
+                    format!("error: the path {name:?} does not exist"),
+                ));
+                failed = true;
+                continue;
+            }
+        };
+        let (docs, problems) = read_manifests(&text);
+        if !problems.is_empty() {
+            ctx.file(ctx.dir.join(&name), text, problems);
+            failed = true;
+            continue;
+        }
+        out.push((name, text, docs));
+    }
+    if failed { None } else { Some(out) }
+}
+
+fn apply_items(
+    ctx: &mut Ctx<'_>,
+    docs: Vec<Document>,
+    flag_ns: Option<String>,
+    source: &str,
+    problems: &mut Vec<Problem>,
+    map: &dyn Fn(Span) -> Span,
+) -> Vec<ApplyItem> {
+    let mut items = Vec::new();
+    for doc in docs {
+        let span = map(doc.node.span);
+        if let (Some(doc_ns), Some(flag)) = (&doc.namespace, &flag_ns)
+            && doc_ns != flag
+        {
+            problems.push(Problem::new(
+                span,
+                "metadata.namespace",
+                format!("error: the namespace from the provided object {doc_ns:?} does not match the namespace {flag:?}. You must pass '--namespace={doc_ns}' to perform this operation."),
+            ));
+            continue;
+        }
+        if doc.info.simulated.is_none() && ctx.warned.insert(doc.info.kind.to_string()) {
+            ctx.bad.warnings.push(format!(
+                "warning: {} {:?} is stored but not simulated by this version of kubesim",
+                doc.info.kind,
+                doc.name.clone().unwrap_or_default()
+            ));
+        }
+        let namespace = if doc.info.namespaced {
+            Some(
+                doc.namespace
+                    .clone()
+                    .or(flag_ns.clone())
+                    .unwrap_or_else(|| "default".into()),
+            )
+        } else {
+            None
+        };
+        let kind_group = if doc.info.group.is_empty() {
+            doc.info.kind.to_ascii_lowercase()
+        } else {
+            format!("{}.{}", doc.info.kind.to_ascii_lowercase(), doc.info.group)
+        };
+        match extract(&doc) {
+            Ok(object) => items.push(ApplyItem {
+                object,
+                namespace,
+                source: source.to_string(),
+                kind_group,
+            }),
+            Err(ps) => problems.extend(ps.into_iter().map(|mut p| {
+                p.span = map(p.span);
+                p
+            })),
+        }
+    }
+    items
+}

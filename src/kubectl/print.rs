@@ -1,0 +1,416 @@
+//! `kubectl get` tables for each kind, filled from the store as the API server would serve
+//! them (reference/kubectl-output.md §1.4, `printers.go`): the same columns, cells and
+//! placeholders, laid out by [`super::table`].
+
+use crate::apiserver::store::Store;
+use crate::kubectl::age::translate_timestamp_since;
+use crate::kubectl::table::{Column, Row, Table};
+use crate::model::kind::Kind;
+use crate::model::labels::Labels;
+use crate::model::meta::Meta;
+use crate::model::pod::PodSpec;
+use crate::model::service::ServiceType;
+use crate::output::EventRow;
+use crate::output::metrics::{
+    node_status_cell, pod_ready_cell, pod_restarts_cell, pod_status_cell,
+};
+use crate::sim::time::SimTime;
+
+/// The columns `kubectl get` prints for a kind.
+pub fn columns(kind: Kind) -> Vec<Column> {
+    use Column as C;
+    match kind {
+        Kind::Pod => vec![
+            C::new("Name"),
+            C::new("Ready"),
+            C::new("Status"),
+            C::new("Restarts"),
+            C::new("Age"),
+            C::wide("IP"),
+            C::wide("Node"),
+            C::wide("Nominated Node"),
+            C::wide("Readiness Gates"),
+        ],
+        Kind::Node => vec![
+            C::new("Name"),
+            C::new("Status"),
+            C::new("Roles"),
+            C::new("Age"),
+            C::new("Version"),
+            C::wide("Internal-IP"),
+            C::wide("External-IP"),
+            C::wide("OS-Image"),
+            C::wide("Kernel-Version"),
+            C::wide("Container-Runtime"),
+        ],
+        Kind::Deployment => vec![
+            C::new("Name"),
+            C::new("Ready"),
+            C::new("Up-to-date"),
+            C::new("Available"),
+            C::new("Age"),
+            C::wide("Containers"),
+            C::wide("Images"),
+            C::wide("Selector"),
+        ],
+        Kind::ReplicaSet | Kind::ReplicationController => vec![
+            C::new("Name"),
+            C::new("Desired"),
+            C::new("Current"),
+            C::new("Ready"),
+            C::new("Age"),
+            C::wide("Containers"),
+            C::wide("Images"),
+            C::wide("Selector"),
+        ],
+        Kind::Service => vec![
+            C::new("Name"),
+            C::new("Type"),
+            C::new("Cluster-IP"),
+            C::new("External-IP"),
+            C::new("Port(s)"),
+            C::new("Age"),
+            C::wide("Selector"),
+        ],
+        Kind::Namespace => vec![C::new("Name"), C::new("Status"), C::new("Age")],
+        Kind::ConfigMap => vec![C::new("Name"), C::new("Data"), C::new("Age")],
+        Kind::Secret => vec![
+            C::new("Name"),
+            C::new("Type"),
+            C::new("Data"),
+            C::new("Age"),
+        ],
+        Kind::DaemonSet => vec![
+            C::new("Name"),
+            C::new("Desired"),
+            C::new("Current"),
+            C::new("Ready"),
+            C::new("Up-to-date"),
+            C::new("Available"),
+            C::new("Node Selector"),
+            C::new("Age"),
+        ],
+        Kind::Event => vec![
+            C::new("Last Seen"),
+            C::new("Type"),
+            C::new("Reason"),
+            C::new("Object"),
+            C::wide("Subobject"),
+            C::wide("Source"),
+            C::new("Message"),
+            C::wide("First Seen"),
+            C::wide("Count"),
+            C::wide("Name"),
+        ],
+    }
+}
+
+fn age(meta: &Meta, now: SimTime) -> String {
+    translate_timestamp_since(Some(meta.created), now)
+}
+
+fn containers_cells(spec: &PodSpec) -> (String, String) {
+    let names: Vec<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
+    let images: Vec<&str> = spec.containers.iter().map(|c| c.image.as_str()).collect();
+    (names.join(","), images.join(","))
+}
+
+/// One object's row, or None if it does not exist.
+pub fn row(
+    store: &Store,
+    kind: Kind,
+    id: u32,
+    now: SimTime,
+) -> Option<(Row, Labels, Option<String>)> {
+    let none = || "<none>".to_string();
+    let (cells, meta): (Vec<String>, &Meta) = match kind {
+        Kind::Pod => {
+            let p = store.pods.get(id)?;
+            let node = p
+                .node
+                .and_then(|n| store.nodes.get(n))
+                .map(|n| n.meta.name.clone());
+            (
+                vec![
+                    p.meta.name.clone(),
+                    pod_ready_cell(p),
+                    pod_status_cell(p),
+                    pod_restarts_cell(p, now),
+                    age(&p.meta, now),
+                    p.status
+                        .pod_ip
+                        .map(|ip| ip.to_string())
+                        .unwrap_or_else(none),
+                    node.unwrap_or_else(none),
+                    none(),
+                    none(),
+                ],
+                &p.meta,
+            )
+        }
+        Kind::Node => {
+            let n = store.nodes.get(id)?;
+            (
+                vec![
+                    n.meta.name.clone(),
+                    node_status_cell(n),
+                    roles(&n.meta.labels),
+                    age(&n.meta, now),
+                    n.info.kubelet_version.clone(),
+                    n.internal_ip.to_string(),
+                    none(),
+                    or_unknown(&n.info.os_image),
+                    or_unknown(&n.info.kernel_version),
+                    or_unknown(&n.info.container_runtime_version),
+                ],
+                &n.meta,
+            )
+        }
+        Kind::Deployment => {
+            let d = store.deployments.get(id)?;
+            let (c, i) = containers_cells(&d.spec.template.spec);
+            (
+                vec![
+                    d.meta.name.clone(),
+                    format!("{}/{}", d.status.ready_replicas, d.spec.replicas),
+                    d.status.updated_replicas.to_string(),
+                    d.status.available_replicas.to_string(),
+                    age(&d.meta, now),
+                    c,
+                    i,
+                    d.spec.selector.to_string(),
+                ],
+                &d.meta,
+            )
+        }
+        Kind::ReplicaSet | Kind::ReplicationController => {
+            let rs = store.replicasets.get(id)?;
+            let (c, i) = containers_cells(&rs.spec.template.spec);
+            let selector =
+                if rs.legacy_rc {
+                    let l =
+                        Labels::from_pairs(rs.spec.selector.requirements().iter().map(|r| {
+                            (r.key.clone(), r.values.first().cloned().unwrap_or_default())
+                        }));
+                    l.format()
+                } else {
+                    rs.spec.selector.format_label_selector()
+                };
+            (
+                vec![
+                    rs.meta.name.clone(),
+                    rs.spec.replicas.to_string(),
+                    rs.status.replicas.to_string(),
+                    rs.status.ready_replicas.to_string(),
+                    age(&rs.meta, now),
+                    c,
+                    i,
+                    selector,
+                ],
+                &rs.meta,
+            )
+        }
+        Kind::Service => {
+            let s = store.services.get(id)?;
+            let cluster_ip = if s.headless {
+                "None".to_string()
+            } else {
+                s.cluster_ip.map(|ip| ip.to_string()).unwrap_or_else(none)
+            };
+            let external = match s.service_type {
+                ServiceType::ClusterIP | ServiceType::NodePort => {
+                    if s.external_ips.is_empty() {
+                        none()
+                    } else {
+                        s.external_ips.join(",")
+                    }
+                }
+                ServiceType::LoadBalancer => {
+                    let mut v: Vec<String> = s
+                        .load_balancer_ip
+                        .map(|ip| ip.to_string())
+                        .into_iter()
+                        .collect();
+                    v.extend(s.external_ips.iter().cloned());
+                    if v.is_empty() {
+                        "<pending>".to_string()
+                    } else {
+                        v.join(",")
+                    }
+                }
+                ServiceType::ExternalName => s.external_name.clone().unwrap_or_default(),
+            };
+            let ports: Vec<String> = s
+                .ports
+                .iter()
+                .map(|p| match p.node_port {
+                    Some(np) => format!("{}:{}/{}", p.port, np, p.protocol),
+                    None => format!("{}/{}", p.port, p.protocol),
+                })
+                .collect();
+            let selector = s.selector.as_ref().map(Labels::format).unwrap_or_else(none);
+            (
+                vec![
+                    s.meta.name.clone(),
+                    s.service_type.as_str().to_string(),
+                    cluster_ip,
+                    external,
+                    if ports.is_empty() {
+                        none()
+                    } else {
+                        ports.join(",")
+                    },
+                    age(&s.meta, now),
+                    selector,
+                ],
+                &s.meta,
+            )
+        }
+        Kind::Namespace => {
+            let n = store.namespaces.get(id)?;
+            let status = if n.terminating {
+                "Terminating"
+            } else {
+                "Active"
+            };
+            (
+                vec![n.meta.name.clone(), status.to_string(), age(&n.meta, now)],
+                &n.meta,
+            )
+        }
+        Kind::ConfigMap => {
+            let c = store.configmaps.get(id)?;
+            (
+                vec![c.meta.name.clone(), c.keys.to_string(), age(&c.meta, now)],
+                &c.meta,
+            )
+        }
+        Kind::Secret => {
+            let c = store.secrets.get(id)?;
+            let t = c.secret_type.clone().unwrap_or_else(|| "Opaque".into());
+            (
+                vec![
+                    c.meta.name.clone(),
+                    t,
+                    c.keys.to_string(),
+                    age(&c.meta, now),
+                ],
+                &c.meta,
+            )
+        }
+        Kind::DaemonSet => {
+            let d = store.daemonsets.get(id)?;
+            let dref = crate::model::meta::ObjRef {
+                kind: Kind::DaemonSet,
+                id,
+            };
+            let pods: Vec<&crate::model::pod::Pod> = store
+                .dependents_of(dref)
+                .iter()
+                .filter(|r| r.kind == Kind::Pod)
+                .filter_map(|r| store.pods.get(r.id))
+                .collect();
+            let n = pods.len().to_string();
+            let ready = pods.iter().filter(|p| p.is_ready()).count().to_string();
+            (
+                vec![
+                    d.meta.name.clone(),
+                    n.clone(),
+                    n.clone(),
+                    ready.clone(),
+                    n,
+                    ready,
+                    none(),
+                    age(&d.meta, now),
+                ],
+                &d.meta,
+            )
+        }
+        Kind::Event => return None,
+    };
+    let ns = meta.namespace.map(|n| store.ns_name(n).to_string());
+    let mut r = Row::new(cells);
+    if let Some(ns) = &ns {
+        r = r.namespace(ns.clone());
+    }
+    r = r.labels(meta.labels.format());
+    Some((r, meta.labels.clone(), ns))
+}
+
+fn or_unknown(s: &str) -> String {
+    if s.is_empty() {
+        "<unknown>".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// `findNodeRoles`: suffixes of `node-role.kubernetes.io/*` labels plus `kubernetes.io/role`.
+fn roles(labels: &Labels) -> String {
+    let mut roles: Vec<String> = labels
+        .iter()
+        .filter_map(|(k, v)| {
+            if let Some(r) = k.strip_prefix("node-role.kubernetes.io/") {
+                Some(r.to_string())
+            } else if k == "kubernetes.io/role" && !v.is_empty() {
+                Some(v.to_string())
+            } else {
+                None
+            }
+        })
+        .collect();
+    roles.sort();
+    roles.dedup();
+    if roles.is_empty() {
+        "<none>".to_string()
+    } else {
+        roles.join(",")
+    }
+}
+
+/// An event's row (`printEvent`).
+pub fn event_row(e: &EventRow, now: SimTime) -> Row {
+    let last_seen = crate::kubectl::age::human_duration(now.since(e.time).as_micros() as i64);
+    Row::new(vec![
+        last_seen.clone(),
+        e.event_type.clone(),
+        e.reason.clone(),
+        format!("{}/{}", e.kind.lower(), e.name),
+        String::new(),
+        e.source.clone(),
+        e.message.trim().to_string(),
+        last_seen,
+        "1".to_string(),
+        format!("{}.{:x}", e.name, e.time.as_micros() * 1000),
+    ])
+    .namespace(e.namespace.clone())
+}
+
+/// Builds an empty table for a kind.
+pub fn table(kind: Kind) -> Table {
+    Table::new(columns(kind))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_follow_find_node_roles() {
+        // reference §4: suffixes of node-role.kubernetes.io/* plus kubernetes.io/role, sorted.
+        let l = Labels::from_pairs([
+            ("kubernetes.io/role".to_string(), "agent".to_string()),
+            ("node-role.kubernetes.io/agent".to_string(), String::new()),
+        ]);
+        assert_eq!(roles(&l), "agent");
+        assert_eq!(roles(&Labels::default()), "<none>");
+        let cp = Labels::from_pairs([
+            (
+                "node-role.kubernetes.io/control-plane".to_string(),
+                String::new(),
+            ),
+            ("node-role.kubernetes.io/master".to_string(), String::new()),
+        ]);
+        assert_eq!(roles(&cp), "control-plane,master");
+    }
+}
