@@ -1,28 +1,619 @@
-//! Cells and metrics (placeholder until the output branch lands).
+//! What `kubectl get` prints in a pod's and a node's STATUS, READY and RESTARTS cells, and the
+//! metric values that timeline.csv rows and expectations read (CONTRACT §4, §5).
+//!
+//! The cells port `printPod` and `printNode` from kubernetes `pkg/printers/internalversion/
+//! printers.go` (reference/kubectl-output.md §3, §4). Simplified where kubesim's model is:
+//! init containers are never run (so no `Init:` states and no `Initialized` condition), there
+//! are no scheduling gates, no termination signals and no `lastState`, so RESTARTS is a bare
+//! integer; a node's Ready condition is always present (never `Unknown`).
+
+use std::fmt;
+
+use crate::apiserver::store::Store;
+use crate::model::kind::Kind;
+use crate::model::meta::ObjRef;
 use crate::model::node::Node;
-use crate::model::pod::Pod;
-use crate::sim::time::SimTime;
-/// STATUS.
-pub fn pod_status_cell(p: &Pod) -> String {
-    p.status.phase.as_str().to_string()
+use crate::model::pod::{ContainerState, Pod};
+use crate::scenario::{Metric, Target};
+
+/// A metric's value: integers for counts and flags, words for a pod's phase, node and STATUS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MetricValue {
+    /// Counts, 0/1 flags.
+    Int(i64),
+    /// `Running`, a node name, a STATUS cell.
+    Word(String),
 }
-/// READY.
-pub fn pod_ready_cell(p: &Pod) -> String {
-    format!(
-        "{}/{}",
-        p.status.containers.iter().filter(|c| c.ready).count(),
-        p.spec.containers.len()
-    )
+
+impl fmt::Display for MetricValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MetricValue::Int(i) => write!(f, "{i}"),
+            MetricValue::Word(w) => f.write_str(w),
+        }
+    }
 }
-/// RESTARTS.
-pub fn pod_restarts_cell(_p: &Pod, _now: SimTime) -> String {
-    "0".into()
+
+/// The cluster-wide counts and per-node pod counts that timeline.csv maintains incrementally;
+/// expectations read them instead of recounting 150,000 pods.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Indexed like [`CLUSTER_METRICS`].
+    pub(crate) cluster: [i64; 7],
+    /// Bound, non-terminal pods per node id (terminating pods included).
+    pub(crate) node_pods: Vec<i64>,
+    /// Names of every node ever seen, by node id, so a pod bound to a deleted node still
+    /// names it.
+    pub(crate) node_names: Vec<Option<Box<str>>>,
 }
-/// Node STATUS.
-pub fn node_status_cell(n: &Node) -> String {
-    if n.ready {
-        "Ready".into()
+
+/// The cluster metrics in CONTRACT §5's order (also timeline.csv's row order).
+pub const CLUSTER_METRICS: [Metric; 7] = [
+    Metric::NodesReady,
+    Metric::NodesNotReady,
+    Metric::PodsPending,
+    Metric::PodsRunning,
+    Metric::PodsSucceeded,
+    Metric::PodsFailed,
+    Metric::PodsTerminating,
+];
+
+impl Counters {
+    /// A cluster metric's current value (None for a metric that is not a cluster metric).
+    pub fn cluster(&self, metric: Metric) -> Option<i64> {
+        CLUSTER_METRICS
+            .iter()
+            .position(|m| *m == metric)
+            .and_then(|i| self.cluster.get(i).copied())
+    }
+
+    /// A node's `pods` metric: bound pods that are not Succeeded or Failed.
+    pub fn node_pods(&self, node: u32) -> i64 {
+        self.node_pods.get(node as usize).copied().unwrap_or(0)
+    }
+
+    /// The name of node `id`, if it was ever seen.
+    pub fn node_name(&self, id: u32) -> Option<&str> {
+        self.node_names.get(id as usize).and_then(|n| n.as_deref())
+    }
+}
+
+/// kubectl's STATUS cell for a pod: `printPod`'s reason chain, in code order, each rule
+/// overwriting the last (reference §3.1).
+pub fn pod_status_cell(pod: &Pod) -> String {
+    // 1. The phase, or status.reason when set.
+    let mut reason: String = pod
+        .status
+        .reason
+        .unwrap_or(pod.status.phase.as_str())
+        .to_string();
+    // 2.-3. No scheduling gates and no init-container statuses in kubesim's model.
+    // 4. Regular containers, last to first, so the first container with a reason wins.
+    let mut has_running = false;
+    for c in pod.status.containers.iter().rev() {
+        match &c.state {
+            ContainerState::Waiting(r) if !r.is_empty() => reason = (*r).to_string(),
+            ContainerState::Terminated {
+                reason: r,
+                exit_code,
+            } => {
+                reason = if r.is_empty() {
+                    format!("ExitCode:{exit_code}")
+                } else {
+                    (*r).to_string()
+                };
+            }
+            ContainerState::Running(_) if c.ready => has_running = true,
+            _ => {}
+        }
+    }
+    if reason == "Completed" && has_running {
+        reason = if pod.is_ready() {
+            "Running"
+        } else {
+            "NotReady"
+        }
+        .to_string();
+    }
+    // 5. Deletion.
+    if pod.meta.deleted.is_some() && pod.status.reason == Some("NodeLost") {
+        reason = "Unknown".to_string();
+    } else if pod.meta.deleted.is_some() && !pod.is_terminal() {
+        reason = "Terminating".to_string();
+    }
+    reason
+}
+
+/// kubectl's READY cell: ready running containers / containers (reference §3.2).
+pub fn pod_ready_cell(pod: &Pod) -> String {
+    let ready = pod
+        .status
+        .containers
+        .iter()
+        .filter(|c| c.ready && matches!(c.state, ContainerState::Running(_)))
+        .count();
+    format!("{ready}/{}", pod.spec.containers.len())
+}
+
+/// kubectl's RESTARTS count: the sum of the containers' `restartCount` (reference §3.3).
+pub fn pod_restarts(pod: &Pod) -> u32 {
+    pod.status
+        .containers
+        .iter()
+        .fold(0u32, |a, c| a.saturating_add(c.restart_count))
+}
+
+/// kubectl's STATUS cell for a node: the Ready condition, then `SchedulingDisabled` when
+/// cordoned (reference §4).
+pub fn node_status_cell(node: &Node) -> String {
+    let ready = if node.ready { "Ready" } else { "NotReady" };
+    if node.unschedulable {
+        format!("{ready},SchedulingDisabled")
     } else {
-        "NotReady".into()
+        ready.to_string()
+    }
+}
+
+/// The name of the node a pod is bound to, or `<none>` (kubectl's placeholder in the NODE
+/// column) while it is unbound.
+fn pod_node_name(store: &Store, counters: &Counters, pod: &Pod) -> String {
+    match pod.node {
+        Some(n) => store
+            .nodes
+            .get(n)
+            .map(|node| node.meta.name.clone())
+            .or_else(|| counters.node_name(n).map(str::to_string))
+            .unwrap_or_else(|| "<none>".to_string()),
+        None => "<none>".to_string(),
+    }
+}
+
+/// The integer value of one of an existing object's timeline metrics (`r.kind` is the real
+/// kind, ReplicationController included). None when the object is gone or the metric is not
+/// an integer metric of its kind.
+pub(crate) fn object_int(
+    store: &Store,
+    counters: &Counters,
+    r: ObjRef,
+    metric: Metric,
+) -> Option<i64> {
+    store.meta(r)?;
+    match (r.kind, metric) {
+        (_, Metric::Exists) => Some(1),
+        (Kind::Deployment, m) => {
+            let d = store.deployments.get(r.id)?;
+            let s = &d.status;
+            let v = match m {
+                Metric::Desired => d.spec.replicas,
+                Metric::Replicas => s.replicas,
+                Metric::UpdatedReplicas => s.updated_replicas,
+                Metric::ReadyReplicas => s.ready_replicas,
+                Metric::AvailableReplicas => s.available_replicas,
+                Metric::UnavailableReplicas => s.unavailable_replicas,
+                _ => return None,
+            };
+            Some(i64::from(v))
+        }
+        (Kind::ReplicaSet | Kind::ReplicationController, m) => {
+            let rs = store.replicasets.get(r.id)?;
+            let v = match m {
+                Metric::Desired => rs.spec.replicas,
+                Metric::Replicas => rs.status.replicas,
+                Metric::ReadyReplicas => rs.status.ready_replicas,
+                Metric::AvailableReplicas => rs.status.available_replicas,
+                _ => return None,
+            };
+            Some(i64::from(v))
+        }
+        (Kind::Node, Metric::Ready) => store.nodes.get(r.id).map(|n| i64::from(n.ready)),
+        (Kind::Node, Metric::Pods) => Some(counters.node_pods(r.id)),
+        (Kind::Pod, Metric::Ready) => store.pods.get(r.id).map(|p| i64::from(p.is_ready())),
+        (Kind::Pod, Metric::Restarts) => store.pods.get(r.id).map(|p| i64::from(pod_restarts(p))),
+        _ => None,
+    }
+}
+
+/// The value a condition reads (CONTRACT §4): the cluster's counters, or an object found by
+/// kind, namespace and name. `None` means the object does not exist; `exists` then reads 0.
+pub fn metric_value(
+    store: &Store,
+    counters: &Counters,
+    target: &Target,
+    metric: Metric,
+) -> Option<MetricValue> {
+    let (kind, name) = match target {
+        Target::Cluster => return counters.cluster(metric).map(MetricValue::Int),
+        Target::Object { kind, name, .. } => (*kind, name),
+    };
+    let found = match target.namespace() {
+        Some(ns) => store
+            .find_ns(ns)
+            .and_then(|ns| store.lookup(kind, Some(ns), name)),
+        None => store.lookup(kind, None, name),
+    };
+    let r = found
+        .map(|id| ObjRef { kind, id })
+        .filter(|r| store.meta(*r).is_some());
+    let Some(r) = r else {
+        return (metric == Metric::Exists).then_some(MetricValue::Int(0));
+    };
+    if kind == Kind::Pod {
+        let pod = store.pods.get(r.id)?;
+        let word = match metric {
+            Metric::Phase => Some(pod.status.phase.as_str().to_string()),
+            Metric::Node => Some(pod_node_name(store, counters, pod)),
+            Metric::Status => Some(pod_status_cell(pod)),
+            _ => None,
+        };
+        if let Some(w) = word {
+            return Some(MetricValue::Word(w));
+        }
+    }
+    object_int(store, counters, r, metric).map(MetricValue::Int)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::labels::Labels;
+    use crate::model::meta::Meta;
+    use crate::model::node::NodeInfo;
+    use crate::model::pod::{
+        Container, ContainerStatus, Phase, PodSpec, PodStatus, PullPolicy, Resources, RestartPolicy,
+    };
+    use crate::sim::time::SimTime;
+    use std::net::Ipv4Addr;
+    use std::sync::Arc;
+
+    /// A pod with `n` containers and the given status, for printer tests.
+    pub(crate) fn pod(name: &str, ns: u32, n: usize, status: PodStatus) -> Pod {
+        let c = Container {
+            name: "c".into(),
+            image: "nginx:1.25".into(),
+            pull_policy: PullPolicy::IfNotPresent,
+            ports: Vec::new(),
+            requests: Resources::default(),
+            limits: Resources::default(),
+        };
+        Pod {
+            meta: Meta::new(
+                name.into(),
+                Some(crate::model::meta::NsId(ns)),
+                Labels::default(),
+            ),
+            spec: Arc::new(PodSpec {
+                containers: vec![c; n],
+                init_containers: 0,
+                restart_policy: RestartPolicy::Always,
+                node_selector: Labels::default(),
+                tolerations: Vec::new(),
+                host_network: false,
+                termination_grace_seconds: 30,
+                node_name: None,
+                priority: 0,
+                scheduler_name: "default-scheduler".into(),
+            }),
+            node: None,
+            status,
+        }
+    }
+
+    /// A node, Ready or not.
+    pub(crate) fn node(name: &str, ready: bool) -> Node {
+        Node {
+            meta: Meta::new(name.into(), None, Labels::default()),
+            pool: 0,
+            taints: Vec::new(),
+            unschedulable: false,
+            capacity: Resources::default(),
+            allocatable: Resources::default(),
+            max_pods: 110,
+            internal_ip: Ipv4Addr::new(10, 224, 0, 4),
+            pod_cidr: None,
+            info: Arc::new(NodeInfo {
+                kubelet_version: "v1.35.0".into(),
+                os_image: String::new(),
+                kernel_version: String::new(),
+                container_runtime_version: String::new(),
+            }),
+            ready,
+        }
+    }
+
+    pub(crate) fn status(phase: Phase, containers: Vec<ContainerStatus>) -> PodStatus {
+        PodStatus {
+            phase,
+            containers,
+            ..PodStatus::default()
+        }
+    }
+
+    pub(crate) fn cs(state: ContainerState, ready: bool, restarts: u32) -> ContainerStatus {
+        ContainerStatus {
+            state,
+            ready,
+            restart_count: restarts,
+        }
+    }
+
+    fn running() -> ContainerState {
+        ContainerState::Running(SimTime::ZERO)
+    }
+
+    fn terminated(reason: &'static str, exit_code: i32) -> ContainerState {
+        ContainerState::Terminated { reason, exit_code }
+    }
+
+    #[test]
+    fn pod_status_follows_the_typical_states_table() {
+        // reference/kubectl-output.md §3.1 "Typical states".
+        let pending = pod("p", 0, 1, status(Phase::Pending, vec![]));
+        assert_eq!(pod_status_cell(&pending), "Pending");
+        let creating = pod(
+            "p",
+            0,
+            1,
+            status(
+                Phase::Pending,
+                vec![cs(ContainerState::Waiting("ContainerCreating"), false, 0)],
+            ),
+        );
+        assert_eq!(pod_status_cell(&creating), "ContainerCreating");
+        let mut run = pod(
+            "p",
+            0,
+            1,
+            status(Phase::Running, vec![cs(running(), true, 0)]),
+        );
+        run.status.ready_since = Some(SimTime::ZERO);
+        assert_eq!(pod_status_cell(&run), "Running");
+        assert_eq!(pod_ready_cell(&run), "1/1");
+        let done = pod(
+            "p",
+            0,
+            1,
+            status(
+                Phase::Succeeded,
+                vec![cs(terminated("Completed", 0), false, 0)],
+            ),
+        );
+        assert_eq!(pod_status_cell(&done), "Completed");
+        let error = pod(
+            "p",
+            0,
+            1,
+            status(Phase::Failed, vec![cs(terminated("Error", 1), false, 0)]),
+        );
+        assert_eq!(pod_status_cell(&error), "Error");
+        let mut deleting = run.clone();
+        deleting.meta.deleted = Some(SimTime(5));
+        assert_eq!(pod_status_cell(&deleting), "Terminating");
+        let crash = pod(
+            "p",
+            0,
+            1,
+            status(
+                Phase::Running,
+                vec![cs(ContainerState::Waiting("CrashLoopBackOff"), false, 5)],
+            ),
+        );
+        assert_eq!(pod_status_cell(&crash), "CrashLoopBackOff");
+        assert_eq!(pod_restarts(&crash), 5);
+    }
+
+    #[test]
+    fn pod_cells_match_print_pod_test_table() {
+        // kubernetes pkg/printers/internalversion/printers_test.go TestPrintPod. Phases the
+        // model cannot hold ("podPhase") are Running here; a container without state is
+        // Waiting with an empty reason, which printPod treats the same way.
+        struct Case {
+            pod: Pod,
+            ready: &'static str,
+            status: &'static str,
+            restarts: u32,
+        }
+        let mut cases = Vec::new();
+        // test1: {Ready, 3, Running}, {3} → "1/2", phase, "6"
+        cases.push(Case {
+            pod: pod(
+                "test1",
+                0,
+                2,
+                status(
+                    Phase::Running,
+                    vec![
+                        cs(running(), true, 3),
+                        cs(ContainerState::Waiting(""), false, 3),
+                    ],
+                ),
+            ),
+            ready: "1/2",
+            status: "Running",
+            restarts: 6,
+        });
+        // test2: container waiting reason overwrites the phase
+        cases.push(Case {
+            pod: pod(
+                "test2",
+                0,
+                2,
+                status(
+                    Phase::Running,
+                    vec![
+                        cs(running(), true, 3),
+                        cs(ContainerState::Waiting("ContainerWaitingReason"), false, 3),
+                    ],
+                ),
+            ),
+            ready: "1/2",
+            status: "ContainerWaitingReason",
+            restarts: 6,
+        });
+        // test3: the first container's reason wins over the second's terminated reason
+        cases.push(Case {
+            pod: pod(
+                "test3",
+                0,
+                2,
+                status(
+                    Phase::Running,
+                    vec![
+                        cs(ContainerState::Waiting("ContainerWaitingReason"), false, 3),
+                        cs(terminated("ContainerTerminatedReason", 0), false, 3),
+                    ],
+                ),
+            ),
+            ready: "0/2",
+            status: "ContainerWaitingReason",
+            restarts: 6,
+        });
+        // test5: status.reason replaces the phase; ready without running is not counted
+        let mut test5 = pod(
+            "test5",
+            0,
+            2,
+            status(
+                Phase::Running,
+                vec![
+                    cs(running(), true, 3),
+                    cs(ContainerState::Waiting(""), true, 3),
+                ],
+            ),
+        );
+        test5.status.reason = Some("podReason");
+        cases.push(Case {
+            pod: test5,
+            ready: "1/2",
+            status: "podReason",
+            restarts: 6,
+        });
+        // test6: one Completed, one running, without the Ready condition → NotReady
+        let test6 = pod(
+            "test6",
+            0,
+            2,
+            status(
+                Phase::Running,
+                vec![
+                    cs(terminated("Completed", 0), true, 3),
+                    cs(running(), true, 3),
+                ],
+            ),
+        );
+        cases.push(Case {
+            pod: test6.clone(),
+            ready: "1/2",
+            status: "NotReady",
+            restarts: 6,
+        });
+        // test6 with the Ready condition → Running
+        let mut test6_ready = test6;
+        test6_ready.status.ready_since = Some(SimTime::ZERO);
+        cases.push(Case {
+            pod: test6_ready,
+            ready: "1/2",
+            status: "Running",
+            restarts: 6,
+        });
+        // test16: Succeeded, Completed → Completed
+        let test16 = pod(
+            "test16",
+            0,
+            1,
+            status(
+                Phase::Succeeded,
+                vec![cs(terminated("Completed", 0), false, 0)],
+            ),
+        );
+        cases.push(Case {
+            pod: test16.clone(),
+            ready: "0/1",
+            status: "Completed",
+            restarts: 0,
+        });
+        // test17: Failed, Error exit 1 → Error
+        cases.push(Case {
+            pod: pod(
+                "test17",
+                0,
+                1,
+                status(Phase::Failed, vec![cs(terminated("Error", 1), false, 0)]),
+            ),
+            ready: "0/1",
+            status: "Error",
+            restarts: 0,
+        });
+        // test18: Succeeded with deletionTimestamp stays Completed (terminal phase)
+        let mut test18 = test16;
+        test18.meta.deleted = Some(SimTime(1));
+        cases.push(Case {
+            pod: test18,
+            ready: "0/1",
+            status: "Completed",
+            restarts: 0,
+        });
+        // test19: Running with deletionTimestamp → Terminating
+        let mut test19 = pod(
+            "test19",
+            0,
+            1,
+            status(Phase::Running, vec![cs(running(), false, 0)]),
+        );
+        test19.meta.deleted = Some(SimTime(1));
+        cases.push(Case {
+            pod: test19,
+            ready: "0/1",
+            status: "Terminating",
+            restarts: 0,
+        });
+        // test20: Pending with deletionTimestamp → Terminating
+        let mut test20 = pod("test20", 0, 1, status(Phase::Pending, vec![]));
+        test20.meta.deleted = Some(SimTime(1));
+        cases.push(Case {
+            pod: test20,
+            ready: "0/1",
+            status: "Terminating",
+            restarts: 0,
+        });
+        for c in &cases {
+            let name = &c.pod.meta.name;
+            assert_eq!(pod_ready_cell(&c.pod), c.ready, "{name}");
+            assert_eq!(pod_status_cell(&c.pod), c.status, "{name}");
+            assert_eq!(pod_restarts(&c.pod), c.restarts, "{name}");
+        }
+    }
+
+    #[test]
+    fn terminated_without_reason_prints_the_exit_code_and_node_lost_prints_unknown() {
+        // reference §3.1 step 4 (no signal in the model) and step 5.
+        let p = pod(
+            "p",
+            0,
+            1,
+            status(Phase::Running, vec![cs(terminated("", 137), false, 0)]),
+        );
+        assert_eq!(pod_status_cell(&p), "ExitCode:137");
+        let mut lost = pod(
+            "p",
+            0,
+            1,
+            status(Phase::Running, vec![cs(running(), true, 0)]),
+        );
+        lost.status.reason = Some("NodeLost");
+        lost.meta.deleted = Some(SimTime(1));
+        assert_eq!(pod_status_cell(&lost), "Unknown");
+    }
+
+    #[test]
+    fn node_status_reads_ready_and_appends_scheduling_disabled() {
+        // reference §4 examples: Ready, Ready,SchedulingDisabled, NotReady.
+        let mut n = node("n", true);
+        assert_eq!(node_status_cell(&n), "Ready");
+        n.unschedulable = true;
+        assert_eq!(node_status_cell(&n), "Ready,SchedulingDisabled");
+        n.ready = false;
+        assert_eq!(node_status_cell(&n), "NotReady,SchedulingDisabled");
+        n.unschedulable = false;
+        assert_eq!(node_status_cell(&n), "NotReady");
     }
 }

@@ -1,94 +1,459 @@
-//! The run's outputs: events.csv, timeline.csv, transcript.txt, summary.json.
+//! The run's outputs (CONTRACT §5): events.csv, timeline.csv, transcript.txt and summary.json,
+//! plus the transcript and expectation lines on stdout.
+//!
+//! Files are streamed as the run goes (never held whole in memory) and are byte-identical for
+//! the same scenario and seed: no wall clock, no absolute path. Writing never panics: the first
+//! I/O error is recorded, the failing file stops being written, and the run goes on so the
+//! caller can report it and exit 2 (CONTRACT §3).
+
+pub mod events;
 pub mod expectations;
 pub mod metrics;
+pub mod summary;
+pub mod timeline;
+pub mod transcript;
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+
 use crate::apiserver::store::Store;
+use crate::diag::did_you_mean;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
+use crate::scenario::Scenario;
 use crate::sim::time::SimTime;
 
-/// Writers.
-#[derive(Debug, Default)]
-pub struct Outputs {
-    events: Vec<EventRow>,
+use events::{EventLog, EventRow};
+use expectations::Expectations;
+use metrics::Counters;
+use timeline::Timeline;
+use transcript::Transcript;
+
+/// Which optional files `--outputs` selects; summary.json is always written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutputSet {
+    /// events.csv.
+    pub events: bool,
+    /// timeline.csv.
+    pub timeline: bool,
+    /// transcript.txt.
+    pub transcript: bool,
 }
 
-/// An event kept for `kubectl get events`.
-#[derive(Clone, Debug)]
-pub struct EventRow {
-    /// When.
-    pub time: SimTime,
-    /// Namespace.
-    pub namespace: String,
-    /// Involved kind.
-    pub kind: Kind,
-    /// Involved name.
-    pub name: String,
-    /// Normal/Warning.
-    pub event_type: String,
-    /// Reason.
-    pub reason: String,
-    /// Source.
-    pub source: String,
-    /// Message.
-    pub message: String,
+impl Default for OutputSet {
+    /// CONTRACT §5's default, `events,timeline,transcript,summary`.
+    fn default() -> Self {
+        OutputSet {
+            events: true,
+            timeline: true,
+            transcript: true,
+        }
+    }
 }
 
-/// Which files.
-#[derive(Debug, Default)]
-pub struct OutputSet;
+/// The names `--outputs` accepts.
+const OUTPUT_NAMES: [&str; 4] = ["events", "timeline", "transcript", "summary"];
+
 impl OutputSet {
-    /// Parse.
-    pub fn parse(_s: &str) -> Result<OutputSet, String> {
-        Ok(OutputSet)
+    /// Parses `--outputs LIST`: comma-separated names from `events, timeline, transcript,
+    /// summary`, repeats allowed. `summary` may be named alone, since summary.json is always
+    /// written.
+    pub fn parse(list: &str) -> Result<OutputSet, String> {
+        let mut set = OutputSet {
+            events: false,
+            timeline: false,
+            transcript: false,
+        };
+        for name in list.split(',').map(str::trim) {
+            match name {
+                "events" => set.events = true,
+                "timeline" => set.timeline = true,
+                "transcript" => set.transcript = true,
+                "summary" => {}
+                "" => {
+                    return Err(format!(
+                        "--outputs {list:?} has an empty name; outputs are {}",
+                        OUTPUT_NAMES.join(", ")
+                    ));
+                }
+                other => {
+                    let mut msg = format!(
+                        "unknown output {other:?} in --outputs; outputs are {}",
+                        OUTPUT_NAMES.join(", ")
+                    );
+                    if let Some(s) = did_you_mean(other, OUTPUT_NAMES) {
+                        msg.push_str(&format!(" (did you mean {s:?}?)"));
+                    }
+                    return Err(msg);
+                }
+            }
+        }
+        Ok(set)
+    }
+}
+
+/// One CSV file being streamed; after its first write error it records the error and stops.
+#[derive(Debug)]
+pub(crate) struct CsvSink {
+    file: &'static str,
+    writer: Option<csv::Writer<File>>,
+    error: Option<String>,
+}
+
+impl CsvSink {
+    /// Creates `dir/file` and writes the header row.
+    fn create(dir: &Path, file: &'static str, header: &[&str]) -> io::Result<CsvSink> {
+        let f = File::create(dir.join(file))?;
+        // csv's writer is buffered; `\n` ends and minimal RFC 4180 quoting (CONTRACT §5).
+        let writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(f);
+        let mut sink = CsvSink {
+            file,
+            writer: Some(writer),
+            error: None,
+        };
+        sink.row(header);
+        match sink.error.take() {
+            Some(e) => Err(io::Error::other(e)),
+            None => Ok(sink),
+        }
+    }
+
+    /// A sink that writes nothing.
+    pub(crate) fn none(file: &'static str) -> CsvSink {
+        CsvSink {
+            file,
+            writer: None,
+            error: None,
+        }
+    }
+
+    /// Writes one row.
+    pub(crate) fn row(&mut self, fields: &[&str]) {
+        if let Some(w) = &mut self.writer
+            && let Err(e) = w.write_record(fields)
+        {
+            self.fail(e.to_string());
+        }
+    }
+
+    fn fail(&mut self, e: String) {
+        self.writer = None;
+        if self.error.is_none() {
+            self.error = Some(format!("writing {}: {e}", self.file));
+        }
+    }
+
+    /// Flushes buffered rows to the file.
+    fn flush(&mut self) {
+        if let Some(w) = &mut self.writer
+            && let Err(e) = w.flush()
+        {
+            self.fail(e.to_string());
+        }
+    }
+
+    fn take_error(&mut self) -> Option<String> {
+        self.error.take()
+    }
+}
+
+/// Writes `text` to stdout unless quiet; a closed pipe is not an error worth stopping a run.
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("writing to stdout: {e}")),
+        _ => Ok(()),
+    }
+}
+
+/// Every output writer of one run, and the incremental state summary.json and expectations
+/// need (cluster counters, deployment availability, step exit codes).
+#[derive(Debug)]
+pub struct Outputs {
+    dir: Option<std::path::PathBuf>,
+    quiet: bool,
+    /// Print to stdout and stderr at all (false for [`Outputs::discard`]).
+    print: bool,
+    events: EventLog,
+    timeline: Timeline,
+    transcript: Transcript,
+    io_error: Option<String>,
+}
+
+impl Default for Outputs {
+    fn default() -> Self {
+        Outputs::discard()
     }
 }
 
 impl Outputs {
-    /// Create.
-    pub fn create(
-        _dir: &std::path::Path,
-        _set: &OutputSet,
-        _quiet: bool,
-    ) -> std::io::Result<Outputs> {
-        Ok(Outputs::default())
+    /// Creates `dir` if needed and the selected files in it, and writes their headers.
+    /// summary.json is written by [`Outputs::finish`].
+    pub fn create(dir: &Path, outputs: &OutputSet, quiet: bool) -> io::Result<Outputs> {
+        std::fs::create_dir_all(dir)?;
+        let events = if outputs.events {
+            EventLog::new(CsvSink::create(dir, "events.csv", &events::HEADER)?)
+        } else {
+            EventLog::new(CsvSink::none("events.csv"))
+        };
+        let timeline = if outputs.timeline {
+            Timeline::new(CsvSink::create(dir, "timeline.csv", &timeline::HEADER)?)
+        } else {
+            Timeline::new(CsvSink::none("timeline.csv"))
+        };
+        let file = if outputs.transcript {
+            Some(io::BufWriter::new(File::create(
+                dir.join("transcript.txt"),
+            )?))
+        } else {
+            None
+        };
+        Ok(Outputs {
+            dir: Some(dir.to_path_buf()),
+            quiet,
+            print: true,
+            events,
+            timeline,
+            transcript: Transcript::new(file, !quiet),
+            io_error: None,
+        })
     }
 
-    /// Timeline rows at the end of an instant.
-    pub fn timeline_instant(&mut self, _now: SimTime, _store: &Store, _changed: &[ObjRef]) {}
-    /// Recent events.
-    pub fn recent_events(&self) -> impl Iterator<Item = &EventRow> {
-        self.events.iter()
+    /// Outputs that write no file and print nothing, for tests and benches; the state that
+    /// summary.json and expectations read is still kept.
+    pub fn discard() -> Outputs {
+        Outputs {
+            dir: None,
+            quiet: true,
+            print: false,
+            events: EventLog::new(CsvSink::none("events.csv")),
+            timeline: Timeline::new(CsvSink::none("timeline.csv")),
+            transcript: Transcript::new(None, false),
+            io_error: None,
+        }
     }
-    /// Step started.
-    pub fn step_started(&mut self, _step: u32, _at: SimTime, _command: &str) {}
-    /// Step output.
-    pub fn step_output(&mut self, _step: u32, _now: SimTime, _text: &str) {}
-    /// Step exited.
-    pub fn step_exited(&mut self, _step: u32, _now: SimTime, _code: i32) {}
-    /// Step stopped.
-    pub fn step_stopped(&mut self, _step: u32, _now: SimTime) {}
-    /// One events.csv row.
+
+    /// The first I/O error, if any; the run then exits 2 (CONTRACT §3).
+    pub fn io_error(&self) -> Option<&str> {
+        self.io_error.as_deref()
+    }
+
+    /// Whether stdout is silenced (`--quiet`).
+    pub fn quiet(&self) -> bool {
+        self.quiet
+    }
+
+    fn note(&mut self, e: Option<String>) {
+        if self.io_error.is_none() {
+            self.io_error = e;
+        }
+    }
+
+    fn collect_errors(&mut self) {
+        let e = self.events.sink.take_error();
+        self.note(e);
+        let e = self.timeline.sink.take_error();
+        self.note(e);
+        let e = self.transcript.take_error();
+        self.note(e);
+    }
+
+    /// Timeline rows at the end of an instant, from the objects written in it, in first-write
+    /// order (CONTRACT §5); also ages out events older than the event TTL.
+    pub fn timeline_instant(&mut self, now: SimTime, store: &Store, changed: &[ObjRef]) {
+        self.timeline.instant(now, store, changed);
+        self.events.prune(now);
+        self.collect_errors();
+    }
+
+    /// One events.csv row, also kept for `kubectl get events` while younger than the TTL.
     #[allow(clippy::too_many_arguments)]
     pub fn event(
         &mut self,
-        _t: SimTime,
-        _ns: &str,
-        _kind: Kind,
-        _name: &str,
-        _warning: bool,
-        _reason: &str,
-        _source: &str,
-        _message: &str,
+        t: SimTime,
+        ns: &str,
+        kind: Kind,
+        name: &str,
+        warning: bool,
+        reason: &'static str,
+        source: &'static str,
+        message: &str,
     ) {
+        self.events.record(EventRow {
+            time: t,
+            namespace: ns.to_string(),
+            kind,
+            name: name.to_string(),
+            warning,
+            reason,
+            source,
+            message: message.to_string(),
+        });
+        self.collect_errors();
+    }
+
+    /// Events younger than kube-apiserver's `--event-ttl` (1 h) at `now`, oldest first, for
+    /// `kubectl get events`.
+    pub fn recent_events(&self, now: SimTime) -> impl Iterator<Item = &EventRow> {
+        self.events.recent(now)
+    }
+
+    /// The cluster counters and per-node pod counts, as of the last instant's end.
+    pub fn counters(&self) -> &Counters {
+        self.timeline.counters()
+    }
+
+    /// A step started at `at` (its `at:`): opens its transcript block.
+    pub fn step_started(&mut self, step: u32, at: SimTime, command: &str) {
+        self.transcript.started(step, at, command);
+        self.collect_errors();
+    }
+
+    /// A step printed `text` (stdout and stderr merged in print order; may hold several lines).
+    pub fn step_output(&mut self, step: u32, now: SimTime, text: &str) {
+        self.transcript.output(step, now, text);
+        self.collect_errors();
+    }
+
+    /// A step's command returned with exit status `code`.
+    pub fn step_exited(&mut self, step: u32, now: SimTime, code: i32) {
+        self.transcript.exited(step, now, code);
+        self.collect_errors();
+    }
+
+    /// A step was stopped by `stopAfter` or by the end of the run (Ctrl-C).
+    pub fn step_stopped(&mut self, step: u32, now: SimTime) {
+        self.transcript.stopped(step, now);
+        self.collect_errors();
+    }
+
+    /// Prints one expectation line: to stdout unless quiet; a failure goes to stderr when
+    /// quiet (CONTRACT §3).
+    pub(crate) fn expectation_line(&mut self, line: &str, passed: bool) {
+        if !self.print {
+            return;
+        }
+        if !self.quiet {
+            let r = write_stdout(&format!("{line}\n"));
+            self.note(r.err());
+        } else if !passed {
+            eprintln!("{line}");
+        }
+    }
+
+    /// Ends the run's output: flushes every file and writes summary.json. `seed` is the seed
+    /// used (after `--seed`). Check [`Outputs::io_error`] afterwards.
+    pub fn finish(
+        &mut self,
+        scenario: &Scenario,
+        seed: u64,
+        events_processed: u64,
+        expectations: &Expectations,
+    ) {
+        self.events.sink.flush();
+        self.timeline.sink.flush();
+        self.transcript.flush();
+        self.collect_errors();
+        if let Some(dir) = self.dir.clone() {
+            let s = summary::build(
+                scenario,
+                seed,
+                events_processed,
+                &self.timeline,
+                &self.transcript,
+                expectations,
+            );
+            let r = summary::write(&dir.join("summary.json"), &s)
+                .map_err(|e| format!("writing summary.json: {e}"));
+            self.note(r.err());
+        }
     }
 }
 
-/// Writes summary.json and flushes everything.
-pub fn finish(
-    _w: &mut crate::sim::world::World,
-    _seed: u64,
-    _name: &str,
-    _duration: u64,
-) -> std::io::Result<()> {
-    Ok(())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_list_parses_names_and_rejects_unknown_ones() {
+        // CONTRACT §5: `--outputs` (default events,timeline,transcript,summary).
+        assert_eq!(
+            OutputSet::parse("events,timeline,transcript,summary"),
+            Ok(OutputSet::default())
+        );
+        assert_eq!(
+            OutputSet::parse("summary"),
+            Ok(OutputSet {
+                events: false,
+                timeline: false,
+                transcript: false
+            })
+        );
+        assert_eq!(
+            OutputSet::parse("timeline, events"),
+            Ok(OutputSet {
+                events: true,
+                timeline: true,
+                transcript: false
+            })
+        );
+        let e = OutputSet::parse("events,timelne").unwrap_err();
+        assert_eq!(
+            e,
+            "unknown output \"timelne\" in --outputs; outputs are events, timeline, transcript, summary (did you mean \"timeline\"?)"
+        );
+        assert!(OutputSet::parse("events,,timeline").is_err());
+    }
+
+    #[test]
+    fn a_write_error_is_recorded_once_and_never_panics() {
+        // /dev/full fails every write with ENOSPC (Linux).
+        let Ok(full) = File::options().write(true).open("/dev/full") else {
+            return;
+        };
+        let mut out = Outputs::discard();
+        out.events.sink = CsvSink {
+            file: "events.csv",
+            writer: Some(csv::WriterBuilder::new().from_writer(full)),
+            error: None,
+        };
+        out.event(
+            SimTime(1),
+            "default",
+            Kind::Pod,
+            "a",
+            false,
+            "Pulled",
+            "kubelet",
+            "m",
+        );
+        out.events.sink.flush();
+        out.collect_errors();
+        let e = out.io_error().map(str::to_string);
+        assert!(
+            e.as_deref()
+                .is_some_and(|e| e.starts_with("writing events.csv: ")),
+            "{e:?}"
+        );
+        out.event(
+            SimTime(2),
+            "default",
+            Kind::Pod,
+            "b",
+            false,
+            "Pulled",
+            "kubelet",
+            "m",
+        );
+        assert_eq!(out.io_error().map(str::to_string), e);
+        assert_eq!(
+            out.recent_events(SimTime(2)).count(),
+            2,
+            "kubectl get events still works"
+        );
+    }
 }

@@ -1,0 +1,335 @@
+//! summary.json: one object describing the run (CONTRACT §5), keys in the contract's order.
+//!
+//! Serialized from structs (never maps) so the key order is the declaration order. Decisions
+//! where CONTRACT §5 is open:
+//! - the file is pretty-printed by serde_json (two-space indent) and ends with a newline;
+//! - `deployments` lists the Deployments that exist at the end of the run (like `final`, the
+//!   end state); a deleted and re-created Deployment is a new object with a new history;
+//! - `first_fully_available_us` is the first instant end at which
+//!   `available_replicas >= desired` with `desired > 0` (surge pods may make it exceed
+//!   desired; a Deployment of 0 replicas is never "fully available"), null until then;
+//! - `min_available_replicas` is the least `available_replicas` at any instant end from the
+//!   Deployment's creation on, its creation value included;
+//! - a step's `exit_code` is null when it was stopped (`stopAfter` or the end of the run) or
+//!   never returned.
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::output::expectations::Expectations;
+use crate::output::timeline::Timeline;
+use crate::output::transcript::Transcript;
+use crate::scenario::Scenario;
+
+/// The whole file.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Format version, 1.
+    pub format: u32,
+    /// Scenario name.
+    pub scenario: String,
+    /// The seed used.
+    pub seed: u64,
+    /// The scenario's duration.
+    pub duration_us: u64,
+    /// Engine events handled.
+    pub events_processed: u64,
+    /// Every expectation held.
+    pub passed: bool,
+    /// The cluster at the end.
+    #[serde(rename = "final")]
+    pub final_state: FinalState,
+    /// Deployments at the end, by (namespace, name).
+    pub deployments: Vec<DeploymentSummary>,
+    /// Steps in file order.
+    pub steps: Vec<StepSummary>,
+    /// Expectations in file order.
+    pub expectations: Vec<ExpectationSummary>,
+}
+
+/// `final`: the cluster metrics at the end of the run.
+#[derive(Debug, Serialize)]
+pub struct FinalState {
+    /// Nodes that exist.
+    pub nodes: i64,
+    /// Ready nodes.
+    pub nodes_ready: i64,
+    /// Pending pods (not being deleted).
+    pub pods_pending: i64,
+    /// Running pods (not being deleted).
+    pub pods_running: i64,
+    /// Succeeded pods.
+    pub pods_succeeded: i64,
+    /// Failed pods.
+    pub pods_failed: i64,
+    /// Pods being deleted, not terminal.
+    pub pods_terminating: i64,
+}
+
+/// One Deployment's availability over the run.
+#[derive(Debug, Serialize)]
+pub struct DeploymentSummary {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// `spec.replicas` at the end.
+    pub desired: i64,
+    /// `status.availableReplicas` at the end.
+    pub available_replicas: i64,
+    /// When it first had all desired replicas available, in µs.
+    pub first_fully_available_us: Option<u64>,
+    /// The least available replicas since its creation.
+    pub min_available_replicas: i64,
+}
+
+/// One step.
+#[derive(Debug, Serialize)]
+pub struct StepSummary {
+    /// Position in `steps:`.
+    pub index: usize,
+    /// Its `id:`.
+    pub id: Option<String>,
+    /// Its `at:` in µs.
+    pub at_us: u64,
+    /// The command as the transcript shows it.
+    pub command: String,
+    /// Exit status; null when stopped or never finished.
+    pub exit_code: Option<i32>,
+}
+
+/// One expectation's verdict.
+#[derive(Debug, Serialize)]
+pub struct ExpectationSummary {
+    /// Position in `expect:`.
+    pub index: usize,
+    /// Line in the scenario file.
+    pub line: u32,
+    /// `at`, `during` or `within`.
+    pub form: String,
+    /// The window, canonically written.
+    pub window: String,
+    /// The condition as written.
+    pub that: String,
+    /// Whether it held.
+    pub passed: bool,
+    /// Why.
+    pub reason: String,
+}
+
+/// Assembles the summary from the scenario and what the run recorded.
+pub(crate) fn build(
+    scenario: &Scenario,
+    seed: u64,
+    events_processed: u64,
+    timeline: &Timeline,
+    transcript: &Transcript,
+    expectations: &Expectations,
+) -> Summary {
+    let c = timeline.counters();
+    let get = |m| c.cluster(m).unwrap_or(0);
+    use crate::scenario::Metric as M;
+    let final_state = FinalState {
+        nodes: get(M::NodesReady) + get(M::NodesNotReady),
+        nodes_ready: get(M::NodesReady),
+        pods_pending: get(M::PodsPending),
+        pods_running: get(M::PodsRunning),
+        pods_succeeded: get(M::PodsSucceeded),
+        pods_failed: get(M::PodsFailed),
+        pods_terminating: get(M::PodsTerminating),
+    };
+    let mut deployments: Vec<DeploymentSummary> = timeline
+        .deployments()
+        .map(|(ns, name, _, track)| DeploymentSummary {
+            namespace: timeline.ns_name(ns).to_string(),
+            name: name.to_string(),
+            desired: track.desired,
+            available_replicas: track.available,
+            first_fully_available_us: track.first_fully_available.map(|t| t.as_micros()),
+            min_available_replicas: track.min_available,
+        })
+        .collect();
+    deployments.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    let steps = scenario
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StepSummary {
+            index: s.index,
+            id: s.id.clone(),
+            at_us: s.at_us,
+            command: s.action.command().to_string(),
+            exit_code: transcript
+                .steps()
+                .get(i)
+                .filter(|r| !r.stopped)
+                .and_then(|r| r.exit_code),
+        })
+        .collect();
+    let expectations_out = expectations
+        .results()
+        .map(|(e, v)| ExpectationSummary {
+            index: e.index,
+            line: e.line,
+            form: e.form.to_string(),
+            window: e.window_text.clone(),
+            that: e.that_text.clone(),
+            passed: v.is_some_and(|v| v.passed),
+            reason: v.map_or_else(|| "not evaluated".to_string(), |v| v.reason.clone()),
+        })
+        .collect();
+    Summary {
+        format: 1,
+        scenario: scenario.name.clone(),
+        seed,
+        duration_us: scenario.duration_us,
+        events_processed,
+        passed: expectations.passed(),
+        final_state,
+        deployments,
+        steps,
+        expectations: expectations_out,
+    }
+}
+
+/// The JSON text: pretty-printed, keys in declaration order, a final newline.
+pub fn to_json(s: &Summary) -> String {
+    let mut text = serde_json::to_string_pretty(s).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Writes summary.json.
+pub(crate) fn write(path: &Path, s: &Summary) -> std::io::Result<()> {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+    f.write_all(to_json(s).as_bytes())?;
+    f.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apiserver::store::Store;
+    use crate::output::timeline::tests::{add_deployment, add_node, store};
+    use crate::output::{OutputSet, Outputs};
+    use crate::sim::time::SimTime;
+
+    const SCENARIO: &str = "\
+name: tiny
+seed: 7
+duration: 10s
+steps:
+- at: 0s
+  id: make
+  run: kubectl create deployment web --image=nginx --replicas=2
+- at: 1s
+  run: kubectl get pods --watch
+  stopAfter: 2s
+expect:
+- within: 5s
+  that: deployment/web available_replicas == 2
+";
+
+    #[test]
+    fn summary_keys_and_shapes_follow_the_contract() {
+        // CONTRACT §5 summary.json: key order, integers only, null for absent values,
+        // deployments by (namespace, name), steps and expectations in file order.
+        let scenario = crate::scenario::load_str(Path::new("tiny.yaml"), SCENARIO).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut out = Outputs::create(dir.path(), &OutputSet::default(), true).unwrap();
+        let mut ex = Expectations::new(scenario.expect.clone());
+        let mut s = store();
+        let instant = |out: &mut Outputs, s: &mut Store, ex: &mut Expectations, t: u64| {
+            let changed = s.take_changed();
+            out.timeline_instant(SimTime(t), s, &changed);
+            ex.evaluate_at(SimTime(t), !changed.is_empty(), s, out.counters());
+        };
+        add_node(
+            &mut s,
+            "aks-nodepool1-12345678-vmss000000",
+            true,
+            SimTime::ZERO,
+        );
+        out.step_started(0, SimTime::ZERO, scenario.steps[0].action.command());
+        let d = add_deployment(&mut s, "web", 2, SimTime::ZERO);
+        instant(&mut out, &mut s, &mut ex, 0);
+        out.step_exited(0, SimTime(20_000), 0);
+        out.step_started(1, SimTime(1_000_000), scenario.steps[1].action.command());
+        s.deployments
+            .get_mut(d.id)
+            .unwrap()
+            .status
+            .available_replicas = 2;
+        s.touch(d);
+        instant(&mut out, &mut s, &mut ex, 3_000_000);
+        out.step_stopped(1, SimTime(3_000_000));
+        instant(&mut out, &mut s, &mut ex, 5_000_000);
+        ex.settle(SimTime(10_000_000), &s, out.counters());
+        out.finish(&scenario, 7, 42, &ex);
+        assert!(out.io_error().is_none());
+        let text = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
+        let expected = r#"{
+  "format": 1,
+  "scenario": "tiny",
+  "seed": 7,
+  "duration_us": 10000000,
+  "events_processed": 42,
+  "passed": true,
+  "final": {
+    "nodes": 1,
+    "nodes_ready": 1,
+    "pods_pending": 0,
+    "pods_running": 0,
+    "pods_succeeded": 0,
+    "pods_failed": 0,
+    "pods_terminating": 0
+  },
+  "deployments": [
+    {
+      "namespace": "default",
+      "name": "web",
+      "desired": 2,
+      "available_replicas": 2,
+      "first_fully_available_us": 3000000,
+      "min_available_replicas": 0
+    }
+  ],
+  "steps": [
+    {
+      "index": 0,
+      "id": "make",
+      "at_us": 0,
+      "command": "kubectl create deployment web --image=nginx --replicas=2",
+      "exit_code": 0
+    },
+    {
+      "index": 1,
+      "id": null,
+      "at_us": 1000000,
+      "command": "kubectl get pods --watch",
+      "exit_code": null
+    }
+  ],
+  "expectations": [
+    {
+      "index": 0,
+      "line": 12,
+      "form": "within",
+      "window": "0s..5s",
+      "that": "deployment/web available_replicas == 2",
+      "passed": true,
+      "reason": "held at 3.000000s"
+    }
+  ]
+}
+"#;
+        assert_eq!(text, expected);
+        // The other files were written too, each starting with its header.
+        let timeline = std::fs::read_to_string(dir.path().join("timeline.csv")).unwrap();
+        assert!(timeline.starts_with("time,namespace,kind,name,metric,value\n"));
+        let transcript = std::fs::read_to_string(dir.path().join("transcript.txt")).unwrap();
+        assert!(transcript.ends_with("[t=3.000] (stopped) $ kubectl get pods --watch\n"));
+    }
+}
