@@ -137,6 +137,16 @@ fn run(
     };
     let seed = seed.unwrap_or(prepared.scenario.seed);
     let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&prepared.scenario.name));
+    let scenario = prepared.scenario.clone();
+    // The world is built before the output folder exists: a cluster AKS would refuse is
+    // bad input, and bad input leaves no folder behind (CONTRACT §3).
+    let mut world = match World::new(prepared, seed, Outputs::discard()) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: the cluster cannot be created: {e}");
+            return 2;
+        }
+    };
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("error: cannot create {}: {e}", dir.display());
         return 2;
@@ -148,17 +158,7 @@ fn run(
             return 2;
         }
     };
-    let summary_meta = (
-        prepared.scenario.name.clone(),
-        prepared.scenario.duration_us,
-    );
-    let mut world = match World::new(prepared, seed, outputs) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: the cluster cannot be created: {e}");
-            return 2;
-        }
-    };
+    world.out = outputs;
     if check_invariants {
         world.observer = Some(crate::sim::invariants::observer());
     }
@@ -168,8 +168,9 @@ fn run(
         return 2;
     }
     let passed = world.expectations.passed();
-    if let Err(e) = crate::output::finish(&mut world, seed, &summary_meta.0, summary_meta.1) {
-        eprintln!("error: writing outputs: {e}");
+    world.out.finish(&scenario, seed, world.events_processed, &world.expectations);
+    if let Some(e) = world.out.io_error() {
+        eprintln!("error: {e}");
         return 2;
     }
     eprintln!(

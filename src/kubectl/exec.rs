@@ -562,7 +562,7 @@ fn render_get(w: &World, spec: &GetSpec) -> (String, bool) {
                 .collect()
         };
         if kind == Kind::Event {
-            for e in w.out.recent_events() {
+            for e in w.out.recent_events(now) {
                 if spec.namespace.as_ref().is_some_and(|n| *n != e.namespace) {
                     continue;
                 }

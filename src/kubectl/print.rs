@@ -10,9 +10,9 @@ use crate::model::labels::Labels;
 use crate::model::meta::Meta;
 use crate::model::pod::PodSpec;
 use crate::model::service::ServiceType;
-use crate::output::EventRow;
+use crate::output::events::EventRow;
 use crate::output::metrics::{
-    node_status_cell, pod_ready_cell, pod_restarts_cell, pod_status_cell,
+    node_status_cell, pod_ready_cell, pod_restarts, pod_status_cell,
 };
 use crate::sim::time::SimTime;
 
@@ -135,7 +135,7 @@ pub fn row(
                     p.meta.name.clone(),
                     pod_ready_cell(p),
                     pod_status_cell(p),
-                    pod_restarts_cell(p, now),
+                    pod_restarts(p).to_string(),
                     age(&p.meta, now),
                     p.status
                         .pod_ip
@@ -373,11 +373,11 @@ pub fn event_row(e: &EventRow, now: SimTime) -> Row {
     let last_seen = crate::kubectl::age::human_duration(now.since(e.time).as_micros() as i64);
     Row::new(vec![
         last_seen.clone(),
-        e.event_type.clone(),
-        e.reason.clone(),
+        e.type_str().to_string(),
+        e.reason.to_string(),
         format!("{}/{}", e.kind.lower(), e.name),
         String::new(),
-        e.source.clone(),
+        e.source.to_string(),
         e.message.trim().to_string(),
         last_seen,
         "1".to_string(),
