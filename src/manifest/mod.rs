@@ -6,6 +6,7 @@
 //! resource (kubectl's REST mapper, [`kinds`]) and decode the body strictly ([`schema`]).
 //! Unlike kubectl, it reports every problem of every document instead of the first per object.
 
+pub mod extract;
 pub mod kinds;
 pub mod schema;
 pub mod tree;
@@ -407,4 +408,3 @@ mod tests {
         assert!(ok > 300, "{ok}");
     }
 }
-pub mod extract;
