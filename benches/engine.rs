@@ -36,7 +36,8 @@ steps:
 "#;
 
 fn run_once() -> u64 {
-    let scenario = kubesim::scenario::load_str(Path::new("bench.yaml"), SCENARIO).expect("bench scenario loads");
+    let scenario = kubesim::scenario::load_str(Path::new("bench.yaml"), SCENARIO)
+        .expect("bench scenario loads");
     let prepared = prepare(scenario).expect("bench scenario is valid");
     let mut w = World::new(prepared, 1, Outputs::discard()).expect("cluster builds");
     w.run();

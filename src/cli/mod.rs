@@ -168,7 +168,9 @@ fn run(
         return 2;
     }
     let passed = world.expectations.passed();
-    world.out.finish(&scenario, seed, world.events_processed, &world.expectations);
+    world
+        .out
+        .finish(&scenario, seed, world.events_processed, &world.expectations);
     if let Some(e) = world.out.io_error() {
         eprintln!("error: {e}");
         return 2;

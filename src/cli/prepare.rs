@@ -315,7 +315,10 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, span: Span) -> Option<(Program, Ve
             }
         }
         Command::CreateNamespace(c) => {
-            let object = crate::manifest::extract::create_namespace(&c.name)?;
+            let object = match crate::manifest::extract::create_namespace(&c.name) {
+                Ok(o) => o,
+                Err(e) => return bad(ctx, e),
+            };
             Some((
                 Program::Create {
                     object: Box::new(object),
@@ -327,8 +330,12 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, span: Span) -> Option<(Program, Ve
         }
         Command::CreateDeployment(c) => {
             let image = c.images.first().cloned().unwrap_or_default();
-            let object =
-                crate::manifest::extract::create_deployment(&c.name, &image, c.replicas, c.port)?;
+            let object = match crate::manifest::extract::create_deployment(
+                &c.name, &image, c.replicas, c.port,
+            ) {
+                Ok(o) => o,
+                Err(e) => return bad(ctx, e),
+            };
             Some((
                 Program::Create {
                     object: Box::new(object),

@@ -11,9 +11,7 @@ use crate::model::meta::Meta;
 use crate::model::pod::PodSpec;
 use crate::model::service::ServiceType;
 use crate::output::events::EventRow;
-use crate::output::metrics::{
-    node_status_cell, pod_ready_cell, pod_restarts, pod_status_cell,
-};
+use crate::output::metrics::{node_status_cell, pod_ready_cell, pod_restarts, pod_status_cell};
 use crate::sim::time::SimTime;
 
 /// The columns `kubectl get` prints for a kind.
