@@ -1,0 +1,195 @@
+//! Each v1 command's output against kubectl's (reference/kubectl-output.md).
+
+use super::support::{block, run_yaml, scenario};
+
+fn deployment(name: &str, replicas: u32) -> String {
+    format!(
+        "    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {{name: {name}, labels: {{tier: web}}}}\n    spec:\n      replicas: {replicas}\n      selector: {{matchLabels: {{app: {name}}}}}\n      template:\n        metadata: {{labels: {{app: {name}}}}}\n        spec: {{containers: [{{name: c, image: \"nginx:1.25\"}}]}}\n"
+    )
+}
+
+#[test]
+fn run_twice_reports_already_exists_and_exit_1() {
+    let s = scenario(
+        "cmds",
+        "1m",
+        1,
+        "steps:\n- at: 1s\n  run: kubectl run web --image=nginx\n- at: 5s\n  run: kubectl run web --image=nginx\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    assert_eq!(r.code, 0);
+    let t = r.file("transcript.txt");
+    // reference §7.2: `Error from server (AlreadyExists): pods "web" already exists`, exit 1.
+    assert!(
+        t.contains("Error from server (AlreadyExists): pods \"web\" already exists\n[exit 1]"),
+        "{t}"
+    );
+    assert!(r.file("summary.json").contains("\"exit_code\": 1"));
+}
+
+#[test]
+fn get_of_a_missing_object_is_not_found() {
+    let s = scenario(
+        "cmds",
+        "1m",
+        1,
+        "steps:\n- at: 1s\n  run: kubectl get pod nope\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let t = r.file("transcript.txt");
+    // reference §7.2.
+    assert_eq!(
+        block(&t, "kubectl get pod nope"),
+        [
+            "Error from server (NotFound): pods \"nope\" not found",
+            "[exit 1]"
+        ]
+    );
+}
+
+#[test]
+fn get_with_nothing_to_list_says_no_resources_found() {
+    let s = scenario(
+        "cmds",
+        "1m",
+        1,
+        "steps:\n- at: 1s\n  run: kubectl get deployments\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    // reference §1.1 rule 3: `No resources found in <ns> namespace.` on stderr, exit 0.
+    assert_eq!(
+        block(&r.file("transcript.txt"), "kubectl get deployments"),
+        ["No resources found in default namespace."]
+    );
+}
+
+#[test]
+fn a_load_balancer_shows_pending_until_it_is_provisioned() {
+    let s = scenario(
+        "lb",
+        "5m",
+        1,
+        "steps:\n- at: 1s\n  apply: |\n    apiVersion: v1\n    kind: Service\n    metadata: {name: lb}\n    spec:\n      type: LoadBalancer\n      ports: [{port: 80}]\n      selector: {app: x}\n- at: 2s\n  run: kubectl get svc lb\n- at: 4m\n  id: later\n  run: kubectl get services lb\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let t = r.file("transcript.txt");
+    // reference §1.4 Services: EXTERNAL-IP `<pending>` with no ingress; `80:<nodePort>/TCP`.
+    let early = block(&t, "kubectl get svc lb");
+    assert_eq!(
+        early[0].split_whitespace().collect::<Vec<_>>(),
+        [
+            "NAME",
+            "TYPE",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE"
+        ]
+    );
+    assert_eq!(early[1].split_whitespace().nth(3), Some("<pending>"));
+    let late = block(&t, "kubectl get services lb");
+    assert_ne!(late[1].split_whitespace().nth(3), Some("<pending>"));
+}
+
+#[test]
+fn create_deployment_labels_app_and_names_the_container_after_the_image() {
+    let s = scenario(
+        "cmds",
+        "2m",
+        2,
+        "steps:\n- at: 1s\n  run: kubectl create deployment hello --image=mcr.microsoft.com/azuredocs/aks-helloworld:v1 --replicas=2\n- at: 90s\n  run: kubectl get deploy -o wide\n- at: 95s\n  run: kubectl get pods -l app=hello -o name\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let t = r.file("transcript.txt");
+    assert_eq!(
+        block(
+            &t,
+            "kubectl create deployment hello --image=mcr.microsoft.com/azuredocs/aks-helloworld:v1 --replicas=2"
+        ),
+        ["deployment.apps/hello created"]
+    );
+    // CONTRACT §6: label app=NAME, container named after the image's last path segment
+    // without its tag; reference §1.4 wide columns CONTAINERS IMAGES SELECTOR.
+    let wide = block(&t, "kubectl get deploy -o wide");
+    let cells: Vec<&str> = wide[1].split_whitespace().collect();
+    assert_eq!(
+        &cells[cells.len() - 3..],
+        [
+            "aks-helloworld",
+            "mcr.microsoft.com/azuredocs/aks-helloworld:v1",
+            "app=hello"
+        ]
+    );
+    // reference §6.1: `-o name` prints `pod/<name>`.
+    let names = block(&t, "kubectl get pods -l app=hello -o name");
+    assert_eq!(names.len(), 2);
+    assert!(names.iter().all(|n| n.starts_with("pod/hello-")));
+}
+
+#[test]
+fn scale_of_a_missing_deployment_is_not_found() {
+    let s = scenario(
+        "cmds",
+        "1m",
+        1,
+        "steps:\n- at: 1s\n  run: kubectl scale deployment nope --replicas=2\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let t = r.file("transcript.txt");
+    assert!(
+        t.contains("Error from server (NotFound): deployments.apps \"nope\" not found"),
+        "{t}"
+    );
+}
+
+#[test]
+fn apply_twice_says_unchanged_then_configured_after_a_change() {
+    let s = scenario(
+        "apply",
+        "2m",
+        2,
+        &format!(
+            "steps:\n- at: 1s\n  apply: |\n{}- at: 30s\n  apply: |\n{}- at: 60s\n  id: third\n  apply: |\n{}",
+            deployment("web", 2),
+            deployment("web", 2),
+            deployment("web", 4)
+        ),
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let t = r.file("transcript.txt");
+    // reference §6.1: created / unchanged / configured.
+    let lines: Vec<&str> = t
+        .lines()
+        .filter(|l| l.starts_with("deployment.apps/web"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "deployment.apps/web created",
+            "deployment.apps/web unchanged",
+            "deployment.apps/web configured"
+        ]
+    );
+}
+
+#[test]
+fn get_of_several_kinds_prefixes_names_with_the_kind() {
+    let s = scenario(
+        "multi",
+        "1m",
+        1,
+        &format!(
+            "steps:\n- at: 1s\n  apply: |\n{}- at: 40s\n  run: kubectl get deploy,rs\n",
+            deployment("web", 1)
+        ),
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let t = r.file("transcript.txt");
+    let b = block(&t, "kubectl get deploy,rs");
+    // reference §1.1 rule 6: NAME becomes `deployment.apps/web`, `replicaset.apps/web-…`.
+    assert!(
+        b.iter().any(|l| l.starts_with("deployment.apps/web ")),
+        "{b:?}"
+    );
+    assert!(t.contains("\nreplicaset.apps/web-"), "{t}");
+}

@@ -1,0 +1,10 @@
+//! The test modules.
+
+mod bad_input;
+mod cascade;
+mod commands;
+mod determinism;
+mod outputs;
+mod quickstart;
+mod scheduling;
+pub mod support;

@@ -1,0 +1,105 @@
+//! Output schemas (CONTRACT §5) and exit codes (§3).
+
+use super::support::{root, run_file, run_yaml, scenario};
+
+#[test]
+fn csv_headers_are_the_contracts() {
+    let r = run_file(&root().join("scenarios/quickstart.yaml"), &["--quiet"]);
+    assert_eq!(
+        r.file("events.csv").lines().next(),
+        Some("time,seq,namespace,kind,name,type,reason,source,message")
+    );
+    assert_eq!(
+        r.file("timeline.csv").lines().next(),
+        Some("time,namespace,kind,name,metric,value")
+    );
+    // `time` has exactly six decimals; `seq` numbers rows from 1.
+    for (i, e) in r.events().iter().enumerate() {
+        assert_eq!(e[0].split('.').nth(1).map(str::len), Some(6), "{e:?}");
+        assert_eq!(e[1], (i + 1).to_string());
+        assert!(e[5] == "Normal" || e[5] == "Warning");
+    }
+}
+
+#[test]
+fn a_deployment_gets_a_row_for_every_metric_when_created() {
+    let r = run_file(&root().join("scenarios/quickstart.yaml"), &["--quiet"]);
+    // CONTRACT §5: on creation each metric of the kind gets a row, in the contract's order.
+    let first: Vec<String> = r
+        .timeline()
+        .into_iter()
+        .filter(|row| row[2] == "deployment" && row[3] == "nginx-server")
+        .map(|row| row[4].clone())
+        .take(7)
+        .collect();
+    assert_eq!(
+        first,
+        [
+            "exists",
+            "desired",
+            "replicas",
+            "updated_replicas",
+            "ready_replicas",
+            "available_replicas",
+            "unavailable_replicas"
+        ]
+    );
+}
+
+#[test]
+fn summary_keys_come_in_the_contracts_order() {
+    let r = run_file(&root().join("scenarios/quickstart.yaml"), &["--quiet"]);
+    let s = r.file("summary.json");
+    let order = [
+        "\"format\"",
+        "\"scenario\"",
+        "\"seed\"",
+        "\"duration_us\"",
+        "\"events_processed\"",
+        "\"passed\"",
+        "\"final\"",
+        "\"deployments\"",
+        "\"steps\"",
+        "\"expectations\"",
+    ];
+    let pos: Vec<usize> = order
+        .iter()
+        .map(|k| s.find(k).unwrap_or(usize::MAX))
+        .collect();
+    assert!(pos.windows(2).all(|w| w[0] < w[1]), "{s}");
+    let v: serde_json::Value = serde_json::from_str(&s).expect("json");
+    assert_eq!(v["duration_us"], 300_000_000u64);
+    assert_eq!(v["final"]["nodes"], 2);
+}
+
+#[test]
+fn a_failed_expectation_exits_1_and_says_fail() {
+    let s = scenario(
+        "fail",
+        "30s",
+        1,
+        "expect:\n- at: 10s\n  that: cluster nodes_ready == 5\n",
+    );
+    let r = run_yaml(&s, &[], &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("FAIL  ") && l.contains("cluster nodes_ready == 5")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.file("summary.json").contains("\"passed\": false"));
+}
+
+#[test]
+fn outputs_can_be_left_out_but_summary_is_always_written() {
+    let r = run_file(
+        &root().join("scenarios/quickstart.yaml"),
+        &["--quiet", "--outputs", "events"],
+    );
+    assert!(r.out.join("events.csv").exists());
+    assert!(!r.out.join("timeline.csv").exists());
+    assert!(r.out.join("summary.json").exists());
+    assert!(r.stdout.is_empty(), "--quiet prints nothing on stdout");
+}

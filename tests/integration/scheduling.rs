@@ -1,0 +1,125 @@
+//! The scheduler and the controllers' rate limits against Kubernetes' rules.
+
+use super::support::{block, run_yaml, scenario};
+
+#[test]
+fn a_pod_too_big_for_every_node_gets_kubernetes_fit_error() {
+    let s = scenario(
+        "big",
+        "1m",
+        2,
+        "steps:\n- at: 1s\n  apply: |\n    apiVersion: v1\n    kind: Pod\n    metadata: {name: big}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n        resources: {requests: {cpu: \"16\"}}\n- at: 30s\n  run: kubectl get pod big\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let failed: Vec<Vec<String>> = r
+        .events()
+        .into_iter()
+        .filter(|e| e[6] == "FailedScheduling")
+        .collect();
+    assert!(!failed.is_empty());
+    // facts C.3 / FitError.Error(): the histogram, then DefaultPreemption's verdict
+    // (equal-priority pods are never victims).
+    assert_eq!(
+        failed[0][8],
+        "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+    );
+    assert_eq!(failed[0][5], "Warning");
+    // reference §3.1: an unscheduled pod shows Pending.
+    let t = r.file("transcript.txt");
+    let b = block(&t, "kubectl get pod big");
+    assert_eq!(b[1].split_whitespace().nth(2), Some("Pending"));
+}
+
+#[test]
+fn a_node_selector_nobody_matches_is_unresolvable() {
+    let s = scenario(
+        "sel",
+        "30s",
+        2,
+        "steps:\n- at: 1s\n  apply: |\n    apiVersion: v1\n    kind: Pod\n    metadata: {name: p}\n    spec:\n      nodeSelector: {disk: ssd}\n      containers: [{name: c, image: nginx}]\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let msg = r
+        .events()
+        .into_iter()
+        .find(|e| e[6] == "FailedScheduling")
+        .map(|e| e[8].clone())
+        .unwrap_or_default();
+    assert_eq!(
+        msg,
+        "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling."
+    );
+}
+
+#[test]
+fn the_replicaset_controller_creates_at_most_30_pods_at_once_then_20_per_second() {
+    // kube-controller-manager --kube-api-qps 20 / --kube-api-burst 30 (facts A.4): 100
+    // creates cannot all go out within (100 − 30) / 20 = 3.5 s.
+    let s = scenario(
+        "qps",
+        "3m",
+        5,
+        "steps:\n- at: 1s\n  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: many}\n    spec:\n      replicas: 100\n      selector: {matchLabels: {app: many}}\n      template:\n        metadata: {labels: {app: many}}\n        spec: {containers: [{name: c, image: \"nginx:1.25\"}]}\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let times: Vec<f64> = r
+        .events()
+        .into_iter()
+        .filter(|e| e[6] == "SuccessfulCreate")
+        .map(|e| e[0].parse().unwrap_or(0.0))
+        .collect();
+    assert_eq!(times.len(), 100);
+    let span = times[99] - times[0];
+    assert!(span >= 3.45, "100 creates in {span}s");
+    // Slow start (facts A.5): batches 1, 2, 4, … so the second create waits for the first.
+    assert!(times[1] > times[0]);
+}
+
+#[test]
+fn pods_without_requests_spread_across_nodes() {
+    // LeastAllocated on non-zero requests (100m / 200Mi per container, facts C.2) prefers
+    // the emptier node, so 6 replicas on 2 equal nodes split 3 and 3 (± the system pods).
+    let s = scenario(
+        "spread",
+        "2m",
+        2,
+        "steps:\n- at: 1s\n  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: s}\n    spec:\n      replicas: 6\n      selector: {matchLabels: {app: s}}\n      template:\n        metadata: {labels: {app: s}}\n        spec: {containers: [{name: c, image: nginx}]}\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let mut per_node = std::collections::BTreeMap::new();
+    for e in r.events().into_iter().filter(|e| e[6] == "Scheduled") {
+        let node = e[8].rsplit(' ').next().unwrap_or("").to_string();
+        *per_node.entry(node).or_insert(0) += 1;
+    }
+    assert_eq!(per_node.len(), 2, "{per_node:?}");
+    assert!(
+        per_node.values().all(|n| (2..=4).contains(n)),
+        "{per_node:?}"
+    );
+}
+
+#[test]
+fn max_pods_bounds_a_node_and_the_rest_report_too_many_pods() {
+    // maxPods 10 (the AKS minimum, allowed with ≥ 30 pods per pool: 3 nodes) minus AKS's
+    // system pods leaves a few slots; the rest of 40 replicas stay Pending with
+    // `Too many pods` (facts C.3).
+    let s = "name: maxpods\nduration: 2m\ncluster:\n  nodePools:\n  - name: pool1\n    count: 3\n    maxPods: 10\nsteps:\n- at: 1s\n  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: m}\n    spec:\n      replicas: 40\n      selector: {matchLabels: {app: m}}\n      template:\n        metadata: {labels: {app: m}}\n        spec: {containers: [{name: c, image: nginx}]}\nexpect:\n- at: 100s\n  that: cluster pods_pending > 0\n";
+    let r = run_yaml(s, &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let msg = r
+        .events()
+        .into_iter()
+        .find(|e| e[6] == "FailedScheduling")
+        .map(|e| e[8].clone())
+        .unwrap_or_default();
+    assert!(
+        msg.starts_with("0/3 nodes are available: 3 Too many pods."),
+        "{msg}"
+    );
+    for row in r.timeline() {
+        if row[2] == "node" && row[4] == "pods" {
+            let n: u32 = row[5].parse().unwrap_or(0);
+            assert!(n <= 10, "{row:?}");
+        }
+    }
+}
