@@ -48,6 +48,8 @@ pub struct ReplicaSetController {
     expectations: BTreeMap<u32, (i32, i32)>,
     syncs: BTreeMap<u32, SyncState>,
     deleting: BTreeMap<u32, String>,
+    /// Pods whose deletion was already observed through their deletionTimestamp.
+    deletion_seen: std::collections::BTreeSet<u32>,
 }
 
 impl Default for ReplicaSetController {
@@ -57,6 +59,7 @@ impl Default for ReplicaSetController {
             expectations: BTreeMap::new(),
             syncs: BTreeMap::new(),
             deleting: BTreeMap::new(),
+            deletion_seen: std::collections::BTreeSet::new(),
         }
     }
 }
@@ -85,11 +88,24 @@ pub fn observe(w: &mut World, obj: ObjRef, change: Change, owner: Option<u32>) {
     let key = match obj.kind {
         Kind::Pod => {
             let Some(rs) = owner else { return };
+            // `updatePod`: a pod with a deletionTimestamp counts as deleted at once; its final
+            // removal then is not counted again.
+            let terminating = w
+                .store
+                .pods
+                .get(obj.id)
+                .is_some_and(|p| p.meta.deleted.is_some());
+            let deletion = match change {
+                Change::Deleted => !w.replicasets.deletion_seen.remove(&obj.id),
+                Change::Modified if terminating => w.replicasets.deletion_seen.insert(obj.id),
+                _ => false,
+            };
             let e = w.replicasets.expectations.entry(rs).or_default();
-            match change {
-                Change::Added if e.0 > 0 => e.0 -= 1,
-                Change::Deleted if e.1 > 0 => e.1 -= 1,
-                _ => {}
+            if change == Change::Added && e.0 > 0 {
+                e.0 -= 1;
+            }
+            if deletion && e.1 > 0 {
+                e.1 -= 1;
             }
             rs
         }

@@ -562,10 +562,17 @@ fn render_get(w: &World, spec: &GetSpec) -> (String, bool) {
                 .collect()
         };
         if kind == Kind::Event {
-            for e in w.out.recent_events(now) {
-                if spec.namespace.as_ref().is_some_and(|n| *n != e.namespace) {
-                    continue;
-                }
+            // No sort in kubectl: the API server lists by storage key, `<ns>/<involved
+            // object name>.<hex time>`, so events group by object, oldest first.
+            let mut events: Vec<&crate::output::events::EventRow> = w
+                .out
+                .recent_events(now)
+                .filter(|e| spec.namespace.as_ref().is_none_or(|n| *n == e.namespace))
+                .collect();
+            events.sort_by(|a, b| {
+                (&a.namespace, &a.name, a.time).cmp(&(&b.namespace, &b.name, b.time))
+            });
+            for e in events {
                 table.push(print::event_row(e, now));
                 rows += 1;
             }
