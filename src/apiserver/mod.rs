@@ -349,7 +349,7 @@ impl ApiServer {
     /// draws to the object's own history (CONTRACT §9). The map is only looked up, never
     /// iterated, so its hashing cannot reach the output.
     fn next_request_index(&mut self, client: &str, key: &str) -> u32 {
-        let h = key_hash(client, key);
+        let h = crate::sim::rng::fnv1a_64(&[client.as_bytes(), key.as_bytes()]);
         let n = self.per_object.entry(h).or_insert(0);
         *n += 1;
         *n
@@ -476,6 +476,10 @@ pub fn respond(w: &mut World, id: u32) {
     }
 }
 
+/// Kubernetes' `rand` alphabet (no vowels, no 0/1/3), used for generated names and
+/// template hashes so they never spell words.
+pub const SAFE_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
 /// A generated name: the base cut to 58 characters plus 5 characters of Kubernetes'
 /// alphabet, drawn from the API server's stream keyed by the base and how many names it
 /// has generated for it (CONTRACT §6); a name in use is drawn again.
@@ -509,14 +513,4 @@ pub fn generate_name(
 /// Publishes a committed change to every interested watcher.
 pub fn publish(w: &mut World, obj: ObjRef, change: Change) {
     watch::publish(w, obj, change);
-}
-
-/// 64-bit FNV-1a over `a`, a zero byte, and `b`.
-fn key_hash(a: &str, b: &str) -> u64 {
-    a.bytes()
-        .chain([0])
-        .chain(b.bytes())
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
-            (h ^ u64::from(c)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
 }

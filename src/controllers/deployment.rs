@@ -69,11 +69,9 @@ pub fn observe(w: &mut World, obj: ObjRef, owner: Option<u32>) {
 /// `ComputeHash`: FNV-32a of the template, its decimal digits mapped onto Kubernetes'
 /// alphabet (`rand.SafeEncodeString`). Stable for a template, independent of the seed.
 pub fn template_hash(t: &PodTemplate) -> String {
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    const ALPHABET: &[u8] = crate::apiserver::SAFE_ALPHABET;
     let text = format!("{:?}|{:?}", t.labels, t.spec);
-    let h = text.bytes().fold(0x811c_9dc5u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    });
+    let h = crate::aks::naming::fnv1a_32(text.as_bytes());
     h.to_string()
         .bytes()
         .map(|b| ALPHABET[usize::from(b) % ALPHABET.len()] as char)

@@ -403,9 +403,7 @@ fn go_duration_ms(d: SimDuration) -> String {
 
 /// A stable stand-in for the image size the runtime reports (20–220 MB by name).
 fn illustrative_image_size(image: &str) -> u64 {
-    let h = image.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
+    let h = crate::sim::rng::fnv1a_64(&[image.as_bytes()]);
     20_000_000 + h % 200_000_000
 }
 

@@ -90,6 +90,19 @@ impl Streams {
     }
 }
 
+/// 64-bit FNV-1a of byte strings joined by zero bytes: the one stable hash kubesim uses
+/// wherever a value must follow from names alone (request counters, illustrative sizes).
+pub fn fnv1a_64(parts: &[&[u8]]) -> u64 {
+    let mut h = Fnv1a64::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h.write(&[0]);
+        }
+        h.write(p);
+    }
+    h.0
+}
+
 /// 64-bit FNV-1a (Fowler, Noll, Vo), the hash of a draw site's names.
 struct Fnv1a64(u64);
 
