@@ -193,3 +193,62 @@ fn get_of_several_kinds_prefixes_names_with_the_kind() {
     );
     assert!(t.contains("\nreplicaset.apps/web-"), "{t}");
 }
+
+#[test]
+fn create_namespace_then_apply_into_it_and_delete_from_a_file() {
+    let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: dev}\ndata: {a: \"1\", b: \"2\"}\n";
+    let s = scenario(
+        "ns",
+        "1m",
+        1,
+        "steps:\n- at: 1s\n  run: kubectl create namespace dev\n- at: 2s\n  run: kubectl apply -f cm.yaml\n- at: 3s\n  run: kubectl get configmaps -n dev\n- at: 4s\n  run: kubectl delete -f cm.yaml\n- at: 5s\n  run: kubectl get cm -n dev\n",
+    );
+    let r = run_yaml(&s, &[("cm.yaml", manifest)], &["--quiet"]);
+    let t = r.file("transcript.txt");
+    // reference §6.1 / §6.2 and §1.4 ConfigMaps (NAME DATA AGE, DATA = len(data)).
+    assert_eq!(
+        block(&t, "kubectl create namespace dev"),
+        ["namespace/dev created"]
+    );
+    assert_eq!(
+        block(&t, "kubectl apply -f cm.yaml"),
+        ["configmap/settings created"]
+    );
+    let cm = block(&t, "kubectl get configmaps -n dev");
+    assert_eq!(
+        cm[1].split_whitespace().take(2).collect::<Vec<_>>(),
+        ["settings", "2"]
+    );
+    assert_eq!(
+        block(&t, "kubectl delete -f cm.yaml"),
+        ["configmap \"settings\" deleted from dev namespace"]
+    );
+    assert_eq!(
+        block(&t, "kubectl get cm -n dev"),
+        ["No resources found in dev namespace."]
+    );
+}
+
+#[test]
+fn apply_into_a_missing_namespace_fails_at_run_time() {
+    let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: nowhere}\n";
+    let s = scenario(
+        "ns",
+        "1m",
+        1,
+        "steps:\n- at: 1s\n  run: kubectl apply -f cm.yaml\n",
+    );
+    let r = run_yaml(&s, &[("cm.yaml", manifest)], &["--quiet"]);
+    assert_eq!(
+        r.code, 0,
+        "a failing command is simulated behaviour, not bad input"
+    );
+    // reference §7.1 (AddSourceToErr) and §7.2 (NotFound of the namespace).
+    assert_eq!(
+        block(&r.file("transcript.txt"), "kubectl apply -f cm.yaml"),
+        [
+            "Error from server (NotFound): error when creating \"cm.yaml\": namespaces \"nowhere\" not found",
+            "[exit 1]"
+        ]
+    );
+}
