@@ -423,8 +423,7 @@ fn bind(w: &mut World, pod: u32, node: u32) -> Outcome {
     let Some(p) = w.store.pods.get_mut(pod) else {
         return gone(Kind::Pod);
     };
-    if let Some(current) = p.node {
-        let _ = current;
+    if p.node.is_some() {
         return Outcome::Failed(ApiError {
             reason: "Conflict",
             message: format!(

@@ -15,7 +15,11 @@ use std::process::ExitCode;
 /// kubesim replays a scenario — an AKS cluster, real Kubernetes manifests and a timeline of
 /// kubectl commands — in virtual time, deterministically, and writes what happened.
 #[derive(Parser, Debug)]
-#[command(name = "kubesim", version, about, long_about = None)]
+#[command(
+    name = "kubesim",
+    version,
+    after_help = "Start with: kubesim run scenarios/quickstart.yaml\nThen read results/quickstart/transcript.txt, events.csv, timeline.csv and summary.json."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

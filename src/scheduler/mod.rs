@@ -195,7 +195,11 @@ fn observe_pod(w: &mut World, id: u32, change: Change) {
         w.scheduler.unschedulable.remove(&id);
         return;
     }
-    if p.meta.deleted.is_some() || p.spec.scheduler_name != SCHEDULER_NAME {
+    // A pod that names its node, or another scheduler, is not this scheduler's to place.
+    if p.meta.deleted.is_some()
+        || p.spec.scheduler_name != SCHEDULER_NAME
+        || p.spec.node_name.is_some()
+    {
         return;
     }
     if w.scheduler.entry(id).state == QState::None {
