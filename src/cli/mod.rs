@@ -50,6 +50,11 @@ pub enum Cmd {
         /// Check the simulator's invariants after every event (slower; for debugging).
         #[arg(long)]
         check_invariants: bool,
+        /// Stop the run (exit 2) when more pods than this exist at once. The default is twice
+        /// Kubernetes' 150,000-pod scalability envelope; it guards memory against runaway
+        /// scenarios such as `replicas: 2000000000`.
+        #[arg(long, default_value_t = 300_000)]
+        max_live_pods: usize,
     },
     /// Check scenario and manifest files without running them (exit 0 valid, 2 not).
     ///
@@ -82,7 +87,18 @@ pub fn main() -> ExitCode {
             quiet,
             outputs,
             check_invariants,
-        } => run(&scenario, seed, out, quiet, &outputs, check_invariants),
+            max_live_pods,
+        } => run(
+            &scenario,
+            RunFlags {
+                seed,
+                out,
+                quiet,
+                outputs,
+                check_invariants,
+                max_live_pods,
+            },
+        ),
         Cmd::Validate { files } => validate(&files),
         Cmd::Timings => {
             print!("{}", crate::sim::timing::table());
@@ -120,14 +136,26 @@ fn load_prepared(path: &Path) -> Result<prepare::Prepared, ()> {
     }
 }
 
-fn run(
-    path: &Path,
+/// `kubesim run`'s flags after clap.
+struct RunFlags {
     seed: Option<u64>,
     out: Option<PathBuf>,
     quiet: bool,
-    outputs: &str,
+    outputs: String,
     check_invariants: bool,
-) -> u8 {
+    max_live_pods: usize,
+}
+
+fn run(path: &Path, flags: RunFlags) -> u8 {
+    let RunFlags {
+        seed,
+        out,
+        quiet,
+        outputs,
+        check_invariants,
+        max_live_pods,
+    } = flags;
+    let outputs = outputs.as_str();
     let wall = std::time::Instant::now();
     let set = match OutputSet::parse(outputs) {
         Ok(s) => s,
@@ -163,6 +191,7 @@ fn run(
         }
     };
     world.out = outputs;
+    world.limits.max_live_pods = max_live_pods;
     if check_invariants {
         world.observer = Some(crate::sim::invariants::observer());
     }

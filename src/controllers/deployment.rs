@@ -177,9 +177,10 @@ pub fn sync(w: &mut World, id: u32) {
                 }
             }
             Strategy::RollingUpdate { .. } => {
+                // i64: Kubernetes' int32 sums can exceed i32 near its range.
                 let (surge, _) = fenceposts(&d.spec.strategy, dr);
-                let current: i32 = olds.iter().map(|o| spec_of(w, *o)).sum();
-                ((dr + surge) - current).clamp(0, dr)
+                let current: i64 = olds.iter().map(|o| i64::from(spec_of(w, *o))).sum();
+                ((i64::from(dr) + i64::from(surge)) - current).clamp(0, i64::from(dr)) as i32
             }
         };
         create_new_rs(w, id, &d, &olds, replicas);
@@ -229,29 +230,30 @@ pub fn sync(w: &mut World, id: u32) {
     }
 }
 
-/// `rolloutRolling`'s scaling decisions for one sync (facts B.3).
+/// `rolloutRolling`'s scaling decisions for one sync (facts B.3). Arithmetic is in i64 so
+/// replica counts near the int32 limit cannot overflow.
 fn rolling(w: &World, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i32)> {
-    let dr = d.spec.replicas;
-    let (surge, max_unavailable) = fenceposts(&d.spec.strategy, dr);
-    let max_unavailable = max_unavailable.min(dr);
+    let dr = i64::from(d.spec.replicas);
+    let (surge, max_unavailable) = fenceposts(&d.spec.strategy, d.spec.replicas);
+    let (surge, max_unavailable) = (i64::from(surge), i64::from(max_unavailable).min(dr));
     let rs = |id: u32| w.store.replicasets.get(id);
-    let spec = |id: u32| rs(id).map(|r| r.spec.replicas).unwrap_or(0);
-    let avail = |id: u32| rs(id).map(|r| r.status.available_replicas).unwrap_or(0);
+    let spec = |id: u32| i64::from(rs(id).map(|r| r.spec.replicas).unwrap_or(0));
+    let avail = |id: u32| i64::from(rs(id).map(|r| r.status.available_replicas).unwrap_or(0));
     let new_spec = spec(new_id);
     // reconcileNewReplicaSet.
     if new_spec > dr {
-        return vec![(new_id, dr)];
+        return vec![(new_id, dr as i32)];
     }
     if new_spec < dr {
-        let current: i32 = olds.iter().map(|o| spec(*o)).sum::<i32>() + new_spec;
+        let current: i64 = olds.iter().map(|o| spec(*o)).sum::<i64>() + new_spec;
         let max_total = dr + surge;
         if current < max_total {
             let add = (max_total - current).min(dr - new_spec);
-            return vec![(new_id, new_spec + add)];
+            return vec![(new_id, (new_spec + add) as i32)];
         }
     }
     // reconcileOldReplicaSets.
-    let old_pods: i32 = olds.iter().map(|o| spec(*o)).sum();
+    let old_pods: i64 = olds.iter().map(|o| spec(*o)).sum();
     if old_pods == 0 {
         return Vec::new();
     }
@@ -263,7 +265,7 @@ fn rolling(w: &World, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i3
         return Vec::new();
     }
     let mut out: Vec<(u32, i32)> = Vec::new();
-    let mut new_specs: BTreeMap<u32, i32> = olds.iter().map(|o| (*o, spec(*o))).collect();
+    let mut new_specs: BTreeMap<u32, i64> = olds.iter().map(|o| (*o, spec(*o))).collect();
     // cleanupUnhealthyReplicas: oldest first, only unavailable pods.
     let mut cleaned = 0;
     for o in olds {
@@ -280,7 +282,7 @@ fn rolling(w: &World, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i3
         cleaned += down;
     }
     // scaleDownOldReplicaSetsForRollingUpdate.
-    let available: i32 = olds.iter().map(|o| avail(*o)).sum::<i32>() + avail(new_id);
+    let available: i64 = olds.iter().map(|o| avail(*o)).sum::<i64>() + avail(new_id);
     if available > min_available {
         let to_remove = available - min_available;
         let mut removed = 0;
@@ -299,7 +301,7 @@ fn rolling(w: &World, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i3
     }
     for o in olds {
         if new_specs[o] != spec(*o) {
-            out.push((*o, new_specs[o]));
+            out.push((*o, new_specs[o] as i32));
         }
     }
     out

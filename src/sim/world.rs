@@ -217,7 +217,7 @@ impl World {
         let live = self.store.pods.len();
         if live > self.limits.max_live_pods && self.fatal.is_none() {
             self.fatal = Some(format!(
-                "the run reached {live} live pods, more than the {} kubesim allows (twice Kubernetes' 150,000-pod envelope); {}",
+                "the run reached {live} live pods, more than the {} kubesim allows (--max-live-pods; the default is twice Kubernetes' 150,000-pod envelope); {}",
                 self.limits.max_live_pods,
                 self.steps.culprit_description()
             ));
