@@ -3,6 +3,7 @@
 mod bad_input;
 mod cascade;
 mod commands;
+mod corpus;
 mod determinism;
 mod outputs;
 mod quickstart;
