@@ -6,6 +6,7 @@
 
 pub mod prepare;
 
+use crate::diag::{Problem, Span};
 use crate::output::{OutputSet, Outputs};
 use crate::sim::world::World;
 use clap::{Parser, Subcommand};
@@ -113,9 +114,6 @@ fn load_prepared(path: &Path) -> Result<prepare::Prepared, ()> {
         Ok(s) => s,
         Err(e) => {
             eprint!("{e}");
-            if !e.to_string().ends_with('\n') {
-                eprintln!();
-            }
             return Err(());
         }
     };
@@ -222,10 +220,16 @@ fn validate(files: &[PathBuf]) -> u8 {
     for f in files {
         let text = match std::fs::read_to_string(f) {
             Ok(t) => t,
-            Err(_) => {
-                eprintln!(
-                    "error: the path {:?} does not exist",
-                    f.display().to_string()
+            Err(e) => {
+                let name = f.display().to_string();
+                // kubectl's wording for a missing `-f` file.
+                let message = match e.kind() {
+                    std::io::ErrorKind::NotFound => format!("the path {name:?} does not exist"),
+                    _ => format!("reading {name:?}: {e}"),
+                };
+                eprint!(
+                    "{}",
+                    crate::diag::render(&name, "", &[Problem::new(Span::default(), "", message)])
                 );
                 ok = false;
                 continue;

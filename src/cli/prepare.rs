@@ -75,6 +75,18 @@ impl Ctx<'_> {
         self.bad.files[0].problems.push(p);
     }
 
+    /// A problem with a step's command line, the caret under `word` when it is on the line.
+    fn step_problem(&mut self, step: &StepAt, word: Option<&str>, message: impl Into<String>) {
+        let span = match word {
+            Some(w) => step.span.narrow_to(&self.bad.files[0].text, w),
+            None => step.span,
+        };
+        // kubectl's `error: ` prefix: the diagnostic's headline already says it.
+        let message = message.into();
+        let message = message.strip_prefix("error: ").unwrap_or(&message);
+        self.scenario_problem(Problem::new(span, step.path.clone(), message));
+    }
+
     fn file(&mut self, path: PathBuf, text: String, problems: Vec<Problem>) {
         if !problems.is_empty() {
             self.bad.files.push(FileProblems {
@@ -128,16 +140,23 @@ pub fn prepare(scenario: Scenario) -> Result<Prepared, BadInput> {
     let mut steps = Vec::new();
     for step in &scenario.steps {
         let (command_text, program, warnings) = match &step.action {
-            StepAction::Run { line, span } => match prepare_run(&mut ctx, line, *span) {
-                Some((p, w)) => (line.trim().to_string(), p, w),
-                None => continue,
-            },
+            StepAction::Run { line, span } => {
+                let at = StepAt {
+                    span: *span,
+                    path: format!("steps[{}].run", step.index),
+                };
+                match prepare_run(&mut ctx, line, &at) {
+                    Some((p, w)) => (line.trim().to_string(), p, w),
+                    None => continue,
+                }
+            }
             StepAction::Apply { text, span, map } => {
                 let (docs, problems) = read_manifests(text);
                 let mut mapped: Vec<Problem> = problems
                     .into_iter()
                     .map(|mut p| {
                         p.span = map.to_scenario(p.span);
+                        p.message = scenario_lines(&p.message, |l| map.scenario_line(l));
                         p
                     })
                     .collect();
@@ -145,10 +164,11 @@ pub fn prepare(scenario: Scenario) -> Result<Prepared, BadInput> {
                     map.to_scenario(s)
                 });
                 if items.is_empty() && mapped.is_empty() {
+                    // kubectl apply.go: `error: no objects passed to apply`.
                     mapped.push(Problem::new(
                         *span,
-                        "apply",
-                        "error: no objects passed to apply",
+                        format!("steps[{}].apply", step.index),
+                        "no objects passed to apply",
                     ));
                 }
                 let ok = mapped.is_empty();
@@ -191,45 +211,71 @@ pub fn prepare(scenario: Scenario) -> Result<Prepared, BadInput> {
     }
 }
 
-fn prepare_run(ctx: &mut Ctx<'_>, line: &str, span: Span) -> Option<(Program, Vec<String>)> {
+/// Where a `run:` step is written, for its problems.
+struct StepAt {
+    /// The command line's scalar.
+    span: Span,
+    /// `steps[i].run`.
+    path: String,
+}
+
+fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program, Vec<String>)> {
     let words = match words::split(line) {
         Ok(w) => w,
         Err(e) => {
-            ctx.scenario_problem(Problem::new(span, "run", e));
+            ctx.step_problem(step, None, e);
             return None;
         }
     };
     let cmd = match command::parse(&words) {
         Ok(c) => c,
         Err(e) => {
-            ctx.scenario_problem(Problem::new(span, "run", e.to_string()));
+            let span = match culprit(&e, &words) {
+                Some(w) => step.span.narrow_to(&ctx.bad.files[0].text, w),
+                None => step.span,
+            };
+            let p = Problem::new(span, step.path.clone(), e.headline());
+            ctx.scenario_problem(match e.hint() {
+                Some(h) => p.with_help(h),
+                None => p,
+            });
             return None;
         }
     };
     let ns_or_default = |ns: &Option<String>| ns.clone().unwrap_or_else(|| "default".to_string());
     let bad = |ctx: &mut Ctx<'_>, msg: String| {
-        ctx.scenario_problem(Problem::new(span, "run", msg));
+        ctx.step_problem(step, None, msg);
         None
     };
     match cmd {
         Command::Apply(a) => {
             let mut items = Vec::new();
+            let mut failed = false;
             for src in &a.files {
                 match src {
-                    ManifestSource::Stdin => return bad(ctx, "error: `-f -` reads stdin, which a `run:` step does not have; use an `apply: |` step".into()),
+                    ManifestSource::Stdin => return bad(ctx, "`-f -` reads stdin, which a `run:` step does not have; use an `apply: |` step".into()),
                     ManifestSource::Path(p) => {
-                        let docs = load_files(ctx, p, span)?;
+                        let Some(docs) = load_files(ctx, p, step) else {
+                            failed = true;
+                            continue;
+                        };
                         for (file, text, docs) in docs {
                             let mut problems = Vec::new();
                             let found = apply_items(ctx, docs, a.namespace.clone(), &file, &mut problems, &|s| s);
-                            if !problems.is_empty() {
-                                ctx.file(PathBuf::from(&file), text, problems);
-                                return None;
+                            if problems.is_empty() {
+                                items.extend(found);
+                            } else {
+                                let path = ctx.dir.join(&file);
+                                ctx.file(path, text, problems);
+                                failed = true;
                             }
-                            items.extend(found);
                         }
                     }
                 }
+            }
+            // Every file is checked before giving up, so all their problems are reported.
+            if failed {
+                return None;
             }
             Some((Program::Apply(items), Vec::new()))
         }
@@ -249,11 +295,10 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, span: Span) -> Option<(Program, Ve
                         let ManifestSource::Path(p) = src else {
                             return bad(
                                 ctx,
-                                "error: `-f -` needs stdin, which a `run:` step does not have"
-                                    .into(),
+                                "`-f -` needs stdin, which a `run:` step does not have".into(),
                             );
                         };
-                        for (_, _, docs) in load_files(ctx, &p, span)? {
+                        for (_, _, docs) in load_files(ctx, &p, step)? {
                             for doc in docs {
                                 let Some(kind) = doc.info.simulated else {
                                     continue;
@@ -348,10 +393,7 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, span: Span) -> Option<(Program, Ve
         Command::Scale(s) => {
             let namespace = ns_or_default(&s.namespace);
             let Ok(replicas) = i32::try_from(s.replicas) else {
-                return bad(
-                    ctx,
-                    format!("error: invalid --replicas value {}", s.replicas),
-                );
+                return bad(ctx, format!("invalid --replicas value {}", s.replicas));
             };
             let targets = s
                 .targets
@@ -368,7 +410,10 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, span: Span) -> Option<(Program, Ve
             let selector = match &g.selector {
                 Some(s) => match Selector::parse(s) {
                     Ok(sel) => Some(sel),
-                    Err(e) => return bad(ctx, format!("error: {e}")),
+                    Err(e) => {
+                        ctx.step_problem(step, Some(s), e.to_string());
+                        return None;
+                    }
                 },
                 None => None,
             };
@@ -401,7 +446,7 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, span: Span) -> Option<(Program, Ve
 type LoadedFile = (String, String, Vec<Document>);
 
 /// Reads `-f PATH` (a file, or a folder's .yaml/.yml/.json files sorted by name).
-fn load_files(ctx: &mut Ctx<'_>, p: &str, span: Span) -> Option<Vec<LoadedFile>> {
+fn load_files(ctx: &mut Ctx<'_>, p: &str, step: &StepAt) -> Option<Vec<LoadedFile>> {
     let full = ctx.dir.join(p);
     let files: Vec<(String, PathBuf)> = if full.is_dir() {
         let mut v: Vec<(String, PathBuf)> = match std::fs::read_dir(&full) {
@@ -423,11 +468,7 @@ fn load_files(ctx: &mut Ctx<'_>, p: &str, span: Span) -> Option<Vec<LoadedFile>>
                 })
                 .collect(),
             Err(e) => {
-                ctx.scenario_problem(Problem::new(
-                    span,
-                    "run",
-                    format!("error: cannot read {p:?}: {e}"),
-                ));
+                ctx.step_problem(step, Some(p), format!("cannot read {p:?}: {e}"));
                 return None;
             }
         };
@@ -442,11 +483,8 @@ fn load_files(ctx: &mut Ctx<'_>, p: &str, span: Span) -> Option<Vec<LoadedFile>>
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(_) => {
-                ctx.scenario_problem(Problem::new(
-                    span,
-                    "run",
-                    format!("error: the path {name:?} does not exist"),
-                ));
+                // kubectl (cli-runtime builder.go): `the path "x" does not exist`.
+                ctx.step_problem(step, Some(p), format!("the path {name:?} does not exist"));
                 failed = true;
                 continue;
             }
@@ -479,7 +517,7 @@ fn apply_items(
             problems.push(Problem::new(
                 span,
                 "metadata.namespace",
-                format!("error: the namespace from the provided object {doc_ns:?} does not match the namespace {flag:?}. You must pass '--namespace={doc_ns}' to perform this operation."),
+                format!("the namespace from the provided object {doc_ns:?} does not match the namespace {flag:?}. You must pass '--namespace={doc_ns}' to perform this operation."),
             ));
             continue;
         }
@@ -519,4 +557,105 @@ fn apply_items(
         }
     }
     items
+}
+
+/// The word of a rejected command line the error is about (the unknown command, the flag,
+/// the value), found by looking for each word, or its `--flag` part, as a whole token of the
+/// message.
+fn culprit<'w>(err: &command::CommandError, words: &'w [String]) -> Option<&'w str> {
+    match err {
+        command::CommandError::NotKubectl { program } => {
+            return words.iter().find(|w| *w == program).map(String::as_str);
+        }
+        command::CommandError::UnknownCommand { name, .. } => {
+            return words.iter().find(|w| *w == name).map(String::as_str);
+        }
+        _ => {}
+    }
+    let message = err.headline();
+    words.iter().skip(1).find_map(|w| {
+        let flag = w.split_once('=').map_or(w.as_str(), |(f, _)| f);
+        [w.as_str(), flag]
+            .into_iter()
+            .find(|c| contains_token(&message, c))
+    })
+}
+
+/// `needle` occurs in `text` not as part of a longer word.
+fn contains_token(text: &str, needle: &str) -> bool {
+    let word_char = |c: char| c.is_alphanumeric() || "-_./=".contains(c);
+    !needle.is_empty()
+        && text.match_indices(needle).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + needle.len()..].chars().next();
+            !before.is_some_and(word_char) && !after.is_some_and(word_char)
+        })
+}
+
+/// Go's YAML messages name lines of the text they parsed (`yaml: line 2: …`, `first set at
+/// line 1`); for an inline manifest those become the scenario file's lines, the ones the
+/// diagnostic's headline shows.
+fn scenario_lines(message: &str, to_scenario: impl Fn(u32) -> u32) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find("line ") {
+        let (head, tail) = rest.split_at(i + "line ".len());
+        out.push_str(head);
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        let names_a_line = head.ends_with("yaml: line ") || head.ends_with("at line ");
+        match tail[..digits].parse::<u32>() {
+            Ok(n) if names_a_line => out.push_str(&to_scenario(n).to_string()),
+            _ => out.push_str(&tail[..digits]),
+        }
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_yaml_line_numbers_become_scenario_lines() {
+        let to_scenario = |l: u32| l + 10;
+        assert_eq!(
+            scenario_lines("yaml: line 2: mapping values are not allowed", to_scenario),
+            "yaml: line 12: mapping values are not allowed"
+        );
+        assert_eq!(
+            scenario_lines(
+                "yaml: key \"a\" already set in map (first set at line 1)",
+                to_scenario
+            ),
+            "yaml: key \"a\" already set in map (first set at line 11)"
+        );
+        assert_eq!(
+            scenario_lines("a line 3 of prose", to_scenario),
+            "a line 3 of prose"
+        );
+    }
+
+    fn words(line: &str) -> Vec<String> {
+        words::split(line).expect("words")
+    }
+
+    #[test]
+    fn the_caret_goes_under_the_word_an_error_is_about() {
+        let cases = [
+            ("kubectl get pods --colour", Some("--colour")),
+            ("kubectl frobnicate pods", Some("frobnicate")),
+            ("helm install x", Some("helm")),
+            (
+                "kubectl scale deployment/x --replicas=abc",
+                Some("--replicas"),
+            ),
+        ];
+        for (line, want) in cases {
+            let w = words(line);
+            let err = command::parse(&w).expect_err(line);
+            assert_eq!(culprit(&err, &w), want, "{line}: {err}");
+        }
+    }
 }

@@ -391,6 +391,75 @@ impl fmt::Display for CommandError {
 
 impl std::error::Error for CommandError {}
 
+impl CommandError {
+    /// kubectl's message for a bad-input diagnostic's headline: without the `error: ` prefix
+    /// the diagnostic already carries and without cobra's `See '… --help'` pointer (a help
+    /// page kubesim cannot show), which [`Self::hint`] replaces with the usage itself.
+    pub fn headline(&self) -> String {
+        match self {
+            CommandError::Empty => "the command is empty".to_string(),
+            CommandError::NotKubectl { program } => format!(
+                "{} is not a command kubesim runs: a step runs kubectl only",
+                quote(program)
+            ),
+            CommandError::UnknownCommand { name, .. } => {
+                format!("unknown command {} for \"kubectl\"", quote(name))
+            }
+            CommandError::Flag { message, .. } | CommandError::Usage { message, .. } => {
+                message.clone()
+            }
+            CommandError::Unsupported { what, .. } => format!("kubesim does not simulate {what}"),
+            CommandError::Failed { .. } | CommandError::Text(_) => {
+                let text = self.to_string();
+                text.strip_prefix("error: ").unwrap_or(&text).to_string()
+            }
+        }
+    }
+
+    /// What the step could say instead: cobra's suggestions, the usage of the command that
+    /// rejected it, or the commands kubesim runs.
+    pub fn hint(&self) -> Option<String> {
+        let runs = format!("kubesim runs: {SUPPORTED}");
+        let usage_of = |path: &str| {
+            VERBS
+                .iter()
+                .find(|v| v.path() == path)
+                .map(|v| format!("usage: {}", usage(*v)))
+        };
+        match self {
+            CommandError::Empty | CommandError::NotKubectl { .. } => Some(runs),
+            CommandError::UnknownCommand { suggestions, .. } => match suggestions.as_slice() {
+                [] => Some(runs),
+                [one] => Some(format!("did you mean \"{one}\"?")),
+                many => Some(format!(
+                    "did you mean one of {}?",
+                    many.iter()
+                        .map(|s| format!("{s:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            },
+            CommandError::Flag { path, .. } | CommandError::Usage { path, .. } => usage_of(path),
+            CommandError::Unsupported { verb, .. } => match verb {
+                Some(v) => Some(format!("usage: {}", usage(*v))),
+                None => Some(runs),
+            },
+            CommandError::Failed { .. } | CommandError::Text(_) => None,
+        }
+    }
+}
+
+/// Every v1 command, to find one's usage from its cobra path.
+const VERBS: [Verb; 7] = [
+    Verb::Apply,
+    Verb::Delete,
+    Verb::Run,
+    Verb::CreateNamespace,
+    Verb::CreateDeployment,
+    Verb::Scale,
+    Verb::Get,
+];
+
 fn failed(message: impl Into<String>) -> CommandError {
     CommandError::Failed {
         message: message.into(),

@@ -89,6 +89,9 @@ pub fn extract(doc: &Document) -> Result<NewObject, Vec<Problem>> {
     if cx.problems.is_empty() {
         Ok(object)
     } else {
+        for p in &mut cx.problems {
+            super::locate::refine(root, p);
+        }
         Err(cx.problems)
     }
 }
@@ -846,7 +849,13 @@ fn quantities(cx: &mut Cx, list: Option<&Node>, path: &str) -> Vec<(String, Quan
         };
         let field = format!("{path}[{name}]");
         match Quantity::parse(&text) {
-            Err(e) => cx.err(v.span, &field, e.to_string()),
+            Err(e) => {
+                let p = Problem::new(v.span, field.as_str(), e.to_string());
+                cx.problems.push(match quantity_hint(&text) {
+                    Some(h) => p.with_help(h),
+                    None => p,
+                });
+            }
             Ok(q) => {
                 if q.milli_value() < 0 {
                     cx.err(
@@ -860,6 +869,50 @@ fn quantities(cx: &mut Cx, list: Option<&Node>, path: &str) -> Vec<(String, Quan
         }
     }
     out
+}
+
+/// The quantity a person most likely meant by `text`, as a `did you mean` help: `1GB` is
+/// `1G` (10^9) or `1Gi` (2^30) in Kubernetes' suffixes (apimachinery `resource/suffix.go`),
+/// `2 cores` is `2`, `500 millicores` is `500m`, and no quantity has spaces.
+pub fn quantity_hint(text: &str) -> Option<String> {
+    let text = text.trim();
+    let number_len = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(number_len);
+    let unit = unit.trim();
+    if number.is_empty() {
+        return None;
+    }
+    let lower = unit.to_ascii_lowercase();
+    let candidates: Vec<String> = match lower.as_str() {
+        "core" | "cores" | "cpu" | "cpus" | "vcpu" | "vcpus" => vec![number.to_string()],
+        "millicore" | "millicores" | "millicpu" | "millicpus" => vec![format!("{number}m")],
+        _ => {
+            // Byte units: `GB`, `gb`, `GiB`, `Mb` → the decimal and the binary suffix.
+            let prefix = lower.strip_suffix("ib").or_else(|| lower.strip_suffix('b'));
+            match prefix {
+                Some("k") => vec![format!("{number}k"), format!("{number}Ki")],
+                Some(p @ ("m" | "g" | "t" | "p" | "e")) => {
+                    let si = p.to_ascii_uppercase();
+                    vec![format!("{number}{si}"), format!("{number}{si}i")]
+                }
+                // `2 Gi`, `500 m`: the same without the space.
+                _ => vec![format!("{number}{unit}")],
+            }
+        }
+    };
+    let valid: Vec<String> = candidates
+        .into_iter()
+        .filter(|c| c != text && Quantity::parse(c).is_ok())
+        .collect();
+    match valid.as_slice() {
+        [one] => Some(format!("did you mean {one:?}?")),
+        [decimal, binary] => Some(format!(
+            "did you mean {decimal:?} (powers of 1000) or {binary:?} (powers of 1024)?"
+        )),
+        _ => None,
+    }
 }
 
 fn sum_resources(list: &[(String, Quantity, Span)]) -> Resources {
@@ -2878,5 +2931,51 @@ mod tests {
                 let _ = extract(d);
             }
         }
+    }
+
+    #[test]
+    fn a_bad_quantity_gets_the_kubernetes_spelling_as_help() {
+        // Suffixes from apimachinery pkg/api/resource/suffix.go: decimal k M G T P E,
+        // binary Ki Mi Gi Ti Pi Ei, and m for milli.
+        let cases = [
+            (
+                "1GB",
+                Some("did you mean \"1G\" (powers of 1000) or \"1Gi\" (powers of 1024)?"),
+            ),
+            (
+                "512MiB",
+                Some("did you mean \"512M\" (powers of 1000) or \"512Mi\" (powers of 1024)?"),
+            ),
+            (
+                "4kb",
+                Some("did you mean \"4k\" (powers of 1000) or \"4Ki\" (powers of 1024)?"),
+            ),
+            ("2 cores", Some("did you mean \"2\"?")),
+            ("500 millicores", Some("did you mean \"500m\"?")),
+            ("500 m", Some("did you mean \"500m\"?")),
+            ("2 Gi", Some("did you mean \"2Gi\"?")),
+            ("lots", None),
+            ("1XB", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(quantity_hint(text).as_deref(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bad_quantity_names_its_field_and_suggests_a_fix() {
+        let p = extract_one(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: nginx\n    resources: {requests: {memory: 1GB}}\n",
+        )
+        .unwrap_err();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].path, "spec.containers[0].resources.requests[memory]");
+        // apimachinery quantity.go ErrFormatWrong.
+        assert_eq!(
+            p[0].message,
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+        );
+        assert_eq!((p[0].span.line, p[0].span.col), (8, 36));
+        assert!(p[0].help.as_deref().is_some_and(|h| h.contains("\"1Gi\"")));
     }
 }

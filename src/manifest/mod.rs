@@ -8,6 +8,7 @@
 
 pub mod extract;
 pub mod kinds;
+pub mod locate;
 pub mod schema;
 pub mod tree;
 pub mod yaml;

@@ -145,7 +145,14 @@ impl<'a> Builder<'a> {
 
     fn scan_problem(&self, e: &ScanError) -> Problem {
         let span = self.span(e.marker(), None);
-        Problem::new(span, "", format!("yaml: line {}: {}", span.line, e.info()))
+        // libyaml's parser errors carry a context ("while parsing a flow mapping, ...");
+        // go-yaml, and so kubectl, prints only the problem after it.
+        let info = e.info();
+        let problem = info
+            .strip_prefix("while parsing ")
+            .and_then(|rest| rest.split_once(", "))
+            .map_or(info, |(_, problem)| problem);
+        Problem::new(span, "", format!("yaml: line {}: {problem}", span.line))
     }
 
     fn run(&mut self) -> Result<(), Problem> {
@@ -539,6 +546,18 @@ mod tests {
         );
         assert!(p.problems.is_empty());
         assert_eq!(p.docs.len(), 2);
+    }
+
+    #[test]
+    fn parser_errors_read_as_go_yaml_prints_them_without_libyamls_context() {
+        // libyaml parser.c: context "while parsing a flow mapping", problem "did not find
+        // expected ',' or '}'"; go-yaml decode.go (parser.fail) prints `yaml: line N: ` and
+        // the problem only.
+        let p = parse_stream("a: {b: 1\nc: [\n", &Limits::default());
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        let m = &p.problems[0].message;
+        assert!(m.starts_with("yaml: line "), "{m}");
+        assert!(m.ends_with(": did not find expected ',' or '}'"), "{m}");
     }
 
     #[test]

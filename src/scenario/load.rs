@@ -91,7 +91,12 @@ pub enum LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LoadError::Io { message, .. } => write!(f, "error: {message}"),
+            // No position to show: the file alone, in the same `FILE: error:` layout.
+            LoadError::Io { path, message } => f.write_str(&render(
+                &path.display().to_string(),
+                "",
+                &[Problem::new(Span::default(), "", message.clone())],
+            )),
             LoadError::Invalid { source, problems } => f.write_str(&render(
                 &source.path.display().to_string(),
                 &source.text,
@@ -166,6 +171,31 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, Vec<Problem>> {
             Err(problems)
         }
     }
+}
+
+/// The Go duration a person most likely meant by `text` (`5 minutes` → `5m`, `1d` → `24h`:
+/// `time.ParseDuration` has no spaces, no words and no days), as a `did you mean` help.
+fn duration_hint(text: &str) -> Option<String> {
+    let number_len = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(number_len);
+    let unit = unit.trim().to_ascii_lowercase();
+    if number.is_empty() {
+        return None;
+    }
+    let suggestion = match unit.as_str() {
+        "ns" | "nanosecond" | "nanoseconds" => format!("{number}ns"),
+        "us" | "µs" | "microsecond" | "microseconds" => format!("{number}us"),
+        "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => format!("{number}ms"),
+        "s" | "sec" | "secs" | "second" | "seconds" => format!("{number}s"),
+        "m" | "min" | "mins" | "minute" | "minutes" => format!("{number}m"),
+        "h" | "hr" | "hrs" | "hour" | "hours" => format!("{number}h"),
+        "d" | "day" | "days" => format!("{}h", number.parse::<u64>().ok()?.checked_mul(24)?),
+        _ => return None,
+    };
+    (suggestion != text && parse_micros(&suggestion).is_ok())
+        .then(|| format!("did you mean {suggestion:?}? Go durations are written like 500ms, 30s, 5m, 1h30m, without spaces or days"))
 }
 
 fn point(line: u32, col: u32) -> Span {
@@ -313,7 +343,12 @@ impl Checker<'_> {
         match parse_micros(&text) {
             Ok(us) => Some(us),
             Err(e) => {
-                self.problem(node.span, path, format!("Invalid value: {text:?}: {e}"));
+                self.problem_help(
+                    node.span,
+                    path,
+                    format!("Invalid value: {text:?}: {e}"),
+                    duration_hint(&text),
+                );
                 None
             }
         }
@@ -1045,7 +1080,19 @@ impl Checker<'_> {
                 Ok((a, b)) if form == "during" => Window::During(a, b),
                 Ok((a, b)) => Window::Within(a, b),
                 Err(e) => {
-                    self.problem(node.span, path, format!("Invalid value: {text:?}: {e}"));
+                    // A hint for the one bound that is not a Go duration, if one is not.
+                    let hint = text.split("..").find_map(|part| {
+                        parse_micros(part.trim())
+                            .is_err()
+                            .then(|| duration_hint(part.trim()))
+                            .flatten()
+                    });
+                    self.problem_help(
+                        node.span,
+                        path,
+                        format!("Invalid value: {text:?}: {e}"),
+                        hint,
+                    );
                     return None;
                 }
             }
@@ -1590,7 +1637,7 @@ expect:
         let e = load(Path::new("/nonexistent/kubesim/scenario.yaml")).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "error: the path \"/nonexistent/kubesim/scenario.yaml\" does not exist"
+            "/nonexistent/kubesim/scenario.yaml: error: the path \"/nonexistent/kubesim/scenario.yaml\" does not exist\n"
         );
     }
 
@@ -1767,9 +1814,11 @@ expect:
         // unknown unit "d".
         let (line, col, msg) = one("name: t\nduration: 1d\n");
         assert_eq!((line, col), (2, 11));
-        assert_eq!(
-            msg,
-            "duration: Invalid value: \"1d\": time: unknown unit \"d\" in duration \"1d\""
+        assert!(
+            msg.starts_with(
+                "duration: Invalid value: \"1d\": time: unknown unit \"d\" in duration \"1d\" (did you mean \"24h\"?"
+            ),
+            "{msg}"
         );
         let (_, _, msg) = one("name: t\nduration: 721h\n");
         assert!(msg.contains("must be at most 30 days"), "{msg}");
@@ -2170,5 +2219,30 @@ expect:
         proptest!(|(s in "(name|duration|steps|expect|cluster|at|that|run|apply|nodePools|count|  |- |: |\\n|1m|x|\\|)*")| {
             let _ = load_str(Path::new(PATH), &s);
         });
+    }
+
+    #[test]
+    fn a_bad_duration_gets_the_go_spelling_as_help() {
+        // Go time/format.go unitMap: ns us µs ms s m h; no days, no spaces.
+        let cases = [
+            ("5 minutes", Some("5m")),
+            ("1d", Some("24h")),
+            ("2 days", Some("48h")),
+            ("30 sec", Some("30s")),
+            ("1.5 hours", Some("1.5h")),
+            ("soon", None),
+            ("5 fortnights", None),
+        ];
+        for (text, want) in cases {
+            let got = duration_hint(text);
+            match want {
+                Some(w) => assert!(
+                    got.as_deref()
+                        .is_some_and(|g| g.starts_with(&format!("did you mean {w:?}?"))),
+                    "{text}: {got:?}"
+                ),
+                None => assert_eq!(got, None, "{text}"),
+            }
+        }
     }
 }
