@@ -84,11 +84,15 @@ fn quantity(
     match Quantity::parse(&raw.value) {
         Ok(q) => Some(q),
         Err(e) => {
-            problems.push(Problem::new(
+            let mut p = Problem::new(
                 raw.span,
                 path,
                 format!("Invalid value: {:?}: {e}", raw.value),
-            ));
+            );
+            if let Some(h) = crate::manifest::extract::quantity_hint(&raw.value) {
+                p = p.with_help(h);
+            }
+            problems.push(p);
             None
         }
     }
