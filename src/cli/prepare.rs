@@ -439,13 +439,17 @@ fn load_files(ctx: &mut Ctx<'_>, p: &str, span: Span) -> Option<Vec<LoadedFile>>
     let mut out = Vec::new();
     let mut failed = false;
     for (name, path) in files {
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::manifest::yaml::read_file(&path, &Default::default()) {
             Ok(t) => t,
-            Err(_) => {
+            Err(e) => {
                 ctx.scenario_problem(Problem::new(
                     span,
                     "run",
-                    format!("error: the path {name:?} does not exist"),
+                    if e.kind() == std::io::ErrorKind::NotFound {
+                        format!("error: the path {name:?} does not exist")
+                    } else {
+                        format!("error: cannot read {name:?}: {e}")
+                    },
                 ));
                 failed = true;
                 continue;

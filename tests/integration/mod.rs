@@ -5,6 +5,7 @@ mod cascade;
 mod commands;
 mod determinism;
 mod outputs;
+mod props;
 mod quickstart;
 mod scheduling;
 pub mod support;
