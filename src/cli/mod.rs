@@ -218,23 +218,28 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
 fn validate(files: &[PathBuf]) -> u8 {
     let mut ok = true;
     for f in files {
-        let text = match std::fs::read_to_string(f) {
-            Ok(t) => t,
-            Err(e) => {
-                let name = f.display().to_string();
-                // kubectl's wording for a missing `-f` file.
-                let message = match e.kind() {
-                    std::io::ErrorKind::NotFound => format!("the path {name:?} does not exist"),
-                    _ => format!("reading {name:?}: {e}"),
-                };
-                eprint!(
-                    "{}",
-                    crate::diag::render(&name, "", &[Problem::new(Span::default(), "", message)])
-                );
-                ok = false;
-                continue;
-            }
-        };
+        let text =
+            match crate::manifest::yaml::read_file(f, &crate::manifest::yaml::Limits::default()) {
+                Ok(t) => t,
+                Err(e) => {
+                    let name = f.display().to_string();
+                    // kubectl's wording for a missing `-f` file.
+                    let message = match e.kind() {
+                        std::io::ErrorKind::NotFound => format!("the path {name:?} does not exist"),
+                        _ => format!("reading {name:?}: {e}"),
+                    };
+                    eprint!(
+                        "{}",
+                        crate::diag::render(
+                            &name,
+                            "",
+                            &[Problem::new(Span::default(), "", message)]
+                        )
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
         if is_manifest(&text) {
             let (docs, problems) = crate::manifest::read_manifests(&text);
             let mut problems = problems;

@@ -480,11 +480,16 @@ fn load_files(ctx: &mut Ctx<'_>, p: &str, step: &StepAt) -> Option<Vec<LoadedFil
     let mut out = Vec::new();
     let mut failed = false;
     for (name, path) in files {
-        let text = match std::fs::read_to_string(&path) {
+        let text = match crate::manifest::yaml::read_file(&path, &Default::default()) {
             Ok(t) => t,
-            Err(_) => {
+            Err(e) => {
                 // kubectl (cli-runtime builder.go): `the path "x" does not exist`.
-                ctx.step_problem(step, Some(p), format!("the path {name:?} does not exist"));
+                let msg = if e.kind() == std::io::ErrorKind::NotFound {
+                    format!("the path {name:?} does not exist")
+                } else {
+                    format!("cannot read {name:?}: {e}")
+                };
+                ctx.step_problem(step, Some(p), msg);
                 failed = true;
                 continue;
             }

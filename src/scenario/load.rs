@@ -110,7 +110,9 @@ impl std::error::Error for LoadError {}
 
 /// Reads and checks the scenario file at `path`.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| LoadError::Io {
+    // Read through the YAML reader's size limit: `/dev/zero` is refused, not read forever.
+    let read = crate::manifest::yaml::read_file(path, &Limits::default());
+    let text = read.map_err(|e| LoadError::Io {
         path: path.to_path_buf(),
         message: match e.kind() {
             // kubectl's wording for a missing `-f` file.

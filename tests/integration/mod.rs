@@ -6,6 +6,7 @@ mod commands;
 mod corpus;
 mod determinism;
 mod outputs;
+mod props;
 mod quickstart;
 mod scheduling;
 pub mod support;
