@@ -4,6 +4,7 @@ mod bad_input;
 mod cascade;
 mod commands;
 mod determinism;
+mod invariants;
 mod outputs;
 mod quickstart;
 mod scheduling;
