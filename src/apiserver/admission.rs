@@ -29,8 +29,10 @@ pub fn apply(w: &mut World, client: Client, op: Op) -> Outcome {
                 return gone(Kind::ReplicaSet);
             };
             rs.status = status;
+            // A ReplicationController is published as one: watchers key by kind (the GC's
+            // dependents index, kubectl's wait).
             let r = ObjRef {
-                kind: Kind::ReplicaSet,
+                kind: w.store.rs_kind(id),
                 id,
             };
             w.store.touch(r);

@@ -27,6 +27,14 @@ pub fn publish(w: &mut World, obj: ObjRef, change: Change) {
         .map(|o| o.owner)
         .filter(|o| w.store.meta(*o).is_some_and(|m| m.foreground_deletion))
         .collect();
+    // A dependent whose owners are all gone — a create that committed after its owner was
+    // deleted — is what the GC's graph builder queues for `attemptToDelete`.
+    let dangling = change != Change::Deleted
+        && !meta.owners.is_empty()
+        && meta
+            .owners
+            .iter()
+            .all(|o| w.store.meta(o.owner).is_none_or(|m| m.uid != o.uid));
     let key = w.store.key(obj);
     let mut to: Vec<(Watcher, u32)> = Vec::new();
     match obj.kind {
@@ -59,7 +67,10 @@ pub fn publish(w: &mut World, obj: ObjRef, change: Change) {
         }
         _ => {}
     }
-    if finalizing || (change == Change::Deleted && !w.store.dependents_of(obj).is_empty()) {
+    if finalizing
+        || dangling
+        || (change == Change::Deleted && !w.store.dependents_of(obj).is_empty())
+    {
         to.push((Watcher::GarbageCollector, NONE));
     }
     if change == Change::Deleted {

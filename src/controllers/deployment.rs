@@ -39,6 +39,7 @@ pub struct DeploymentController {
     /// Its work queue.
     pub queue: WorkQueue,
     outstanding: BTreeMap<u32, u32>,
+    applied: (u64, u32),
 }
 
 impl Default for DeploymentController {
@@ -46,7 +47,17 @@ impl Default for DeploymentController {
         DeploymentController {
             queue: WorkQueue::new(WORKERS),
             outstanding: BTreeMap::new(),
+            applied: (0, 0),
         }
+    }
+}
+
+impl DeploymentController {
+    /// How many syncs have had every scale and create request return, and the Deployment of
+    /// the last one: the instant at which the invariant checker (`sim::invariants`) compares
+    /// what a sync decided with maxSurge.
+    pub fn applied_syncs(&self) -> (u64, u32) {
+        self.applied
     }
 }
 
@@ -531,6 +542,7 @@ fn finish_call(w: &mut World, id: u32) {
         .saturating_sub(1);
     if left == 0 {
         w.deployments.outstanding.remove(&id);
+        w.deployments.applied = (w.deployments.applied.0 + 1, id);
         write_status(w, id);
     } else {
         w.deployments.outstanding.insert(id, left);

@@ -7,6 +7,8 @@
 //!   and the owner goes.
 //! - Orphan: the `orphan` finalizer; owner references are removed from dependents, then the
 //!   finalizer and the owner.
+//! - Dangling: a dependent whose owners are all gone when it is written (its create
+//!   committed after the owner was deleted) is deleted, as `attemptToDeleteItem` does.
 //!
 //! The GC emits no Events on cascading deletion (as upstream). It reads ownership from the
 //! store's dependents index instead of building its own graph (kubesim never misses a watch
@@ -26,8 +28,13 @@ pub struct GarbageCollector {
     finalizing: BTreeSet<ObjRef>,
 }
 
-/// An informer event about a (possible) owner.
+/// An informer event about a (possible) owner, or about a dependent whose owners are gone.
 pub fn observe(w: &mut World, obj: ObjRef, change: Change) {
+    if change != Change::Deleted && owners_all_gone(w, obj) {
+        // attemptToDeleteItem: no owner reference resolves to a live owner with that uid
+        // (all are dangling), so the dependent is deleted.
+        delete_dependent(w, obj, Propagation::Background);
+    }
     let dependents: Vec<ObjRef> = w.store.dependents_of(obj).to_vec();
     if change == Change::Deleted {
         for d in dependents {
@@ -36,7 +43,9 @@ pub fn observe(w: &mut World, obj: ObjRef, change: Change) {
         return;
     }
     let Some(m) = w.store.meta(obj) else { return };
-    if m.deleted.is_none() {
+    // Only an owner carrying one of the GC's finalizers is the GC's to finish (a dangling
+    // dependent in graceful deletion is the kubelet's).
+    if m.deleted.is_none() || !(m.orphan_finalizer || m.foreground_deletion) {
         return;
     }
     if m.orphan_finalizer {
@@ -81,6 +90,15 @@ pub fn observe(w: &mut World, obj: ObjRef, change: Change) {
             &key,
         );
     }
+}
+
+fn owners_all_gone(w: &World, obj: ObjRef) -> bool {
+    w.store.meta(obj).is_some_and(|m| {
+        !m.owners.is_empty()
+            && m.owners
+                .iter()
+                .all(|o| w.store.meta(o.owner).is_none_or(|om| om.uid != o.uid))
+    })
 }
 
 fn m_blocks(w: &World, dependent: ObjRef, owner: ObjRef) -> bool {

@@ -117,7 +117,14 @@ pub fn observe(w: &mut World, node: u32, obj: ObjRef, change: Change) {
         return;
     }
     if !known {
-        if p.meta.deleted.is_some() || p.is_terminal() {
+        if p.is_terminal() {
+            return;
+        }
+        if p.meta.deleted.is_some() {
+            // Deleted before this kubelet first heard of it: pod_workers.go `UpdatePod` begins
+            // teardown at once ("Pod is marked for graceful deletion, begin teardown"); nothing
+            // was started, and the status manager then deletes the object.
+            admit_for_teardown(w, node, pod);
             return;
         }
         admit(w, node, pod);
@@ -163,6 +170,29 @@ fn admit(w: &mut World, node: u32, pod: u32) {
             step: KubeletStep::SandboxReady,
         },
     );
+}
+
+/// A pod first seen already being deleted: known to the kubelet only to be torn down.
+fn admit_for_teardown(w: &mut World, node: u32, pod: u32) {
+    let Some(p) = w.store.pods.get(pod) else {
+        return;
+    };
+    let waiting = ContainerStatus {
+        state: ContainerState::Waiting("ContainerCreating"),
+        ready: false,
+        restart_count: 0,
+    };
+    let work = PodWork {
+        containers: vec![waiting; p.spec.containers.len()],
+        ip: None,
+        host_network: p.spec.host_network,
+        started: w.now,
+        stopping: false,
+        status_pending: false,
+        ready_since: None,
+    };
+    w.kubelets[node as usize].pods.insert(pod, work);
+    stop(w, node, pod);
 }
 
 /// A pod-worker step.

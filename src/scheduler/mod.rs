@@ -97,6 +97,16 @@ impl Scheduler {
         self.usage.get(node as usize).copied().unwrap_or_default()
     }
 
+    /// Every pod the cache counts (assumed or bound), in pod-id order, with its node and
+    /// requests: lets the invariant checker (`sim::invariants`) compare the cache with the
+    /// store.
+    pub fn cached_pods(&self) -> impl Iterator<Item = (u32, u32, Resources)> + '_ {
+        self.pods
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.cached.map(|(node, req, _)| (i as u32, node, req)))
+    }
+
     fn add_to_cache(&mut self, pod: u32, node: u32, req: Resources, nz: Resources) {
         if self.entry(pod).cached.is_some() {
             return;

@@ -1,83 +1,1129 @@
-//! Invariants the simulation must never break, checked through the observer hook after
-//! every event (`--check-invariants`, and the tests). Each check scans the whole state, so
-//! this is for small scenarios, never for scale runs.
+//! Invariants the simulation must never break, checked through the world's observer hook
+//! after every event (`kubesim run --check-invariants`, and the property tests in
+//! `tests/integration/invariants.rs`), plus "eventually" properties checked once a run has
+//! settled.
+//!
+//! The properties are Kubernetes' own guarantees: the scheduler never binds a pod twice and
+//! never overcommits a node (kube-scheduler's cache and NodeResourcesFit), the network
+//! plugin's IPAM never hands one address to two live pods, the Deployment controller's
+//! rolling update never raises its ReplicaSets above `replicas + maxSurge`
+//! (`reconcileNewReplicaSet`, pkg/controller/deployment/rolling.go), and the garbage
+//! collector leaves no dependent naming an owner that is gone (pkg/controller/
+//! garbagecollector). [`Invariant::ALL`] is the one list; a new capability (node failures,
+//! partitions, etcd faults, drains) adds its invariants there.
+//!
+//! Every check scans the whole state, so this is for small scenarios, never for scale runs.
+//! Store-only checks are skipped for events that wrote nothing (the store's revision did not
+//! move), which cannot hide a violation because nothing they read changed.
 
+use crate::apiserver::{Client, Op, Outcome, Propagation};
+use crate::controllers::deployment::fenceposts;
 use crate::model::kind::Kind;
-use crate::model::meta::ObjRef;
+use crate::model::meta::{Meta, ObjRef};
+use crate::model::pod::Resources;
+use crate::sim::event::{Ctrl, Event, KubeletStep};
+use crate::sim::queue::Scheduled;
+use crate::sim::time::SimTime;
 use crate::sim::world::{Observer, World};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::net::Ipv4Addr;
 
-/// The first broken invariant in the current state, if any.
-pub fn check(w: &World, last_time: &mut u64) -> Option<String> {
-    if w.now.as_micros() < *last_time {
-        return Some(format!(
-            "virtual time went back from {} to {}",
-            last_time,
-            w.now.as_micros()
-        ));
-    }
-    *last_time = w.now.as_micros();
-    let mut per_node: BTreeMap<u32, (u32, i64, i64)> = BTreeMap::new();
-    let mut ips: BTreeMap<std::net::Ipv4Addr, String> = BTreeMap::new();
-    for (id, p) in w.store.pods.iter() {
-        let key = w.store.key(ObjRef {
-            kind: Kind::Pod,
-            id,
-        });
-        if let Some(n) = p.node
-            && !p.is_terminal()
-        {
-            let e = per_node.entry(n).or_default();
-            e.0 += 1;
-            let r = p.spec.requests();
-            e.1 += r.cpu_milli;
-            e.2 += r.memory;
-        }
-        if let Some(ip) = p.status.pod_ip
-            && !p.spec.host_network
-            && let Some(other) = ips.insert(ip, key.clone())
-        {
-            return Some(format!("pods {other} and {key} both hold {ip}"));
-        }
-        if let Some(o) = p.meta.controller()
-            && w.store.meta(o).is_none()
-            && p.meta.deleted.is_none()
-            && w.now.as_micros() > 0
-        {
-            // Allowed transiently: the GC deletes dependents after the owner goes.
-            let _ = o;
-        }
-    }
-    for (n, (pods, cpu, mem)) in per_node {
-        let Some(node) = w.store.nodes.get(n) else {
-            continue;
-        };
-        if pods > node.max_pods {
-            return Some(format!(
-                "node {} holds {pods} pods, more than maxPods {}",
-                node.meta.name, node.max_pods
-            ));
-        }
-        if cpu > node.allocatable.cpu_milli || mem > node.allocatable.memory {
-            return Some(format!(
-                "node {} holds requests beyond its allocatable",
-                node.meta.name
-            ));
-        }
-    }
-    None
+/// One property of a run. Per-event invariants hold after every event; settled ones hold
+/// once nothing is left in flight (the end of a run that left time to settle).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Invariant {
+    /// Virtual time never goes back.
+    TimeMonotonic,
+    /// A pod is bound to one node for its whole life: once set, its node never changes.
+    PodBoundOnce,
+    /// The scheduler's cache agrees with the store: a bound, non-terminal pod is counted on
+    /// the node it is bound to (never on another), and each node's totals are exactly the sum
+    /// of the pods counted there, each once.
+    SchedulerCache,
+    /// No pod address is held by two pods at once (hostNetwork pods, which use their node's
+    /// address, aside); a pod's address lies in its node's podCIDR (kubenet, Overlay) and is
+    /// no node's address; a hostNetwork pod has its node's address. A pod stops holding its
+    /// address when the kubelet tears its sandbox down (`ContainersStopped`) or it is gone.
+    PodAddresses,
+    /// A node never holds more bound, non-terminal pods than maxPods, nor more requests than
+    /// its allocatable.
+    NodeCapacity,
+    /// A bound, non-terminal pod with a grace period leaves the store only through its
+    /// kubelet's final delete, after the containers stopped: every other client's delete
+    /// only sets the deletionTimestamp (graceful deletion, `BeforeDelete` in the API
+    /// server's pod strategy).
+    GracefulPodDeletion,
+    /// What one Deployment sync decides never takes its ReplicaSets' total `spec.replicas`
+    /// above `spec.replicas + maxSurge` (both as the sync read them): a sync that scales a
+    /// ReplicaSet up ends at or below that bound, and any sync ends at or below
+    /// `max(total before, bound)`. Observed when the sync's last scale or create request
+    /// has returned, which is when all of its decisions have committed. Not checked at
+    /// every instant: right after `kubectl scale` lowers a Deployment mid-rollout, the total
+    /// is above the new bound until the controller syncs.
+    DeploymentSurge,
+    /// No ClusterIP, NodePort or load-balancer address is held by two Services.
+    ServiceAddresses,
+    /// Stored statuses are self-consistent: available ≤ ready ≤ replicas, updated ≤
+    /// replicas, fullyLabeled ≤ replicas, observedGeneration ≤ generation.
+    StatusConsistent,
+    /// The garbage collector never deletes an object that depended on an owner when the
+    /// owner's deletion with `--cascade=orphan` committed: orphaning removes the reference
+    /// instead. Other clients may still delete such an object (the ReplicaSet controller's
+    /// scale-down requests sent before the deletion); a dependent created after that commit
+    /// (a create already in flight) may be deleted by the GC once the owner is gone, as
+    /// Kubernetes' GC does with a dangling reference; and an owner also deleted with another
+    /// policy, before or after (the API server replaces the GC finalizers with the new
+    /// policy's: `deletionFinalizersForGarbageCollection`), loses the protection.
+    OrphansKept,
+    /// Settled: every ownerReference names an existing owner with that uid — the garbage
+    /// collector deleted the dependents of owners deleted in the background or foreground,
+    /// and removed the references of owners deleted with `--cascade=orphan`.
+    OwnersExist,
+    /// Settled: no object is left with a deletionTimestamp (graceful pod deletion and
+    /// foreground and orphan finalizers all finish).
+    DeletionsFinish,
+    /// Settled: each ReplicaSet and ReplicationController has `spec.replicas` active pods,
+    /// and its status reports them (replicas, ready, available) at its current generation.
+    ReplicaSetsSettled,
+    /// Settled: each Deployment's status is the sum of its ReplicaSets' at its current
+    /// generation, and available equals its available pods.
+    DeploymentsSettled,
+    /// Settled: each Deployment's ReplicaSets total at most `spec.replicas + maxSurge`.
+    /// Kubernetes gets there even when `kubectl scale` lowers a Deployment mid-rollout, by
+    /// scaling every active ReplicaSet proportionally (`scale`, pkg/controller/deployment/
+    /// sync.go); kubesim does not model proportional scaling yet, so a rollout stalled by
+    /// unavailable new pods can stay above the bound.
+    DeploymentSurgeSettled,
+    /// Settled: the scheduler's cache holds exactly the bound, non-terminal pods (no
+    /// assumption left over from a binding).
+    SchedulerCacheSettled,
+    /// Settled: every scenario step has returned (no `kubectl delete` left waiting for an
+    /// object that is already gone or never goes).
+    StepsFinish,
 }
 
-/// An observer that panics with the broken invariant (tests turn that into a failure; the
-/// CLI's `--check-invariants` reports it).
+impl Invariant {
+    /// Every invariant, per-event ones first.
+    pub const ALL: [Invariant; 17] = [
+        Invariant::TimeMonotonic,
+        Invariant::PodBoundOnce,
+        Invariant::SchedulerCache,
+        Invariant::PodAddresses,
+        Invariant::NodeCapacity,
+        Invariant::GracefulPodDeletion,
+        Invariant::DeploymentSurge,
+        Invariant::ServiceAddresses,
+        Invariant::StatusConsistent,
+        Invariant::OrphansKept,
+        Invariant::OwnersExist,
+        Invariant::DeletionsFinish,
+        Invariant::ReplicaSetsSettled,
+        Invariant::DeploymentsSettled,
+        Invariant::DeploymentSurgeSettled,
+        Invariant::SchedulerCacheSettled,
+        Invariant::StepsFinish,
+    ];
+
+    /// A short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Invariant::TimeMonotonic => "time-monotonic",
+            Invariant::PodBoundOnce => "pod-bound-once",
+            Invariant::SchedulerCache => "scheduler-cache",
+            Invariant::PodAddresses => "pod-addresses",
+            Invariant::NodeCapacity => "node-capacity",
+            Invariant::GracefulPodDeletion => "graceful-pod-deletion",
+            Invariant::DeploymentSurge => "deployment-surge",
+            Invariant::ServiceAddresses => "service-addresses",
+            Invariant::StatusConsistent => "status-consistent",
+            Invariant::OwnersExist => "owners-exist",
+            Invariant::OrphansKept => "orphans-kept",
+            Invariant::DeletionsFinish => "deletions-finish",
+            Invariant::ReplicaSetsSettled => "replicasets-settled",
+            Invariant::DeploymentsSettled => "deployments-settled",
+            Invariant::DeploymentSurgeSettled => "deployment-surge-settled",
+            Invariant::SchedulerCacheSettled => "scheduler-cache-settled",
+            Invariant::StepsFinish => "steps-finish",
+        }
+    }
+
+    /// Whether it is checked after every event (otherwise once the run has settled).
+    pub fn per_event(self) -> bool {
+        match self {
+            Invariant::TimeMonotonic
+            | Invariant::PodBoundOnce
+            | Invariant::SchedulerCache
+            | Invariant::PodAddresses
+            | Invariant::NodeCapacity
+            | Invariant::GracefulPodDeletion
+            | Invariant::DeploymentSurge
+            | Invariant::ServiceAddresses
+            | Invariant::StatusConsistent
+            | Invariant::OrphansKept => true,
+            Invariant::OwnersExist
+            | Invariant::DeletionsFinish
+            | Invariant::ReplicaSetsSettled
+            | Invariant::DeploymentsSettled
+            | Invariant::DeploymentSurgeSettled
+            | Invariant::SchedulerCacheSettled
+            | Invariant::StepsFinish => false,
+        }
+    }
+}
+
+/// A broken invariant: which, when, and what was seen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The invariant.
+    pub invariant: Invariant,
+    /// Virtual time of the state that broke it.
+    pub at: SimTime,
+    /// The event after which it was seen (`None` for settled checks).
+    pub event: Option<String>,
+    /// What was wrong, naming the objects.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at t={}", self.invariant.name(), self.at.csv())?;
+        if let Some(e) = &self.event {
+            write!(f, " after {e}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// What a Deployment sync saw when it decided: `spec.replicas`, maxSurge and its
+/// ReplicaSets' `spec.replicas`.
+#[derive(Clone, Debug)]
+struct SyncSeen {
+    replicas: i32,
+    surge: i32,
+    before: BTreeMap<u32, i32>,
+}
+
+/// The state the checks keep between events.
+#[derive(Debug, Default)]
+pub struct Checker {
+    last_time: SimTime,
+    last_revision: Option<u64>,
+    /// Pod uid → the node it was first seen bound to.
+    bound: BTreeMap<u64, u32>,
+    /// Pods whose sandbox the kubelet tore down (their address is free).
+    torn_down: BTreeSet<u32>,
+    /// Bound, non-terminal pods with a grace period, as of the last store check.
+    graceful: BTreeSet<u32>,
+    /// Per Deployment, what its sync in progress saw.
+    syncs: BTreeMap<u32, SyncSeen>,
+    applied_seen: u64,
+    /// uid → `kind ns/name` of objects that depended on an owner when its orphan deletion
+    /// committed.
+    orphaned: BTreeMap<u64, (u64, String)>,
+    /// uids of owners whose orphan deletion was seen.
+    orphaning: BTreeSet<u64>,
+    /// uids of owners also deleted with another policy than orphan.
+    superseded: BTreeSet<u64>,
+    /// Violations found, in order (at most [`Checker::MAX_KEPT`]).
+    pub violations: Vec<Violation>,
+    /// How many violations were found in all.
+    pub found: usize,
+    /// How many subjects some invariants examined (Deployment syncs, pod addresses, cached
+    /// pods, protected dependents): shows a campaign exercised them.
+    pub examined: BTreeMap<Invariant, u64>,
+}
+
+impl Checker {
+    /// Violations kept in full; later ones are only counted.
+    pub const MAX_KEPT: usize = 20;
+
+    /// A checker for a fresh run.
+    pub fn new() -> Checker {
+        Checker::default()
+    }
+
+    /// Runs every per-event invariant after `ev`; returns how many were broken by it.
+    pub fn after_event(&mut self, w: &World, ev: &Scheduled<Event>) -> usize {
+        let mut out: Vec<(Invariant, String)> = Vec::new();
+        if w.now < self.last_time {
+            out.push((
+                Invariant::TimeMonotonic,
+                format!(
+                    "virtual time went back from {} to {}",
+                    self.last_time.csv(),
+                    w.now.csv()
+                ),
+            ));
+        }
+        self.last_time = self.last_time.max(w.now);
+        if let Event::Kubelet {
+            pod,
+            step: KubeletStep::ContainersStopped,
+            ..
+        } = ev.event
+        {
+            self.torn_down.insert(pod);
+        }
+        if let Event::ControllerSync {
+            ctrl: Ctrl::Deployment,
+            key,
+        } = ev.event
+        {
+            self.record_sync(w, key);
+        }
+        if let Event::ApiCommit(id) = ev.event {
+            self.check_delete_commit(w, id, &mut out);
+        }
+        self.check_deployment_surge(w, &mut out);
+        self.check_scheduler_cache(w, &mut out);
+        if self.last_revision != Some(w.store.revision) {
+            self.last_revision = Some(w.store.revision);
+            self.check_pods_and_nodes(w, ev, &mut out);
+            check_services(w, &mut out);
+            check_statuses(w, &mut out);
+            self.record_orphans(w);
+        }
+        let n = out.len();
+        let event = format!("event seq {} ({:?})", ev.seq, ev.event);
+        for (invariant, message) in out {
+            self.push(Violation {
+                invariant,
+                at: w.now,
+                event: Some(event.clone()),
+                message,
+            });
+        }
+        n
+    }
+
+    fn push(&mut self, v: Violation) {
+        self.found += 1;
+        if self.violations.len() < Checker::MAX_KEPT {
+            self.violations.push(v);
+        }
+    }
+
+    /// Runs the settled invariants on the final state; returns how many were broken.
+    pub fn at_end(&mut self, w: &World) -> usize {
+        let mut out: Vec<(Invariant, String)> = Vec::new();
+        self.check_owners(w, &mut out);
+        check_settled_workloads(w, &mut out);
+        check_settled_cache(w, &mut out);
+        for (i, step) in w.steps.list.iter().enumerate() {
+            if w.steps.exit_code(i as u32).is_none() {
+                out.push((
+                    Invariant::StepsFinish,
+                    format!(
+                        "step {} (`{}` at t={}) never returned",
+                        step.index,
+                        step.command,
+                        step.at.csv()
+                    ),
+                ));
+            }
+        }
+        let n = out.len();
+        for (invariant, message) in out {
+            self.push(Violation {
+                invariant,
+                at: w.now,
+                event: None,
+                message,
+            });
+        }
+        n
+    }
+
+    fn record_sync(&mut self, w: &World, d: u32) {
+        let Some(dep) = w.store.deployments.get(d) else {
+            self.syncs.remove(&d);
+            return;
+        };
+        let (surge, _) = fenceposts(&dep.spec.strategy, dep.spec.replicas);
+        self.syncs.insert(
+            d,
+            SyncSeen {
+                replicas: dep.spec.replicas,
+                surge,
+                before: owned_replica_sets(w, d),
+            },
+        );
+    }
+
+    /// The owner was (also) deleted with another policy than orphan: its dependents lose the
+    /// orphan protection.
+    fn supersede(&mut self, owner_uid: u64) {
+        if self.superseded.insert(owner_uid) {
+            self.orphaned.retain(|_, (owner, _)| *owner != owner_uid);
+        }
+    }
+
+    fn check_delete_commit(&mut self, w: &World, id: u32, out: &mut Vec<(Invariant, String)>) {
+        let Some(req) = w.api.request(id) else { return };
+        if let Op::Delete {
+            uid: Some(uid),
+            propagation,
+            ..
+        } = &req.op
+            && *propagation != Propagation::Orphan
+            && matches!(req.outcome, Some(Outcome::Deleted(_)))
+        {
+            self.supersede(*uid);
+        }
+        if let (
+            Client::GarbageCollector,
+            Op::Delete {
+                uid: Some(uid),
+                target,
+                ..
+            },
+            Some(Outcome::Deleted(_)),
+        ) = (req.client, &req.op, &req.outcome)
+            && let Some((_, what)) = self.orphaned.get(uid)
+        {
+            out.push((
+                Invariant::OrphansKept,
+                format!(
+                    "the garbage collector deleted {what} ({:?}), which depended on an owner deleted with --cascade=orphan",
+                    target
+                ),
+            ));
+        }
+    }
+
+    fn check_deployment_surge(&mut self, w: &World, out: &mut Vec<(Invariant, String)>) {
+        let (serial, d) = w.deployments.applied_syncs();
+        if serial == self.applied_seen {
+            return;
+        }
+        self.applied_seen = serial;
+        let Some(seen) = self.syncs.remove(&d) else {
+            return;
+        };
+        self.examine(Invariant::DeploymentSurge, 1);
+        let after = owned_replica_sets(w, d);
+        let total_before: i32 = seen.before.values().sum();
+        let total_after: i32 = after.values().sum();
+        let bound = seen.replicas + seen.surge;
+        let scaled_up = after
+            .iter()
+            .any(|(rs, n)| *n > seen.before.get(rs).copied().unwrap_or(0));
+        let name = w.store.key(ObjRef {
+            kind: Kind::Deployment,
+            id: d,
+        });
+        if total_after > total_before.max(bound) || (scaled_up && total_after > bound) {
+            out.push((
+                Invariant::DeploymentSurge,
+                format!(
+                    "deployment {name}: a sync that read replicas {} (maxSurge {}) took its ReplicaSets from {total_before} {:?} to {total_after} {:?}",
+                    seen.replicas, seen.surge, seen.before, after
+                ),
+            ));
+        }
+    }
+
+    fn examine(&mut self, i: Invariant, n: u64) {
+        *self.examined.entry(i).or_default() += n;
+    }
+
+    fn check_scheduler_cache(&mut self, w: &World, out: &mut Vec<(Invariant, String)>) {
+        let mut sums: BTreeMap<u32, (u32, Resources)> = BTreeMap::new();
+        let mut cached: BTreeMap<u32, u32> = BTreeMap::new();
+        for (pod, node, req) in w.scheduler.cached_pods() {
+            let e = sums.entry(node).or_default();
+            e.0 += 1;
+            e.1 = e.1.plus(req);
+            cached.insert(pod, node);
+            if let Some(p) = w.store.pods.get(pod)
+                && let Some(bound) = p.node
+                && bound != node
+            {
+                out.push((
+                    Invariant::SchedulerCache,
+                    format!(
+                        "pod {} is bound to node {} but the scheduler counts it on node {}",
+                        pod_name(w, pod),
+                        node_name(w, bound),
+                        node_name(w, node)
+                    ),
+                ));
+            }
+        }
+        self.examine(Invariant::SchedulerCache, cached.len() as u64);
+        for (id, node) in w.store.nodes.iter() {
+            let usage = w.scheduler.node_usage(id);
+            let (pods, req) = sums.get(&id).copied().unwrap_or_default();
+            if usage.pods != pods || usage.requested != req {
+                out.push((
+                    Invariant::SchedulerCache,
+                    format!(
+                        "the scheduler's totals for node {} ({} pods, {:?}) differ from the {} pods it counts there ({:?})",
+                        node.meta.name, usage.pods, usage.requested, pods, req
+                    ),
+                ));
+            }
+        }
+        for (id, p) in w.store.pods.iter() {
+            // Pods created with spec.nodeName bypass the scheduler, which learns of them
+            // through its watch; every other bound pod was assumed before it was bound.
+            let Some(node) = p.node else { continue };
+            if p.is_terminal() || p.spec.node_name.is_some() {
+                continue;
+            }
+            if cached.get(&id) != Some(&node) {
+                out.push((
+                    Invariant::SchedulerCache,
+                    format!(
+                        "pod {} is bound to node {} but the scheduler's cache does not count it there",
+                        pod_name(w, id),
+                        node_name(w, node)
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn check_pods_and_nodes(
+        &mut self,
+        w: &World,
+        ev: &Scheduled<Event>,
+        out: &mut Vec<(Invariant, String)>,
+    ) {
+        let by_kubelet = match ev.event {
+            Event::ApiCommit(id) => w
+                .api
+                .request(id)
+                .is_some_and(|r| matches!(r.client, Client::Kubelet(_))),
+            _ => false,
+        };
+        let graceful: BTreeSet<u32> = w
+            .store
+            .pods
+            .iter()
+            .filter(|(_, p)| {
+                p.node.is_some() && !p.is_terminal() && p.spec.termination_grace_seconds > 0
+            })
+            .map(|(id, _)| id)
+            .collect();
+        for gone in self.graceful.difference(&graceful) {
+            if w.store.pods.get(*gone).is_none() && !by_kubelet {
+                out.push((
+                    Invariant::GracefulPodDeletion,
+                    format!(
+                        "bound pod #{gone} left the store without its kubelet's final delete (after {:?})",
+                        ev.event
+                    ),
+                ));
+            }
+        }
+        self.graceful = graceful;
+        let node_ips: BTreeMap<Ipv4Addr, u32> = w
+            .store
+            .nodes
+            .iter()
+            .map(|(id, n)| (n.internal_ip, id))
+            .collect();
+        let mut per_node: BTreeMap<u32, (u32, Resources)> = BTreeMap::new();
+        let mut holders: BTreeMap<Ipv4Addr, u32> = BTreeMap::new();
+        for (id, p) in w.store.pods.iter() {
+            if let Some(n) = p.node {
+                let first = *self.bound.entry(p.meta.uid).or_insert(n);
+                if first != n {
+                    out.push((
+                        Invariant::PodBoundOnce,
+                        format!(
+                            "pod {} was bound to node {} and is now bound to node {}",
+                            pod_name(w, id),
+                            node_name(w, first),
+                            node_name(w, n)
+                        ),
+                    ));
+                }
+                if !p.is_terminal() {
+                    let e = per_node.entry(n).or_default();
+                    e.0 += 1;
+                    e.1 = e.1.plus(p.spec.requests());
+                }
+            }
+            let Some(ip) = p.status.pod_ip else { continue };
+            let node = p.node.and_then(|n| w.store.nodes.get(n));
+            if p.spec.host_network {
+                if let Some(node) = node
+                    && node.internal_ip != ip
+                {
+                    out.push((
+                        Invariant::PodAddresses,
+                        format!(
+                            "hostNetwork pod {} has address {ip}, not its node {}'s {}",
+                            pod_name(w, id),
+                            node.meta.name,
+                            node.internal_ip
+                        ),
+                    ));
+                }
+                continue;
+            }
+            if p.is_terminal() || self.torn_down.contains(&id) {
+                continue;
+            }
+            self.examine(Invariant::PodAddresses, 1);
+            if let Some(other) = holders.insert(ip, id) {
+                out.push((
+                    Invariant::PodAddresses,
+                    format!(
+                        "pods {} and {} both hold {ip}",
+                        pod_name(w, other),
+                        pod_name(w, id)
+                    ),
+                ));
+            }
+            if let Some(n) = node_ips.get(&ip) {
+                out.push((
+                    Invariant::PodAddresses,
+                    format!(
+                        "pod {} holds {ip}, the address of node {}",
+                        pod_name(w, id),
+                        node_name(w, *n)
+                    ),
+                ));
+            }
+            if let Some(node) = node
+                && let Some(cidr) = node.pod_cidr
+                && !cidr.contains(&ip)
+            {
+                out.push((
+                    Invariant::PodAddresses,
+                    format!(
+                        "pod {} on node {} holds {ip}, outside the node's podCIDR {cidr}",
+                        pod_name(w, id),
+                        node.meta.name
+                    ),
+                ));
+            }
+        }
+        for (n, (pods, req)) in per_node {
+            let Some(node) = w.store.nodes.get(n) else {
+                continue;
+            };
+            if pods > node.max_pods {
+                out.push((
+                    Invariant::NodeCapacity,
+                    format!(
+                        "node {} holds {pods} pods, more than maxPods {}",
+                        node.meta.name, node.max_pods
+                    ),
+                ));
+            }
+            if req.cpu_milli > node.allocatable.cpu_milli || req.memory > node.allocatable.memory {
+                out.push((
+                    Invariant::NodeCapacity,
+                    format!(
+                        "node {} holds requests of {}m CPU and {} bytes, beyond its allocatable {}m and {} bytes",
+                        node.meta.name,
+                        req.cpu_milli,
+                        req.memory,
+                        node.allocatable.cpu_milli,
+                        node.allocatable.memory
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn record_orphans(&mut self, w: &World) {
+        let owners = w
+            .store
+            .deployments
+            .iter()
+            .map(|(id, d)| {
+                (
+                    ObjRef {
+                        kind: Kind::Deployment,
+                        id,
+                    },
+                    &d.meta,
+                )
+            })
+            .chain(w.store.replicasets.iter().map(|(id, rs)| {
+                (
+                    ObjRef {
+                        kind: w.store.rs_kind(id),
+                        id,
+                    },
+                    &rs.meta,
+                )
+            }));
+        for (owner, meta) in owners {
+            if meta.deleted.is_some() && meta.foreground_deletion {
+                self.supersede(meta.uid);
+            }
+            if meta.deleted.is_none()
+                || !meta.orphan_finalizer
+                || self.superseded.contains(&meta.uid)
+                || !self.orphaning.insert(meta.uid)
+            {
+                continue;
+            }
+            for d in w.store.dependents_of(owner) {
+                if let Some(m) = w.store.meta(*d) {
+                    *self.examined.entry(Invariant::OrphansKept).or_default() += 1;
+                    self.orphaned
+                        .entry(m.uid)
+                        .or_insert_with(|| (meta.uid, describe(w, *d)));
+                }
+            }
+        }
+    }
+
+    fn check_owners(&self, w: &World, out: &mut Vec<(Invariant, String)>) {
+        for (r, m) in all_metas(w) {
+            for o in &m.owners {
+                let ok = w.store.meta(o.owner).is_some_and(|om| om.uid == o.uid);
+                if !ok {
+                    out.push((
+                        Invariant::OwnersExist,
+                        format!(
+                            "{} names owner {:?} (uid {}), which is gone",
+                            describe(w, r),
+                            o.owner,
+                            o.uid
+                        ),
+                    ));
+                }
+            }
+            if m.deleted.is_some() {
+                out.push((
+                    Invariant::DeletionsFinish,
+                    format!(
+                        "{} is still being deleted (since t={}; foreground {}, orphan {})",
+                        describe(w, r),
+                        m.deleted.unwrap_or_default().csv(),
+                        m.foreground_deletion,
+                        m.orphan_finalizer
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// An observer that panics with the first broken per-event invariant: the CLI's
+/// `--check-invariants` (a panic there is a bug report, as CONTRACT §3 says).
 pub fn observer() -> Observer {
-    let mut last = 0u64;
+    let mut checker = Checker::new();
     Box::new(move |w, ev| {
-        if let Some(msg) = check(w, &mut last) {
-            panic!(
-                "invariant broken after event seq {} ({:?}) at t={}: {msg}",
-                ev.seq, ev.event, w.now
-            );
+        if checker.after_event(w, ev) > 0
+            && let Some(v) = checker.violations.last()
+        {
+            panic!("invariant broken: {v}");
         }
     })
+}
+
+fn pod_name(w: &World, id: u32) -> String {
+    w.store.key(ObjRef {
+        kind: Kind::Pod,
+        id,
+    })
+}
+
+fn node_name(w: &World, id: u32) -> String {
+    w.store
+        .nodes
+        .get(id)
+        .map(|n| n.meta.name.clone())
+        .unwrap_or_else(|| format!("#{id}"))
+}
+
+fn describe(w: &World, r: ObjRef) -> String {
+    format!("{} {}", r.kind.lower(), w.store.key(r))
+}
+
+/// `spec.replicas` of the ReplicaSets a Deployment controls, by id.
+fn owned_replica_sets(w: &World, d: u32) -> BTreeMap<u32, i32> {
+    let dref = ObjRef {
+        kind: Kind::Deployment,
+        id: d,
+    };
+    w.store
+        .dependents_of(dref)
+        .iter()
+        .filter_map(|r| {
+            let rs = w.store.replicasets.get(r.id)?;
+            (r.kind == Kind::ReplicaSet && rs.meta.controller() == Some(dref))
+                .then_some((r.id, rs.spec.replicas))
+        })
+        .collect()
+}
+
+/// Active pods a ReplicaSet (or RC) controls.
+fn owned_pods(w: &World, rs: ObjRef) -> Vec<u32> {
+    w.store
+        .dependents_of(rs)
+        .iter()
+        .filter(|d| d.kind == Kind::Pod)
+        .filter(|d| {
+            w.store
+                .pods
+                .get(d.id)
+                .is_some_and(|p| p.meta.controller() == Some(rs) && p.is_active())
+        })
+        .map(|d| d.id)
+        .collect()
+}
+
+/// Every stored object's metadata that can carry ownerReferences or a deletionTimestamp,
+/// kind by kind, in id order.
+fn all_metas(w: &World) -> Vec<(ObjRef, &Meta)> {
+    let s = &w.store;
+    let r = |kind: Kind, id: u32| ObjRef { kind, id };
+    let mut v: Vec<(ObjRef, &Meta)> = Vec::new();
+    v.extend(s.pods.iter().map(|(id, o)| (r(Kind::Pod, id), &o.meta)));
+    v.extend(
+        s.replicasets
+            .iter()
+            .map(|(id, o)| (r(s.rs_kind(id), id), &o.meta)),
+    );
+    v.extend(
+        s.deployments
+            .iter()
+            .map(|(id, o)| (r(Kind::Deployment, id), &o.meta)),
+    );
+    v.extend(
+        s.services
+            .iter()
+            .map(|(id, o)| (r(Kind::Service, id), &o.meta)),
+    );
+    v.extend(
+        s.daemonsets
+            .iter()
+            .map(|(id, o)| (r(Kind::DaemonSet, id), &o.meta)),
+    );
+    v
+}
+
+fn check_services(w: &World, out: &mut Vec<(Invariant, String)>) {
+    let mut ips: BTreeMap<Ipv4Addr, String> = BTreeMap::new();
+    let mut ports: BTreeMap<i32, String> = BTreeMap::new();
+    for (id, s) in w.store.services.iter() {
+        let name = w.store.key(ObjRef {
+            kind: Kind::Service,
+            id,
+        });
+        for ip in [s.cluster_ip, s.load_balancer_ip].into_iter().flatten() {
+            if let Some(other) = ips.insert(ip, name.clone()) {
+                out.push((
+                    Invariant::ServiceAddresses,
+                    format!("services {other} and {name} both hold {ip}"),
+                ));
+            }
+        }
+        for np in s.ports.iter().filter_map(|p| p.node_port) {
+            if let Some(other) = ports.insert(np, name.clone()) {
+                out.push((
+                    Invariant::ServiceAddresses,
+                    format!("services {other} and {name} both hold NodePort {np}"),
+                ));
+            }
+        }
+    }
+}
+
+fn check_statuses(w: &World, out: &mut Vec<(Invariant, String)>) {
+    for (id, rs) in w.store.replicasets.iter() {
+        let s = &rs.status;
+        if !(0 <= s.available_replicas
+            && s.available_replicas <= s.ready_replicas
+            && s.ready_replicas <= s.replicas
+            && s.fully_labeled_replicas <= s.replicas
+            && s.observed_generation <= rs.meta.generation)
+        {
+            out.push((
+                Invariant::StatusConsistent,
+                format!(
+                    "{} has status {s:?} at generation {}",
+                    describe(
+                        w,
+                        ObjRef {
+                            kind: w.store.rs_kind(id),
+                            id
+                        }
+                    ),
+                    rs.meta.generation
+                ),
+            ));
+        }
+    }
+    for (id, d) in w.store.deployments.iter() {
+        let s = &d.status;
+        if !(0 <= s.available_replicas
+            && s.available_replicas <= s.ready_replicas
+            && s.ready_replicas <= s.replicas
+            && s.updated_replicas <= s.replicas
+            && s.unavailable_replicas >= 0
+            && s.observed_generation <= d.meta.generation)
+        {
+            out.push((
+                Invariant::StatusConsistent,
+                format!(
+                    "{} has status {s:?} at generation {}",
+                    describe(
+                        w,
+                        ObjRef {
+                            kind: Kind::Deployment,
+                            id
+                        }
+                    ),
+                    d.meta.generation
+                ),
+            ));
+        }
+    }
+}
+
+fn check_settled_workloads(w: &World, out: &mut Vec<(Invariant, String)>) {
+    let now = w.now;
+    for (id, rs) in w.store.replicasets.iter() {
+        let r = ObjRef {
+            kind: w.store.rs_kind(id),
+            id,
+        };
+        if rs.meta.deleted.is_some() {
+            continue;
+        }
+        let pods = owned_pods(w, r);
+        let ready = pods
+            .iter()
+            .filter(|p| w.store.pods.get(**p).is_some_and(|p| p.is_ready()))
+            .count() as i32;
+        let available = pods
+            .iter()
+            .filter(|p| {
+                w.store
+                    .pods
+                    .get(**p)
+                    .is_some_and(|p| p.is_available(rs.spec.min_ready_seconds, now))
+            })
+            .count() as i32;
+        let n = pods.len() as i32;
+        let s = &rs.status;
+        if n != rs.spec.replicas
+            || s.replicas != n
+            || s.ready_replicas != ready
+            || s.available_replicas != available
+            || s.observed_generation != rs.meta.generation
+        {
+            out.push((
+                Invariant::ReplicaSetsSettled,
+                format!(
+                    "{} wants {} replicas at generation {} and has {n} active pods ({ready} ready, {available} available) but its status is {s:?}",
+                    describe(w, r),
+                    rs.spec.replicas,
+                    rs.meta.generation
+                ),
+            ));
+        }
+    }
+    for (id, d) in w.store.deployments.iter() {
+        if d.meta.deleted.is_some() {
+            continue;
+        }
+        let owned = owned_replica_sets(w, id);
+        let (mut replicas, mut available, mut pods_available) = (0, 0, 0);
+        for rs_id in owned.keys() {
+            let Some(rs) = w.store.replicasets.get(*rs_id) else {
+                continue;
+            };
+            replicas += rs.status.replicas;
+            available += rs.status.available_replicas;
+            pods_available += owned_pods(
+                w,
+                ObjRef {
+                    kind: Kind::ReplicaSet,
+                    id: *rs_id,
+                },
+            )
+            .iter()
+            .filter(|p| {
+                w.store
+                    .pods
+                    .get(**p)
+                    .is_some_and(|p| p.is_available(rs.spec.min_ready_seconds, now))
+            })
+            .count() as i32;
+        }
+        let (surge, _) = fenceposts(&d.spec.strategy, d.spec.replicas);
+        let total: i32 = owned.values().sum();
+        let s = &d.status;
+        let name = describe(
+            w,
+            ObjRef {
+                kind: Kind::Deployment,
+                id,
+            },
+        );
+        if s.observed_generation != d.meta.generation
+            || s.replicas != replicas
+            || s.available_replicas != available
+            || available != pods_available
+        {
+            out.push((
+                Invariant::DeploymentsSettled,
+                format!(
+                    "{name} at generation {} has status {s:?}; its ReplicaSets report {replicas} replicas and {available} available, and {pods_available} of their pods are available",
+                    d.meta.generation
+                ),
+            ));
+        }
+        if total > d.spec.replicas + surge {
+            out.push((
+                Invariant::DeploymentSurgeSettled,
+                format!(
+                    "{name} wants {} replicas (maxSurge {surge}) but its ReplicaSets total {total}: {owned:?}",
+                    d.spec.replicas
+                ),
+            ));
+        }
+    }
+}
+
+fn check_settled_cache(w: &World, out: &mut Vec<(Invariant, String)>) {
+    for (pod, node, _) in w.scheduler.cached_pods() {
+        let ok = w
+            .store
+            .pods
+            .get(pod)
+            .is_some_and(|p| p.node == Some(node) && !p.is_terminal());
+        if !ok {
+            out.push((
+                Invariant::SchedulerCacheSettled,
+                format!(
+                    "the scheduler still counts pod #{pod} on node {}, where no such live pod is bound",
+                    node_name(w, node)
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Outputs;
+    use crate::sim::time::SimTime;
+
+    /// Two nodes with AKS's system pods and a 4-replica Deployment, run for a minute.
+    fn settled_world() -> World {
+        let text = "name: t\nduration: 1m\ncluster:\n  networkPlugin: kubenet\n  nodePools:\n  - name: pool1\n    count: 2\nsteps:\n- at: 1s\n  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n    spec:\n      replicas: 4\n      selector: {matchLabels: {app: web}}\n      template:\n        metadata: {labels: {app: web}}\n        spec: {containers: [{name: c, image: \"nginx:1.25\"}]}\n";
+        let scenario = crate::scenario::load::load_str(std::path::Path::new("t.yaml"), text)
+            .expect("the scenario loads");
+        let prepared = crate::cli::prepare::prepare(scenario).expect("the scenario is valid");
+        let mut w = World::new(prepared, 1, Outputs::discard()).expect("the cluster builds");
+        w.run();
+        w
+    }
+
+    fn event() -> Scheduled<Event> {
+        Scheduled {
+            time: SimTime(60_000_000),
+            seq: 1,
+            cause: 0,
+            event: Event::SchedulerFlush,
+        }
+    }
+
+    fn broken(c: &Checker) -> Vec<Invariant> {
+        c.violations.iter().map(|v| v.invariant).collect()
+    }
+
+    /// Ids of the Deployment's running pods (they have addresses by now).
+    fn web_pods(w: &World) -> Vec<u32> {
+        w.store
+            .pods
+            .iter()
+            .filter(|(_, p)| p.meta.name.starts_with("web-") && p.status.pod_ip.is_some())
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    #[test]
+    fn a_settled_run_breaks_nothing() {
+        let w = settled_world();
+        let mut c = Checker::new();
+        assert_eq!(c.after_event(&w, &event()), 0, "{:?}", c.violations);
+        assert_eq!(c.at_end(&w), 0, "{:?}", c.violations);
+        assert_eq!(web_pods(&w).len(), 4);
+    }
+
+    #[test]
+    fn two_live_pods_with_one_address_are_caught() {
+        let mut w = settled_world();
+        let pods = web_pods(&w);
+        let ip = w.store.pods.get(pods[0]).and_then(|p| p.status.pod_ip);
+        if let Some(p) = w.store.pods.get_mut(pods[1]) {
+            p.status.pod_ip = ip;
+        }
+        let mut c = Checker::new();
+        c.after_event(&w, &event());
+        assert!(
+            broken(&c).contains(&Invariant::PodAddresses),
+            "{:?}",
+            c.violations
+        );
+    }
+
+    #[test]
+    fn a_node_over_its_max_pods_is_caught() {
+        let mut w = settled_world();
+        if let Some(n) = w.store.nodes.get_mut(0) {
+            n.max_pods = 1;
+        }
+        let mut c = Checker::new();
+        c.after_event(&w, &event());
+        assert_eq!(broken(&c), vec![Invariant::NodeCapacity]);
+    }
+
+    #[test]
+    fn a_pod_moved_to_another_node_is_caught_by_the_store_and_the_cache_checks() {
+        let mut w = settled_world();
+        let mut c = Checker::new();
+        c.after_event(&w, &event());
+        let pod = web_pods(&w)[0];
+        if let Some(p) = w.store.pods.get_mut(pod) {
+            p.node = p.node.map(|n| 1 - n);
+        }
+        w.store.revision += 1;
+        c.after_event(&w, &event());
+        let got = broken(&c);
+        assert!(got.contains(&Invariant::PodBoundOnce), "{got:?}");
+        assert!(got.contains(&Invariant::SchedulerCache), "{got:?}");
+    }
+
+    #[test]
+    fn a_reference_to_a_missing_owner_is_caught_once_settled() {
+        let mut w = settled_world();
+        let pod = web_pods(&w)[0];
+        if let Some(p) = w.store.pods.get_mut(pod) {
+            for o in &mut p.meta.owners {
+                o.uid += 1_000_000;
+            }
+        }
+        let mut c = Checker::new();
+        c.at_end(&w);
+        let got = broken(&c);
+        assert!(got.contains(&Invariant::OwnersExist), "{got:?}");
+    }
+
+    #[test]
+    fn the_list_has_per_event_invariants_first_and_unique_names() {
+        let split = Invariant::ALL
+            .iter()
+            .position(|i| !i.per_event())
+            .unwrap_or(Invariant::ALL.len());
+        assert!(Invariant::ALL[split..].iter().all(|i| !i.per_event()));
+        let names: BTreeSet<&str> = Invariant::ALL.iter().map(|i| i.name()).collect();
+        assert_eq!(names.len(), Invariant::ALL.len(), "names are unique");
+    }
 }

@@ -5,6 +5,7 @@ mod cascade;
 mod commands;
 mod corpus;
 mod determinism;
+mod invariants;
 mod outputs;
 mod props;
 mod quickstart;
