@@ -501,6 +501,7 @@ pub fn bootstrap(w: &mut World, plan: &ClusterPlan) -> Result<(), String> {
                     legacy_rc: false,
                     template_hash: Some(hash),
                     revision: 1,
+                    replica_annotations: Some((replicas, replicas + 1)),
                     spec: ReplicaSetSpec {
                         replicas,
                         selector: sel,

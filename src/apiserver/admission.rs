@@ -23,7 +23,11 @@ pub fn apply(w: &mut World, client: Client, op: Op) -> Outcome {
         } => create(w, *object, namespace, generate_name),
         Op::Apply { object, namespace } => apply_object(w, *object, namespace),
         Op::Read => Outcome::Done,
-        Op::Scale { target, replicas } => scale(w, target, replicas),
+        Op::Scale {
+            target,
+            replicas,
+            annotations,
+        } => scale(w, target, replicas, annotations),
         Op::ReplicaSetStatus { id, status } => {
             let Some(rs) = w.store.replicasets.get_mut(id) else {
                 return gone(Kind::ReplicaSet);
@@ -383,7 +387,7 @@ fn update_config(
     }
 }
 
-fn scale(w: &mut World, target: ObjRef, replicas: i32) -> Outcome {
+fn scale(w: &mut World, target: ObjRef, replicas: i32, annotations: Option<(i32, i32)>) -> Outcome {
     let changed = match target.kind {
         Kind::Deployment => match w.store.deployments.get_mut(target.id) {
             Some(d) => {
@@ -404,7 +408,11 @@ fn scale(w: &mut World, target: ObjRef, replicas: i32) -> Outcome {
                         rs.spec.replicas = replicas;
                         rs.meta.generation += 1;
                     }
-                    c
+                    let a = annotations.is_some() && rs.replica_annotations != annotations;
+                    if a {
+                        rs.replica_annotations = annotations;
+                    }
+                    c || a
                 }
                 None => return gone(target.kind),
             }

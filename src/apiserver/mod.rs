@@ -193,6 +193,9 @@ pub enum Op {
         target: ObjRef,
         /// New `spec.replicas`.
         replicas: i32,
+        /// The Deployment controller also sets a ReplicaSet's desired/max-replicas
+        /// annotations in the same update (`scaleReplicaSet`).
+        annotations: Option<(i32, i32)>,
     },
     /// A ReplicaSet's status subresource.
     ReplicaSetStatus {

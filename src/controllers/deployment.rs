@@ -8,9 +8,10 @@
 //! `cleanupUnhealthyReplicas` and `scaleDownOldReplicaSetsForRollingUpdate`) or recreate
 //! (`rolloutRecreate`); then write the status (`calculateStatus`). Every scale emits
 //! `ScalingReplicaSet` (`Scaled up replica set X from A to B`, the 1.31+ wording).
-//! Simplifications: proportional scaling of several active ReplicaSets during a rollout is
-//! replaced by the rolling arithmetic; no Progressing/Available conditions yet; old
-//! ReplicaSets beyond `revisionHistoryLimit` are not cleaned up.
+//! A paused Deployment or a scaling event (an active ReplicaSet whose desired-replicas
+//! annotation differs from spec.replicas) only scales, proportionally (`scale()`).
+//! Simplifications: no Progressing/Available conditions yet; old ReplicaSets beyond
+//! `revisionHistoryLimit` are not cleaned up.
 
 use crate::apiserver::{Client, NewObject, Op, Outcome, Request, submit};
 use crate::controllers::workqueue::WorkQueue;
@@ -24,6 +25,7 @@ use crate::model::workload::{
     Strategy,
 };
 use crate::sim::event::Ctrl;
+use crate::sim::time::SimTime;
 use crate::sim::world::World;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -40,6 +42,8 @@ pub struct DeploymentController {
     pub queue: WorkQueue,
     outstanding: BTreeMap<u32, u32>,
     applied: (u64, u32),
+    /// The size each ReplicaSet had when a scale of it was sent (for the event text).
+    scaling_from: BTreeMap<u32, i32>,
 }
 
 impl Default for DeploymentController {
@@ -48,6 +52,7 @@ impl Default for DeploymentController {
             queue: WorkQueue::new(WORKERS),
             outstanding: BTreeMap::new(),
             applied: (0, 0),
+            scaling_from: BTreeMap::new(),
         }
     }
 }
@@ -156,6 +161,14 @@ pub fn fenceposts(strategy: &Strategy, replicas: i32) -> (i32, i32) {
     }
 }
 
+/// `MaxSurge(d)`: the resolved surge of a rolling Deployment, 0 otherwise.
+fn max_surge(d: &Deployment) -> i32 {
+    match d.spec.strategy {
+        Strategy::RollingUpdate { .. } => fenceposts(&d.spec.strategy, d.spec.replicas).0,
+        Strategy::Recreate => 0,
+    }
+}
+
 /// `syncDeployment`.
 pub fn sync(w: &mut World, id: u32) {
     let Some(d) = w.store.deployments.get(id).cloned() else {
@@ -163,12 +176,41 @@ pub fn sync(w: &mut World, id: u32) {
         return;
     };
     let rss = owned(w, id);
-    if d.meta.deleted.is_some() || d.spec.paused {
+    if d.meta.deleted.is_some() {
         write_status(w, id);
         return;
     }
     let new_rs = find_new(w, &d, &rss);
     let olds: Vec<u32> = rss.iter().copied().filter(|r| Some(*r) != new_rs).collect();
+    let dr = d.spec.replicas;
+    // A paused Deployment, or a scaling event (an active ReplicaSet whose desired-replicas
+    // annotation is not spec.replicas: `isScalingEvent`), only scales (`sync`).
+    let scaling_event = rss
+        .iter()
+        .filter_map(|r| w.store.replicasets.get(*r))
+        .any(|rs| {
+            rs.spec.replicas > 0
+                && rs
+                    .replica_annotations
+                    .is_some_and(|(desired, _)| desired != dr)
+        });
+    if d.spec.paused || scaling_event {
+        let view = |r: u32| rs_view(w, r);
+        let new_view = new_rs.and_then(view);
+        let old_views: Vec<RsView> = olds.iter().filter_map(|r| view(*r)).collect();
+        let (surge, _) = fenceposts(&d.spec.strategy, dr);
+        let rolling = matches!(d.spec.strategy, Strategy::RollingUpdate { .. });
+        let scales = proportional_scale(
+            dr,
+            surge,
+            rolling,
+            d.status.replicas,
+            new_view.as_ref(),
+            &old_views,
+        );
+        apply_scales(w, id, &d, scales);
+        return;
+    }
     let spec_of = |w: &World, r: u32| {
         w.store
             .replicasets
@@ -176,7 +218,6 @@ pub fn sync(w: &mut World, id: u32) {
             .map(|rs| rs.spec.replicas)
             .unwrap_or(0)
     };
-    let dr = d.spec.replicas;
     let Some(new_id) = new_rs else {
         let replicas = match d.spec.strategy {
             // NewRSNewReplicas for Recreate: D once old pods are gone; until then 0.
@@ -197,48 +238,190 @@ pub fn sync(w: &mut World, id: u32) {
         create_new_rs(w, id, &d, &olds, replicas);
         return;
     };
-    let mut scales: Vec<(u32, i32)> = Vec::new();
-    let active: Vec<u32> = rss.iter().copied().filter(|r| spec_of(w, *r) > 0).collect();
-    let new_spec = spec_of(w, new_id);
-    if olds.iter().all(|o| spec_of(w, *o) == 0) {
-        // Settled (only the new ReplicaSet is active): a replica change is a plain scale.
-        if new_spec != dr && matches!(d.spec.strategy, Strategy::RollingUpdate { .. }) {
-            scales.push((new_id, dr));
-        }
-    } else if active.len() == 1
-        && active[0] != new_id
-        && new_spec == 0
-        && matches!(d.spec.strategy, Strategy::Recreate)
-    {
-        scales.push((active[0], 0));
-    }
-    if scales.is_empty() {
-        scales = match d.spec.strategy {
-            Strategy::RollingUpdate { .. } => rolling(w, &d, new_id, &olds),
-            Strategy::Recreate => recreate(w, &d, new_id, &olds),
-        };
-    }
-    if scales.is_empty() {
-        write_status(w, id);
-        return;
-    }
-    w.deployments.outstanding.insert(id, scales.len() as u32);
+    let scales = match d.spec.strategy {
+        Strategy::RollingUpdate { .. } => rolling(w, &d, new_id, &olds),
+        Strategy::Recreate => recreate(w, &d, new_id, &olds),
+    };
+    apply_scales(w, id, &d, scales);
+}
+
+/// `scaleReplicaSetAndRecordEvent` for each decision: a request when the size or the
+/// desired/max-replicas annotations change; the status write once they all returned.
+fn apply_scales(w: &mut World, id: u32, d: &Deployment, scales: Vec<(u32, i32)>) {
+    let annotations = Some((
+        d.spec.replicas,
+        d.spec.replicas.saturating_add(max_surge(d)),
+    ));
+    let mut sent = 0;
     for (rs, replicas) in scales {
-        let key = w.store.key(ObjRef {
+        let Some(cur) = w.store.replicasets.get(rs) else {
+            continue;
+        };
+        if cur.spec.replicas == replicas && cur.replica_annotations == annotations {
+            continue;
+        }
+        let from = cur.spec.replicas;
+        let target = ObjRef {
             kind: Kind::ReplicaSet,
             id: rs,
-        });
-        let from = spec_of(w, rs);
-        let op = Op::Scale {
-            target: ObjRef {
-                kind: Kind::ReplicaSet,
-                id: rs,
-            },
-            replicas,
         };
-        let ctx = CTX_SCALE | u64::from(id) | (u64::from(from as u32 & 0xff_ffff) << 44);
-        submit(w, Client::DeploymentController, op, ctx, &key);
+        let key = w.store.key(target);
+        w.deployments.scaling_from.insert(rs, from);
+        submit(
+            w,
+            Client::DeploymentController,
+            Op::Scale {
+                target,
+                replicas,
+                annotations,
+            },
+            CTX_SCALE | u64::from(id),
+            &key,
+        );
+        sent += 1;
     }
+    if sent == 0 {
+        write_status(w, id);
+    } else {
+        w.deployments.outstanding.insert(id, sent);
+    }
+}
+
+/// What proportional scaling reads of a ReplicaSet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RsView {
+    /// Arena id.
+    pub id: u32,
+    /// `spec.replicas`.
+    pub replicas: i32,
+    /// `status.availableReplicas`.
+    pub available: i32,
+    /// desired-replicas / max-replicas annotations.
+    pub annotations: Option<(i32, i32)>,
+    /// creationTimestamp and name: the `ReplicaSetsByCreationTimestamp` order.
+    pub age_key: (SimTime, String),
+}
+
+fn rs_view(w: &World, id: u32) -> Option<RsView> {
+    let rs = w.store.replicasets.get(id)?;
+    Some(RsView {
+        id,
+        replicas: rs.spec.replicas,
+        available: rs.status.available_replicas,
+        annotations: rs.replica_annotations,
+        age_key: (rs.meta.created, rs.meta.name.clone()),
+    })
+}
+
+/// `scale()` of pkg/controller/deployment/sync.go (reference algorithms §2.3): the single
+/// active (or latest) ReplicaSet takes spec.replicas; a saturated new ReplicaSet retires the
+/// old ones; otherwise a rolling Deployment's change of size is spread over the active
+/// ReplicaSets in proportion to their size (`GetProportion`, `getReplicaSetFraction`), the
+/// leftover going to the first (largest) one. Returns the new size of each ReplicaSet.
+pub fn proportional_scale(
+    replicas: i32,
+    max_surge: i32,
+    rolling: bool,
+    status_replicas: i32,
+    new_rs: Option<&RsView>,
+    olds: &[RsView],
+) -> Vec<(u32, i32)> {
+    // FindActiveOrLatest: olds newest first, then the active ones with the new one.
+    let mut olds_newest: Vec<&RsView> = olds.iter().collect();
+    olds_newest.sort_by(|a, b| b.age_key.cmp(&a.age_key));
+    let mut all: Vec<&RsView> = olds_newest.clone();
+    all.extend(new_rs);
+    let active: Vec<&RsView> = all.iter().copied().filter(|r| r.replicas > 0).collect();
+    let latest = match active.len() {
+        0 => new_rs.or(olds_newest.first().copied()),
+        1 => Some(active[0]),
+        _ => None,
+    };
+    if let Some(rs) = latest {
+        return if rs.replicas == replicas {
+            Vec::new()
+        } else {
+            vec![(rs.id, replicas)]
+        };
+    }
+    // IsSaturated.
+    if let Some(n) = new_rs
+        && n.replicas == replicas
+        && n.annotations
+            .is_some_and(|(desired, _)| desired == replicas)
+        && n.available == replicas
+    {
+        return olds
+            .iter()
+            .filter(|o| o.replicas > 0)
+            .map(|o| (o.id, 0))
+            .collect();
+    }
+    if !rolling {
+        return Vec::new();
+    }
+    let replicas = i64::from(replicas);
+    let max_surge = i64::from(max_surge);
+    let mut active = active;
+    let allowed = if replicas > 0 {
+        replicas + max_surge
+    } else {
+        0
+    };
+    let to_add = allowed - active.iter().map(|r| i64::from(r.replicas)).sum::<i64>();
+    // ReplicaSetsBySizeNewer (adding) / BySizeOlder (removing): larger first, ties by age.
+    if to_add > 0 {
+        active.sort_by(|a, b| {
+            b.replicas
+                .cmp(&a.replicas)
+                .then_with(|| b.age_key.cmp(&a.age_key))
+        });
+    } else if to_add < 0 {
+        active.sort_by(|a, b| {
+            b.replicas
+                .cmp(&a.replicas)
+                .then_with(|| a.age_key.cmp(&b.age_key))
+        });
+    }
+    let mut added = 0i64;
+    let mut sizes: Vec<(u32, i64)> = Vec::with_capacity(active.len());
+    for rs in &active {
+        let cur = i64::from(rs.replicas);
+        let proportion = if to_add == 0 || to_add == added {
+            0
+        } else {
+            // getReplicaSetFraction, rounded half away from zero.
+            let fraction = if replicas == 0 {
+                -cur
+            } else {
+                let annotated = rs
+                    .annotations
+                    .map(|(_, max)| i64::from(max))
+                    .unwrap_or(i64::from(status_replicas));
+                if annotated == 0 {
+                    0
+                } else {
+                    let scaled = (cur * allowed) as f64 / annotated as f64;
+                    scaled.round() as i64 - cur
+                }
+            };
+            let room = to_add - added;
+            if to_add > 0 {
+                fraction.min(room)
+            } else {
+                fraction.max(room)
+            }
+        };
+        sizes.push((rs.id, cur + proportion));
+        added += proportion;
+    }
+    if let Some(first) = sizes.first_mut() {
+        first.1 = (first.1 + (to_add - added)).max(0);
+    }
+    sizes
+        .into_iter()
+        .map(|(id, n)| (id, n.clamp(0, i64::from(i32::MAX)) as i32))
+        .collect()
 }
 
 /// `rolloutRolling`'s scaling decisions for one sync (facts B.3). Arithmetic is in i64 so
@@ -396,6 +579,10 @@ fn create_new_rs(w: &mut World, id: u32, d: &Deployment, olds: &[u32], replicas:
         legacy_rc: false,
         template_hash: Some(hash),
         revision,
+        replica_annotations: Some((
+            d.spec.replicas,
+            d.spec.replicas.saturating_add(max_surge(d)),
+        )),
         spec: ReplicaSetSpec {
             replicas,
             selector,
@@ -416,7 +603,7 @@ fn create_new_rs(w: &mut World, id: u32, d: &Deployment, olds: &[u32], replicas:
         w,
         Client::DeploymentController,
         op,
-        CTX_CREATE_RS | u64::from(id) | (u64::from(replicas as u32 & 0xff_ffff) << 44),
+        CTX_CREATE_RS | u64::from(id),
         &key,
     );
 }
@@ -477,7 +664,13 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
     };
     match req.ctx & (0xf << 40) {
         CTX_CREATE_RS => {
-            let to = ((req.ctx >> 44) & 0xff_ffff) as i32;
+            let to = match &req.op {
+                Op::Create { object, .. } => match object.as_ref() {
+                    NewObject::ReplicaSet(rs) => rs.spec.replicas,
+                    _ => 0,
+                },
+                _ => 0,
+            };
             if let Outcome::Created(rs) = &outcome
                 && to > 0
             {
@@ -510,21 +703,30 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
             finish_call(w, id);
         }
         CTX_SCALE => {
-            let from = ((req.ctx >> 44) & 0xff_ffff) as i32;
-            if let (Op::Scale { target, replicas }, Outcome::Done) = (&req.op, &outcome) {
-                let name = w
-                    .store
-                    .meta(*target)
-                    .map(|m| m.name.clone())
-                    .unwrap_or_default();
-                let dir = if *replicas > from { "up" } else { "down" };
-                w.record_event(
-                    dref,
-                    false,
-                    "ScalingReplicaSet",
-                    "deployment-controller",
-                    format!("Scaled {dir} replica set {name} from {from} to {replicas}"),
-                );
+            if let Op::Scale {
+                target, replicas, ..
+            } = &req.op
+            {
+                let from = w
+                    .deployments
+                    .scaling_from
+                    .remove(&target.id)
+                    .unwrap_or(*replicas);
+                if outcome == Outcome::Done && from != *replicas {
+                    let name = w
+                        .store
+                        .meta(*target)
+                        .map(|m| m.name.clone())
+                        .unwrap_or_default();
+                    let dir = if *replicas > from { "up" } else { "down" };
+                    w.record_event(
+                        dref,
+                        false,
+                        "ScalingReplicaSet",
+                        "deployment-controller",
+                        format!("Scaled {dir} replica set {name} from {from} to {replicas}"),
+                    );
+                }
             }
             finish_call(w, id);
         }
@@ -614,5 +816,186 @@ mod tests {
             h.bytes()
                 .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b))
         );
+    }
+
+    /// An RS named `v<n>` (higher n is newer) with `replicas`, available `avail`, and the
+    /// annotations the previous Deployment size left (desired, max).
+    fn v(n: u32, replicas: i32, avail: i32, annotations: (i32, i32)) -> RsView {
+        RsView {
+            id: n,
+            replicas,
+            available: avail,
+            annotations: Some(annotations),
+            age_key: (SimTime(u64::from(n)), format!("v{n}")),
+        }
+    }
+
+    fn sizes(mut got: Vec<(u32, i32)>, all: &[&RsView]) -> Vec<(u32, i32)> {
+        // Unlisted RSs keep their size.
+        for rs in all {
+            if !got.iter().any(|(id, _)| *id == rs.id) {
+                got.push((rs.id, rs.replicas));
+            }
+        }
+        got.sort();
+        got
+    }
+
+    /// pkg/controller/deployment/sync_test.go `TestScale` (reference algorithms §1.3,
+    /// cases P1–P17): old size and surge in the annotations, the new size and surge passed in.
+    #[test]
+    fn proportional_scaling_ports_test_scale() {
+        struct Case {
+            name: &'static str,
+            d: i32,
+            surge: i32,
+            new_rs: Option<RsView>,
+            olds: Vec<RsView>,
+            want: Vec<(u32, i32)>,
+        }
+        let a = |d: i32, s: i32| (d, d + s);
+        let cases = vec![
+            Case {
+                name: "P1 normal scaling event: 10 -> 12",
+                d: 12,
+                surge: 0,
+                new_rs: Some(v(1, 10, 10, a(10, 0))),
+                olds: vec![],
+                want: vec![(1, 12)],
+            },
+            Case {
+                name: "P2 normal scaling event: 10 -> 5",
+                d: 5,
+                surge: 0,
+                new_rs: Some(v(1, 10, 10, a(10, 0))),
+                olds: vec![],
+                want: vec![(1, 5)],
+            },
+            Case {
+                name: "P3 proportional scaling: 5 -> 10",
+                d: 10,
+                surge: 0,
+                new_rs: Some(v(2, 2, 2, a(5, 0))),
+                olds: vec![v(1, 3, 3, a(5, 0))],
+                want: vec![(1, 6), (2, 4)],
+            },
+            Case {
+                name: "P4 proportional scaling: 5 -> 3",
+                d: 3,
+                surge: 0,
+                new_rs: Some(v(2, 2, 2, a(5, 0))),
+                olds: vec![v(1, 3, 3, a(5, 0))],
+                want: vec![(1, 2), (2, 1)],
+            },
+            Case {
+                name: "P5 proportional scaling: 9 -> 4",
+                d: 4,
+                surge: 0,
+                new_rs: Some(v(2, 8, 8, a(9, 0))),
+                olds: vec![v(1, 1, 1, a(9, 0))],
+                want: vec![(1, 0), (2, 4)],
+            },
+            Case {
+                name: "P6 proportional scaling: 7 -> 10",
+                d: 10,
+                surge: 0,
+                new_rs: Some(v(3, 2, 2, a(7, 0))),
+                olds: vec![v(2, 3, 3, a(7, 0)), v(1, 2, 2, a(7, 0))],
+                want: vec![(1, 3), (2, 4), (3, 3)],
+            },
+            Case {
+                name: "P7 proportional scaling: 13 -> 8",
+                d: 8,
+                surge: 0,
+                new_rs: Some(v(3, 2, 2, a(13, 0))),
+                olds: vec![v(2, 8, 8, a(13, 0)), v(1, 3, 3, a(13, 0))],
+                want: vec![(1, 2), (2, 5), (3, 1)],
+            },
+            Case {
+                name: "P8 leftover distribution: 3 -> 4",
+                d: 4,
+                surge: 0,
+                new_rs: Some(v(3, 1, 1, a(3, 0))),
+                olds: vec![v(2, 1, 1, a(3, 0)), v(1, 1, 1, a(3, 0))],
+                want: vec![(1, 1), (2, 1), (3, 2)],
+            },
+            Case {
+                name: "P9 leftover distribution: 3 -> 2",
+                d: 2,
+                surge: 0,
+                new_rs: Some(v(3, 1, 1, a(3, 0))),
+                olds: vec![v(2, 1, 1, a(3, 0)), v(1, 1, 1, a(3, 0))],
+                want: vec![(1, 0), (2, 1), (3, 1)],
+            },
+            Case {
+                name: "P10 proportional scaling (no new rs): 4 -> 5",
+                d: 5,
+                surge: 0,
+                new_rs: None,
+                olds: vec![v(2, 2, 2, a(4, 0)), v(1, 2, 2, a(4, 0))],
+                want: vec![(1, 2), (2, 3)],
+            },
+            Case {
+                name: "P11 proportional scaling: 6 -> 0",
+                d: 0,
+                surge: 0,
+                new_rs: Some(v(3, 3, 3, a(6, 0))),
+                olds: vec![v(2, 2, 2, a(6, 0)), v(1, 1, 1, a(6, 0))],
+                want: vec![(1, 0), (2, 0), (3, 0)],
+            },
+            Case {
+                name: "P12 proportional scaling: 0 -> 6",
+                d: 6,
+                surge: 0,
+                new_rs: Some(v(3, 0, 0, a(0, 0))),
+                olds: vec![v(2, 0, 0, a(0, 0)), v(1, 0, 0, a(0, 0))],
+                want: vec![(1, 0), (2, 0), (3, 6)],
+            },
+            Case {
+                name: "P13 failed rs update (v2 annotated 3)",
+                d: 5,
+                surge: 0,
+                new_rs: Some(v(3, 2, 2, a(5, 0))),
+                olds: vec![v(2, 1, 1, (3, 3)), v(1, 1, 1, a(5, 0))],
+                want: vec![(1, 1), (2, 2), (3, 2)],
+            },
+            Case {
+                name: "P14 deployment with surge pods: 10 -> 20, S=2",
+                d: 20,
+                surge: 2,
+                new_rs: Some(v(2, 6, 6, a(10, 2))),
+                olds: vec![v(1, 6, 6, a(10, 2))],
+                want: vec![(1, 11), (2, 11)],
+            },
+            Case {
+                name: "P15 change both surge and size: 10,S=3 -> 50,S=6",
+                d: 50,
+                surge: 6,
+                new_rs: Some(v(2, 5, 5, a(10, 3))),
+                olds: vec![v(1, 8, 8, a(10, 3))],
+                want: vec![(1, 34), (2, 22)],
+            },
+            Case {
+                name: "P16 change both size and template: 10 -> 14",
+                d: 14,
+                surge: 0,
+                new_rs: None,
+                olds: vec![v(2, 7, 7, a(10, 0)), v(1, 3, 3, a(10, 0))],
+                want: vec![(1, 4), (2, 10)],
+            },
+            Case {
+                name: "P17 saturated but broken new replica set does not affect old pods",
+                d: 2,
+                surge: 1,
+                new_rs: Some(v(2, 2, 0, a(2, 1))),
+                olds: vec![v(1, 1, 1, a(2, 1))],
+                want: vec![(1, 1), (2, 2)],
+            },
+        ];
+        for c in cases {
+            let got = proportional_scale(c.d, c.surge, true, 0, c.new_rs.as_ref(), &c.olds);
+            let all: Vec<&RsView> = c.olds.iter().chain(c.new_rs.iter()).collect();
+            assert_eq!(sizes(got, &all), c.want, "{}", c.name);
+        }
     }
 }

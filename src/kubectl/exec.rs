@@ -413,6 +413,7 @@ pub fn on_response(w: &mut World, i: u32, req: &Request, outcome: Outcome) {
                             Op::Scale {
                                 target: obj,
                                 replicas,
+                                annotations: None,
                             },
                             PHASE_ACT | cursor as u64,
                             &key,

@@ -1396,6 +1396,7 @@ fn replica_set(cx: &mut Cx, root: &Node) -> ReplicaSet {
         legacy_rc: false,
         template_hash: None,
         revision: 0,
+        replica_annotations: None,
         spec: ReplicaSetSpec {
             replicas,
             selector: selector.unwrap_or_default(),
@@ -1445,6 +1446,7 @@ fn replication_controller(cx: &mut Cx, root: &Node) -> ReplicaSet {
         legacy_rc: true,
         template_hash: None,
         revision: 0,
+        replica_annotations: None,
         spec: ReplicaSetSpec {
             replicas,
             selector,

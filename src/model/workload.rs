@@ -153,6 +153,10 @@ pub struct ReplicaSet {
     pub template_hash: Option<String>,
     /// `deployment.kubernetes.io/revision`.
     pub revision: i64,
+    /// `deployment.kubernetes.io/desired-replicas` and `max-replicas`: the owning
+    /// Deployment's replicas and replicas + maxSurge when it last scaled this ReplicaSet
+    /// (what proportional scaling divides by).
+    pub replica_annotations: Option<(i32, i32)>,
     /// Spec.
     pub spec: ReplicaSetSpec,
     /// Status.

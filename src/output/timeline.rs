@@ -743,6 +743,7 @@ pub(crate) mod tests {
             legacy_rc: true,
             template_hash: None,
             revision: 0,
+            replica_annotations: None,
             spec: ReplicaSetSpec {
                 replicas: 3,
                 selector: Selector::default(),

@@ -977,7 +977,14 @@ fn check_settled_workloads(w: &World, out: &mut Vec<(Invariant, String)>) {
                 ),
             ));
         }
-        if total > d.spec.replicas + surge {
+        // maxSurge bounds rolling updates only. A Deployment switched to Recreate in the middle
+        // of a rollout keeps its active ReplicaSets as they are: `scale()` (sync.go) leaves
+        // several active ReplicaSets alone unless the strategy is RollingUpdate.
+        let rolling = matches!(
+            d.spec.strategy,
+            crate::model::workload::Strategy::RollingUpdate { .. }
+        );
+        if rolling && total > d.spec.replicas + surge {
             out.push((
                 Invariant::DeploymentSurgeSettled,
                 format!(

@@ -43,10 +43,7 @@ const CI_SEED: u64 = 0x6b75_6265_7369_6d33;
 /// Invariants kubesim is known not to keep yet, with the reason: reported by the campaign,
 /// not failed on. Remove an entry when the gap closes (see the ignored test
 /// `scaling_a_deployment_down_mid_rollout_keeps_its_replicasets_within_max_surge`).
-const KNOWN_GAPS: &[(Invariant, &str)] = &[(
-    Invariant::DeploymentSurgeSettled,
-    "no proportional scaling of a Deployment's active ReplicaSets on `kubectl scale` mid-rollout",
-)];
+const KNOWN_GAPS: &[(Invariant, &str)] = &[];
 /// Named workload slots a scenario's actions address.
 const MAX_SLOTS: usize = 5;
 /// Actions happen in [0, ACTION_WINDOW_MS].
@@ -882,7 +879,6 @@ fn a_pod_created_after_its_replicaset_was_deleted_is_garbage_collected() {
 /// old round(22·16/25) = 14, new round(3·16/25) = 2); kubesim's rolling arithmetic takes the
 /// old one to 14 only, leaving 17.
 #[test]
-#[ignore = "known gap: no proportional scaling of a Deployment's ReplicaSets yet"]
 fn scaling_a_deployment_down_mid_rollout_keeps_its_replicasets_within_max_surge() {
     let deployment = |cpu: &str, strategy: &str| {
         format!(
