@@ -112,6 +112,38 @@ pub fn main() -> ExitCode {
 fn load_prepared(path: &Path) -> Result<prepare::Prepared, ()> {
     let scenario = match crate::scenario::load(path) {
         Ok(s) => s,
+        Err(crate::scenario::LoadError::Invalid {
+            source,
+            problems,
+            partial: Some(partial),
+        }) => {
+            // Report the rest too: the cluster, commands and manifests of what was read.
+            let mut bad = match prepare::prepare(*partial) {
+                Ok(_) => prepare::BadInput::default(),
+                Err(bad) => bad,
+            };
+            for w in &bad.warnings {
+                eprintln!("{w}");
+            }
+            match bad.files.iter_mut().find(|f| f.path == source.path) {
+                Some(f) => {
+                    f.problems.extend(problems);
+                    f.problems
+                        .sort_by_key(|p| (p.span.offset, p.span.line, p.span.col));
+                    f.problems.dedup();
+                }
+                None => bad.files.insert(
+                    0,
+                    prepare::FileProblems {
+                        path: source.path,
+                        text: source.text,
+                        problems,
+                    },
+                ),
+            }
+            eprint!("{}", bad.render());
+            return Err(());
+        }
         Err(e) => {
             eprint!("{e}");
             return Err(());

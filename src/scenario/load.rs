@@ -85,6 +85,9 @@ pub enum LoadError {
         source: SourceFile,
         /// Every problem, in file order.
         problems: Vec<Problem>,
+        /// What could still be read (defaults where a value was bad), so later checks —
+        /// the cluster, commands, manifests — can report their problems in the same run.
+        partial: Option<Box<Scenario>>,
     },
 }
 
@@ -97,7 +100,9 @@ impl fmt::Display for LoadError {
                 "",
                 &[Problem::new(Span::default(), "", message.clone())],
             )),
-            LoadError::Invalid { source, problems } => f.write_str(&render(
+            LoadError::Invalid {
+                source, problems, ..
+            } => f.write_str(&render(
                 &source.path.display().to_string(),
                 &source.text,
                 problems,
@@ -122,18 +127,30 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
             _ => format!("reading {:?}: {e}", path.display().to_string()),
         },
     })?;
-    load_str(path, &text).map_err(|problems| LoadError::Invalid {
-        source: SourceFile {
-            path: path.to_path_buf(),
-            text,
-        },
-        problems,
-    })
+    match load_str_partial(path, &text) {
+        (Some(s), problems) if problems.is_empty() => Ok(s),
+        (partial, problems) => Err(LoadError::Invalid {
+            source: SourceFile {
+                path: path.to_path_buf(),
+                text,
+            },
+            problems,
+            partial: partial.map(Box::new),
+        }),
+    }
 }
 
 /// Checks scenario text read from `path` (used for messages and kept in
 /// [`Scenario::source`]); returns every problem found, sorted by position.
 pub fn load_str(path: &Path, text: &str) -> Result<Scenario, Vec<Problem>> {
+    match load_str_partial(path, text) {
+        (Some(s), problems) if problems.is_empty() => Ok(s),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Like [`load_str`], but also returns what could be read when there are problems.
+pub fn load_str_partial(path: &Path, text: &str) -> (Option<Scenario>, Vec<Problem>) {
     let mut cx = Checker {
         src: text,
         problems: Vec::new(),
@@ -165,14 +182,9 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, Vec<Problem>> {
             cx.scenario(root, path)
         }
     };
-    match scenario {
-        Some(s) if cx.problems.is_empty() => Ok(s),
-        _ => {
-            let mut problems = cx.problems;
-            problems.sort_by_key(|p| (p.span.offset, p.span.line, p.span.col));
-            Err(problems)
-        }
-    }
+    let mut problems = cx.problems;
+    problems.sort_by_key(|p| (p.span.offset, p.span.line, p.span.col));
+    (scenario, problems)
 }
 
 /// The Go duration a person most likely meant by `text` (`5 minutes` → `5m`, `1d` → `24h`:

@@ -599,3 +599,24 @@ fn validate_reports_every_file_in_the_same_format_as_run() {
     assert_eq!(block(&run_err), block(&err));
     assert!(block(&err).starts_with(expected_manifest));
 }
+
+#[test]
+fn problems_in_the_scenario_its_cluster_commands_and_manifests_are_reported_together() {
+    // CONTRACT §3: all problems found are reported, not only the first — a bad scenario key
+    // does not hide a bad command line or a bad inline manifest.
+    let text = "name: Bad_Name\nduration: 1m\ncluster:\n  networkPlugin: kubnet\nsteps:\n- at: 1s\n  run: kubectl get pods | grep web\n- at: 2s\n  apply: |\n    apiVersion: v1\n    kind: Pod\n    metadata: {name: p}\n    spec: {containers: [{name: c}]}\n";
+    let r = run_yaml(text, &[], &[]);
+    assert_eq!(r.code, 2);
+    for needle in [
+        "scenario.yaml:1:7: error: name:",
+        "scenario.yaml:4:18: error: cluster.networkPlugin:",
+        "scenario.yaml:7:8: error: steps[0].run:",
+        "scenario.yaml:13:",
+    ] {
+        assert!(
+            r.stderr.contains(needle),
+            "missing {needle:?} in:\n{}",
+            r.stderr
+        );
+    }
+}

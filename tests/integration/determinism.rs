@@ -102,3 +102,22 @@ fn changing_one_deployment_leaves_another_deployments_draws_unchanged() {
         pull_durations(&b, "alpha-").len()
     );
 }
+
+#[test]
+fn the_curated_quickstart_results_match_a_fresh_run() {
+    // The README shows results/quickstart/; they must be what the quickstart writes today.
+    let r = run_file(&root().join("scenarios/quickstart.yaml"), &["--quiet"]);
+    for f in [
+        "events.csv",
+        "timeline.csv",
+        "transcript.txt",
+        "summary.json",
+    ] {
+        let committed =
+            std::fs::read_to_string(root().join("results/quickstart").join(f)).unwrap_or_default();
+        assert!(
+            committed == r.file(f),
+            "results/quickstart/{f} is stale: rerun `cargo run --release -- run scenarios/quickstart.yaml`"
+        );
+    }
+}
