@@ -333,18 +333,8 @@ fn resolve(w: &World, t: &DeleteItem) -> Option<ObjRef> {
     } else {
         None
     };
-    let kind = if t.kind == Kind::ReplicationController {
-        Kind::ReplicationController
-    } else {
-        t.kind
-    };
-    let id = w.store.lookup(kind, ns, &t.name)?;
-    let kind = if matches!(kind, Kind::ReplicaSet | Kind::ReplicationController) {
-        w.store.rs_kind(id)
-    } else {
-        kind
-    };
-    Some(ObjRef { kind, id })
+    let id = w.store.lookup(t.kind, ns, &t.name)?;
+    Some(ObjRef { kind: t.kind, id })
 }
 
 /// A response to one of the step's requests.
