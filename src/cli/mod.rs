@@ -222,10 +222,19 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
     };
     world.out = outputs;
     world.limits.max_live_pods = max_live_pods;
+    let broken = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     if check_invariants {
-        world.observer = Some(crate::sim::invariants::observer());
+        world.observer = Some(crate::sim::invariants::observer(broken.clone()));
     }
     world.run();
+    if !broken.borrow().is_empty() {
+        for v in broken.borrow().iter().take(20) {
+            eprintln!(
+                "error: invariant broken (a kubesim bug; please report it with the scenario): {v}"
+            );
+        }
+        return 2;
+    }
     if let Some(f) = &world.fatal {
         eprintln!("error: {f}");
         return 2;
