@@ -59,6 +59,41 @@ struct PodEntry {
     last_attempt: SimTime,
     /// Node and requests counted in the cache (assumed or bound).
     cached: Option<(u32, Resources, Resources)>,
+    /// The controlling ReplicaSet/RC whose pods PodTopologySpread's system defaults spread.
+    spread_owner: Option<u32>,
+}
+
+/// A multiplicative hash for small integer keys (the scheduler looks them up once per
+/// feasible node per cycle; SipHash would dominate that loop).
+#[derive(Clone, Copy, Debug, Default)]
+struct PairHash;
+
+impl std::hash::BuildHasher for PairHash {
+    type Hasher = PairHasher;
+    fn build_hasher(&self) -> PairHasher {
+        PairHasher(0)
+    }
+}
+
+/// The hasher behind [`PairHash`].
+#[derive(Clone, Copy, Debug, Default)]
+struct PairHasher(u64);
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 /// The scheduler's state: queues and the node cache.
@@ -71,6 +106,14 @@ pub struct Scheduler {
     next_start: usize,
     pods: Vec<PodEntry>,
     usage: Vec<NodeUsage>,
+    /// Pods per (owner, node) and (owner, zone): PodTopologySpread's counts, kept as the
+    /// cache changes so scoring never scans a node's pods. Hash maps are only looked up,
+    /// never iterated, so their order cannot reach any output.
+    spread_nodes: std::collections::HashMap<(u32, u32), u32, PairHash>,
+    spread_zones: std::collections::HashMap<(u32, u32), u32, PairHash>,
+    /// Each node's `topology.kubernetes.io/zone`, interned (`u32::MAX`: no label).
+    node_zone: Vec<u32>,
+    zone_names: Vec<String>,
     nodes: Vec<u32>,
     flush_at: Option<SimTime>,
 }
@@ -107,11 +150,49 @@ impl Scheduler {
             .filter_map(|(i, e)| e.cached.map(|(node, req, _)| (i as u32, node, req)))
     }
 
-    fn add_to_cache(&mut self, pod: u32, node: u32, req: Resources, nz: Resources) {
+    fn zone(&self, node: u32) -> u32 {
+        self.node_zone
+            .get(node as usize)
+            .copied()
+            .unwrap_or(u32::MAX)
+    }
+
+    fn set_zone(&mut self, node: u32, zone: Option<&str>) {
+        let id = match zone {
+            None => u32::MAX,
+            Some(z) => match self.zone_names.iter().position(|n| n == z) {
+                Some(i) => i as u32,
+                None => {
+                    self.zone_names.push(z.to_string());
+                    (self.zone_names.len() - 1) as u32
+                }
+            },
+        };
+        let i = node as usize;
+        if self.node_zone.len() <= i {
+            self.node_zone.resize(i + 1, u32::MAX);
+        }
+        self.node_zone[i] = id;
+    }
+
+    fn add_to_cache(
+        &mut self,
+        pod: u32,
+        node: u32,
+        req: Resources,
+        nz: Resources,
+        owner: Option<u32>,
+    ) {
         if self.entry(pod).cached.is_some() {
             return;
         }
         self.entry(pod).cached = Some((node, req, nz));
+        self.entry(pod).spread_owner = owner;
+        if let Some(o) = owner {
+            *self.spread_nodes.entry((o, node)).or_default() += 1;
+            let zone = self.zone(node);
+            *self.spread_zones.entry((o, zone)).or_default() += 1;
+        }
         let u = self.usage_mut(node);
         u.requested = u.requested.plus(req);
         u.nonzero_requested = u.nonzero_requested.plus(nz);
@@ -122,6 +203,20 @@ impl Scheduler {
         let Some((node, req, nz)) = self.entry(pod).cached.take() else {
             return false;
         };
+        if let Some(o) = self.entry(pod).spread_owner.take() {
+            let zone = self.zone(node);
+            for (map, key) in [
+                (&mut self.spread_nodes, (o, node)),
+                (&mut self.spread_zones, (o, zone)),
+            ] {
+                if let Some(c) = map.get_mut(&key) {
+                    *c = c.saturating_sub(1);
+                    if *c == 0 {
+                        map.remove(&key);
+                    }
+                }
+            }
+        }
         let u = self.usage_mut(node);
         u.requested = u.requested.minus(req);
         u.nonzero_requested = u.nonzero_requested.minus(nz);
@@ -145,7 +240,16 @@ pub fn register_node(w: &mut World, node: u32) {
     if !w.scheduler.nodes.contains(&node) {
         w.scheduler.nodes.push(node);
     }
+    let zone = w
+        .store
+        .nodes
+        .get(node)
+        .and_then(|n| n.meta.labels.get(ZONE_LABEL).map(str::to_string));
+    w.scheduler.set_zone(node, zone.as_deref());
 }
+
+/// The well-known zone label PodTopologySpread's second system default spreads over.
+const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 
 /// Registers a pod already bound when the run starts (AKS's system pods).
 pub fn assume_existing(w: &mut World, pod: u32) {
@@ -154,15 +258,27 @@ pub fn assume_existing(w: &mut World, pod: u32) {
     };
     let Some(node) = p.node else { return };
     let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
-    w.scheduler.add_to_cache(pod, node, req, nz);
+    let owner = spread_owner(p);
+    w.scheduler.add_to_cache(pod, node, req, nz, owner);
+}
+
+/// The pod's controlling ReplicaSet or ReplicationController: PodTopologySpread's system
+/// default constraints apply to pods a controller owns (facts C.2). kubesim counts the
+/// controller's own pods as the ones its selector matches; Services' selectors are not merged
+/// in (a simplification).
+fn spread_owner(p: &crate::model::pod::Pod) -> Option<u32> {
+    p.meta
+        .controller()
+        .filter(|c| matches!(c.kind, Kind::ReplicaSet | Kind::ReplicationController))
+        .map(|c| c.id)
 }
 
 /// An informer event (pods and nodes).
 pub fn observe(w: &mut World, obj: ObjRef, change: Change) {
     match obj.kind {
         Kind::Node => {
-            if change != Change::Deleted && !w.scheduler.nodes.contains(&obj.id) {
-                w.scheduler.nodes.push(obj.id);
+            if change != Change::Deleted {
+                register_node(w, obj.id);
             }
             if change == Change::Deleted {
                 w.scheduler.nodes.retain(|n| *n != obj.id);
@@ -196,7 +312,8 @@ fn observe_pod(w: &mut World, id: u32, change: Change) {
             }
         } else if w.scheduler.entry(id).cached.is_none() {
             let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
-            w.scheduler.add_to_cache(id, node, req, nz);
+            let owner = spread_owner(p);
+            w.scheduler.add_to_cache(id, node, req, nz, owner);
         }
         let e = w.scheduler.entry(id);
         if e.state != QState::Assumed {
@@ -367,7 +484,8 @@ pub fn cycle_done(w: &mut World, pod: u32) {
                 return;
             };
             let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
-            w.scheduler.add_to_cache(pod, node, req, nz);
+            let owner = spread_owner(p);
+            w.scheduler.add_to_cache(pod, node, req, nz, owner);
             w.scheduler.entry(pod).state = QState::Assumed;
             let key = w.store.key(ObjRef {
                 kind: Kind::Pod,
@@ -473,12 +591,16 @@ fn schedule_one(w: &mut World, pod: u32) -> Result<u32, String> {
         })
         .collect();
     let max_taints = raw.iter().map(|r| r.2).max().unwrap_or(0);
+    let spread = match w.store.pods.get(pod).and_then(spread_owner) {
+        Some(owner) => spread_scores(&w.scheduler, owner, &feasible),
+        None => vec![0; feasible.len()],
+    };
     // selectHost: the highest score, ties broken by reservoir sampling.
     let mut rng = w.streams.stream(SCHEDULER_NAME, &key, "selectHost");
     let mut best: Option<(u32, i64)> = None;
     let mut ties = 0u64;
-    for (id, s, t) in raw {
-        let total = s + plugins::taint_score(t, max_taints);
+    for ((id, s, t), spread) in raw.into_iter().zip(spread) {
+        let total = s + plugins::taint_score(t, max_taints) + spread;
         match best {
             Some((_, b)) if total < b => {}
             Some((_, b)) if total == b => {
@@ -495,6 +617,45 @@ fn schedule_one(w: &mut World, pod: u32) -> Result<u32, String> {
     }
     best.map(|(id, _)| id)
         .ok_or_else(|| plugins::fit_error(n, &rejected))
+}
+
+/// PodTopologySpread's weighted score (weight 2) for each feasible node under the system
+/// default constraints — `kubernetes.io/hostname` maxSkew 3 and
+/// `topology.kubernetes.io/zone` maxSkew 5, both ScheduleAnyway (facts C.2) — following
+/// `podtopologyspread/scoring.go`: per constraint `count × ln(domains + 2) + (maxSkew − 1)`,
+/// rounded, then normalised so the node with the fewest matching pods scores 100
+/// (`100 × (max + min − s) / max`). Nodes without a zone label are ignored (score 0).
+fn spread_scores(s: &Scheduler, owner: u32, feasible: &[u32]) -> Vec<i64> {
+    let mut zones: Vec<u32> = feasible
+        .iter()
+        .map(|n| s.zone(*n))
+        .filter(|z| *z != u32::MAX)
+        .collect();
+    zones.sort_unstable();
+    zones.dedup();
+    let w_host = libm::log(feasible.len() as f64 + 2.0);
+    let w_zone = libm::log(zones.len() as f64 + 2.0);
+    let raw: Vec<Option<i64>> = feasible
+        .iter()
+        .map(|n| {
+            let zone = s.zone(*n);
+            if zone == u32::MAX {
+                return None;
+            }
+            let host = f64::from(s.spread_nodes.get(&(owner, *n)).copied().unwrap_or(0));
+            let in_zone = f64::from(s.spread_zones.get(&(owner, zone)).copied().unwrap_or(0));
+            Some((host * w_host + 2.0 + in_zone * w_zone + 4.0).round() as i64)
+        })
+        .collect();
+    let max = raw.iter().flatten().copied().max().unwrap_or(0);
+    let min = raw.iter().flatten().copied().min().unwrap_or(0);
+    raw.into_iter()
+        .map(|r| match r {
+            None => 0,
+            Some(_) if max == 0 => 2 * plugins::MAX_NODE_SCORE,
+            Some(v) => 2 * (plugins::MAX_NODE_SCORE * (max + min - v) / max),
+        })
+        .collect()
 }
 
 /// The binding (or the status write) returned.
@@ -538,5 +699,32 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
             }
             kick(w);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_scores_follow_the_scoring_go_formula() {
+        // Three feasible nodes in one zone holding 0, 1 and 2 pods of ReplicaSet 7.
+        // hostname: weight ln(3 + 2); zone: weight ln(1 + 2), 3 pods in the zone.
+        // raw = cnt·ln5 + 2 + 3·ln3 + 4 → 9.30, 10.91, 12.51 → rounded 9, 11, 13;
+        // normalised 100·(13 + 9 − s)/13 → 100, 84, 69; PodTopologySpread's weight is 2.
+        let mut s = Scheduler::default();
+        for n in 0..3 {
+            s.set_zone(n, Some("0"));
+        }
+        let r = Resources::default();
+        s.add_to_cache(100, 1, r, r, Some(7));
+        s.add_to_cache(101, 2, r, r, Some(7));
+        s.add_to_cache(102, 2, r, r, Some(7));
+        assert_eq!(spread_scores(&s, 7, &[0, 1, 2]), vec![200, 168, 138]);
+        // Removing a pod updates the counts.
+        s.remove_from_cache(102);
+        s.remove_from_cache(101);
+        s.remove_from_cache(100);
+        assert_eq!(spread_scores(&s, 7, &[0, 1, 2]), vec![200, 200, 200]);
     }
 }

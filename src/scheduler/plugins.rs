@@ -7,7 +7,8 @@
 //! NodeResourcesBalancedAllocation (weight 1, on actual requests) and TaintToleration
 //! (weight 3, PreferNoSchedule). Plugins that give every node the same score for the pods
 //! kubesim models (ImageLocality, InterPodAffinity without terms, NodeAffinity without
-//! preferred terms) are left out; PodTopologySpread's system defaults are not modelled yet.
+//! preferred terms) are left out. PodTopologySpread's system-default score (weight 2) lives
+//! in the scheduler beside the per-owner counts it reads.
 
 use crate::model::node::Node;
 use crate::model::pod::{PodSpec, Resources, Taint, TaintEffect};
