@@ -564,7 +564,7 @@ fn render_get(w: &World, spec: &GetSpec) -> (String, bool) {
                 (&a.namespace, &a.name, a.time).cmp(&(&b.namespace, &b.name, b.time))
             });
             for e in events {
-                table.push(print::event_row(e, now));
+                table.push(print::event_row(&w.store, e, now));
                 rows += 1;
             }
         }

@@ -367,7 +367,12 @@ fn roles(labels: &Labels) -> String {
 }
 
 /// An event's row (`printEvent`).
-pub fn event_row(e: &EventRow, now: SimTime) -> Row {
+pub fn event_row(store: &Store, e: &EventRow, now: SimTime) -> Row {
+    // SOURCE is `component, host` (formatEventSource), the host being the kubelet's node.
+    let source = match e.host.and_then(|n| store.nodes.get(n)) {
+        Some(node) => format!("{}, {}", e.source, node.meta.name),
+        None => e.source.to_string(),
+    };
     let last_seen = crate::kubectl::age::human_duration(now.since(e.time).as_micros() as i64);
     Row::new(vec![
         last_seen.clone(),
@@ -375,7 +380,7 @@ pub fn event_row(e: &EventRow, now: SimTime) -> Row {
         e.reason.to_string(),
         format!("{}/{}", e.kind.lower(), e.name),
         String::new(),
-        e.source.to_string(),
+        source,
         e.message.trim().to_string(),
         last_seen,
         "1".to_string(),

@@ -45,6 +45,8 @@ pub struct EventRow {
     pub reason: &'static str,
     /// `source.component` (`default-scheduler`, `kubelet`, ...).
     pub source: &'static str,
+    /// `source.host`: the node of a kubelet's event (kubectl's wide SOURCE column).
+    pub host: Option<u32>,
     /// `message`.
     pub message: String,
 }
@@ -140,6 +142,7 @@ mod tests {
             "Scheduled",
             "default-scheduler",
             "Successfully assigned default/web-abcde to aks-nodepool1-12345678-vmss000000",
+            None,
         );
         out.event(
             SimTime(91_000_000),
@@ -150,6 +153,7 @@ mod tests {
             "Failed",
             "kubelet",
             "Error: a, \"quoted\" value",
+            None,
         );
         out.event(
             SimTime(92_000_000),
@@ -160,6 +164,7 @@ mod tests {
             "SuccessfulCreate",
             "replication-controller",
             "Created pod: rc-x",
+            None,
         );
         assert!(out.io_error().is_none());
         out.events.sink.flush();
@@ -185,6 +190,7 @@ mod tests {
             warning: false,
             reason: "Pulled",
             source: "kubelet",
+            host: None,
             message: String::new(),
         };
         log.record(row(0, "a"));

@@ -282,6 +282,7 @@ impl Outputs {
         reason: &'static str,
         source: &'static str,
         message: &str,
+        host: Option<u32>,
     ) {
         self.events.record(EventRow {
             time: t,
@@ -291,6 +292,7 @@ impl Outputs {
             warning,
             reason,
             source,
+            host,
             message: message.to_string(),
         });
         self.collect_errors();
@@ -430,6 +432,7 @@ mod tests {
             "Pulled",
             "kubelet",
             "m",
+            None,
         );
         out.events.sink.flush();
         out.collect_errors();
@@ -448,6 +451,7 @@ mod tests {
             "Pulled",
             "kubelet",
             "m",
+            None,
         );
         assert_eq!(out.io_error().map(str::to_string), e);
         assert_eq!(

@@ -264,8 +264,14 @@ impl World {
         } else {
             obj.kind
         };
+        // The kubelet reports `source.host`: its node (kubectl's wide SOURCE `kubelet, NODE`).
+        let host = if source == "kubelet" && kind == Kind::Pod {
+            self.store.pods.get(obj.id).and_then(|p| p.node)
+        } else {
+            None
+        };
         self.out.event(
-            self.now, &ns, kind, &name, warning, reason, source, &message,
+            self.now, &ns, kind, &name, warning, reason, source, &message, host,
         );
     }
 }

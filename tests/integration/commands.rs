@@ -252,3 +252,47 @@ fn apply_into_a_missing_namespace_fails_at_run_time() {
         ]
     );
 }
+
+#[test]
+fn get_events_wide_shows_the_kubelets_node_as_source_host() {
+    let s = scenario(
+        "ev",
+        "1m",
+        1,
+        "steps:\n- at: 1s\n  run: kubectl run web --image=nginx\n- at: 40s\n  run: kubectl get events -o wide\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let t = r.file("transcript.txt");
+    let b = block(&t, "kubectl get events -o wide");
+    // reference §1.4 Events: the wide columns in order; SOURCE is `component, host`.
+    let header: Vec<&str> = b[0]
+        .split("   ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "LAST SEEN",
+            "TYPE",
+            "REASON",
+            "OBJECT",
+            "SUBOBJECT",
+            "SOURCE",
+            "MESSAGE",
+            "FIRST SEEN",
+            "COUNT",
+            "NAME"
+        ]
+    );
+    assert!(
+        b.iter()
+            .any(|l| l.contains("Pulling") && l.contains("kubelet, aks-pool1-")),
+        "{b:?}"
+    );
+    assert!(
+        b.iter()
+            .any(|l| l.contains("Scheduled") && l.contains("default-scheduler")),
+        "{b:?}"
+    );
+}
