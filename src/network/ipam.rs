@@ -434,7 +434,7 @@ impl Ipam {
         let offset = self
             .subnet_used
             .first_free_in(self.subnet_hint, self.subnet_used.len())
-            .expect("add_node checked the subnet has room before allocating");
+            .expect("add_node checked the subnet has room before allocating"); // ok: internal invariant, not reachable from input
         self.subnet_used.set(offset);
         self.subnet_hint = offset + 1;
         offset
@@ -453,7 +453,7 @@ impl BlockPool {
         let index = self
             .used
             .first_free_wrapping(0, self.used.len(), self.next_candidate)
-            .expect("add_node checked the pod CIDR has a free /24 before allocating");
+            .expect("add_node checked the pod CIDR has a free /24 before allocating"); // ok: internal invariant, not reachable from input
         self.used.set(index);
         self.next_candidate = (index + 1) % self.used.len();
         index
