@@ -4,8 +4,8 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kubesim::cli::prepare::prepare;
+use kubesim::cluster::World;
 use kubesim::output::Outputs;
-use kubesim::sim::world::World;
 use std::path::Path;
 
 const SCENARIO: &str = r#"
@@ -39,9 +39,10 @@ fn run_once() -> u64 {
     let scenario = kubesim::scenario::load_str(Path::new("bench.yaml"), SCENARIO)
         .expect("bench scenario loads");
     let prepared = prepare(scenario).expect("bench scenario is valid");
-    let mut w = World::new(prepared, 1, Outputs::discard()).expect("cluster builds");
+    let mut w =
+        World::new(prepared.into_run_plan(), 1, Outputs::discard()).expect("cluster builds");
     w.run();
-    w.events_processed
+    w.events_processed()
 }
 
 fn engine(c: &mut Criterion) {

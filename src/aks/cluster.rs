@@ -14,7 +14,9 @@ use crate::aks::node_info::{
 };
 use crate::aks::system_pods::{OwnerKind, system_workloads};
 use crate::aks::vm_sizes;
+use crate::apiserver::Allocators;
 use crate::diag::{Problem, Span, did_you_mean};
+use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::labels::{Labels, Selector};
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
@@ -29,11 +31,12 @@ use crate::model::workload::{
     Deployment, DeploymentSpec, DeploymentStatus, IntOrPercent, PodTemplate, ReplicaSet,
     ReplicaSetSpec, ReplicaSetStatus, Strategy,
 };
+use crate::network::Ipam;
 use crate::network::config::default_max_pods;
 use crate::network::{NetworkConfig, Plugin};
 use crate::scenario::spec::{ClusterSpec, PoolMode};
+use crate::sim::rng::Streams;
 use crate::sim::time::SimTime;
-use crate::sim::world::World;
 use std::sync::Arc;
 
 /// One node pool, resolved.
@@ -247,9 +250,35 @@ fn meta(name: &str, ns: Option<crate::model::meta::NsId>, labels: Labels) -> Met
     Meta::new(name.to_string(), ns, labels)
 }
 
+/// What building the cluster at t=0 writes to: etcd as restored, the network plugin's
+/// addresses and the API server's name generator.
+pub struct Boot<'a> {
+    /// etcd.
+    pub store: &'a mut Store,
+    /// Node and pod addresses.
+    pub ipam: &'a mut Ipam,
+    /// Generated names.
+    pub alloc: &'a mut Allocators,
+    /// Random streams (generated names).
+    pub streams: &'a Streams,
+}
+
+/// What exists at t=0 besides the stored objects: the nodes whose kubelets run, the images
+/// their disks hold, and the pods already running on them.
+#[derive(Debug, Default)]
+pub struct Booted {
+    /// Node ids, in creation order.
+    pub nodes: Vec<u32>,
+    /// Images every node's disk holds (AKS's node image caches the system images).
+    pub images: Vec<String>,
+    /// Pods running at t=0: (pod, node, address, hostNetwork, containers).
+    pub running: Vec<(u32, u32, Option<std::net::Ipv4Addr>, bool, usize)>,
+}
+
 /// Creates everything that exists at t=0. Fails if the node subnet cannot hold the nodes
 /// (AKS would refuse to create the cluster).
-pub fn bootstrap(w: &mut World, plan: &ClusterPlan) -> Result<(), String> {
+pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String> {
+    let mut booted = Booted::default();
     let t0 = SimTime::ZERO;
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         w.store.ns_id(ns);
@@ -340,9 +369,7 @@ pub fn bootstrap(w: &mut World, plan: &ClusterPlan) -> Result<(), String> {
                 },
                 t0,
             );
-            w.kubelets
-                .push(crate::kubelet::Kubelet::with_images(system_images.clone()));
-            crate::scheduler::register_node(w, nid);
+            booted.nodes.push(nid);
             all_nodes.push(nid);
             if pool.system {
                 system_nodes.push(nid);
@@ -430,7 +457,7 @@ pub fn bootstrap(w: &mut World, plan: &ClusterPlan) -> Result<(), String> {
                 };
                 w.store.register(owner, t0);
                 for &node in &all_nodes {
-                    add_running_pod(w, owner, kube_system, wl.name, &template, node)?;
+                    add_running_pod(w, &mut booted, owner, kube_system, wl.name, &template, node)?;
                 }
             }
             OwnerKind::Deployment => {
@@ -529,12 +556,21 @@ pub fn bootstrap(w: &mut World, plan: &ClusterPlan) -> Result<(), String> {
                     .unwrap_or_default();
                 for r in 0..wl.replicas as usize {
                     let node = system_nodes[r % system_nodes.len()];
-                    add_running_pod(w, rref, kube_system, &rs_name, &rs_template, node)?;
+                    add_running_pod(
+                        w,
+                        &mut booted,
+                        rref,
+                        kube_system,
+                        &rs_name,
+                        &rs_template,
+                        node,
+                    )?;
                 }
             }
         }
     }
-    Ok(())
+    booted.images = system_images;
+    Ok(booted)
 }
 
 fn port(name: &str, protocol: &str, port: i32, target: &str) -> ServicePort {
@@ -548,7 +584,7 @@ fn port(name: &str, protocol: &str, port: i32, target: &str) -> ServicePort {
 }
 
 fn add_service(
-    w: &mut World,
+    w: &mut Boot<'_>,
     name: &str,
     ns: crate::model::meta::NsId,
     labels: Labels,
@@ -579,14 +615,17 @@ fn add_service(
 
 /// A system pod already Running and Ready on `node` at t=0, owned by `owner`.
 fn add_running_pod(
-    w: &mut World,
+    w: &mut Boot<'_>,
+    booted: &mut Booted,
     owner: ObjRef,
     ns: crate::model::meta::NsId,
     base: &str,
     template: &Arc<PodTemplate>,
     node: u32,
 ) -> Result<(), String> {
-    let name = crate::apiserver::generate_name(w, &format!("{base}-"), Kind::Pod, Some(ns));
+    let name = w
+        .alloc
+        .generate_name(w.store, w.streams, &format!("{base}-"), Kind::Pod, Some(ns));
     let uid = w.store.meta(owner).map(|m| m.uid).unwrap_or(0);
     let mut m = meta(&name, Some(ns), template.labels.clone());
     m.owners.push(OwnerRef {
@@ -633,9 +672,6 @@ fn add_running_pod(
         },
         SimTime::ZERO,
     );
-    if let Some(k) = w.kubelets.get_mut(node as usize) {
-        k.adopt_running(id, ip, host_network, n);
-    }
-    crate::scheduler::assume_existing(w, id);
+    booted.running.push((id, node, ip, host_network, n));
     Ok(())
 }

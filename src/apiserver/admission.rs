@@ -3,48 +3,46 @@
 //! (graceful for bound pods, finalizers for foreground and orphan propagation), and the
 //! watch events that follow.
 
-use crate::apiserver::{
-    ApiError, Client, NewObject, Op, Outcome, Propagation, generate_name, publish,
-};
+use crate::apiserver::{ApiError, Op, Outcome, Propagation, Server, generate_name};
+use crate::component::{Change, ComponentId, ComponentKind};
 use crate::model::kind::Kind;
 use crate::model::meta::{NsId, ObjRef};
+use crate::model::object::NewObject;
 use crate::model::pod::Phase;
 use crate::model::service::ServiceType;
-use crate::sim::event::Change;
-use crate::sim::world::World;
 
 /// Applies one committed request to the store and returns its outcome.
-pub fn apply(w: &mut World, client: Client, op: Op) -> Outcome {
+pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
     match op {
         Op::Create {
             object,
             namespace,
             generate_name,
-        } => create(w, *object, namespace, generate_name),
-        Op::Apply { object, namespace } => apply_object(w, *object, namespace),
+        } => create(s, *object, namespace, generate_name),
+        Op::Apply { object, namespace } => apply_object(s, *object, namespace),
         Op::Read => Outcome::Done,
         Op::Scale {
             target,
             replicas,
             annotations,
-        } => scale(w, target, replicas, annotations),
+        } => scale(s, target, replicas, annotations),
         Op::ReplicaSetStatus { id, status } => {
-            let Some(rs) = w.store.replicasets.get_mut(id) else {
+            let Some(rs) = s.store.replicasets.get_mut(id) else {
                 return gone(Kind::ReplicaSet);
             };
             rs.status = status;
             // A ReplicationController is published as one: watchers key by kind (the GC's
             // dependents index, kubectl's wait).
             let r = ObjRef {
-                kind: w.store.rs_kind(id),
+                kind: s.store.rs_kind(id),
                 id,
             };
-            w.store.touch(r);
-            publish(w, r, Change::Modified);
+            s.store.touch(r);
+            s.publish(r, Change::Modified);
             Outcome::Done
         }
         Op::DeploymentStatus { id, status } => {
-            let Some(d) = w.store.deployments.get_mut(id) else {
+            let Some(d) = s.store.deployments.get_mut(id) else {
                 return gone(Kind::Deployment);
             };
             d.status = status;
@@ -52,13 +50,13 @@ pub fn apply(w: &mut World, client: Client, op: Op) -> Outcome {
                 kind: Kind::Deployment,
                 id,
             };
-            w.store.touch(r);
-            publish(w, r, Change::Modified);
+            s.store.touch(r);
+            s.publish(r, Change::Modified);
             Outcome::Done
         }
-        Op::Bind { pod, node } => bind(w, pod, node),
+        Op::Bind { pod, node } => bind(s, pod, node),
         Op::PodStatus { pod, status } => {
-            let Some(p) = w.store.pods.get_mut(pod) else {
+            let Some(p) = s.store.pods.get_mut(pod) else {
                 return gone(Kind::Pod);
             };
             let scheduled = p.status.scheduled;
@@ -70,8 +68,8 @@ pub fn apply(w: &mut World, client: Client, op: Op) -> Outcome {
                 kind: Kind::Pod,
                 id: pod,
             };
-            w.store.touch(r);
-            publish(w, r, Change::Modified);
+            s.store.touch(r);
+            s.publish(r, Change::Modified);
             Outcome::Done
         }
         Op::Delete {
@@ -79,33 +77,33 @@ pub fn apply(w: &mut World, client: Client, op: Op) -> Outcome {
             uid,
             propagation,
             grace_seconds,
-        } => delete(w, client, target, uid, propagation, grace_seconds),
+        } => delete(s, client, target, uid, propagation, grace_seconds),
         Op::RemoveFinalizers { target } => {
-            if w.store.meta(target).is_none() {
+            if s.store.meta(target).is_none() {
                 return gone(target.kind);
             }
-            remove(w, target);
+            remove(s, target);
             Outcome::Deleted(target)
         }
         Op::RemoveOwnerRef { dependent, owner } => {
-            if w.store.meta(dependent).is_none() {
+            if s.store.meta(dependent).is_none() {
                 return gone(dependent.kind);
             }
-            w.store.remove_owner_ref(dependent, owner);
-            publish(w, dependent, Change::Modified);
+            s.store.remove_owner_ref(dependent, owner);
+            s.publish(dependent, Change::Modified);
             Outcome::Done
         }
         Op::LoadBalancerIngress { svc, ip } => {
-            let Some(s) = w.store.services.get_mut(svc) else {
+            let Some(service) = s.store.services.get_mut(svc) else {
                 return gone(Kind::Service);
             };
-            s.load_balancer_ip = Some(ip);
+            service.load_balancer_ip = Some(ip);
             let r = ObjRef {
                 kind: Kind::Service,
                 id: svc,
             };
-            w.store.touch(r);
-            publish(w, r, Change::Modified);
+            s.store.touch(r);
+            s.publish(r, Change::Modified);
             Outcome::Done
         }
     }
@@ -119,7 +117,7 @@ fn gone(kind: Kind) -> Outcome {
 }
 
 fn resolve_ns(
-    w: &mut World,
+    s: &mut Server<'_>,
     kind: Option<Kind>,
     namespace: &Option<String>,
 ) -> Result<Option<NsId>, ApiError> {
@@ -128,20 +126,20 @@ fn resolve_ns(
         return Ok(None);
     }
     let name = namespace.clone().unwrap_or_else(|| "default".to_string());
-    match w.store.find_ns(&name) {
-        Some(id) if w.store.lookup(Kind::Namespace, None, &name).is_some() => Ok(Some(id)),
+    match s.store.find_ns(&name) {
+        Some(id) if s.store.lookup(Kind::Namespace, None, &name).is_some() => Ok(Some(id)),
         _ => Err(ApiError::not_found(Kind::Namespace, &name)),
     }
 }
 
 fn create(
-    w: &mut World,
+    s: &mut Server<'_>,
     mut object: NewObject,
     namespace: Option<String>,
     gen_name: Option<String>,
 ) -> Outcome {
     let kind = object.kind();
-    let ns = match resolve_ns(w, kind, &namespace) {
+    let ns = match resolve_ns(s, kind, &namespace) {
         Ok(ns) => ns,
         Err(e) => return Outcome::Failed(e),
     };
@@ -149,30 +147,30 @@ fn create(
         && object.meta().name.is_empty()
     {
         let k = kind.unwrap_or(Kind::ConfigMap);
-        object.meta_mut().name = generate_name(w, &base, k, ns);
+        object.meta_mut().name = generate_name(s, &base, k, ns);
     }
     object.meta_mut().namespace = ns;
     let name = object.meta().name.clone();
     if let Some(k) = kind
-        && w.store.lookup(k, ns, &name).is_some()
+        && s.store.lookup(k, ns, &name).is_some()
     {
         return Outcome::Failed(ApiError::already_exists(k, &name));
     }
-    let now = w.now;
+    let now = s.now;
     let r = match object {
         NewObject::Pod(mut p) => {
             if let Some(node_name) = p.spec.node_name.clone() {
-                p.node = w.store.lookup(Kind::Node, None, &node_name);
+                p.node = s.store.lookup(Kind::Node, None, &node_name);
                 p.status.scheduled = p.node.map(|_| true);
             }
             ObjRef {
                 kind: Kind::Pod,
-                id: w.store.pods.insert(p),
+                id: s.store.pods.insert(p),
             }
         }
         NewObject::Deployment(d) => ObjRef {
             kind: Kind::Deployment,
-            id: w.store.deployments.insert(d),
+            id: s.store.deployments.insert(d),
         },
         NewObject::ReplicaSet(rs) => {
             let k = if rs.legacy_rc {
@@ -182,56 +180,59 @@ fn create(
             };
             ObjRef {
                 kind: k,
-                id: w.store.replicasets.insert(rs),
+                id: s.store.replicasets.insert(rs),
             }
         }
-        NewObject::Service(mut s) => {
-            if let Err(e) = allocate_service(w, &mut s) {
+        NewObject::Service(mut svc) => {
+            if let Err(e) = allocate_service(s, &mut svc) {
                 return Outcome::Failed(e);
             }
             ObjRef {
                 kind: Kind::Service,
-                id: w.store.services.insert(s),
+                id: s.store.services.insert(svc),
             }
         }
         NewObject::ConfigMap(c) => ObjRef {
             kind: Kind::ConfigMap,
-            id: w.store.configmaps.insert(c),
+            id: s.store.configmaps.insert(c),
         },
         NewObject::Secret(c) => ObjRef {
             kind: Kind::Secret,
-            id: w.store.secrets.insert(c),
+            id: s.store.secrets.insert(c),
         },
         NewObject::Namespace(n) => {
-            w.store.ns_id(&n.meta.name);
+            s.store.ns_id(&n.meta.name);
             ObjRef {
                 kind: Kind::Namespace,
-                id: w.store.namespaces.insert(n),
+                id: s.store.namespaces.insert(n),
             }
         }
         NewObject::Node(n) => ObjRef {
             kind: Kind::Node,
-            id: w.store.nodes.insert(n),
+            id: s.store.nodes.insert(n),
         },
         NewObject::Other(mut o) => {
-            w.store.revision += 1;
+            s.store.revision += 1;
             o.meta.created = now;
-            w.store.others.push(o);
+            s.store.others.push(o);
             return Outcome::Done;
         }
     };
-    w.store.register(r, now);
-    publish(w, r, Change::Added);
+    s.store.register(r, now);
+    s.publish(r, Change::Added);
     Outcome::Created(r)
 }
 
 /// ClusterIP (unless headless or ExternalName) and NodePorts (NodePort and LoadBalancer),
 /// as the Service REST storage allocates them on create.
-fn allocate_service(w: &mut World, s: &mut crate::model::service::Service) -> Result<(), ApiError> {
+fn allocate_service(
+    srv: &mut Server<'_>,
+    s: &mut crate::model::service::Service,
+) -> Result<(), ApiError> {
     if s.service_type != ServiceType::ExternalName && !s.headless {
-        let mut rng = w.streams.stream("apiserver", &s.meta.name, "clusterIP");
-        let ip = w
-            .api
+        let mut rng = srv.streams.stream("apiserver", &s.meta.name, "clusterIP");
+        let ip = srv
+            .alloc
             .service_ips
             .allocate_dynamic(&mut rng)
             .map_err(|e| ApiError {
@@ -248,11 +249,11 @@ fn allocate_service(w: &mut World, s: &mut crate::model::service::Service) -> Re
             if p.node_port.is_some() {
                 continue;
             }
-            let mut rng = w
+            let mut rng = srv
                 .streams
                 .stream("apiserver", &s.meta.name, &format!("nodePort:{i}"));
-            let port = w
-                .api
+            let port = srv
+                .alloc
                 .node_ports
                 .allocate_dynamic(&mut rng)
                 .map_err(|e| ApiError {
@@ -265,21 +266,21 @@ fn allocate_service(w: &mut World, s: &mut crate::model::service::Service) -> Re
     Ok(())
 }
 
-fn apply_object(w: &mut World, object: NewObject, namespace: Option<String>) -> Outcome {
+fn apply_object(s: &mut Server<'_>, object: NewObject, namespace: Option<String>) -> Outcome {
     let Some(kind) = object.kind() else {
-        return create(w, object, namespace, None);
+        return create(s, object, namespace, None);
     };
-    let ns = match resolve_ns(w, Some(kind), &namespace) {
+    let ns = match resolve_ns(s, Some(kind), &namespace) {
         Ok(ns) => ns,
         Err(e) => return Outcome::Failed(e),
     };
     let name = object.meta().name.clone();
-    let Some(id) = w.store.lookup(kind, ns, &name) else {
-        return create(w, object, namespace, None);
+    let Some(id) = s.store.lookup(kind, ns, &name) else {
+        return create(s, object, namespace, None);
     };
     let r = ObjRef { kind, id };
     let changed = match object {
-        NewObject::Deployment(new) => match w.store.deployments.get_mut(id) {
+        NewObject::Deployment(new) => match s.store.deployments.get_mut(id) {
             Some(d) => {
                 let spec_changed = d.spec.replicas != new.spec.replicas
                     || d.spec.template != new.spec.template
@@ -302,7 +303,7 @@ fn apply_object(w: &mut World, object: NewObject, namespace: Option<String>) -> 
             }
             None => false,
         },
-        NewObject::ReplicaSet(new) => match w.store.replicasets.get_mut(id) {
+        NewObject::ReplicaSet(new) => match s.store.replicasets.get_mut(id) {
             Some(rs) => {
                 let spec_changed =
                     rs.spec.replicas != new.spec.replicas || rs.spec.template != new.spec.template;
@@ -320,26 +321,26 @@ fn apply_object(w: &mut World, object: NewObject, namespace: Option<String>) -> 
             }
             None => false,
         },
-        NewObject::Service(new) => match w.store.services.get_mut(id) {
-            Some(s) => {
-                let changed = s
+        NewObject::Service(new) => match s.store.services.get_mut(id) {
+            Some(svc) => {
+                let changed = svc
                     .ports
                     .iter()
                     .map(|p| (p.port, &p.target_port))
                     .ne(new.ports.iter().map(|p| (p.port, &p.target_port)))
-                    || s.selector != new.selector
-                    || s.meta.labels != new.meta.labels;
+                    || svc.selector != new.selector
+                    || svc.meta.labels != new.meta.labels;
                 if changed {
-                    s.selector = new.selector;
-                    s.meta.labels = new.meta.labels;
+                    svc.selector = new.selector;
+                    svc.meta.labels = new.meta.labels;
                 }
                 changed
             }
             None => false,
         },
-        NewObject::ConfigMap(new) => update_config(w.store.configmaps.get_mut(id), new),
-        NewObject::Secret(new) => update_config(w.store.secrets.get_mut(id), new),
-        NewObject::Pod(new) => match w.store.pods.get_mut(id) {
+        NewObject::ConfigMap(new) => update_config(s.store.configmaps.get_mut(id), new),
+        NewObject::Secret(new) => update_config(s.store.secrets.get_mut(id), new),
+        NewObject::Pod(new) => match s.store.pods.get_mut(id) {
             // Pod specs are immutable apart from a few fields; kubesim applies label changes.
             Some(p) => {
                 let changed = p.meta.labels != new.meta.labels;
@@ -350,7 +351,7 @@ fn apply_object(w: &mut World, object: NewObject, namespace: Option<String>) -> 
             }
             None => false,
         },
-        NewObject::Namespace(new) => match w.store.namespaces.get_mut(id) {
+        NewObject::Namespace(new) => match s.store.namespaces.get_mut(id) {
             Some(n) => {
                 let changed = n.meta.labels != new.meta.labels;
                 n.meta.labels = new.meta.labels;
@@ -361,8 +362,8 @@ fn apply_object(w: &mut World, object: NewObject, namespace: Option<String>) -> 
         NewObject::Node(_) | NewObject::Other(_) => false,
     };
     if changed {
-        w.store.touch(r);
-        publish(w, r, Change::Modified);
+        s.store.touch(r);
+        s.publish(r, Change::Modified);
         Outcome::Configured(r)
     } else {
         Outcome::Unchanged(r)
@@ -387,9 +388,14 @@ fn update_config(
     }
 }
 
-fn scale(w: &mut World, target: ObjRef, replicas: i32, annotations: Option<(i32, i32)>) -> Outcome {
+fn scale(
+    s: &mut Server<'_>,
+    target: ObjRef,
+    replicas: i32,
+    annotations: Option<(i32, i32)>,
+) -> Outcome {
     let changed = match target.kind {
-        Kind::Deployment => match w.store.deployments.get_mut(target.id) {
+        Kind::Deployment => match s.store.deployments.get_mut(target.id) {
             Some(d) => {
                 let c = d.spec.replicas != replicas;
                 if c {
@@ -401,7 +407,7 @@ fn scale(w: &mut World, target: ObjRef, replicas: i32, annotations: Option<(i32,
             None => return gone(target.kind),
         },
         Kind::ReplicaSet | Kind::ReplicationController => {
-            match w.store.replicasets.get_mut(target.id) {
+            match s.store.replicasets.get_mut(target.id) {
                 Some(rs) => {
                     let c = rs.spec.replicas != replicas;
                     if c {
@@ -420,17 +426,17 @@ fn scale(w: &mut World, target: ObjRef, replicas: i32, annotations: Option<(i32,
         _ => return gone(target.kind),
     };
     if changed {
-        w.store.touch(target);
-        publish(w, target, Change::Modified);
+        s.store.touch(target);
+        s.publish(target, Change::Modified);
     }
     Outcome::Done
 }
 
-fn bind(w: &mut World, pod: u32, node: u32) -> Outcome {
-    let Some(node_name) = w.store.nodes.get(node).map(|n| n.meta.name.clone()) else {
+fn bind(s: &mut Server<'_>, pod: u32, node: u32) -> Outcome {
+    let Some(node_name) = s.store.nodes.get(node).map(|n| n.meta.name.clone()) else {
         return gone(Kind::Node);
     };
-    let Some(p) = w.store.pods.get_mut(pod) else {
+    let Some(p) = s.store.pods.get_mut(pod) else {
         return gone(Kind::Pod);
     };
     if p.node.is_some() {
@@ -452,20 +458,20 @@ fn bind(w: &mut World, pod: u32, node: u32) -> Outcome {
         kind: Kind::Pod,
         id: pod,
     };
-    w.store.touch(r);
-    publish(w, r, Change::Modified);
+    s.store.touch(r);
+    s.publish(r, Change::Modified);
     Outcome::Done
 }
 
 fn delete(
-    w: &mut World,
-    client: Client,
+    s: &mut Server<'_>,
+    client: ComponentId,
     target: ObjRef,
     uid: Option<u64>,
     propagation: Propagation,
     grace: Option<i64>,
 ) -> Outcome {
-    let Some(meta) = w.store.meta(target) else {
+    let Some(meta) = s.store.meta(target) else {
         return gone(target.kind);
     };
     if uid.is_some_and(|u| u != meta.uid) {
@@ -480,9 +486,9 @@ fn delete(
             ),
         });
     }
-    let now = w.now;
+    let now = s.now;
     if target.kind == Kind::Pod {
-        let Some(p) = w.store.pods.get_mut(target.id) else {
+        let Some(p) = s.store.pods.get_mut(target.id) else {
             return gone(Kind::Pod);
         };
         let grace = grace.unwrap_or(p.spec.termination_grace_seconds);
@@ -491,32 +497,32 @@ fn delete(
         let immediate = p.node.is_none()
             || grace == 0
             || matches!(p.status.phase, Phase::Succeeded | Phase::Failed)
-            || matches!(client, Client::Kubelet(_));
+            || client.kind == ComponentKind::Kubelet;
         if immediate {
-            remove(w, target);
+            remove(s, target);
         } else if p.meta.deleted.is_none() {
             p.meta.deleted = Some(now);
-            w.store.touch(target);
-            publish(w, target, Change::Modified);
+            s.store.touch(target);
+            s.publish(target, Change::Modified);
         }
         return Outcome::Deleted(target);
     }
     if target.kind == Kind::Namespace {
-        delete_namespace(w, target);
+        delete_namespace(s, target);
         return Outcome::Deleted(target);
     }
     match propagation {
-        Propagation::Background => remove(w, target),
+        Propagation::Background => remove(s, target),
         Propagation::Foreground | Propagation::Orphan => {
-            if let Some(m) = w.store.meta_mut(target) {
+            if let Some(m) = s.store.meta_mut(target) {
                 if m.deleted.is_none() {
                     m.deleted = Some(now);
                 }
                 m.foreground_deletion = propagation == Propagation::Foreground;
                 m.orphan_finalizer = propagation == Propagation::Orphan;
             }
-            w.store.touch(target);
-            publish(w, target, Change::Modified);
+            s.store.touch(target);
+            s.publish(target, Change::Modified);
         }
     }
     Outcome::Deleted(target)
@@ -524,11 +530,11 @@ fn delete(
 
 /// The namespace lifecycle controller's work, folded into the delete: every object in the
 /// namespace is deleted (pods gracefully), then the namespace itself.
-fn delete_namespace(w: &mut World, target: ObjRef) {
-    let Some(name) = w.store.meta(target).map(|m| m.name.clone()) else {
+fn delete_namespace(s: &mut Server<'_>, target: ObjRef) {
+    let Some(name) = s.store.meta(target).map(|m| m.name.clone()) else {
         return;
     };
-    if let Some(ns) = w.store.find_ns(&name) {
+    if let Some(ns) = s.store.find_ns(&name) {
         for kind in [
             Kind::Deployment,
             Kind::ReplicaSet,
@@ -538,11 +544,11 @@ fn delete_namespace(w: &mut World, target: ObjRef) {
             Kind::Secret,
             Kind::Pod,
         ] {
-            for id in w.store.list(kind, Some(ns)) {
+            for id in s.store.list(kind, Some(ns)) {
                 let r = ObjRef { kind, id };
                 let _ = delete(
-                    w,
-                    Client::GarbageCollector,
+                    s,
+                    ComponentId::of(ComponentKind::GarbageCollector),
                     r,
                     None,
                     Propagation::Background,
@@ -551,27 +557,27 @@ fn delete_namespace(w: &mut World, target: ObjRef) {
             }
         }
     }
-    remove(w, target);
+    remove(s, target);
 }
 
 /// Removes an object for good, releasing what the API server allocated for it.
-pub fn remove(w: &mut World, target: ObjRef) {
+pub fn remove(s: &mut Server<'_>, target: ObjRef) {
     if target.kind == Kind::Service
-        && let Some(s) = w.store.services.get(target.id)
+        && let Some(svc) = s.store.services.get(target.id)
     {
-        if let Some(ip) = s.cluster_ip {
-            w.api.service_ips.release(ip);
+        if let Some(ip) = svc.cluster_ip {
+            s.alloc.service_ips.release(ip);
         }
-        for p in &s.ports {
+        for p in &svc.ports {
             if let Some(np) = p.node_port {
-                w.api.node_ports.release(np);
+                s.alloc.node_ports.release(np);
             }
         }
-        if let Some(ip) = s.load_balancer_ip {
-            w.api.public_ips.release(ip);
+        if let Some(ip) = svc.load_balancer_ip {
+            s.public_ips.release(ip);
         }
     }
     // Watchers are told while the object's data is still there to route by.
-    publish(w, target, Change::Deleted);
-    w.store.remove(target);
+    s.publish(target, Change::Deleted);
+    s.store.remove(target);
 }

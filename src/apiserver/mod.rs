@@ -1,7 +1,8 @@
 //! kube-apiserver and its etcd store: the request path every component goes through.
 //!
 //! A request leaves its client when the client's token bucket allows it (controller
-//! manager 20/30, scheduler 50/100, kubelet 50/100: facts A.3–A.6), spends
+//! manager 20/30, scheduler 50/100, kubelet 50/100: the components' documented defaults,
+//! listed in [`crate::component`]'s table), spends
 //! `apiserver.request` in the server (authentication, admission, validation, defaulting)
 //! and `etcd.write` (or `etcd.read`) in etcd, and commits: the store changes, the
 //! resourceVersion moves, and watch events go out to every informer after
@@ -16,144 +17,22 @@
 
 pub mod admission;
 pub mod ratelimit;
-pub mod store;
 pub mod watch;
 
 use crate::apiserver::ratelimit::TokenBucket;
-use crate::apiserver::store::OtherObject;
+use crate::apiserver::watch::{Delivery, Watches};
+use crate::component::ComponentId;
+use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
-use crate::model::node::Node;
-use crate::model::pod::{Pod, PodStatus};
-use crate::model::service::{ConfigData, Namespace, Service};
-use crate::model::workload::{Deployment, DeploymentStatus, ReplicaSet, ReplicaSetStatus};
+use crate::model::object::NewObject;
+use crate::model::pod::PodStatus;
+use crate::model::workload::{DeploymentStatus, ReplicaSetStatus};
 use crate::network::{NodePortAllocator, PublicIpAllocator, ServiceIpAllocator};
-use crate::sim::event::{Change, Event};
-use crate::sim::time::SimDuration;
-use crate::sim::timing::TimingName;
-use crate::sim::world::World;
-use std::collections::BTreeMap;
-
-/// Who sent a request: each has its own client (and token bucket) as in the real cluster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Client {
-    /// A scenario step's kubectl (the cluster admin).
-    Step(u32),
-    /// kube-controller-manager's Deployment controller.
-    DeploymentController,
-    /// kube-controller-manager's ReplicaSet/RC controller.
-    ReplicaSetController,
-    /// kube-controller-manager's garbage collector.
-    GarbageCollector,
-    /// kube-scheduler.
-    Scheduler,
-    /// The kubelet of a node.
-    Kubelet(u32),
-    /// cloud-controller-manager's service controller.
-    ServiceController,
-}
-
-impl Client {
-    /// The user the request authenticates as (for messages and later RBAC).
-    pub fn user(self) -> &'static str {
-        match self {
-            Client::Step(_) => "clusterAdmin",
-            Client::DeploymentController => {
-                "system:serviceaccount:kube-system:deployment-controller"
-            }
-            Client::ReplicaSetController => {
-                "system:serviceaccount:kube-system:replicaset-controller"
-            }
-            Client::GarbageCollector => {
-                "system:serviceaccount:kube-system:generic-garbage-collector"
-            }
-            Client::Scheduler => "system:kube-scheduler",
-            Client::Kubelet(_) => "system:node",
-            Client::ServiceController => "system:serviceaccount:kube-system:service-controller",
-        }
-    }
-
-    fn name(self) -> String {
-        match self {
-            Client::Step(i) => format!("kubectl-step-{i}"),
-            Client::DeploymentController => "deployment-controller".into(),
-            Client::ReplicaSetController => "replicaset-controller".into(),
-            Client::GarbageCollector => "garbage-collector".into(),
-            Client::Scheduler => "default-scheduler".into(),
-            Client::Kubelet(n) => format!("kubelet-{n}"),
-            Client::ServiceController => "service-controller".into(),
-        }
-    }
-}
-
-/// A new object as a client submits it (before the server names and registers it).
-#[derive(Clone, Debug)]
-pub enum NewObject {
-    /// A Pod.
-    Pod(Pod),
-    /// A Deployment.
-    Deployment(Deployment),
-    /// A ReplicaSet or ReplicationController.
-    ReplicaSet(ReplicaSet),
-    /// A Service.
-    Service(Service),
-    /// A ConfigMap.
-    ConfigMap(ConfigData),
-    /// A Secret.
-    Secret(ConfigData),
-    /// A Namespace.
-    Namespace(Namespace),
-    /// A Node (AKS registers nodes; scale-out later).
-    Node(Node),
-    /// A kind stored but not simulated.
-    Other(OtherObject),
-}
-
-impl NewObject {
-    /// The simulated kind (None for stored-only kinds).
-    pub fn kind(&self) -> Option<Kind> {
-        Some(match self {
-            NewObject::Pod(_) => Kind::Pod,
-            NewObject::Deployment(_) => Kind::Deployment,
-            NewObject::ReplicaSet(rs) if rs.legacy_rc => Kind::ReplicationController,
-            NewObject::ReplicaSet(_) => Kind::ReplicaSet,
-            NewObject::Service(_) => Kind::Service,
-            NewObject::ConfigMap(_) => Kind::ConfigMap,
-            NewObject::Secret(_) => Kind::Secret,
-            NewObject::Namespace(_) => Kind::Namespace,
-            NewObject::Node(_) => Kind::Node,
-            NewObject::Other(_) => return None,
-        })
-    }
-
-    /// The metadata.
-    pub fn meta(&self) -> &crate::model::meta::Meta {
-        match self {
-            NewObject::Pod(o) => &o.meta,
-            NewObject::Deployment(o) => &o.meta,
-            NewObject::ReplicaSet(o) => &o.meta,
-            NewObject::Service(o) => &o.meta,
-            NewObject::ConfigMap(o) | NewObject::Secret(o) => &o.meta,
-            NewObject::Namespace(o) => &o.meta,
-            NewObject::Node(o) => &o.meta,
-            NewObject::Other(o) => &o.meta,
-        }
-    }
-
-    /// Mutable metadata.
-    pub fn meta_mut(&mut self) -> &mut crate::model::meta::Meta {
-        match self {
-            NewObject::Pod(o) => &mut o.meta,
-            NewObject::Deployment(o) => &mut o.meta,
-            NewObject::ReplicaSet(o) => &mut o.meta,
-            NewObject::Service(o) => &mut o.meta,
-            NewObject::ConfigMap(o) | NewObject::Secret(o) => &mut o.meta,
-            NewObject::Namespace(o) => &mut o.meta,
-            NewObject::Node(o) => &mut o.meta,
-            NewObject::Other(o) => &mut o.meta,
-        }
-    }
-}
+use crate::sim::rng::Streams;
+use crate::sim::time::SimTime;
+use crate::sim::timing::{TimingName, Timings};
+use std::collections::{BTreeMap, HashMap};
 
 /// `propagationPolicy` of a delete.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -300,57 +179,66 @@ pub enum Outcome {
     Failed(ApiError),
 }
 
-/// A request in flight.
+/// A request in flight, carrying the sender's tag back with the response.
 #[derive(Clone, Debug)]
-pub struct Request {
+pub struct Request<T> {
     /// Sender.
-    pub client: Client,
+    pub client: ComponentId,
     /// What it asks.
     pub op: Op,
-    /// A cookie the client uses to route the response (batch, step action, ...).
-    pub ctx: u64,
+    /// The sender's context, returned with the response.
+    pub tag: T,
     /// The result, once committed.
     pub outcome: Option<Outcome>,
 }
 
-/// The API server's state: requests in flight, client rate limiters, allocators.
-pub struct ApiServer {
-    requests: Vec<Option<Request>>,
-    free: Vec<u32>,
-    limiters: BTreeMap<Client, TokenBucket>,
-    generated: BTreeMap<String, u32>,
-    per_object: std::collections::HashMap<u64, u32>,
+/// What the API server allocates on behalf of objects: ClusterIPs, NodePorts, generated
+/// names.
+pub struct Allocators {
     /// ClusterIP allocator.
     pub service_ips: ServiceIpAllocator,
     /// NodePort allocator.
     pub node_ports: NodePortAllocator,
-    /// Public IPs for load balancers.
-    pub public_ips: PublicIpAllocator,
+    generated: BTreeMap<String, u32>,
 }
 
-impl ApiServer {
-    /// An API server for a cluster with these allocators.
-    pub fn new(service_ips: ServiceIpAllocator) -> ApiServer {
+/// The API server's state: requests in flight, client rate limiters, allocators, watches.
+pub struct ApiServer<T> {
+    requests: Vec<Option<Request<T>>>,
+    free: Vec<u32>,
+    limiters: BTreeMap<ComponentId, TokenBucket>,
+    per_object: HashMap<u64, u32>,
+    /// Allocators.
+    pub alloc: Allocators,
+    /// Watches registered at run time (a terminal waiting for a deletion).
+    pub watches: Watches,
+}
+
+impl<T> ApiServer<T> {
+    /// An API server for a cluster with this service range.
+    pub fn new(service_ips: ServiceIpAllocator) -> ApiServer<T> {
         ApiServer {
             requests: Vec::new(),
             free: Vec::new(),
             limiters: BTreeMap::new(),
-            generated: BTreeMap::new(),
-            per_object: std::collections::HashMap::new(),
-            service_ips,
-            node_ports: NodePortAllocator::new(),
-            public_ips: PublicIpAllocator::new(),
+            per_object: HashMap::new(),
+            alloc: Allocators {
+                service_ips,
+                node_ports: NodePortAllocator::new(),
+                generated: BTreeMap::new(),
+            },
+            watches: Watches::default(),
         }
     }
 
     /// The request with this id.
-    pub fn request(&self, id: u32) -> Option<&Request> {
+    pub fn request(&self, id: u32) -> Option<&Request<T>> {
         self.requests.get(id as usize).and_then(|r| r.as_ref())
     }
 
     /// How many requests this client has sent about this object before: keys the latency
-    /// draws to the object's own history (CONTRACT §9). The map is only looked up, never
-    /// iterated, so its hashing cannot reach the output.
+    /// draws to the object's own history. The map is only looked up, never iterated, so its
+    /// hashing cannot reach the output.
     fn next_request_index(&mut self, client: &str, key: &str) -> u32 {
         let h = crate::sim::rng::fnv1a_64(&[client.as_bytes(), key.as_bytes()]);
         let n = self.per_object.entry(h).or_insert(0);
@@ -358,73 +246,126 @@ impl ApiServer {
         *n
     }
 
-    fn limiter(&mut self, c: Client) -> Option<&mut TokenBucket> {
-        let (qps, burst) = match c {
-            Client::Step(_) => return None,
-            // kube-controller-manager --kube-api-qps/--kube-api-burst (facts A.4); each
-            // controller builds its own clientset, so each has its own bucket.
-            Client::DeploymentController
-            | Client::ReplicaSetController
-            | Client::GarbageCollector
-            | Client::ServiceController => (20, 30),
-            // KubeSchedulerConfiguration clientConnection (facts A.6).
-            Client::Scheduler => (50, 100),
-            // KubeletConfiguration kubeAPIQPS/kubeAPIBurst (facts A.3).
-            Client::Kubelet(_) => (50, 100),
+    /// Accepts a request: returns its id and the instant it commits, after the client's rate
+    /// limit (the component table's QPS and burst), `apiserver.request` and `etcd.write` (or
+    /// `etcd.read`), plus kubectl's round trip for a terminal. `key` names the object for the
+    /// random streams.
+    pub fn submit(
+        &mut self,
+        now: SimTime,
+        random: (&Streams, &Timings),
+        request: Request<T>,
+        key: &str,
+    ) -> (u32, SimTime) {
+        let (streams, timings) = random;
+        let client = request.client;
+        let cname = client.client_name();
+        let nth = self.next_request_index(&cname, key);
+        let purpose = format!("{}:{nth}", op_name(&request.op));
+        let sample = |name: TimingName| {
+            let mut rng = streams.stream(&cname, key, &purpose);
+            timings.get(name).sample(&mut rng)
         };
-        Some(
-            self.limiters
-                .entry(c)
-                .or_insert_with(|| TokenBucket::new(qps, burst)),
-        )
+        let mut delay = sample(TimingName::ApiserverRequest);
+        delay = delay
+            + sample(if matches!(request.op, Op::Read) {
+                TimingName::EtcdRead
+            } else {
+                TimingName::EtcdWrite
+            });
+        if client.kind == crate::component::ComponentKind::Terminal {
+            delay = delay + sample(TimingName::KubectlRoundTrip);
+        }
+        let send = match client.kind.info().client {
+            Some((qps, burst)) => self
+                .limiters
+                .entry(client)
+                .or_insert_with(|| TokenBucket::new(u64::from(qps), u64::from(burst)))
+                .reserve(now),
+            None => now,
+        };
+        let id = match self.free.pop() {
+            Some(i) => {
+                self.requests[i as usize] = Some(request);
+                i
+            }
+            None => {
+                self.requests.push(Some(request));
+                (self.requests.len() - 1) as u32
+            }
+        };
+        (id, send + delay)
+    }
+
+    /// The request reaches etcd: applies it to the store and keeps the outcome for the
+    /// response. Watch deliveries it causes are added to `deliveries`.
+    pub fn commit(&mut self, id: u32, env: CommitEnv<'_>) {
+        let Some(req) = self.requests.get_mut(id as usize).and_then(|r| r.as_mut()) else {
+            return;
+        };
+        let op = std::mem::replace(&mut req.op, Op::Read);
+        let mut server = Server {
+            now: env.now,
+            store: env.store,
+            alloc: &mut self.alloc,
+            watches: &mut self.watches,
+            public_ips: env.public_ips,
+            streams: env.random.0,
+            timings: env.random.1,
+            deliveries: env.deliveries,
+        };
+        let outcome = admission::apply(&mut server, req.client, op.clone());
+        req.op = op;
+        req.outcome = Some(outcome);
+    }
+
+    /// The response reaches its client: the request leaves the server.
+    pub fn take(&mut self, id: u32) -> Option<Request<T>> {
+        let req = self.requests.get_mut(id as usize).and_then(|r| r.take())?;
+        self.free.push(id);
+        Some(req)
     }
 }
 
-/// Sends a request; the commit is scheduled after the client's rate limit and the server's
-/// latencies. `key` names the object for the random stream.
-pub fn submit(w: &mut World, client: Client, op: Op, ctx: u64, key: &str) -> u32 {
-    let mutating = !matches!(op, Op::Read);
-    let cname = client.name();
-    let nth = w.api.next_request_index(&cname, key);
-    let purpose = format!("{}:{nth}", op_name(&op));
-    let mut delay = w.sample(TimingName::ApiserverRequest, &cname, key, &purpose);
-    delay = delay
-        + w.sample(
-            if mutating {
-                TimingName::EtcdWrite
-            } else {
-                TimingName::EtcdRead
-            },
-            &cname,
-            key,
-            &purpose,
-        );
-    if let Client::Step(_) = client {
-        delay = delay + w.sample(TimingName::KubectlRoundTrip, &cname, key, &purpose);
+/// What a commit touches besides the API server itself.
+pub struct CommitEnv<'a> {
+    /// Virtual time now.
+    pub now: SimTime,
+    /// etcd.
+    pub store: &'a mut Store,
+    /// Azure's public IPs (released with a LoadBalancer Service).
+    pub public_ips: &'a mut PublicIpAllocator,
+    /// Random streams and latency distributions.
+    pub random: (&'a Streams, &'a Timings),
+    /// Where watch deliveries go.
+    pub deliveries: &'a mut Vec<Delivery>,
+}
+
+/// The API server while it applies one committed request.
+pub struct Server<'a> {
+    /// Virtual time now.
+    pub now: SimTime,
+    /// etcd.
+    pub store: &'a mut Store,
+    /// Allocators.
+    pub alloc: &'a mut Allocators,
+    /// Run-time watches.
+    pub watches: &'a mut Watches,
+    /// Azure's public IPs.
+    pub public_ips: &'a mut PublicIpAllocator,
+    /// Random streams.
+    pub streams: &'a Streams,
+    /// Latency distributions.
+    pub timings: &'a Timings,
+    /// Watch deliveries caused so far.
+    pub deliveries: &'a mut Vec<Delivery>,
+}
+
+impl Server<'_> {
+    /// Publishes a committed change to every interested watcher.
+    pub fn publish(&mut self, obj: ObjRef, change: crate::component::Change) {
+        watch::publish(self, obj, change);
     }
-    let now = w.now;
-    let send = match w.api.limiter(client) {
-        Some(b) => b.reserve(now),
-        None => now,
-    };
-    let req = Request {
-        client,
-        op,
-        ctx,
-        outcome: None,
-    };
-    let id = match w.api.free.pop() {
-        Some(i) => {
-            w.api.requests[i as usize] = Some(req);
-            i
-        }
-        None => {
-            w.api.requests.push(Some(req));
-            (w.api.requests.len() - 1) as u32
-        }
-    };
-    w.schedule_at(send + delay, Event::ApiCommit(id));
-    id
 }
 
 fn op_name(op: &Op) -> &'static str {
@@ -444,76 +385,48 @@ fn op_name(op: &Op) -> &'static str {
     }
 }
 
-/// The request reaches etcd: apply it to the store.
-pub fn commit(w: &mut World, id: u32) {
-    let Some(mut req) = w.api.requests.get_mut(id as usize).and_then(|r| r.take()) else {
-        return;
-    };
-    let op = std::mem::replace(&mut req.op, Op::Read);
-    let outcome = admission::apply(w, req.client, op.clone());
-    req.op = op;
-    req.outcome = Some(outcome);
-    w.api.requests[id as usize] = Some(req);
-    w.schedule(SimDuration(0), Event::ApiResponse(id));
-}
-
-/// The response reaches the client.
-pub fn respond(w: &mut World, id: u32) {
-    let Some(req) = w.api.requests.get_mut(id as usize).and_then(|r| r.take()) else {
-        return;
-    };
-    w.api.free.push(id);
-    let outcome = req.outcome.clone().unwrap_or(Outcome::Done);
-    match req.client {
-        Client::Step(i) => crate::kubectl::exec::on_response(w, i, &req, outcome),
-        Client::ReplicaSetController => {
-            crate::controllers::replicaset::on_response(w, &req, outcome)
-        }
-        Client::DeploymentController => {
-            crate::controllers::deployment::on_response(w, &req, outcome)
-        }
-        Client::GarbageCollector => crate::controllers::gc::on_response(w, &req, outcome),
-        Client::Scheduler => crate::scheduler::on_response(w, &req, outcome),
-        Client::Kubelet(n) => crate::kubelet::on_response(w, n, &req, outcome),
-        Client::ServiceController => {}
-    }
-}
-
 /// Kubernetes' `rand` alphabet (no vowels, no 0/1/3), used for generated names and
 /// template hashes so they never spell words.
 pub const SAFE_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
-/// A generated name: the base cut to 58 characters plus 5 characters of Kubernetes'
-/// alphabet, drawn from the API server's stream keyed by the base and how many names it
-/// has generated for it (CONTRACT §6); a name in use is drawn again.
+/// A generated name, for a create with `generateName` (the server's half of
+/// `metadata.generateName`).
 pub fn generate_name(
-    w: &mut World,
+    s: &mut Server<'_>,
     base: &str,
     kind: Kind,
     ns: Option<crate::model::meta::NsId>,
 ) -> String {
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let base: String = base.chars().take(58).collect();
-    loop {
-        let n = w.api.generated.entry(base.clone()).or_insert(0);
-        *n += 1;
-        let attempt = *n;
-        let mut rng = w
-            .streams
-            .stream("apiserver", &base, &format!("generateName:{attempt}"));
-        let mut name = base.clone();
-        for _ in 0..5 {
-            let i =
-                (rand_chacha::rand_core::Rng::next_u32(&mut rng) % ALPHABET.len() as u32) as usize;
-            name.push(ALPHABET[i] as char);
-        }
-        if w.store.lookup(kind, ns, &name).is_none() {
-            return name;
-        }
-    }
+    s.alloc.generate_name(s.store, s.streams, base, kind, ns)
 }
 
-/// Publishes a committed change to every interested watcher.
-pub fn publish(w: &mut World, obj: ObjRef, change: Change) {
-    watch::publish(w, obj, change);
+impl Allocators {
+    /// A generated name: the base cut to 58 characters plus 5 characters of Kubernetes'
+    /// alphabet, drawn from the API server's stream keyed by the base and how many names it
+    /// has generated for it; a name in use is drawn again.
+    pub fn generate_name(
+        &mut self,
+        store: &Store,
+        streams: &Streams,
+        base: &str,
+        kind: Kind,
+        ns: Option<crate::model::meta::NsId>,
+    ) -> String {
+        let base: String = base.chars().take(58).collect();
+        loop {
+            let n = self.generated.entry(base.clone()).or_insert(0);
+            *n += 1;
+            let attempt = *n;
+            let mut rng = streams.stream("apiserver", &base, &format!("generateName:{attempt}"));
+            let mut name = base.clone();
+            for _ in 0..5 {
+                let i = (rand_chacha::rand_core::Rng::next_u32(&mut rng)
+                    % SAFE_ALPHABET.len() as u32) as usize;
+                name.push(SAFE_ALPHABET[i] as char);
+            }
+            if store.lookup(kind, ns, &name).is_none() {
+                return name;
+            }
+        }
+    }
 }

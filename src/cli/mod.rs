@@ -6,9 +6,9 @@
 
 pub mod prepare;
 
+use crate::cluster::World;
 use crate::diag::{Problem, Span};
 use crate::output::{OutputSet, Outputs};
-use crate::sim::world::World;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -202,7 +202,7 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
     let scenario = prepared.scenario.clone();
     // The world is built before the output folder exists: a cluster AKS would refuse is
     // bad input, and bad input leaves no folder behind (CONTRACT §3).
-    let mut world = match World::new(prepared, seed, Outputs::discard()) {
+    let mut world = match World::new(prepared.into_run_plan(), seed, Outputs::discard()) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: the cluster cannot be created: {e}");
@@ -224,7 +224,7 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
     world.limits.max_live_pods = max_live_pods;
     let broken = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     if check_invariants {
-        world.observer = Some(crate::sim::invariants::observer(broken.clone()));
+        world.observer = Some(crate::cluster::invariants::observer(broken.clone()));
     }
     world.run();
     if !broken.borrow().is_empty() {
@@ -240,17 +240,18 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
         return 2;
     }
     let passed = world.expectations.passed();
+    let events = world.events_processed();
     world
         .out
-        .finish(&scenario, seed, world.events_processed, &world.expectations);
+        .finish(&scenario, seed, events, &world.expectations);
     if let Some(e) = world.out.io_error() {
         eprintln!("error: {e}");
         return 2;
     }
     eprintln!(
         "kubesim: {} virtual seconds, {} events, {:.2}s wall",
-        world.now.millis3(),
-        world.events_processed,
+        world.now().millis3(),
+        events,
         wall.elapsed().as_secs_f64()
     );
     if passed { 0 } else { 1 }

@@ -45,6 +45,18 @@ pub struct Prepared {
     pub warnings: Vec<String>,
 }
 
+impl Prepared {
+    /// What the run is built from.
+    pub fn into_run_plan(self) -> crate::cluster::RunPlan {
+        crate::cluster::RunPlan {
+            scenario: self.scenario,
+            cluster: self.plan,
+            timings: self.timings,
+            steps: self.steps,
+        }
+    }
+}
+
 /// Everything wrong with a scenario, by file.
 #[derive(Debug, Default)]
 pub struct BadInput {

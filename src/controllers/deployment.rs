@@ -13,24 +13,24 @@
 //! Simplifications: no Progressing/Available conditions yet; old ReplicaSets beyond
 //! `revisionHistoryLimit` are not cleaned up.
 
-use crate::apiserver::{Client, NewObject, Op, Outcome, Request, submit};
+use crate::apiserver::{Op, Outcome};
+use crate::component::{Component, Ctx, Notice, Response};
+use crate::controllers::kick;
 use crate::controllers::workqueue::WorkQueue;
-use crate::controllers::{done, enqueue};
 use crate::model::kind::Kind;
 use crate::model::labels::{Labels, Selector};
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
+use crate::model::object::NewObject;
 use crate::model::pod::Phase;
 use crate::model::workload::{
     Deployment, DeploymentStatus, PodTemplate, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
     Strategy,
 };
-use crate::sim::event::Ctrl;
 use crate::sim::time::SimTime;
-use crate::sim::world::World;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// `--concurrent-deployment-syncs` (facts A.4).
+/// `--concurrent-deployment-syncs` (kube-controller-manager's default).
 pub const WORKERS: usize = 5;
 /// The label that keeps sibling ReplicaSets apart (`DefaultDeploymentUniqueLabelKey`).
 pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
@@ -59,28 +59,69 @@ impl Default for DeploymentController {
 
 impl DeploymentController {
     /// How many syncs have had every scale and create request return, and the Deployment of
-    /// the last one: the instant at which the invariant checker (`sim::invariants`) compares
+    /// the last one: the instant at which the invariant checker (`cluster::invariants`) compares
     /// what a sync decided with maxSurge.
     pub fn applied_syncs(&self) -> (u64, u32) {
         self.applied
     }
 }
 
-const CTX_CREATE_RS: u64 = 1 << 40;
-const CTX_SCALE: u64 = 2 << 40;
-const CTX_STATUS: u64 = 3 << 40;
-
-/// An informer event: the Deployment changed, or one of its ReplicaSets (`owner`).
-pub fn observe(w: &mut World, obj: ObjRef, owner: Option<u32>) {
-    let key = match obj.kind {
-        Kind::Deployment => obj.id,
-        _ => match owner {
-            Some(d) => d,
-            None => return,
-        },
-    };
-    enqueue(w, Ctrl::Deployment, key);
+/// What a response of the Deployment controller is about (the Deployment it synced).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    /// The new ReplicaSet was created.
+    CreateReplicaSet(u32),
+    /// A ReplicaSet was scaled.
+    Scale(u32),
+    /// The Deployment's status was written.
+    Status(u32),
 }
+
+/// The Deployment controller's timer: a worker's sync of this Deployment is due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sync(pub u32);
+
+type Cx<'a> = Ctx<'a, DeploymentController>;
+
+impl Component for DeploymentController {
+    type Tag = Tag;
+    type Timer = Sync;
+    type Env = ();
+
+    /// The Deployment changed, or one of its ReplicaSets (the notice names its controller).
+    fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
+        let key = match n.obj.kind {
+            Kind::Deployment => n.obj.id,
+            _ => match n.controller {
+                Some(d) => d,
+                None => return,
+            },
+        };
+        self.enqueue(cx, key);
+    }
+
+    fn on_response(&mut self, cx: &mut Cx<'_>, tag: Tag, r: Response<'_>) {
+        on_response(self, cx, tag, r);
+    }
+
+    fn on_timer(&mut self, cx: &mut Cx<'_>, Sync(id): Sync) {
+        sync(self, cx, id);
+    }
+}
+
+impl DeploymentController {
+    fn enqueue(&mut self, cx: &mut Cx<'_>, key: u32) {
+        self.queue.add(key);
+        kick(&mut self.queue, cx, Kind::Deployment, NAME, Sync);
+    }
+
+    fn done(&mut self, cx: &mut Cx<'_>, key: u32) {
+        self.queue.done(key);
+        kick(&mut self.queue, cx, Kind::Deployment, NAME, Sync);
+    }
+}
+
+const NAME: &str = "deployment-controller";
 
 /// `ComputeHash`: FNV-32a of the template, its decimal digits mapped onto Kubernetes'
 /// alphabet (`rand.SafeEncodeString`). Stable for a template, independent of the seed.
@@ -104,18 +145,18 @@ fn without_hash(labels: &Labels) -> Labels {
 }
 
 /// ReplicaSets this Deployment controls, oldest first.
-fn owned(w: &World, d: u32) -> Vec<u32> {
+fn owned(cx: &Cx<'_>, d: u32) -> Vec<u32> {
     let dref = ObjRef {
         kind: Kind::Deployment,
         id: d,
     };
-    let mut v: Vec<u32> = w
+    let mut v: Vec<u32> = cx
         .store
         .dependents_of(dref)
         .iter()
         .filter(|r| r.kind == Kind::ReplicaSet)
         .filter(|r| {
-            w.store
+            cx.store
                 .replicasets
                 .get(r.id)
                 .is_some_and(|rs| rs.meta.controller() == Some(dref))
@@ -123,7 +164,7 @@ fn owned(w: &World, d: u32) -> Vec<u32> {
         .map(|r| r.id)
         .collect();
     v.sort_by_key(|id| {
-        w.store
+        cx.store
             .replicasets
             .get(*id)
             .map(|rs| (rs.meta.created, rs.meta.name.clone()))
@@ -133,16 +174,16 @@ fn owned(w: &World, d: u32) -> Vec<u32> {
 
 /// `FindNewReplicaSet`: the oldest ReplicaSet whose template equals the Deployment's,
 /// ignoring `pod-template-hash`.
-fn find_new(w: &World, d: &Deployment, rss: &[u32]) -> Option<u32> {
+fn find_new(cx: &Cx<'_>, d: &Deployment, rss: &[u32]) -> Option<u32> {
     rss.iter().copied().find(|id| {
-        w.store.replicasets.get(*id).is_some_and(|rs| {
+        cx.store.replicasets.get(*id).is_some_and(|rs| {
             rs.spec.template.spec == d.spec.template.spec
                 && without_hash(&rs.spec.template.labels) == d.spec.template.labels
         })
     })
 }
 
-/// `ResolveFenceposts` (facts B.2): (maxSurge, maxUnavailable).
+/// `ResolveFenceposts` (pkg/controller/deployment/util/deployment_util.go): (maxSurge, maxUnavailable).
 pub fn fenceposts(strategy: &Strategy, replicas: i32) -> (i32, i32) {
     match strategy {
         Strategy::Recreate => (0, 0),
@@ -170,24 +211,24 @@ fn max_surge(d: &Deployment) -> i32 {
 }
 
 /// `syncDeployment`.
-pub fn sync(w: &mut World, id: u32) {
-    let Some(d) = w.store.deployments.get(id).cloned() else {
-        done(w, Ctrl::Deployment, id);
+fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
+    let Some(d) = cx.store.deployments.get(id) else {
+        me.done(cx, id);
         return;
     };
-    let rss = owned(w, id);
+    let rss = owned(cx, id);
     if d.meta.deleted.is_some() {
-        write_status(w, id);
+        write_status(me, cx, id);
         return;
     }
-    let new_rs = find_new(w, &d, &rss);
+    let new_rs = find_new(cx, d, &rss);
     let olds: Vec<u32> = rss.iter().copied().filter(|r| Some(*r) != new_rs).collect();
     let dr = d.spec.replicas;
     // A paused Deployment, or a scaling event (an active ReplicaSet whose desired-replicas
     // annotation is not spec.replicas: `isScalingEvent`), only scales (`sync`).
     let scaling_event = rss
         .iter()
-        .filter_map(|r| w.store.replicasets.get(*r))
+        .filter_map(|r| cx.store.replicasets.get(*r))
         .any(|rs| {
             rs.spec.replicas > 0
                 && rs
@@ -195,7 +236,7 @@ pub fn sync(w: &mut World, id: u32) {
                     .is_some_and(|(desired, _)| desired != dr)
         });
     if d.spec.paused || scaling_event {
-        let view = |r: u32| rs_view(w, r);
+        let view = |r: u32| rs_view(cx, r);
         let new_view = new_rs.and_then(view);
         let old_views: Vec<RsView> = olds.iter().filter_map(|r| view(*r)).collect();
         let (surge, _) = fenceposts(&d.spec.strategy, dr);
@@ -208,11 +249,11 @@ pub fn sync(w: &mut World, id: u32) {
             new_view.as_ref(),
             &old_views,
         );
-        apply_scales(w, id, &d, scales);
+        apply_scales(me, cx, id, d, scales);
         return;
     }
-    let spec_of = |w: &World, r: u32| {
-        w.store
+    let spec_of = |cx: &Cx<'_>, r: u32| {
+        cx.store
             .replicasets
             .get(r)
             .map(|rs| rs.spec.replicas)
@@ -222,7 +263,7 @@ pub fn sync(w: &mut World, id: u32) {
         let replicas = match d.spec.strategy {
             // NewRSNewReplicas for Recreate: D once old pods are gone; until then 0.
             Strategy::Recreate => {
-                if olds.iter().all(|o| spec_of(w, *o) == 0) && !old_pods_running(w, &olds) {
+                if olds.iter().all(|o| spec_of(cx, *o) == 0) && !old_pods_running(cx, &olds) {
                     dr
                 } else {
                     0
@@ -231,30 +272,36 @@ pub fn sync(w: &mut World, id: u32) {
             Strategy::RollingUpdate { .. } => {
                 // i64: Kubernetes' int32 sums can exceed i32 near its range.
                 let (surge, _) = fenceposts(&d.spec.strategy, dr);
-                let current: i64 = olds.iter().map(|o| i64::from(spec_of(w, *o))).sum();
+                let current: i64 = olds.iter().map(|o| i64::from(spec_of(cx, *o))).sum();
                 ((i64::from(dr) + i64::from(surge)) - current).clamp(0, i64::from(dr)) as i32
             }
         };
-        create_new_rs(w, id, &d, &olds, replicas);
+        create_new_rs(me, cx, id, d, &olds, replicas);
         return;
     };
     let scales = match d.spec.strategy {
-        Strategy::RollingUpdate { .. } => rolling(w, &d, new_id, &olds),
-        Strategy::Recreate => recreate(w, &d, new_id, &olds),
+        Strategy::RollingUpdate { .. } => rolling(cx, d, new_id, &olds),
+        Strategy::Recreate => recreate(cx, d, new_id, &olds),
     };
-    apply_scales(w, id, &d, scales);
+    apply_scales(me, cx, id, d, scales);
 }
 
 /// `scaleReplicaSetAndRecordEvent` for each decision: a request when the size or the
 /// desired/max-replicas annotations change; the status write once they all returned.
-fn apply_scales(w: &mut World, id: u32, d: &Deployment, scales: Vec<(u32, i32)>) {
+fn apply_scales(
+    me: &mut DeploymentController,
+    cx: &mut Cx<'_>,
+    id: u32,
+    d: &Deployment,
+    scales: Vec<(u32, i32)>,
+) {
     let annotations = Some((
         d.spec.replicas,
         d.spec.replicas.saturating_add(max_surge(d)),
     ));
     let mut sent = 0;
     for (rs, replicas) in scales {
-        let Some(cur) = w.store.replicasets.get(rs) else {
+        let Some(cur) = cx.store.replicasets.get(rs) else {
             continue;
         };
         if cur.spec.replicas == replicas && cur.replica_annotations == annotations {
@@ -265,25 +312,20 @@ fn apply_scales(w: &mut World, id: u32, d: &Deployment, scales: Vec<(u32, i32)>)
             kind: Kind::ReplicaSet,
             id: rs,
         };
-        let key = w.store.key(target);
-        w.deployments.scaling_from.insert(rs, from);
-        submit(
-            w,
-            Client::DeploymentController,
-            Op::Scale {
-                target,
-                replicas,
-                annotations,
-            },
-            CTX_SCALE | u64::from(id),
-            &key,
-        );
+        let key = cx.store.key(target);
+        me.scaling_from.insert(rs, from);
+        let op = Op::Scale {
+            target,
+            replicas,
+            annotations,
+        };
+        cx.submit(op, Tag::Scale(id), &key);
         sent += 1;
     }
     if sent == 0 {
-        write_status(w, id);
+        write_status(me, cx, id);
     } else {
-        w.deployments.outstanding.insert(id, sent);
+        me.outstanding.insert(id, sent);
     }
 }
 
@@ -302,8 +344,8 @@ pub struct RsView {
     pub age_key: (SimTime, String),
 }
 
-fn rs_view(w: &World, id: u32) -> Option<RsView> {
-    let rs = w.store.replicasets.get(id)?;
+fn rs_view(cx: &Cx<'_>, id: u32) -> Option<RsView> {
+    let rs = cx.store.replicasets.get(id)?;
     Some(RsView {
         id,
         replicas: rs.spec.replicas,
@@ -426,11 +468,11 @@ pub fn proportional_scale(
 
 /// `rolloutRolling`'s scaling decisions for one sync (facts B.3). Arithmetic is in i64 so
 /// replica counts near the int32 limit cannot overflow.
-fn rolling(w: &World, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i32)> {
+fn rolling(cx: &Cx<'_>, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i32)> {
     let dr = i64::from(d.spec.replicas);
     let (surge, max_unavailable) = fenceposts(&d.spec.strategy, d.spec.replicas);
     let (surge, max_unavailable) = (i64::from(surge), i64::from(max_unavailable).min(dr));
-    let rs = |id: u32| w.store.replicasets.get(id);
+    let rs = |id: u32| cx.store.replicasets.get(id);
     let spec = |id: u32| i64::from(rs(id).map(|r| r.spec.replicas).unwrap_or(0));
     let avail = |id: u32| i64::from(rs(id).map(|r| r.status.available_replicas).unwrap_or(0));
     let new_spec = spec(new_id);
@@ -503,9 +545,9 @@ fn rolling(w: &World, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i3
 
 /// `rolloutRecreate` (facts B.4): old ReplicaSets to 0, then the new one to D once no old
 /// pod is running.
-fn recreate(w: &World, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i32)> {
+fn recreate(cx: &Cx<'_>, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i32)> {
     let spec = |id: u32| {
-        w.store
+        cx.store
             .replicasets
             .get(id)
             .map(|r| r.spec.replicas)
@@ -519,7 +561,7 @@ fn recreate(w: &World, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i
     if !downs.is_empty() {
         return downs;
     }
-    if old_pods_running(w, olds) {
+    if old_pods_running(cx, olds) {
         return Vec::new();
     }
     if spec(new_id) != d.spec.replicas {
@@ -529,9 +571,9 @@ fn recreate(w: &World, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i
     }
 }
 
-fn old_pods_running(w: &World, olds: &[u32]) -> bool {
+fn old_pods_running(cx: &Cx<'_>, olds: &[u32]) -> bool {
     olds.iter().any(|o| {
-        w.store
+        cx.store
             .dependents_of(ObjRef {
                 kind: Kind::ReplicaSet,
                 id: *o,
@@ -539,14 +581,21 @@ fn old_pods_running(w: &World, olds: &[u32]) -> bool {
             .iter()
             .any(|p| {
                 p.kind == Kind::Pod
-                    && w.store.pods.get(p.id).is_some_and(|p| {
+                    && cx.store.pods.get(p.id).is_some_and(|p| {
                         !matches!(p.status.phase, Phase::Succeeded | Phase::Failed)
                     })
             })
     })
 }
 
-fn create_new_rs(w: &mut World, id: u32, d: &Deployment, olds: &[u32], replicas: i32) {
+fn create_new_rs(
+    me: &mut DeploymentController,
+    cx: &mut Cx<'_>,
+    id: u32,
+    d: &Deployment,
+    olds: &[u32],
+    replicas: i32,
+) {
     let hash = template_hash(&d.spec.template);
     let mut labels = d.spec.template.labels.clone();
     labels.insert(POD_TEMPLATE_HASH, hash.clone());
@@ -559,7 +608,7 @@ fn create_new_rs(w: &mut World, id: u32, d: &Deployment, olds: &[u32], replicas:
     let selector = merge_selector(&d.spec.selector, &selector_labels);
     let revision = olds
         .iter()
-        .filter_map(|o| w.store.replicasets.get(*o))
+        .filter_map(|o| cx.store.replicasets.get(*o))
         .map(|r| r.revision)
         .max()
         .unwrap_or(0)
@@ -591,21 +640,15 @@ fn create_new_rs(w: &mut World, id: u32, d: &Deployment, olds: &[u32], replicas:
         },
         status: ReplicaSetStatus::default(),
     };
-    let ns = d.meta.namespace.map(|n| w.store.ns_name(n).to_string());
+    let ns = d.meta.namespace.map(|n| cx.store.ns_name(n).to_string());
     let key = format!("{}/{}", ns.clone().unwrap_or_default(), rs.meta.name);
-    w.deployments.outstanding.insert(id, 1);
+    me.outstanding.insert(id, 1);
     let op = Op::Create {
         object: Box::new(NewObject::ReplicaSet(rs)),
         namespace: ns,
         generate_name: None,
     };
-    submit(
-        w,
-        Client::DeploymentController,
-        op,
-        CTX_CREATE_RS | u64::from(id),
-        &key,
-    );
+    cx.submit(op, Tag::CreateReplicaSet(id), &key);
 }
 
 fn merge_selector(sel: &Selector, extra: &Labels) -> Selector {
@@ -615,19 +658,19 @@ fn merge_selector(sel: &Selector, extra: &Labels) -> Selector {
 }
 
 /// `calculateStatus` and the status write; the worker is done once it returns.
-fn write_status(w: &mut World, id: u32) {
-    let Some(d) = w.store.deployments.get(id) else {
-        done(w, Ctrl::Deployment, id);
+fn write_status(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
+    let Some(d) = cx.store.deployments.get(id) else {
+        me.done(cx, id);
         return;
     };
-    let rss = owned(w, id);
-    let new_rs = find_new(w, d, &rss);
+    let rss = owned(cx, id);
+    let new_rs = find_new(cx, d, &rss);
     let mut s = DeploymentStatus {
         observed_generation: d.meta.generation,
         ..Default::default()
     };
     for r in &rss {
-        let Some(rs) = w.store.replicasets.get(*r) else {
+        let Some(rs) = cx.store.replicasets.get(*r) else {
             continue;
         };
         s.replicas += rs.status.replicas;
@@ -639,31 +682,32 @@ fn write_status(w: &mut World, id: u32) {
     }
     s.unavailable_replicas = (d.spec.replicas - s.available_replicas).max(0);
     if s == d.status {
-        done(w, Ctrl::Deployment, id);
+        me.done(cx, id);
         return;
     }
-    let key = w.store.key(ObjRef {
+    let key = cx.store.key(ObjRef {
         kind: Kind::Deployment,
         id,
     });
-    submit(
-        w,
-        Client::DeploymentController,
+    cx.submit(
         Op::DeploymentStatus { id, status: s },
-        CTX_STATUS | u64::from(id),
+        Tag::Status(id),
         &key,
     );
 }
 
 /// A response to one of this controller's requests.
-pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
-    let id = (req.ctx & 0xffff_ffff) as u32;
+fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Response<'_>) {
+    let outcome = req.outcome;
+    let id = match tag {
+        Tag::CreateReplicaSet(id) | Tag::Scale(id) | Tag::Status(id) => id,
+    };
     let dref = ObjRef {
         kind: Kind::Deployment,
         id,
     };
-    match req.ctx & (0xf << 40) {
-        CTX_CREATE_RS => {
+    match tag {
+        Tag::CreateReplicaSet(_) => {
             let to = match &req.op {
                 Op::Create { object, .. } => match object.as_ref() {
                     NewObject::ReplicaSet(rs) => rs.spec.replicas,
@@ -674,12 +718,12 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
             if let Outcome::Created(rs) = &outcome
                 && to > 0
             {
-                let name = w
+                let name = cx
                     .store
                     .meta(*rs)
                     .map(|m| m.name.clone())
                     .unwrap_or_default();
-                w.record_event(
+                cx.event(
                     dref,
                     false,
                     "ScalingReplicaSet",
@@ -692,7 +736,7 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
                     Op::Create { object, .. } => object.meta().name.clone(),
                     _ => String::new(),
                 };
-                w.record_event(
+                cx.event(
                     dref,
                     true,
                     "FailedCreate",
@@ -700,26 +744,22 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
                     format!("Failed to create new replica set {name:?}: {}", e.message),
                 );
             }
-            finish_call(w, id);
+            finish_call(me, cx, id);
         }
-        CTX_SCALE => {
+        Tag::Scale(_) => {
             if let Op::Scale {
                 target, replicas, ..
             } = &req.op
             {
-                let from = w
-                    .deployments
-                    .scaling_from
-                    .remove(&target.id)
-                    .unwrap_or(*replicas);
-                if outcome == Outcome::Done && from != *replicas {
-                    let name = w
+                let from = me.scaling_from.remove(&target.id).unwrap_or(*replicas);
+                if *outcome == Outcome::Done && from != *replicas {
+                    let name = cx
                         .store
                         .meta(*target)
                         .map(|m| m.name.clone())
                         .unwrap_or_default();
                     let dir = if *replicas > from { "up" } else { "down" };
-                    w.record_event(
+                    cx.event(
                         dref,
                         false,
                         "ScalingReplicaSet",
@@ -728,26 +768,25 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
                     );
                 }
             }
-            finish_call(w, id);
+            finish_call(me, cx, id);
         }
-        _ => done(w, Ctrl::Deployment, id),
+        Tag::Status(_) => me.done(cx, id),
     }
 }
 
-fn finish_call(w: &mut World, id: u32) {
-    let left = w
-        .deployments
+fn finish_call(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
+    let left = me
         .outstanding
         .get(&id)
         .copied()
         .unwrap_or(1)
         .saturating_sub(1);
     if left == 0 {
-        w.deployments.outstanding.remove(&id);
-        w.deployments.applied = (w.deployments.applied.0 + 1, id);
-        write_status(w, id);
+        me.outstanding.remove(&id);
+        me.applied = (me.applied.0 + 1, id);
+        write_status(me, cx, id);
     } else {
-        w.deployments.outstanding.insert(id, left);
+        me.outstanding.insert(id, left);
     }
 }
 

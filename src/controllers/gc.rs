@@ -1,5 +1,5 @@
 //! The garbage collector (`pkg/controller/garbagecollector`), as far as cascading deletion
-//! needs it (facts B.7).
+//! needs it.
 //!
 //! - Background: the owner is already gone; dependents that still name it are deleted.
 //! - Foreground: the owner carries the `foregroundDeletion` finalizer; dependents are
@@ -14,11 +14,10 @@
 //! store's dependents index instead of building its own graph (kubesim never misses a watch
 //! event, so the two agree).
 
-use crate::apiserver::{Client, Op, Outcome, Propagation, Request, submit};
+use crate::apiserver::{Op, Propagation};
+use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
-use crate::sim::event::Change;
-use crate::sim::world::World;
 use std::collections::BTreeSet;
 
 /// The collector's state: requests in flight, so repeated notifications do not repeat them.
@@ -28,141 +27,124 @@ pub struct GarbageCollector {
     finalizing: BTreeSet<ObjRef>,
 }
 
-/// An informer event about a (possible) owner, or about a dependent whose owners are gone.
-pub fn observe(w: &mut World, obj: ObjRef, change: Change) {
-    if change != Change::Deleted && owners_all_gone(w, obj) {
-        // attemptToDeleteItem: no owner reference resolves to a live owner with that uid
-        // (all are dangling), so the dependent is deleted.
-        delete_dependent(w, obj, Propagation::Background);
-    }
-    let dependents: Vec<ObjRef> = w.store.dependents_of(obj).to_vec();
-    if change == Change::Deleted {
-        for d in dependents {
-            delete_dependent(w, d, Propagation::Background);
+type Cx<'a> = Ctx<'a, GarbageCollector>;
+
+impl Component for GarbageCollector {
+    type Tag = ();
+    type Timer = ();
+    type Env = ();
+
+    /// An informer event about a (possible) owner, or about a dependent whose owners are gone.
+    fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
+        let (obj, change) = (n.obj, n.change);
+        let store = cx.store;
+        if change != Change::Deleted && owners_all_gone(cx, obj) {
+            // attemptToDeleteItem: no owner reference resolves to a live owner with that uid
+            // (all are dangling), so the dependent is deleted.
+            self.delete_dependent(cx, obj, Propagation::Background);
         }
-        return;
-    }
-    let Some(m) = w.store.meta(obj) else { return };
-    // Only an owner carrying one of the GC's finalizers is the GC's to finish (a dangling
-    // dependent in graceful deletion is the kubelet's).
-    if m.deleted.is_none() || !(m.orphan_finalizer || m.foreground_deletion) {
-        return;
-    }
-    if m.orphan_finalizer {
-        for d in &dependents {
-            if w.gc.in_flight.insert(*d) {
-                let key = w.store.key(*d);
-                submit(
-                    w,
-                    Client::GarbageCollector,
-                    Op::RemoveOwnerRef {
+        let dependents = store.dependents_of(obj);
+        if change == Change::Deleted {
+            for d in dependents {
+                self.delete_dependent(cx, *d, Propagation::Background);
+            }
+            return;
+        }
+        let Some(m) = store.meta(obj) else { return };
+        // Only an owner carrying one of the GC's finalizers is the GC's to finish (a dangling
+        // dependent in graceful deletion is the kubelet's).
+        if m.deleted.is_none() || !(m.orphan_finalizer || m.foreground_deletion) {
+            return;
+        }
+        if m.orphan_finalizer {
+            for d in dependents {
+                if self.in_flight.insert(*d) {
+                    let key = store.key(*d);
+                    let op = Op::RemoveOwnerRef {
                         dependent: *d,
                         owner: obj,
-                    },
-                    0,
-                    &key,
-                );
+                    };
+                    cx.submit(op, (), &key);
+                }
+            }
+        } else {
+            for d in dependents {
+                if blocks(cx, *d, obj) {
+                    self.delete_dependent(cx, *d, Propagation::Foreground);
+                }
             }
         }
-    } else if m.foreground_deletion {
-        for d in &dependents {
-            let blocks = w.store.meta(*d).is_some_and(|dm| {
-                dm.owners
-                    .iter()
-                    .any(|o| o.owner == obj && o.block_owner_deletion)
-            });
-            if blocks {
-                delete_dependent(w, *d, Propagation::Foreground);
-            }
+        let blocking_left = dependents
+            .iter()
+            .any(|d| blocks(cx, *d, obj) || m.orphan_finalizer);
+        if !blocking_left && self.finalizing.insert(obj) {
+            let key = store.key(obj);
+            cx.submit(Op::RemoveFinalizers { target: obj }, (), &key);
         }
     }
-    let blocking_left =
-        w.store.dependents_of(obj).iter().any(|d| {
-            m_blocks(w, *d, obj) || w.store.meta(obj).is_some_and(|om| om.orphan_finalizer)
-        });
-    if !blocking_left && w.gc.finalizing.insert(obj) {
-        let key = w.store.key(obj);
-        submit(
-            w,
-            Client::GarbageCollector,
-            Op::RemoveFinalizers { target: obj },
-            0,
-            &key,
-        );
+
+    fn on_response(&mut self, cx: &mut Cx<'_>, _: (), r: Response<'_>) {
+        match r.op {
+            Op::Delete { target, .. } => {
+                self.in_flight.remove(target);
+                self.in_flight.remove(&ObjRef {
+                    kind: Kind::ReplicaSet,
+                    id: target.id,
+                });
+            }
+            Op::RemoveOwnerRef { dependent, owner } => {
+                self.in_flight.remove(dependent);
+                // Orphaning done for this owner once nothing names it any more.
+                if cx.store.dependents_of(*owner).is_empty() && self.finalizing.insert(*owner) {
+                    let key = cx.store.key(*owner);
+                    cx.submit(Op::RemoveFinalizers { target: *owner }, (), &key);
+                }
+            }
+            Op::RemoveFinalizers { target } => {
+                self.finalizing.remove(target);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_timer(&mut self, _: &mut Cx<'_>, _: ()) {}
+}
+
+impl GarbageCollector {
+    fn delete_dependent(&mut self, cx: &mut Cx<'_>, d: ObjRef, propagation: Propagation) {
+        let store = cx.store;
+        let Some(m) = store.meta(d) else { return };
+        if m.deleted.is_some() || !self.in_flight.insert(d) {
+            return;
+        }
+        let kind = if d.kind == Kind::ReplicaSet {
+            store.rs_kind(d.id)
+        } else {
+            d.kind
+        };
+        let op = Op::Delete {
+            target: ObjRef { kind, id: d.id },
+            uid: Some(m.uid),
+            propagation,
+            grace_seconds: None,
+        };
+        cx.submit(op, (), &store.key(d));
     }
 }
 
-fn owners_all_gone(w: &World, obj: ObjRef) -> bool {
-    w.store.meta(obj).is_some_and(|m| {
+fn owners_all_gone(cx: &Cx<'_>, obj: ObjRef) -> bool {
+    cx.store.meta(obj).is_some_and(|m| {
         !m.owners.is_empty()
             && m.owners
                 .iter()
-                .all(|o| w.store.meta(o.owner).is_none_or(|om| om.uid != o.uid))
+                .all(|o| cx.store.meta(o.owner).is_none_or(|om| om.uid != o.uid))
     })
 }
 
-fn m_blocks(w: &World, dependent: ObjRef, owner: ObjRef) -> bool {
-    w.store.meta(dependent).is_some_and(|dm| {
+fn blocks(cx: &Cx<'_>, dependent: ObjRef, owner: ObjRef) -> bool {
+    cx.store.meta(dependent).is_some_and(|dm| {
         dm.owners
             .iter()
             .any(|o| o.owner == owner && o.block_owner_deletion)
     })
-}
-
-fn delete_dependent(w: &mut World, d: ObjRef, propagation: Propagation) {
-    let Some(m) = w.store.meta(d) else { return };
-    if m.deleted.is_some() || !w.gc.in_flight.insert(d) {
-        return;
-    }
-    let uid = Some(m.uid);
-    let key = w.store.key(d);
-    let kind = if d.kind == Kind::ReplicaSet {
-        w.store.rs_kind(d.id)
-    } else {
-        d.kind
-    };
-    let target = ObjRef { kind, id: d.id };
-    submit(
-        w,
-        Client::GarbageCollector,
-        Op::Delete {
-            target,
-            uid,
-            propagation,
-            grace_seconds: None,
-        },
-        0,
-        &key,
-    );
-}
-
-/// A response to one of the collector's requests.
-pub fn on_response(w: &mut World, req: &Request, _outcome: Outcome) {
-    match &req.op {
-        Op::Delete { target, .. } => {
-            w.gc.in_flight.remove(target);
-            w.gc.in_flight.remove(&ObjRef {
-                kind: Kind::ReplicaSet,
-                id: target.id,
-            });
-        }
-        Op::RemoveOwnerRef { dependent, owner } => {
-            w.gc.in_flight.remove(dependent);
-            // Orphaning done for this owner once nothing names it any more.
-            if w.store.dependents_of(*owner).is_empty() && w.gc.finalizing.insert(*owner) {
-                let key = w.store.key(*owner);
-                submit(
-                    w,
-                    Client::GarbageCollector,
-                    Op::RemoveFinalizers { target: *owner },
-                    0,
-                    &key,
-                );
-            }
-        }
-        Op::RemoveFinalizers { target } => {
-            w.gc.finalizing.remove(target);
-        }
-        _ => {}
-    }
 }

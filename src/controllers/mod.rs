@@ -1,4 +1,4 @@
-//! kube-controller-manager (Deployment, ReplicaSet/RC, garbage collector) and the
+//! kube-controller-manager (Deployment, ReplicaSet/RC, DaemonSet, garbage collector) and the
 //! cloud-controller-manager's service controller.
 //!
 //! Each work-queue controller follows client-go's shape: informers add keys to a
@@ -12,59 +12,32 @@ pub mod replicaset;
 pub mod service;
 pub mod workqueue;
 
-use crate::sim::event::{Ctrl, Event};
+use crate::component::{Component, Ctx};
+use crate::controllers::workqueue::WorkQueue;
+use crate::model::kind::Kind;
+use crate::model::meta::ObjRef;
 use crate::sim::timing::TimingName;
-use crate::sim::world::World;
 
-/// Adds a key to a controller's queue and starts a worker if one is free.
-pub fn enqueue(w: &mut World, ctrl: Ctrl, key: u32) {
-    queue(w, ctrl).add(key);
-    kick(w, ctrl);
-}
-
-/// Hands queued keys to free workers; each sync runs after `controller.sync`.
-pub fn kick(w: &mut World, ctrl: Ctrl) {
-    while let Some(key) = queue(w, ctrl).next_key() {
-        let name = match ctrl {
-            Ctrl::Deployment => "deployment-controller",
-            Ctrl::ReplicaSet => "replicaset-controller",
-        };
-        let obj = crate::model::meta::ObjRef {
-            kind: match ctrl {
-                Ctrl::Deployment => crate::model::kind::Kind::Deployment,
-                Ctrl::ReplicaSet => crate::model::kind::Kind::ReplicaSet,
-            },
-            id: key,
-        };
-        let writes = w.store.meta(obj).map(|m| m.writes).unwrap_or(0);
-        let okey = w.store.key(obj);
-        let d = w.sample(
+/// Hands queued keys to free workers; each worker's sync is a timer `controller.sync` later,
+/// drawn from the stream of the object and its write count (so a re-sync of an unchanged
+/// object draws the same delay, and other objects never shift it).
+pub fn kick<C: Component>(
+    queue: &mut WorkQueue,
+    cx: &mut Ctx<'_, C>,
+    kind: Kind,
+    name: &str,
+    sync: impl Fn(u32) -> C::Timer,
+) {
+    while let Some(key) = queue.next_key() {
+        let obj = ObjRef { kind, id: key };
+        let writes = cx.store.meta(obj).map(|m| m.writes).unwrap_or(0);
+        let okey = cx.store.key(obj);
+        let d = cx.sample(
             TimingName::ControllerSync,
             name,
             &okey,
             &format!("sync:{writes}"),
         );
-        w.schedule(d, Event::ControllerSync { ctrl, key });
-    }
-}
-
-/// A worker's sync of `key` is due.
-pub fn sync(w: &mut World, ctrl: Ctrl, key: u32) {
-    match ctrl {
-        Ctrl::Deployment => deployment::sync(w, key),
-        Ctrl::ReplicaSet => replicaset::sync(w, key),
-    }
-}
-
-/// The worker is done with `key` (its API calls returned).
-pub fn done(w: &mut World, ctrl: Ctrl, key: u32) {
-    queue(w, ctrl).done(key);
-    kick(w, ctrl);
-}
-
-fn queue(w: &mut World, ctrl: Ctrl) -> &mut workqueue::WorkQueue {
-    match ctrl {
-        Ctrl::Deployment => &mut w.deployments.queue,
-        Ctrl::ReplicaSet => &mut w.replicasets.queue,
+        cx.after(d, sync(key));
     }
 }

@@ -1,5 +1,5 @@
 //! The ReplicaSet controller, which also runs ReplicationControllers (the RC manager wraps
-//! the same code, facts B.6).
+//! the same code: pkg/controller/replication wraps the ReplicaSet controller).
 //!
 //! Mirrors `pkg/controller/replicaset/replica_set.go`: `syncReplicaSet` waits until the
 //! creates and deletes it expects have been observed (expectations), then `manageReplicas`
@@ -9,21 +9,21 @@
 //! match the selector, and no 5-minute expectations timeout (kubesim never loses a watch
 //! event).
 
-use crate::apiserver::{Client, NewObject, Op, Outcome, Propagation, Request, submit};
+use crate::apiserver::{Op, Outcome, Propagation};
+use crate::component::{Change, Component, Ctx, Notice, Response};
+use crate::controllers::kick;
 use crate::controllers::workqueue::WorkQueue;
-use crate::controllers::{done, enqueue};
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
+use crate::model::object::NewObject;
 use crate::model::pod::{Phase, Pod, PodStatus};
 use crate::model::workload::{ReplicaSet, ReplicaSetStatus};
-use crate::sim::event::{Change, Ctrl, Event};
 use crate::sim::time::SimDuration;
-use crate::sim::world::World;
 use std::collections::BTreeMap;
 
-/// `BurstReplicas` (facts A.5).
+/// `BurstReplicas` (pkg/controller/replicaset/replica_set.go).
 pub const BURST_REPLICAS: i32 = 500;
-/// `--concurrent-replicaset-syncs` (facts A.4).
+/// `--concurrent-replicaset-syncs` (kube-controller-manager's default).
 pub const WORKERS: usize = 5;
 
 /// An in-flight sync of one ReplicaSet.
@@ -64,43 +64,102 @@ impl Default for ReplicaSetController {
     }
 }
 
-const CTX_CREATE: u64 = 1 << 40;
-const CTX_DELETE: u64 = 2 << 40;
-const CTX_STATUS: u64 = 3 << 40;
+/// What a response of the ReplicaSet controller is about (the ReplicaSet it synced).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    /// A pod create of a slow-start batch.
+    Create(u32),
+    /// A pod delete.
+    Delete(u32),
+    /// The status write.
+    Status(u32),
+}
 
-fn source(w: &World, rs: u32) -> &'static str {
-    if w.store.rs_kind(rs) == Kind::ReplicationController {
+/// The ReplicaSet controller's timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// A worker's sync of this ReplicaSet is due.
+    Sync(u32),
+    /// `queue.AddAfter(key, minReadySeconds)` fired.
+    Requeue(u32),
+}
+
+type Cx<'a> = Ctx<'a, ReplicaSetController>;
+
+const NAME: &str = "replicaset-controller";
+
+impl Component for ReplicaSetController {
+    type Tag = Tag;
+    type Timer = Timer;
+    type Env = ();
+
+    fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
+        observe(self, cx, n.obj, n.change, n.controller);
+    }
+
+    fn on_response(&mut self, cx: &mut Cx<'_>, tag: Tag, r: Response<'_>) {
+        on_response(self, cx, tag, r);
+    }
+
+    fn on_timer(&mut self, cx: &mut Cx<'_>, timer: Timer) {
+        match timer {
+            Timer::Sync(id) => sync(self, cx, id),
+            Timer::Requeue(id) => self.enqueue(cx, id),
+        }
+    }
+}
+
+impl ReplicaSetController {
+    fn enqueue(&mut self, cx: &mut Cx<'_>, key: u32) {
+        self.queue.add(key);
+        kick(&mut self.queue, cx, Kind::ReplicaSet, NAME, Timer::Sync);
+    }
+
+    fn done(&mut self, cx: &mut Cx<'_>, key: u32) {
+        self.queue.done(key);
+        kick(&mut self.queue, cx, Kind::ReplicaSet, NAME, Timer::Sync);
+    }
+}
+
+fn source(cx: &Cx<'_>, rs: u32) -> &'static str {
+    if cx.store.rs_kind(rs) == Kind::ReplicationController {
         "replication-controller"
     } else {
         "replicaset-controller"
     }
 }
 
-fn rs_ref(w: &World, id: u32) -> ObjRef {
+fn rs_ref(cx: &Cx<'_>, id: u32) -> ObjRef {
     ObjRef {
-        kind: w.store.rs_kind(id),
+        kind: cx.store.rs_kind(id),
         id,
     }
 }
 
 /// An informer event: a pod of this RS (`owner`) or the RS itself changed.
-pub fn observe(w: &mut World, obj: ObjRef, change: Change, owner: Option<u32>) {
+fn observe(
+    me: &mut ReplicaSetController,
+    cx: &mut Cx<'_>,
+    obj: ObjRef,
+    change: Change,
+    owner: Option<u32>,
+) {
     let key = match obj.kind {
         Kind::Pod => {
             let Some(rs) = owner else { return };
             // `updatePod`: a pod with a deletionTimestamp counts as deleted at once; its final
             // removal then is not counted again.
-            let terminating = w
+            let terminating = cx
                 .store
                 .pods
                 .get(obj.id)
                 .is_some_and(|p| p.meta.deleted.is_some());
             let deletion = match change {
-                Change::Deleted => !w.replicasets.deletion_seen.remove(&obj.id),
-                Change::Modified if terminating => w.replicasets.deletion_seen.insert(obj.id),
+                Change::Deleted => !me.deletion_seen.remove(&obj.id),
+                Change::Modified if terminating => me.deletion_seen.insert(obj.id),
                 _ => false,
             };
-            let e = w.replicasets.expectations.entry(rs).or_default();
+            let e = me.expectations.entry(rs).or_default();
             if change == Change::Added && e.0 > 0 {
                 e.0 -= 1;
             }
@@ -111,22 +170,22 @@ pub fn observe(w: &mut World, obj: ObjRef, change: Change, owner: Option<u32>) {
         }
         _ => {
             if change == Change::Deleted {
-                w.replicasets.expectations.remove(&obj.id);
+                me.expectations.remove(&obj.id);
             }
             obj.id
         }
     };
-    enqueue(w, Ctrl::ReplicaSet, key);
+    me.enqueue(cx, key);
 }
 
 /// Active pods controlled by this RS.
-fn owned_pods(w: &World, rs: ObjRef) -> Vec<u32> {
-    w.store
+fn owned_pods(cx: &Cx<'_>, rs: ObjRef) -> Vec<u32> {
+    cx.store
         .dependents_of(rs)
         .iter()
         .filter(|d| d.kind == Kind::Pod)
         .filter(|d| {
-            w.store
+            cx.store
                 .pods
                 .get(d.id)
                 .is_some_and(|p| p.meta.controller() == Some(rs))
@@ -136,23 +195,22 @@ fn owned_pods(w: &World, rs: ObjRef) -> Vec<u32> {
 }
 
 /// `syncReplicaSet`.
-pub fn sync(w: &mut World, id: u32) {
-    let r = rs_ref(w, id);
-    let Some(rs) = w.store.replicasets.get(id) else {
-        w.replicasets.expectations.remove(&id);
-        done(w, Ctrl::ReplicaSet, id);
+fn sync(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
+    let r = rs_ref(cx, id);
+    let Some(rs) = cx.store.replicasets.get(id) else {
+        me.expectations.remove(&id);
+        me.done(cx, id);
         return;
     };
     let replicas = rs.spec.replicas;
     let being_deleted = rs.meta.deleted.is_some();
-    let all = owned_pods(w, r);
+    let all = owned_pods(cx, r);
     let active: Vec<u32> = all
         .iter()
         .copied()
-        .filter(|p| w.store.pods.get(*p).is_some_and(Pod::is_active))
+        .filter(|p| cx.store.pods.get(*p).is_some_and(Pod::is_active))
         .collect();
-    let satisfied = w
-        .replicasets
+    let satisfied = me
         .expectations
         .get(&id)
         .is_none_or(|e| e.0 <= 0 && e.1 <= 0);
@@ -160,24 +218,22 @@ pub fn sync(w: &mut World, id: u32) {
         let diff = active.len() as i32 - replicas;
         if diff < 0 {
             let n = (-diff).min(BURST_REPLICAS);
-            w.replicasets.expectations.insert(id, (n, 0));
-            w.replicasets.syncs.insert(
+            me.expectations.insert(id, (n, 0));
+            me.syncs.insert(
                 id,
                 SyncState {
                     remaining: n,
                     ..Default::default()
                 },
             );
-            next_batch(w, id);
+            next_batch(me, cx, id);
             return;
         }
         if diff > 0 {
             let n = diff.min(BURST_REPLICAS) as usize;
-            let victims = pods_to_delete(w, &active, n);
-            w.replicasets
-                .expectations
-                .insert(id, (0, victims.len() as i32));
-            w.replicasets.syncs.insert(
+            let victims = pods_to_delete(cx, &active, n);
+            me.expectations.insert(id, (0, victims.len() as i32));
+            me.syncs.insert(
                 id,
                 SyncState {
                     outstanding: victims.len() as u32,
@@ -189,10 +245,10 @@ pub fn sync(w: &mut World, id: u32) {
                     kind: Kind::Pod,
                     id: pod,
                 };
-                let uid = w.store.pods.get(pod).map(|p| p.meta.uid);
-                let key = w.store.key(target);
-                if let Some(p) = w.store.pods.get(pod) {
-                    w.replicasets.deleting.insert(pod, p.meta.name.clone());
+                let uid = cx.store.pods.get(pod).map(|p| p.meta.uid);
+                let key = cx.store.key(target);
+                if let Some(p) = cx.store.pods.get(pod) {
+                    me.deleting.insert(pod, p.meta.name.clone());
                 }
                 let op = Op::Delete {
                     target,
@@ -200,22 +256,16 @@ pub fn sync(w: &mut World, id: u32) {
                     propagation: Propagation::Background,
                     grace_seconds: None,
                 };
-                submit(
-                    w,
-                    Client::ReplicaSetController,
-                    op,
-                    CTX_DELETE | u64::from(id),
-                    &key,
-                );
+                cx.submit(op, Tag::Delete(id), &key);
             }
             return;
         }
     }
-    write_status(w, id);
+    write_status(me, cx, id);
 }
 
-fn next_batch(w: &mut World, id: u32) {
-    let Some(st) = w.replicasets.syncs.get_mut(&id) else {
+fn next_batch(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
+    let Some(st) = me.syncs.get_mut(&id) else {
         return;
     };
     // slowStartBatch: 1, 2, 4, … (SlowStartInitialBatchSize = 1, facts A.5).
@@ -229,14 +279,14 @@ fn next_batch(w: &mut World, id: u32) {
     st.remaining -= batch;
     st.outstanding = batch as u32;
     st.failed = false;
-    let Some(rs) = w.store.replicasets.get(id) else {
+    let Some(rs) = cx.store.replicasets.get(id) else {
         return;
     };
     let rs_name = rs.meta.name.clone();
-    let ns = rs.meta.namespace.map(|n| w.store.ns_name(n).to_string());
+    let ns = rs.meta.namespace.map(|n| cx.store.ns_name(n).to_string());
     let template = rs.spec.template.clone();
     let owner = OwnerRef {
-        owner: rs_ref(w, id),
+        owner: rs_ref(cx, id),
         uid: rs.meta.uid,
         controller: true,
         block_owner_deletion: true,
@@ -256,13 +306,7 @@ fn next_batch(w: &mut World, id: u32) {
             namespace: ns.clone(),
             generate_name: Some(format!("{rs_name}-")),
         };
-        submit(
-            w,
-            Client::ReplicaSetController,
-            op,
-            CTX_CREATE | u64::from(id),
-            &key,
-        );
+        cx.submit(op, Tag::Create(id), &key);
     }
 }
 
@@ -273,17 +317,17 @@ type DeletionRank = (bool, u8, bool, i32, i64, i64, i64);
 /// pkg/controller/controller_utils.go): unassigned before assigned, Pending before Running,
 /// not ready before ready, more siblings on the same node first, ready for a shorter time,
 /// more restarts, newer.
-fn pods_to_delete(w: &World, active: &[u32], n: usize) -> Vec<u32> {
+fn pods_to_delete(cx: &Cx<'_>, active: &[u32], n: usize) -> Vec<u32> {
     let mut per_node: BTreeMap<u32, i32> = BTreeMap::new();
     for p in active {
-        if let Some(node) = w.store.pods.get(*p).and_then(|p| p.node) {
+        if let Some(node) = cx.store.pods.get(*p).and_then(|p| p.node) {
             *per_node.entry(node).or_default() += 1;
         }
     }
     let mut ranked: Vec<(u32, DeletionRank)> = active
         .iter()
         .filter_map(|id| {
-            let p = w.store.pods.get(*id)?;
+            let p = cx.store.pods.get(*id)?;
             let phase_rank = match p.status.phase {
                 Phase::Pending => 0,
                 Phase::Running => 2,
@@ -320,51 +364,39 @@ fn pods_to_delete(w: &World, active: &[u32], n: usize) -> Vec<u32> {
 }
 
 /// `calculateStatus` and the status write; the worker is done once it returns.
-fn write_status(w: &mut World, id: u32) {
-    let r = rs_ref(w, id);
-    let Some(rs) = w.store.replicasets.get(id) else {
-        done(w, Ctrl::ReplicaSet, id);
+fn write_status(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
+    let r = rs_ref(cx, id);
+    let Some(rs) = cx.store.replicasets.get(id) else {
+        me.done(cx, id);
         return;
     };
-    let status = calculate_status(w, rs, r);
+    let status = calculate_status(cx, rs, r);
     let min_ready = rs.spec.min_ready_seconds;
     if status == rs.status {
-        requeue_for_availability(w, id, &status, min_ready);
-        done(w, Ctrl::ReplicaSet, id);
+        requeue_for_availability(cx, id, &status, min_ready);
+        me.done(cx, id);
         return;
     }
-    let key = w.store.key(r);
-    requeue_for_availability(w, id, &status, min_ready);
-    submit(
-        w,
-        Client::ReplicaSetController,
-        Op::ReplicaSetStatus { id, status },
-        CTX_STATUS | u64::from(id),
-        &key,
-    );
+    let key = cx.store.key(r);
+    requeue_for_availability(cx, id, &status, min_ready);
+    cx.submit(Op::ReplicaSetStatus { id, status }, Tag::Status(id), &key);
 }
 
 /// `AddAfter(key, minReadySeconds)` while some ready pods are not yet available.
-fn requeue_for_availability(w: &mut World, id: u32, s: &ReplicaSetStatus, min_ready: i64) {
+fn requeue_for_availability(cx: &mut Cx<'_>, id: u32, s: &ReplicaSetStatus, min_ready: i64) {
     if min_ready > 0 && s.ready_replicas != s.available_replicas {
-        w.schedule(
-            SimDuration::from_secs(min_ready as u64),
-            Event::ControllerRequeue {
-                ctrl: Ctrl::ReplicaSet,
-                key: id,
-            },
-        );
+        cx.after(SimDuration::from_secs(min_ready as u64), Timer::Requeue(id));
     }
 }
 
-fn calculate_status(w: &World, rs: &ReplicaSet, r: ObjRef) -> ReplicaSetStatus {
-    let now = w.now;
+fn calculate_status(cx: &Cx<'_>, rs: &ReplicaSet, r: ObjRef) -> ReplicaSetStatus {
+    let now = cx.now;
     let mut s = ReplicaSetStatus {
         observed_generation: rs.meta.generation,
         ..Default::default()
     };
-    for pid in owned_pods(w, r) {
-        let Some(p) = w.store.pods.get(pid) else {
+    for pid in owned_pods(cx, r) {
+        let Some(p) = cx.store.pods.get(pid) else {
             continue;
         };
         if !p.is_active() {
@@ -391,20 +423,20 @@ fn calculate_status(w: &World, rs: &ReplicaSet, r: ObjRef) -> ReplicaSetStatus {
 }
 
 /// A response to one of this controller's requests.
-pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
-    let id = (req.ctx & 0xffff_ffff) as u32;
-    match req.ctx & (0xff << 40) {
-        CTX_CREATE => {
-            let rs = rs_ref(w, id);
-            let src = source(w, id);
+fn on_response(me: &mut ReplicaSetController, cx: &mut Cx<'_>, tag: Tag, req: Response<'_>) {
+    let outcome = req.outcome;
+    match tag {
+        Tag::Create(id) => {
+            let rs = rs_ref(cx, id);
+            let src = source(cx, id);
             match outcome {
                 Outcome::Created(pod) => {
-                    let name = w
+                    let name = cx
                         .store
-                        .meta(pod)
+                        .meta(*pod)
                         .map(|m| m.name.clone())
                         .unwrap_or_default();
-                    w.record_event(
+                    cx.event(
                         rs,
                         false,
                         "SuccessfulCreate",
@@ -413,22 +445,22 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
                     );
                 }
                 Outcome::Failed(e) => {
-                    w.record_event(
+                    cx.event(
                         rs,
                         true,
                         "FailedCreate",
                         src,
                         format!("Error creating: {}", e.message),
                     );
-                    let e = w.replicasets.expectations.entry(id).or_default();
+                    let e = me.expectations.entry(id).or_default();
                     e.0 = (e.0 - 1).max(0);
-                    if let Some(st) = w.replicasets.syncs.get_mut(&id) {
+                    if let Some(st) = me.syncs.get_mut(&id) {
                         st.failed = true;
                     }
                 }
                 _ => {}
             }
-            let Some(st) = w.replicasets.syncs.get_mut(&id) else {
+            let Some(st) = me.syncs.get_mut(&id) else {
                 return;
             };
             st.outstanding = st.outstanding.saturating_sub(1);
@@ -438,27 +470,23 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
             if st.failed || st.remaining == 0 {
                 // Creates skipped after a failed batch are never observed: lower them.
                 let skipped = st.remaining;
-                w.replicasets.syncs.remove(&id);
-                let e = w.replicasets.expectations.entry(id).or_default();
+                me.syncs.remove(&id);
+                let e = me.expectations.entry(id).or_default();
                 e.0 = (e.0 - skipped).max(0);
-                write_status(w, id);
+                write_status(me, cx, id);
             } else {
-                next_batch(w, id);
+                next_batch(me, cx, id);
             }
         }
-        CTX_DELETE => {
+        Tag::Delete(id) => {
             let Op::Delete { target, .. } = &req.op else {
                 return;
             };
-            let name = w
-                .replicasets
-                .deleting
-                .remove(&target.id)
-                .unwrap_or_default();
-            let rs = rs_ref(w, id);
-            let src = source(w, id);
+            let name = me.deleting.remove(&target.id).unwrap_or_default();
+            let rs = rs_ref(cx, id);
+            let src = source(cx, id);
             match outcome {
-                Outcome::Deleted(_) => w.record_event(
+                Outcome::Deleted(_) => cx.event(
                     rs,
                     false,
                     "SuccessfulDelete",
@@ -467,7 +495,7 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
                 ),
                 Outcome::Failed(e) => {
                     if e.reason != "NotFound" {
-                        w.record_event(
+                        cx.event(
                             rs,
                             true,
                             "FailedDelete",
@@ -475,20 +503,20 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
                             format!("Error deleting: {}", e.message),
                         );
                     }
-                    let ex = w.replicasets.expectations.entry(id).or_default();
+                    let ex = me.expectations.entry(id).or_default();
                     ex.1 = (ex.1 - 1).max(0);
                 }
                 _ => {}
             }
-            let Some(st) = w.replicasets.syncs.get_mut(&id) else {
+            let Some(st) = me.syncs.get_mut(&id) else {
                 return;
             };
             st.outstanding = st.outstanding.saturating_sub(1);
             if st.outstanding == 0 {
-                w.replicasets.syncs.remove(&id);
-                write_status(w, id);
+                me.syncs.remove(&id);
+                write_status(me, cx, id);
             }
         }
-        _ => done(w, Ctrl::ReplicaSet, id),
+        Tag::Status(id) => me.done(cx, id),
     }
 }

@@ -6,13 +6,15 @@
 //! ranges ([`crate::network::public_ip`]). Events: `EnsuringLoadBalancer` /
 //! `EnsuredLoadBalancer` from `service-controller`.
 
-use crate::apiserver::{Client, Op, submit};
+use crate::apiserver::Op;
+use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
-use crate::sim::event::{Change, Event};
+use crate::network::PublicIpAllocator;
 use crate::sim::timing::TimingName;
-use crate::sim::world::World;
 use std::collections::BTreeSet;
+
+const SOURCE: &str = "service-controller";
 
 /// Services whose load balancer is being provisioned.
 #[derive(Debug, Default)]
@@ -20,70 +22,75 @@ pub struct ServiceController {
     provisioning: BTreeSet<u32>,
 }
 
-/// An informer event about a LoadBalancer Service.
-pub fn observe(w: &mut World, obj: ObjRef, change: Change) {
-    if change == Change::Deleted {
-        w.services.provisioning.remove(&obj.id);
-        return;
-    }
-    let Some(s) = w.store.services.get(obj.id) else {
-        return;
-    };
-    if s.load_balancer_ip.is_some() || !w.services.provisioning.insert(obj.id) {
-        return;
-    }
-    w.record_event(
-        obj,
-        false,
-        "EnsuringLoadBalancer",
-        "service-controller",
-        "Ensuring load balancer".into(),
-    );
-    let key = w.store.key(obj);
-    let d = w.sample(
-        TimingName::CloudLoadBalancerProvision,
-        "service-controller",
-        &key,
-        "provision",
-    );
-    w.schedule(d, Event::LoadBalancerReady(obj.id));
-}
+/// The service controller's timer: Azure finished provisioning this Service's load balancer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Provisioned(pub u32);
 
-/// Azure finished: publish the address.
-pub fn provisioned(w: &mut World, svc: u32) {
-    if !w.services.provisioning.remove(&svc) || w.store.services.get(svc).is_none() {
-        return;
-    }
-    let obj = ObjRef {
-        kind: Kind::Service,
-        id: svc,
-    };
-    match w.api.public_ips.allocate() {
-        Ok(ip) => {
-            let key = w.store.key(obj);
-            submit(
-                w,
-                Client::ServiceController,
-                Op::LoadBalancerIngress { svc, ip },
-                0,
-                &key,
-            );
-            w.record_event(
-                obj,
-                false,
-                "EnsuredLoadBalancer",
-                "service-controller",
-                "Ensured load balancer".into(),
-            );
+type Cx<'a> = Ctx<'a, ServiceController>;
+
+impl Component for ServiceController {
+    type Tag = ();
+    type Timer = Provisioned;
+    type Env = PublicIpAllocator;
+
+    fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
+        let obj = n.obj;
+        if n.change == Change::Deleted {
+            self.provisioning.remove(&obj.id);
+            return;
         }
-        Err(e) => {
-            w.record_event(
+        let Some(s) = cx.store.services.get(obj.id) else {
+            return;
+        };
+        if s.load_balancer_ip.is_some() || !self.provisioning.insert(obj.id) {
+            return;
+        }
+        cx.event(
+            obj,
+            false,
+            "EnsuringLoadBalancer",
+            SOURCE,
+            "Ensuring load balancer".into(),
+        );
+        let key = cx.store.key(obj);
+        let d = cx.sample(
+            TimingName::CloudLoadBalancerProvision,
+            SOURCE,
+            &key,
+            "provision",
+        );
+        cx.after(d, Provisioned(obj.id));
+    }
+
+    fn on_response(&mut self, _: &mut Cx<'_>, _: (), _: Response<'_>) {}
+
+    fn on_timer(&mut self, cx: &mut Cx<'_>, Provisioned(svc): Provisioned) {
+        if !self.provisioning.remove(&svc) || cx.store.services.get(svc).is_none() {
+            return;
+        }
+        let obj = ObjRef {
+            kind: Kind::Service,
+            id: svc,
+        };
+        match cx.env.allocate() {
+            Ok(ip) => {
+                let key = cx.store.key(obj);
+                cx.submit(Op::LoadBalancerIngress { svc, ip }, (), &key);
+                cx.event(
+                    obj,
+                    false,
+                    "EnsuredLoadBalancer",
+                    SOURCE,
+                    "Ensured load balancer".into(),
+                );
+            }
+            Err(e) => cx.event(
                 obj,
                 true,
                 "SyncLoadBalancerFailed",
-                "service-controller",
+                SOURCE,
                 format!("Error syncing load balancer: {e}"),
-            );
+            ),
         }
     }
 }

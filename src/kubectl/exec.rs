@@ -5,17 +5,18 @@
 //! `--wait=true`) until every deleted object is gone. Names are resolved by a GET first,
 //! as kubectl's resource builder does, so a NotFound costs a round trip.
 
-use crate::apiserver::{ApiError, Client, NewObject, Op, Outcome, Propagation, Request, submit};
+use crate::apiserver::{ApiError, Op, Outcome, Propagation};
+use crate::component::{Component, Ctx, Notice, Response, TerminalOutput};
+use crate::etcd::Store;
 use crate::kubectl::messages::{Operation, deleted, printed_name, resource_name};
 use crate::kubectl::print;
 use crate::kubectl::table::{Decoration, no_resources_message};
 use crate::model::kind::Kind;
 use crate::model::labels::Selector;
 use crate::model::meta::ObjRef;
-use crate::sim::event::Event;
+use crate::model::object::NewObject;
 use crate::sim::time::{SimDuration, SimTime};
-use crate::sim::world::World;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// One object `kubectl apply` sends.
 #[derive(Clone, Debug)]
@@ -111,8 +112,10 @@ pub struct PreparedStep {
     pub warnings: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default)]
-struct StepState {
+/// One step's terminal: the command it runs and how far it got.
+#[derive(Debug)]
+pub struct Terminal {
+    step: PreparedStep,
     running: bool,
     cursor: usize,
     failed: bool,
@@ -121,197 +124,346 @@ struct StepState {
     exit: Option<i32>,
 }
 
-/// All steps and their progress.
-#[derive(Debug, Default)]
-pub struct Steps {
-    /// The steps, in file order.
-    pub list: Vec<PreparedStep>,
-    state: Vec<StepState>,
-    waiters: BTreeMap<ObjRef, Vec<u32>>,
-    last_started: Option<u32>,
+/// Which request of the step a response answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tag {
+    /// The action (the cursor into the command's items).
+    pub action: u32,
+    /// The lookup GET (false) or the write that follows it (true).
+    pub act: bool,
 }
 
-impl Steps {
-    /// Steps from a prepared list.
-    pub fn new(list: Vec<PreparedStep>) -> Steps {
-        let state = vec![StepState::default(); list.len()];
-        Steps {
-            list,
-            state,
-            waiters: BTreeMap::new(),
-            last_started: None,
+/// A terminal's timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// The step's `at` has come.
+    Start,
+    /// `stopAfter` elapsed: Ctrl-C.
+    Stop,
+}
+
+type Cx<'a> = Ctx<'a, Terminal>;
+
+impl Component for Terminal {
+    type Tag = Tag;
+    type Timer = Timer;
+    type Env = ();
+
+    /// A deletion the step waits for has happened.
+    fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
+        if !self.waiting.remove(&n.obj.in_arena()) {
+            return;
+        }
+        if self.waiting.is_empty() && self.actions_done {
+            let code = if self.failed { 1 } else { 0 };
+            self.finish(cx, code);
         }
     }
 
-    /// Steps waiting for this object to go.
-    pub fn waiters_of(&self, obj: ObjRef) -> Vec<u32> {
-        let mut v = self.waiters.get(&obj).cloned().unwrap_or_default();
-        if obj.kind == Kind::ReplicationController {
-            v.extend(
-                self.waiters
-                    .get(&ObjRef {
-                        kind: Kind::ReplicaSet,
-                        id: obj.id,
-                    })
-                    .cloned()
-                    .unwrap_or_default(),
-            );
+    fn on_response(&mut self, cx: &mut Cx<'_>, tag: Tag, r: Response<'_>) {
+        self.on_response(cx, tag, r.outcome);
+    }
+
+    fn on_timer(&mut self, cx: &mut Cx<'_>, timer: Timer) {
+        match timer {
+            Timer::Start => self.start(cx),
+            Timer::Stop => self.stop(cx),
         }
-        v
+    }
+}
+
+impl Terminal {
+    /// The terminal that will run this step.
+    pub fn new(step: PreparedStep) -> Terminal {
+        Terminal {
+            step,
+            running: false,
+            cursor: 0,
+            failed: false,
+            waiting: BTreeSet::new(),
+            actions_done: false,
+            exit: None,
+        }
+    }
+
+    /// The step it runs.
+    pub fn step(&self) -> &PreparedStep {
+        &self.step
     }
 
     /// The exit code of a finished step (None if it was stopped or never ran).
-    pub fn exit_code(&self, i: u32) -> Option<i32> {
-        self.state.get(i as usize).and_then(|s| s.exit)
+    pub fn exit_code(&self) -> Option<i32> {
+        self.exit
     }
 
-    /// Names the most recently started step, for errors that stop the run.
-    pub fn culprit_description(&self) -> String {
-        match self.last_started.and_then(|i| self.list.get(i as usize)) {
-            Some(s) => format!(
-                "the last step started was step {} (`{}`) at t={}s",
-                s.index,
-                s.command,
-                s.at.millis3()
-            ),
-            None => "no step had started".to_string(),
+    /// Whether the command is still running.
+    pub fn is_running(&self) -> bool {
+        self.running
+    }
+
+    /// Names the step, for errors that stop the run.
+    pub fn describe(&self) -> String {
+        format!(
+            "step {} (`{}`) at t={}s",
+            self.step.index,
+            self.step.command,
+            self.step.at.millis3()
+        )
+    }
+
+    fn print(&self, cx: &mut Cx<'_>, text: &str) {
+        cx.terminal(TerminalOutput::Line(text.to_string()));
+    }
+
+    /// The step's start time has come.
+    fn start(&mut self, cx: &mut Cx<'_>) {
+        self.running = true;
+        cx.terminal(TerminalOutput::Started(self.step.command.clone()));
+        for warning in &self.step.warnings {
+            self.print(cx, warning);
+        }
+        if let Some(d) = self.step.stop_after {
+            cx.after(d, Timer::Stop);
+        }
+        self.next_action(cx);
+    }
+
+    /// The lookup GET returned: the write it was for, or kubectl's NotFound.
+    fn act_on(
+        &mut self,
+        cx: &mut Cx<'_>,
+        tag: Tag,
+        t: &DeleteItem,
+        op: impl FnOnce(ObjRef) -> Op,
+    ) {
+        match resolve(cx.store, t) {
+            Some(obj) => {
+                let key = format!("{}/{}", t.namespace, t.name);
+                cx.submit(op(obj), Tag { act: true, ..tag }, &key);
+            }
+            None => {
+                self.failed = true;
+                let line = api_error(&ApiError::not_found(t.kind, &t.name), None);
+                self.print(cx, &line);
+                self.advance(cx);
+            }
         }
     }
-}
 
-const PHASE_MAIN: u64 = 0;
-const PHASE_ACT: u64 = 1 << 32;
-
-fn print(w: &mut World, i: u32, text: &str) {
-    let now = w.now;
-    w.out.step_output(i, now, text);
-}
-
-/// The step's start time has come.
-pub fn start_step(w: &mut World, i: u32) {
-    let Some(step) = w.steps.list.get(i as usize).cloned() else {
-        return;
-    };
-    w.steps.last_started = Some(i);
-    w.steps.state[i as usize].running = true;
-    let now = w.now;
-    w.out.step_started(i, now, &step.command);
-    for warning in &step.warnings {
-        print(w, i, warning);
+    /// `stopAfter` elapsed or the run ended: Ctrl-C.
+    pub fn stop(&mut self, cx: &mut Cx<'_>) {
+        if !self.running {
+            return;
+        }
+        self.running = false;
+        cx.terminal(TerminalOutput::Stopped);
     }
-    if let Some(d) = step.stop_after {
-        w.schedule(d, Event::StepStop(i));
-    }
-    next_action(w, i);
-}
-
-fn program(w: &World, i: u32) -> Option<&Program> {
-    w.steps.list.get(i as usize).map(|s| &s.program)
-}
-
-/// Sends the request for the action at the cursor, or finishes the step.
-fn next_action(w: &mut World, i: u32) {
-    let Some(st) = w.steps.state.get(i as usize) else {
-        return;
-    };
-    if !st.running {
-        return;
-    }
-    let cursor = st.cursor;
-    let Some(prog) = program(w, i).cloned() else {
-        return;
-    };
-    let client = Client::Step(i);
-    let ctx = PHASE_MAIN | cursor as u64;
-    match prog {
-        Program::Apply(items) => match items.get(cursor) {
-            Some(item) => {
-                let key = format!(
-                    "{}/{}",
-                    item.namespace.clone().unwrap_or_default(),
-                    item.object.meta().name
-                );
-                submit(
-                    w,
-                    client,
-                    Op::Apply {
+    /// Sends the request for the action at the cursor, or finishes the step.
+    fn next_action(&mut self, cx: &mut Cx<'_>) {
+        if !self.running {
+            return;
+        }
+        let cursor = self.cursor;
+        let tag = Tag {
+            action: cursor as u32,
+            act: false,
+        };
+        match &self.step.program {
+            Program::Apply(items) => match items.get(cursor) {
+                Some(item) => {
+                    let key = format!(
+                        "{}/{}",
+                        item.namespace.clone().unwrap_or_default(),
+                        item.object.meta().name
+                    );
+                    let op = Op::Apply {
                         object: Box::new(item.object.clone()),
                         namespace: item.namespace.clone(),
-                    },
-                    ctx,
-                    &key,
-                );
-            }
-            None => actions_done(w, i),
-        },
-        Program::Create {
-            object, namespace, ..
-        } => {
-            if cursor == 0 {
-                let key = format!(
-                    "{}/{}",
-                    namespace.clone().unwrap_or_default(),
-                    object.meta().name
-                );
-                submit(
-                    w,
-                    client,
-                    Op::Create {
-                        object,
-                        namespace,
-                        generate_name: None,
-                    },
-                    ctx,
-                    &key,
-                );
-            } else {
-                actions_done(w, i);
-            }
-        }
-        Program::Scale { targets, .. } | Program::Delete { targets, .. } => {
-            match targets.get(cursor) {
-                Some(t) => {
-                    let key = format!("{}/{}", t.namespace, t.name);
-                    submit(w, client, Op::Read, ctx, &key);
+                    };
+                    cx.submit(op, tag, &key);
                 }
-                None => actions_done(w, i),
+                None => self.actions_done(cx),
+            },
+            Program::Create {
+                object, namespace, ..
+            } => {
+                if cursor == 0 {
+                    let key = format!(
+                        "{}/{}",
+                        namespace.clone().unwrap_or_default(),
+                        object.meta().name
+                    );
+                    let op = Op::Create {
+                        object: object.clone(),
+                        namespace: namespace.clone(),
+                        generate_name: None,
+                    };
+                    cx.submit(op, tag, &key);
+                } else {
+                    self.actions_done(cx);
+                }
+            }
+            Program::Scale { targets, .. } | Program::Delete { targets, .. } => {
+                match targets.get(cursor) {
+                    Some(t) => {
+                        let key = format!("{}/{}", t.namespace, t.name);
+                        cx.submit(Op::Read, tag, &key);
+                    }
+                    None => self.actions_done(cx),
+                }
+            }
+            Program::Get(_) => {
+                if cursor == 0 {
+                    cx.submit(Op::Read, tag, "get");
+                } else {
+                    self.actions_done(cx);
+                }
             }
         }
-        Program::Get(_) => {
-            if cursor == 0 {
-                submit(w, client, Op::Read, ctx, "get");
-            } else {
-                actions_done(w, i);
+    }
+
+    fn advance(&mut self, cx: &mut Cx<'_>) {
+        self.cursor += 1;
+        self.next_action(cx);
+    }
+
+    fn actions_done(&mut self, cx: &mut Cx<'_>) {
+        self.actions_done = true;
+        if self.waiting.is_empty() {
+            let code = if self.failed { 1 } else { 0 };
+            self.finish(cx, code);
+        }
+    }
+
+    fn finish(&mut self, cx: &mut Cx<'_>, code: i32) {
+        if !self.running {
+            return;
+        }
+        self.running = false;
+        self.exit = Some(code);
+        cx.terminal(TerminalOutput::Exited(code));
+    }
+
+    /// A response to one of the step's requests.
+    fn on_response(&mut self, cx: &mut Cx<'_>, tag: Tag, outcome: &Outcome) {
+        if !self.running {
+            return;
+        }
+        let cursor = tag.action as usize;
+        let store = cx.store;
+        match &self.step.program {
+            Program::Apply(items) => {
+                let Some(item) = items.get(cursor) else {
+                    return;
+                };
+                let name = item.object.meta().name.clone();
+                let line = match &outcome {
+                    Outcome::Created(_) | Outcome::Done => {
+                        format!("{}/{name} created", item.kind_group)
+                    }
+                    Outcome::Configured(_) => format!("{}/{name} configured", item.kind_group),
+                    Outcome::Unchanged(_) => format!("{}/{name} unchanged", item.kind_group),
+                    Outcome::Failed(e) => {
+                        self.failed = true;
+                        api_error(e, Some(&item.source))
+                    }
+                    Outcome::Deleted(_) => String::new(),
+                };
+                self.print(cx, &line);
+                self.advance(cx);
+            }
+            Program::Create {
+                object,
+                wrap_create_error,
+                ..
+            } => {
+                let kind = object.kind().unwrap_or(Kind::ConfigMap);
+                let name = object.meta().name.clone();
+                let line = match &outcome {
+                    Outcome::Failed(e) => {
+                        self.failed = true;
+                        if *wrap_create_error {
+                            format!("error: failed to create deployment: {}", e.message)
+                        } else {
+                            api_error(e, None)
+                        }
+                    }
+                    _ => printed_name(kind, &name, Operation::Created),
+                };
+                self.print(cx, &line);
+                self.advance(cx);
+            }
+            Program::Scale { targets, replicas } => {
+                let Some(t) = targets.get(cursor).cloned() else {
+                    return;
+                };
+                if !tag.act {
+                    let replicas = *replicas;
+                    self.act_on(cx, tag, &t, |target| Op::Scale {
+                        target,
+                        replicas,
+                        annotations: None,
+                    });
+                } else {
+                    let line = match &outcome {
+                        Outcome::Failed(e) => {
+                            self.failed = true;
+                            api_error(e, None)
+                        }
+                        _ => printed_name(t.kind, &t.name, Operation::Scaled),
+                    };
+                    self.print(cx, &line);
+                    self.advance(cx);
+                }
+            }
+            Program::Delete {
+                targets,
+                propagation,
+                wait,
+            } => {
+                let Some(t) = targets.get(cursor).cloned() else {
+                    return;
+                };
+                if !tag.act {
+                    let propagation = *propagation;
+                    self.act_on(cx, tag, &t, |target| Op::Delete {
+                        target,
+                        uid: store.meta(target).map(|m| m.uid),
+                        propagation,
+                        grace_seconds: None,
+                    });
+                } else {
+                    match &outcome {
+                        Outcome::Deleted(obj) => {
+                            let line = deleted(t.kind, &t.name, &t.namespace);
+                            self.print(cx, &line);
+                            if *wait && store.meta(*obj).is_some() {
+                                self.waiting.insert(obj.in_arena());
+                                cx.watch_deletion(obj.in_arena());
+                            }
+                        }
+                        Outcome::Failed(e) => {
+                            self.failed = true;
+                            let line = api_error(e, None);
+                            self.print(cx, &line);
+                        }
+                        _ => {}
+                    }
+                    self.advance(cx);
+                }
+            }
+            Program::Get(spec) => {
+                let (text, failed) = render_get(store, cx.now, spec);
+                if failed {
+                    self.failed = true;
+                }
+                if !text.is_empty() {
+                    self.print(cx, text.trim_end_matches('\n'));
+                }
+                self.advance(cx);
             }
         }
     }
-}
-
-fn advance(w: &mut World, i: u32) {
-    if let Some(st) = w.steps.state.get_mut(i as usize) {
-        st.cursor += 1;
-    }
-    next_action(w, i);
-}
-
-fn actions_done(w: &mut World, i: u32) {
-    let st = &mut w.steps.state[i as usize];
-    st.actions_done = true;
-    if st.waiting.is_empty() {
-        let code = if st.failed { 1 } else { 0 };
-        finish(w, i, code);
-    }
-}
-
-fn finish(w: &mut World, i: u32, code: i32) {
-    let st = &mut w.steps.state[i as usize];
-    if !st.running {
-        return;
-    }
-    st.running = false;
-    st.exit = Some(code);
-    let now = w.now;
-    w.out.step_exited(i, now, code);
 }
 
 /// `kubectl`'s rendering of an API error (reference §7.1).
@@ -327,171 +479,18 @@ fn api_error(e: &ApiError, source: Option<&str>) -> String {
     }
 }
 
-fn resolve(w: &World, t: &DeleteItem) -> Option<ObjRef> {
+fn resolve(store: &Store, t: &DeleteItem) -> Option<ObjRef> {
     let ns = if t.kind.namespaced() {
-        Some(w.store.find_ns(&t.namespace)?)
+        Some(store.find_ns(&t.namespace)?)
     } else {
         None
     };
-    let id = w.store.lookup(t.kind, ns, &t.name)?;
+    let id = store.lookup(t.kind, ns, &t.name)?;
     Some(ObjRef { kind: t.kind, id })
 }
 
-/// A response to one of the step's requests.
-pub fn on_response(w: &mut World, i: u32, req: &Request, outcome: Outcome) {
-    if !w.steps.state.get(i as usize).is_some_and(|s| s.running) {
-        return;
-    }
-    let Some(prog) = program(w, i).cloned() else {
-        return;
-    };
-    let cursor = (req.ctx & 0xffff_ffff) as usize;
-    let phase = req.ctx & !0xffff_ffff;
-    match prog {
-        Program::Apply(items) => {
-            let Some(item) = items.get(cursor) else {
-                return;
-            };
-            let name = item.object.meta().name.clone();
-            let line = match &outcome {
-                Outcome::Created(_) | Outcome::Done => {
-                    format!("{}/{name} created", item.kind_group)
-                }
-                Outcome::Configured(_) => format!("{}/{name} configured", item.kind_group),
-                Outcome::Unchanged(_) => format!("{}/{name} unchanged", item.kind_group),
-                Outcome::Failed(e) => {
-                    w.steps.state[i as usize].failed = true;
-                    api_error(e, Some(&item.source))
-                }
-                Outcome::Deleted(_) => String::new(),
-            };
-            print(w, i, &line);
-            advance(w, i);
-        }
-        Program::Create {
-            object,
-            wrap_create_error,
-            ..
-        } => {
-            let kind = object.kind().unwrap_or(Kind::ConfigMap);
-            let name = object.meta().name.clone();
-            let line = match &outcome {
-                Outcome::Failed(e) => {
-                    w.steps.state[i as usize].failed = true;
-                    if wrap_create_error {
-                        format!("error: failed to create deployment: {}", e.message)
-                    } else {
-                        api_error(e, None)
-                    }
-                }
-                _ => printed_name(kind, &name, Operation::Created),
-            };
-            print(w, i, &line);
-            advance(w, i);
-        }
-        Program::Scale { targets, replicas } => {
-            let Some(t) = targets.get(cursor).cloned() else {
-                return;
-            };
-            if phase == PHASE_MAIN {
-                match resolve(w, &t) {
-                    Some(obj) => {
-                        let key = format!("{}/{}", t.namespace, t.name);
-                        submit(
-                            w,
-                            Client::Step(i),
-                            Op::Scale {
-                                target: obj,
-                                replicas,
-                                annotations: None,
-                            },
-                            PHASE_ACT | cursor as u64,
-                            &key,
-                        );
-                    }
-                    None => {
-                        w.steps.state[i as usize].failed = true;
-                        let line = api_error(&ApiError::not_found(t.kind, &t.name), None);
-                        print(w, i, &line);
-                        advance(w, i);
-                    }
-                }
-            } else {
-                let line = match &outcome {
-                    Outcome::Failed(e) => {
-                        w.steps.state[i as usize].failed = true;
-                        api_error(e, None)
-                    }
-                    _ => printed_name(t.kind, &t.name, Operation::Scaled),
-                };
-                print(w, i, &line);
-                advance(w, i);
-            }
-        }
-        Program::Delete {
-            targets,
-            propagation,
-            wait,
-        } => {
-            let Some(t) = targets.get(cursor).cloned() else {
-                return;
-            };
-            if phase == PHASE_MAIN {
-                match resolve(w, &t) {
-                    Some(obj) => {
-                        let key = format!("{}/{}", t.namespace, t.name);
-                        let uid = w.store.meta(obj).map(|m| m.uid);
-                        let op = Op::Delete {
-                            target: obj,
-                            uid,
-                            propagation,
-                            grace_seconds: None,
-                        };
-                        submit(w, Client::Step(i), op, PHASE_ACT | cursor as u64, &key);
-                    }
-                    None => {
-                        w.steps.state[i as usize].failed = true;
-                        let line = api_error(&ApiError::not_found(t.kind, &t.name), None);
-                        print(w, i, &line);
-                        advance(w, i);
-                    }
-                }
-            } else {
-                match &outcome {
-                    Outcome::Deleted(obj) => {
-                        let line = deleted(t.kind, &t.name, &t.namespace);
-                        print(w, i, &line);
-                        if wait && w.store.meta(*obj).is_some() {
-                            w.steps.state[i as usize].waiting.insert(*obj);
-                            w.steps.waiters.entry(*obj).or_default().push(i);
-                        }
-                    }
-                    Outcome::Failed(e) => {
-                        w.steps.state[i as usize].failed = true;
-                        let line = api_error(e, None);
-                        print(w, i, &line);
-                    }
-                    _ => {}
-                }
-                advance(w, i);
-            }
-        }
-        Program::Get(spec) => {
-            let (text, failed) = render_get(w, &spec);
-            if failed {
-                w.steps.state[i as usize].failed = true;
-            }
-            if !text.is_empty() {
-                print(w, i, text.trim_end_matches('\n'));
-            }
-            advance(w, i);
-        }
-    }
-}
-
 /// Renders `kubectl get` from the store as of now.
-fn render_get(w: &World, spec: &GetSpec) -> (String, bool) {
-    let now = w.now;
+fn render_get(store: &Store, now: SimTime, spec: &GetSpec) -> (String, bool) {
     let mut out = String::new();
     let mut failed = false;
     let multiple_kinds = {
@@ -499,7 +498,7 @@ fn render_get(w: &World, spec: &GetSpec) -> (String, bool) {
         kinds.dedup();
         kinds.len() > 1
     };
-    let ns_id = spec.namespace.as_ref().map(|n| w.store.find_ns(n));
+    let ns_id = spec.namespace.as_ref().map(|n| store.find_ns(n));
     let mut tables: Vec<String> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
     let mut any_rows = false;
@@ -524,9 +523,9 @@ fn render_get(w: &World, spec: &GetSpec) -> (String, bool) {
                 } else {
                     None
                 };
-                let mut ids = w.store.list(kind, ns);
+                let mut ids = store.list(kind, ns);
                 if kind == Kind::ReplicaSet || kind == Kind::ReplicationController {
-                    ids.retain(|id| w.store.rs_kind(*id) == kind);
+                    ids.retain(|id| store.rs_kind(*id) == kind);
                 }
                 ids.into_iter().map(Some).collect()
             }
@@ -537,7 +536,7 @@ fn render_get(w: &World, spec: &GetSpec) -> (String, bool) {
                 .map(|n| {
                     let ns_name = spec.namespace.clone().unwrap_or_else(|| "default".into());
                     let found = resolve(
-                        w,
+                        store,
                         &DeleteItem {
                             kind,
                             name: n.clone(),
@@ -553,31 +552,21 @@ fn render_get(w: &World, spec: &GetSpec) -> (String, bool) {
                 .collect()
         };
         if kind == Kind::Event {
-            // No sort in kubectl: the API server lists by storage key, `<ns>/<involved
-            // object name>.<hex time>`, so events group by object, oldest first.
-            let mut events: Vec<&crate::output::events::EventRow> = w
-                .out
-                .recent_events(now)
-                .filter(|e| spec.namespace.as_ref().is_none_or(|n| *n == e.namespace))
-                .collect();
-            events.sort_by(|a, b| {
-                (&a.namespace, &a.name, a.time).cmp(&(&b.namespace, &b.name, b.time))
-            });
-            for e in events {
-                table.push(print::event_row(&w.store, e, now));
+            // No sort in kubectl: the API server lists by storage key (`<ns>/<name>`).
+            for e in store.events.list(spec.namespace.as_deref(), now) {
+                table.push(print::event_row(store, e, now));
                 rows += 1;
             }
         }
         for id in ids.into_iter().flatten() {
-            let Some((row, labels, _)) = print::row(&w.store, kind, id, now) else {
+            let Some((row, labels, _)) = print::row(store, kind, id, now) else {
                 continue;
             };
             if spec.selector.as_ref().is_some_and(|s| !s.matches(&labels)) {
                 continue;
             }
             if spec.name_only {
-                let name = w
-                    .store
+                let name = store
                     .meta(ObjRef { kind, id })
                     .map(|m| m.name.clone())
                     .unwrap_or_default();
@@ -617,42 +606,4 @@ fn render_get(w: &World, spec: &GetSpec) -> (String, bool) {
         out.push('\n');
     }
     (out, failed)
-}
-
-/// A deletion the step waits for has happened.
-pub fn observe_deleted(w: &mut World, i: u32, obj: ObjRef) {
-    if let Some(v) = w.steps.waiters.get_mut(&obj) {
-        v.retain(|s| *s != i);
-        if v.is_empty() {
-            w.steps.waiters.remove(&obj);
-        }
-    }
-    let Some(st) = w.steps.state.get_mut(i as usize) else {
-        return;
-    };
-    st.waiting.remove(&obj);
-    if st.waiting.is_empty() && st.actions_done {
-        let code = if st.failed { 1 } else { 0 };
-        finish(w, i, code);
-    }
-}
-
-/// `stopAfter` elapsed: Ctrl-C.
-pub fn stop_step(w: &mut World, i: u32) {
-    let Some(st) = w.steps.state.get_mut(i as usize) else {
-        return;
-    };
-    if !st.running {
-        return;
-    }
-    st.running = false;
-    let now = w.now;
-    w.out.step_stopped(i, now);
-}
-
-/// The run reached its duration: steps still running are stopped.
-pub fn stop_all(w: &mut World) {
-    for i in 0..w.steps.list.len() as u32 {
-        stop_step(w, i);
-    }
 }

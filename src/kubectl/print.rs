@@ -2,7 +2,8 @@
 //! them (reference/kubectl-output.md §1.4, `printers.go`): the same columns, cells and
 //! placeholders, laid out by [`super::table`].
 
-use crate::apiserver::store::Store;
+use crate::etcd::Store;
+use crate::etcd::events::StoredEvent;
 use crate::kubectl::age::translate_timestamp_since;
 use crate::kubectl::table::{Column, Row, Table};
 use crate::model::kind::Kind;
@@ -10,7 +11,6 @@ use crate::model::labels::Labels;
 use crate::model::meta::Meta;
 use crate::model::pod::PodSpec;
 use crate::model::service::ServiceType;
-use crate::output::events::EventRow;
 use crate::output::metrics::{node_status_cell, pod_ready_cell, pod_restarts, pod_status_cell};
 use crate::sim::time::SimTime;
 
@@ -367,7 +367,7 @@ fn roles(labels: &Labels) -> String {
 }
 
 /// An event's row (`printEvent`).
-pub fn event_row(store: &Store, e: &EventRow, now: SimTime) -> Row {
+pub fn event_row(store: &Store, e: &StoredEvent, now: SimTime) -> Row {
     // SOURCE is `component, host` (formatEventSource), the host being the kubelet's node.
     let source = match e.host.and_then(|n| store.nodes.get(n)) {
         Some(node) => format!("{}, {}", e.source, node.meta.name),
@@ -378,13 +378,13 @@ pub fn event_row(store: &Store, e: &EventRow, now: SimTime) -> Row {
         last_seen.clone(),
         e.type_str().to_string(),
         e.reason.to_string(),
-        format!("{}/{}", e.kind.lower(), e.name),
+        format!("{}/{}", e.kind.lower(), e.object),
         String::new(),
         source,
         e.message.trim().to_string(),
         last_seen,
         "1".to_string(),
-        format!("{}.{:x}", e.name, e.time.as_micros() * 1000),
+        e.name.clone(),
     ])
     .namespace(e.namespace.clone())
 }

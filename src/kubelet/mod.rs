@@ -4,7 +4,7 @@
 //! container waiting in `ContainerCreating`; creates the sandbox and network
 //! (`kubelet.podSandbox`, then a pod IP from the network plugin, or the node IP for
 //! `hostNetwork`); then for each container in order pulls the image when the pull policy
-//! asks for it (pulls are serialized per node: `serializeImagePulls` true, facts A.3, which
+//! asks for it (pulls are serialized per node: KubeletConfiguration `serializeImagePulls` true, which
 //! is what `including waiting` measures), creates and starts it (`kubelet.containerStart`).
 //! Status changes reach the API server `kubelet.statusUpdate` after they happen (PLEG relist,
 //! 1 s). On deletion it stops the containers (`Killing`, `kubelet.containerStop`, capped by
@@ -17,14 +17,14 @@
 //! function of the image name until images are modelled; the final terminal-phase status
 //! write before the object is removed is folded into the delete.
 
-use crate::apiserver::{Client, Op, Outcome, Propagation, Request, submit};
+use crate::apiserver::{Op, Outcome, Propagation};
+use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::model::pod::{ContainerState, ContainerStatus, Phase, PodStatus, PullPolicy};
-use crate::sim::event::{Change, Event, KubeletStep};
+use crate::network::Ipam;
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::timing::TimingName;
-use crate::sim::world::World;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
@@ -43,6 +43,7 @@ struct PodWork {
 /// One node's kubelet.
 #[derive(Debug, Default)]
 pub struct Kubelet {
+    node: u32,
     images: BTreeSet<String>,
     pulls_busy_until: SimTime,
     pods: BTreeMap<u32, PodWork>,
@@ -51,9 +52,11 @@ pub struct Kubelet {
 }
 
 impl Kubelet {
-    /// A kubelet whose node already holds these images (AKS's system images).
-    pub fn with_images(images: impl IntoIterator<Item = String>) -> Kubelet {
+    /// The kubelet of node `node`, whose disk already holds these images (AKS's node image
+    /// caches the system images).
+    pub fn new(node: u32, images: impl IntoIterator<Item = String>) -> Kubelet {
         Kubelet {
+            node,
             images: images.into_iter().collect(),
             ..Default::default()
         }
@@ -89,27 +92,72 @@ impl Kubelet {
 
 const SOURCE: &str = "kubelet";
 
-fn pod_key(w: &World, pod: u32) -> String {
-    w.store.key(ObjRef {
+/// Kubelet pod-worker steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KubeletStep {
+    /// Sandbox and network are up.
+    SandboxReady,
+    /// An image pull for container `i` finished.
+    ImagePulled(u16),
+    /// Container `i` started.
+    ContainerStarted(u16),
+    /// All containers have stopped after SIGTERM.
+    ContainersStopped,
+    /// The status manager sends the pod's current status.
+    PostStatus,
+}
+
+/// A kubelet's timer: a pod-worker step for one of its pods is due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// The pod.
+    pub pod: u32,
+    /// The step.
+    pub step: KubeletStep,
+}
+
+type Cx<'a> = Ctx<'a, Kubelet>;
+
+impl Component for Kubelet {
+    type Tag = ();
+    type Timer = Step;
+    /// The node's CNI plugin (pod addresses), which the container runtime calls directly.
+    type Env = Ipam;
+
+    fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
+        observe(self, cx, n.obj, n.change);
+    }
+
+    fn on_response(&mut self, cx: &mut Cx<'_>, _: (), r: Response<'_>) {
+        if let (Op::Delete { target, .. }, Outcome::Deleted(_)) = (r.op, r.outcome) {
+            forget(self, cx, target.id);
+        }
+    }
+
+    fn on_timer(&mut self, cx: &mut Cx<'_>, t: Step) {
+        step(self, cx, t.pod, t.step);
+    }
+}
+
+fn pod_key(cx: &Cx<'_>, pod: u32) -> String {
+    cx.store.key(ObjRef {
         kind: Kind::Pod,
         id: pod,
     })
 }
 
 /// An informer event for a pod bound to this node.
-pub fn observe(w: &mut World, node: u32, obj: ObjRef, change: Change) {
+fn observe(me: &mut Kubelet, cx: &mut Cx<'_>, obj: ObjRef, change: Change) {
     if obj.kind != Kind::Pod {
         return;
     }
     let pod = obj.id;
-    let Some(k) = w.kubelets.get(node as usize) else {
-        return;
-    };
-    let known = k.pods.contains_key(&pod);
-    let Some(p) = w.store.pods.get(pod) else {
+    let node = me.node;
+    let known = me.pods.contains_key(&pod);
+    let Some(p) = cx.store.pods.get(pod) else {
         // The object is gone (deleted with grace 0 or by the kubelet itself).
         if change == Change::Deleted && known {
-            forget(w, node, pod);
+            forget(me, cx, pod);
         }
         return;
     };
@@ -124,19 +172,19 @@ pub fn observe(w: &mut World, node: u32, obj: ObjRef, change: Change) {
             // Deleted before this kubelet first heard of it: pod_workers.go `UpdatePod` begins
             // teardown at once ("Pod is marked for graceful deletion, begin teardown"); nothing
             // was started, and the status manager then deletes the object.
-            admit_for_teardown(w, node, pod);
+            admit_for_teardown(me, cx, pod);
             return;
         }
-        admit(w, node, pod);
+        admit(me, cx, pod);
         return;
     }
-    if p.meta.deleted.is_some() && !w.kubelets[node as usize].pods[&pod].stopping {
-        stop(w, node, pod);
+    if p.meta.deleted.is_some() && !me.pods[&pod].stopping {
+        stop(me, cx, pod);
     }
 }
 
-fn admit(w: &mut World, node: u32, pod: u32) {
-    let Some(p) = w.store.pods.get(pod) else {
+fn admit(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
     let n = p.spec.containers.len();
@@ -146,8 +194,8 @@ fn admit(w: &mut World, node: u32, pod: u32) {
         ready: false,
         restart_count: 0,
     };
-    let now = w.now;
-    w.kubelets[node as usize].pods.insert(
+    let now = cx.now;
+    me.pods.insert(
         pod,
         PodWork {
             containers: vec![waiting; n],
@@ -159,13 +207,12 @@ fn admit(w: &mut World, node: u32, pod: u32) {
             ready_since: None,
         },
     );
-    post_status_later(w, node, pod);
-    let key = pod_key(w, pod);
-    let d = w.sample(TimingName::KubeletPodSandbox, SOURCE, &key, "sandbox");
-    w.schedule(
+    post_status_later(me, cx, pod);
+    let key = pod_key(cx, pod);
+    let d = cx.sample(TimingName::KubeletPodSandbox, SOURCE, &key, "sandbox");
+    cx.after(
         d,
-        Event::Kubelet {
-            node,
+        Step {
             pod,
             step: KubeletStep::SandboxReady,
         },
@@ -173,8 +220,8 @@ fn admit(w: &mut World, node: u32, pod: u32) {
 }
 
 /// A pod first seen already being deleted: known to the kubelet only to be torn down.
-fn admit_for_teardown(w: &mut World, node: u32, pod: u32) {
-    let Some(p) = w.store.pods.get(pod) else {
+fn admit_for_teardown(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
     let waiting = ContainerStatus {
@@ -186,47 +233,48 @@ fn admit_for_teardown(w: &mut World, node: u32, pod: u32) {
         containers: vec![waiting; p.spec.containers.len()],
         ip: None,
         host_network: p.spec.host_network,
-        started: w.now,
+        started: cx.now,
         stopping: false,
         status_pending: false,
         ready_since: None,
     };
-    w.kubelets[node as usize].pods.insert(pod, work);
-    stop(w, node, pod);
+    me.pods.insert(pod, work);
+    stop(me, cx, pod);
 }
 
 /// A pod-worker step.
-pub fn step(w: &mut World, node: u32, pod: u32, s: KubeletStep) {
-    let Some(work) = w.kubelets.get(node as usize).and_then(|k| k.pods.get(&pod)) else {
+fn step(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, s: KubeletStep) {
+    let node = me.node;
+    let Some(work) = me.pods.get(&pod) else {
         return;
     };
     if work.stopping && !matches!(s, KubeletStep::ContainersStopped) {
         return;
     }
     match s {
-        KubeletStep::PostStatus => post_status(w, node, pod),
+        KubeletStep::PostStatus => post_status(me, cx, pod),
         KubeletStep::SandboxReady => {
             let host_network = work.host_network;
             let ip = if host_network {
-                w.ipam
+                cx.env
                     .node_ip(node)
                     .ok_or_else(|| "node has no address".to_string())
             } else {
-                w.ipam.allocate_pod_ip(node).map_err(|e| e.to_string())
+                cx.env.allocate_pod_ip(node).map_err(|e| e.to_string())
             };
             match ip {
                 Ok(ip) => {
-                    if let Some(wk) = w.kubelets[node as usize].pods.get_mut(&pod) {
+                    if let Some(wk) = me.pods.get_mut(&pod) {
                         wk.ip = Some(ip);
                     }
-                    start_container(w, node, pod, 0);
+                    start_container(me, cx, pod, 0);
                 }
                 Err(e) => {
                     let obj = ObjRef {
                         kind: Kind::Pod,
                         id: pod,
                     };
-                    w.record_event(
+                    cx.event(
                         obj,
                         true,
                         "FailedCreatePodSandBox",
@@ -237,20 +285,20 @@ pub fn step(w: &mut World, node: u32, pod: u32, s: KubeletStep) {
             }
         }
         KubeletStep::ImagePulled(i) => {
-            if let Some(image) = container_image(w, pod, i) {
-                w.kubelets[node as usize].images.insert(image);
+            if let Some(image) = container_image(cx, pod, i) {
+                me.images.insert(image);
             }
-            create_container(w, node, pod, i);
+            create_container(me, cx, pod, i);
         }
         KubeletStep::ContainerStarted(i) => {
-            let now = w.now;
+            let now = cx.now;
             let obj = ObjRef {
                 kind: Kind::Pod,
                 id: pod,
             };
-            w.record_event(obj, false, "Started", SOURCE, "Container started".into());
+            cx.event(obj, false, "Started", SOURCE, "Container started".into());
             let n = {
-                let Some(wk) = w.kubelets[node as usize].pods.get_mut(&pod) else {
+                let Some(wk) = me.pods.get_mut(&pod) else {
                     return;
                 };
                 if let Some(c) = wk.containers.get_mut(usize::from(i)) {
@@ -263,13 +311,13 @@ pub fn step(w: &mut World, node: u32, pod: u32, s: KubeletStep) {
                 }
                 wk.containers.len()
             };
-            post_status_later(w, node, pod);
+            post_status_later(me, cx, pod);
             if usize::from(i) + 1 < n {
-                start_container(w, node, pod, i + 1);
+                start_container(me, cx, pod, i + 1);
             }
         }
         KubeletStep::ContainersStopped => {
-            if let Some(wk) = w.kubelets[node as usize].pods.get_mut(&pod) {
+            if let Some(wk) = me.pods.get_mut(&pod) {
                 for c in &mut wk.containers {
                     c.state = ContainerState::Terminated {
                         reason: "Completed",
@@ -278,13 +326,13 @@ pub fn step(w: &mut World, node: u32, pod: u32, s: KubeletStep) {
                     c.ready = false;
                 }
             }
-            release_ip(w, node, pod);
+            release_ip(me, cx, pod);
             // The status manager deletes the object once the pod is terminal.
-            let Some(p) = w.store.pods.get(pod) else {
+            let Some(p) = cx.store.pods.get(pod) else {
                 return;
             };
             let uid = Some(p.meta.uid);
-            let key = pod_key(w, pod);
+            let key = pod_key(cx, pod);
             let op = Op::Delete {
                 target: ObjRef {
                     kind: Kind::Pod,
@@ -294,13 +342,13 @@ pub fn step(w: &mut World, node: u32, pod: u32, s: KubeletStep) {
                 propagation: Propagation::Background,
                 grace_seconds: Some(0),
             };
-            submit(w, Client::Kubelet(node), op, 0, &key);
+            cx.submit(op, (), &key);
         }
     }
 }
 
-fn container_image(w: &World, pod: u32, i: u16) -> Option<String> {
-    w.store
+fn container_image(cx: &Cx<'_>, pod: u32, i: u16) -> Option<String> {
+    cx.store
         .pods
         .get(pod)
         .and_then(|p| p.spec.containers.get(usize::from(i)))
@@ -308,8 +356,8 @@ fn container_image(w: &World, pod: u32, i: u16) -> Option<String> {
 }
 
 /// Image pull for container `i`, if its policy needs one (`EnsureImageExists`).
-fn start_container(w: &mut World, node: u32, pod: u32, i: u16) {
-    let Some(c) = w
+fn start_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
+    let Some(c) = cx
         .store
         .pods
         .get(pod)
@@ -322,7 +370,7 @@ fn start_container(w: &mut World, node: u32, pod: u32, i: u16) {
         kind: Kind::Pod,
         id: pod,
     };
-    let present = w.kubelets[node as usize].images.contains(&c.image);
+    let present = me.images.contains(&c.image);
     let pull = match c.pull_policy {
         PullPolicy::Always => true,
         PullPolicy::IfNotPresent => !present,
@@ -330,10 +378,10 @@ fn start_container(w: &mut World, node: u32, pod: u32, i: u16) {
     };
     if !pull {
         if present {
-            w.record_event(obj, false, "Pulled", SOURCE, format!("Container image {:?} already present on machine and can be accessed by the pod", c.image));
-            create_container(w, node, pod, i);
+            cx.event(obj, false, "Pulled", SOURCE, format!("Container image {:?} already present on machine and can be accessed by the pod", c.image));
+            create_container(me, cx, pod, i);
         } else {
-            w.record_event(
+            cx.event(
                 obj,
                 true,
                 "ErrImageNeverPull",
@@ -343,50 +391,49 @@ fn start_container(w: &mut World, node: u32, pod: u32, i: u16) {
                     c.image
                 ),
             );
-            set_waiting(w, node, pod, i, "ErrImageNeverPull");
+            set_waiting(me, cx, pod, i, "ErrImageNeverPull");
         }
         return;
     }
-    w.record_event(
+    cx.event(
         obj,
         false,
         "Pulling",
         SOURCE,
         format!("Pulling image {:?}", c.image),
     );
-    let key = pod_key(w, pod);
-    let d = w.sample(
+    let key = pod_key(cx, pod);
+    let d = cx.sample(
         TimingName::KubeletImagePull,
         SOURCE,
         &key,
         &format!("imagePull:{i}"),
     );
-    let now = w.now;
-    let k = &mut w.kubelets[node as usize];
+    let now = cx.now;
+    let k = &mut *me;
     let begin = k.pulls_busy_until.max(now);
     let end = begin + d;
     k.pulls_busy_until = end;
-    w.schedule_at(
+    cx.at(
         end,
-        Event::Kubelet {
-            node,
+        Step {
             pod,
             step: KubeletStep::ImagePulled(i),
         },
     );
     // The Pulled event is recorded when the pull ends; remember when it was asked for.
-    w.kubelets[node as usize].pulls.insert((pod, i), (now, d));
+    me.pulls.insert((pod, i), (now, d));
 }
 
-fn create_container(w: &mut World, node: u32, pod: u32, i: u16) {
+fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     let obj = ObjRef {
         kind: Kind::Pod,
         id: pod,
     };
-    if let Some((requested, pull)) = w.kubelets[node as usize].pulls.remove(&(pod, i)) {
-        let image = container_image(w, pod, i).unwrap_or_default();
-        let waited = w.now.since(requested);
-        w.record_event(
+    if let Some((requested, pull)) = me.pulls.remove(&(pod, i)) {
+        let image = container_image(cx, pod, i).unwrap_or_default();
+        let waited = cx.now.since(requested);
+        cx.event(
             obj,
             false,
             "Pulled",
@@ -399,31 +446,30 @@ fn create_container(w: &mut World, node: u32, pod: u32, i: u16) {
             ),
         );
     }
-    w.record_event(obj, false, "Created", SOURCE, "Container created".into());
-    let key = pod_key(w, pod);
-    let d = w.sample(
+    cx.event(obj, false, "Created", SOURCE, "Container created".into());
+    let key = pod_key(cx, pod);
+    let d = cx.sample(
         TimingName::KubeletContainerStart,
         SOURCE,
         &key,
         &format!("start:{i}"),
     );
-    w.schedule(
+    cx.after(
         d,
-        Event::Kubelet {
-            node,
+        Step {
             pod,
             step: KubeletStep::ContainerStarted(i),
         },
     );
 }
 
-fn set_waiting(w: &mut World, node: u32, pod: u32, i: u16, reason: &'static str) {
-    if let Some(wk) = w.kubelets[node as usize].pods.get_mut(&pod)
+fn set_waiting(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, reason: &'static str) {
+    if let Some(wk) = me.pods.get_mut(&pod)
         && let Some(c) = wk.containers.get_mut(usize::from(i))
     {
         c.state = ContainerState::Waiting(reason);
     }
-    post_status_later(w, node, pod);
+    post_status_later(me, cx, pod);
 }
 
 /// Go's `Duration.String()` after `Truncate(time.Millisecond)`, as the Pulled message prints.
@@ -438,26 +484,25 @@ fn illustrative_image_size(image: &str) -> u64 {
 }
 
 /// Schedules a status write `kubelet.statusUpdate` from now (coalescing changes).
-fn post_status_later(w: &mut World, node: u32, pod: u32) {
-    let Some(wk) = w.kubelets[node as usize].pods.get_mut(&pod) else {
+fn post_status_later(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    let Some(wk) = me.pods.get_mut(&pod) else {
         return;
     };
     if wk.status_pending {
         return;
     }
     wk.status_pending = true;
-    let key = pod_key(w, pod);
-    let writes = w.store.pods.get(pod).map(|p| p.meta.writes).unwrap_or(0);
-    let d = w.sample(
+    let key = pod_key(cx, pod);
+    let writes = cx.store.pods.get(pod).map(|p| p.meta.writes).unwrap_or(0);
+    let d = cx.sample(
         TimingName::KubeletStatusUpdate,
         SOURCE,
         &key,
         &format!("status:{writes}"),
     );
-    w.schedule(
+    cx.after(
         d,
-        Event::Kubelet {
-            node,
+        Step {
             pod,
             step: KubeletStep::PostStatus,
         },
@@ -465,16 +510,16 @@ fn post_status_later(w: &mut World, node: u32, pod: u32) {
 }
 
 /// Builds the pod status from the kubelet's view and sends it.
-fn post_status(w: &mut World, node: u32, pod: u32) {
-    let Some(wk) = w.kubelets[node as usize].pods.get_mut(&pod) else {
+fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    let Some(wk) = me.pods.get_mut(&pod) else {
         return;
     };
     wk.status_pending = false;
     if wk.stopping {
         return;
     }
-    let host_ip = w.ipam.node_ip(node);
-    let wk = &w.kubelets[node as usize].pods[&pod];
+    let host_ip = cx.env.node_ip(me.node);
+    let wk = &me.pods[&pod];
     let running = wk
         .containers
         .iter()
@@ -494,33 +539,28 @@ fn post_status(w: &mut World, node: u32, pod: u32) {
         host_ip,
         start_time: Some(wk.started),
     };
-    if w.store.pods.get(pod).is_some_and(|p| p.status == status) {
+    if cx.store.pods.get(pod).is_some_and(|p| p.status == status) {
         return;
     }
-    let key = pod_key(w, pod);
-    submit(
-        w,
-        Client::Kubelet(node),
-        Op::PodStatus {
-            pod,
-            status: Box::new(status),
-        },
-        0,
-        &key,
-    );
+    let key = pod_key(cx, pod);
+    let op = Op::PodStatus {
+        pod,
+        status: Box::new(status),
+    };
+    cx.submit(op, (), &key);
 }
 
-fn stop(w: &mut World, node: u32, pod: u32) {
-    let Some(p) = w.store.pods.get(pod) else {
+fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
     let grace = p.spec.termination_grace_seconds.max(0) as u64;
-    let running: Vec<bool> = w.kubelets[node as usize].pods[&pod]
+    let running: Vec<bool> = me.pods[&pod]
         .containers
         .iter()
         .map(|c| matches!(c.state, ContainerState::Running(_)))
         .collect();
-    if let Some(wk) = w.kubelets[node as usize].pods.get_mut(&pod) {
+    if let Some(wk) = me.pods.get_mut(&pod) {
         wk.stopping = true;
     }
     let obj = ObjRef {
@@ -530,7 +570,7 @@ fn stop(w: &mut World, node: u32, pod: u32) {
     let names: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
     for (name, run) in names.iter().zip(running) {
         if run {
-            w.record_event(
+            cx.event(
                 obj,
                 false,
                 "Killing",
@@ -539,41 +579,31 @@ fn stop(w: &mut World, node: u32, pod: u32) {
             );
         }
     }
-    let key = pod_key(w, pod);
-    let d = w.sample(TimingName::KubeletContainerStop, SOURCE, &key, "stop");
+    let key = pod_key(cx, pod);
+    let d = cx.sample(TimingName::KubeletContainerStop, SOURCE, &key, "stop");
     let d = SimDuration(d.as_micros().min(grace * 1_000_000));
-    w.schedule(
+    cx.after(
         d,
-        Event::Kubelet {
-            node,
+        Step {
             pod,
             step: KubeletStep::ContainersStopped,
         },
     );
 }
 
-fn release_ip(w: &mut World, node: u32, pod: u32) {
-    let Some(wk) = w.kubelets[node as usize].pods.get_mut(&pod) else {
+fn release_ip(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    let Some(wk) = me.pods.get_mut(&pod) else {
         return;
     };
     if let Some(ip) = wk.ip.take()
         && !wk.host_network
     {
-        w.ipam.release_pod_ip(node, ip);
+        cx.env.release_pod_ip(me.node, ip);
     }
 }
 
-fn forget(w: &mut World, node: u32, pod: u32) {
-    release_ip(w, node, pod);
-    w.kubelets[node as usize].pods.remove(&pod);
-    w.kubelets[node as usize]
-        .pulls
-        .retain(|(p, _), _| *p != pod);
-}
-
-/// A response to one of this kubelet's requests.
-pub fn on_response(w: &mut World, node: u32, req: &Request, outcome: Outcome) {
-    if let (Op::Delete { target, .. }, Outcome::Deleted(_)) = (&req.op, outcome) {
-        forget(w, node, target.id);
-    }
+fn forget(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    release_ip(me, cx, pod);
+    me.pods.remove(&pod);
+    me.pulls.retain(|(p, _), _| *p != pod);
 }

@@ -36,8 +36,6 @@ use std::fmt::{Display, Write as _};
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::apiserver::NewObject;
-use crate::apiserver::store::OtherObject;
 use crate::diag::{Problem, Span};
 use crate::manifest::Document;
 use crate::manifest::kinds;
@@ -46,6 +44,8 @@ use crate::manifest::tree::{Node, Value};
 use crate::model::kind::Kind;
 use crate::model::labels::{Labels, Selector};
 use crate::model::meta::Meta;
+use crate::model::object::NewObject;
+use crate::model::object::OtherObject;
 use crate::model::pod::{
     Container, Pod, PodSpec, PodStatus, PullPolicy, Resources, RestartPolicy, TaintEffect,
     Toleration,

@@ -18,6 +18,20 @@ pub struct ObjRef {
     pub id: u32,
 }
 
+impl ObjRef {
+    /// The reference as the store keeps it: ReplicaSets and ReplicationControllers share an
+    /// arena, so an RC may be referred to by either kind; this picks one.
+    pub fn in_arena(self) -> ObjRef {
+        match self.kind {
+            Kind::ReplicationController => ObjRef {
+                kind: Kind::ReplicaSet,
+                id: self.id,
+            },
+            _ => self,
+        }
+    }
+}
+
 /// `metadata.ownerReferences[i]`, pointing into the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OwnerRef {

@@ -4,7 +4,7 @@
 //!
 //! Like an e2e test's `wait.PollUntil` but without polling: a condition is read at the end of
 //! every instant in which something was written (only then can a value change) and at its
-//! window's edges, for which the World schedules `Event::ExpectEdge` from [`Expectations::edges`]
+//! window's edges, for which the run schedules `Event::ExpectEdge` from [`Expectations::edges`]
 //! so that an instant exists there. `at T` reads the state at T; `during A..B` fails at the
 //! first instant in [A, B] where the condition is false and passes at B; `within` passes at
 //! the first instant where it holds and fails at B.
@@ -18,11 +18,10 @@
 //!   `deployment/web does not exist at 3.000000s` or `never held; deployment/web does not exist`;
 //! - `<when>` in the printed line is the form and the canonical window: `within 0s..3m`.
 
-use crate::apiserver::store::Store;
+use crate::etcd::Store;
 use crate::output::metrics::{Counters, MetricValue, metric_value};
 use crate::scenario::{CondValue, Condition, Expectation, Metric, Op, Window};
 use crate::sim::time::SimTime;
-use crate::sim::world::World;
 
 /// An expectation's outcome.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -254,22 +253,6 @@ impl Expectations {
     }
 }
 
-/// At the end of each instant: evaluates the expectations whose window contains `w.now`.
-pub fn evaluate(w: &mut World, any_changed: bool) {
-    let now = w.now;
-    w.expectations
-        .evaluate_at(now, any_changed, &w.store, w.out.counters());
-}
-
-/// At the end of the run: settles what is open and prints one line per expectation.
-pub fn finish(w: &mut World) {
-    let now = w.now;
-    w.expectations.settle(now, &w.store, w.out.counters());
-    for (line, passed) in w.expectations.lines() {
-        w.out.expectation_line(&line, passed);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,7 +285,7 @@ mod tests {
     fn run(list: Vec<Expectation>) -> Vec<(String, bool)> {
         let mut ex = Expectations::new(list);
         let mut out = Outputs::discard();
-        let mut store = crate::apiserver::store::Store::default();
+        let mut store = crate::etcd::Store::default();
         store.ns_id("default");
         let mut instants: Vec<u64> = (0..=6).map(|s| s * S).collect();
         instants.extend(ex.edges().iter().map(|(t, _)| t.as_micros()));

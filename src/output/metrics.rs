@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use crate::apiserver::store::Store;
+use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::model::node::Node;

@@ -17,14 +17,14 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::apiserver::store::Store;
 use crate::diag::did_you_mean;
-use crate::model::kind::Kind;
+use crate::etcd::Store;
 use crate::model::meta::ObjRef;
 use crate::scenario::Scenario;
 use crate::sim::time::SimTime;
 
-use events::{EventLog, EventRow};
+use crate::etcd::events::StoredEvent;
+use events::EventLog;
 use expectations::Expectations;
 use metrics::Counters;
 use timeline::Timeline;
@@ -263,45 +263,16 @@ impl Outputs {
     }
 
     /// Timeline rows at the end of an instant, from the objects written in it, in first-write
-    /// order (CONTRACT §5); also ages out events older than the event TTL.
+    /// order.
     pub fn timeline_instant(&mut self, now: SimTime, store: &Store, changed: &[ObjRef]) {
         self.timeline.instant(now, store, changed);
-        self.events.prune(now);
         self.collect_errors();
     }
 
-    /// One events.csv row, also kept for `kubectl get events` while younger than the TTL.
-    #[allow(clippy::too_many_arguments)]
-    pub fn event(
-        &mut self,
-        t: SimTime,
-        ns: &str,
-        kind: Kind,
-        name: &str,
-        warning: bool,
-        reason: &'static str,
-        source: &'static str,
-        message: &str,
-        host: Option<u32>,
-    ) {
-        self.events.record(EventRow {
-            time: t,
-            namespace: ns.to_string(),
-            kind,
-            name: name.to_string(),
-            warning,
-            reason,
-            source,
-            host,
-            message: message.to_string(),
-        });
+    /// One events.csv row.
+    pub fn event(&mut self, e: &StoredEvent) {
+        self.events.record(e);
         self.collect_errors();
-    }
-
-    /// Events younger than kube-apiserver's `--event-ttl` (1 h) at `now`, oldest first, for
-    /// `kubectl get events`.
-    pub fn recent_events(&self, now: SimTime) -> impl Iterator<Item = &EventRow> {
-        self.events.recent(now)
     }
 
     /// The cluster counters and per-node pod counts, as of the last instant's end.
@@ -379,6 +350,7 @@ impl Outputs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::kind::Kind;
 
     #[test]
     fn outputs_list_parses_names_and_rejects_unknown_ones() {
@@ -423,17 +395,18 @@ mod tests {
             writer: Some(csv::WriterBuilder::new().from_writer(full)),
             error: None,
         };
-        out.event(
-            SimTime(1),
-            "default",
-            Kind::Pod,
-            "a",
-            false,
-            "Pulled",
-            "kubelet",
-            "m",
-            None,
-        );
+        out.event(&StoredEvent {
+            name: String::new(),
+            time: SimTime(1),
+            namespace: "default".into(),
+            kind: Kind::Pod,
+            object: "a".into(),
+            warning: false,
+            reason: "Pulled",
+            source: "kubelet",
+            host: None,
+            message: "m".into(),
+        });
         out.events.sink.flush();
         out.collect_errors();
         let e = out.io_error().map(str::to_string);
@@ -442,22 +415,18 @@ mod tests {
                 .is_some_and(|e| e.starts_with("writing events.csv: ")),
             "{e:?}"
         );
-        out.event(
-            SimTime(2),
-            "default",
-            Kind::Pod,
-            "b",
-            false,
-            "Pulled",
-            "kubelet",
-            "m",
-            None,
-        );
+        out.event(&StoredEvent {
+            name: String::new(),
+            time: SimTime(2),
+            namespace: "default".into(),
+            kind: Kind::Pod,
+            object: "b".into(),
+            warning: false,
+            reason: "Pulled",
+            source: "kubelet",
+            host: None,
+            message: "m".into(),
+        });
         assert_eq!(out.io_error().map(str::to_string), e);
-        assert_eq!(
-            out.recent_events(SimTime(2)).count(),
-            2,
-            "kubectl get events still works"
-        );
     }
 }

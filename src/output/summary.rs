@@ -211,7 +211,7 @@ pub(crate) fn write(path: &Path, s: &Summary) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apiserver::store::Store;
+    use crate::etcd::Store;
     use crate::output::timeline::tests::{add_deployment, add_node, store};
     use crate::output::{OutputSet, Outputs};
     use crate::sim::time::SimTime;

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::apiserver::store::Store;
+use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::meta::{NsId, ObjRef};
 use crate::model::pod::{Phase, Pod};

@@ -2,7 +2,7 @@
 //! binding.
 //!
 //! The queue mirrors `pkg/scheduler/backend/queue/scheduling_queue.go`: `activeQ` ordered by
-//! PrioritySort (priority, then queue time), `backoffQ` (1 s doubling to 10 s, facts A.6) and
+//! PrioritySort (priority, then queue time), `backoffQ` (1 s doubling to 10 s: podInitialBackoffSeconds, podMaxBackoffSeconds) and
 //! `unschedulablePods`, which cluster events (a node added or changed, an assigned pod
 //! deleted) move back, and which are flushed after 5 minutes by the 30-second leftover loop.
 //! A cycle (`scheduler.schedule`) filters nodes from a round-robin start until
@@ -12,15 +12,15 @@
 
 pub mod plugins;
 
-use crate::apiserver::{Client, Op, Outcome, Request, submit};
+use crate::apiserver::{Op, Outcome};
+use crate::component::{Change, Component, Ctx, Notice, Response};
+use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::model::pod::Resources;
 use crate::scheduler::plugins::{NodeUsage, Rejection};
-use crate::sim::event::{Change, Event};
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::timing::TimingName;
-use crate::sim::world::World;
 use rand_chacha::rand_core::Rng;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
@@ -141,7 +141,7 @@ impl Scheduler {
     }
 
     /// Every pod the cache counts (assumed or bound), in pod-id order, with its node and
-    /// requests: lets the invariant checker (`sim::invariants`) compare the cache with the
+    /// requests: lets the invariant checker (`cluster::invariants`) compare the cache with the
     /// store.
     pub fn cached_pods(&self) -> impl Iterator<Item = (u32, u32, Resources)> + '_ {
         self.pods
@@ -225,45 +225,92 @@ impl Scheduler {
     }
 }
 
-fn push_active(w: &mut World, pod: u32) {
-    let Some(p) = w.store.pods.get(pod) else {
+fn push_active(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
+    let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
     let prio = -i64::from(p.spec.priority);
-    let now = w.now;
-    w.scheduler.entry(pod).state = QState::Active;
-    w.scheduler.active.push(Reverse((prio, now, pod)));
+    let now = cx.now;
+    me.entry(pod).state = QState::Active;
+    me.active.push(Reverse((prio, now, pod)));
 }
 
-/// Adds a node present when the run starts.
-pub fn register_node(w: &mut World, node: u32) {
-    if !w.scheduler.nodes.contains(&node) {
-        w.scheduler.nodes.push(node);
+/// What the scheduler's requests are about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    /// POST pods/binding.
+    Bind,
+    /// The PodScheduled=False status write.
+    Unschedulable,
+}
+
+/// The scheduler's timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// The scheduling cycle of this pod finished.
+    Cycle(u32),
+    /// The queue's periodic flush (backoff expiry, leftover unschedulable pods).
+    Flush,
+}
+
+type Cx<'a> = Ctx<'a, Scheduler>;
+
+impl Component for Scheduler {
+    type Tag = Tag;
+    type Timer = Timer;
+    type Env = ();
+
+    fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
+        observe(self, cx, n.obj, n.change);
     }
-    let zone = w
-        .store
+
+    fn on_response(&mut self, cx: &mut Cx<'_>, _: Tag, r: Response<'_>) {
+        on_response(self, cx, r);
+    }
+
+    fn on_timer(&mut self, cx: &mut Cx<'_>, timer: Timer) {
+        match timer {
+            Timer::Cycle(pod) => cycle_done(self, cx, pod),
+            Timer::Flush => flush(self, cx),
+        }
+    }
+}
+
+impl Scheduler {
+    /// Adds a node to the cache (its informer heard of it, or it existed at t=0).
+    pub fn register_node(&mut self, store: &Store, node: u32) {
+        register_node(self, store, node);
+    }
+
+    /// Counts a pod already bound when the run starts (AKS's system pods) in the cache, as
+    /// the informer's initial list does.
+    pub fn assume_existing(&mut self, store: &Store, pod: u32) {
+        let Some(p) = store.pods.get(pod) else {
+            return;
+        };
+        let Some(node) = p.node else { return };
+        let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
+        let owner = spread_owner(p);
+        self.add_to_cache(pod, node, req, nz, owner);
+    }
+}
+
+fn register_node(me: &mut Scheduler, store: &Store, node: u32) {
+    if !me.nodes.contains(&node) {
+        me.nodes.push(node);
+    }
+    let zone = store
         .nodes
         .get(node)
         .and_then(|n| n.meta.labels.get(ZONE_LABEL).map(str::to_string));
-    w.scheduler.set_zone(node, zone.as_deref());
+    me.set_zone(node, zone.as_deref());
 }
 
 /// The well-known zone label PodTopologySpread's second system default spreads over.
 const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 
-/// Registers a pod already bound when the run starts (AKS's system pods).
-pub fn assume_existing(w: &mut World, pod: u32) {
-    let Some(p) = w.store.pods.get(pod) else {
-        return;
-    };
-    let Some(node) = p.node else { return };
-    let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
-    let owner = spread_owner(p);
-    w.scheduler.add_to_cache(pod, node, req, nz, owner);
-}
-
 /// The pod's controlling ReplicaSet or ReplicationController: PodTopologySpread's system
-/// default constraints apply to pods a controller owns (facts C.2). kubesim counts the
+/// default constraints apply to pods a controller owns (pkg/scheduler/framework/plugins/podtopologyspread). kubesim counts the
 /// controller's own pods as the ones its selector matches; Services' selectors are not merged
 /// in (a simplification).
 fn spread_owner(p: &crate::model::pod::Pod) -> Option<u32> {
@@ -274,52 +321,52 @@ fn spread_owner(p: &crate::model::pod::Pod) -> Option<u32> {
 }
 
 /// An informer event (pods and nodes).
-pub fn observe(w: &mut World, obj: ObjRef, change: Change) {
+fn observe(me: &mut Scheduler, cx: &mut Cx<'_>, obj: ObjRef, change: Change) {
     match obj.kind {
         Kind::Node => {
             if change != Change::Deleted {
-                register_node(w, obj.id);
+                register_node(me, cx.store, obj.id);
             }
             if change == Change::Deleted {
-                w.scheduler.nodes.retain(|n| *n != obj.id);
+                me.nodes.retain(|n| *n != obj.id);
             }
-            move_all_unschedulable(w);
+            move_all_unschedulable(me, cx);
         }
-        Kind::Pod => observe_pod(w, obj.id, change),
+        Kind::Pod => observe_pod(me, cx, obj.id, change),
         _ => {}
     }
-    kick(w);
+    kick(me, cx);
 }
 
-fn observe_pod(w: &mut World, id: u32, change: Change) {
-    let Some(p) = w.store.pods.get(id) else {
+fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
+    let Some(p) = cx.store.pods.get(id) else {
         // Deleted: free its place in the cache; room may now exist for others.
-        let st = w.scheduler.entry(id).state;
+        let st = me.entry(id).state;
         if st != QState::None {
-            w.scheduler.unschedulable.remove(&id);
-            w.scheduler.entry(id).state = QState::None;
+            me.unschedulable.remove(&id);
+            me.entry(id).state = QState::None;
         }
-        if w.scheduler.remove_from_cache(id) {
-            move_all_unschedulable(w);
+        if me.remove_from_cache(id) {
+            move_all_unschedulable(me, cx);
         }
         return;
     };
     let _ = change;
     if let Some(node) = p.node {
         if p.is_terminal() {
-            if w.scheduler.remove_from_cache(id) {
-                move_all_unschedulable(w);
+            if me.remove_from_cache(id) {
+                move_all_unschedulable(me, cx);
             }
-        } else if w.scheduler.entry(id).cached.is_none() {
+        } else if me.entry(id).cached.is_none() {
             let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
             let owner = spread_owner(p);
-            w.scheduler.add_to_cache(id, node, req, nz, owner);
+            me.add_to_cache(id, node, req, nz, owner);
         }
-        let e = w.scheduler.entry(id);
+        let e = me.entry(id);
         if e.state != QState::Assumed {
             e.state = QState::None;
         }
-        w.scheduler.unschedulable.remove(&id);
+        me.unschedulable.remove(&id);
         return;
     }
     // A pod that names its node, or another scheduler, is not this scheduler's to place.
@@ -329,18 +376,16 @@ fn observe_pod(w: &mut World, id: u32, change: Change) {
     {
         return;
     }
-    if w.scheduler.entry(id).state == QState::None {
-        push_active(w, id);
+    if me.entry(id).state == QState::None {
+        push_active(me, cx, id);
     }
 }
 
 /// `MoveAllToActiveOrBackoffQueue` on a cluster event.
-fn move_all_unschedulable(w: &mut World) {
-    let pods: Vec<u32> = std::mem::take(&mut w.scheduler.unschedulable)
-        .into_iter()
-        .collect();
+fn move_all_unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>) {
+    let pods: Vec<u32> = std::mem::take(&mut me.unschedulable).into_iter().collect();
     for pod in pods {
-        to_active_or_backoff(w, pod);
+        to_active_or_backoff(me, cx, pod);
     }
 }
 
@@ -350,74 +395,76 @@ fn backoff_end(e: &PodEntry) -> SimTime {
     e.last_attempt + SimDuration(d)
 }
 
-fn to_active_or_backoff(w: &mut World, pod: u32) {
-    let e = *w.scheduler.entry(pod);
+fn to_active_or_backoff(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
+    let e = *me.entry(pod);
     let until = backoff_end(&e);
-    if until > w.now {
-        w.scheduler.entry(pod).state = QState::Backoff;
-        w.scheduler.backoff.push(Reverse((until, pod)));
+    if until > cx.now {
+        me.entry(pod).state = QState::Backoff;
+        me.backoff.push(Reverse((until, pod)));
         // flushBackoffQCompleted runs every second.
         request_flush(
-            w,
+            me,
+            cx,
             SimTime(until.as_micros().div_ceil(1_000_000) * 1_000_000),
         );
     } else {
-        push_active(w, pod);
+        push_active(me, cx, pod);
     }
 }
 
-fn request_flush(w: &mut World, at: SimTime) {
-    if w.scheduler.flush_at.is_none_or(|t| at < t) {
-        w.scheduler.flush_at = Some(at);
-        w.schedule_at(at, Event::SchedulerFlush);
+fn request_flush(me: &mut Scheduler, cx: &mut Cx<'_>, at: SimTime) {
+    if me.flush_at.is_none_or(|t| at < t) {
+        me.flush_at = Some(at);
+        cx.at(at, Timer::Flush);
     }
 }
 
 /// The queue's periodic loops: backoff expiry and the 5-minute unschedulable leftover.
-pub fn flush(w: &mut World) {
-    if w.scheduler.flush_at != Some(w.now) {
+fn flush(me: &mut Scheduler, cx: &mut Cx<'_>) {
+    if me.flush_at != Some(cx.now) {
         return;
     }
-    w.scheduler.flush_at = None;
-    let now = w.now;
-    while let Some(Reverse((t, pod))) = w.scheduler.backoff.peek().copied() {
+    me.flush_at = None;
+    let now = cx.now;
+    while let Some(Reverse((t, pod))) = me.backoff.peek().copied() {
         if t > now {
             break;
         }
-        w.scheduler.backoff.pop();
-        if w.scheduler.entry(pod).state == QState::Backoff {
-            push_active(w, pod);
+        me.backoff.pop();
+        if me.entry(pod).state == QState::Backoff {
+            push_active(me, cx, pod);
         }
     }
-    let stale: Vec<u32> = w
-        .scheduler
+    let stale: Vec<u32> = me
         .unschedulable
         .iter()
         .copied()
         .filter(|p| {
-            w.scheduler
-                .pods
+            me.pods
                 .get(*p as usize)
                 .is_some_and(|e| now.since(e.last_attempt).as_micros() >= MAX_UNSCHEDULABLE)
         })
         .collect();
     for pod in stale {
-        w.scheduler.unschedulable.remove(&pod);
-        to_active_or_backoff(w, pod);
+        me.unschedulable.remove(&pod);
+        to_active_or_backoff(me, cx, pod);
     }
-    schedule_next_flush(w);
-    kick(w);
+    schedule_next_flush(me, cx);
+    kick(me, cx);
 }
 
-fn schedule_next_flush(w: &mut World) {
-    if let Some(Reverse((t, _))) = w.scheduler.backoff.peek().copied() {
-        request_flush(w, SimTime(t.as_micros().div_ceil(1_000_000) * 1_000_000));
+fn schedule_next_flush(me: &mut Scheduler, cx: &mut Cx<'_>) {
+    if let Some(Reverse((t, _))) = me.backoff.peek().copied() {
+        request_flush(
+            me,
+            cx,
+            SimTime(t.as_micros().div_ceil(1_000_000) * 1_000_000),
+        );
     }
-    let oldest = w
-        .scheduler
+    let oldest = me
         .unschedulable
         .iter()
-        .filter_map(|p| w.scheduler.pods.get(*p as usize))
+        .filter_map(|p| me.pods.get(*p as usize))
         .map(|e| e.last_attempt)
         .min();
     if let Some(t) = oldest {
@@ -426,149 +473,134 @@ fn schedule_next_flush(w: &mut World) {
             .as_micros()
             .div_ceil(30_000_000)
             * 30_000_000;
-        request_flush(w, SimTime(due));
+        request_flush(me, cx, SimTime(due));
     }
 }
 
 /// Starts the next scheduling cycle if the scheduler is idle.
-fn kick(w: &mut World) {
-    if w.scheduler.busy {
+fn kick(me: &mut Scheduler, cx: &mut Cx<'_>) {
+    if me.busy {
         return;
     }
-    while let Some(Reverse((_, _, pod))) = w.scheduler.active.pop() {
-        if w.scheduler.entry(pod).state != QState::Active {
+    while let Some(Reverse((_, _, pod))) = me.active.pop() {
+        if me.entry(pod).state != QState::Active {
             continue;
         }
-        w.scheduler.entry(pod).state = QState::InFlight;
-        w.scheduler.busy = true;
-        let key = w.store.key(ObjRef {
+        me.entry(pod).state = QState::InFlight;
+        me.busy = true;
+        let key = cx.store.key(ObjRef {
             kind: Kind::Pod,
             id: pod,
         });
-        let attempts = w.scheduler.entry(pod).attempts;
-        let d = w.sample(
+        let attempts = me.entry(pod).attempts;
+        let d = cx.sample(
             TimingName::SchedulerSchedule,
             SCHEDULER_NAME,
             &key,
             &format!("cycle:{attempts}"),
         );
-        w.schedule(d, Event::SchedulingCycle(pod));
+        cx.after(d, Timer::Cycle(pod));
         return;
     }
 }
 
 /// A scheduling cycle for `pod` finishes: filter, score, assume, bind.
-pub fn cycle_done(w: &mut World, pod: u32) {
-    w.scheduler.busy = false;
-    let valid = w
+fn cycle_done(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
+    me.busy = false;
+    let valid = cx
         .store
         .pods
         .get(pod)
         .is_some_and(|p| p.node.is_none() && p.meta.deleted.is_none());
-    if !valid || w.scheduler.entry(pod).state != QState::InFlight {
-        if w.scheduler.entry(pod).state == QState::InFlight {
-            w.scheduler.entry(pod).state = QState::None;
+    if !valid || me.entry(pod).state != QState::InFlight {
+        if me.entry(pod).state == QState::InFlight {
+            me.entry(pod).state = QState::None;
         }
-        kick(w);
+        kick(me, cx);
         return;
     }
-    let now = w.now;
+    let now = cx.now;
     {
-        let e = w.scheduler.entry(pod);
+        let e = me.entry(pod);
         e.attempts += 1;
         e.last_attempt = now;
     }
-    match schedule_one(w, pod) {
+    match schedule_one(me, cx, pod) {
         Ok(node) => {
-            let Some(p) = w.store.pods.get(pod) else {
+            let Some(p) = cx.store.pods.get(pod) else {
                 return;
             };
             let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
             let owner = spread_owner(p);
-            w.scheduler.add_to_cache(pod, node, req, nz, owner);
-            w.scheduler.entry(pod).state = QState::Assumed;
-            let key = w.store.key(ObjRef {
+            me.add_to_cache(pod, node, req, nz, owner);
+            me.entry(pod).state = QState::Assumed;
+            let key = cx.store.key(ObjRef {
                 kind: Kind::Pod,
                 id: pod,
             });
-            submit(
-                w,
-                Client::Scheduler,
-                Op::Bind { pod, node },
-                u64::from(node),
-                &key,
-            );
+            cx.submit(Op::Bind { pod, node }, Tag::Bind, &key);
         }
-        Err(message) => unschedulable(w, pod, message),
+        Err(message) => unschedulable(me, cx, pod, message),
     }
-    kick(w);
+    kick(me, cx);
 }
 
-fn unschedulable(w: &mut World, pod: u32, message: String) {
+fn unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32, message: String) {
     let obj = ObjRef {
         kind: Kind::Pod,
         id: pod,
     };
-    w.record_event(
+    cx.event(
         obj,
         true,
         "FailedScheduling",
         SCHEDULER_NAME,
         message.clone(),
     );
-    w.scheduler.entry(pod).state = QState::Unschedulable;
-    w.scheduler.unschedulable.insert(pod);
-    schedule_next_flush(w);
+    me.entry(pod).state = QState::Unschedulable;
+    me.unschedulable.insert(pod);
+    schedule_next_flush(me, cx);
     // The PodScheduled=False condition, written through the API.
-    if let Some(p) = w.store.pods.get(pod)
+    if let Some(p) = cx.store.pods.get(pod)
         && p.status.unschedulable_message.as_deref() != Some(message.as_str())
     {
         let mut status = p.status.clone();
         status.scheduled = Some(false);
         status.unschedulable_message = Some(message);
-        let key = w.store.key(obj);
-        submit(
-            w,
-            Client::Scheduler,
-            Op::PodStatus {
-                pod,
-                status: Box::new(status),
-            },
-            u64::MAX,
-            &key,
-        );
+        let key = cx.store.key(obj);
+        let op = Op::PodStatus {
+            pod,
+            status: Box::new(status),
+        };
+        cx.submit(op, Tag::Unschedulable, &key);
     }
 }
 
 /// `schedulePod`: filters from the round-robin start until enough feasible nodes are found,
 /// scores them and selects one.
-fn schedule_one(w: &mut World, pod: u32) -> Result<u32, String> {
-    let Some(p) = w.store.pods.get(pod) else {
+fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, String> {
+    let Some(p) = cx.store.pods.get(pod) else {
         return Err(String::new());
     };
     let spec = p.spec.clone();
-    let key = w.store.key(ObjRef {
+    let key = cx.store.key(ObjRef {
         kind: Kind::Pod,
         id: pod,
     });
-    let n = w.scheduler.nodes.len();
+    let n = me.nodes.len();
     let want = plugins::num_feasible_nodes_to_find(n);
     let mut feasible: Vec<u32> = Vec::with_capacity(want.min(n));
     let mut rejected: Vec<Vec<Rejection>> = Vec::new();
-    let start = if n == 0 {
-        0
-    } else {
-        w.scheduler.next_start % n
-    };
+    let start = if n == 0 { 0 } else { me.next_start % n };
     let mut processed = 0;
     let mut reasons = Vec::new();
     while processed < n && feasible.len() < want {
-        let node_id = w.scheduler.nodes[(start + processed) % n];
+        let node_id = me.nodes[(start + processed) % n];
         processed += 1;
-        let Some(node) = w.store.nodes.get(node_id) else {
+        let Some(node) = cx.store.nodes.get(node_id) else {
             continue;
         };
-        let usage = w.scheduler.node_usage(node_id);
+        let usage = me.node_usage(node_id);
         reasons.clear();
         if plugins::filter(&spec, node, &usage, &mut reasons) {
             feasible.push(node_id);
@@ -577,7 +609,7 @@ fn schedule_one(w: &mut World, pod: u32) -> Result<u32, String> {
         }
     }
     if n > 0 {
-        w.scheduler.next_start = (start + processed) % n;
+        me.next_start = (start + processed) % n;
     }
     if feasible.is_empty() {
         return Err(plugins::fit_error(n, &rejected));
@@ -585,18 +617,18 @@ fn schedule_one(w: &mut World, pod: u32) -> Result<u32, String> {
     let raw: Vec<(u32, i64, i64)> = feasible
         .iter()
         .filter_map(|id| {
-            let node = w.store.nodes.get(*id)?;
-            let (s, taints) = plugins::score(&spec, node, &w.scheduler.node_usage(*id));
+            let node = cx.store.nodes.get(*id)?;
+            let (s, taints) = plugins::score(&spec, node, &me.node_usage(*id));
             Some((*id, s, taints))
         })
         .collect();
     let max_taints = raw.iter().map(|r| r.2).max().unwrap_or(0);
-    let spread = match w.store.pods.get(pod).and_then(spread_owner) {
-        Some(owner) => spread_scores(&w.scheduler, owner, &feasible),
+    let spread = match cx.store.pods.get(pod).and_then(spread_owner) {
+        Some(owner) => spread_scores(me, owner, &feasible),
         None => vec![0; feasible.len()],
     };
     // selectHost: the highest score, ties broken by reservoir sampling.
-    let mut rng = w.streams.stream(SCHEDULER_NAME, &key, "selectHost");
+    let mut rng = cx.stream(SCHEDULER_NAME, &key, "selectHost");
     let mut best: Option<(u32, i64)> = None;
     let mut ties = 0u64;
     for ((id, s, t), spread) in raw.into_iter().zip(spread) {
@@ -659,8 +691,9 @@ fn spread_scores(s: &Scheduler, owner: u32, feasible: &[u32]) -> Vec<i64> {
 }
 
 /// The binding (or the status write) returned.
-pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
-    let Op::Bind { pod, node } = req.op else {
+fn on_response(me: &mut Scheduler, cx: &mut Cx<'_>, req: Response<'_>) {
+    let outcome = req.outcome;
+    let Op::Bind { pod, node } = *req.op else {
         return;
     };
     let obj = ObjRef {
@@ -669,15 +702,15 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
     };
     match outcome {
         Outcome::Done => {
-            w.scheduler.entry(pod).state = QState::None;
-            let node_name = w
+            me.entry(pod).state = QState::None;
+            let node_name = cx
                 .store
                 .nodes
                 .get(node)
                 .map(|n| n.meta.name.clone())
                 .unwrap_or_default();
-            let pod_key = w.store.key(obj);
-            w.record_event(
+            let pod_key = cx.store.key(obj);
+            cx.event(
                 obj,
                 false,
                 "Scheduled",
@@ -687,17 +720,18 @@ pub fn on_response(w: &mut World, req: &Request, outcome: Outcome) {
         }
         _ => {
             // The binding failed: forget the assumption and retry after backoff.
-            w.scheduler.remove_from_cache(pod);
-            if w.store
+            me.remove_from_cache(pod);
+            if cx
+                .store
                 .pods
                 .get(pod)
                 .is_some_and(|p| p.node.is_none() && p.meta.deleted.is_none())
             {
-                to_active_or_backoff(w, pod);
+                to_active_or_backoff(me, cx, pod);
             } else {
-                w.scheduler.entry(pod).state = QState::None;
+                me.entry(pod).state = QState::None;
             }
-            kick(w);
+            kick(me, cx);
         }
     }
 }

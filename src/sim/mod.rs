@@ -1,9 +1,8 @@
-//! The engine: virtual time, the event queue, random streams, latency distributions.
+//! The engine: virtual time, the event queue with cancellable timers, random streams, latency
+//! distributions. It knows no component; [`crate::cluster`] assembles a run on it.
 
-pub mod event;
-pub mod invariants;
+pub mod engine;
 pub mod queue;
 pub mod rng;
 pub mod time;
 pub mod timing;
-pub mod world;

@@ -72,9 +72,9 @@ impl<E> Queue<E> {
     pub fn pop(&mut self) -> Option<Scheduled<E>> {
         self.heap.pop()
     }
-    /// Time of the earliest event.
-    pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|s| s.time)
+    /// Time and `seq` of the earliest event.
+    pub fn peek(&self) -> Option<(SimTime, u64)> {
+        self.heap.peek().map(|s| (s.time, s.seq))
     }
     /// Number of pending events.
     pub fn len(&self) -> usize {

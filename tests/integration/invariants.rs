@@ -1,6 +1,6 @@
 //! Invariants under random scenarios (issue 3): a property test that generates scenarios from
 //! what kubesim can do today, runs each in-process with [`Checker`] as the world's observer,
-//! and fails on any broken invariant (`kubesim::sim::invariants::Invariant::ALL`).
+//! and fails on any broken invariant (`kubesim::cluster::invariants::Invariant::ALL`).
 //!
 //! A generated scenario is a cluster (1–5 nodes in 1–2 pools, random maxPods within AKS's
 //! rules, VM size and network plugin, with or without system pods), random `timing:`
@@ -23,10 +23,10 @@
 //! `KUBESIM_INVARIANT_OUT=DIR` saves the smallest failing scenario of each invariant there.
 
 use kubesim::cli::prepare::prepare;
+use kubesim::cluster::World;
+use kubesim::cluster::invariants::{Checker, Invariant, Violation};
 use kubesim::output::Outputs;
-use kubesim::sim::invariants::{Checker, Invariant, Violation};
 use kubesim::sim::timing::TimingName;
-use kubesim::sim::world::World;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
@@ -653,7 +653,7 @@ fn run(yaml: &str) -> Result<Outcome, String> {
     let seed = scenario.seed;
     let prepared = prepare(scenario)
         .map_err(|bad| format!("the generated scenario is bad input:\n{}", bad.render()))?;
-    let mut w = World::new(prepared, seed, Outputs::discard())
+    let mut w = World::new(prepared.into_run_plan(), seed, Outputs::discard())
         .map_err(|e| format!("the cluster cannot be created: {e}"))?;
     let checker = Rc::new(RefCell::new(Checker::new()));
     let c = checker.clone();
@@ -667,7 +667,7 @@ fn run(yaml: &str) -> Result<Outcome, String> {
     let mut checker = checker.borrow_mut();
     checker.at_end(&w);
     Ok(Outcome {
-        events: w.events_processed,
+        events: w.events_processed(),
         violations: std::mem::take(&mut checker.violations),
         found: checker.found,
         examined: std::mem::take(&mut checker.examined),
@@ -834,7 +834,7 @@ fn a_pod_deleted_before_its_kubelet_first_hears_of_it_is_still_torn_down() {
     let o = run_clean(&yaml);
     assert!(o.world.store.pods.is_empty(), "the pod is gone");
     assert_eq!(
-        o.world.steps.exit_code(1),
+        o.world.terminals[1].exit_code(),
         Some(0),
         "kubectl delete returned"
     );
@@ -849,7 +849,7 @@ fn foreground_deletion_of_a_replication_controller_waits_for_its_pods() {
     let o = run_clean(&regression("  etcd.write: 2ms\n", steps));
     assert!(o.world.store.pods.is_empty() && o.world.store.replicasets.is_empty());
     assert_eq!(
-        o.world.steps.exit_code(1),
+        o.world.terminals[1].exit_code(),
         Some(0),
         "kubectl delete returned"
     );

@@ -8,6 +8,7 @@
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, NsId, ObjRef};
 use crate::model::node::Node;
+use crate::model::object::OtherObject;
 use crate::model::pod::Pod;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
 use crate::model::workload::{Deployment, ReplicaSet};
@@ -79,17 +80,6 @@ impl<T> Arena<T> {
     }
 }
 
-/// A built-in kind kubesim stores but does not simulate (CONTRACT §3).
-#[derive(Clone, Debug)]
-pub struct OtherObject {
-    /// `apiVersion`.
-    pub api_version: String,
-    /// `kind`.
-    pub kind: String,
-    /// Metadata.
-    pub meta: Meta,
-}
-
 /// All stored objects.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -118,6 +108,8 @@ pub struct Store {
     pub daemonsets: Arena<DaemonSet>,
     /// Other built-in kinds, stored only.
     pub others: Vec<OtherObject>,
+    /// Kubernetes Events.
+    pub events: crate::etcd::events::Events,
     names: BTreeMap<(Kind, u32, String), u32>,
     dependents: BTreeMap<ObjRef, Vec<ObjRef>>,
     /// Objects written in the current instant, in first-write order (for timeline rows).

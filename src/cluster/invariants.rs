@@ -16,15 +16,18 @@
 //! Store-only checks are skipped for events that wrote nothing (the store's revision did not
 //! move), which cannot hide a violation because nothing they read changed.
 
-use crate::apiserver::{Client, Op, Outcome, Propagation};
+use crate::apiserver::{Op, Outcome, Propagation};
+use crate::cluster::event::{AnyTimer, Event};
+use crate::cluster::{Observer, World};
+use crate::component::ComponentKind;
+use crate::controllers::deployment::Sync;
 use crate::controllers::deployment::fenceposts;
+use crate::kubelet::{KubeletStep, Step};
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, ObjRef};
 use crate::model::pod::Resources;
-use crate::sim::event::{Ctrl, Event, KubeletStep};
 use crate::sim::queue::Scheduled;
 use crate::sim::time::SimTime;
-use crate::sim::world::{Observer, World};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::Ipv4Addr;
@@ -246,33 +249,36 @@ impl Checker {
     /// Runs every per-event invariant after `ev`; returns how many were broken by it.
     pub fn after_event(&mut self, w: &World, ev: &Scheduled<Event>) -> usize {
         let mut out: Vec<(Invariant, String)> = Vec::new();
-        if w.now < self.last_time {
+        if w.now() < self.last_time {
             out.push((
                 Invariant::TimeMonotonic,
                 format!(
                     "virtual time went back from {} to {}",
                     self.last_time.csv(),
-                    w.now.csv()
+                    w.now().csv()
                 ),
             ));
         }
-        self.last_time = self.last_time.max(w.now);
-        if let Event::Kubelet {
-            pod,
-            step: KubeletStep::ContainersStopped,
+        self.last_time = self.last_time.max(w.now());
+        if let Event::Timer {
+            timer:
+                AnyTimer::Kubelet(Step {
+                    pod,
+                    step: KubeletStep::ContainersStopped,
+                }),
             ..
         } = ev.event
         {
             self.torn_down.insert(pod);
         }
-        if let Event::ControllerSync {
-            ctrl: Ctrl::Deployment,
-            key,
+        if let Event::Timer {
+            timer: AnyTimer::Deployment(Sync(key)),
+            ..
         } = ev.event
         {
             self.record_sync(w, key);
         }
-        if let Event::ApiCommit(id) = ev.event {
+        if let Event::Commit(id) = ev.event {
             self.check_delete_commit(w, id, &mut out);
         }
         self.check_deployment_surge(w, &mut out);
@@ -289,7 +295,7 @@ impl Checker {
         for (invariant, message) in out {
             self.push(Violation {
                 invariant,
-                at: w.now,
+                at: w.now(),
                 event: Some(event.clone()),
                 message,
             });
@@ -310,8 +316,9 @@ impl Checker {
         self.check_owners(w, &mut out);
         check_settled_workloads(w, &mut out);
         check_settled_cache(w, &mut out);
-        for (i, step) in w.steps.list.iter().enumerate() {
-            if w.steps.exit_code(i as u32).is_none() {
+        for t in &w.terminals {
+            let step = t.step();
+            if t.exit_code().is_none() {
                 out.push((
                     Invariant::StepsFinish,
                     format!(
@@ -327,7 +334,7 @@ impl Checker {
         for (invariant, message) in out {
             self.push(Violation {
                 invariant,
-                at: w.now,
+                at: w.now(),
                 event: None,
                 message,
             });
@@ -372,14 +379,14 @@ impl Checker {
             self.supersede(*uid);
         }
         if let (
-            Client::GarbageCollector,
+            ComponentKind::GarbageCollector,
             Op::Delete {
                 uid: Some(uid),
                 target,
                 ..
             },
             Some(Outcome::Deleted(_)),
-        ) = (req.client, &req.op, &req.outcome)
+        ) = (req.client.kind, &req.op, &req.outcome)
             && let Some((_, what)) = self.orphaned.get(uid)
         {
             out.push((
@@ -492,10 +499,10 @@ impl Checker {
         out: &mut Vec<(Invariant, String)>,
     ) {
         let by_kubelet = match ev.event {
-            Event::ApiCommit(id) => w
+            Event::Commit(id) => w
                 .api
                 .request(id)
-                .is_some_and(|r| matches!(r.client, Client::Kubelet(_))),
+                .is_some_and(|r| r.client.kind == ComponentKind::Kubelet),
             _ => false,
         };
         let graceful: BTreeSet<u32> = w
@@ -884,7 +891,7 @@ fn check_statuses(w: &World, out: &mut Vec<(Invariant, String)>) {
 }
 
 fn check_settled_workloads(w: &World, out: &mut Vec<(Invariant, String)>) {
-    let now = w.now;
+    let now = w.now();
     for (id, rs) in w.store.replicasets.iter() {
         let r = ObjRef {
             kind: w.store.rs_kind(id),
@@ -1027,6 +1034,7 @@ mod tests {
         let scenario = crate::scenario::load::load_str(std::path::Path::new("t.yaml"), text)
             .expect("the scenario loads");
         let prepared = crate::cli::prepare::prepare(scenario).expect("the scenario is valid");
+        let prepared = prepared.into_run_plan();
         let mut w = World::new(prepared, 1, Outputs::discard()).expect("the cluster builds");
         w.run();
         w
@@ -1037,7 +1045,7 @@ mod tests {
             time: SimTime(60_000_000),
             seq: 1,
             cause: 0,
-            event: Event::SchedulerFlush,
+            event: Event::ExpectEdge(0),
         }
     }
 

@@ -1,0 +1,481 @@
+//! The assembly of one run: the engine, etcd, the API server and every component, and the
+//! loop that routes events between them.
+//!
+//! This is the only module that knows every component. The engine ([`crate::sim`]) knows
+//! none; components know only the store, the API server's request vocabulary and their
+//! [`Ctx`](crate::component::Ctx). The loop pops events in `(time, seq)` order and hands each
+//! to its component, and at the end of each instant (when the next event is later) writes
+//! timeline rows and evaluates expectations, so a change undone within one instant is never
+//! seen.
+
+pub mod event;
+pub mod invariants;
+pub mod registry;
+mod sink;
+
+use crate::aks::cluster::{Boot, ClusterPlan};
+use crate::apiserver::watch::Delivery;
+use crate::apiserver::{ApiServer, CommitEnv, Outcome};
+use crate::cluster::event::{AnyTag, AnyTimer, Event};
+use crate::cluster::registry::Registered;
+use crate::cluster::sink::Effects;
+use crate::component::{
+    ComponentId, ComponentKind, Ctx, EventRecord, Notice, Response, TerminalOutput,
+};
+use crate::controllers::deployment::DeploymentController;
+use crate::controllers::gc::GarbageCollector;
+use crate::controllers::replicaset::ReplicaSetController;
+use crate::controllers::service::ServiceController;
+use crate::etcd::Store;
+use crate::etcd::events::StoredEvent;
+use crate::kubectl::exec::{PreparedStep, Terminal, Timer as TerminalTimer};
+use crate::kubelet::Kubelet;
+use crate::model::kind::Kind;
+use crate::network::{Ipam, PublicIpAllocator};
+use crate::output::Outputs;
+use crate::output::expectations::Expectations;
+use crate::scenario::spec::Scenario;
+use crate::scheduler::Scheduler;
+use crate::sim::engine::Engine;
+use crate::sim::queue::Scheduled;
+use crate::sim::rng::Streams;
+use crate::sim::time::{SimDuration, SimTime};
+use crate::sim::timing::Timings;
+
+/// A callback run after every event with read access to the whole world (tests and
+/// `--check-invariants`); off by default.
+pub type Observer = Box<dyn FnMut(&World, &Scheduled<Event>)>;
+
+/// Limits that stop a run which would exhaust memory (exit 2, naming the step).
+#[derive(Clone, Copy, Debug)]
+pub struct RunLimits {
+    /// Most live pods at once.
+    pub max_live_pods: usize,
+}
+
+impl Default for RunLimits {
+    /// 300,000 pods: twice Kubernetes' 150,000-pod scalability envelope.
+    fn default() -> Self {
+        RunLimits {
+            max_live_pods: 300_000,
+        }
+    }
+}
+
+/// What a run is built from: the checked scenario, its cluster, its latencies and its steps.
+pub struct RunPlan {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The cluster AKS would build.
+    pub cluster: ClusterPlan,
+    /// Latency distributions with the scenario's overrides.
+    pub timings: Timings,
+    /// The steps, ready to run.
+    pub steps: Vec<PreparedStep>,
+}
+
+/// Everything in one simulated run.
+pub struct World {
+    /// The clock and the pending events.
+    pub engine: Engine<Event>,
+    /// End of the run.
+    pub end: SimTime,
+    /// etcd.
+    pub store: Store,
+    /// Random streams.
+    pub streams: Streams,
+    /// Latency distributions.
+    pub timings: Timings,
+    /// The API server (requests in flight, clients, allocators, run-time watches).
+    pub api: ApiServer<AnyTag>,
+    /// Azure public IPs for load balancers.
+    pub public_ips: PublicIpAllocator,
+    /// Pod and node addresses (the network plugin's IPAM).
+    pub ipam: Ipam,
+    /// Deployment controller.
+    pub deployments: DeploymentController,
+    /// ReplicaSet/RC controller.
+    pub replicasets: ReplicaSetController,
+    /// Garbage collector.
+    pub gc: GarbageCollector,
+    /// Service (load balancer) controller.
+    pub services: ServiceController,
+    /// kube-scheduler.
+    pub scheduler: Scheduler,
+    /// The kubelet of each node id (None: no node, or its kubelet is gone).
+    pub kubelets: Vec<Option<Kubelet>>,
+    /// One terminal per scenario step.
+    pub terminals: Vec<Terminal>,
+    /// The step started last (named when a limit stops the run).
+    pub last_started: Option<u32>,
+    /// Expectations.
+    pub expectations: Expectations,
+    /// Output writers.
+    pub out: Outputs,
+    /// Resource ceilings.
+    pub limits: RunLimits,
+    /// A fatal error that stopped the run (exit 2).
+    pub fatal: Option<String>,
+    /// Optional observer hook.
+    pub observer: Option<Observer>,
+    deliveries: Vec<Delivery>,
+    records: Vec<EventRecord>,
+    printed: Vec<(ComponentId, TerminalOutput)>,
+}
+
+impl World {
+    /// Builds the world for a plan: the cluster at t=0, the steps and expectations queued.
+    /// Fails if AKS would refuse the cluster (its subnet too small).
+    pub fn new(plan: RunPlan, seed: u64, out: Outputs) -> Result<World, String> {
+        let RunPlan {
+            scenario,
+            cluster,
+            timings,
+            steps,
+        } = plan;
+        let service_ips = crate::network::ServiceIpAllocator::for_cluster(&cluster.network);
+        let mut w = World {
+            engine: Engine::default(),
+            end: SimTime(scenario.duration_us),
+            store: Store::default(),
+            streams: Streams::new(seed),
+            timings,
+            api: ApiServer::new(service_ips),
+            public_ips: PublicIpAllocator::new(),
+            ipam: Ipam::new(&cluster.network),
+            deployments: DeploymentController::default(),
+            replicasets: ReplicaSetController::default(),
+            gc: GarbageCollector::default(),
+            services: ServiceController::default(),
+            scheduler: Scheduler::default(),
+            kubelets: Vec::new(),
+            terminals: steps.into_iter().map(Terminal::new).collect(),
+            last_started: None,
+            expectations: Expectations::new(scenario.expect.clone()),
+            out,
+            limits: RunLimits::default(),
+            fatal: None,
+            observer: None,
+            deliveries: Vec::new(),
+            records: Vec::new(),
+            printed: Vec::new(),
+        };
+        w.store.events = crate::etcd::events::Events::new(scenario.start_time_unix.unwrap_or(0));
+        let booted = crate::aks::cluster::bootstrap(
+            &mut Boot {
+                store: &mut w.store,
+                ipam: &mut w.ipam,
+                alloc: &mut w.api.alloc,
+                streams: &w.streams,
+            },
+            &cluster,
+        )?;
+        // The informers' initial lists: the scheduler's cache and each kubelet's pods.
+        for &node in &booted.nodes {
+            let i = node as usize;
+            if w.kubelets.len() <= i {
+                w.kubelets.resize_with(i + 1, || None);
+            }
+            w.kubelets[i] = Some(Kubelet::new(node, booted.images.iter().cloned()));
+            w.scheduler.register_node(&w.store, node);
+        }
+        for &(pod, node, ip, host_network, containers) in &booted.running {
+            if let Some(Some(k)) = w.kubelets.get_mut(node as usize) {
+                k.adopt_running(pod, ip, host_network, containers);
+            }
+            w.scheduler.assume_existing(&w.store, pod);
+        }
+        for (i, t) in w.terminals.iter().enumerate() {
+            let timer = AnyTimer::Terminal(TerminalTimer::Start);
+            let to = ComponentId::terminal(i as u32);
+            w.engine.inject(t.step().at, Event::Timer { to, timer });
+        }
+        for (t, i) in w.expectations.edges() {
+            w.engine.inject(t, Event::ExpectEdge(i));
+        }
+        Ok(w)
+    }
+
+    /// Virtual time now.
+    pub fn now(&self) -> SimTime {
+        self.engine.now()
+    }
+
+    /// Events handled so far.
+    pub fn events_processed(&self) -> u64 {
+        self.engine.processed()
+    }
+
+    /// Runs until the end or until nothing is left to happen.
+    pub fn run(&mut self) {
+        self.step_until(self.end);
+        if self.fatal.is_none() {
+            self.engine.advance_to(self.end);
+            self.finish();
+        }
+    }
+
+    /// Handles every event due at or before `until` (not past the end), then stops: the
+    /// caller may inject events and step again.
+    pub fn step_until(&mut self, until: SimTime) {
+        let until = until.min(self.end);
+        while self.fatal.is_none() {
+            let Some(item) = self.engine.next_until(until) else {
+                break;
+            };
+            self.dispatch(item.event);
+            if let Some(mut obs) = self.observer.take() {
+                obs(self, &item);
+                self.observer = Some(obs);
+            }
+            if self.engine.peek_time() != Some(self.now()) {
+                self.end_instant();
+            }
+        }
+    }
+
+    /// Puts an event in from outside (a shell command, a test).
+    pub fn inject(&mut self, at: SimTime, event: Event) {
+        self.engine.inject(at, event);
+    }
+
+    fn dispatch(&mut self, ev: Event) {
+        match ev {
+            Event::Commit(id) => self.commit(id),
+            Event::Respond(id) => self.respond(id),
+            Event::Notify { to, notice } => self.call(to, Call::Observe(notice)),
+            Event::Timer { to, timer } => {
+                if to.kind == ComponentKind::Terminal
+                    && timer == AnyTimer::Terminal(TerminalTimer::Start)
+                {
+                    self.last_started = Some(to.instance);
+                }
+                self.call(to, Call::Timer(timer));
+            }
+            Event::ExpectEdge(_) => {}
+        }
+        let live = self.store.pods.len();
+        if live > self.limits.max_live_pods && self.fatal.is_none() {
+            self.fatal = Some(format!(
+                "the run reached {live} live pods, more than the {} kubesim allows (--max-live-pods; the default is twice Kubernetes' 150,000-pod envelope); {}",
+                self.limits.max_live_pods,
+                self.culprit_description()
+            ));
+        }
+    }
+
+    /// Names the most recently started step, for errors that stop the run.
+    pub fn culprit_description(&self) -> String {
+        match self
+            .last_started
+            .and_then(|i| self.terminals.get(i as usize))
+        {
+            Some(t) => format!("the last step started was {}", t.describe()),
+            None => "no step had started".to_string(),
+        }
+    }
+
+    fn commit(&mut self, id: u32) {
+        let now = self.now();
+        self.api.commit(
+            id,
+            CommitEnv {
+                now,
+                store: &mut self.store,
+                public_ips: &mut self.public_ips,
+                random: (&self.streams, &self.timings),
+                deliveries: &mut self.deliveries,
+            },
+        );
+        self.engine.schedule(SimDuration(0), Event::Respond(id));
+        for d in std::mem::take(&mut self.deliveries) {
+            let ev = Event::Notify {
+                to: d.to,
+                notice: d.notice,
+            };
+            self.engine.schedule_at(d.at, ev);
+        }
+    }
+
+    fn respond(&mut self, id: u32) {
+        let Some(req) = self.api.take(id) else {
+            return;
+        };
+        let outcome = req.outcome.clone().unwrap_or(Outcome::Done);
+        self.call(req.client, Call::Respond(req.tag, &req.op, &outcome));
+    }
+
+    /// Hands one notification, response or timer to its component.
+    fn call(&mut self, to: ComponentId, call: Call<'_>) {
+        let now = self.now();
+        let World {
+            engine,
+            store,
+            streams,
+            timings,
+            api,
+            public_ips,
+            ipam,
+            deployments,
+            replicasets,
+            gc,
+            services,
+            scheduler,
+            kubelets,
+            terminals,
+            records,
+            printed,
+            ..
+        } = self;
+        let mut parts = Parts {
+            now,
+            store,
+            random: (streams, timings),
+            fx: Effects {
+                engine,
+                api,
+                now,
+                random: (streams, timings),
+                records,
+                printed,
+            },
+        };
+        let i = to.instance as usize;
+        match to.kind {
+            ComponentKind::DeploymentController => parts.run(to, deployments, &mut (), call),
+            ComponentKind::ReplicaSetController => parts.run(to, replicasets, &mut (), call),
+            ComponentKind::GarbageCollector => parts.run(to, gc, &mut (), call),
+            ComponentKind::ServiceController => parts.run(to, services, public_ips, call),
+            ComponentKind::Scheduler => parts.run(to, scheduler, &mut (), call),
+            ComponentKind::Kubelet => {
+                if let Some(Some(k)) = kubelets.get_mut(i) {
+                    parts.run(to, k, ipam, call);
+                }
+            }
+            ComponentKind::Terminal => {
+                if let Some(t) = terminals.get_mut(i) {
+                    parts.run(to, t, &mut (), call);
+                }
+            }
+            ComponentKind::DaemonSetController => {}
+        }
+        self.flush_effects();
+    }
+
+    /// Stores the Events a handler recorded and writes what terminals printed.
+    fn flush_effects(&mut self) {
+        let now = self.now();
+        for r in std::mem::take(&mut self.records) {
+            let Some(m) = self.store.meta(r.obj) else {
+                continue;
+            };
+            let namespace = m
+                .namespace
+                .map(|n| self.store.ns_name(n).to_string())
+                .unwrap_or_default();
+            let kind = if r.obj.kind == Kind::ReplicaSet {
+                self.store.rs_kind(r.obj.id)
+            } else {
+                r.obj.kind
+            };
+            // The kubelet reports `source.host`: its node (kubectl's wide SOURCE `kubelet, NODE`).
+            let host = if r.source == "kubelet" && kind == Kind::Pod {
+                self.store.pods.get(r.obj.id).and_then(|p| p.node)
+            } else {
+                None
+            };
+            let e = StoredEvent {
+                name: String::new(),
+                time: now,
+                namespace,
+                kind,
+                object: m.name.clone(),
+                warning: r.warning,
+                reason: r.reason,
+                source: r.source,
+                host,
+                message: r.message,
+            };
+            let stored = self.store.events.record(e, now);
+            self.out.event(stored);
+        }
+        for (who, out) in std::mem::take(&mut self.printed) {
+            let step = who.instance;
+            match out {
+                TerminalOutput::Started(cmd) => {
+                    let at = self
+                        .terminals
+                        .get(step as usize)
+                        .map_or(now, |t| t.step().at);
+                    self.out.step_started(step, at, &cmd);
+                }
+                TerminalOutput::Line(text) => self.out.step_output(step, now, &text),
+                TerminalOutput::Exited(code) => self.out.step_exited(step, now, code),
+                TerminalOutput::Stopped => self.out.step_stopped(step, now),
+            }
+        }
+    }
+
+    /// End of an instant: timeline rows for what changed, then expectations.
+    fn end_instant(&mut self) {
+        let changed = self.store.take_changed();
+        let now = self.now();
+        self.store.events.prune(now);
+        self.out.timeline_instant(now, &self.store, &changed);
+        let any = !changed.is_empty();
+        self.expectations
+            .evaluate_at(now, any, &self.store, self.out.counters());
+    }
+
+    fn finish(&mut self) {
+        let changed = self.store.take_changed();
+        let now = self.now();
+        self.out.timeline_instant(now, &self.store, &changed);
+        for i in 0..self.terminals.len() as u32 {
+            self.call(
+                ComponentId::terminal(i),
+                Call::Timer(AnyTimer::Terminal(TerminalTimer::Stop)),
+            );
+        }
+        self.expectations
+            .settle(now, &self.store, self.out.counters());
+        for (line, passed) in self.expectations.lines() {
+            self.out.expectation_line(&line, passed);
+        }
+    }
+}
+
+/// What a component is handed.
+#[derive(Clone, Copy)]
+enum Call<'a> {
+    Observe(Notice),
+    Respond(AnyTag, &'a crate::apiserver::Op, &'a Outcome),
+    Timer(AnyTimer),
+}
+
+/// The parts of the world a handler call borrows.
+struct Parts<'a> {
+    now: SimTime,
+    store: &'a Store,
+    random: (&'a Streams, &'a Timings),
+    fx: Effects<'a>,
+}
+
+impl Parts<'_> {
+    fn run<C: Registered>(&mut self, me: ComponentId, c: &mut C, env: &mut C::Env, call: Call<'_>) {
+        let mut cx = Ctx::new(self.now, self.store, env, me, self.random, &mut self.fx);
+        match call {
+            Call::Observe(n) => c.observe(&mut cx, n),
+            Call::Respond(tag, op, outcome) => {
+                if let Some(tag) = C::unwrap_tag(tag) {
+                    c.on_response(&mut cx, tag, Response { op, outcome });
+                }
+            }
+            Call::Timer(t) => {
+                if let Some(t) = C::unwrap_timer(t) {
+                    c.on_timer(&mut cx, t);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! The run's sink: what a component's [`Ctx`](crate::component::Ctx) calls turn into.
+
+use crate::apiserver::{ApiServer, Op, Request};
+use crate::cluster::event::{AnyTag, Event};
+use crate::cluster::registry::Registered;
+use crate::component::{ComponentId, EventRecord, Sink, TerminalOutput};
+use crate::model::meta::ObjRef;
+use crate::sim::engine::{Engine, TimerKey};
+use crate::sim::rng::Streams;
+use crate::sim::time::SimTime;
+use crate::sim::timing::Timings;
+
+/// Requests and timers go straight to the API server and the engine, in the order the
+/// handler makes them; Events and terminal output wait until the handler returns (the store
+/// is borrowed by the handler meanwhile).
+pub(crate) struct Effects<'a> {
+    pub(crate) engine: &'a mut Engine<Event>,
+    pub(crate) api: &'a mut ApiServer<AnyTag>,
+    pub(crate) now: SimTime,
+    pub(crate) random: (&'a Streams, &'a Timings),
+    pub(crate) records: &'a mut Vec<EventRecord>,
+    pub(crate) printed: &'a mut Vec<(ComponentId, TerminalOutput)>,
+}
+
+impl<C: Registered> Sink<C> for Effects<'_> {
+    fn submit(&mut self, from: ComponentId, op: Op, tag: C::Tag, key: &str) {
+        let request = Request {
+            client: from,
+            op,
+            tag: C::wrap_tag(tag),
+            outcome: None,
+        };
+        let (id, at) = self.api.submit(self.now, self.random, request, key);
+        self.engine.schedule_at(at, Event::Commit(id));
+    }
+
+    fn timer_at(&mut self, from: ComponentId, at: SimTime, timer: C::Timer) -> TimerKey {
+        let timer = C::wrap_timer(timer);
+        self.engine
+            .schedule_at(at, Event::Timer { to: from, timer })
+    }
+
+    fn cancel(&mut self, key: TimerKey) {
+        self.engine.cancel(key);
+    }
+
+    fn event(&mut self, event: EventRecord) {
+        self.records.push(event);
+    }
+
+    fn terminal(&mut self, from: ComponentId, out: TerminalOutput) {
+        self.printed.push((from, out));
+    }
+
+    fn watch_deletion(&mut self, from: ComponentId, obj: ObjRef) {
+        self.api.watches.watch_deletion(obj, from);
+    }
+}

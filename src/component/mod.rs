@@ -1,0 +1,360 @@
+//! Who acts in the cluster: one identity per running component, one table describing each,
+//! and the interface every component implements.
+//!
+//! A component (a controller, the scheduler, a kubelet, a kubectl terminal) owns its state,
+//! reads the committed store when its informer is notified, and acts only through its
+//! [`Ctx`]: requests to the API server tagged with its own typed [`Component::Tag`], timers
+//! carrying its own [`Component::Timer`], Kubernetes Events and terminal output. It never sees
+//! another component. The assembly of a run ([`crate::cluster`]) routes notifications,
+//! responses and timers back by [`ComponentId`].
+//!
+//! Adding a component: a new file implementing [`Component`], a [`ComponentKind`] with its
+//! row in [`ComponentKind::info`], and its row in the run's registry
+//! ([`crate::cluster::registry`]).
+
+pub mod ctx;
+
+pub use ctx::{Ctx, EventRecord, Sink, TerminalOutput};
+
+use crate::apiserver::{Op, Outcome};
+use crate::model::kind::Kind;
+use crate::model::meta::ObjRef;
+
+/// What happened to a watched object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// ADDED.
+    Added,
+    /// MODIFIED.
+    Modified,
+    /// DELETED.
+    Deleted,
+}
+
+/// The kinds of component a cluster runs; instances are told apart by [`ComponentId`].
+///
+/// The order is the order in which a committed change is fanned out to watchers, which
+/// decides who hears first when two deliveries land on the same µs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ComponentKind {
+    /// kube-controller-manager's ReplicaSet (and ReplicationController) controller.
+    ReplicaSetController,
+    /// kube-controller-manager's Deployment controller.
+    DeploymentController,
+    /// kube-controller-manager's DaemonSet controller.
+    DaemonSetController,
+    /// kube-scheduler.
+    Scheduler,
+    /// The kubelet of one node (instance: the node id).
+    Kubelet,
+    /// cloud-controller-manager's service controller (Azure load balancers).
+    ServiceController,
+    /// kube-controller-manager's garbage collector.
+    GarbageCollector,
+    /// One scenario step's terminal running kubectl or az (instance: the step index).
+    Terminal,
+}
+
+impl ComponentKind {
+    /// Every kind, in fan-out order.
+    pub const ALL: [ComponentKind; 8] = [
+        ComponentKind::ReplicaSetController,
+        ComponentKind::DeploymentController,
+        ComponentKind::DaemonSetController,
+        ComponentKind::Scheduler,
+        ComponentKind::Kubelet,
+        ComponentKind::ServiceController,
+        ComponentKind::GarbageCollector,
+        ComponentKind::Terminal,
+    ];
+
+    /// The component table: name, identity, client limits and watches of each kind.
+    pub fn info(self) -> &'static ComponentInfo {
+        use ComponentKind as K;
+        match self {
+            K::ReplicaSetController => &REPLICASET,
+            K::DeploymentController => &DEPLOYMENT,
+            K::DaemonSetController => &DAEMONSET,
+            K::Scheduler => &SCHEDULER,
+            K::Kubelet => &KUBELET,
+            K::ServiceController => &SERVICE,
+            K::GarbageCollector => &GC,
+            K::Terminal => &TERMINAL,
+        }
+    }
+}
+
+/// One running component.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ComponentId {
+    /// What it is.
+    pub kind: ComponentKind,
+    /// Which one: the node id of a kubelet, the step index of a terminal, 0 otherwise.
+    pub instance: u32,
+}
+
+impl ComponentId {
+    /// The single instance of a cluster-wide component.
+    pub const fn of(kind: ComponentKind) -> ComponentId {
+        ComponentId { kind, instance: 0 }
+    }
+    /// The kubelet of node `node`.
+    pub const fn kubelet(node: u32) -> ComponentId {
+        ComponentId {
+            kind: ComponentKind::Kubelet,
+            instance: node,
+        }
+    }
+    /// The terminal of step `step`.
+    pub const fn terminal(step: u32) -> ComponentId {
+        ComponentId {
+            kind: ComponentKind::Terminal,
+            instance: step,
+        }
+    }
+
+    /// The name its client's random streams are keyed by (one per instance, so one
+    /// kubelet's requests never shift another's draws).
+    pub fn client_name(self) -> String {
+        match self.kind {
+            ComponentKind::Kubelet => format!("kubelet-{}", self.instance),
+            ComponentKind::Terminal => format!("kubectl-step-{}", self.instance),
+            k => k.info().name.to_string(),
+        }
+    }
+}
+
+/// A component's row in the table.
+#[derive(Debug)]
+pub struct ComponentInfo {
+    /// Its name as Kubernetes shows it (an Event's `source.component`, a client's name).
+    pub name: &'static str,
+    /// The Kubernetes user its requests authenticate as; a kubelet's is this followed by its
+    /// node's name (`system:node:<node>`), as the Node authorizer expects.
+    pub user: &'static str,
+    /// Its groups.
+    pub groups: &'static [&'static str],
+    /// The client-side rate limit of its API client, QPS and burst (None: not limited).
+    pub client: Option<(u32, u32)>,
+    /// The name its watch deliveries are keyed by.
+    pub watch_name: &'static str,
+    /// What its informers watch.
+    pub watches: &'static [Watch],
+}
+
+/// One informer: a kind and which of its objects (a field or owner selection).
+#[derive(Clone, Copy, Debug)]
+pub struct Watch {
+    /// The kind watched; `None` for every kind (the garbage collector's graph builder).
+    pub kind: Option<Kind>,
+    /// Which objects of it.
+    pub select: Select,
+}
+
+/// Which objects an informer hears about.
+#[derive(Clone, Copy, Debug)]
+pub enum Select {
+    /// All of them.
+    All,
+    /// Objects whose controller is of one of these kinds; the notification names the
+    /// controller (the informer handler's `resolveControllerRef`), even after the object is
+    /// gone.
+    ControlledBy(&'static [Kind]),
+    /// Pods bound to the watching kubelet's node (`fieldSelector=spec.nodeName=<node>`).
+    OnMyNode,
+    /// Services of type LoadBalancer (the service controller's `needsUpdate` filter).
+    LoadBalancers,
+    /// Changes the garbage collector acts on: an owner deleted or finalizing, a dependent
+    /// whose owners are all gone, a foreground-deleting owner losing a dependent.
+    Ownership,
+}
+
+const CONTROLLER_MANAGER_QPS: Option<(u32, u32)> = Some((20, 30));
+
+static REPLICASET: ComponentInfo = ComponentInfo {
+    name: "replicaset-controller",
+    user: "system:serviceaccount:kube-system:replicaset-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    // kube-controller-manager --kube-api-qps 20 / --kube-api-burst 30; each controller builds
+    // its own clientset (`ClientOrDie(name)`), so each has its own token bucket.
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "replicaset-controller",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Pod),
+            select: Select::ControlledBy(&[Kind::ReplicaSet, Kind::ReplicationController]),
+        },
+        Watch {
+            kind: Some(Kind::ReplicaSet),
+            select: Select::All,
+        },
+        Watch {
+            kind: Some(Kind::ReplicationController),
+            select: Select::All,
+        },
+    ],
+};
+
+static DEPLOYMENT: ComponentInfo = ComponentInfo {
+    name: "deployment-controller",
+    user: "system:serviceaccount:kube-system:deployment-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "deployment-controller",
+    watches: &[
+        Watch {
+            kind: Some(Kind::ReplicaSet),
+            select: Select::ControlledBy(&[Kind::Deployment]),
+        },
+        Watch {
+            kind: Some(Kind::Deployment),
+            select: Select::All,
+        },
+    ],
+};
+
+static DAEMONSET: ComponentInfo = ComponentInfo {
+    name: "daemonset-controller",
+    user: "system:serviceaccount:kube-system:daemon-set-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "daemonset-controller",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Pod),
+            select: Select::ControlledBy(&[Kind::DaemonSet]),
+        },
+        Watch {
+            kind: Some(Kind::DaemonSet),
+            select: Select::All,
+        },
+        Watch {
+            kind: Some(Kind::Node),
+            select: Select::All,
+        },
+    ],
+};
+
+static SCHEDULER: ComponentInfo = ComponentInfo {
+    name: "default-scheduler",
+    user: "system:kube-scheduler",
+    groups: &["system:authenticated"],
+    // KubeSchedulerConfiguration clientConnection qps 50 / burst 100.
+    client: Some((50, 100)),
+    watch_name: "default-scheduler",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Pod),
+            select: Select::All,
+        },
+        Watch {
+            kind: Some(Kind::Node),
+            select: Select::All,
+        },
+    ],
+};
+
+static KUBELET: ComponentInfo = ComponentInfo {
+    name: "kubelet",
+    user: "system:node:",
+    groups: &["system:nodes", "system:authenticated"],
+    // KubeletConfiguration kubeAPIQPS 50 / kubeAPIBurst 100.
+    client: Some((50, 100)),
+    watch_name: "kubelet",
+    watches: &[Watch {
+        kind: Some(Kind::Pod),
+        select: Select::OnMyNode,
+    }],
+};
+
+static SERVICE: ComponentInfo = ComponentInfo {
+    name: "service-controller",
+    user: "system:serviceaccount:kube-system:service-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "service-controller",
+    watches: &[Watch {
+        kind: Some(Kind::Service),
+        select: Select::LoadBalancers,
+    }],
+};
+
+static GC: ComponentInfo = ComponentInfo {
+    name: "garbage-collector",
+    user: "system:serviceaccount:kube-system:generic-garbage-collector",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "garbage-collector",
+    watches: &[Watch {
+        kind: None,
+        select: Select::Ownership,
+    }],
+};
+
+static TERMINAL: ComponentInfo = ComponentInfo {
+    // AKS's clusterAdmin credential.
+    name: "kubectl",
+    user: "masterclient",
+    groups: &["system:masters", "system:authenticated"],
+    // kubectl's own client is not rate limited in practice (its defaults are far above what
+    // one command sends).
+    client: None,
+    watch_name: "kubectl",
+    // A terminal watches single objects it waits for (`delete --wait`), registered at run
+    // time.
+    watches: &[],
+};
+
+/// An informer event as the component's handler receives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// The object.
+    pub obj: ObjRef,
+    /// What happened.
+    pub change: Change,
+    /// For [`Select::ControlledBy`]: the controller's id, resolved while the object existed.
+    pub controller: Option<u32>,
+}
+
+/// A response to one of the component's requests.
+#[derive(Clone, Copy, Debug)]
+pub struct Response<'a> {
+    /// What was asked.
+    pub op: &'a Op,
+    /// What the API server did.
+    pub outcome: &'a Outcome,
+}
+
+/// A component: state plus handlers. Each handler gets read access to the store and an
+/// effects sink through `cx`; none gets the world.
+pub trait Component {
+    /// Context a request carries back to its sender (which batch, which step action).
+    type Tag: Copy + std::fmt::Debug;
+    /// What a timer of this component carries.
+    type Timer: Copy + std::fmt::Debug;
+    /// What the component reaches outside the API server (a kubelet's CNI plugin, the service
+    /// controller's Azure public IPs); `()` for most.
+    type Env;
+
+    /// An informer event.
+    fn observe(&mut self, cx: &mut Ctx<'_, Self>, notice: Notice);
+    /// A response to a request sent with `tag`.
+    fn on_response(&mut self, cx: &mut Ctx<'_, Self>, tag: Self::Tag, response: Response<'_>);
+    /// A timer fired.
+    fn on_timer(&mut self, cx: &mut Ctx<'_, Self>, timer: Self::Timer);
+}
