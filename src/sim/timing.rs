@@ -248,7 +248,7 @@ const SPECS: [Spec; COUNT] = [
         name: "controller.sync",
         default: lognormal(MS, 10 * MS),
         source: "estimate: in-memory work on informer caches; cf. syncReplicaSet in kubernetes/pkg/controller/replicaset/replica_set.go",
-        description: "processing of one controller sync (Deployment, ReplicaSet, GC), API calls excluded",
+        description: "processing of one Deployment or ReplicaSet controller sync, API calls excluded",
     },
     Spec {
         name: "scheduler.schedule",
