@@ -1,12 +1,12 @@
-//! Named, overridable latency distributions (CONTRACT §8).
+//! Named, overridable latency distributions (docs/timings.md).
 //!
 //! Every delay the simulator inserts — kube-apiserver handling a request, an etcd commit, the
 //! kubelet pulling an image, Azure provisioning a load balancer — is drawn from a distribution
-//! named `<component>.<camelCaseAction>`. The defaults below come from
-//! `shared/reference/kubernetes-aks-facts.md` (sections A and E); most are field estimates,
-//! labelled `[E]`, because Kubernetes publishes SLO bounds rather than typical latencies.
-//! A scenario's `timing:` mapping overrides any of them, and `kubesim timings` prints the
-//! table with each default's source.
+//! named `<component>.<camelCaseAction>`. Each default's SOURCE names a public document: a
+//! Kubernetes source file, a SIG-scalability SLO page, an etcd, Kubernetes or AKS doc page.
+//! Most defaults are kubesim's own estimates and say so (`estimate; cf. …`), because
+//! Kubernetes publishes SLO bounds rather than typical latencies. A scenario's `timing:`
+//! mapping overrides any of them, and `kubesim timings` prints the table.
 //!
 //! # Shapes
 //! A distribution is either a constant (`etcd.write: 5ms`) or a lognormal through two
@@ -15,7 +15,7 @@
 //! operator can read off a dashboard: mu = ln(median), sigma = (ln(p99) − ln(median)) / z₀.₉₉
 //! with z₀.₉₉ = 2.3263478740408408. A sample is exp(mu + sigma·Z), rounded to the nearest µs
 //! and clamped to [min, max]; the logarithm and exponential go through `libm` so samples are
-//! identical on every machine (CONTRACT §9).
+//! identical on every machine (docs/determinism.md).
 //!
 //! # Sweeps (not built yet)
 //! A sweep addresses one parameter of a distribution as `timing[<name>].<key>`, with the keys of
@@ -212,54 +212,57 @@ const fn lognormal(median_us: u64, p99_us: u64) -> Distribution {
     }
 }
 
-/// The registry, in [`TimingName`] order ("facts" = shared/reference/kubernetes-aks-facts.md).
+/// The registry, in [`TimingName`] order. A SOURCE starts with `estimate` unless the default is
+/// a constant of Kubernetes' own source (then it names the file and the constant).
 const SPECS: [Spec; COUNT] = [
-    // Facts E gives 10 ms / 150 ms for a whole write including etcd; we subtract etcd.write's
+    // kubesim's estimate for a whole single-object write on a healthy cluster is 10 ms median,
+    // 150 ms p99 (the only published figure is the SLO's p99 <= 1 s). We subtract etcd.write's
     // 2 ms / 10 ms quantile by quantile. A sum's p99 is at most the sum of the p99s, so the
-    // total's p99 ends up slightly under 150 ms — within the estimate's 50–200 ms range.
+    // total's p99 ends up slightly under 150 ms.
     Spec {
         name: "apiserver.request",
         default: lognormal(8 * MS, 140 * MS),
-        source: "facts E: request p50 ~5-20ms, p99 ~50-200ms, model 10ms/150ms incl. etcd [E], minus etcd.write",
+        source: "estimate: 10ms/150ms for a whole write, less etcd.write; cf. the p99 <= 1s SLO, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/api_call_latency.md",
         description: "one request inside kube-apiserver without etcd: authn, authz, admission, serialization",
     },
     Spec {
         name: "etcd.write",
         default: lognormal(2 * MS, 10 * MS),
-        source: "facts A.8/E: WAL fsync p99 < 10ms [V]; RTT 0.5-2ms + fsync 1-3ms median [E]",
+        source: "estimate: an in-region round trip plus an SSD fdatasync; cf. 1.6ms per write at light load, https://etcd.io/docs/v3.5/op-guide/performance/",
         description: "one etcd commit: raft round to a quorum and WAL fsync",
     },
-    // A linearizable read (ReadIndex) needs one heartbeat round to a quorum but no fsync.
+    // A linearizable read (ReadIndex) needs one round to a quorum but no fsync.
     Spec {
         name: "etcd.read",
         default: lognormal(MS, 5 * MS),
-        source: "facts E: one in-region RTT 0.5-2ms, no fsync [E]",
+        source: "estimate: a quorum round trip, no fsync; cf. 0.7ms per linearizable read at light load, https://etcd.io/docs/v3.5/op-guide/performance/",
         description: "one consistent (quorum) read or list served by etcd",
     },
     Spec {
         name: "watch.delivery",
         default: lognormal(5 * MS, 50 * MS),
-        source: "kubesim estimate, no figure in facts; below facts E request latency [E]",
+        source: "estimate, no published figure; cf. the watch latency SLI (no SLO yet), https://github.com/kubernetes/community/blob/master/sig-scalability/slos/watch_latency.md",
         description: "from an etcd commit until a watcher's informer sees the event",
     },
     Spec {
         name: "controller.sync",
         default: lognormal(MS, 10 * MS),
-        source: "kubesim estimate: in-memory work on informer caches [E]",
-        description: "processing of one controller sync (Deployment, ReplicaSet, GC), API calls excluded",
+        source: "estimate: in-memory work on informer caches; cf. syncReplicaSet in kubernetes/pkg/controller/replicaset/replica_set.go",
+        description: "processing of one Deployment or ReplicaSet controller sync, API calls excluded",
     },
     Spec {
         name: "scheduler.schedule",
         default: lognormal(3 * MS, 20 * MS),
-        source: "facts E: a few ms per pod at small scale [E]",
+        source: "estimate: a few ms per pod at small scale; cf. scheduling_algorithm_duration_seconds (buckets from 1ms) in kubernetes/pkg/scheduler/metrics/metrics.go",
         description: "one scheduling cycle (filter and score) for one pod, before binding",
     },
-    // Pod startup without image pulls: median 1-3 s [E], p99 <= 5 s [V]; the sandbox gets
-    // what is left after containerStart, statusUpdate and the API round trips.
+    // Pod startup without image pulls: a typical median of 1-3 s (estimate) and the SLO's
+    // p99 <= 5 s; the sandbox gets what is left after containerStart, statusUpdate and the API
+    // round trips.
     Spec {
         name: "kubelet.podSandbox",
         default: lognormal(800 * MS, 3 * S),
-        source: "facts A.9/E: pod startup w/o pull median 1-3s [E], p99 <= 5s [V], less container start",
+        source: "estimate: what the p99 <= 5s pod startup SLO (pulls excluded) leaves after container start, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md",
         description: "creating the pod sandbox and its network (CNI ADD) before images and containers",
     },
     Spec {
@@ -270,46 +273,46 @@ const SPECS: [Spec; COUNT] = [
             min_us: Some(500 * MS),
             max_us: Some(2 * MIN),
         },
-        source: "CONTRACT 1 example; facts E: 1-5s under 100MB from ACR, 20-60s for 1GB+ [E]",
+        source: "estimate: 1-5s for an image under 100MB from an in-region registry, no published default; cf. why the SLO excludes pulls, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md",
         description: "pulling one image that is not yet on the node",
     },
     Spec {
         name: "kubelet.containerStart",
         default: lognormal(500 * MS, S),
-        source: "facts E: create + start 0.3-1s once the image is present [E]",
+        source: "estimate: 0.3-1s to create and start once the image is present; cf. https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md",
         description: "creating and starting one container once its image is present",
     },
     Spec {
         name: "kubelet.containerStop",
         default: lognormal(100 * MS, 500 * MS),
-        source: "kubesim estimate: a process that handles SIGTERM (nginx) exits well under 1s [E]",
+        source: "estimate: a process that handles SIGTERM (nginx) exits well under 1s; capped at the grace period, https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination",
         description: "a container's exit after SIGTERM; the caller caps it at the grace period",
     },
-    // The kubelet's PLEG relists every second (k/k pkg/kubelet/kubelet.go
+    // The kubelet's PLEG relists every second (kubernetes/pkg/kubelet/kubelet.go
     // `genericPlegRelistPeriod = time.Second * 1`, formerly `plegRelistPeriod`), so a change
     // waits half a period on average and almost never more than one.
     Spec {
         name: "kubelet.statusUpdate",
         default: lognormal(500 * MS, S),
-        source: "k/k pkg/kubelet/kubelet.go genericPlegRelistPeriod = 1s [V]: half a relist on average [E]",
+        source: "kubernetes/pkg/kubelet/kubelet.go genericPlegRelistPeriod = 1s; half a relist on average is kubesim's estimate",
         description: "from a container state change to the kubelet's status PATCH being sent",
     },
     Spec {
         name: "cloud.loadBalancerProvision",
         default: lognormal(45 * S, 2 * MIN),
-        source: "facts E: ~30s to 2min, no official figure [E]",
+        source: "estimate: 30s to 2min, no published figure; cf. https://learn.microsoft.com/azure/aks/load-balancer-standard",
         description: "Azure LB rule and public IP of a LoadBalancer Service until EXTERNAL-IP appears",
     },
     Spec {
         name: "aks.nodeProvision",
         default: lognormal(3 * MIN, 5 * MIN),
-        source: "facts E: VMSS scale-out to Ready ~2-5min for CPU SKUs [E]",
-        description: "a VMSS scale-out from request until the new node is Ready",
+        source: "estimate: 2-5min for CPU sizes; cf. the autoscaler's max-node-provision-time 15m, https://learn.microsoft.com/azure/aks/cluster-autoscaler",
+        description: "a VMSS scale-out from request until the new node is Ready (not drawn yet: no scale-out)",
     },
     Spec {
         name: "kubectl.roundTrip",
         default: lognormal(20 * MS, 100 * MS),
-        source: "kubesim estimate: client to a regional AKS API endpoint [E]",
+        source: "estimate: a client near the cluster's region; cf. https://learn.microsoft.com/azure/networking/azure-network-latency",
         description: "network round trip between kubectl and the API server (client side)",
     },
 ];
@@ -336,7 +339,7 @@ impl Timings {
         &self.by_name[name as usize]
     }
 
-    /// Applies a scenario's `timing:` mapping (CONTRACT §8) and returns every problem found;
+    /// Applies a scenario's `timing:` mapping (docs/timings.md) and returns every problem found;
     /// an entry with a problem leaves that name's distribution unchanged. A null `timing:`
     /// is the same as an empty one.
     pub fn apply_overrides(&mut self, timing: &Node) -> Vec<Problem> {
@@ -528,18 +531,18 @@ fn parse_duration(node: &Node, path: &str, problems: &mut Vec<Problem>) -> Optio
 }
 
 /// What `kubesim timings` prints: every name with its default (as YAML a scenario could
-/// use), its source and what it delays, in aligned columns separated by three spaces as
-/// kubectl's tabwriter pads them.
+/// use), what it delays and its source, in aligned columns separated by three spaces as
+/// kubectl's tabwriter pads them. SOURCE comes last because its URLs are the longest cells.
 pub fn table() -> String {
-    let header = ["NAME", "DEFAULT", "SOURCE", "DESCRIPTION"];
+    let header = ["NAME", "DEFAULT", "DESCRIPTION", "SOURCE"];
     let rows: Vec<[String; 4]> = SPECS
         .iter()
         .map(|s| {
             [
                 s.name.to_string(),
                 s.default.to_string(),
-                s.source.to_string(),
                 s.description.to_string(),
+                s.source.to_string(),
             ]
         })
         .collect();
@@ -597,8 +600,8 @@ mod tests {
         sorted[((sorted.len() as f64) * q) as usize] as f64
     }
 
-    /// The registry must hold exactly the names the engine uses (brief for this module,
-    /// CONTRACT §8 for the `<component>.<camelCaseAction>` form), each once.
+    /// The registry must hold exactly the names the engine uses, each once, in the
+    /// `<component>.<camelCaseAction>` form docs/timings.md documents.
     #[test]
     fn the_registry_holds_exactly_the_engines_names() {
         let expected = [
@@ -929,6 +932,32 @@ mod tests {
         }
     }
 
+    /// Every SOURCE cites a public document (a URL or a path in kubernetes/kubernetes) and says
+    /// when the default is kubesim's own estimate; none points at notes a clone does not have.
+    #[test]
+    fn every_timings_source_cites_a_public_document_and_says_when_it_is_an_estimate() {
+        for spec in &SPECS {
+            let s = spec.source;
+            assert!(
+                s.contains("https://") || s.contains("kubernetes/pkg/"),
+                "{}: {s}",
+                spec.name
+            );
+            assert!(
+                s.starts_with("estimate") || s.starts_with("kubernetes/pkg/"),
+                "{}: a default that is not Kubernetes' own constant says it is an estimate: {s}",
+                spec.name
+            );
+            for internal in ["facts", "CONTRACT", "§", "[E]", "[V]", "shared/"] {
+                assert!(!s.contains(internal), "{}: {s}", spec.name);
+            }
+        }
+        // The one default taken from Kubernetes' source still names its estimated part.
+        let status = &SPECS[TimingName::KubeletStatusUpdate as usize];
+        assert!(status.source.contains("genericPlegRelistPeriod = 1s"));
+        assert!(status.source.contains("estimate"));
+    }
+
     #[test]
     fn the_table_lists_each_name_once_in_aligned_columns() {
         let text = table();
@@ -952,5 +981,11 @@ mod tests {
             assert!(!line.ends_with(' '));
         }
         assert!(text.contains("{median: 3s, p99: 20s, min: 500ms, max: 2m0s}"));
+        let header: Vec<&str> = lines[0].split_whitespace().collect();
+        assert_eq!(header, ["NAME", "DEFAULT", "DESCRIPTION", "SOURCE"]);
+        let source_col = lines[0].find("SOURCE").expect("header has SOURCE");
+        for (line, spec) in lines[1..].iter().zip(SPECS.iter()) {
+            assert_eq!(&line[source_col..], spec.source, "{line}");
+        }
     }
 }
