@@ -385,11 +385,10 @@ impl World {
                 None
             };
             let e = StoredEvent {
-                name: String::new(),
+                name: m.name.clone(),
                 time: now,
                 namespace,
                 kind,
-                object: m.name.clone(),
                 warning: r.warning,
                 reason: r.reason,
                 source: r.source,

@@ -378,7 +378,7 @@ pub fn event_row(store: &Store, e: &StoredEvent, now: SimTime) -> Row {
         last_seen.clone(),
         e.type_str().to_string(),
         e.reason.to_string(),
-        format!("{}/{}", e.kind.lower(), e.object),
+        format!("{}/{}", e.kind.lower(), e.object()),
         String::new(),
         source,
         e.message.trim().to_string(),

@@ -40,7 +40,7 @@ impl EventLog {
             &seq,
             &row.namespace,
             row.kind.lower(),
-            &row.object,
+            row.object(),
             row.type_str(),
             row.reason,
             row.source,
@@ -68,11 +68,10 @@ mod tests {
         message: &str,
     ) -> StoredEvent {
         StoredEvent {
-            name: String::new(),
+            name: object.into(),
             time: SimTime(t),
             namespace: namespace.into(),
             kind,
-            object: object.into(),
             warning,
             reason,
             source,

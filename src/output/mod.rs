@@ -396,11 +396,10 @@ mod tests {
             error: None,
         };
         out.event(&StoredEvent {
-            name: String::new(),
+            name: "a".into(),
             time: SimTime(1),
             namespace: "default".into(),
             kind: Kind::Pod,
-            object: "a".into(),
             warning: false,
             reason: "Pulled",
             source: "kubelet",
@@ -416,11 +415,10 @@ mod tests {
             "{e:?}"
         );
         out.event(&StoredEvent {
-            name: String::new(),
+            name: "b".into(),
             time: SimTime(2),
             namespace: "default".into(),
             kind: Kind::Pod,
-            object: "b".into(),
             warning: false,
             reason: "Pulled",
             source: "kubelet",
