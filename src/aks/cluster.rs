@@ -8,10 +8,7 @@
 //! over System-pool nodes rather than scheduled.
 
 use crate::aks::allocatable::{NodeResources, node_resources};
-use crate::aks::naming::node_name;
-use crate::aks::node_info::{
-    NodeInfo as AksNodeInfo, NodeLabelParams, kubernetes_minor, node_info, node_labels,
-};
+use crate::aks::node_info::{NodeInfo as AksNodeInfo, kubernetes_minor, node_info};
 use crate::aks::system_pods::{OwnerKind, system_workloads};
 use crate::aks::vm_sizes;
 use crate::apiserver::Allocators;
@@ -20,7 +17,7 @@ use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::labels::{Labels, Selector};
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
-use crate::model::node::{Node, NodeInfo};
+
 use crate::model::pod::{
     Container, ContainerState, ContainerStatus, Phase, Pod, PodSpec, PodStatus, PullPolicy,
     Resources, RestartPolicy, Taint, TaintEffect, Toleration,
@@ -31,7 +28,6 @@ use crate::model::workload::{
     Deployment, DeploymentSpec, DeploymentStatus, IntOrPercent, PodTemplate, ReplicaSet,
     ReplicaSetSpec, ReplicaSetStatus, Strategy,
 };
-use crate::network::Ipam;
 use crate::network::config::default_max_pods;
 use crate::network::{NetworkConfig, Plugin};
 use crate::scenario::spec::{ClusterSpec, PoolMode};
@@ -69,6 +65,8 @@ pub struct ClusterPlan {
     pub name: String,
     /// Region.
     pub location: String,
+    /// `kubernetesVersion` as written (`1.35`).
+    pub kubernetes_version: String,
     /// Node image facts for the version.
     pub info: AksNodeInfo,
     /// Network settings.
@@ -237,6 +235,7 @@ pub fn plan(spec: &ClusterSpec, cluster_span: Span) -> Result<ClusterPlan, Vec<P
         (true, Some(network), Some(info)) => Ok(ClusterPlan {
             name: spec.name.clone(),
             location: spec.location.clone(),
+            kubernetes_version: spec.kubernetes_version.clone(),
             info,
             network,
             system_pods: spec.system_pods,
@@ -255,8 +254,8 @@ fn meta(name: &str, ns: Option<crate::model::meta::NsId>, labels: Labels) -> Met
 pub struct Boot<'a> {
     /// etcd.
     pub store: &'a mut Store,
-    /// Node and pod addresses.
-    pub ipam: &'a mut Ipam,
+    /// Azure: the pools' VMs and their addresses.
+    pub azure: &'a mut crate::aks::fleet::Azure,
     /// Generated names.
     pub alloc: &'a mut Allocators,
     /// Random streams (generated names).
@@ -298,12 +297,6 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
             t0,
         );
     }
-    let info = Arc::new(NodeInfo {
-        kubelet_version: plan.info.kubelet_version.to_string(),
-        os_image: plan.info.os_image.to_string(),
-        kernel_version: plan.info.kernel_version.to_string(),
-        container_runtime_version: plan.info.container_runtime_version.to_string(),
-    });
     let workloads = if plan.system_pods {
         let nodes: u32 = plan.pools.iter().map(|p| p.count).sum();
         system_workloads(plan.network.plugin, nodes)
@@ -317,50 +310,12 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
     let mut system_nodes = Vec::new();
     let mut all_nodes = Vec::new();
     for (pi, pool) in plan.pools.iter().enumerate() {
-        for i in 0..pool.count {
-            let name = node_name(&plan.name, &pool.name, i);
-            let id = w.store.nodes.capacity() as u32;
-            let addrs = w
-                .ipam
-                .add_node(id, pool.max_pods)
-                .map_err(|e| e.to_string())?;
-            let zone = if pool.zones.is_empty() {
-                None
-            } else {
-                pool.zones.get(i as usize % pool.zones.len()).copied()
-            };
-            let labels = node_labels(&NodeLabelParams {
-                cluster_name: &plan.name,
-                node_resource_group: None,
-                location: &plan.location,
-                pool_name: &pool.name,
-                mode_is_system: pool.system,
-                vm_size: pool.vm_size,
-                zone,
-                node_name: &name,
-                node_info: &plan.info,
-                extra: &pool.labels,
-            });
-            let r = pool.resources;
-            let node = Node {
-                meta: meta(&name, None, Labels::from_pairs(labels)),
-                pool: pi as u32,
-                taints: pool.taints.clone(),
-                unschedulable: false,
-                capacity: Resources {
-                    cpu_milli: r.capacity_cpu_milli,
-                    memory: r.capacity_memory_bytes,
-                },
-                allocatable: Resources {
-                    cpu_milli: r.allocatable_cpu_milli,
-                    memory: r.allocatable_memory_bytes,
-                },
-                max_pods: r.pods,
-                internal_ip: addrs.node_ip,
-                pod_cidr: addrs.pod_cidr,
-                info: info.clone(),
-                ready: true,
-            };
+        for _ in 0..pool.count {
+            let inst = w.azure.create_vm(pi as u32).map_err(|e| e.to_string())?;
+            let node = w
+                .azure
+                .node_object(pi as u32, &inst, true)
+                .expect("the VM was just given its addresses");
             let nid = w.store.nodes.insert(node);
             w.store.register(
                 ObjRef {
@@ -635,10 +590,16 @@ fn add_running_pod(
         block_owner_deletion: true,
     });
     let host_network = template.spec.host_network;
+    let vm = w.store.nodes.get(node).map_or(node, |n| n.vm);
     let ip = if host_network {
-        w.ipam.node_ip(node)
+        w.azure.ipam.node_ip(vm)
     } else {
-        Some(w.ipam.allocate_pod_ip(node).map_err(|e| e.to_string())?)
+        Some(
+            w.azure
+                .ipam
+                .allocate_pod_ip(vm)
+                .map_err(|e| e.to_string())?,
+        )
     };
     let n = template.spec.containers.len();
     let pod = Pod {
@@ -660,7 +621,7 @@ fn add_running_pod(
                 n
             ],
             pod_ip: ip,
-            host_ip: w.ipam.node_ip(node),
+            host_ip: w.azure.ipam.node_ip(vm),
             start_time: Some(SimTime::ZERO),
         },
     };

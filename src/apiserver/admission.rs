@@ -46,13 +46,13 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 return gone(Kind::Deployment);
             };
             d.status = status;
-            let r = ObjRef {
-                kind: Kind::Deployment,
-                id,
-            };
-            s.store.touch(r);
-            s.publish(r, Change::Modified);
-            Outcome::Done
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Deployment,
+                    id,
+                },
+            )
         }
         Op::Bind { pod, node } => bind(s, pod, node),
         Op::PodStatus { pod, status } => {
@@ -64,13 +64,13 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
             if p.node.is_some() {
                 p.status.scheduled = scheduled.or(Some(true));
             }
-            let r = ObjRef {
-                kind: Kind::Pod,
-                id: pod,
-            };
-            s.store.touch(r);
-            s.publish(r, Change::Modified);
-            Outcome::Done
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Pod,
+                    id: pod,
+                },
+            )
         }
         Op::Delete {
             target,
@@ -93,20 +93,58 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
             s.publish(dependent, Change::Modified);
             Outcome::Done
         }
+        Op::NodeReady { node } => {
+            let Some(n) = s.store.nodes.get_mut(node) else {
+                return gone(Kind::Node);
+            };
+            n.ready = true;
+            n.taints
+                .retain(|t| t.key != crate::model::node::NOT_READY_TAINT);
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Node,
+                    id: node,
+                },
+            )
+        }
+        Op::Cordon {
+            node,
+            unschedulable,
+        } => {
+            let Some(n) = s.store.nodes.get_mut(node) else {
+                return gone(Kind::Node);
+            };
+            n.unschedulable = unschedulable;
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Node,
+                    id: node,
+                },
+            )
+        }
         Op::LoadBalancerIngress { svc, ip } => {
             let Some(service) = s.store.services.get_mut(svc) else {
                 return gone(Kind::Service);
             };
             service.load_balancer_ip = Some(ip);
-            let r = ObjRef {
-                kind: Kind::Service,
-                id: svc,
-            };
-            s.store.touch(r);
-            s.publish(r, Change::Modified);
-            Outcome::Done
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Service,
+                    id: svc,
+                },
+            )
         }
     }
+}
+
+/// A write that changed an object: the new resourceVersion and the watch event.
+fn modified(s: &mut Server<'_>, r: ObjRef) -> Outcome {
+    s.store.touch(r);
+    s.publish(r, Change::Modified);
+    Outcome::Done
 }
 
 fn gone(kind: Kind) -> Outcome {

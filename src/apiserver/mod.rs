@@ -127,6 +127,19 @@ pub enum Op {
         /// The owner.
         owner: ObjRef,
     },
+    /// A node's Ready condition becomes True: the kubelet's status update, with the node
+    /// lifecycle controller's removal of the `node.kubernetes.io/not-ready` taint folded in.
+    NodeReady {
+        /// The node.
+        node: u32,
+    },
+    /// `spec.unschedulable` (cordon, uncordon).
+    Cordon {
+        /// The node.
+        node: u32,
+        /// The new value.
+        unschedulable: bool,
+    },
     /// The service controller publishes a load balancer address.
     LoadBalancerIngress {
         /// The Service.
@@ -382,6 +395,8 @@ fn op_name(op: &Op) -> &'static str {
         Op::RemoveFinalizers { .. } => "finalize",
         Op::RemoveOwnerRef { .. } => "orphan",
         Op::LoadBalancerIngress { .. } => "lb-ingress",
+        Op::NodeReady { .. } => "node-ready",
+        Op::Cordon { .. } => "cordon",
     }
 }
 

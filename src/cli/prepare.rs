@@ -239,6 +239,15 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
             return None;
         }
     };
+    if words.first().is_some_and(|w| w == "az") {
+        return match crate::aks::az::parse(&words) {
+            Ok(cmd) => Some((Program::Az(cmd), Vec::new())),
+            Err(e) => {
+                ctx.step_problem(step, None, format!("ERROR: {e}"));
+                None
+            }
+        };
+    }
     let cmd = match command::parse(&words) {
         Ok(c) => c,
         Err(e) => {

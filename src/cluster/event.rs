@@ -1,7 +1,8 @@
 //! The closed set of things that can happen in a run, with small payloads (ids and each
 //! component's own typed tags and timers, never whole objects).
 
-use crate::component::{ComponentId, Notice};
+use crate::aks::provider;
+use crate::component::{ComponentId, Message, Notice};
 use crate::controllers::{deployment, replicaset, service};
 use crate::kubectl::exec;
 use crate::kubelet;
@@ -28,6 +29,15 @@ pub enum Event {
         /// What it carries.
         timer: AnyTimer,
     },
+    /// A message from one component to another (az's requests to Azure and their answers).
+    Message {
+        /// The receiver.
+        to: ComponentId,
+        /// The sender.
+        from: ComponentId,
+        /// What it says.
+        msg: Message,
+    },
     /// An expectation window edge (forces an instant boundary there).
     ExpectEdge(u32),
 }
@@ -49,6 +59,8 @@ pub enum AnyTimer {
     Terminal(exec::Timer),
     /// The garbage collector (it sets none).
     Gc(()),
+    /// AKS's resource provider.
+    Aks(provider::Timer),
 }
 
 /// Every component's request tag, one variant per row of the registry.
@@ -68,4 +80,6 @@ pub enum AnyTag {
     Terminal(exec::Tag),
     /// The garbage collector.
     Gc(()),
+    /// AKS's resource provider.
+    Aks(provider::Tag),
 }

@@ -14,13 +14,15 @@ pub mod registry;
 mod sink;
 
 use crate::aks::cluster::{Boot, ClusterPlan};
+use crate::aks::fleet::Azure;
+use crate::aks::provider::AksProvider;
 use crate::apiserver::watch::Delivery;
-use crate::apiserver::{ApiServer, CommitEnv, Outcome};
+use crate::apiserver::{ApiServer, CommitEnv, Op, Outcome};
 use crate::cluster::event::{AnyTag, AnyTimer, Event};
 use crate::cluster::registry::Registered;
 use crate::cluster::sink::Effects;
 use crate::component::{
-    ComponentId, ComponentKind, Ctx, EventRecord, Notice, Response, TerminalOutput,
+    ComponentId, ComponentKind, Ctx, EventRecord, Message, Notice, Response, TerminalOutput,
 };
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
@@ -31,7 +33,6 @@ use crate::etcd::events::StoredEvent;
 use crate::kubectl::exec::{PreparedStep, Terminal, Timer as TerminalTimer};
 use crate::kubelet::Kubelet;
 use crate::model::kind::Kind;
-use crate::network::{Ipam, PublicIpAllocator};
 use crate::output::Outputs;
 use crate::output::expectations::Expectations;
 use crate::scenario::spec::Scenario;
@@ -88,10 +89,8 @@ pub struct World {
     pub timings: Timings,
     /// The API server (requests in flight, clients, allocators, run-time watches).
     pub api: ApiServer<AnyTag>,
-    /// Azure public IPs for load balancers.
-    pub public_ips: PublicIpAllocator,
-    /// Pod and node addresses (the network plugin's IPAM).
-    pub ipam: Ipam,
+    /// Azure: node pools, VMs, addresses, public IPs, operations.
+    pub azure: Azure,
     /// Deployment controller.
     pub deployments: DeploymentController,
     /// ReplicaSet/RC controller.
@@ -102,10 +101,14 @@ pub struct World {
     pub services: ServiceController,
     /// kube-scheduler.
     pub scheduler: Scheduler,
+    /// AKS's resource provider.
+    pub aks: AksProvider,
     /// The kubelet of each node id (None: no node, or its kubelet is gone).
     pub kubelets: Vec<Option<Kubelet>>,
     /// One terminal per scenario step.
     pub terminals: Vec<Terminal>,
+    /// Images a new node's disk holds (AKS's node image caches the system images).
+    pub images: Vec<String>,
     /// The step started last (named when a limit stops the run).
     pub last_started: Option<u32>,
     /// Expectations.
@@ -141,15 +144,16 @@ impl World {
             streams: Streams::new(seed),
             timings,
             api: ApiServer::new(service_ips),
-            public_ips: PublicIpAllocator::new(),
-            ipam: Ipam::new(&cluster.network),
+            azure: Azure::new(cluster.clone()),
             deployments: DeploymentController::default(),
             replicasets: ReplicaSetController::default(),
             gc: GarbageCollector::default(),
             services: ServiceController::default(),
             scheduler: Scheduler::default(),
+            aks: AksProvider::default(),
             kubelets: Vec::new(),
             terminals: steps.into_iter().map(Terminal::new).collect(),
+            images: Vec::new(),
             last_started: None,
             expectations: Expectations::new(scenario.expect.clone()),
             out,
@@ -164,7 +168,7 @@ impl World {
         let booted = crate::aks::cluster::bootstrap(
             &mut Boot {
                 store: &mut w.store,
-                ipam: &mut w.ipam,
+                azure: &mut w.azure,
                 alloc: &mut w.api.alloc,
                 streams: &w.streams,
             },
@@ -176,7 +180,8 @@ impl World {
             if w.kubelets.len() <= i {
                 w.kubelets.resize_with(i + 1, || None);
             }
-            w.kubelets[i] = Some(Kubelet::new(node, booted.images.iter().cloned()));
+            let vm = w.store.nodes.get(node).map_or(node, |n| n.vm);
+            w.kubelets[i] = Some(Kubelet::new(node, vm, booted.images.iter().cloned()));
             w.scheduler.register_node(&w.store, node);
         }
         for &(pod, node, ip, host_network, containers) in &booted.running {
@@ -185,6 +190,7 @@ impl World {
             }
             w.scheduler.assume_existing(&w.store, pod);
         }
+        w.images = booted.images.clone();
         for (i, t) in w.terminals.iter().enumerate() {
             let timer = AnyTimer::Terminal(TerminalTimer::Start);
             let to = ComponentId::terminal(i as u32);
@@ -252,6 +258,7 @@ impl World {
                 }
                 self.call(to, Call::Timer(timer));
             }
+            Event::Message { to, from, msg } => self.call(to, Call::Message(from, msg)),
             Event::ExpectEdge(_) => {}
         }
         let live = self.store.pods.len();
@@ -282,18 +289,45 @@ impl World {
             CommitEnv {
                 now,
                 store: &mut self.store,
-                public_ips: &mut self.public_ips,
+                public_ips: &mut self.azure.public_ips,
                 random: (&self.streams, &self.timings),
                 deliveries: &mut self.deliveries,
             },
         );
         self.engine.schedule(SimDuration(0), Event::Respond(id));
+        self.start_or_stop_kubelet(id);
         for d in std::mem::take(&mut self.deliveries) {
             let ev = Event::Notify {
                 to: d.to,
                 notice: d.notice,
             };
             self.engine.schedule_at(d.at, ev);
+        }
+    }
+
+    /// A Node created at run time is a booted VM whose kubelet now runs; a deleted one's
+    /// kubelet is gone with its VM.
+    fn start_or_stop_kubelet(&mut self, id: u32) {
+        let Some(req) = self.api.request(id) else {
+            return;
+        };
+        match (&req.op, &req.outcome) {
+            (Op::Create { .. }, Some(Outcome::Created(r))) if r.kind == Kind::Node => {
+                let Some(node) = self.store.nodes.get(r.id) else {
+                    return;
+                };
+                let i = r.id as usize;
+                if self.kubelets.len() <= i {
+                    self.kubelets.resize_with(i + 1, || None);
+                }
+                self.kubelets[i] = Some(Kubelet::new(r.id, node.vm, self.images.iter().cloned()));
+            }
+            (Op::Delete { target, .. }, Some(Outcome::Deleted(_))) if target.kind == Kind::Node => {
+                if let Some(k) = self.kubelets.get_mut(target.id as usize) {
+                    *k = None;
+                }
+            }
+            _ => {}
         }
     }
 
@@ -314,13 +348,13 @@ impl World {
             streams,
             timings,
             api,
-            public_ips,
-            ipam,
+            azure,
             deployments,
             replicasets,
             gc,
             services,
             scheduler,
+            aks,
             kubelets,
             terminals,
             records,
@@ -345,16 +379,19 @@ impl World {
             ComponentKind::DeploymentController => parts.run(to, deployments, &mut (), call),
             ComponentKind::ReplicaSetController => parts.run(to, replicasets, &mut (), call),
             ComponentKind::GarbageCollector => parts.run(to, gc, &mut (), call),
-            ComponentKind::ServiceController => parts.run(to, services, public_ips, call),
+            ComponentKind::ServiceController => {
+                parts.run(to, services, &mut azure.public_ips, call);
+            }
             ComponentKind::Scheduler => parts.run(to, scheduler, &mut (), call),
+            ComponentKind::AksProvider => parts.run(to, aks, azure, call),
             ComponentKind::Kubelet => {
                 if let Some(Some(k)) = kubelets.get_mut(i) {
-                    parts.run(to, k, ipam, call);
+                    parts.run(to, k, &mut azure.ipam, call);
                 }
             }
             ComponentKind::Terminal => {
                 if let Some(t) = terminals.get_mut(i) {
-                    parts.run(to, t, &mut (), call);
+                    parts.run(to, t, azure, call);
                 }
             }
             ComponentKind::DaemonSetController => {}
@@ -448,7 +485,8 @@ impl World {
 #[derive(Clone, Copy)]
 enum Call<'a> {
     Observe(Notice),
-    Respond(AnyTag, &'a crate::apiserver::Op, &'a Outcome),
+    Message(ComponentId, Message),
+    Respond(AnyTag, &'a Op, &'a Outcome),
     Timer(AnyTimer),
 }
 
@@ -465,6 +503,7 @@ impl Parts<'_> {
         let mut cx = Ctx::new(self.now, self.store, env, me, self.random, &mut self.fx);
         match call {
             Call::Observe(n) => c.observe(&mut cx, n),
+            Call::Message(from, msg) => c.on_message(&mut cx, from, msg),
             Call::Respond(tag, op, outcome) => {
                 if let Some(tag) = C::unwrap_tag(tag) {
                     c.on_response(&mut cx, tag, Response { op, outcome });

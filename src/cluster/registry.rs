@@ -2,6 +2,7 @@
 //! [`AnyTimer`]. A new component adds a row here, its field in [`crate::cluster::World`] and
 //! its arm in the dispatch.
 
+use crate::aks::provider::AksProvider;
 use crate::cluster::event::{AnyTag, AnyTimer};
 use crate::component::Component;
 use crate::controllers::deployment::DeploymentController;
@@ -62,4 +63,5 @@ registry! {
     ServiceController => Service;
     Terminal => Terminal;
     GarbageCollector => Gc;
+    AksProvider => Aks;
 }

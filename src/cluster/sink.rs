@@ -3,7 +3,7 @@
 use crate::apiserver::{ApiServer, Op, Request};
 use crate::cluster::event::{AnyTag, Event};
 use crate::cluster::registry::Registered;
-use crate::component::{ComponentId, EventRecord, Sink, TerminalOutput};
+use crate::component::{ComponentId, EventRecord, Message, Sink, TerminalOutput};
 use crate::model::meta::ObjRef;
 use crate::sim::engine::{Engine, TimerKey};
 use crate::sim::rng::Streams;
@@ -54,5 +54,10 @@ impl<C: Registered> Sink<C> for Effects<'_> {
 
     fn watch_deletion(&mut self, from: ComponentId, obj: ObjRef) {
         self.api.watches.watch_deletion(obj, from);
+    }
+
+    fn send(&mut self, from: ComponentId, to: ComponentId, msg: Message) {
+        self.engine
+            .schedule_at(self.now, Event::Message { to, from, msg });
     }
 }

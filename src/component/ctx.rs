@@ -5,7 +5,7 @@
 //! check, the way Kubernetes tests a `syncHandler` with fake listers and a fake client.
 
 use crate::apiserver::Op;
-use crate::component::{Component, ComponentId};
+use crate::component::{Component, ComponentId, Message};
 use crate::etcd::Store;
 use crate::model::meta::ObjRef;
 use crate::sim::engine::TimerKey;
@@ -57,6 +57,8 @@ pub trait Sink<C: Component + ?Sized> {
     fn terminal(&mut self, from: ComponentId, out: TerminalOutput);
     /// Watches one object until it is deleted (kubectl's `--wait`).
     fn watch_deletion(&mut self, from: ComponentId, obj: ObjRef);
+    /// Sends a message to another component (delivered in this instant, after the handler).
+    fn send(&mut self, from: ComponentId, to: ComponentId, msg: Message);
 }
 
 /// A handler's view of the run.
@@ -145,6 +147,11 @@ impl<'a, C: Component + ?Sized> Ctx<'a, C> {
         self.sink.watch_deletion(self.me, obj);
     }
 
+    /// Sends a message to another component.
+    pub fn send(&mut self, to: ComponentId, msg: Message) {
+        self.sink.send(self.me, to, msg);
+    }
+
     /// Draws a latency from a named distribution, from the stream keyed by `component`,
     /// `object` and `purpose`, so unrelated objects never shift each other's draws.
     pub fn sample(
@@ -185,6 +192,8 @@ pub mod testing {
         Terminal(TerminalOutput),
         /// A watch for deletion.
         WatchDeletion(ObjRef),
+        /// A message.
+        Send(ComponentId, Message),
     }
 
     /// Keeps effects in order.
@@ -260,6 +269,9 @@ pub mod testing {
         }
         fn watch_deletion(&mut self, _: ComponentId, obj: ObjRef) {
             self.effects.push(Effect::WatchDeletion(obj));
+        }
+        fn send(&mut self, _: ComponentId, to: ComponentId, msg: Message) {
+            self.effects.push(Effect::Send(to, msg));
         }
     }
 

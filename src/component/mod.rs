@@ -51,13 +51,15 @@ pub enum ComponentKind {
     ServiceController,
     /// kube-controller-manager's garbage collector.
     GarbageCollector,
+    /// AKS's resource provider: carries out `az` operations on node pools.
+    AksProvider,
     /// One scenario step's terminal running kubectl or az (instance: the step index).
     Terminal,
 }
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 8] = [
+    pub const ALL: [ComponentKind; 9] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
@@ -65,6 +67,7 @@ impl ComponentKind {
         ComponentKind::Kubelet,
         ComponentKind::ServiceController,
         ComponentKind::GarbageCollector,
+        ComponentKind::AksProvider,
         ComponentKind::Terminal,
     ];
 
@@ -79,6 +82,7 @@ impl ComponentKind {
             K::Kubelet => &KUBELET,
             K::ServiceController => &SERVICE,
             K::GarbageCollector => &GC,
+            K::AksProvider => &AKS_PROVIDER,
             K::Terminal => &TERMINAL,
         }
     }
@@ -306,6 +310,18 @@ static GC: ComponentInfo = ComponentInfo {
     }],
 };
 
+static AKS_PROVIDER: ComponentInfo = ComponentInfo {
+    name: "aks-resource-provider",
+    // AKS's resource provider acts on the cluster as `aksService` (what AKS audit logs show
+    // for its cordon, drain and node deletions).
+    user: "aksService",
+    groups: &["system:masters", "system:authenticated"],
+    client: None,
+    watch_name: "aks-resource-provider",
+    // It polls what it waits for (drained nodes), as `kubectl drain` does.
+    watches: &[],
+};
+
 static TERMINAL: ComponentInfo = ComponentInfo {
     // AKS's clusterAdmin credential.
     name: "kubectl",
@@ -340,6 +356,23 @@ pub struct Response<'a> {
     pub outcome: &'a Outcome,
 }
 
+/// A message between components that does not go through the API server: `az`'s requests
+/// to Azure Resource Manager and their completion. The operation itself is in Azure's
+/// operation table ([`crate::aks::fleet::Azure::operations`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Message {
+    /// An `az` command asks the AKS resource provider to carry out an operation.
+    ArmRequest {
+        /// The operation's id.
+        operation: u32,
+    },
+    /// The operation finished (succeeded or failed).
+    ArmDone {
+        /// The operation's id.
+        operation: u32,
+    },
+}
+
 /// A component: state plus handlers. Each handler gets read access to the store and an
 /// effects sink through `cx`; none gets the world.
 pub trait Component {
@@ -357,4 +390,6 @@ pub trait Component {
     fn on_response(&mut self, cx: &mut Ctx<'_, Self>, tag: Self::Tag, response: Response<'_>);
     /// A timer fired.
     fn on_timer(&mut self, cx: &mut Ctx<'_, Self>, timer: Self::Timer);
+    /// A message from another component (most components get none).
+    fn on_message(&mut self, _cx: &mut Ctx<'_, Self>, _from: ComponentId, _msg: Message) {}
 }

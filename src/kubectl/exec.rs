@@ -6,7 +6,9 @@
 //! as kubectl's resource builder does, so a NotFound costs a round trip.
 
 use crate::apiserver::{ApiError, Op, Outcome, Propagation};
-use crate::component::{Component, Ctx, Notice, Response, TerminalOutput};
+use crate::component::{
+    Component, ComponentId, ComponentKind, Ctx, Message, Notice, Response, TerminalOutput,
+};
 use crate::etcd::Store;
 use crate::kubectl::messages::{Operation, deleted, printed_name, resource_name};
 use crate::kubectl::print;
@@ -91,6 +93,8 @@ pub enum Program {
     },
     /// `kubectl get`.
     Get(GetSpec),
+    /// An `az aks` command.
+    Az(crate::aks::az::AzCommand),
 }
 
 /// A scenario step, ready to run.
@@ -147,7 +151,8 @@ type Cx<'a> = Ctx<'a, Terminal>;
 impl Component for Terminal {
     type Tag = Tag;
     type Timer = Timer;
-    type Env = ();
+    /// Azure, which `az` commands read and ask to change.
+    type Env = crate::aks::fleet::Azure;
 
     /// A deletion the step waits for has happened.
     fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
@@ -169,6 +174,18 @@ impl Component for Terminal {
             Timer::Start => self.start(cx),
             Timer::Stop => self.stop(cx),
         }
+    }
+
+    /// AKS finished the operation an `az` command waits for.
+    fn on_message(&mut self, cx: &mut Cx<'_>, _: ComponentId, msg: Message) {
+        let (Message::ArmDone { operation }, Program::Az(cmd)) = (msg, &self.step.program) else {
+            return;
+        };
+        if !self.running {
+            return;
+        }
+        let result = crate::aks::az::finish(cmd, cx.env, operation);
+        self.az_result(cx, result);
     }
 }
 
@@ -313,6 +330,29 @@ impl Terminal {
                     self.actions_done(cx);
                 }
             }
+            Program::Az(cmd) => match crate::aks::az::start(cmd, cx.env) {
+                crate::aks::az::Started::Done(result) => self.az_result(cx, result),
+                crate::aks::az::Started::Waiting(operation) => {
+                    let provider = ComponentId::of(ComponentKind::AksProvider);
+                    cx.send(provider, Message::ArmRequest { operation });
+                }
+            },
+        }
+    }
+
+    /// An `az` command ended: its output, or `ERROR: ...` and exit status 1.
+    fn az_result(&mut self, cx: &mut Cx<'_>, result: Result<String, String>) {
+        match result {
+            Ok(text) => {
+                if !text.is_empty() {
+                    self.print(cx, &text);
+                }
+                self.finish(cx, 0);
+            }
+            Err(e) => {
+                self.print(cx, &format!("ERROR: {e}"));
+                self.finish(cx, 1);
+            }
         }
     }
 
@@ -456,6 +496,8 @@ impl Terminal {
                 }
                 self.advance(cx);
             }
+            // az talks to Azure, not to the API server.
+            Program::Az(_) => {}
         }
     }
 }

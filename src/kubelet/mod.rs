@@ -44,6 +44,7 @@ struct PodWork {
 #[derive(Debug, Default)]
 pub struct Kubelet {
     node: u32,
+    vm: u32,
     images: BTreeSet<String>,
     pulls_busy_until: SimTime,
     pods: BTreeMap<u32, PodWork>,
@@ -52,11 +53,12 @@ pub struct Kubelet {
 }
 
 impl Kubelet {
-    /// The kubelet of node `node`, whose disk already holds these images (AKS's node image
+    /// The kubelet of node `node` on VM `vm` (which keys its addresses), whose disk already holds these images (AKS's node image
     /// caches the system images).
-    pub fn new(node: u32, images: impl IntoIterator<Item = String>) -> Kubelet {
+    pub fn new(node: u32, vm: u32, images: impl IntoIterator<Item = String>) -> Kubelet {
         Kubelet {
             node,
+            vm,
             images: images.into_iter().collect(),
             ..Default::default()
         }
@@ -244,7 +246,6 @@ fn admit_for_teardown(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
 
 /// A pod-worker step.
 fn step(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, s: KubeletStep) {
-    let node = me.node;
     let Some(work) = me.pods.get(&pod) else {
         return;
     };
@@ -257,10 +258,10 @@ fn step(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, s: KubeletStep) {
             let host_network = work.host_network;
             let ip = if host_network {
                 cx.env
-                    .node_ip(node)
+                    .node_ip(me.vm)
                     .ok_or_else(|| "node has no address".to_string())
             } else {
-                cx.env.allocate_pod_ip(node).map_err(|e| e.to_string())
+                cx.env.allocate_pod_ip(me.vm).map_err(|e| e.to_string())
             };
             match ip {
                 Ok(ip) => {
@@ -518,7 +519,7 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     if wk.stopping {
         return;
     }
-    let host_ip = cx.env.node_ip(me.node);
+    let host_ip = cx.env.node_ip(me.vm);
     let wk = &me.pods[&pod];
     let running = wk
         .containers
@@ -598,7 +599,7 @@ fn release_ip(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     if let Some(ip) = wk.ip.take()
         && !wk.host_network
     {
-        cx.env.release_pod_ip(me.node, ip);
+        cx.env.release_pod_ip(me.vm, ip);
     }
 }
 

@@ -5,6 +5,11 @@ use crate::model::pod::{Resources, Taint};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
+/// The taint a node carries while its Ready condition is not True
+/// (`node.kubernetes.io/not-ready`, added by the node lifecycle controller's
+/// TaintNodesByCondition with effect NoSchedule).
+pub const NOT_READY_TAINT: &str = "node.kubernetes.io/not-ready";
+
 /// `status.nodeInfo`, shared by the nodes of a pool.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeInfo {
@@ -25,6 +30,8 @@ pub struct Node {
     pub meta: Meta,
     /// Index of the scenario node pool it belongs to.
     pub pool: u32,
+    /// The VM behind it (`spec.providerID` names it; it keys the VM's addresses).
+    pub vm: u32,
     /// `spec.taints`.
     pub taints: Vec<Taint>,
     /// `spec.unschedulable` (cordon).

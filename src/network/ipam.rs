@@ -275,6 +275,39 @@ impl Ipam {
         Ok(addresses)
     }
 
+    /// AKS's check before `n` more nodes of a pool with this maxPods join (a scale-out, a new
+    /// pool): `InsufficientSubnetSize` with the numbers for all of them, so the operation is
+    /// refused before any VM is created.
+    pub fn check_join(&self, n: u64, max_pods: u32) -> Result<(), IpamError> {
+        if n == 0 {
+            return Ok(());
+        }
+        let per_node = match self.plugin {
+            Plugin::AzureCni => u64::from(max_pods) + 1,
+            Plugin::Kubenet | Plugin::AzureCniOverlay => 1,
+        };
+        let need = n.saturating_mul(per_node);
+        if (self.subnet_used.free() as u64) < need {
+            return Err(IpamError::InsufficientSubnetSize {
+                required: self.subnet_in_use() as u64 + need,
+                available: self.subnet_usable() as u64,
+                cidr: self.subnet,
+                subnet_name: NODE_SUBNET_NAME,
+            });
+        }
+        if let Some(pool) = &self.blocks
+            && (pool.used.free() as u64) < n
+        {
+            return Err(IpamError::InsufficientSubnetSize {
+                required: (pool.used.count() as u64 + n) * BLOCK_SIZE as u64,
+                available: (pool.used.len() * BLOCK_SIZE) as u64,
+                cidr: pool.cidr,
+                subnet_name: POD_CIDR_NAME,
+            });
+        }
+        Ok(())
+    }
+
     /// Releases everything a leaving node held: its address, its /24 or its reserved pod
     /// addresses (including those of pods still on it).
     pub fn remove_node(&mut self, node: u32) {

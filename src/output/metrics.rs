@@ -303,6 +303,7 @@ pub(crate) mod tests {
         Node {
             meta: Meta::new(name.into(), None, Labels::default()),
             pool: 0,
+            vm: 0,
             taints: Vec::new(),
             unschedulable: false,
             capacity: Resources::default(),

@@ -1170,7 +1170,7 @@ fn default_pool(span: Span) -> NodePoolSpec {
 
 /// A Linux node pool name: 1–12 lower-case letters and digits, starting with a letter
 /// (aks-nodes.md §4.1; az's `--nodepool-name` messages).
-fn pool_name_problem(name: &str) -> Option<&'static str> {
+pub fn pool_name_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         Some("must not be empty")
     } else if name.chars().count() > 12 {

@@ -148,12 +148,14 @@ pub enum TimingName {
     CloudLoadBalancerProvision,
     /// `aks.nodeProvision`
     AksNodeProvision,
+    /// `kubelet.nodeReady`
+    KubeletNodeReady,
     /// `kubectl.roundTrip`
     KubectlRoundTrip,
 }
 
 /// How many named delays there are.
-const COUNT: usize = 14;
+const COUNT: usize = 15;
 
 impl TimingName {
     /// Every name, in the order of `kubesim timings` (roughly the path of a request).
@@ -171,6 +173,7 @@ impl TimingName {
         TimingName::KubeletStatusUpdate,
         TimingName::CloudLoadBalancerProvision,
         TimingName::AksNodeProvision,
+        TimingName::KubeletNodeReady,
         TimingName::KubectlRoundTrip,
     ];
 
@@ -307,7 +310,13 @@ const SPECS: [Spec; COUNT] = [
         name: "aks.nodeProvision",
         default: lognormal(3 * MIN, 5 * MIN),
         source: "estimate: 2-5min for CPU sizes; cf. the autoscaler's max-node-provision-time 15m, https://learn.microsoft.com/azure/aks/cluster-autoscaler",
-        description: "a VMSS scale-out from request until the new node is Ready (not drawn yet: no scale-out)",
+        description: "a VMSS scale-out, from the request until the new VM's kubelet registers its Node",
+    },
+    Spec {
+        name: "kubelet.nodeReady",
+        default: lognormal(15 * S, 45 * S),
+        source: "estimate: a registered node reports Ready once containerd and the CNI are up; cf. https://kubernetes.io/docs/reference/node/node-status/#condition",
+        description: "from a node's registration (NotReady) until its Ready condition is True",
     },
     Spec {
         name: "kubectl.roundTrip",
@@ -618,6 +627,7 @@ mod tests {
             "kubelet.statusUpdate",
             "cloud.loadBalancerProvision",
             "aks.nodeProvision",
+            "kubelet.nodeReady",
             "kubectl.roundTrip",
         ];
         let names: Vec<&str> = TimingName::ALL.iter().map(|n| n.as_str()).collect();

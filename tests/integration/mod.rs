@@ -1,5 +1,6 @@
 //! The test modules.
 
+mod az;
 mod bad_input;
 mod cascade;
 mod commands;

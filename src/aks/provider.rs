@@ -1,0 +1,429 @@
+//! AKS's resource provider: carries out the node-pool operations `az` asks for.
+//!
+//! - Scale-out: the scale set creates the VMs at once (each takes its addresses then; a
+//!   subnet that ran out since AKS's up-front check fails the operation with `SubnetIsFull`).
+//!   After `aks.nodeProvision` a VM has booted and its kubelet registers its Node, NotReady
+//!   and tainted `node.kubernetes.io/not-ready:NoSchedule`; `kubelet.nodeReady` later the
+//!   node is Ready and the taint is gone. The operation succeeds when every new node is Ready.
+//! - Scale-in: the scale set's Default scale-in policy picks the VMs (balance across zones,
+//!   then the highest instance id: learn.microsoft.com/azure/virtual-machine-scale-sets/
+//!   virtual-machine-scale-sets-scale-in-policy). Each is cordoned and drained as AKS does
+//!   ("nodes are cordoned and drained", learn.microsoft.com/azure/aks/scale-cluster): its pods
+//!   are deleted gracefully, except DaemonSet pods, as `kubectl drain --ignore-daemonsets`
+//!   does, and the node is polled every second until they are gone (drain.go's
+//!   `waitForDelete` interval). Then the Node and the VM are deleted; pods left on it (the
+//!   DaemonSet's) are deleted at once, the pod garbage collector's `gcOrphaned` folded in.
+//! - Pool delete drains every node of the pool the same way, then removes the pool.
+//!
+//! Events: the kubelet's `Starting`, `NodeReady` and `NodeNotSchedulable`, the node lifecycle
+//! controller's `RegisteredNode` and `RemovingNode`, with Kubernetes' texts.
+//!
+//! Simplifications: PodDisruptionBudgets are not consulted (no PDBs yet); the VMs of one
+//! operation are handled in parallel rather than in AKS's batches; the kubelet's
+//! registration and Ready status are sent on its behalf by the provider (the new kubelet
+//! starts with its Node), and the node lifecycle controller's Events are recorded with them.
+
+use crate::aks::fleet::{Azure, OperationKind};
+use crate::apiserver::{Op, Outcome, Propagation};
+use crate::component::{Component, ComponentId, Ctx, Message, Notice, Response};
+use crate::model::kind::Kind;
+use crate::model::meta::ObjRef;
+use crate::model::object::NewObject;
+use crate::sim::time::SimDuration;
+use crate::sim::timing::TimingName;
+use std::collections::BTreeMap;
+
+const NAME: &str = "aks-resource-provider";
+
+/// Operations in progress.
+#[derive(Debug, Default)]
+pub struct AksProvider {
+    ops: BTreeMap<u32, Progress>,
+}
+
+/// How far one operation got.
+#[derive(Debug)]
+struct Progress {
+    /// Who asked (it hears when the operation ends).
+    from: ComponentId,
+    /// VMs still to finish (to become Ready, or to be deleted).
+    pending: u32,
+    /// The first error.
+    error: Option<String>,
+}
+
+/// The provider's timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// A new VM has booted; its kubelet registers.
+    Booted {
+        /// Operation.
+        op: u32,
+        /// Pool.
+        pool: u32,
+        /// VM.
+        vm: u32,
+    },
+    /// A registered node's runtime and network are up.
+    Ready {
+        /// Operation.
+        op: u32,
+        /// Node.
+        node: u32,
+    },
+    /// Time to look whether a draining node is empty.
+    DrainPoll {
+        /// Operation.
+        op: u32,
+        /// Pool.
+        pool: u32,
+        /// VM.
+        vm: u32,
+        /// Node.
+        node: u32,
+    },
+}
+
+/// What the provider's requests are about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    /// A new VM's Node registration.
+    Register {
+        /// Operation.
+        op: u32,
+    },
+    /// A node became Ready.
+    Ready {
+        /// Operation.
+        op: u32,
+    },
+    /// A victim was cordoned; draining follows.
+    Cordon {
+        /// Operation.
+        op: u32,
+        /// Pool.
+        pool: u32,
+        /// VM.
+        vm: u32,
+        /// Node.
+        node: u32,
+    },
+    /// A pod deletion (drain or orphan cleanup); nothing waits for its response.
+    Evict,
+    /// The Node object of a removed VM was deleted.
+    DeleteNode {
+        /// Operation.
+        op: u32,
+        /// Pool.
+        pool: u32,
+        /// VM.
+        vm: u32,
+    },
+}
+
+type Cx<'a> = Ctx<'a, AksProvider>;
+
+impl Component for AksProvider {
+    type Tag = Tag;
+    type Timer = Timer;
+    type Env = Azure;
+
+    fn observe(&mut self, _: &mut Cx<'_>, _: Notice) {}
+
+    fn on_message(&mut self, cx: &mut Cx<'_>, from: ComponentId, msg: Message) {
+        let Message::ArmRequest { operation } = msg else {
+            return;
+        };
+        self.ops.insert(
+            operation,
+            Progress {
+                from,
+                pending: 0,
+                error: None,
+            },
+        );
+        let Some(kind) = cx
+            .env
+            .operations
+            .get(operation as usize)
+            .map(|o| o.kind.clone())
+        else {
+            return;
+        };
+        match kind {
+            OperationKind::Scale { pool, count } | OperationKind::AddPool { pool, count } => {
+                self.scale(cx, operation, pool, count);
+            }
+            OperationKind::DeletePool { pool } => self.scale(cx, operation, pool, 0),
+        }
+    }
+
+    fn on_timer(&mut self, cx: &mut Cx<'_>, timer: Timer) {
+        match timer {
+            Timer::Booted { op, pool, vm } => {
+                let node = cx.env.pools.get(pool as usize).and_then(|p| {
+                    let inst = p.instances.iter().find(|i| i.vm == vm)?;
+                    cx.env.node_object(pool, inst, false)
+                });
+                let Some(node) = node else {
+                    return self.one_done(cx, op, Some("the VM is gone".into()));
+                };
+                let key = node.meta.name.clone();
+                let create = Op::Create {
+                    object: Box::new(NewObject::Node(node)),
+                    namespace: None,
+                    generate_name: None,
+                };
+                cx.submit(create, Tag::Register { op }, &key);
+            }
+            Timer::Ready { op, node } => {
+                let key = cx.store.key(node_ref(node));
+                cx.submit(Op::NodeReady { node }, Tag::Ready { op }, &key);
+            }
+            Timer::DrainPoll { op, pool, vm, node } => self.drain_poll(cx, op, pool, vm, node),
+        }
+    }
+
+    fn on_response(&mut self, cx: &mut Cx<'_>, tag: Tag, r: Response<'_>) {
+        let failed = match r.outcome {
+            Outcome::Failed(e) => Some(e.message.clone()),
+            _ => None,
+        };
+        match tag {
+            Tag::Register { op } => match r.outcome {
+                Outcome::Created(node) => {
+                    let name = cx.store.key(*node);
+                    // kubelet.go `Run`; the node lifecycle controller's first sight of it.
+                    cx.event(
+                        *node,
+                        false,
+                        "Starting",
+                        "kubelet",
+                        "Starting kubelet.".into(),
+                    );
+                    cx.event(
+                        *node,
+                        false,
+                        "RegisteredNode",
+                        "node-controller",
+                        format!("Node {name} event: Registered Node {name} in Controller"),
+                    );
+                    let d = cx.sample(TimingName::KubeletNodeReady, "kubelet", &name, "ready");
+                    cx.after(d, Timer::Ready { op, node: node.id });
+                }
+                _ => self.one_done(cx, op, failed),
+            },
+            Tag::Ready { op } => {
+                if let Op::NodeReady { node } = r.op {
+                    node_status_event(cx, *node, "NodeReady");
+                }
+                self.one_done(cx, op, failed);
+            }
+            Tag::Cordon { op, pool, vm, node } => {
+                node_status_event(cx, node, "NodeNotSchedulable");
+                self.evict_pods(cx, node, false);
+                cx.after(
+                    SimDuration::from_secs(1),
+                    Timer::DrainPoll { op, pool, vm, node },
+                );
+            }
+            Tag::Evict => {}
+            Tag::DeleteNode { op, pool, vm } => {
+                cx.env.delete_vm(pool, vm);
+                self.one_done(cx, op, None);
+            }
+        }
+    }
+}
+
+/// kubelet_node_status.go `recordNodeStatusEvent`: "Node %s status is now: %s".
+fn node_status_event(cx: &mut Cx<'_>, node: u32, status: &'static str) {
+    let name = cx.store.key(node_ref(node));
+    cx.event(
+        node_ref(node),
+        false,
+        status,
+        "kubelet",
+        format!("Node {name} status is now: {status}"),
+    );
+}
+
+fn node_ref(id: u32) -> ObjRef {
+    ObjRef {
+        kind: Kind::Node,
+        id,
+    }
+}
+
+impl AksProvider {
+    /// Scales `pool` to `count` nodes (out or in).
+    fn scale(&mut self, cx: &mut Cx<'_>, op: u32, pool: u32, count: u32) {
+        let current = cx.env.pools.get(pool as usize).map_or(0, |p| {
+            p.instances.iter().filter(|i| !i.deleting).count() as u32
+        });
+        if let Some(p) = cx.env.pools.get_mut(pool as usize) {
+            p.count = count;
+        }
+        if count > current {
+            for _ in current..count {
+                match cx.env.create_vm(pool) {
+                    Ok(inst) => {
+                        let d =
+                            cx.sample(TimingName::AksNodeProvision, NAME, &inst.name, "provision");
+                        cx.after(
+                            d,
+                            Timer::Booted {
+                                op,
+                                pool,
+                                vm: inst.vm,
+                            },
+                        );
+                        self.add_pending(op);
+                    }
+                    Err(e) => {
+                        // The subnet ran out after AKS's up-front check.
+                        let msg = format!("(SubnetIsFull) {e}");
+                        if let Some(p) = self.ops.get_mut(&op) {
+                            p.error.get_or_insert(msg);
+                        }
+                        break;
+                    }
+                }
+            }
+        } else {
+            for victim in cx.env.scale_in_victims(pool, count) {
+                if let Some(p) = cx.env.pools.get_mut(pool as usize)
+                    && let Some(i) = p.instances.iter_mut().find(|i| i.vm == victim.vm)
+                {
+                    i.deleting = true;
+                }
+                self.add_pending(op);
+                match cx.store.lookup(Kind::Node, None, &victim.name) {
+                    Some(node) => {
+                        let tag = Tag::Cordon {
+                            op,
+                            pool,
+                            vm: victim.vm,
+                            node,
+                        };
+                        let cordon = Op::Cordon {
+                            node,
+                            unschedulable: true,
+                        };
+                        cx.submit(cordon, tag, &victim.name);
+                    }
+                    None => {
+                        // Never registered: only the VM goes.
+                        cx.env.delete_vm(pool, victim.vm);
+                        self.one_done(cx, op, None);
+                    }
+                }
+            }
+        }
+        self.finish_if_done(cx, op);
+    }
+
+    fn add_pending(&mut self, op: u32) {
+        if let Some(p) = self.ops.get_mut(&op) {
+            p.pending += 1;
+        }
+    }
+
+    /// One VM of the operation is done.
+    fn one_done(&mut self, cx: &mut Cx<'_>, op: u32, error: Option<String>) {
+        if let Some(p) = self.ops.get_mut(&op) {
+            p.pending = p.pending.saturating_sub(1);
+            if let Some(e) = error {
+                p.error.get_or_insert(e);
+            }
+        }
+        self.finish_if_done(cx, op);
+    }
+
+    fn finish_if_done(&mut self, cx: &mut Cx<'_>, op: u32) {
+        if self.ops.get(&op).is_none_or(|p| p.pending > 0) {
+            return;
+        }
+        let Some(p) = self.ops.remove(&op) else {
+            return;
+        };
+        let result = match p.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        };
+        if let Some(o) = cx.env.operations.get_mut(op as usize) {
+            if let (OperationKind::DeletePool { pool }, Ok(())) = (&o.kind, &result)
+                && let Some(pl) = cx.env.pools.get_mut(*pool as usize)
+            {
+                pl.deleted = true;
+            }
+            o.result = Some(result);
+        }
+        cx.send(p.from, Message::ArmDone { operation: op });
+    }
+
+    /// Deletes the pods bound to `node`: all but DaemonSet pods while draining (`force`
+    /// false), every remaining one once the Node is gone (`force` true, grace 0).
+    fn evict_pods(&mut self, cx: &mut Cx<'_>, node: u32, force: bool) {
+        let store = cx.store;
+        for (id, p) in store.pods.iter() {
+            if p.node != Some(node) || (p.meta.deleted.is_some() && !force) {
+                continue;
+            }
+            let daemon = p
+                .meta
+                .controller()
+                .is_some_and(|c| c.kind == Kind::DaemonSet);
+            if daemon && !force {
+                continue;
+            }
+            let target = ObjRef {
+                kind: Kind::Pod,
+                id,
+            };
+            let op = Op::Delete {
+                target,
+                uid: Some(p.meta.uid),
+                propagation: Propagation::Background,
+                grace_seconds: force.then_some(0),
+            };
+            cx.submit(op, Tag::Evict, &store.key(target));
+        }
+    }
+
+    /// Deletes the Node once only DaemonSet pods are left on it; else looks again in 1 s.
+    fn drain_poll(&mut self, cx: &mut Cx<'_>, op: u32, pool: u32, vm: u32, node: u32) {
+        let busy = cx.store.pods.iter().any(|(_, p)| {
+            p.node == Some(node)
+                && p.meta
+                    .controller()
+                    .is_none_or(|c| c.kind != Kind::DaemonSet)
+        });
+        if busy {
+            cx.after(
+                SimDuration::from_secs(1),
+                Timer::DrainPoll { op, pool, vm, node },
+            );
+            return;
+        }
+        let target = node_ref(node);
+        let key = cx.store.key(target);
+        let uid = cx.store.meta(target).map(|m| m.uid);
+        let delete = Op::Delete {
+            target,
+            uid,
+            propagation: Propagation::Background,
+            grace_seconds: None,
+        };
+        // Recorded as the deletion is sent: an Event needs its object to still exist.
+        cx.event(
+            target,
+            false,
+            "RemovingNode",
+            "node-controller",
+            format!("Node {key} event: Removing Node {key} from Controller"),
+        );
+        cx.submit(delete, Tag::DeleteNode { op, pool, vm }, &key);
+        self.evict_pods(cx, node, true);
+    }
+}

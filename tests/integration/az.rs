@@ -1,0 +1,204 @@
+//! `az aks` steps: nodes that join and leave at run time, and AKS's refusals.
+
+use super::support::{block, root, run_file, run_yaml};
+
+/// A cluster named `c` with one System pool, running `steps`.
+fn cluster(extra: &str, pools: &str, steps: &str) -> String {
+    format!(
+        "name: t\nduration: 30m\ncluster:\n  name: c\n  networkPlugin: kubenet\n{extra}  nodePools:\n{pools}steps:\n{steps}"
+    )
+}
+
+const ONE_POOL: &str = "  - name: nodepool1\n    count: 2\n";
+
+fn transcript_block(run: &super::support::Run, command: &str) -> Vec<String> {
+    block(&run.file("transcript.txt"), command)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_bundled_scale_out_scenario_meets_its_expectations() {
+    let run = run_file(&root().join("scenarios/scale-out.yaml"), &["-q"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // Every new node registers NotReady and turns Ready; the removed one is drained first.
+    let events = run.events();
+    let reasons = |reason: &str| events.iter().filter(|e| e[6] == reason).count();
+    assert_eq!(reasons("RegisteredNode"), 3);
+    assert_eq!(reasons("NodeReady"), 3);
+    assert_eq!(reasons("NodeNotSchedulable"), 1);
+    assert_eq!(reasons("RemovingNode"), 1);
+}
+
+#[test]
+fn scale_out_schedules_pending_pods_once_the_new_nodes_are_ready() {
+    // 6 pods of 1 CPU: a Standard_DS2_v2 (1,900m allocatable) holds one (two need 2,000m),
+    // so two nodes leave four Pending until `az aks scale` brings the pool to 5 nodes, which
+    // run 5 of them; the sixth stays Pending.
+    let deploy = "  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: big}\n    spec:\n      replicas: 6\n      selector: {matchLabels: {app: big}}\n      template:\n        metadata: {labels: {app: big}}\n        spec:\n          containers:\n          - name: c\n            image: nginx\n            resources: {requests: {cpu: '1'}}\n";
+    let steps = format!(
+        "- at: 0s\n{deploy}- at: 1m\n  run: az aks scale -g rg -n c --node-count 5 -o none\n"
+    );
+    let text = format!(
+        "{}expect:\n- during: 30s..1m\n  that: cluster pods_pending == 4\n- within: 20m\n  that: cluster nodes_ready == 5\n- within: 20m\n  that: deployment/big available_replicas == 5\n",
+        cluster("", ONE_POOL, &steps)
+    );
+    let run = run_yaml(&text, &[], &["-q"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // No pod is bound to a new node before that node is Ready (its not-ready taint).
+    let events = run.events();
+    let ready_at = |node: &str| {
+        events
+            .iter()
+            .find(|e| e[6] == "NodeReady" && e[4] == node)
+            .map(|e| e[0].parse::<f64>().expect("time"))
+    };
+    for e in events.iter().filter(|e| e[6] == "Scheduled") {
+        let node = e[8].rsplit(' ').next().expect("node name");
+        if let Some(t) = ready_at(node) {
+            let at: f64 = e[0].parse().expect("time");
+            assert!(
+                at >= t,
+                "{} scheduled on {node} at {at} before it was Ready at {t}",
+                e[4]
+            );
+        }
+    }
+}
+
+#[test]
+fn scale_in_cordons_and_drains_the_newest_instance_before_deleting_it() {
+    let steps = "- at: 0s\n  run: kubectl create deployment web --image=nginx --replicas=6\n- at: 1m\n  run: az aks scale -g rg -n c --node-count 2 -o none\n- at: 10m\n  run: kubectl get nodes -o name\n";
+    let pools = "  - name: nodepool1\n    count: 3\n";
+    let run = run_yaml(&cluster("", pools, steps), &[], &["-q"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let events = run.events();
+    let removed = events
+        .iter()
+        .find(|e| e[6] == "RemovingNode")
+        .map(|e| e[4].clone())
+        .expect("a node was removed");
+    // The scale set's Default scale-in policy: the highest instance id goes.
+    assert!(removed.ends_with("vmss000002"), "{removed}");
+    let t = |pred: &dyn Fn(&Vec<String>) -> bool| {
+        events
+            .iter()
+            .filter(|e| pred(e))
+            .map(|e| e[0].parse::<f64>().expect("time"))
+            .collect::<Vec<f64>>()
+    };
+    let cordoned = t(&|e| e[6] == "NodeNotSchedulable" && e[4] == removed)[0];
+    let removing = t(&|e| e[6] == "RemovingNode")[0];
+    let kills = t(&|e| e[6] == "Killing");
+    assert!(!kills.is_empty(), "pods on the node were stopped");
+    assert!(kills.iter().all(|k| *k > cordoned && *k < removing));
+    let nodes = transcript_block(&run, "kubectl get nodes -o name");
+    assert_eq!(nodes.len(), 2, "{nodes:?}");
+    assert!(!nodes.iter().any(|n| n.ends_with(&removed)));
+}
+
+#[test]
+fn a_pool_added_with_labels_and_taints_gets_nodes_that_carry_them_and_delete_removes_them() {
+    let steps = "- at: 0s\n  run: az aks nodepool add -g rg --cluster-name c --name gpu --node-count 2 --labels team=ml --node-taints sku=gpu:NoSchedule -o table\n- at: 10m\n  run: kubectl get nodes -l team=ml -o name\n- at: 11m\n  run: az aks nodepool delete -g rg --cluster-name c --name gpu\n- at: 20m\n  run: kubectl get nodes -o name\n- at: 21m\n  run: az aks nodepool list -g rg --cluster-name c -o table\n";
+    let run = run_yaml(&cluster("", ONE_POOL, steps), &[], &["-q"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let added = transcript_block(
+        &run,
+        "az aks nodepool add -g rg --cluster-name c --name gpu --node-count 2 --labels team=ml --node-taints sku=gpu:NoSchedule -o table",
+    );
+    // azure-cli _format.py _aks_agentpool_table_format, through knack's table output.
+    // Columns as wide as their widest cell, two spaces apart (tabulate's "simple").
+    assert_eq!(
+        added,
+        [
+            "Name  OsType  KubernetesVersion  VmSize           OsDiskSizeGB  Count  MaxPods  ProvisioningState  Mode",
+            "----  ------  -----------------  ---------------  ------------  -----  -------  -----------------  ----",
+            "gpu   Linux   1.35               Standard_DS2_v2  128           2      110      Succeeded          User",
+        ]
+    );
+    let labelled = transcript_block(&run, "kubectl get nodes -l team=ml -o name");
+    assert_eq!(labelled.len(), 2, "{labelled:?}");
+    assert!(labelled.iter().all(|n| n.starts_with("node/aks-gpu-")));
+    let after = transcript_block(&run, "kubectl get nodes -o name");
+    assert_eq!(after.len(), 2, "only nodepool1's nodes are left: {after:?}");
+    let list = transcript_block(&run, "az aks nodepool list -g rg --cluster-name c -o table");
+    assert_eq!(list.len(), 3, "header, rule and nodepool1: {list:?}");
+}
+
+#[test]
+fn aks_refuses_what_it_refuses_with_its_messages() {
+    let steps = "- at: 0s\n  run: az aks scale -g rg -n other --node-count 3\n- at: 1s\n  run: az aks scale -g rg -n c --node-count 1001\n- at: 2s\n  run: az aks nodepool delete -g rg --cluster-name c --name nodepool1\n- at: 3s\n  run: az aks nodepool add -g rg --cluster-name c --name Bad-Name\n- at: 4s\n  run: az aks nodepool add -g rg --cluster-name c --name np2 --node-vm-size Standard_Nope\n- at: 5s\n  run: az aks nodepool scale -g rg --cluster-name c --name nodepool1 --node-count 2\n- at: 6s\n  run: az aks scale -g rg -n c --nodepool-name nope --node-count 2\n";
+    let run = run_yaml(&cluster("", ONE_POOL, steps), &[], &["-q"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let t = run.file("transcript.txt");
+    let first = |cmd: &str| {
+        block(&t, cmd)
+            .first()
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        first("az aks scale -g rg -n other --node-count 3"),
+        "ERROR: (ResourceNotFound) The Resource 'Microsoft.ContainerService/managedClusters/other' under resource group 'rg' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"
+    );
+    assert!(
+        first("az aks scale -g rg -n c --node-count 1001").contains("must be between 0 and 1000")
+    );
+    assert!(
+        first("az aks nodepool delete -g rg --cluster-name c --name nodepool1")
+            .contains("at least one System agent pool")
+    );
+    assert!(
+        first("az aks nodepool add -g rg --cluster-name c --name Bad-Name")
+            .contains("(InvalidParameter)")
+    );
+    assert!(
+        first("az aks nodepool add -g rg --cluster-name c --name np2 --node-vm-size Standard_Nope")
+            .contains("Standard_Nope is not supported")
+    );
+    // azure-cli aks_agentpool_scale and aks_scale.
+    assert_eq!(
+        first("az aks nodepool scale -g rg --cluster-name c --name nodepool1 --node-count 2"),
+        "ERROR: The new node count is the same as the current node count."
+    );
+    assert_eq!(
+        first("az aks scale -g rg -n c --nodepool-name nope --node-count 2"),
+        "ERROR: The nodepool \"nope\" was not found."
+    );
+}
+
+#[test]
+fn azure_cni_scale_out_is_refused_up_front_when_the_subnet_cannot_hold_the_nodes() {
+    // Azure CNI reserves maxPods + 1 = 31 addresses per node; a /24 offers 256 − 5 = 251.
+    // Two nodes hold 62; eight more need 248: 310 > 251, so AKS refuses before any VM.
+    let extra = "  vnetSubnetCidr: 10.240.0.0/24\n";
+    let text = format!(
+        "name: t\nduration: 10m\ncluster:\n  name: c\n  networkPlugin: azure\n{extra}  nodePools:\n  - name: nodepool1\n    count: 2\nsteps:\n- at: 0s\n  run: az aks scale -g rg -n c --node-count 10\n- at: 5m\n  run: kubectl get nodes -o name\n"
+    );
+    let run = run_yaml(&text, &[], &["-q"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let t = run.file("transcript.txt");
+    let out = block(&t, "az aks scale -g rg -n c --node-count 10");
+    assert!(
+        out[0].starts_with(
+            "ERROR: (InsufficientSubnetSize) Pre-allocated IPs 310 exceeds IPs available 251 in Subnet Cidr 10.240.0.0/24"
+        ),
+        "{out:?}"
+    );
+    assert_eq!(block(&t, "kubectl get nodes -o name").len(), 2);
+}
+
+#[test]
+fn az_argument_errors_are_bad_input_located_at_the_step() {
+    let steps = "- at: 0s\n  run: az aks scale -g rg -n c\n";
+    let run = run_yaml(&cluster("", ONE_POOL, steps), &[], &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("ERROR: the following arguments are required: --node-count/-c"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("scenario.yaml:"), "{}", run.stderr);
+}
