@@ -430,3 +430,99 @@ impl Allocators {
         }
     }
 }
+
+/// An API server without a request path, for unit tests: applies an op to a store at once,
+/// as a commit does, and keeps the watch deliveries it causes.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+    use crate::component::ctx::testing::{Recorder, run};
+    use crate::component::{Component, Response};
+
+    /// A store and what the API server allocates around it.
+    pub struct Harness {
+        /// etcd.
+        pub store: Store,
+        /// Allocators (service range 10.0.0.0/16).
+        pub alloc: Allocators,
+        /// Run-time watches.
+        pub watches: Watches,
+        /// Azure's public IPs.
+        pub public_ips: PublicIpAllocator,
+        /// Watch deliveries caused so far.
+        pub deliveries: Vec<Delivery>,
+        streams: Streams,
+        timings: Timings,
+    }
+
+    impl Default for Harness {
+        fn default() -> Self {
+            let (streams, timings) = crate::component::ctx::testing::random();
+            Harness {
+                store: Store::default(),
+                alloc: Allocators {
+                    service_ips: ServiceIpAllocator::new(
+                        crate::network::config::DEFAULT_SERVICE_CIDR,
+                    ),
+                    node_ports: NodePortAllocator::new(),
+                    generated: BTreeMap::new(),
+                },
+                watches: Watches::default(),
+                public_ips: PublicIpAllocator::new(),
+                deliveries: Vec::new(),
+                streams,
+                timings,
+            }
+        }
+    }
+
+    impl Harness {
+        /// Commits `op` from `client` at `now`.
+        pub fn apply(&mut self, now: SimTime, client: ComponentId, op: Op) -> Outcome {
+            let mut server = Server {
+                now,
+                store: &mut self.store,
+                alloc: &mut self.alloc,
+                watches: &mut self.watches,
+                public_ips: &mut self.public_ips,
+                streams: &self.streams,
+                timings: &self.timings,
+                deliveries: &mut self.deliveries,
+            };
+            admission::apply(&mut server, client, op)
+        }
+
+        /// Commits, in order, every request `sent` holds, handing each response back to `c`
+        /// (as `me`, at `now`); returns everything `c` did in response.
+        pub fn answer<C: Component>(
+            &mut self,
+            c: &mut C,
+            env: &mut C::Env,
+            me: ComponentId,
+            now: SimTime,
+            sent: &Recorder<C>,
+        ) -> Recorder<C> {
+            let requests: Vec<(Op, C::Tag)> = sent
+                .requests()
+                .into_iter()
+                .map(|(op, tag)| (op.clone(), tag))
+                .collect();
+            let mut all = Recorder::default();
+            for (op, tag) in requests {
+                let outcome = self.apply(now, me, op.clone());
+                let r = run(c, &self.store, env, me, now, |c, cx| {
+                    c.on_response(
+                        cx,
+                        tag,
+                        Response {
+                            op: &op,
+                            outcome: &outcome,
+                        },
+                    )
+                });
+                all.effects.extend(r.effects);
+            }
+            all
+        }
+    }
+}
