@@ -439,6 +439,57 @@ pub mod testing {
     use crate::component::ctx::testing::{Recorder, run};
     use crate::component::{Component, Response};
 
+    /// A pod as a client submits it: `name` (empty for generateName), one container,
+    /// `spec.nodeName` if given.
+    pub fn new_pod(name: &str, node_name: Option<&str>) -> NewObject {
+        let mut spec = (*crate::etcd::store::testing::spec(100)).clone();
+        spec.node_name = node_name.map(str::to_string);
+        NewObject::Pod(crate::model::pod::Pod {
+            meta: crate::model::meta::Meta::new(
+                name.to_string(),
+                None,
+                crate::model::labels::Labels::default(),
+            ),
+            spec: std::sync::Arc::new(spec),
+            node: None,
+            status: PodStatus::default(),
+        })
+    }
+
+    /// A Service of this type with one TCP port 80.
+    pub fn new_service(name: &str, service_type: crate::model::service::ServiceType) -> NewObject {
+        NewObject::Service(crate::model::service::Service {
+            meta: crate::model::meta::Meta::new(
+                name.to_string(),
+                None,
+                crate::model::labels::Labels::default(),
+            ),
+            service_type,
+            cluster_ip: None,
+            headless: false,
+            ports: vec![crate::model::service::ServicePort {
+                name: None,
+                protocol: "TCP".into(),
+                port: 80,
+                target_port: "80".into(),
+                node_port: None,
+            }],
+            selector: None,
+            external_ips: Vec::new(),
+            external_name: None,
+            load_balancer_ip: None,
+        })
+    }
+
+    /// A create of `object` in `default`.
+    pub fn create(object: NewObject) -> Op {
+        Op::Create {
+            object: Box::new(object),
+            namespace: Some("default".into()),
+            generate_name: None,
+        }
+    }
+
     /// A store and what the API server allocates around it.
     pub struct Harness {
         /// etcd.

@@ -563,3 +563,90 @@ pub mod testing {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing as fx;
+    use super::*;
+
+    #[test]
+    fn every_write_bumps_the_revision_into_resource_version() {
+        // etcd3: one revision per write; the object's resourceVersion is its last write's.
+        let mut s = Store::default();
+        let ns = fx::namespace(&mut s, "default");
+        assert_eq!(s.revision, 1);
+        let a = ObjRef {
+            kind: Kind::Pod,
+            id: fx::pod(&mut s, "a", ns, fx::spec(100), None, None),
+        };
+        assert_eq!(s.revision, 2);
+        assert_eq!(s.meta(a).unwrap().resource_version, 2);
+        s.touch(a);
+        assert_eq!(s.revision, 3);
+        assert_eq!(s.meta(a).unwrap().resource_version, 3);
+        assert_eq!(s.meta(a).unwrap().writes, 2);
+        s.remove(a);
+        assert_eq!(s.revision, 4);
+        assert!(s.meta(a).is_none());
+        assert_eq!(s.lookup(Kind::Pod, Some(ns), "a"), None);
+    }
+
+    #[test]
+    fn register_gives_unique_uids_and_indexes_names_per_namespace_and_kind() {
+        let mut s = Store::default();
+        let d = fx::namespace(&mut s, "default");
+        let k = fx::namespace(&mut s, "kube-system");
+        let a = fx::pod(&mut s, "web", d, fx::spec(100), None, None);
+        let b = fx::pod(&mut s, "web", k, fx::spec(100), None, None);
+        let rs = fx::replicaset(&mut s, "web", d, 1, None);
+        assert_eq!(s.lookup(Kind::Pod, Some(d), "web"), Some(a));
+        assert_eq!(s.lookup(Kind::Pod, Some(k), "web"), Some(b));
+        assert_eq!(s.lookup(Kind::ReplicaSet, Some(d), "web"), Some(rs));
+        let uid = |kind, id| s.meta(ObjRef { kind, id }).unwrap().uid;
+        let uids = [
+            uid(Kind::Pod, a),
+            uid(Kind::Pod, b),
+            uid(Kind::ReplicaSet, rs),
+        ];
+        assert!(uids[0] != uids[1] && uids[1] != uids[2] && uids[0] != uids[2]);
+        // `kubectl get pods -A` order: namespace, then name.
+        assert_eq!(s.list(Kind::Pod, None), vec![a, b]);
+        assert_eq!(s.list(Kind::Pod, Some(k)), vec![b]);
+    }
+
+    #[test]
+    fn dependents_follow_owner_references_and_orphaning() {
+        let mut s = Store::default();
+        let ns = fx::namespace(&mut s, "default");
+        let rs = ObjRef {
+            kind: Kind::ReplicaSet,
+            id: fx::replicaset(&mut s, "web", ns, 2, None),
+        };
+        let pod = |s: &mut Store, n| ObjRef {
+            kind: Kind::Pod,
+            id: fx::pod(s, n, ns, fx::spec(100), Some(rs), None),
+        };
+        let (a, b) = (pod(&mut s, "a"), pod(&mut s, "b"));
+        assert_eq!(s.dependents_of(rs), &[a, b]);
+        assert_eq!(s.meta(a).unwrap().owners[0].uid, s.meta(rs).unwrap().uid);
+        let rev = s.revision;
+        s.remove_owner_ref(a, rs);
+        assert_eq!(s.dependents_of(rs), &[b]);
+        assert!(s.meta(a).unwrap().owners.is_empty());
+        assert_eq!(s.revision, rev + 1, "orphaning is a write");
+        s.remove(b);
+        assert!(s.dependents_of(rs).is_empty());
+    }
+
+    #[test]
+    fn arena_ids_are_never_reused() {
+        let mut a: Arena<u8> = Arena::default();
+        let x = a.insert(1);
+        a.remove(x);
+        let y = a.insert(2);
+        assert_ne!(x, y);
+        assert_eq!(a.get(x), None);
+        assert_eq!(a.len(), 1);
+        assert_eq!(a.capacity(), 2);
+    }
+}
