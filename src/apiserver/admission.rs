@@ -606,7 +606,7 @@ pub fn remove(s: &mut Server<'_>, target: ObjRef) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apiserver::testing::{Harness, create, new_pod};
+    use crate::apiserver::testing::{Harness, create, delete, new_pod};
     use crate::etcd::store::testing as fx;
     use crate::sim::time::SimTime;
 
@@ -719,18 +719,16 @@ mod tests {
         // deletionTimestamp (grace 30 s) and stays for the kubelet; an unscheduled pod has
         // its grace period set to 0 and goes at once.
         let mut h = setup();
-        let ns = h.store.find_ns("default").unwrap();
-        let node = fx::node(&mut h.store, "aks-nodepool1-0", 4000, 16 << 30);
-        let bound = fx::pod(&mut h.store, "bound", ns, fx::spec(100), None, Some(node));
+        let (ns, _, bound) = fx::bound_pod(&mut h.store, "bound");
         let unbound = fx::pod(&mut h.store, "unbound", ns, fx::spec(100), None, None);
-        let del = |id| Op::Delete {
-            target: ObjRef {
-                kind: Kind::Pod,
-                id,
-            },
-            uid: None,
-            propagation: Propagation::Background,
-            grace_seconds: None,
+        let del = |id| {
+            delete(
+                ObjRef {
+                    kind: Kind::Pod,
+                    id,
+                },
+                None,
+            )
         };
         let rev = h.store.revision;
         let r = ObjRef {

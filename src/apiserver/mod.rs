@@ -490,6 +490,16 @@ pub mod testing {
         }
     }
 
+    /// A background delete of `target` without precondition, with this grace period.
+    pub fn delete(target: ObjRef, grace_seconds: Option<i64>) -> Op {
+        Op::Delete {
+            target,
+            uid: None,
+            propagation: Propagation::Background,
+            grace_seconds,
+        }
+    }
+
     /// A store and what the API server allocates around it.
     pub struct Harness {
         /// etcd.

@@ -163,8 +163,8 @@ fn select(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apiserver::testing::{Harness, create, new_pod, new_service};
-    use crate::apiserver::{Op, Outcome, Propagation};
+    use crate::apiserver::Outcome;
+    use crate::apiserver::testing::{Harness, create, delete, new_pod, new_service};
     use crate::etcd::store::testing as fx;
     use crate::model::kind::Kind;
     use crate::model::meta::OwnerRef;
@@ -181,6 +181,10 @@ mod tests {
                 (d.to, d.notice.controller)
             })
             .collect()
+    }
+
+    fn all_are(h: &Harness, change: Change) -> bool {
+        h.deliveries.iter().all(|d| d.notice.change == change)
     }
 
     fn single(kind: ComponentKind) -> ComponentId {
@@ -229,11 +233,7 @@ mod tests {
                 (ComponentId::kubelet(n1), None),
             ]
         );
-        assert!(
-            h.deliveries
-                .iter()
-                .all(|d| d.notice.change == Change::Added)
-        );
+        assert!(all_are(&h, Change::Added));
     }
 
     #[test]
@@ -245,13 +245,7 @@ mod tests {
             panic!("created")
         };
         h.deliveries.clear();
-        let op = Op::Delete {
-            target: pod,
-            uid: None,
-            propagation: Propagation::Background,
-            grace_seconds: None,
-        };
-        h.apply(NOW, KUBECTL, op);
+        h.apply(NOW, KUBECTL, delete(pod, None));
         assert_eq!(
             who(&h),
             vec![
@@ -259,11 +253,7 @@ mod tests {
                 (single(ComponentKind::Scheduler), None),
             ]
         );
-        assert!(
-            h.deliveries
-                .iter()
-                .all(|d| d.notice.change == Change::Deleted)
-        );
+        assert!(all_are(&h, Change::Deleted));
     }
 
     #[test]
@@ -295,16 +285,11 @@ mod tests {
         let obj = owned_pod(&h, rs, None);
         h.apply(NOW, KUBECTL, create(obj));
         h.deliveries.clear();
-        let op = Op::Delete {
-            target: ObjRef {
-                kind: Kind::ReplicaSet,
-                id: rs,
-            },
-            uid: None,
-            propagation: Propagation::Background,
-            grace_seconds: None,
+        let owner = ObjRef {
+            kind: Kind::ReplicaSet,
+            id: rs,
         };
-        h.apply(NOW, KUBECTL, op);
+        h.apply(NOW, KUBECTL, delete(owner, None));
         assert_eq!(
             who(&h),
             vec![
@@ -325,17 +310,11 @@ mod tests {
             id: fx::pod(&mut h.store, "web", ns, fx::spec(100), None, Some(n1)),
         };
         h.watches.watch_deletion(pod, KUBECTL);
-        let delete = |grace| Op::Delete {
-            target: pod,
-            uid: None,
-            propagation: Propagation::Background,
-            grace_seconds: grace,
-        };
-        h.apply(NOW, KUBECTL, delete(None));
+        h.apply(NOW, KUBECTL, delete(pod, None));
         assert!(h.store.pods.get(pod.id).is_some(), "graceful");
         assert!(!who(&h).iter().any(|(c, _)| *c == KUBECTL));
         h.deliveries.clear();
-        h.apply(NOW, ComponentId::kubelet(n1), delete(Some(0)));
+        h.apply(NOW, ComponentId::kubelet(n1), delete(pod, Some(0)));
         let to_terminal: Vec<&Delivery> = h.deliveries.iter().filter(|d| d.to == KUBECTL).collect();
         assert_eq!(to_terminal.len(), 1);
         assert_eq!(to_terminal[0].notice.change, Change::Deleted);

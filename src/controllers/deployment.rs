@@ -836,18 +836,7 @@ mod tests {
     fn template_hash_uses_the_safe_alphabet_and_is_stable() {
         let t = PodTemplate {
             labels: Labels::default(),
-            spec: Arc::new(crate::model::pod::PodSpec {
-                containers: Vec::new(),
-                init_containers: 0,
-                restart_policy: crate::model::pod::RestartPolicy::Always,
-                node_selector: Labels::default(),
-                tolerations: Vec::new(),
-                host_network: false,
-                termination_grace_seconds: 30,
-                node_name: None,
-                priority: 0,
-                scheduler_name: "default-scheduler".into(),
-            }),
+            spec: crate::etcd::store::testing::spec_of(Vec::new()),
         };
         let h = template_hash(&t);
         assert_eq!(h, template_hash(&t.clone()));
@@ -1092,6 +1081,19 @@ mod tests {
             rs
         }
 
+        /// The (ReplicaSet, replicas) of each scale request, in order.
+        fn scales(r: &Recorder<DeploymentController>) -> Vec<(u32, i32)> {
+            r.requests()
+                .iter()
+                .filter_map(|(op, _)| match op {
+                    Op::Scale {
+                        target, replicas, ..
+                    } => Some((target.id, *replicas)),
+                    _ => None,
+                })
+                .collect()
+        }
+
         fn created_rs(r: &Recorder<DeploymentController>) -> ReplicaSet {
             let creates: Vec<ReplicaSet> = r
                 .requests()
@@ -1193,17 +1195,7 @@ mod tests {
                 .0;
             let mut c = DeploymentController::default();
             let third = sync_now(&mut c, &h, d);
-            let scales: Vec<(u32, i32)> = third
-                .requests()
-                .iter()
-                .filter_map(|(op, _)| match op {
-                    Op::Scale {
-                        target, replicas, ..
-                    } => Some((target.id, *replicas)),
-                    _ => None,
-                })
-                .collect();
-            assert_eq!(scales, vec![(old, 3)]);
+            assert_eq!(scales(&third), vec![(old, 3)]);
             let fourth = h.answer(&mut c, &mut (), ME, NOW, &third);
             assert_eq!(
                 fourth.events()[0].message,
@@ -1213,17 +1205,7 @@ mod tests {
             // With the old RS at 3 (4 pods in all), the new RS may grow by 5 − 4 = 1.
             let mut c = DeploymentController::default();
             let fifth = sync_now(&mut c, &h, d);
-            let scales: Vec<(u32, i32)> = fifth
-                .requests()
-                .iter()
-                .filter_map(|(op, _)| match op {
-                    Op::Scale {
-                        target, replicas, ..
-                    } => Some((target.id, *replicas)),
-                    _ => None,
-                })
-                .collect();
-            assert_eq!(scales, vec![(new_id, 2)]);
+            assert_eq!(scales(&fifth), vec![(new_id, 2)]);
             let sixth = h.answer(&mut c, &mut (), ME, NOW, &fifth);
             assert_eq!(
                 sixth.events()[0].message,

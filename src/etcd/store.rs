@@ -487,6 +487,18 @@ pub mod testing {
         )
     }
 
+    /// Namespace `default` (made if missing), a 4-CPU 16 GiB node `aks-nodepool1-0` and a
+    /// pod `pod_name` bound to it: (namespace, node, pod).
+    pub fn bound_pod(store: &mut Store, pod_name: &str) -> (NsId, u32, u32) {
+        let ns = match store.find_ns("default") {
+            Some(ns) if store.namespace_active(ns) => ns,
+            _ => namespace(store, "default"),
+        };
+        let node = node(store, "aks-nodepool1-0", 4000, 16 << 30);
+        let pod = pod(store, pod_name, ns, spec(100), None, Some(node));
+        (ns, node, pod)
+    }
+
     /// A ReplicaSet of [`template`]`("web")` with `replicas`, controlled by `owner` if given.
     pub fn replicaset(
         store: &mut Store,

@@ -744,9 +744,7 @@ mod tests {
         // kubectl delete (--wait=true by default) prints `pod "web" deleted from default
         // namespace` (kubectl ≥ 1.34) and returns only once the object is gone.
         let mut h = setup();
-        let ns = h.store.find_ns("default").unwrap();
-        let node = fx::node(&mut h.store, "aks-nodepool1-0", 4000, 16 << 30);
-        let pod = fx::pod(&mut h.store, "web", ns, fx::spec(100), None, Some(node));
+        let (_, _, pod) = fx::bound_pod(&mut h.store, "web");
         let delete = Program::Delete {
             targets: vec![target(Kind::Pod, "web")],
             propagation: Propagation::Background,

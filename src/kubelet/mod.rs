@@ -620,9 +620,7 @@ mod tests {
     /// A node, its kubelet (holding `images`) and CNI, and pod `default/web` bound to it.
     fn setup(images: &[&str]) -> (Harness, Kubelet, Ipam, u32) {
         let mut h = Harness::default();
-        let ns = fx::namespace(&mut h.store, "default");
-        let node = fx::node(&mut h.store, "aks-nodepool1-0", 4000, 16 << 30);
-        let pod = fx::pod(&mut h.store, "web", ns, fx::spec(100), None, Some(node));
+        let (_, node, pod) = fx::bound_pod(&mut h.store, "web");
         let mut ipam = Ipam::new(&NetworkConfig::default());
         ipam.add_node(node, 250).expect("room for one node");
         let k = Kubelet::new(node, images.iter().map(|s| s.to_string()));
