@@ -261,13 +261,23 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
     };
     let Some(new_id) = new_rs else {
         let replicas = match d.spec.strategy {
-            // NewRSNewReplicas for Recreate: D once old pods are gone; until then 0.
+            // rolloutRecreate creates the new ReplicaSet only after scaling the old ones to 0
+            // and once no old pod runs; NewRSNewReplicas for Recreate is then D.
             Strategy::Recreate => {
-                if olds.iter().all(|o| spec_of(cx, *o) == 0) && !old_pods_running(cx, &olds) {
-                    dr
-                } else {
-                    0
+                let downs: Vec<(u32, i32)> = olds
+                    .iter()
+                    .filter(|o| spec_of(cx, **o) > 0)
+                    .map(|o| (*o, 0))
+                    .collect();
+                if !downs.is_empty() {
+                    apply_scales(me, cx, id, d, downs);
+                    return;
                 }
+                if old_pods_running(cx, &olds) {
+                    write_status(me, cx, id);
+                    return;
+                }
+                dr
             }
             Strategy::RollingUpdate { .. } => {
                 // i64: Kubernetes' int32 sums can exceed i32 near its range.
@@ -1074,7 +1084,11 @@ mod tests {
                 labels: fx::labels(&[("app", "web"), (POD_TEMPLATE_HASH, "old")]),
                 spec: fx::spec(200),
             });
-            r.replica_annotations = Some((4, 5));
+            // Annotations as the last scale by this Deployment left them (not a scaling event).
+            let dep = h.store.deployments.get(d).unwrap();
+            let annotations = Some((dep.spec.replicas, dep.spec.replicas + max_surge(dep)));
+            let r = h.store.replicasets.get_mut(rs).unwrap();
+            r.replica_annotations = annotations;
             r.status.replicas = replicas;
             r.status.ready_replicas = replicas;
             r.status.available_replicas = replicas;
@@ -1210,6 +1224,71 @@ mod tests {
             assert_eq!(
                 sixth.events()[0].message,
                 format!("Scaled up replica set {name} from 1 to 2")
+            );
+        }
+
+        #[test]
+        fn recreate_creates_the_new_replica_set_only_after_the_old_pods_are_gone() {
+            // recreate.go rolloutRecreate: getAllReplicaSetsAndSyncRevision(…, false) does not
+            // create the new RS; old ones are scaled to 0 first
+            // (scaleDownOldReplicaSetsForRecreate), nothing more happens while old pods run
+            // (oldPodsRunning), and only then is the new RS created, with NewRSNewReplicas =
+            // spec.replicas for Recreate.
+            let mut h = Harness::default();
+            let ns = fx::namespace(&mut h.store, "default");
+            let d = fx::deployment(&mut h.store, "web", ns, 2, Strategy::Recreate);
+            let old = old_rs(&mut h, d, 2);
+            let old_ref = ObjRef {
+                kind: Kind::ReplicaSet,
+                id: old,
+            };
+            let pods: Vec<u32> = ["web-old-a", "web-old-b"]
+                .iter()
+                .map(|n| fx::pod(&mut h.store, n, ns, fx::spec(200), Some(old_ref), None))
+                .collect();
+            for p in &pods {
+                h.store.pods.get_mut(*p).unwrap().status.phase = Phase::Running;
+            }
+            let mut c = DeploymentController::default();
+            let first = sync_now(&mut c, &h, d);
+            assert!(
+                !first
+                    .requests()
+                    .iter()
+                    .any(|(op, _)| matches!(op, Op::Create { .. })),
+                "no new ReplicaSet while old ones have replicas"
+            );
+            assert_eq!(scales(&first), vec![(old, 0)]);
+            let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+            assert_eq!(
+                second.events()[0].message,
+                "Scaled down replica set web-old from 2 to 0"
+            );
+
+            // Old pods still running: nothing but the status.
+            let mut c = DeploymentController::default();
+            let waiting = sync_now(&mut c, &h, d);
+            assert!(
+                waiting
+                    .requests()
+                    .iter()
+                    .all(|(op, _)| matches!(op, Op::DeploymentStatus { .. }))
+            );
+
+            for p in pods {
+                h.store.remove(ObjRef {
+                    kind: Kind::Pod,
+                    id: p,
+                });
+            }
+            let mut c = DeploymentController::default();
+            let third = sync_now(&mut c, &h, d);
+            let rs = created_rs(&third);
+            assert_eq!(rs.spec.replicas, 2);
+            let fourth = h.answer(&mut c, &mut (), ME, NOW, &third);
+            assert_eq!(
+                fourth.events()[0].message,
+                format!("Scaled up replica set {} from 0 to 2", rs.meta.name)
             );
         }
 
