@@ -767,4 +767,83 @@ mod tests {
         let second = h.answer(&mut c, &mut (), ME, NOW, &first);
         assert_eq!(second.events()[0].source, "replication-controller");
     }
+
+    #[test]
+    fn a_failed_batch_stops_slow_start_and_releases_the_skipped_expectations() {
+        // replica_set.go manageReplicas: slowStartBatch returns at the first error; the
+        // creates it skipped are marked observed (`CreationObserved` per skipped pod), so the
+        // next sync is not blocked. controller_utils.go createPods: `Error creating: %v`.
+        let (mut h, rs) = setup(3);
+        let ns = h.store.find_ns("default").unwrap();
+        let ns_obj = h.store.lookup(Kind::Namespace, None, "default").unwrap();
+        h.store.remove(ObjRef {
+            kind: Kind::Namespace,
+            id: ns_obj,
+        });
+        let mut c = ReplicaSetController::default();
+        let first = sync_now(&mut c, &h, rs);
+        assert_eq!(creates(&first).len(), 1);
+        let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+        assert!(
+            creates(&second).is_empty(),
+            "no second batch after a failure"
+        );
+        let ev = second.events();
+        assert_eq!(ev.len(), 1);
+        assert!(ev[0].warning);
+        assert_eq!(ev[0].reason, "FailedCreate");
+        assert_eq!(
+            ev[0].message,
+            r#"Error creating: namespaces "default" not found"#
+        );
+        assert_eq!(h.store.pods.len(), 0);
+        assert_eq!(h.store.find_ns("default"), Some(ns));
+        assert_eq!(creates(&sync_now(&mut c, &h, rs)).len(), 1, "not blocked");
+    }
+
+    #[test]
+    fn a_graceful_deletion_is_observed_through_its_deletion_timestamp() {
+        // replica_set.go updatePod: a pod that gets a deletionTimestamp is treated as
+        // deleted at once (`rsc.deletePod(curPod)`), lowering the expected deletions; its
+        // later DELETED event is not counted twice.
+        let mut h = Harness::default();
+        let ns = fx::namespace(&mut h.store, "default");
+        let node = fx::node(&mut h.store, "aks-nodepool1-0", 4000, 16 << 30);
+        let rs = fx::replicaset(&mut h.store, "web", ns, 1, None);
+        let owner = Some(ObjRef {
+            kind: Kind::ReplicaSet,
+            id: rs,
+        });
+        let pods: Vec<u32> = ["a", "b", "c"]
+            .iter()
+            .map(|n| fx::pod(&mut h.store, n, ns, fx::spec(100), owner, Some(node)))
+            .collect();
+        let mut c = ReplicaSetController::default();
+        let first = sync_now(&mut c, &h, rs);
+        assert_eq!(first.requests().len(), 2, "3 − 1 deletes");
+        h.answer(&mut c, &mut (), ME, NOW, &first);
+        let terminating: Vec<u32> = pods
+            .iter()
+            .copied()
+            .filter(|p| h.store.pods.get(*p).unwrap().meta.deleted.is_some())
+            .collect();
+        assert_eq!(terminating.len(), 2, "bound pods are deleted gracefully");
+        // Scaled back up before the informer saw the deletions: blocked.
+        h.store.replicasets.get_mut(rs).unwrap().spec.replicas = 3;
+        assert!(creates(&sync_now(&mut c, &h, rs)).is_empty());
+        for p in &terminating {
+            run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
+                c.observe(
+                    cx,
+                    Notice {
+                        obj: pod_ref(*p),
+                        change: Change::Modified,
+                        controller: Some(rs),
+                    },
+                )
+            });
+        }
+        // 1 active pod, 3 wanted: slow start's first batch.
+        assert_eq!(creates(&sync_now(&mut c, &h, rs)).len(), 1);
+    }
 }
