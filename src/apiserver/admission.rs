@@ -813,4 +813,38 @@ mod tests {
         );
         assert_eq!(h.store.pods.get(b).unwrap().node, None);
     }
+
+    #[test]
+    fn foreground_and_orphan_deletes_keep_the_owner_with_a_finalizer() {
+        // apiserver registry store deletionFinalizersForGarbageCollection: Foreground adds
+        // `foregroundDeletion`, Orphan adds `orphan`; the object stays with a
+        // deletionTimestamp for the garbage collector, which is told of it.
+        for propagation in [Propagation::Foreground, Propagation::Orphan] {
+            let mut h = setup();
+            let ns = h.store.find_ns("default").unwrap();
+            let rs = ObjRef {
+                kind: Kind::ReplicaSet,
+                id: fx::replicaset(&mut h.store, "web", ns, 1, None),
+            };
+            let op = Op::Delete {
+                target: rs,
+                uid: None,
+                propagation,
+                grace_seconds: None,
+            };
+            assert_eq!(h.apply(NOW, KUBECTL, op), Outcome::Deleted(rs));
+            let m = h.store.meta(rs).expect("kept");
+            assert_eq!(m.deleted, Some(NOW));
+            assert_eq!(
+                m.foreground_deletion,
+                propagation == Propagation::Foreground
+            );
+            assert_eq!(m.orphan_finalizer, propagation == Propagation::Orphan);
+            assert!(
+                h.deliveries
+                    .iter()
+                    .any(|d| d.to == ComponentId::of(ComponentKind::GarbageCollector))
+            );
+        }
+    }
 }

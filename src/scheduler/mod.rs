@@ -821,7 +821,7 @@ mod tests {
             assert!(bound.events().is_empty(), "Scheduled waits for the binding");
             // The pod is assumed: the cache counts its request before the binding returns.
             assert_eq!(s.node_usage(node).requested.cpu_milli, 500);
-            // schedule_one.go handleBindingCycle… `Successfully assigned %v/%v to %v`.
+            // schedule_one.go bindingCycle: `Successfully assigned %v/%v to %v`.
             let done = h.answer(&mut s, &mut (), ME, NOW, &bound);
             let ev = done.events();
             assert_eq!(ev.len(), 1);
