@@ -528,6 +528,7 @@ mod tests {
     use crate::component::ctx::testing::{Recorder, run};
     use crate::component::{ComponentId, ComponentKind};
     use crate::etcd::store::testing as fx;
+    use crate::model::meta::NsId;
     use crate::model::pod::{ContainerState, ContainerStatus};
     use crate::sim::time::SimTime;
 
@@ -578,6 +579,18 @@ mod tests {
         let ns = fx::namespace(&mut h.store, "default");
         let rs = fx::replicaset(&mut h.store, "web", ns, replicas, None);
         (h, rs)
+    }
+
+    /// [`setup`] plus a node: (harness, namespace, node, RS, the RS as owner).
+    fn with_node(replicas: i32) -> (Harness, NsId, u32, u32, Option<ObjRef>) {
+        let (mut h, rs) = setup(replicas);
+        let ns = h.store.find_ns("default").unwrap();
+        let node = fx::node(&mut h.store, "aks-nodepool1-0", 4000, 16 << 30);
+        let owner = Some(ObjRef {
+            kind: Kind::ReplicaSet,
+            id: rs,
+        });
+        (h, ns, node, rs, owner)
     }
 
     #[test]
@@ -685,14 +698,7 @@ mod tests {
     fn scale_down_deletes_unassigned_then_pending_then_unready_pods() {
         // controller_utils.go ActivePodsWithRanks.Less: unassigned < assigned; Pending <
         // Running; not ready < ready. getPodsToDelete takes the first `diff` of that order.
-        let mut h = Harness::default();
-        let ns = fx::namespace(&mut h.store, "default");
-        let node = fx::node(&mut h.store, "aks-nodepool1-0", 4000, 16 << 30);
-        let rs = fx::replicaset(&mut h.store, "web", ns, 1, None);
-        let owner = Some(ObjRef {
-            kind: Kind::ReplicaSet,
-            id: rs,
-        });
+        let (mut h, ns, node, rs, owner) = with_node(1);
         let running = |ready: bool| PodStatus {
             phase: Phase::Running,
             scheduled: Some(true),
@@ -804,16 +810,8 @@ mod tests {
     #[test]
     fn a_graceful_deletion_is_observed_through_its_deletion_timestamp() {
         // replica_set.go updatePod: a pod that gets a deletionTimestamp is treated as
-        // deleted at once (`rsc.deletePod(curPod)`), lowering the expected deletions; its
-        // later DELETED event is not counted twice.
-        let mut h = Harness::default();
-        let ns = fx::namespace(&mut h.store, "default");
-        let node = fx::node(&mut h.store, "aks-nodepool1-0", 4000, 16 << 30);
-        let rs = fx::replicaset(&mut h.store, "web", ns, 1, None);
-        let owner = Some(ObjRef {
-            kind: Kind::ReplicaSet,
-            id: rs,
-        });
+        // deleted at once (`rsc.deletePod(curPod)`), lowering the expected deletions.
+        let (mut h, ns, node, rs, owner) = with_node(1);
         let pods: Vec<u32> = ["a", "b", "c"]
             .iter()
             .map(|n| fx::pod(&mut h.store, n, ns, fx::spec(100), owner, Some(node)))
