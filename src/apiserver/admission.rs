@@ -471,24 +471,45 @@ fn scale(
 }
 
 fn bind(s: &mut Server<'_>, pod: u32, node: u32) -> Outcome {
-    let Some(node_name) = s.store.nodes.get(node).map(|n| n.meta.name.clone()) else {
+    if s.store.nodes.get(node).is_none() {
         return gone(Kind::Node);
-    };
-    let Some(p) = s.store.pods.get_mut(pod) else {
+    }
+    let Some(p) = s.store.pods.get(pod) else {
         return gone(Kind::Pod);
     };
-    if p.node.is_some() {
+    // BindingREST.setPodHostAndAnnotations refuses a terminating pod, then one that already
+    // has a node (naming that node); assignPod wraps either as a Conflict on pods/binding.
+    let refusal = if p.meta.deleted.is_some() {
+        Some(format!(
+            "pod {} is being deleted, cannot be assigned to a host",
+            p.meta.name
+        ))
+    } else {
+        p.node.map(|current| {
+            let current = s
+                .store
+                .nodes
+                .get(current)
+                .map(|n| n.meta.name.as_str())
+                .unwrap_or_default();
+            format!(
+                "pod {} is already assigned to node {current:?}",
+                p.meta.name
+            )
+        })
+    };
+    if let Some(why) = refusal {
         return Outcome::Failed(ApiError {
             reason: "Conflict",
             message: format!(
-                "Operation cannot be fulfilled on pods/binding {:?}: pod {} is already assigned to node {:?}",
-                p.meta.name, p.meta.name, node_name
+                "Operation cannot be fulfilled on pods/binding {:?}: {why}",
+                p.meta.name
             ),
         });
     }
-    if p.meta.deleted.is_some() {
+    let Some(p) = s.store.pods.get_mut(pod) else {
         return gone(Kind::Pod);
-    }
+    };
     p.node = Some(node);
     p.status.scheduled = Some(true);
     p.status.unschedulable_message = None;
@@ -618,4 +639,250 @@ pub fn remove(s: &mut Server<'_>, target: ObjRef) {
     // Watchers are told while the object's data is still there to route by.
     s.publish(target, Change::Deleted);
     s.store.remove(target);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apiserver::testing::{Harness, create, delete, new_pod};
+    use crate::etcd::store::testing as fx;
+    use crate::sim::time::SimTime;
+
+    const KUBECTL: ComponentId = ComponentId::terminal(0);
+    const NOW: SimTime = SimTime(3_000_000);
+
+    fn setup() -> Harness {
+        let mut h = Harness::default();
+        fx::namespace(&mut h.store, "default");
+        h
+    }
+
+    fn created(o: Outcome) -> ObjRef {
+        match o {
+            Outcome::Created(r) => r,
+            other => panic!("not created: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn create_assigns_uid_resource_version_and_creation_time() {
+        let mut h = setup();
+        let before = h.store.revision;
+        let a = created(h.apply(NOW, KUBECTL, create(new_pod("a", None))));
+        let b = created(h.apply(NOW, KUBECTL, create(new_pod("b", None))));
+        let (ma, mb) = (h.store.meta(a).unwrap(), h.store.meta(b).unwrap());
+        // etcd3 store: resourceVersion is the revision of the write; every write is one.
+        assert_eq!(ma.resource_version, before + 1);
+        assert_eq!(mb.resource_version, before + 2);
+        assert_eq!(h.store.revision, before + 2);
+        assert_ne!(ma.uid, 0);
+        assert_ne!(ma.uid, mb.uid, "uids are unique");
+        assert_eq!(ma.created, NOW);
+        assert_eq!(ma.namespace, h.store.find_ns("default"));
+        assert_eq!(h.store.lookup(Kind::Pod, ma.namespace, "a"), Some(a.id));
+    }
+
+    #[test]
+    fn a_taken_name_is_already_exists_and_writes_nothing() {
+        // apimachinery errors.NewAlreadyExists: `pods "a" already exists`.
+        let mut h = setup();
+        h.apply(NOW, KUBECTL, create(new_pod("a", None)));
+        let rev = h.store.revision;
+        let again = h.apply(NOW, KUBECTL, create(new_pod("a", None)));
+        assert_eq!(
+            again,
+            Outcome::Failed(ApiError {
+                reason: "AlreadyExists",
+                message: r#"pods "a" already exists"#.into(),
+            })
+        );
+        assert_eq!(h.store.revision, rev);
+        assert_eq!(h.store.pods.len(), 1);
+    }
+
+    #[test]
+    fn a_missing_namespace_is_not_found() {
+        // namespace lifecycle admission: `namespaces "nope" not found`.
+        let mut h = setup();
+        let op = Op::Create {
+            object: Box::new(new_pod("a", None)),
+            namespace: Some("nope".into()),
+            generate_name: None,
+        };
+        assert_eq!(
+            h.apply(NOW, KUBECTL, op),
+            Outcome::Failed(ApiError {
+                reason: "NotFound",
+                message: r#"namespaces "nope" not found"#.into(),
+            })
+        );
+    }
+
+    #[test]
+    fn generate_name_appends_five_safe_characters_to_a_base_cut_at_58() {
+        // names.go SimpleNameGenerator: maxGeneratedNameLength = 63 − 5; the base is cut to
+        // 58 and utilrand.String(5) appended, from "bcdfghjklmnpqrstvwxz2456789".
+        let mut h = setup();
+        let generate = |h: &mut Harness, base: &str| {
+            let op = Op::Create {
+                object: Box::new(new_pod("", None)),
+                namespace: Some("default".into()),
+                generate_name: Some(base.to_string()),
+            };
+            let r = created(h.apply(
+                NOW,
+                ComponentId::of(ComponentKind::ReplicaSetController),
+                op,
+            ));
+            h.store.meta(r).unwrap().name.clone()
+        };
+        let name = generate(&mut h, "web-7d4b9c8f6d-");
+        let suffix = name.strip_prefix("web-7d4b9c8f6d-").expect("base kept");
+        assert_eq!(suffix.len(), 5);
+        assert!(
+            suffix
+                .bytes()
+                .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b))
+        );
+        let long = "a".repeat(70);
+        let name = generate(&mut h, &long);
+        assert_eq!(name.len(), 63);
+        assert!(name.starts_with(&"a".repeat(58)));
+        assert!(!name[58..].contains('a'), "no vowels in the alphabet");
+    }
+
+    #[test]
+    fn deleting_a_bound_pod_is_graceful_and_an_unbound_one_is_immediate() {
+        // pkg/registry/core/pod strategy CheckGracefulDeletion: a pod on a node gets
+        // deletionTimestamp (grace 30 s) and stays for the kubelet; an unscheduled pod has
+        // its grace period set to 0 and goes at once.
+        let mut h = setup();
+        let (ns, _, bound) = fx::bound_pod(&mut h.store, "bound");
+        let unbound = fx::pod(&mut h.store, "unbound", ns, fx::spec(100), None, None);
+        let del = |id| {
+            delete(
+                ObjRef {
+                    kind: Kind::Pod,
+                    id,
+                },
+                None,
+            )
+        };
+        let rev = h.store.revision;
+        let r = ObjRef {
+            kind: Kind::Pod,
+            id: bound,
+        };
+        assert_eq!(h.apply(NOW, KUBECTL, del(bound)), Outcome::Deleted(r));
+        let p = h
+            .store
+            .pods
+            .get(bound)
+            .expect("kept until the kubelet is done");
+        assert_eq!(p.meta.deleted, Some(NOW));
+        assert_eq!(p.meta.resource_version, rev + 1);
+        assert_eq!(h.store.revision, rev + 1);
+        h.apply(NOW, KUBECTL, del(unbound));
+        assert!(h.store.pods.get(unbound).is_none());
+        assert_eq!(h.store.lookup(Kind::Pod, Some(ns), "unbound"), None);
+        assert_eq!(h.store.revision, rev + 2);
+        // Deleting the terminating pod again changes nothing but keeps answering Deleted.
+        assert_eq!(h.apply(NOW, KUBECTL, del(bound)), Outcome::Deleted(r));
+        assert_eq!(h.store.revision, rev + 2);
+    }
+
+    #[test]
+    fn a_uid_precondition_that_does_not_match_is_a_conflict() {
+        // apimachinery storage: `Precondition failed: UID in precondition: %v, UID in object
+        // meta: %v`, wrapped by NewConflict (`Operation cannot be fulfilled on pods "a": …`).
+        let mut h = setup();
+        let a = created(h.apply(NOW, KUBECTL, create(new_pod("a", None))));
+        let uid = h.store.meta(a).unwrap().uid;
+        let op = Op::Delete {
+            target: a,
+            uid: Some(uid + 100),
+            propagation: Propagation::Background,
+            grace_seconds: None,
+        };
+        assert_eq!(
+            h.apply(NOW, KUBECTL, op),
+            Outcome::Failed(ApiError {
+                reason: "Conflict",
+                message: format!(
+                    r#"Operation cannot be fulfilled on pods "a": Precondition failed: UID in precondition: {}, UID in object meta: {uid}"#,
+                    uid + 100
+                ),
+            })
+        );
+        assert!(h.store.meta(a).is_some());
+    }
+
+    #[test]
+    fn binding_a_bound_pod_is_a_conflict() {
+        // pkg/registry/core/pod/storage BindingREST: `pod %v is already assigned to node %q`
+        // as a Conflict on pods/binding.
+        let mut h = setup();
+        let ns = h.store.find_ns("default").unwrap();
+        let n0 = fx::node(&mut h.store, "n0", 4000, 16 << 30);
+        let n1 = fx::node(&mut h.store, "n1", 4000, 16 << 30);
+        let pod = fx::pod(&mut h.store, "a", ns, fx::spec(100), None, None);
+        let sched = ComponentId::of(ComponentKind::Scheduler);
+        assert_eq!(
+            h.apply(NOW, sched, Op::Bind { pod, node: n0 }),
+            Outcome::Done
+        );
+        assert_eq!(h.store.pods.get(pod).unwrap().node, Some(n0));
+        assert_eq!(
+            h.apply(NOW, sched, Op::Bind { pod, node: n1 }),
+            Outcome::Failed(ApiError {
+                reason: "Conflict",
+                message: r#"Operation cannot be fulfilled on pods/binding "a": pod a is already assigned to node "n0""#.into(),
+            })
+        );
+        // A terminating pod is refused first.
+        let b = fx::pod(&mut h.store, "b", ns, fx::spec(100), None, None);
+        h.store.pods.get_mut(b).unwrap().meta.deleted = Some(NOW);
+        assert_eq!(
+            h.apply(NOW, sched, Op::Bind { pod: b, node: n1 }),
+            Outcome::Failed(ApiError {
+                reason: "Conflict",
+                message: r#"Operation cannot be fulfilled on pods/binding "b": pod b is being deleted, cannot be assigned to a host"#.into(),
+            })
+        );
+        assert_eq!(h.store.pods.get(b).unwrap().node, None);
+    }
+
+    #[test]
+    fn foreground_and_orphan_deletes_keep_the_owner_with_a_finalizer() {
+        // apiserver registry store deletionFinalizersForGarbageCollection: Foreground adds
+        // `foregroundDeletion`, Orphan adds `orphan`; the object stays with a
+        // deletionTimestamp for the garbage collector, which is told of it.
+        for propagation in [Propagation::Foreground, Propagation::Orphan] {
+            let mut h = setup();
+            let ns = h.store.find_ns("default").unwrap();
+            let rs = ObjRef {
+                kind: Kind::ReplicaSet,
+                id: fx::replicaset(&mut h.store, "web", ns, 1, None),
+            };
+            let op = Op::Delete {
+                target: rs,
+                uid: None,
+                propagation,
+                grace_seconds: None,
+            };
+            assert_eq!(h.apply(NOW, KUBECTL, op), Outcome::Deleted(rs));
+            let m = h.store.meta(rs).expect("kept");
+            assert_eq!(m.deleted, Some(NOW));
+            assert_eq!(
+                m.foreground_deletion,
+                propagation == Propagation::Foreground
+            );
+            assert_eq!(m.orphan_finalizer, propagation == Propagation::Orphan);
+            assert!(
+                h.deliveries
+                    .iter()
+                    .any(|d| d.to == ComponentId::of(ComponentKind::GarbageCollector))
+            );
+        }
+    }
 }

@@ -445,3 +445,160 @@ impl Allocators {
         }
     }
 }
+
+/// An API server without a request path, for unit tests: applies an op to a store at once,
+/// as a commit does, and keeps the watch deliveries it causes.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+    use crate::component::ctx::testing::{Recorder, run};
+    use crate::component::{Component, Response};
+
+    /// A pod as a client submits it: `name` (empty for generateName), one container,
+    /// `spec.nodeName` if given.
+    pub fn new_pod(name: &str, node_name: Option<&str>) -> NewObject {
+        let mut spec = (*crate::etcd::store::testing::spec(100)).clone();
+        spec.node_name = node_name.map(str::to_string);
+        NewObject::Pod(crate::model::pod::Pod {
+            meta: crate::model::meta::Meta::new(
+                name.to_string(),
+                None,
+                crate::model::labels::Labels::default(),
+            ),
+            spec: std::sync::Arc::new(spec),
+            node: None,
+            status: PodStatus::default(),
+        })
+    }
+
+    /// A Service of this type with one TCP port 80.
+    pub fn new_service(name: &str, service_type: crate::model::service::ServiceType) -> NewObject {
+        NewObject::Service(crate::model::service::Service {
+            meta: crate::model::meta::Meta::new(
+                name.to_string(),
+                None,
+                crate::model::labels::Labels::default(),
+            ),
+            service_type,
+            cluster_ip: None,
+            headless: false,
+            ports: vec![crate::model::service::ServicePort {
+                name: None,
+                protocol: "TCP".into(),
+                port: 80,
+                target_port: "80".into(),
+                node_port: None,
+            }],
+            selector: None,
+            external_ips: Vec::new(),
+            external_name: None,
+            load_balancer_ip: None,
+        })
+    }
+
+    /// A create of `object` in `default`.
+    pub fn create(object: NewObject) -> Op {
+        Op::Create {
+            object: Box::new(object),
+            namespace: Some("default".into()),
+            generate_name: None,
+        }
+    }
+
+    /// A background delete of `target` without precondition, with this grace period.
+    pub fn delete(target: ObjRef, grace_seconds: Option<i64>) -> Op {
+        Op::Delete {
+            target,
+            uid: None,
+            propagation: Propagation::Background,
+            grace_seconds,
+        }
+    }
+
+    /// A store and what the API server allocates around it.
+    pub struct Harness {
+        /// etcd.
+        pub store: Store,
+        /// Allocators (service range 10.0.0.0/16).
+        pub alloc: Allocators,
+        /// Run-time watches.
+        pub watches: Watches,
+        /// Azure's public IPs.
+        pub public_ips: PublicIpAllocator,
+        /// Watch deliveries caused so far.
+        pub deliveries: Vec<Delivery>,
+        streams: Streams,
+        timings: Timings,
+    }
+
+    impl Default for Harness {
+        fn default() -> Self {
+            let (streams, timings) = crate::component::ctx::testing::random();
+            Harness {
+                store: Store::default(),
+                alloc: Allocators {
+                    service_ips: ServiceIpAllocator::new(
+                        crate::network::config::DEFAULT_SERVICE_CIDR,
+                    ),
+                    node_ports: NodePortAllocator::new(),
+                    generated: BTreeMap::new(),
+                },
+                watches: Watches::default(),
+                public_ips: PublicIpAllocator::new(),
+                deliveries: Vec::new(),
+                streams,
+                timings,
+            }
+        }
+    }
+
+    impl Harness {
+        /// Commits `op` from `client` at `now`.
+        pub fn apply(&mut self, now: SimTime, client: ComponentId, op: Op) -> Outcome {
+            let mut server = Server {
+                now,
+                store: &mut self.store,
+                alloc: &mut self.alloc,
+                watches: &mut self.watches,
+                public_ips: &mut self.public_ips,
+                streams: &self.streams,
+                timings: &self.timings,
+                deliveries: &mut self.deliveries,
+            };
+            admission::apply(&mut server, client, op)
+        }
+
+        /// Commits, in order, every request `sent` holds, handing each response back to `c`
+        /// (as `me`, at `now`); returns everything `c` did in response.
+        pub fn answer<C: Component>(
+            &mut self,
+            c: &mut C,
+            env: &mut C::Env,
+            me: ComponentId,
+            now: SimTime,
+            sent: &Recorder<C>,
+        ) -> Recorder<C> {
+            let requests: Vec<(Op, C::Tag)> = sent
+                .requests()
+                .into_iter()
+                .map(|(op, tag)| (op.clone(), tag))
+                .collect();
+            let mut all = Recorder::default();
+            for (op, tag) in requests {
+                let outcome = self.apply(now, me, op.clone());
+                let r = run(c, &self.store, env, me, now, |c, cx| {
+                    c.on_response(
+                        cx,
+                        tag,
+                        Response {
+                            op: &op,
+                            outcome: &outcome,
+                        },
+                    )
+                });
+                all.effects.extend(r.effects);
+            }
+            all
+        }
+    }
+}

@@ -159,3 +159,169 @@ fn select(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apiserver::Outcome;
+    use crate::apiserver::testing::{Harness, create, delete, new_pod, new_service};
+    use crate::etcd::store::testing as fx;
+    use crate::model::kind::Kind;
+    use crate::model::meta::OwnerRef;
+    use crate::model::object::NewObject;
+
+    const NOW: SimTime = SimTime(4_000_000);
+    const KUBECTL: ComponentId = ComponentId::terminal(3);
+
+    fn who(h: &Harness) -> Vec<(ComponentId, Option<u32>)> {
+        h.deliveries
+            .iter()
+            .map(|d| {
+                assert!(d.at >= NOW, "delivered after the commit");
+                (d.to, d.notice.controller)
+            })
+            .collect()
+    }
+
+    fn all_are(h: &Harness, change: Change) -> bool {
+        h.deliveries.iter().all(|d| d.notice.change == change)
+    }
+
+    fn single(kind: ComponentKind) -> ComponentId {
+        ComponentId::of(kind)
+    }
+
+    /// Namespace `default`, nodes `n0` and `n1`, ReplicaSet `web`.
+    fn setup() -> (Harness, u32, u32, u32) {
+        let mut h = Harness::default();
+        let ns = fx::namespace(&mut h.store, "default");
+        let n0 = fx::node(&mut h.store, "n0", 4000, 16 << 30);
+        let n1 = fx::node(&mut h.store, "n1", 4000, 16 << 30);
+        let rs = fx::replicaset(&mut h.store, "web", ns, 1, None);
+        (h, n0, n1, rs)
+    }
+
+    fn owned_pod(h: &Harness, rs: u32, node: Option<&str>) -> NewObject {
+        let mut pod = new_pod("web-x2x4z", node);
+        let owner = ObjRef {
+            kind: Kind::ReplicaSet,
+            id: rs,
+        };
+        if let NewObject::Pod(p) = &mut pod {
+            p.meta.owners.push(OwnerRef {
+                owner,
+                uid: h.store.meta(owner).unwrap().uid,
+                controller: true,
+                block_owner_deletion: true,
+            });
+        }
+        pod
+    }
+
+    #[test]
+    fn a_controlled_bound_pod_reaches_its_controller_the_scheduler_and_its_kubelet_only() {
+        // The ReplicaSet controller's pod handler resolves the controllerRef; the scheduler
+        // watches every pod; a kubelet watches `spec.nodeName=<its node>` only.
+        let (mut h, _n0, n1, rs) = setup();
+        let obj = owned_pod(&h, rs, Some("n1"));
+        h.apply(NOW, KUBECTL, create(obj));
+        assert_eq!(
+            who(&h),
+            vec![
+                (single(ComponentKind::ReplicaSetController), Some(rs)),
+                (single(ComponentKind::Scheduler), None),
+                (ComponentId::kubelet(n1), None),
+            ]
+        );
+        assert!(all_are(&h, Change::Added));
+    }
+
+    #[test]
+    fn a_deleted_controlled_pod_still_names_its_controller() {
+        // resolveControllerRef on the tombstone (replica_set.go deletePod).
+        let (mut h, _, _, rs) = setup();
+        let obj = owned_pod(&h, rs, None);
+        let Outcome::Created(pod) = h.apply(NOW, KUBECTL, create(obj)) else {
+            panic!("created")
+        };
+        h.deliveries.clear();
+        h.apply(NOW, KUBECTL, delete(pod, None));
+        assert_eq!(
+            who(&h),
+            vec![
+                (single(ComponentKind::ReplicaSetController), Some(rs)),
+                (single(ComponentKind::Scheduler), None),
+            ]
+        );
+        assert!(all_are(&h, Change::Deleted));
+    }
+
+    #[test]
+    fn only_load_balancer_services_reach_the_service_controller() {
+        // cloud-provider service controller: needsUpdate/wantsLoadBalancer filters Services
+        // of type LoadBalancer.
+        let (mut h, ..) = setup();
+        h.apply(
+            NOW,
+            KUBECTL,
+            create(new_service("internal", ServiceType::ClusterIP)),
+        );
+        assert!(who(&h).is_empty(), "nobody here watches ClusterIP Services");
+        h.apply(
+            NOW,
+            KUBECTL,
+            create(new_service("public", ServiceType::LoadBalancer)),
+        );
+        assert_eq!(
+            who(&h),
+            vec![(single(ComponentKind::ServiceController), None)]
+        );
+    }
+
+    #[test]
+    fn a_deleted_owner_with_dependents_reaches_the_garbage_collector() {
+        // The GC's graph builder processes an owner's deletion while dependents name it.
+        let (mut h, _, _, rs) = setup();
+        let obj = owned_pod(&h, rs, None);
+        h.apply(NOW, KUBECTL, create(obj));
+        h.deliveries.clear();
+        let owner = ObjRef {
+            kind: Kind::ReplicaSet,
+            id: rs,
+        };
+        h.apply(NOW, KUBECTL, delete(owner, None));
+        assert_eq!(
+            who(&h),
+            vec![
+                (single(ComponentKind::ReplicaSetController), None),
+                (single(ComponentKind::GarbageCollector), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_terminal_deletion_watch_fires_once_on_the_deletion_itself() {
+        // kubectl delete --wait: a watch on the one object, which ends with its DELETED event;
+        // the graceful MODIFIED (deletionTimestamp) does not end it.
+        let (mut h, _, n1, _) = setup();
+        let ns = h.store.find_ns("default").unwrap();
+        let pod = ObjRef {
+            kind: Kind::Pod,
+            id: fx::pod(&mut h.store, "web", ns, fx::spec(100), None, Some(n1)),
+        };
+        h.watches.watch_deletion(pod, KUBECTL);
+        h.apply(NOW, KUBECTL, delete(pod, None));
+        assert!(h.store.pods.get(pod.id).is_some(), "graceful");
+        assert!(!who(&h).iter().any(|(c, _)| *c == KUBECTL));
+        h.deliveries.clear();
+        h.apply(NOW, ComponentId::kubelet(n1), delete(pod, Some(0)));
+        let to_terminal: Vec<&Delivery> = h.deliveries.iter().filter(|d| d.to == KUBECTL).collect();
+        assert_eq!(to_terminal.len(), 1);
+        assert_eq!(to_terminal[0].notice.change, Change::Deleted);
+        assert_eq!(to_terminal[0].notice.obj, pod);
+        assert!(
+            h.watches.deletion.is_empty(),
+            "the watch is gone with its object"
+        );
+    }
+}

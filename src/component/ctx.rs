@@ -243,6 +243,16 @@ pub mod testing {
                 })
                 .collect()
         }
+        /// The terminal output, in order.
+        pub fn terminal(&self) -> Vec<&TerminalOutput> {
+            self.effects
+                .iter()
+                .filter_map(|e| match e {
+                    Effect::Terminal(t) => Some(t),
+                    _ => None,
+                })
+                .collect()
+        }
         /// Forgets what was recorded (between steps of a test).
         pub fn clear(&mut self) {
             self.effects.clear();
@@ -278,5 +288,21 @@ pub mod testing {
     /// Default timings and seed-1 streams, for contexts in tests.
     pub fn random() -> (Streams, Timings) {
         (Streams::new(1), Timings::defaults())
+    }
+
+    /// Calls one handler of `c` as `me` at `now` against `store`, and returns what it did.
+    pub fn run<C: Component>(
+        c: &mut C,
+        store: &Store,
+        env: &mut C::Env,
+        me: ComponentId,
+        now: SimTime,
+        handler: impl FnOnce(&mut C, &mut Ctx<'_, C>),
+    ) -> Recorder<C> {
+        let (streams, timings) = random();
+        let mut recorder = Recorder::default();
+        let mut cx = Ctx::new(now, store, env, me, (&streams, &timings), &mut recorder);
+        handler(c, &mut cx);
+        recorder
     }
 }

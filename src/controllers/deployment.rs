@@ -261,13 +261,23 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
     };
     let Some(new_id) = new_rs else {
         let replicas = match d.spec.strategy {
-            // NewRSNewReplicas for Recreate: D once old pods are gone; until then 0.
+            // rolloutRecreate creates the new ReplicaSet only after scaling the old ones to 0
+            // and once no old pod runs; NewRSNewReplicas for Recreate is then D.
             Strategy::Recreate => {
-                if olds.iter().all(|o| spec_of(cx, *o) == 0) && !old_pods_running(cx, &olds) {
-                    dr
-                } else {
-                    0
+                let downs: Vec<(u32, i32)> = olds
+                    .iter()
+                    .filter(|o| spec_of(cx, **o) > 0)
+                    .map(|o| (*o, 0))
+                    .collect();
+                if !downs.is_empty() {
+                    apply_scales(me, cx, id, d, downs);
+                    return;
                 }
+                if old_pods_running(cx, &olds) {
+                    write_status(me, cx, id);
+                    return;
+                }
+                dr
             }
             Strategy::RollingUpdate { .. } => {
                 // i64: Kubernetes' int32 sums can exceed i32 near its range.
@@ -836,18 +846,7 @@ mod tests {
     fn template_hash_uses_the_safe_alphabet_and_is_stable() {
         let t = PodTemplate {
             labels: Labels::default(),
-            spec: Arc::new(crate::model::pod::PodSpec {
-                containers: Vec::new(),
-                init_containers: 0,
-                restart_policy: crate::model::pod::RestartPolicy::Always,
-                node_selector: Labels::default(),
-                tolerations: Vec::new(),
-                host_network: false,
-                termination_grace_seconds: 30,
-                node_name: None,
-                priority: 0,
-                scheduler_name: "default-scheduler".into(),
-            }),
+            spec: crate::etcd::store::testing::spec_of(Vec::new()),
         };
         let h = template_hash(&t);
         assert_eq!(h, template_hash(&t.clone()));
@@ -1035,6 +1034,286 @@ mod tests {
             let got = proportional_scale(c.d, c.surge, true, 0, c.new_rs.as_ref(), &c.olds);
             let all: Vec<&RsView> = c.olds.iter().chain(c.new_rs.iter()).collect();
             assert_eq!(sizes(got, &all), c.want, "{}", c.name);
+        }
+    }
+
+    mod sync {
+        use super::super::*;
+        use crate::apiserver::testing::Harness;
+        use crate::component::ctx::testing::{Recorder, run};
+        use crate::component::{ComponentId, ComponentKind};
+        use crate::etcd::store::testing as fx;
+        use crate::model::workload::IntOrPercent;
+
+        const ME: ComponentId = ComponentId::of(ComponentKind::DeploymentController);
+        const NOW: SimTime = SimTime(1_000_000);
+
+        fn sync_now(
+            c: &mut DeploymentController,
+            h: &Harness,
+            d: u32,
+        ) -> Recorder<DeploymentController> {
+            run(c, &h.store, &mut (), ME, NOW, |c, cx| {
+                c.on_timer(cx, Sync(d))
+            })
+        }
+
+        fn default_strategy() -> Strategy {
+            // SetDefaults_Deployment: RollingUpdate with maxSurge and maxUnavailable 25%.
+            fx::rolling(IntOrPercent::Percent(25), IntOrPercent::Percent(25))
+        }
+
+        /// Deployment `web` (replicas 4, 25%/25%) in `default`.
+        fn setup() -> (Harness, u32) {
+            let mut h = Harness::default();
+            let ns = fx::namespace(&mut h.store, "default");
+            let d = fx::deployment(&mut h.store, "web", ns, 4, default_strategy());
+            (h, d)
+        }
+
+        /// An old ReplicaSet of `d` (another template) with `replicas`, all available.
+        fn old_rs(h: &mut Harness, d: u32, replicas: i32) -> u32 {
+            let ns = h.store.find_ns("default").unwrap();
+            let owner = ObjRef {
+                kind: Kind::Deployment,
+                id: d,
+            };
+            let rs = fx::replicaset(&mut h.store, "web-old", ns, replicas, Some(owner));
+            let r = h.store.replicasets.get_mut(rs).unwrap();
+            r.spec.template = Arc::new(PodTemplate {
+                labels: fx::labels(&[("app", "web"), (POD_TEMPLATE_HASH, "old")]),
+                spec: fx::spec(200),
+            });
+            // Annotations as the last scale by this Deployment left them (not a scaling event).
+            let dep = h.store.deployments.get(d).unwrap();
+            let annotations = Some((dep.spec.replicas, dep.spec.replicas + max_surge(dep)));
+            let r = h.store.replicasets.get_mut(rs).unwrap();
+            r.replica_annotations = annotations;
+            r.status.replicas = replicas;
+            r.status.ready_replicas = replicas;
+            r.status.available_replicas = replicas;
+            rs
+        }
+
+        /// The (ReplicaSet, replicas) of each scale request, in order.
+        fn scales(r: &Recorder<DeploymentController>) -> Vec<(u32, i32)> {
+            r.requests()
+                .iter()
+                .filter_map(|(op, _)| match op {
+                    Op::Scale {
+                        target, replicas, ..
+                    } => Some((target.id, *replicas)),
+                    _ => None,
+                })
+                .collect()
+        }
+
+        fn created_rs(r: &Recorder<DeploymentController>) -> ReplicaSet {
+            let creates: Vec<ReplicaSet> = r
+                .requests()
+                .into_iter()
+                .filter_map(|(op, _)| match op {
+                    Op::Create { object, .. } => match object.as_ref() {
+                        NewObject::ReplicaSet(rs) => Some(rs.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(creates.len(), 1, "one ReplicaSet create");
+            creates.into_iter().next().unwrap()
+        }
+
+        #[test]
+        fn a_new_deployment_creates_its_replica_set_with_all_replicas() {
+            // sync.go getNewReplicaSet: name `<deployment>-<pod-template-hash>`, the hash added
+            // to template labels and selector, owner metav1.NewControllerRef(d); replicas
+            // NewRSNewReplicas (util/deployment_util.go): maxTotal = 4 + ⌈25%·4⌉ = 5, nothing
+            // exists, so min(5 − 0, 4 − 0) = 4.
+            let (mut h, d) = setup();
+            let mut c = DeploymentController::default();
+            let first = sync_now(&mut c, &h, d);
+            assert_eq!(first.requests()[0].1, Tag::CreateReplicaSet(d));
+            let rs = created_rs(&first);
+            let hash = template_hash(&h.store.deployments.get(d).unwrap().spec.template);
+            assert_eq!(rs.meta.name, format!("web-{hash}"));
+            assert_eq!(
+                rs.spec.template.labels.get(POD_TEMPLATE_HASH),
+                Some(hash.as_str())
+            );
+            assert_eq!(rs.meta.labels.get(POD_TEMPLATE_HASH), Some(hash.as_str()));
+            assert!(
+                rs.spec.selector.matches(&rs.spec.template.labels)
+                    && !rs.spec.selector.matches(&fx::labels(&[("app", "web")])),
+                "the selector requires the hash"
+            );
+            let owner = rs.meta.owners[0];
+            assert_eq!(
+                owner.owner,
+                ObjRef {
+                    kind: Kind::Deployment,
+                    id: d
+                }
+            );
+            assert_eq!(owner.uid, h.store.deployments.get(d).unwrap().meta.uid);
+            assert!(owner.controller && owner.block_owner_deletion);
+            assert_eq!(rs.spec.replicas, 4);
+            // deployment.kubernetes.io/desired-replicas 4, max-replicas 4 + 1.
+            assert_eq!(rs.replica_annotations, Some((4, 5)));
+            assert_eq!(rs.revision, 1);
+
+            let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+            let ev = second.events();
+            assert_eq!(ev.len(), 1);
+            assert_eq!(ev[0].reason, "ScalingReplicaSet");
+            assert_eq!(ev[0].source, "deployment-controller");
+            assert_eq!(
+                ev[0].message,
+                format!("Scaled up replica set web-{hash} from 0 to 4")
+            );
+            assert!(matches!(
+                second.requests()[..],
+                [(Op::DeploymentStatus { .. }, Tag::Status(_))]
+            ));
+        }
+
+        #[test]
+        fn a_template_change_surges_by_max_surge_only() {
+            // NewRSNewReplicas: old RS holds 4, maxTotal = 4 + ⌈25%·4⌉ = 5, so the new RS
+            // starts at min(5 − 4, 4 − 0) = 1 and its revision follows the old one's.
+            let (mut h, d) = setup();
+            let old = old_rs(&mut h, d, 4);
+            let mut c = DeploymentController::default();
+            let first = sync_now(&mut c, &h, d);
+            let rs = created_rs(&first);
+            assert_eq!(rs.spec.replicas, 1);
+            assert_eq!(rs.revision, 2);
+            let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+            let name = rs.meta.name.clone();
+            assert_eq!(
+                second.events()[0].message,
+                format!("Scaled up replica set {name} from 0 to 1")
+            );
+
+            // Next sync: 5 pods = maxTotal, so reconcileNewReplicaSet cannot scale up
+            // (rolling.go); reconcileOldReplicaSets: minAvailable = 4 − ⌊25%·4⌋ = 3, the new
+            // RS's 1 pod is unavailable, maxScaledDown = 5 − 3 − 1 = 1; the old RS has no
+            // unhealthy pods, and scaleDownOldReplicaSetsForRollingUpdate removes
+            // available − minAvailable = 4 − 3 = 1: old 4 → 3.
+            let new_id = h
+                .store
+                .replicasets
+                .iter()
+                .find(|(_, r)| r.meta.name == name)
+                .unwrap()
+                .0;
+            let mut c = DeploymentController::default();
+            let third = sync_now(&mut c, &h, d);
+            assert_eq!(scales(&third), vec![(old, 3)]);
+            let fourth = h.answer(&mut c, &mut (), ME, NOW, &third);
+            assert_eq!(
+                fourth.events()[0].message,
+                "Scaled down replica set web-old from 4 to 3"
+            );
+
+            // With the old RS at 3 (4 pods in all), the new RS may grow by 5 − 4 = 1.
+            let mut c = DeploymentController::default();
+            let fifth = sync_now(&mut c, &h, d);
+            assert_eq!(scales(&fifth), vec![(new_id, 2)]);
+            let sixth = h.answer(&mut c, &mut (), ME, NOW, &fifth);
+            assert_eq!(
+                sixth.events()[0].message,
+                format!("Scaled up replica set {name} from 1 to 2")
+            );
+        }
+
+        #[test]
+        fn recreate_creates_the_new_replica_set_only_after_the_old_pods_are_gone() {
+            // recreate.go rolloutRecreate: getAllReplicaSetsAndSyncRevision(…, false) does not
+            // create the new RS; old ones are scaled to 0 first
+            // (scaleDownOldReplicaSetsForRecreate), nothing more happens while old pods run
+            // (oldPodsRunning), and only then is the new RS created, with NewRSNewReplicas =
+            // spec.replicas for Recreate.
+            let mut h = Harness::default();
+            let ns = fx::namespace(&mut h.store, "default");
+            let d = fx::deployment(&mut h.store, "web", ns, 2, Strategy::Recreate);
+            let old = old_rs(&mut h, d, 2);
+            let old_ref = ObjRef {
+                kind: Kind::ReplicaSet,
+                id: old,
+            };
+            let pods: Vec<u32> = ["web-old-a", "web-old-b"]
+                .iter()
+                .map(|n| fx::pod(&mut h.store, n, ns, fx::spec(200), Some(old_ref), None))
+                .collect();
+            for p in &pods {
+                h.store.pods.get_mut(*p).unwrap().status.phase = Phase::Running;
+            }
+            let mut c = DeploymentController::default();
+            let first = sync_now(&mut c, &h, d);
+            assert!(
+                !first
+                    .requests()
+                    .iter()
+                    .any(|(op, _)| matches!(op, Op::Create { .. })),
+                "no new ReplicaSet while old ones have replicas"
+            );
+            assert_eq!(scales(&first), vec![(old, 0)]);
+            let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+            assert_eq!(
+                second.events()[0].message,
+                "Scaled down replica set web-old from 2 to 0"
+            );
+
+            // Old pods still running: nothing but the status.
+            let mut c = DeploymentController::default();
+            let waiting = sync_now(&mut c, &h, d);
+            assert!(
+                waiting
+                    .requests()
+                    .iter()
+                    .all(|(op, _)| matches!(op, Op::DeploymentStatus { .. }))
+            );
+
+            for p in pods {
+                h.store.remove(ObjRef {
+                    kind: Kind::Pod,
+                    id: p,
+                });
+            }
+            let mut c = DeploymentController::default();
+            let third = sync_now(&mut c, &h, d);
+            let rs = created_rs(&third);
+            assert_eq!(rs.spec.replicas, 2);
+            let fourth = h.answer(&mut c, &mut (), ME, NOW, &third);
+            assert_eq!(
+                fourth.events()[0].message,
+                format!("Scaled up replica set {} from 0 to 2", rs.meta.name)
+            );
+        }
+
+        #[test]
+        fn replica_set_notices_enqueue_their_deployment_only() {
+            // deployment_controller.go addReplicaSet/updateReplicaSet: resolveControllerRef,
+            // an orphan ReplicaSet is ignored here.
+            let (h, d) = setup();
+            let mut c = DeploymentController::default();
+            let notice = |controller| Notice {
+                obj: ObjRef {
+                    kind: Kind::ReplicaSet,
+                    id: 9,
+                },
+                change: crate::component::Change::Added,
+                controller,
+            };
+            let r = run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
+                c.observe(cx, notice(None))
+            });
+            assert!(r.timers().is_empty());
+            let r = run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
+                c.observe(cx, notice(Some(d)))
+            });
+            assert!(matches!(r.timers()[..], [(_, Sync(k))] if k == d));
         }
     }
 }

@@ -148,3 +148,172 @@ fn blocks(cx: &Cx<'_>, dependent: ObjRef, owner: ObjRef) -> bool {
             .any(|o| o.owner == owner && o.block_owner_deletion)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apiserver::testing::Harness;
+    use crate::component::ctx::testing::{Recorder, run};
+    use crate::component::{ComponentId, ComponentKind};
+    use crate::etcd::store::testing as fx;
+    use crate::sim::time::SimTime;
+
+    const ME: ComponentId = ComponentId::of(ComponentKind::GarbageCollector);
+    const NOW: SimTime = SimTime(5_000_000);
+
+    /// ReplicaSet `web` owning pods `web-a` and `web-b`.
+    fn setup() -> (Harness, ObjRef, Vec<ObjRef>) {
+        let mut h = Harness::default();
+        let ns = fx::namespace(&mut h.store, "default");
+        let rs = ObjRef {
+            kind: Kind::ReplicaSet,
+            id: fx::replicaset(&mut h.store, "web", ns, 2, None),
+        };
+        let pods = ["web-a", "web-b"]
+            .iter()
+            .map(|n| ObjRef {
+                kind: Kind::Pod,
+                id: fx::pod(&mut h.store, n, ns, fx::spec(100), Some(rs), None),
+            })
+            .collect();
+        (h, rs, pods)
+    }
+
+    fn notice(
+        gc: &mut GarbageCollector,
+        h: &Harness,
+        obj: ObjRef,
+        change: Change,
+    ) -> Recorder<GarbageCollector> {
+        run(gc, &h.store, &mut (), ME, NOW, |gc, cx| {
+            gc.observe(
+                cx,
+                Notice {
+                    obj,
+                    change,
+                    controller: None,
+                },
+            )
+        })
+    }
+
+    #[test]
+    fn a_deleted_owner_has_each_dependent_deleted_in_the_background_with_its_uid() {
+        // garbagecollector.go attemptToDeleteItem: every owner reference dangles, so the
+        // dependent is deleted with its default (background) policy; operations.go
+        // deleteObject sends Preconditions{UID: <the dependent's uid>}.
+        let (mut h, rs, pods) = setup();
+        h.store.remove(rs);
+        let mut gc = GarbageCollector::default();
+        let r = notice(&mut gc, &h, rs, Change::Deleted);
+        let got: Vec<(ObjRef, Option<u64>, Propagation)> = r
+            .requests()
+            .iter()
+            .map(|(op, _)| match op {
+                Op::Delete {
+                    target,
+                    uid,
+                    propagation,
+                    grace_seconds,
+                } => {
+                    assert_eq!(*grace_seconds, None);
+                    (*target, *uid, *propagation)
+                }
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        let want: Vec<(ObjRef, Option<u64>, Propagation)> = pods
+            .iter()
+            .map(|p| {
+                (
+                    *p,
+                    Some(h.store.meta(*p).unwrap().uid),
+                    Propagation::Background,
+                )
+            })
+            .collect();
+        assert_eq!(got, want);
+        // A second notice while the deletes are in flight sends nothing more.
+        assert!(
+            notice(&mut gc, &h, rs, Change::Deleted)
+                .requests()
+                .is_empty()
+        );
+        // And no Events: the GC records none on cascading deletion.
+        assert!(r.events().is_empty());
+    }
+
+    #[test]
+    fn the_orphan_finalizer_removes_owner_references_then_the_finalizer() {
+        // garbagecollector.go attemptToOrphan: orphanDependents (drop the owner reference
+        // from every dependent), then removeFinalizer(owner, "orphan").
+        let (mut h, rs, pods) = setup();
+        let m = h.store.meta_mut(rs).unwrap();
+        m.deleted = Some(NOW);
+        m.orphan_finalizer = true;
+        let mut gc = GarbageCollector::default();
+        let first = notice(&mut gc, &h, rs, Change::Modified);
+        let got: Vec<(ObjRef, ObjRef)> = first
+            .requests()
+            .iter()
+            .map(|(op, _)| match op {
+                Op::RemoveOwnerRef { dependent, owner } => (*dependent, *owner),
+                other => panic!("the finalizer must wait for the orphaning: {other:?}"),
+            })
+            .collect();
+        assert_eq!(got, vec![(pods[0], rs), (pods[1], rs)]);
+        let second = h.answer(&mut gc, &mut (), ME, NOW, &first);
+        assert!(matches!(
+            second.requests()[..],
+            [(Op::RemoveFinalizers { target }, ())] if *target == rs
+        ));
+        h.answer(&mut gc, &mut (), ME, NOW, &second);
+        assert!(
+            h.store.meta(rs).is_none(),
+            "the owner goes with its finalizer"
+        );
+        for p in pods {
+            assert!(h.store.meta(p).unwrap().owners.is_empty(), "orphaned, kept");
+        }
+    }
+
+    #[test]
+    fn foreground_deletion_deletes_blocking_dependents_in_the_foreground_first() {
+        // garbagecollector.go attemptToDeleteItem: a dependent whose owner is
+        // waitingForDependentsDeletion is deleted with Foreground; processDeletingDependentsItem
+        // removes the owner's foregroundDeletion finalizer once no blocking dependent is left.
+        let (mut h, rs, pods) = setup();
+        let m = h.store.meta_mut(rs).unwrap();
+        m.deleted = Some(NOW);
+        m.foreground_deletion = true;
+        let mut gc = GarbageCollector::default();
+        let first = notice(&mut gc, &h, rs, Change::Modified);
+        let got: Vec<(ObjRef, Propagation)> = first
+            .requests()
+            .iter()
+            .map(|(op, _)| match op {
+                Op::Delete {
+                    target,
+                    propagation,
+                    ..
+                } => (*target, *propagation),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (pods[0], Propagation::Foreground),
+                (pods[1], Propagation::Foreground)
+            ]
+        );
+        // The unbound pods go at once; the graph builder then re-processes the owner.
+        h.answer(&mut gc, &mut (), ME, NOW, &first);
+        assert!(h.store.dependents_of(rs).is_empty());
+        let last = notice(&mut gc, &h, rs, Change::Modified);
+        assert!(matches!(
+            last.requests()[..],
+            [(Op::RemoveFinalizers { target }, ())] if *target == rs
+        ));
+    }
+}

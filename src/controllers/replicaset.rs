@@ -520,3 +520,328 @@ fn on_response(me: &mut ReplicaSetController, cx: &mut Cx<'_>, tag: Tag, req: Re
         Tag::Status(id) => me.done(cx, id),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apiserver::testing::Harness;
+    use crate::component::ctx::testing::{Recorder, run};
+    use crate::component::{ComponentId, ComponentKind};
+    use crate::etcd::store::testing as fx;
+    use crate::model::meta::NsId;
+    use crate::model::pod::{ContainerState, ContainerStatus};
+    use crate::sim::time::SimTime;
+
+    const ME: ComponentId = ComponentId::of(ComponentKind::ReplicaSetController);
+    const NOW: SimTime = SimTime(1_000_000);
+
+    fn sync_now(
+        c: &mut ReplicaSetController,
+        h: &Harness,
+        rs: u32,
+    ) -> Recorder<ReplicaSetController> {
+        run(c, &h.store, &mut (), ME, NOW, |c, cx| {
+            c.on_timer(cx, Timer::Sync(rs))
+        })
+    }
+
+    fn creates(r: &Recorder<ReplicaSetController>) -> Vec<&Op> {
+        r.requests()
+            .into_iter()
+            .filter(|(op, _)| matches!(op, Op::Create { .. }))
+            .map(|(op, _)| op)
+            .collect()
+    }
+
+    fn pod_ref(id: u32) -> ObjRef {
+        ObjRef {
+            kind: Kind::Pod,
+            id,
+        }
+    }
+
+    fn added(c: &mut ReplicaSetController, h: &Harness, pod: u32, rs: u32) {
+        run(c, &h.store, &mut (), ME, NOW, |c, cx| {
+            c.observe(
+                cx,
+                Notice {
+                    obj: pod_ref(pod),
+                    change: Change::Added,
+                    controller: Some(rs),
+                },
+            )
+        });
+    }
+
+    /// An RS `web` with `replicas` in namespace `default`.
+    fn setup(replicas: i32) -> (Harness, u32) {
+        let mut h = Harness::default();
+        let ns = fx::namespace(&mut h.store, "default");
+        let rs = fx::replicaset(&mut h.store, "web", ns, replicas, None);
+        (h, rs)
+    }
+
+    /// [`setup`] plus a node: (harness, namespace, node, RS, the RS as owner).
+    fn with_node(replicas: i32) -> (Harness, NsId, u32, u32, Option<ObjRef>) {
+        let (mut h, rs) = setup(replicas);
+        let ns = h.store.find_ns("default").unwrap();
+        let node = fx::node(&mut h.store, "aks-nodepool1-0", 4000, 16 << 30);
+        let owner = Some(ObjRef {
+            kind: Kind::ReplicaSet,
+            id: rs,
+        });
+        (h, ns, node, rs, owner)
+    }
+
+    #[test]
+    fn first_sync_creates_one_pod_then_doubles_the_batch() {
+        // replica_set.go manageReplicas → slowStartBatch(diff, SlowStartInitialBatchSize=1,
+        // …): batches of 1, then min(2·1, remaining) = 2 for 3 missing replicas.
+        let (mut h, rs) = setup(3);
+        let mut c = ReplicaSetController::default();
+        let first = sync_now(&mut c, &h, rs);
+        let sent = creates(&first);
+        assert_eq!(sent.len(), 1, "slow start begins with a batch of 1");
+        let rs_uid = h.store.replicasets.get(rs).unwrap().meta.uid;
+        match sent[0] {
+            Op::Create {
+                object,
+                namespace,
+                generate_name,
+            } => {
+                // controller_utils.go getPodsPrefix: generateName `<rs>-`; the owner is
+                // metav1.NewControllerRef (controller and blockOwnerDeletion true).
+                assert_eq!(generate_name.as_deref(), Some("web-"));
+                assert_eq!(namespace.as_deref(), Some("default"));
+                let owner = object.meta().owners[0];
+                assert_eq!(
+                    owner.owner,
+                    ObjRef {
+                        kind: Kind::ReplicaSet,
+                        id: rs
+                    }
+                );
+                assert_eq!(owner.uid, rs_uid);
+                assert!(owner.controller && owner.block_owner_deletion);
+            }
+            other => panic!("not a create: {other:?}"),
+        }
+        assert_eq!(first.requests()[0].1, Tag::Create(rs));
+
+        let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+        // controller_utils.go RealPodControl.createPods: `Created pod: <name>`.
+        let ev = second.events();
+        assert_eq!(ev.len(), 1);
+        assert_eq!(ev[0].reason, "SuccessfulCreate");
+        assert_eq!(ev[0].source, "replicaset-controller");
+        assert!(!ev[0].warning);
+        let pod = h.store.pods.iter().next().unwrap().1.meta.name.clone();
+        assert_eq!(ev[0].message, format!("Created pod: {pod}"));
+        assert_eq!(creates(&second).len(), 2, "the second batch is 2");
+
+        let third = h.answer(&mut c, &mut (), ME, NOW, &second);
+        assert!(creates(&third).is_empty(), "3 = 1 + 2: nothing left");
+        assert_eq!(h.store.pods.len(), 3);
+        assert!(
+            third
+                .requests()
+                .iter()
+                .any(|(op, tag)| matches!(op, Op::ReplicaSetStatus { .. })
+                    && *tag == Tag::Status(rs)),
+            "the sync ends with the status write"
+        );
+    }
+
+    #[test]
+    fn generated_names_are_the_prefix_and_five_safe_characters() {
+        // apiserver SimpleNameGenerator: base + utilrand.String(5) from the safe alphabet.
+        let (mut h, rs) = setup(1);
+        let mut c = ReplicaSetController::default();
+        let first = sync_now(&mut c, &h, rs);
+        h.answer(&mut c, &mut (), ME, NOW, &first);
+        let name = h.store.pods.iter().next().unwrap().1.meta.name.clone();
+        let suffix = name.strip_prefix("web-").expect("prefixed");
+        assert_eq!(suffix.len(), 5);
+        assert!(
+            suffix
+                .bytes()
+                .all(|b| crate::apiserver::SAFE_ALPHABET.contains(&b))
+        );
+    }
+
+    #[test]
+    fn expectations_block_a_sync_until_the_creates_are_observed() {
+        // replica_set.go syncReplicaSet: `rsNeedsSync := rsc.expectations.SatisfiedExpectations`;
+        // manageReplicas runs only once every expected create was seen by the informer.
+        let (mut h, rs) = setup(2);
+        let mut c = ReplicaSetController::default();
+        let first = sync_now(&mut c, &h, rs);
+        let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+        h.answer(&mut c, &mut (), ME, NOW, &second);
+        assert_eq!(h.store.pods.len(), 2);
+        // The RS is scaled to 3 before the informer has delivered the two ADDED events.
+        h.store.replicasets.get_mut(rs).unwrap().spec.replicas = 3;
+        let blocked = sync_now(&mut c, &h, rs);
+        assert!(creates(&blocked).is_empty(), "2 creates still expected");
+        let pods: Vec<u32> = h.store.pods.iter().map(|(id, _)| id).collect();
+        added(&mut c, &h, pods[0], rs);
+        assert!(
+            creates(&sync_now(&mut c, &h, rs)).is_empty(),
+            "1 still expected"
+        );
+        added(&mut c, &h, pods[1], rs);
+        let freed = sync_now(&mut c, &h, rs);
+        assert_eq!(creates(&freed).len(), 1, "3 − 2 active = 1");
+    }
+
+    #[test]
+    fn scale_down_deletes_unassigned_then_pending_then_unready_pods() {
+        // controller_utils.go ActivePodsWithRanks.Less: unassigned < assigned; Pending <
+        // Running; not ready < ready. getPodsToDelete takes the first `diff` of that order.
+        let (mut h, ns, node, rs, owner) = with_node(1);
+        let running = |ready: bool| PodStatus {
+            phase: Phase::Running,
+            scheduled: Some(true),
+            ready_since: ready.then_some(SimTime(1)),
+            containers: vec![ContainerStatus {
+                state: ContainerState::Running(SimTime(1)),
+                ready,
+                restart_count: 0,
+            }],
+            ..PodStatus::default()
+        };
+        let ready = fx::pod(&mut h.store, "ready", ns, fx::spec(100), owner, Some(node));
+        h.store.pods.get_mut(ready).unwrap().status = running(true);
+        let unready = fx::pod(
+            &mut h.store,
+            "unready",
+            ns,
+            fx::spec(100),
+            owner,
+            Some(node),
+        );
+        h.store.pods.get_mut(unready).unwrap().status = running(false);
+        let pending = fx::pod(
+            &mut h.store,
+            "pending",
+            ns,
+            fx::spec(100),
+            owner,
+            Some(node),
+        );
+        let unassigned = fx::pod(&mut h.store, "unassigned", ns, fx::spec(100), owner, None);
+        let mut c = ReplicaSetController::default();
+        let first = sync_now(&mut c, &h, rs);
+        let targets: Vec<u32> = first
+            .requests()
+            .iter()
+            .filter_map(|(op, tag)| match op {
+                Op::Delete { target, .. } => {
+                    assert_eq!(*tag, Tag::Delete(rs));
+                    Some(target.id)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(targets, vec![unassigned, pending, unready]);
+        let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+        // controller_utils.go RealPodControl.DeletePod: `Deleted pod: <name>`.
+        let texts: Vec<(&str, &str)> = second
+            .events()
+            .iter()
+            .map(|e| (e.reason, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("SuccessfulDelete", "Deleted pod: unassigned"),
+                ("SuccessfulDelete", "Deleted pod: pending"),
+                ("SuccessfulDelete", "Deleted pod: unready"),
+            ]
+        );
+        assert!(h.store.pods.get(ready).is_some());
+    }
+
+    #[test]
+    fn a_replication_controller_records_as_replication_controller() {
+        // pkg/controller/replication: the RC manager's recorder uses component
+        // `replication-controller`.
+        let (mut h, rs) = setup(1);
+        h.store.replicasets.get_mut(rs).unwrap().legacy_rc = true;
+        let mut c = ReplicaSetController::default();
+        let first = sync_now(&mut c, &h, rs);
+        let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+        assert_eq!(second.events()[0].source, "replication-controller");
+    }
+
+    #[test]
+    fn a_failed_batch_stops_slow_start_and_releases_the_skipped_expectations() {
+        // replica_set.go manageReplicas: slowStartBatch returns at the first error; the
+        // creates it skipped are marked observed (`CreationObserved` per skipped pod), so the
+        // next sync is not blocked. controller_utils.go createPods: `Error creating: %v`.
+        let (mut h, rs) = setup(3);
+        let ns = h.store.find_ns("default").unwrap();
+        let ns_obj = h.store.lookup(Kind::Namespace, None, "default").unwrap();
+        h.store.remove(ObjRef {
+            kind: Kind::Namespace,
+            id: ns_obj,
+        });
+        let mut c = ReplicaSetController::default();
+        let first = sync_now(&mut c, &h, rs);
+        assert_eq!(creates(&first).len(), 1);
+        let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+        assert!(
+            creates(&second).is_empty(),
+            "no second batch after a failure"
+        );
+        let ev = second.events();
+        assert_eq!(ev.len(), 1);
+        assert!(ev[0].warning);
+        assert_eq!(ev[0].reason, "FailedCreate");
+        assert_eq!(
+            ev[0].message,
+            r#"Error creating: namespaces "default" not found"#
+        );
+        assert_eq!(h.store.pods.len(), 0);
+        assert_eq!(h.store.find_ns("default"), Some(ns));
+        assert_eq!(creates(&sync_now(&mut c, &h, rs)).len(), 1, "not blocked");
+    }
+
+    #[test]
+    fn a_graceful_deletion_is_observed_through_its_deletion_timestamp() {
+        // replica_set.go updatePod: a pod that gets a deletionTimestamp is treated as
+        // deleted at once (`rsc.deletePod(curPod)`), lowering the expected deletions.
+        let (mut h, ns, node, rs, owner) = with_node(1);
+        let pods: Vec<u32> = ["a", "b", "c"]
+            .iter()
+            .map(|n| fx::pod(&mut h.store, n, ns, fx::spec(100), owner, Some(node)))
+            .collect();
+        let mut c = ReplicaSetController::default();
+        let first = sync_now(&mut c, &h, rs);
+        assert_eq!(first.requests().len(), 2, "3 − 1 deletes");
+        h.answer(&mut c, &mut (), ME, NOW, &first);
+        let terminating: Vec<u32> = pods
+            .iter()
+            .copied()
+            .filter(|p| h.store.pods.get(*p).unwrap().meta.deleted.is_some())
+            .collect();
+        assert_eq!(terminating.len(), 2, "bound pods are deleted gracefully");
+        // Scaled back up before the informer saw the deletions: blocked.
+        h.store.replicasets.get_mut(rs).unwrap().spec.replicas = 3;
+        assert!(creates(&sync_now(&mut c, &h, rs)).is_empty());
+        for p in &terminating {
+            run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
+                c.observe(
+                    cx,
+                    Notice {
+                        obj: pod_ref(*p),
+                        change: Change::Modified,
+                        controller: Some(rs),
+                    },
+                )
+            });
+        }
+        // 1 active pod, 3 wanted: slow start's first batch.
+        assert_eq!(creates(&sync_now(&mut c, &h, rs)).len(), 1);
+    }
+}

@@ -330,3 +330,335 @@ impl Store {
         }
     }
 }
+
+/// Small hand-built stores for unit tests of one component: each helper places an object in
+/// its arena and registers it, as the API server's create does.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+    use crate::model::labels::{Labels, Selector};
+    use crate::model::meta::OwnerRef;
+    use crate::model::pod::{Container, PodSpec, PodStatus, PullPolicy, Resources, RestartPolicy};
+    use crate::model::workload::{
+        DeploymentSpec, DeploymentStatus, IntOrPercent, PodTemplate, ReplicaSetSpec,
+        ReplicaSetStatus, Strategy,
+    };
+    use crate::sim::time::SimTime;
+    use std::sync::Arc;
+
+    /// Labels from pairs.
+    pub fn labels(pairs: &[(&str, &str)]) -> Labels {
+        Labels::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    /// A container requesting `cpu_milli` millicores (and no memory).
+    pub fn container(name: &str, image: &str, cpu_milli: i64) -> Container {
+        Container {
+            name: name.to_string(),
+            image: image.to_string(),
+            pull_policy: PullPolicy::default_for(image),
+            ports: Vec::new(),
+            requests: Resources {
+                cpu_milli,
+                memory: 0,
+            },
+            limits: Resources::default(),
+        }
+    }
+
+    /// A pod spec with these containers and Kubernetes' defaults otherwise.
+    pub fn spec_of(containers: Vec<Container>) -> Arc<PodSpec> {
+        Arc::new(PodSpec {
+            containers,
+            init_containers: 0,
+            restart_policy: RestartPolicy::Always,
+            node_selector: Labels::default(),
+            tolerations: Vec::new(),
+            host_network: false,
+            termination_grace_seconds: 30,
+            node_name: None,
+            priority: 0,
+            scheduler_name: "default-scheduler".into(),
+        })
+    }
+
+    /// One `nginx:1.25` container named `web` requesting `cpu_milli`.
+    pub fn spec(cpu_milli: i64) -> Arc<PodSpec> {
+        spec_of(vec![container("web", "nginx:1.25", cpu_milli)])
+    }
+
+    /// The template `app=<app>` with [`spec`]`(100)`.
+    pub fn template(app: &str) -> Arc<PodTemplate> {
+        Arc::new(PodTemplate {
+            labels: labels(&[("app", app)]),
+            spec: spec(100),
+        })
+    }
+
+    fn place(store: &mut Store, r: ObjRef) -> u32 {
+        store.register(r, SimTime::ZERO);
+        r.id
+    }
+
+    fn controller_ref(store: &Store, owner: ObjRef) -> OwnerRef {
+        OwnerRef {
+            owner,
+            uid: store.meta(owner).map(|m| m.uid).unwrap_or_default(),
+            controller: true,
+            block_owner_deletion: true,
+        }
+    }
+
+    /// A Namespace object (active).
+    pub fn namespace(store: &mut Store, name: &str) -> NsId {
+        let ns = store.ns_id(name);
+        let id = store.namespaces.insert(Namespace {
+            meta: Meta::new(name.to_string(), None, Labels::default()),
+            terminating: false,
+        });
+        place(
+            store,
+            ObjRef {
+                kind: Kind::Namespace,
+                id,
+            },
+        );
+        ns
+    }
+
+    /// A Ready node with this allocatable cpu (millicores) and memory, 110 max pods.
+    pub fn node(store: &mut Store, name: &str, cpu_milli: i64, memory: i64) -> u32 {
+        let r = Resources { cpu_milli, memory };
+        let id = store.nodes.insert(Node {
+            meta: Meta::new(name.to_string(), None, Labels::default()),
+            pool: 0,
+            taints: Vec::new(),
+            unschedulable: false,
+            capacity: r,
+            allocatable: r,
+            max_pods: 110,
+            internal_ip: std::net::Ipv4Addr::new(10, 224, 0, 4),
+            pod_cidr: None,
+            info: Arc::new(crate::model::node::NodeInfo {
+                kubelet_version: "v1.35.0".into(),
+                os_image: "Ubuntu 22.04.5 LTS".into(),
+                kernel_version: "5.15.0".into(),
+                container_runtime_version: "containerd://1.7.0".into(),
+            }),
+            ready: true,
+        });
+        place(
+            store,
+            ObjRef {
+                kind: Kind::Node,
+                id,
+            },
+        )
+    }
+
+    /// A Pending pod, controlled by `owner` if given, bound to `node` if given.
+    pub fn pod(
+        store: &mut Store,
+        name: &str,
+        ns: NsId,
+        spec: Arc<PodSpec>,
+        owner: Option<ObjRef>,
+        node: Option<u32>,
+    ) -> u32 {
+        let mut meta = Meta::new(name.to_string(), Some(ns), labels(&[("app", "web")]));
+        if let Some(o) = owner {
+            meta.owners.push(controller_ref(store, o));
+        }
+        let id = store.pods.insert(Pod {
+            meta,
+            spec,
+            node,
+            status: PodStatus {
+                scheduled: node.map(|_| true),
+                ..PodStatus::default()
+            },
+        });
+        place(
+            store,
+            ObjRef {
+                kind: Kind::Pod,
+                id,
+            },
+        )
+    }
+
+    /// Namespace `default` (made if missing), a 4-CPU 16 GiB node `aks-nodepool1-0` and a
+    /// pod `pod_name` bound to it: (namespace, node, pod).
+    pub fn bound_pod(store: &mut Store, pod_name: &str) -> (NsId, u32, u32) {
+        let ns = match store.find_ns("default") {
+            Some(ns) if store.namespace_active(ns) => ns,
+            _ => namespace(store, "default"),
+        };
+        let node = node(store, "aks-nodepool1-0", 4000, 16 << 30);
+        let pod = pod(store, pod_name, ns, spec(100), None, Some(node));
+        (ns, node, pod)
+    }
+
+    /// A ReplicaSet of [`template`]`("web")` with `replicas`, controlled by `owner` if given.
+    pub fn replicaset(
+        store: &mut Store,
+        name: &str,
+        ns: NsId,
+        replicas: i32,
+        owner: Option<ObjRef>,
+    ) -> u32 {
+        let mut meta = Meta::new(name.to_string(), Some(ns), labels(&[("app", "web")]));
+        if let Some(o) = owner {
+            meta.owners.push(controller_ref(store, o));
+        }
+        let template = template("web");
+        let id = store.replicasets.insert(ReplicaSet {
+            meta,
+            legacy_rc: false,
+            template_hash: None,
+            revision: 1,
+            replica_annotations: None,
+            spec: ReplicaSetSpec {
+                replicas,
+                selector: Selector::from_map(&template.labels),
+                template,
+                min_ready_seconds: 0,
+            },
+            status: ReplicaSetStatus::default(),
+        });
+        place(
+            store,
+            ObjRef {
+                kind: Kind::ReplicaSet,
+                id,
+            },
+        )
+    }
+
+    /// `RollingUpdate` with these maxSurge and maxUnavailable.
+    pub fn rolling(max_surge: IntOrPercent, max_unavailable: IntOrPercent) -> Strategy {
+        Strategy::RollingUpdate {
+            max_surge,
+            max_unavailable,
+        }
+    }
+
+    /// A Deployment of [`template`]`("web")`.
+    pub fn deployment(
+        store: &mut Store,
+        name: &str,
+        ns: NsId,
+        replicas: i32,
+        strategy: Strategy,
+    ) -> u32 {
+        let template = template("web");
+        let id = store.deployments.insert(Deployment {
+            meta: Meta::new(name.to_string(), Some(ns), labels(&[("app", "web")])),
+            spec: DeploymentSpec {
+                replicas,
+                selector: Selector::from_map(&template.labels),
+                template,
+                strategy,
+                min_ready_seconds: 0,
+                revision_history_limit: 10,
+                progress_deadline_seconds: 600,
+                paused: false,
+            },
+            status: DeploymentStatus::default(),
+        });
+        place(
+            store,
+            ObjRef {
+                kind: Kind::Deployment,
+                id,
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing as fx;
+    use super::*;
+
+    #[test]
+    fn every_write_bumps_the_revision_into_resource_version() {
+        // etcd3: one revision per write; the object's resourceVersion is its last write's.
+        let mut s = Store::default();
+        let ns = fx::namespace(&mut s, "default");
+        assert_eq!(s.revision, 1);
+        let a = ObjRef {
+            kind: Kind::Pod,
+            id: fx::pod(&mut s, "a", ns, fx::spec(100), None, None),
+        };
+        assert_eq!(s.revision, 2);
+        assert_eq!(s.meta(a).unwrap().resource_version, 2);
+        s.touch(a);
+        assert_eq!(s.revision, 3);
+        assert_eq!(s.meta(a).unwrap().resource_version, 3);
+        assert_eq!(s.meta(a).unwrap().writes, 2);
+        s.remove(a);
+        assert_eq!(s.revision, 4);
+        assert!(s.meta(a).is_none());
+        assert_eq!(s.lookup(Kind::Pod, Some(ns), "a"), None);
+    }
+
+    #[test]
+    fn register_gives_unique_uids_and_indexes_names_per_namespace_and_kind() {
+        let mut s = Store::default();
+        let d = fx::namespace(&mut s, "default");
+        let k = fx::namespace(&mut s, "kube-system");
+        let a = fx::pod(&mut s, "web", d, fx::spec(100), None, None);
+        let b = fx::pod(&mut s, "web", k, fx::spec(100), None, None);
+        let rs = fx::replicaset(&mut s, "web", d, 1, None);
+        assert_eq!(s.lookup(Kind::Pod, Some(d), "web"), Some(a));
+        assert_eq!(s.lookup(Kind::Pod, Some(k), "web"), Some(b));
+        assert_eq!(s.lookup(Kind::ReplicaSet, Some(d), "web"), Some(rs));
+        let uid = |kind, id| s.meta(ObjRef { kind, id }).unwrap().uid;
+        let uids = [
+            uid(Kind::Pod, a),
+            uid(Kind::Pod, b),
+            uid(Kind::ReplicaSet, rs),
+        ];
+        assert!(uids[0] != uids[1] && uids[1] != uids[2] && uids[0] != uids[2]);
+        // `kubectl get pods -A` order: namespace, then name.
+        assert_eq!(s.list(Kind::Pod, None), vec![a, b]);
+        assert_eq!(s.list(Kind::Pod, Some(k)), vec![b]);
+    }
+
+    #[test]
+    fn dependents_follow_owner_references_and_orphaning() {
+        let mut s = Store::default();
+        let ns = fx::namespace(&mut s, "default");
+        let rs = ObjRef {
+            kind: Kind::ReplicaSet,
+            id: fx::replicaset(&mut s, "web", ns, 2, None),
+        };
+        let pod = |s: &mut Store, n| ObjRef {
+            kind: Kind::Pod,
+            id: fx::pod(s, n, ns, fx::spec(100), Some(rs), None),
+        };
+        let (a, b) = (pod(&mut s, "a"), pod(&mut s, "b"));
+        assert_eq!(s.dependents_of(rs), &[a, b]);
+        assert_eq!(s.meta(a).unwrap().owners[0].uid, s.meta(rs).unwrap().uid);
+        let rev = s.revision;
+        s.remove_owner_ref(a, rs);
+        assert_eq!(s.dependents_of(rs), &[b]);
+        assert!(s.meta(a).unwrap().owners.is_empty());
+        assert_eq!(s.revision, rev + 1, "orphaning is a write");
+        s.remove(b);
+        assert!(s.dependents_of(rs).is_empty());
+    }
+
+    #[test]
+    fn arena_ids_are_never_reused() {
+        let mut a: Arena<u8> = Arena::default();
+        let x = a.insert(1);
+        a.remove(x);
+        let y = a.insert(2);
+        assert_ne!(x, y);
+        assert_eq!(a.get(x), None);
+        assert_eq!(a.len(), 1);
+        assert_eq!(a.capacity(), 2);
+    }
+}

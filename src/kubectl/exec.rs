@@ -643,3 +643,183 @@ fn render_get(store: &Store, now: SimTime, spec: &GetSpec) -> (String, bool) {
     }
     (out, failed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apiserver::testing::Harness;
+    use crate::component::ComponentId;
+    use crate::component::ctx::testing::{Recorder, run};
+    use crate::etcd::store::testing as fx;
+    use crate::model::workload::IntOrPercent;
+
+    const ME: ComponentId = ComponentId::terminal(0);
+
+    fn step(command: &str, program: Program) -> Terminal {
+        Terminal::new(PreparedStep {
+            index: 0,
+            at: SimTime::ZERO,
+            id: None,
+            command: command.to_string(),
+            stop_after: None,
+            program,
+            warnings: Vec::new(),
+        })
+    }
+
+    fn target(kind: Kind, name: &str) -> DeleteItem {
+        DeleteItem {
+            kind,
+            name: name.to_string(),
+            namespace: "default".to_string(),
+        }
+    }
+
+    fn start(t: &mut Terminal, h: &Harness) -> Recorder<Terminal> {
+        run(t, &h.store, &mut (), ME, SimTime::ZERO, |t, cx| {
+            Component::on_timer(t, cx, Timer::Start)
+        })
+    }
+
+    fn lines(r: &Recorder<Terminal>) -> Vec<TerminalOutput> {
+        r.terminal().into_iter().cloned().collect()
+    }
+
+    fn setup() -> Harness {
+        let mut h = Harness::default();
+        let ns = fx::namespace(&mut h.store, "default");
+        fx::deployment(
+            &mut h.store,
+            "web",
+            ns,
+            1,
+            fx::rolling(IntOrPercent::Percent(25), IntOrPercent::Percent(25)),
+        );
+        h
+    }
+
+    #[test]
+    fn scale_reads_then_scales_then_prints_the_name() {
+        // kubectl scale: the resource builder GETs the object, then the scale subresource
+        // is updated; the name printer writes `<kind>.<group>/<name> scaled`.
+        let mut h = setup();
+        let scale = Program::Scale {
+            targets: vec![target(Kind::Deployment, "web")],
+            replicas: 3,
+        };
+        let mut t = step("kubectl scale deployment web --replicas=3", scale);
+        let first = start(&mut t, &h);
+        assert_eq!(
+            lines(&first),
+            vec![TerminalOutput::Started(
+                "kubectl scale deployment web --replicas=3".into()
+            )]
+        );
+        assert!(matches!(
+            first.requests()[..],
+            [(
+                Op::Read,
+                Tag {
+                    action: 0,
+                    act: false
+                }
+            )]
+        ));
+        let second = h.answer(&mut t, &mut (), ME, SimTime(100), &first);
+        let d = h
+            .store
+            .lookup(Kind::Deployment, h.store.find_ns("default"), "web");
+        assert!(matches!(
+            second.requests()[..],
+            [(Op::Scale { target, replicas: 3, annotations: None }, Tag { action: 0, act: true })]
+                if Some(target.id) == d && target.kind == Kind::Deployment
+        ));
+        assert!(
+            lines(&second).is_empty(),
+            "nothing printed before the write returns"
+        );
+        let third = h.answer(&mut t, &mut (), ME, SimTime(200), &second);
+        assert_eq!(
+            lines(&third),
+            vec![
+                TerminalOutput::Line("deployment.apps/web scaled".into()),
+                TerminalOutput::Exited(0)
+            ]
+        );
+        assert_eq!(t.exit_code(), Some(0));
+        assert_eq!(
+            h.store.deployments.get(d.unwrap()).unwrap().spec.replicas,
+            3
+        );
+    }
+
+    #[test]
+    fn scaling_a_missing_deployment_prints_not_found_and_exits_1() {
+        // apimachinery errors.NewNotFound: `deployments.apps "x" not found`; kubectl's
+        // CheckErr prints `Error from server (NotFound): <message>` and exits 1.
+        let mut h = setup();
+        let scale = Program::Scale {
+            targets: vec![target(Kind::Deployment, "x")],
+            replicas: 3,
+        };
+        let mut t = step("kubectl scale deployment x --replicas=3", scale);
+        let first = start(&mut t, &h);
+        let second = h.answer(&mut t, &mut (), ME, SimTime(100), &first);
+        assert!(
+            second.requests().is_empty(),
+            "no write after the failed lookup"
+        );
+        assert_eq!(
+            lines(&second),
+            vec![
+                TerminalOutput::Line(
+                    r#"Error from server (NotFound): deployments.apps "x" not found"#.into()
+                ),
+                TerminalOutput::Exited(1)
+            ]
+        );
+        assert_eq!(t.exit_code(), Some(1));
+    }
+
+    #[test]
+    fn delete_waits_for_a_graceful_pod_to_go() {
+        // kubectl delete (--wait=true by default) prints `pod "web" deleted from default
+        // namespace` (kubectl ≥ 1.34) and returns only once the object is gone.
+        let mut h = setup();
+        let (_, _, pod) = fx::bound_pod(&mut h.store, "web");
+        let delete = Program::Delete {
+            targets: vec![target(Kind::Pod, "web")],
+            propagation: Propagation::Background,
+            wait: true,
+        };
+        let mut t = step("kubectl delete pod web", delete);
+        let first = start(&mut t, &h);
+        let second = h.answer(&mut t, &mut (), ME, SimTime(100), &first);
+        let third = h.answer(&mut t, &mut (), ME, SimTime(200), &second);
+        let obj = ObjRef {
+            kind: Kind::Pod,
+            id: pod,
+        };
+        assert_eq!(
+            lines(&third),
+            vec![TerminalOutput::Line(
+                r#"pod "web" deleted from default namespace"#.into()
+            )]
+        );
+        assert!(third.effects.iter().any(
+            |e| matches!(e, crate::component::ctx::testing::Effect::WatchDeletion(o) if *o == obj)
+        ));
+        assert!(t.is_running(), "still waiting for the kubelet");
+        let gone = run(&mut t, &h.store, &mut (), ME, SimTime(300), |t, cx| {
+            t.observe(
+                cx,
+                Notice {
+                    obj,
+                    change: crate::component::Change::Deleted,
+                    controller: None,
+                },
+            )
+        });
+        assert_eq!(lines(&gone), vec![TerminalOutput::Exited(0)]);
+    }
+}

@@ -608,3 +608,195 @@ fn forget(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     me.pods.remove(&pod);
     me.pulls.retain(|(p, _), _| *p != pod);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apiserver::testing::Harness;
+    use crate::component::ComponentId;
+    use crate::component::ctx::testing::{Recorder, run};
+    use crate::etcd::store::testing as fx;
+    use crate::network::config::NetworkConfig;
+
+    /// A node, its kubelet (holding `images`) and CNI, and pod `default/web` bound to it.
+    fn setup(images: &[&str]) -> (Harness, Kubelet, Ipam, u32) {
+        let mut h = Harness::default();
+        let (_, node, pod) = fx::bound_pod(&mut h.store, "web");
+        let mut ipam = Ipam::new(&NetworkConfig::default());
+        ipam.add_node(node, 250).expect("room for one node");
+        let k = Kubelet::new(node, images.iter().map(|s| s.to_string()));
+        (h, k, ipam, pod)
+    }
+
+    fn me(k: &Kubelet) -> ComponentId {
+        ComponentId::kubelet(k.node)
+    }
+
+    fn notice(
+        k: &mut Kubelet,
+        h: &Harness,
+        ipam: &mut Ipam,
+        pod: u32,
+        change: Change,
+    ) -> Recorder<Kubelet> {
+        let id = me(k);
+        run(k, &h.store, ipam, id, SimTime(1_000_000), |k, cx| {
+            k.observe(
+                cx,
+                Notice {
+                    obj: ObjRef {
+                        kind: Kind::Pod,
+                        id: pod,
+                    },
+                    change,
+                    controller: None,
+                },
+            )
+        })
+    }
+
+    /// The step timer of `pod` other than status posts, with its time.
+    fn next_step(r: &Recorder<Kubelet>) -> (SimTime, Step) {
+        let steps: Vec<(SimTime, Step)> = r
+            .timers()
+            .into_iter()
+            .filter(|(_, s)| s.step != KubeletStep::PostStatus)
+            .collect();
+        assert_eq!(steps.len(), 1, "one pod-worker step at a time: {steps:?}");
+        steps[0]
+    }
+
+    fn fire(
+        k: &mut Kubelet,
+        h: &Harness,
+        ipam: &mut Ipam,
+        (at, s): (SimTime, Step),
+    ) -> Recorder<Kubelet> {
+        let id = me(k);
+        run(k, &h.store, ipam, id, at, |k, cx| k.on_timer(cx, s))
+    }
+
+    fn texts(r: &Recorder<Kubelet>) -> Vec<(&'static str, String)> {
+        r.events()
+            .iter()
+            .map(|e| (e.reason, e.message.clone()))
+            .collect()
+    }
+
+    /// Runs the pod from admission to Started; returns the events in order.
+    fn start(
+        h: &Harness,
+        k: &mut Kubelet,
+        ipam: &mut Ipam,
+        pod: u32,
+    ) -> Vec<(&'static str, String)> {
+        let admitted = notice(k, h, ipam, pod, Change::Modified);
+        let mut step = next_step(&admitted);
+        assert_eq!(
+            step.1,
+            Step {
+                pod,
+                step: KubeletStep::SandboxReady
+            }
+        );
+        let mut events = Vec::new();
+        loop {
+            let r = fire(k, h, ipam, step);
+            events.extend(texts(&r));
+            if step.1.step == KubeletStep::ContainerStarted(0) {
+                return events;
+            }
+            step = next_step(&r);
+        }
+    }
+
+    #[test]
+    fn a_bound_pod_is_pulled_created_and_started_with_1_35_texts() {
+        // kubelet 1.35: images/image_manager.go `Pulling image %q`, then `Successfully pulled
+        // image %q in %v (%v including waiting). Image size: %v bytes.`;
+        // kuberuntime_container.go startContainer `Container created`, `Container started`.
+        let (h, mut k, mut ipam, pod) = setup(&[]);
+        let events = start(&h, &mut k, &mut ipam, pod);
+        let reasons: Vec<&str> = events.iter().map(|e| e.0).collect();
+        assert_eq!(reasons, vec!["Pulling", "Pulled", "Created", "Started"]);
+        assert_eq!(events[0].1, r#"Pulling image "nginx:1.25""#);
+        let pulled = events[1]
+            .1
+            .strip_prefix(r#"Successfully pulled image "nginx:1.25" in "#)
+            .expect("pulled text");
+        // Nothing else was pulling on the node: waiting adds nothing to the pull itself.
+        let (took, rest) = pulled.split_once(" (").expect("two durations");
+        let (waited, size) = rest
+            .split_once(" including waiting). Image size: ")
+            .expect("size");
+        assert_eq!(took, waited);
+        assert!(took.ends_with('s'), "a Go duration: {took}");
+        let bytes = size.strip_suffix(" bytes.").expect("bytes");
+        assert!(bytes.parse::<u64>().is_ok());
+        assert_eq!(events[2].1, "Container created");
+        assert_eq!(events[3].1, "Container started");
+    }
+
+    #[test]
+    fn a_present_image_is_not_pulled_again_with_if_not_present() {
+        // images/image_manager.go EnsureImageExists: IfNotPresent with the image on disk
+        // records `Container image %q already present on machine and can be accessed by the pod`.
+        let (h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        let events = start(&h, &mut k, &mut ipam, pod);
+        assert_eq!(
+            events,
+            vec![
+                (
+                    "Pulled",
+                    r#"Container image "nginx:1.25" already present on machine and can be accessed by the pod"#
+                        .to_string()
+                ),
+                ("Created", "Container created".to_string()),
+                ("Started", "Container started".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pod_on_another_node_is_ignored() {
+        let (h, _, mut ipam, pod) = setup(&[]);
+        let mut other = Kubelet::new(7, Vec::new());
+        assert!(
+            notice(&mut other, &h, &mut ipam, pod, Change::Added)
+                .effects
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn deletion_kills_the_containers_then_deletes_with_grace_zero() {
+        // kuberuntime_container.go killContainer: `Stopping container %s` (Killing), within
+        // the grace period; status_manager.go then deletes the pod with
+        // NewDeleteOptions(0) and a UID precondition.
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        start(&h, &mut k, &mut ipam, pod);
+        h.store.pods.get_mut(pod).unwrap().meta.deleted = Some(SimTime(2_000_000));
+        let killing = notice(&mut k, &h, &mut ipam, pod, Change::Modified);
+        assert_eq!(
+            texts(&killing),
+            vec![("Killing", "Stopping container web".to_string())]
+        );
+        let stopped = next_step(&killing);
+        assert_eq!(stopped.1.step, KubeletStep::ContainersStopped);
+        assert!(
+            stopped.0 <= SimTime(1_000_000 + 30_000_000),
+            "capped by terminationGracePeriodSeconds 30"
+        );
+        let deleted = fire(&mut k, &h, &mut ipam, stopped);
+        let uid = h.store.pods.get(pod).unwrap().meta.uid;
+        assert!(matches!(
+            deleted.requests()[..],
+            [(Op::Delete { target, uid: Some(u), grace_seconds: Some(0), .. }, ())]
+                if target.id == pod && *u == uid
+        ));
+        // The kubelet's own grace-0 delete removes the object at once.
+        let id = me(&k);
+        h.answer(&mut k, &mut ipam, id, stopped.0, &deleted);
+        assert!(h.store.pods.get(pod).is_none());
+    }
+}

@@ -258,9 +258,7 @@ pub(crate) mod tests {
     use crate::model::labels::Labels;
     use crate::model::meta::Meta;
     use crate::model::node::NodeInfo;
-    use crate::model::pod::{
-        Container, ContainerStatus, Phase, PodSpec, PodStatus, PullPolicy, Resources, RestartPolicy,
-    };
+    use crate::model::pod::{Container, ContainerStatus, Phase, PodStatus, PullPolicy, Resources};
     use crate::sim::time::SimTime;
     use std::net::Ipv4Addr;
     use std::sync::Arc;
@@ -281,18 +279,7 @@ pub(crate) mod tests {
                 Some(crate::model::meta::NsId(ns)),
                 Labels::default(),
             ),
-            spec: Arc::new(PodSpec {
-                containers: vec![c; n],
-                init_containers: 0,
-                restart_policy: RestartPolicy::Always,
-                node_selector: Labels::default(),
-                tolerations: Vec::new(),
-                host_network: false,
-                termination_grace_seconds: 30,
-                node_name: None,
-                priority: 0,
-                scheduler_name: "default-scheduler".into(),
-            }),
+            spec: crate::etcd::store::testing::spec_of(vec![c; n]),
             node: None,
             status,
         }

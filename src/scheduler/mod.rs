@@ -761,4 +761,136 @@ mod tests {
         s.remove_from_cache(100);
         assert_eq!(spread_scores(&s, 7, &[0, 1, 2]), vec![200, 200, 200]);
     }
+
+    mod cycle {
+        use super::super::*;
+        use crate::apiserver::testing::Harness;
+        use crate::component::ctx::testing::{Recorder, run};
+        use crate::component::{ComponentId, ComponentKind};
+        use crate::etcd::store::testing as fx;
+
+        const ME: ComponentId = ComponentId::of(ComponentKind::Scheduler);
+        const NOW: SimTime = SimTime(2_000_000);
+
+        /// One 4-CPU node and a pending pod `default/web` requesting `cpu_milli`.
+        fn setup(cpu_milli: i64) -> (Harness, Scheduler, u32, u32) {
+            let mut h = Harness::default();
+            let ns = fx::namespace(&mut h.store, "default");
+            let node = fx::node(&mut h.store, "aks-nodepool1-0", 4000, 16 << 30);
+            let pod = fx::pod(&mut h.store, "web", ns, fx::spec(cpu_milli), None, None);
+            let mut s = Scheduler::default();
+            s.register_node(&h.store, node);
+            (h, s, node, pod)
+        }
+
+        fn added(s: &mut Scheduler, h: &Harness, pod: u32) -> Recorder<Scheduler> {
+            run(s, &h.store, &mut (), ME, NOW, |s, cx| {
+                s.observe(
+                    cx,
+                    Notice {
+                        obj: ObjRef {
+                            kind: Kind::Pod,
+                            id: pod,
+                        },
+                        change: Change::Added,
+                        controller: None,
+                    },
+                )
+            })
+        }
+
+        fn cycle(s: &mut Scheduler, h: &Harness, pod: u32) -> Recorder<Scheduler> {
+            run(s, &h.store, &mut (), ME, NOW, |s, cx| {
+                s.on_timer(cx, Timer::Cycle(pod))
+            })
+        }
+
+        #[test]
+        fn a_pending_pod_starts_a_cycle_that_binds_it_to_the_fitting_node() {
+            let (mut h, mut s, node, pod) = setup(500);
+            let queued = added(&mut s, &h, pod);
+            let timers = queued.timers();
+            assert_eq!(timers.len(), 1);
+            assert_eq!(timers[0].1, Timer::Cycle(pod));
+            assert!(timers[0].0 >= NOW);
+            let bound = cycle(&mut s, &h, pod);
+            assert!(matches!(
+                bound.requests()[..],
+                [(Op::Bind { pod: p, node: n }, Tag::Bind)] if *p == pod && *n == node
+            ));
+            assert!(bound.events().is_empty(), "Scheduled waits for the binding");
+            // The pod is assumed: the cache counts its request before the binding returns.
+            assert_eq!(s.node_usage(node).requested.cpu_milli, 500);
+            // schedule_one.go bindingCycle: `Successfully assigned %v/%v to %v`.
+            let done = h.answer(&mut s, &mut (), ME, NOW, &bound);
+            let ev = done.events();
+            assert_eq!(ev.len(), 1);
+            assert_eq!(ev[0].reason, "Scheduled");
+            assert_eq!(ev[0].source, "default-scheduler");
+            assert_eq!(
+                ev[0].message,
+                "Successfully assigned default/web to aks-nodepool1-0"
+            );
+            assert_eq!(h.store.pods.get(pod).unwrap().node, Some(node));
+        }
+
+        #[test]
+        fn a_pod_larger_than_every_node_fails_with_the_fit_error() {
+            // pkg/scheduler/framework/types.go FitError.Error(): `0/<all> nodes are
+            // available: ` + the sorted reason histogram + `.`, then DefaultPreemption's
+            // PostFilter message (`preemption: 0/1 nodes are available: 1 No preemption
+            // victims found for incoming pod.`), NodeResourcesFit's reason being
+            // `Insufficient cpu` (noderesources/fit.go).
+            let (mut h, mut s, node, pod) = setup(8000);
+            added(&mut s, &h, pod);
+            let failed = cycle(&mut s, &h, pod);
+            let want = "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are \
+                        available: 1 No preemption victims found for incoming pod.";
+            let ev = failed.events();
+            assert_eq!(ev.len(), 1);
+            assert!(ev[0].warning);
+            assert_eq!(ev[0].reason, "FailedScheduling");
+            assert_eq!(ev[0].message, want);
+            // The PodScheduled=False condition carries the same message.
+            match failed.requests()[..] {
+                [(Op::PodStatus { pod: p, status }, Tag::Unschedulable)] => {
+                    assert_eq!(*p, pod);
+                    assert_eq!(status.scheduled, Some(false));
+                    assert_eq!(status.unschedulable_message.as_deref(), Some(want));
+                }
+                ref other => panic!("unexpected {other:?}"),
+            }
+            assert_eq!(s.node_usage(node).pods, 0, "nothing assumed");
+            h.answer(&mut s, &mut (), ME, NOW, &failed);
+            // A node update moves the pod out of unschedulablePods, into backoffQ until its
+            // backoff (podInitialBackoffSeconds = 1 after one attempt) has passed: the queue
+            // flushes at 2 s + 1 s (scheduling_queue.go MoveAllToActiveOrBackoffQueue).
+            let again = run(&mut s, &h.store, &mut (), ME, NOW, |s, cx| {
+                s.observe(
+                    cx,
+                    Notice {
+                        obj: ObjRef {
+                            kind: Kind::Node,
+                            id: node,
+                        },
+                        change: Change::Modified,
+                        controller: None,
+                    },
+                )
+            });
+            assert!(again.requests().is_empty());
+            assert_eq!(again.timers(), vec![(SimTime(3_000_000), Timer::Flush)]);
+        }
+
+        #[test]
+        fn pods_for_another_scheduler_are_left_alone() {
+            // eventhandlers.go responsibleForPod: the default profile only queues pods whose
+            // schedulerName is default-scheduler.
+            let (mut h, mut s, _, pod) = setup(100);
+            let mut spec = (*h.store.pods.get(pod).unwrap().spec).clone();
+            spec.scheduler_name = "my-scheduler".into();
+            h.store.pods.get_mut(pod).unwrap().spec = std::sync::Arc::new(spec);
+            assert!(added(&mut s, &h, pod).timers().is_empty());
+        }
+    }
 }
