@@ -297,3 +297,25 @@ pub fn node_object(
         ready,
     }
 }
+
+/// An Azure for unit tests: the default cluster (`nodepool1`, 3 nodes, Overlay), no VM yet.
+#[cfg(test)]
+pub mod testing {
+    use super::Azure;
+
+    /// The cluster `az aks create` makes with no options.
+    pub fn azure() -> Azure {
+        let s = crate::scenario::load::load_str(
+            std::path::Path::new("t.yaml"),
+            "name: t\nduration: 1m\n",
+        )
+        .expect("the scenario loads");
+        let span = crate::diag::Span {
+            offset: 0,
+            len: 0,
+            line: 1,
+            col: 1,
+        };
+        Azure::new(crate::aks::cluster::plan(&s.cluster, span).expect("the cluster plans"))
+    }
+}

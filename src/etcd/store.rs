@@ -432,6 +432,7 @@ pub mod testing {
         let id = store.nodes.insert(Node {
             meta: Meta::new(name.to_string(), None, Labels::default()),
             pool: 0,
+            vm: store.nodes.capacity() as u32,
             taints: Vec::new(),
             unschedulable: false,
             capacity: r,

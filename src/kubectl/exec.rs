@@ -676,9 +676,14 @@ mod tests {
     }
 
     fn start(t: &mut Terminal, h: &Harness) -> Recorder<Terminal> {
-        run(t, &h.store, &mut (), ME, SimTime::ZERO, |t, cx| {
-            Component::on_timer(t, cx, Timer::Start)
-        })
+        run(
+            t,
+            &h.store,
+            &mut crate::aks::fleet::testing::azure(),
+            ME,
+            SimTime::ZERO,
+            |t, cx| Component::on_timer(t, cx, Timer::Start),
+        )
     }
 
     fn lines(r: &Recorder<Terminal>) -> Vec<TerminalOutput> {
@@ -725,7 +730,13 @@ mod tests {
                 }
             )]
         ));
-        let second = h.answer(&mut t, &mut (), ME, SimTime(100), &first);
+        let second = h.answer(
+            &mut t,
+            &mut crate::aks::fleet::testing::azure(),
+            ME,
+            SimTime(100),
+            &first,
+        );
         let d = h
             .store
             .lookup(Kind::Deployment, h.store.find_ns("default"), "web");
@@ -738,7 +749,13 @@ mod tests {
             lines(&second).is_empty(),
             "nothing printed before the write returns"
         );
-        let third = h.answer(&mut t, &mut (), ME, SimTime(200), &second);
+        let third = h.answer(
+            &mut t,
+            &mut crate::aks::fleet::testing::azure(),
+            ME,
+            SimTime(200),
+            &second,
+        );
         assert_eq!(
             lines(&third),
             vec![
@@ -764,7 +781,13 @@ mod tests {
         };
         let mut t = step("kubectl scale deployment x --replicas=3", scale);
         let first = start(&mut t, &h);
-        let second = h.answer(&mut t, &mut (), ME, SimTime(100), &first);
+        let second = h.answer(
+            &mut t,
+            &mut crate::aks::fleet::testing::azure(),
+            ME,
+            SimTime(100),
+            &first,
+        );
         assert!(
             second.requests().is_empty(),
             "no write after the failed lookup"
@@ -794,8 +817,20 @@ mod tests {
         };
         let mut t = step("kubectl delete pod web", delete);
         let first = start(&mut t, &h);
-        let second = h.answer(&mut t, &mut (), ME, SimTime(100), &first);
-        let third = h.answer(&mut t, &mut (), ME, SimTime(200), &second);
+        let second = h.answer(
+            &mut t,
+            &mut crate::aks::fleet::testing::azure(),
+            ME,
+            SimTime(100),
+            &first,
+        );
+        let third = h.answer(
+            &mut t,
+            &mut crate::aks::fleet::testing::azure(),
+            ME,
+            SimTime(200),
+            &second,
+        );
         let obj = ObjRef {
             kind: Kind::Pod,
             id: pod,
@@ -810,16 +845,23 @@ mod tests {
             |e| matches!(e, crate::component::ctx::testing::Effect::WatchDeletion(o) if *o == obj)
         ));
         assert!(t.is_running(), "still waiting for the kubelet");
-        let gone = run(&mut t, &h.store, &mut (), ME, SimTime(300), |t, cx| {
-            t.observe(
-                cx,
-                Notice {
-                    obj,
-                    change: crate::component::Change::Deleted,
-                    controller: None,
-                },
-            )
-        });
+        let gone = run(
+            &mut t,
+            &h.store,
+            &mut crate::aks::fleet::testing::azure(),
+            ME,
+            SimTime(300),
+            |t, cx| {
+                t.observe(
+                    cx,
+                    Notice {
+                        obj,
+                        change: crate::component::Change::Deleted,
+                        controller: None,
+                    },
+                )
+            },
+        );
         assert_eq!(lines(&gone), vec![TerminalOutput::Exited(0)]);
     }
 }

@@ -624,7 +624,7 @@ mod tests {
         let (_, node, pod) = fx::bound_pod(&mut h.store, "web");
         let mut ipam = Ipam::new(&NetworkConfig::default());
         ipam.add_node(node, 250).expect("room for one node");
-        let k = Kubelet::new(node, images.iter().map(|s| s.to_string()));
+        let k = Kubelet::new(node, node, images.iter().map(|s| s.to_string()));
         (h, k, ipam, pod)
     }
 
@@ -760,7 +760,7 @@ mod tests {
     #[test]
     fn a_pod_on_another_node_is_ignored() {
         let (h, _, mut ipam, pod) = setup(&[]);
-        let mut other = Kubelet::new(7, Vec::new());
+        let mut other = Kubelet::new(7, 7, Vec::new());
         assert!(
             notice(&mut other, &h, &mut ipam, pod, Change::Added)
                 .effects
