@@ -264,11 +264,8 @@ fn validate(files: &[PathBuf]) -> u8 {
                 Ok(t) => t,
                 Err(e) => {
                     let name = f.display().to_string();
-                    // kubectl's wording for a missing `-f` file.
-                    let message = match e.kind() {
-                        std::io::ErrorKind::NotFound => format!("the path {name:?} does not exist"),
-                        _ => format!("reading {name:?}: {e}"),
-                    };
+                    let message = crate::manifest::yaml::path_problem(&name, &e)
+                        .unwrap_or_else(|| format!("reading {name:?}: {e}"));
                     eprint!(
                         "{}",
                         crate::diag::render(

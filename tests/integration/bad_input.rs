@@ -620,3 +620,89 @@ fn problems_in_the_scenario_its_cluster_commands_and_manifests_are_reported_toge
         );
     }
 }
+
+/// Runs `kubesim ARGS` in `dir`; a run still going after 20 s is killed and fails the test
+/// (what reading a named pipe did: it blocked until something wrote to it).
+#[cfg(unix)]
+fn kubesim_bounded(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run kubesim");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kubesim {args:?} still running after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let o = child.wait_with_output().expect("output");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mkfifo = |name: &str| {
+        let ok = Command::new("mkfifo")
+            .arg(dir.path().join(name))
+            .status()
+            .expect("mkfifo");
+        assert!(ok.success());
+    };
+    mkfifo("pipe.yaml");
+    std::fs::create_dir(dir.path().join("manifests")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("manifests/a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    )
+    .expect("write");
+    mkfifo("manifests/b.yaml");
+    let s = scenario(
+        "fifo",
+        "1m",
+        1,
+        "steps:\n- at: 1s\n  run: kubectl apply -f pipe.yaml\n- at: 2s\n  run: kubectl apply -f manifests\n",
+    );
+    std::fs::write(dir.path().join("scenario.yaml"), &s).expect("write");
+    let want = [
+        "scenario.yaml:9:25: error: steps[0].run: the path \"pipe.yaml\" is not a regular file (a named pipe)",
+        "scenario.yaml:11:25: error: steps[1].run: the path \"manifests/b.yaml\" is not a regular file (a named pipe)",
+    ];
+    // `-f PIPE` and a pipe inside `-f DIR`, in run and in validate.
+    for cmd in ["run", "validate"] {
+        let (code, err) = kubesim_bounded(dir.path(), &[cmd, "scenario.yaml"]);
+        assert_eq!(code, 2, "{cmd}: {err}");
+        assert_eq!(headlines(&err), want, "{cmd}: {err}");
+    }
+    assert!(
+        !dir.path().join("results").exists(),
+        "bad input creates no output folder"
+    );
+    // The scenario file itself, and a file `validate` names.
+    for cmd in ["run", "validate"] {
+        let (code, err) = kubesim_bounded(dir.path(), &[cmd, "pipe.yaml"]);
+        assert_eq!(code, 2, "{cmd}: {err}");
+        assert_eq!(
+            err, "pipe.yaml: error: the path \"pipe.yaml\" is not a regular file (a named pipe)\n",
+            "{cmd}"
+        );
+    }
+    // A folder is not a scenario file either.
+    let (code, err) = kubesim_bounded(dir.path(), &["validate", "manifests"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "manifests: error: the path \"manifests\" is not a regular file (a directory)\n"
+    );
+}
