@@ -125,3 +125,63 @@ fn a_run_past_the_live_pod_ceiling_stops_with_exit_2_naming_the_step() {
         r.stderr
     );
 }
+
+#[test]
+fn a_rerun_into_the_same_folder_leaves_only_its_own_files() {
+    // An earlier run wrote every file; the user added two of their own.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let s = scenario("rerun", "30s", 1, "");
+    let path = dir.path().join("scenario.yaml");
+    std::fs::write(&path, &s).expect("write");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(super::support::bin())
+            .arg("run")
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .args(args)
+            .output()
+            .expect("run kubesim");
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+    };
+    run(&[]);
+    std::fs::write(out.join("notes.txt"), "mine\n").expect("write");
+    std::fs::write(out.join("extra.csv"), "a,b\n").expect("write");
+    let names = || {
+        let mut v: Vec<String> = std::fs::read_dir(&out)
+            .expect("read_dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(),
+        [
+            "events.csv",
+            "extra.csv",
+            "notes.txt",
+            "summary.json",
+            "timeline.csv",
+            "transcript.txt"
+        ]
+    );
+    // Fewer outputs, another seed: timeline.csv and transcript.txt were the earlier run's.
+    run(&["--outputs", "events", "--seed", "9"]);
+    assert_eq!(
+        names(),
+        ["events.csv", "extra.csv", "notes.txt", "summary.json"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).expect("kept"),
+        "mine\n"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("read"))
+            .expect("json");
+    assert_eq!(summary["seed"], 9, "the new run's summary");
+    run(&["--outputs", "summary"]);
+    assert_eq!(names(), ["extra.csv", "notes.txt", "summary.json"]);
+}
