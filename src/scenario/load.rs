@@ -703,6 +703,7 @@ impl Checker<'_> {
                 "count" => {
                     if let Some(c) = self.uint(v, &p, MAX_POOL_NODES) {
                         pool.count = u32::try_from(c).unwrap_or(u32::MAX);
+                        pool.count_span = Some(v.span);
                         count_span = v.span;
                     }
                 }
@@ -1157,6 +1158,7 @@ fn default_pool(span: Span) -> NodePoolSpec {
         name: "nodepool1".to_string(),
         mode: PoolMode::System,
         count: 3,
+        count_span: None,
         vm_size: Spanned::new("Standard_DS2_v2".to_string(), span),
         cpu: None,
         memory: None,

@@ -706,3 +706,40 @@ fn a_named_pipe_is_refused_not_waited_on() {
         "manifests: error: the path \"manifests\" is not a regular file (a directory)\n"
     );
 }
+
+#[test]
+fn a_node_subnet_too_small_for_the_pools_is_located_alike_by_validate_and_run() {
+    // AKS refuses the cluster before it creates the VMs (InsufficientSubnetSize, its own
+    // words, Azure/AKS-Construction#701): with Azure CNI each node reserves maxPods + 1 = 31
+    // addresses and a /24 gives 251, so the ninth node — the user pool's fourth — does not fit.
+    let s = "name: small\nduration: 1m\ncluster:\n  networkPlugin: azure\n  vnetSubnetCidr: 10.224.0.0/24\n  nodePools:\n  - name: system\n    count: 5\n  - name: user\n    mode: User\n    count: 4\n";
+    let want = "scenario.yaml:11:12: error: cluster.nodePools[1].count: Pre-allocated IPs 279 exceeds IPs available 251 in Subnet Cidr 10.224.0.0/24, Subnet Name aks-subnet. If Autoscaler is enabled, the max-count from each nodepool is counted towards this total (which means that pre-allocated IPs count represents a theoretical max value, not the actual number of IPs requested). http://aka.ms/aks/insufficientsubnetsize";
+    let (code, validated) = kubesim_in(&[("scenario.yaml", s)], &["validate", "scenario.yaml"]);
+    assert_eq!(code, 2, "{validated}");
+    assert_eq!(headlines(&validated), [want]);
+    assert_eq!(
+        help_of(&validated, "scenario.yaml:11:12"),
+        Some(
+            "each node takes maxPods + 1 = 31 addresses of vnetSubnetCidr 10.224.0.0/24, which has 251 to give; a larger vnetSubnetCidr, fewer nodes or a lower maxPods fits"
+        )
+    );
+    let r = run_yaml(s, &[], &[]);
+    assert_eq!(rejected(&r), validated, "run reports it as validate does");
+    // Eight nodes fit.
+    let fits = s.replace("count: 4", "count: 3");
+    let (code, err) = kubesim_in(&[("scenario.yaml", &fits)], &["validate", "scenario.yaml"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+
+    // No count written: the caret goes under the range that ran out (here the pod CIDR, whose
+    // /23 holds two nodes' /24s; the default pool has three).
+    let s =
+        "name: small\nduration: 1m\ncluster:\n  networkPlugin: kubenet\n  podCidr: 10.244.0.0/23\n";
+    let (code, err) = kubesim_in(&[("scenario.yaml", s)], &["validate", "scenario.yaml"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        headlines(&err),
+        [
+            "scenario.yaml:5:12: error: cluster.podCidr: Pre-allocated IPs 768 exceeds IPs available 512 in Subnet Cidr 10.244.0.0/23, Subnet Name networkProfile.podCIDR. If Autoscaler is enabled, the max-count from each nodepool is counted towards this total (which means that pre-allocated IPs count represents a theoretical max value, not the actual number of IPs requested). http://aka.ms/aks/insufficientsubnetsize"
+        ]
+    );
+}
