@@ -2,12 +2,14 @@
 //!
 //! Two stages, as ripgrep does it: clap's raw values, then a checked scenario
 //! ([`prepare`]). Exit codes: 0 the run completed and every expectation held, 1 an
-//! expectation failed, 2 bad input or an error that stopped the run (CONTRACT §3).
+//! expectation failed, 2 bad input or an error that stopped the run (CONTRACT §3; its files
+//! whole, summary.json saying so).
 
 pub mod prepare;
 
 use crate::diag::{Problem, Span};
 use crate::output::{OutputSet, Outputs};
+use crate::sim::stop::StopReason;
 use crate::sim::world::World;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -200,8 +202,8 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
     let seed = seed.unwrap_or(prepared.scenario.seed);
     let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&prepared.scenario.name));
     let scenario = prepared.scenario.clone();
-    // The world is built before the output folder exists: a cluster AKS would refuse is
-    // bad input, and bad input leaves no folder behind (CONTRACT §3).
+    // The world is built before the output folder exists (planning has checked the cluster
+    // as AKS would, so this fails only on a kubesim bug), and bad input leaves no folder.
     let mut world = match World::new(prepared, seed, Outputs::discard()) {
         Ok(w) => w,
         Err(e) => {
@@ -224,28 +226,49 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
     world.limits.max_live_pods = max_live_pods;
     let broken = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     if check_invariants {
-        world.observer = Some(crate::sim::invariants::observer(broken.clone()));
+        // The first broken invariant stops the run at the end of its instant.
+        let flag = world.interrupt.flag(StopReason::Invariant);
+        let mut check = crate::sim::invariants::observer(broken.clone());
+        let found = broken.clone();
+        world.observer = Some(Box::new(move |w, ev| {
+            check(w, ev);
+            if !found.borrow().is_empty() {
+                flag.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }));
     }
     world.run();
-    if !broken.borrow().is_empty() {
-        for v in broken.borrow().iter().take(20) {
-            eprintln!(
-                "error: invariant broken (a kubesim bug; please report it with the scenario): {v}"
-            );
+    // Whether it completed or stopped, every file is flushed whole and summary.json written.
+    let stopped = world.stopped.clone();
+    world.out.finish(
+        &scenario,
+        seed,
+        world.events_processed,
+        &world.expectations,
+        stopped.as_ref(),
+    );
+    for v in broken.borrow().iter().take(20) {
+        eprintln!(
+            "error: invariant broken (a kubesim bug; please report it with the scenario): {v}"
+        );
+    }
+    if let Some(s) = &stopped {
+        match s.reason {
+            StopReason::Sigint | StopReason::Sigterm => eprintln!(
+                "kubesim: stopped by {} at t={}s; the outputs hold the run until then",
+                s.reason.as_str(),
+                s.at.millis3()
+            ),
+            StopReason::Invariant => eprintln!(
+                "error: the run stopped at t={}s, the end of the instant in which an invariant broke",
+                s.at.millis3()
+            ),
+            StopReason::MaxLivePods => eprintln!("error: {}", s.message),
         }
-        return 2;
     }
-    if let Some(f) = &world.fatal {
-        eprintln!("error: {f}");
-        return 2;
-    }
-    let passed = world.expectations.passed();
-    world
-        .out
-        .finish(&scenario, seed, world.events_processed, &world.expectations);
-    if let Some(e) = world.out.io_error() {
+    let io_error = world.out.io_error().map(str::to_string);
+    if let Some(e) = &io_error {
         eprintln!("error: {e}");
-        return 2;
     }
     eprintln!(
         "kubesim: {} virtual seconds, {} events, {:.2}s wall",
@@ -253,7 +276,13 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
         world.events_processed,
         wall.elapsed().as_secs_f64()
     );
-    if passed { 0 } else { 1 }
+    match (stopped, io_error) {
+        (Some(s), _) => s.reason.exit_code(),
+        (None, Some(_)) => 2,
+        (None, None) if !broken.borrow().is_empty() => 2,
+        (None, None) if world.expectations.passed() => 0,
+        (None, None) => 1,
+    }
 }
 
 fn validate(files: &[PathBuf]) -> u8 {

@@ -695,8 +695,6 @@ pub fn stop_all(w: &mut World) {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use super::*;
-    use crate::output::Outputs;
     use std::cell::Cell;
 
     thread_local! {
@@ -721,10 +719,7 @@ pub(crate) mod tests {
             "name: t\nduration: 10m\nsteps:\n- at: 1s\n  apply: |\n{docs}- at: 5m\n  run: kubectl delete configmap {}\n",
             names.join(" ")
         );
-        let scenario = crate::scenario::load::load_str(std::path::Path::new("t.yaml"), &text)
-            .expect("the scenario loads");
-        let prepared = crate::cli::prepare::prepare(scenario).expect("the scenario is valid");
-        let mut w = World::new(prepared, 1, Outputs::discard()).expect("the cluster builds");
+        let mut w = crate::sim::test_world(&text);
         let before = ITEM_CLONES.with(Cell::get);
         w.run();
         let clones = ITEM_CLONES.with(Cell::get) - before;

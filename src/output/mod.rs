@@ -369,13 +369,15 @@ impl Outputs {
     }
 
     /// Ends the run's output: flushes every file and writes summary.json. `seed` is the seed
-    /// used (after `--seed`). Check [`Outputs::io_error`] afterwards.
+    /// used (after `--seed`); `stop` says why and when the run stopped, if it did not complete.
+    /// Check [`Outputs::io_error`] afterwards.
     pub fn finish(
         &mut self,
         scenario: &Scenario,
         seed: u64,
         events_processed: u64,
         expectations: &Expectations,
+        stop: Option<&crate::sim::stop::Stop>,
     ) {
         self.events.sink.flush();
         self.timeline.sink.flush();
@@ -389,6 +391,7 @@ impl Outputs {
                 &self.timeline,
                 &self.transcript,
                 expectations,
+                stop,
             );
             let r = summary::write(&dir.join("summary.json"), &s)
                 .map_err(|e| format!("writing summary.json: {e}"));

@@ -22,6 +22,7 @@ use crate::scheduler::Scheduler;
 use crate::sim::event::Event;
 use crate::sim::queue::{Queue, Scheduled};
 use crate::sim::rng::Streams;
+use crate::sim::stop::{Interrupt, Stop, StopReason};
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::timing::{TimingName, Timings};
 
@@ -87,8 +88,10 @@ pub struct World {
     pub events_processed: u64,
     /// Resource ceilings.
     pub limits: RunLimits,
-    /// A fatal error that stopped the run (exit 2).
-    pub fatal: Option<String>,
+    /// Why the run stopped before its end, if it did (summary.json says it did not complete).
+    pub stopped: Option<Stop>,
+    /// Stop requests from outside the loop (signals), read at the end of each instant.
+    pub interrupt: Interrupt,
     /// Optional observer hook.
     pub observer: Option<Observer>,
 }
@@ -130,7 +133,8 @@ impl World {
             out,
             events_processed: 0,
             limits: RunLimits::default(),
-            fatal: None,
+            stopped: None,
+            interrupt: Interrupt::default(),
             observer: None,
         };
         crate::aks::cluster::bootstrap(&mut w, &plan)?;
@@ -169,10 +173,12 @@ impl World {
         self.timings.get(name).sample(&mut rng)
     }
 
-    /// Runs until `end` or until nothing is left to happen; returns the number of events.
+    /// Runs until `end` or until nothing is left to happen, or until stopped: by a limit, or
+    /// at the end of the instant in which [`World::interrupt`] asked (steps still running are
+    /// then stopped, as at the end of a run).
     pub fn run(&mut self) {
         while let Some(t) = self.queue.peek_time() {
-            if t > self.end || self.fatal.is_some() {
+            if t > self.end || self.stopped.is_some() {
                 break;
             }
             let Some(item) = self.queue.pop() else { break };
@@ -186,11 +192,27 @@ impl World {
             }
             if self.queue.peek_time() != Some(self.now) {
                 self.end_instant();
+                if let Some(reason) = self.interrupt.requested() {
+                    self.stop(reason, String::new());
+                }
             }
         }
-        if self.fatal.is_none() {
+        if self.stopped.is_none() {
             self.now = self.now.max(self.end);
             self.finish();
+        } else {
+            crate::kubectl::exec::stop_all(self);
+        }
+    }
+
+    /// Stops the run now (the first reason wins).
+    pub fn stop(&mut self, reason: StopReason, message: String) {
+        if self.stopped.is_none() {
+            self.stopped = Some(Stop {
+                reason,
+                at: self.now,
+                message,
+            });
         }
     }
 
@@ -215,12 +237,13 @@ impl World {
             Event::ExpectEdge(_) => {}
         }
         let live = self.store.pods.len();
-        if live > self.limits.max_live_pods && self.fatal.is_none() {
-            self.fatal = Some(format!(
+        if live > self.limits.max_live_pods && self.stopped.is_none() {
+            let message = format!(
                 "the run reached {live} live pods, more than the {} kubesim allows (--max-live-pods; the default is twice Kubernetes' 150,000-pod envelope); {}",
                 self.limits.max_live_pods,
                 self.steps.culprit_description()
-            ));
+            );
+            self.stop(StopReason::MaxLivePods, message);
         }
     }
 

@@ -10,4 +10,5 @@ mod outputs;
 mod props;
 mod quickstart;
 mod scheduling;
+mod stopped;
 pub mod support;

@@ -105,28 +105,6 @@ fn outputs_can_be_left_out_but_summary_is_always_written() {
 }
 
 #[test]
-fn a_run_past_the_live_pod_ceiling_stops_with_exit_2_naming_the_step() {
-    let s = scenario(
-        "runaway",
-        "10m",
-        3,
-        "steps:\n- at: 1s\n  id: huge\n  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: huge}\n    spec:\n      replicas: 2000000000\n      selector: {matchLabels: {app: huge}}\n      template:\n        metadata: {labels: {app: huge}}\n        spec: {containers: [{name: c, image: nginx}]}\n",
-    );
-    let r = run_yaml(&s, &[], &["--quiet", "--max-live-pods", "150"]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("more than the 150 kubesim allows"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains("kubectl apply -f -"),
-        "names the step: {}",
-        r.stderr
-    );
-}
-
-#[test]
 fn a_rerun_into_the_same_folder_leaves_only_its_own_files() {
     // An earlier run wrote every file; the user added two of their own.
     let dir = tempfile::tempdir().expect("tempdir");
