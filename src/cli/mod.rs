@@ -2,14 +2,14 @@
 //!
 //! Two stages, as ripgrep does it: clap's raw values, then a checked scenario
 //! ([`prepare`]). Exit codes: 0 the run completed and every expectation held, 1 an
-//! expectation failed, 2 bad input or an error that stopped the run (CONTRACT §3; its files
-//! whole, summary.json saying so).
+//! expectation failed, 2 bad input or an error that stopped the run (CONTRACT §3), 130 and
+//! 143 a run stopped by SIGINT or SIGTERM (its files whole, summary.json saying so).
 
 pub mod prepare;
 
 use crate::diag::{Problem, Span};
 use crate::output::{OutputSet, Outputs};
-use crate::sim::stop::StopReason;
+use crate::sim::stop::{Interrupt, StopReason};
 use crate::sim::world::World;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -33,6 +33,9 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Run a scenario and write events.csv, timeline.csv, transcript.txt and summary.json.
+    ///
+    /// Ctrl-C (SIGINT) or SIGTERM stops the run at the end of the current instant: the files
+    /// are left whole and summary.json says `"completed": false` (exit 130 or 143).
     ///
     /// Example: kubesim run scenarios/quickstart.yaml
     Run {
@@ -211,6 +214,8 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
             return 2;
         }
     };
+    // From here a signal stops the run between instants instead of ending the process.
+    stop_on_signals(&mut world.interrupt);
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("error: cannot create {}: {e}", dir.display());
         return 2;
@@ -282,6 +287,28 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
         (None, None) if !broken.borrow().is_empty() => 2,
         (None, None) if world.expectations.passed() => 0,
         (None, None) => 1,
+    }
+}
+
+/// Turns SIGINT and SIGTERM into stop requests the run loop reads between instants; the
+/// handlers only set a flag. A second signal of the same kind ends the process at once, as
+/// it would without a handler (for a run that does not get to its next instant end).
+fn stop_on_signals(interrupt: &mut Interrupt) {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    for (signal, reason) in [(SIGINT, StopReason::Sigint), (SIGTERM, StopReason::Sigterm)] {
+        let flag = interrupt.flag(reason);
+        let registered = signal_hook::flag::register_conditional_shutdown(
+            signal,
+            i32::from(reason.exit_code()),
+            flag.clone(),
+        )
+        .and_then(|_| signal_hook::flag::register(signal, flag));
+        if let Err(e) = registered {
+            eprintln!(
+                "warning: cannot handle {}: {e}; it will end the run without a summary",
+                reason.as_str()
+            );
+        }
     }
 }
 
