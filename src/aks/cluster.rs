@@ -29,7 +29,7 @@ use crate::model::workload::{
     ReplicaSetSpec, ReplicaSetStatus, Strategy,
 };
 use crate::network::config::default_max_pods;
-use crate::network::{NetworkConfig, Plugin};
+use crate::network::{IpamError, NetworkConfig, Plugin, PoolNodes, check_capacity};
 use crate::scenario::spec::{ClusterSpec, PoolMode};
 use crate::sim::rng::Streams;
 use crate::sim::time::SimTime;
@@ -231,6 +231,12 @@ pub fn plan(spec: &ClusterSpec, cluster_span: Span) -> Result<ClusterPlan, Vec<P
             });
         }
     }
+    if problems.is_empty()
+        && let Some(network) = &network
+        && let Err(p) = capacity(spec, network, &pools, cluster_span)
+    {
+        problems.push(p);
+    }
     match (problems.is_empty(), network, info) {
         (true, Some(network), Some(info)) => Ok(ClusterPlan {
             name: spec.name.clone(),
@@ -243,6 +249,62 @@ pub fn plan(spec: &ClusterSpec, cluster_span: Span) -> Result<ClusterPlan, Vec<P
         }),
         _ => Err(problems),
     }
+}
+
+/// AKS's `InsufficientSubnetSize` check before it creates the VMs: every pool's nodes must
+/// fit the node subnet and (kubenet, Overlay) the pod CIDR. The problem points at the `count`
+/// of the pool whose node does not fit, or, when that count is the default, at the range that
+/// ran out. `pools` are the resolved `spec.node_pools`, one for one.
+fn capacity(
+    spec: &ClusterSpec,
+    network: &NetworkConfig,
+    pools: &[PoolPlan],
+    cluster_span: Span,
+) -> Result<(), Problem> {
+    let nodes: Vec<PoolNodes> = pools
+        .iter()
+        .map(|p| PoolNodes {
+            count: p.count,
+            max_pods: p.max_pods,
+        })
+        .collect();
+    let Err((i, error)) = check_capacity(network, &nodes) else {
+        return Ok(());
+    };
+    let IpamError::InsufficientSubnetSize {
+        available,
+        cidr,
+        subnet_name,
+        ..
+    } = &error
+    else {
+        return Err(Problem::new(cluster_span, "cluster", error.to_string()));
+    };
+    let pod_cidr = *subnet_name == crate::network::ipam::POD_CIDR_NAME;
+    let (key, range) = if pod_cidr {
+        ("podCidr", &spec.pod_cidr)
+    } else {
+        ("vnetSubnetCidr", &spec.vnet_subnet_cidr)
+    };
+    let (span, path) = match (spec.node_pools.get(i).and_then(|p| p.count_span), range) {
+        (Some(span), _) => (span, format!("cluster.nodePools[{i}].count")),
+        (None, Some(r)) => (r.span, format!("cluster.{key}")),
+        (None, None) => (cluster_span, format!("cluster.nodePools[{i}].count")),
+    };
+    let help = match (pod_cidr, network.plugin) {
+        (true, _) => format!(
+            "each node takes a /24 of {key} {cidr}, which has {}; a larger {key} or fewer nodes fits",
+            available / 256
+        ),
+        (false, Plugin::AzureCni) => format!(
+            "each node takes maxPods + 1 = {} addresses of {key} {cidr}, which has {available} to give; a larger {key}, fewer nodes or a lower maxPods fits",
+            pools.get(i).map_or(0, |p| p.max_pods) + 1
+        ),
+        (false, _) => format!(
+            "each node takes one address of {key} {cidr}, which has {available} to give; a larger {key} or fewer nodes fits"
+        ),
+    };
+    Err(Problem::new(span, path, error.to_string()).with_help(help))
 }
 
 fn meta(name: &str, ns: Option<crate::model::meta::NsId>, labels: Labels) -> Meta {
@@ -274,8 +336,9 @@ pub struct Booted {
     pub running: Vec<(u32, u32, Option<std::net::Ipv4Addr>, bool, usize)>,
 }
 
-/// Creates everything that exists at t=0. Fails if the node subnet cannot hold the nodes
-/// (AKS would refuse to create the cluster).
+/// Creates everything that exists at t=0. [`plan`] has checked that the node subnet and the
+/// pod CIDR hold the nodes (AKS's `InsufficientSubnetSize`), so an address error here is a
+/// kubesim bug, reported rather than panicking.
 pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String> {
     let mut booted = Booted::default();
     let t0 = SimTime::ZERO;

@@ -2,11 +2,13 @@
 //!
 //! Two stages, as ripgrep does it: clap's raw values, then a checked scenario
 //! ([`prepare`]). Exit codes: 0 the run completed and every expectation held, 1 an
-//! expectation failed, 2 bad input or an error that stopped the run (CONTRACT §3).
+//! expectation failed, 2 bad input or an error that stopped the run (CONTRACT §3), 130 and
+//! 143 a run stopped by SIGINT or SIGTERM (its files whole, summary.json saying so).
 
 pub mod prepare;
 
 use crate::cluster::World;
+use crate::cluster::stop::{Interrupt, StopReason};
 use crate::diag::{Problem, Span};
 use crate::output::{OutputSet, Outputs};
 use clap::{Parser, Subcommand};
@@ -31,6 +33,9 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Run a scenario and write events.csv, timeline.csv, transcript.txt and summary.json.
+    ///
+    /// Ctrl-C (SIGINT) or SIGTERM stops the run at the end of the current instant: the files
+    /// are left whole and summary.json says `"completed": false` (exit 130 or 143).
     ///
     /// Example: kubesim run scenarios/quickstart.yaml
     Run {
@@ -200,8 +205,8 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
     let seed = seed.unwrap_or(prepared.scenario.seed);
     let dir = out.unwrap_or_else(|| PathBuf::from("results").join(&prepared.scenario.name));
     let scenario = prepared.scenario.clone();
-    // The world is built before the output folder exists: a cluster AKS would refuse is
-    // bad input, and bad input leaves no folder behind (CONTRACT §3).
+    // The world is built before the output folder exists (planning has checked the cluster
+    // as AKS would, so this fails only on a kubesim bug), and bad input leaves no folder.
     let mut world = match World::new(prepared.into_run_plan(), seed, Outputs::discard()) {
         Ok(w) => w,
         Err(e) => {
@@ -209,6 +214,8 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
             return 2;
         }
     };
+    // From here a signal stops the run between instants instead of ending the process.
+    stop_on_signals(&mut world.interrupt);
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("error: cannot create {}: {e}", dir.display());
         return 2;
@@ -224,29 +231,50 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
     world.limits.max_live_pods = max_live_pods;
     let broken = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     if check_invariants {
-        world.observer = Some(crate::cluster::invariants::observer(broken.clone()));
+        // The first broken invariant stops the run at the end of its instant.
+        let flag = world.interrupt.flag(StopReason::Invariant);
+        let mut check = crate::cluster::invariants::observer(broken.clone());
+        let found = broken.clone();
+        world.observer = Some(Box::new(move |w, ev| {
+            check(w, ev);
+            if !found.borrow().is_empty() {
+                flag.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }));
     }
     world.run();
-    if !broken.borrow().is_empty() {
-        for v in broken.borrow().iter().take(20) {
-            eprintln!(
-                "error: invariant broken (a kubesim bug; please report it with the scenario): {v}"
-            );
-        }
-        return 2;
-    }
-    if let Some(f) = &world.fatal {
-        eprintln!("error: {f}");
-        return 2;
-    }
-    let passed = world.expectations.passed();
+    // Whether it completed or stopped, every file is flushed whole and summary.json written.
+    let stopped = world.stopped.clone();
     let events = world.events_processed();
-    world
-        .out
-        .finish(&scenario, seed, events, &world.expectations);
-    if let Some(e) = world.out.io_error() {
+    world.out.finish(
+        &scenario,
+        seed,
+        events,
+        &world.expectations,
+        stopped.as_ref(),
+    );
+    for v in broken.borrow().iter().take(20) {
+        eprintln!(
+            "error: invariant broken (a kubesim bug; please report it with the scenario): {v}"
+        );
+    }
+    if let Some(s) = &stopped {
+        match s.reason {
+            StopReason::Sigint | StopReason::Sigterm => eprintln!(
+                "kubesim: stopped by {} at t={}s; the outputs hold the run until then",
+                s.reason.as_str(),
+                s.at.millis3()
+            ),
+            StopReason::Invariant => eprintln!(
+                "error: the run stopped at t={}s, the end of the instant in which an invariant broke",
+                s.at.millis3()
+            ),
+            StopReason::MaxLivePods => eprintln!("error: {}", s.message),
+        }
+    }
+    let io_error = world.out.io_error().map(str::to_string);
+    if let Some(e) = &io_error {
         eprintln!("error: {e}");
-        return 2;
     }
     eprintln!(
         "kubesim: {} virtual seconds, {} events, {:.2}s wall",
@@ -254,7 +282,35 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
         events,
         wall.elapsed().as_secs_f64()
     );
-    if passed { 0 } else { 1 }
+    match (stopped, io_error) {
+        (Some(s), _) => s.reason.exit_code(),
+        (None, Some(_)) => 2,
+        (None, None) if !broken.borrow().is_empty() => 2,
+        (None, None) if world.expectations.passed() => 0,
+        (None, None) => 1,
+    }
+}
+
+/// Turns SIGINT and SIGTERM into stop requests the run loop reads between instants; the
+/// handlers only set a flag. A second signal of the same kind ends the process at once, as
+/// it would without a handler (for a run that does not get to its next instant end).
+fn stop_on_signals(interrupt: &mut Interrupt) {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    for (signal, reason) in [(SIGINT, StopReason::Sigint), (SIGTERM, StopReason::Sigterm)] {
+        let flag = interrupt.flag(reason);
+        let registered = signal_hook::flag::register_conditional_shutdown(
+            signal,
+            i32::from(reason.exit_code()),
+            flag.clone(),
+        )
+        .and_then(|_| signal_hook::flag::register(signal, flag));
+        if let Err(e) = registered {
+            eprintln!(
+                "warning: cannot handle {}: {e}; it will end the run without a summary",
+                reason.as_str()
+            );
+        }
+    }
 }
 
 fn validate(files: &[PathBuf]) -> u8 {
@@ -265,11 +321,8 @@ fn validate(files: &[PathBuf]) -> u8 {
                 Ok(t) => t,
                 Err(e) => {
                     let name = f.display().to_string();
-                    // kubectl's wording for a missing `-f` file.
-                    let message = match e.kind() {
-                        std::io::ErrorKind::NotFound => format!("the path {name:?} does not exist"),
-                        _ => format!("reading {name:?}: {e}"),
-                    };
+                    let message = crate::manifest::yaml::path_problem(&name, &e)
+                        .unwrap_or_else(|| format!("reading {name:?}: {e}"));
                     eprint!(
                         "{}",
                         crate::diag::render(

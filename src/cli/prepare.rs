@@ -504,12 +504,10 @@ fn load_files(ctx: &mut Ctx<'_>, p: &str, step: &StepAt) -> Option<Vec<LoadedFil
         let text = match crate::manifest::yaml::read_file(&path, &Default::default()) {
             Ok(t) => t,
             Err(e) => {
-                // kubectl (cli-runtime builder.go): `the path "x" does not exist`.
-                let msg = if e.kind() == std::io::ErrorKind::NotFound {
-                    format!("the path {name:?} does not exist")
-                } else {
-                    format!("cannot read {name:?}: {e}")
-                };
+                // kubectl (cli-runtime builder.go): `the path "x" does not exist`; a named
+                // pipe or a device is refused rather than read.
+                let msg = crate::manifest::yaml::path_problem(&name, &e)
+                    .unwrap_or_else(|| format!("cannot read {name:?}: {e}"));
                 ctx.step_problem(step, Some(p), msg);
                 failed = true;
                 continue;

@@ -1025,17 +1025,12 @@ fn check_settled_cache(w: &World, out: &mut Vec<(Invariant, String)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::Outputs;
     use crate::sim::time::SimTime;
 
     /// Two nodes with AKS's system pods and a 4-replica Deployment, run for a minute.
     fn settled_world() -> World {
         let text = "name: t\nduration: 1m\ncluster:\n  networkPlugin: kubenet\n  nodePools:\n  - name: pool1\n    count: 2\nsteps:\n- at: 1s\n  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n    spec:\n      replicas: 4\n      selector: {matchLabels: {app: web}}\n      template:\n        metadata: {labels: {app: web}}\n        spec: {containers: [{name: c, image: \"nginx:1.25\"}]}\n";
-        let scenario = crate::scenario::load::load_str(std::path::Path::new("t.yaml"), text)
-            .expect("the scenario loads");
-        let prepared = crate::cli::prepare::prepare(scenario).expect("the scenario is valid");
-        let prepared = prepared.into_run_plan();
-        let mut w = World::new(prepared, 1, Outputs::discard()).expect("the cluster builds");
+        let mut w = crate::cluster::test_world(text);
         w.run();
         w
     }

@@ -12,6 +12,7 @@ pub mod event;
 pub mod invariants;
 pub mod registry;
 mod sink;
+pub mod stop;
 
 use crate::aks::cluster::{Boot, ClusterPlan};
 use crate::aks::fleet::Azure;
@@ -21,6 +22,7 @@ use crate::apiserver::{ApiServer, CommitEnv, Op, Outcome};
 use crate::cluster::event::{AnyTag, AnyTimer, Event};
 use crate::cluster::registry::Registered;
 use crate::cluster::sink::Effects;
+use crate::cluster::stop::{Interrupt, Stop, StopReason};
 use crate::component::{
     ComponentId, ComponentKind, Ctx, EventRecord, Message, Notice, Response, TerminalOutput,
 };
@@ -117,8 +119,11 @@ pub struct World {
     pub out: Outputs,
     /// Resource ceilings.
     pub limits: RunLimits,
-    /// A fatal error that stopped the run (exit 2).
-    pub fatal: Option<String>,
+    /// Why the run stopped before its end, if it did (summary.json says it did not complete).
+    pub stopped: Option<Stop>,
+    /// Stop requests from outside the loop (signals, the invariant checker), read at the end
+    /// of each instant.
+    pub interrupt: Interrupt,
     /// Optional observer hook.
     pub observer: Option<Observer>,
     deliveries: Vec<Delivery>,
@@ -158,7 +163,8 @@ impl World {
             expectations: Expectations::new(scenario.expect.clone()),
             out,
             limits: RunLimits::default(),
-            fatal: None,
+            stopped: None,
+            interrupt: Interrupt::default(),
             observer: None,
             deliveries: Vec::new(),
             records: Vec::new(),
@@ -212,12 +218,27 @@ impl World {
         self.engine.processed()
     }
 
-    /// Runs until the end or until nothing is left to happen.
+    /// Runs until the end or until nothing is left to happen, or until stopped: by a limit,
+    /// or at the end of the instant in which [`World::interrupt`] asked (steps still running
+    /// are then stopped, as at the end of a run).
     pub fn run(&mut self) {
         self.step_until(self.end);
-        if self.fatal.is_none() {
+        if self.stopped.is_none() {
             self.engine.advance_to(self.end);
             self.finish();
+        } else {
+            self.stop_terminals();
+        }
+    }
+
+    /// Stops the run now (the first reason wins).
+    pub fn stop(&mut self, reason: StopReason, message: String) {
+        if self.stopped.is_none() {
+            self.stopped = Some(Stop {
+                reason,
+                at: self.now(),
+                message,
+            });
         }
     }
 
@@ -225,7 +246,7 @@ impl World {
     /// caller may inject events and step again.
     pub fn step_until(&mut self, until: SimTime) {
         let until = until.min(self.end);
-        while self.fatal.is_none() {
+        while self.stopped.is_none() {
             let Some(item) = self.engine.next_until(until) else {
                 break;
             };
@@ -236,6 +257,9 @@ impl World {
             }
             if self.engine.peek_time() != Some(self.now()) {
                 self.end_instant();
+                if let Some(reason) = self.interrupt.requested() {
+                    self.stop(reason, String::new());
+                }
             }
         }
     }
@@ -262,12 +286,13 @@ impl World {
             Event::ExpectEdge(_) => {}
         }
         let live = self.store.pods.len();
-        if live > self.limits.max_live_pods && self.fatal.is_none() {
-            self.fatal = Some(format!(
+        if live > self.limits.max_live_pods && self.stopped.is_none() {
+            let message = format!(
                 "the run reached {live} live pods, more than the {} kubesim allows (--max-live-pods; the default is twice Kubernetes' 150,000-pod envelope); {}",
                 self.limits.max_live_pods,
                 self.culprit_description()
-            ));
+            );
+            self.stop(StopReason::MaxLivePods, message);
         }
     }
 
@@ -479,6 +504,25 @@ impl World {
             self.out.expectation_line(&line, passed);
         }
     }
+}
+
+impl World {
+    /// Steps still running are interrupted (Ctrl-C), at the end of a run or when it stops.
+    fn stop_terminals(&mut self) {
+        for i in 0..self.terminals.len() as u32 {
+            let stop = Call::Timer(AnyTimer::Terminal(TerminalTimer::Stop));
+            self.call(ComponentId::terminal(i), stop);
+        }
+    }
+}
+
+/// For unit tests: the world of a scenario written inline, loaded, prepared and built.
+#[cfg(test)]
+pub(crate) fn test_world(text: &str) -> World {
+    let scenario = crate::scenario::load::load_str(std::path::Path::new("t.yaml"), text)
+        .expect("the scenario loads");
+    let prepared = crate::cli::prepare::prepare(scenario).expect("the scenario is valid");
+    World::new(prepared.into_run_plan(), 1, Outputs::discard()).expect("the cluster builds")
 }
 
 /// What a component is handed.

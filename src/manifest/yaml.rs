@@ -86,17 +86,29 @@ pub fn parse_stream(src: &str, limits: &Limits) -> Parsed {
 }
 
 /// Reads a file for [`parse_stream`], but never more than `limits.max_bytes + 1` bytes of it:
-/// a larger file, or a device that never ends (`-f /dev/zero`), is refused without being read
-/// into memory first.
+/// a larger file is refused without being read into memory first. Only a regular file (or a
+/// link to one) is read: a named pipe would block until something writes to it and a device
+/// such as `/dev/zero` never ends, so anything else is refused with [`NotRegularFile`] before it
+/// is opened (and again after, should the path have changed in between; on Unix the file is
+/// opened non-blocking, so even then a pipe cannot hang the open).
 pub fn read_file(path: &Path, limits: &Limits) -> io::Result<String> {
+    regular_file(&std::fs::metadata(path)?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    regular_file(&file.metadata()?)?;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(
-            u64::try_from(limits.max_bytes)
-                .unwrap_or(u64::MAX)
-                .saturating_add(1),
-        )
-        .read_to_end(&mut bytes)?;
+    file.take(
+        u64::try_from(limits.max_bytes)
+            .unwrap_or(u64::MAX)
+            .saturating_add(1),
+    )
+    .read_to_end(&mut bytes)?;
     if bytes.len() > limits.max_bytes {
         return Err(io::Error::new(
             io::ErrorKind::FileTooLarge,
@@ -107,6 +119,62 @@ pub fn read_file(path: &Path, limits: &Limits) -> io::Result<String> {
         ));
     }
     String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// [`read_file`]'s error for a path that is not a regular file: what it is instead.
+#[derive(Debug)]
+pub struct NotRegularFile(pub &'static str);
+
+impl std::fmt::Display for NotRegularFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not a regular file ({})", self.0)
+    }
+}
+
+impl std::error::Error for NotRegularFile {}
+
+fn regular_file(meta: &std::fs::Metadata) -> io::Result<()> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return Ok(());
+    }
+    let mut what = if t.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            what = "a named pipe";
+        } else if t.is_socket() {
+            what = "a socket";
+        } else if t.is_char_device() {
+            what = "a character device";
+        } else if t.is_block_device() {
+            what = "a block device";
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        NotRegularFile(what),
+    ))
+}
+
+/// kubectl's wording for a `-f` path (or a file `kubesim validate` names) that cannot be read
+/// because it is missing — cli-runtime's builder: `the path "x" does not exist` — and, in the
+/// same style, for one that is not a regular file; `None` for other errors, which each caller
+/// words itself.
+pub fn path_problem(name: &str, e: &io::Error) -> Option<String> {
+    if e.kind() == io::ErrorKind::NotFound {
+        return Some(format!("the path {name:?} does not exist"));
+    }
+    let what = e.get_ref()?.downcast_ref::<NotRegularFile>()?;
+    Some(format!(
+        "the path {name:?} is not a regular file ({})",
+        what.0
+    ))
 }
 
 /// A container being built.
@@ -880,10 +948,44 @@ mod tests {
             e.to_string(),
             "the file is larger than the 16 bytes a request body may carry"
         );
-        // A device that never ends is refused after max_bytes + 1 bytes (regression: it was
-        // read until memory ran out).
+        // A device that never ends is refused (regression: it was read until memory ran out).
         if Path::new("/dev/zero").exists() {
-            assert!(read_file(Path::new("/dev/zero"), &Limits::default()).is_err());
+            let e = read_file(Path::new("/dev/zero"), &Limits::default()).expect_err("device");
+            assert_eq!(
+                path_problem("/dev/zero", &e).as_deref(),
+                Some("the path \"/dev/zero\" is not a regular file (a character device)")
+            );
         }
+    }
+
+    #[test]
+    fn only_regular_files_are_read_and_the_rest_are_named_for_what_they_are() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let e = read_file(dir.path(), &Limits::default()).expect_err("a directory");
+        assert_eq!(
+            path_problem("d", &e).as_deref(),
+            Some("the path \"d\" is not a regular file (a directory)")
+        );
+        let missing = dir.path().join("missing.yaml");
+        let e = read_file(&missing, &Limits::default()).expect_err("missing");
+        assert_eq!(
+            path_problem("missing.yaml", &e).as_deref(),
+            Some("the path \"missing.yaml\" does not exist")
+        );
+        // A link to a regular file is read.
+        #[cfg(unix)]
+        {
+            let target = dir.path().join("t.yaml");
+            std::fs::write(&target, "a: 1\n").expect("write");
+            let link = dir.path().join("l.yaml");
+            std::os::unix::fs::symlink(&target, &link).expect("symlink");
+            assert_eq!(
+                read_file(&link, &Limits::default()).expect("link"),
+                "a: 1\n"
+            );
+        }
+        // Other errors are left to the caller's wording.
+        let other = io::Error::other("boom");
+        assert_eq!(path_problem("x", &other), None);
     }
 }

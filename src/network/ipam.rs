@@ -50,7 +50,7 @@ const BLOCK_SIZE: usize = 256;
 /// The name of the node subnet in AKS's managed VNet, as `InsufficientSubnetSize` names it.
 const NODE_SUBNET_NAME: &str = "aks-subnet";
 /// How `InsufficientSubnetSize` names the pod CIDR.
-const POD_CIDR_NAME: &str = "networkProfile.podCIDR";
+pub const POD_CIDR_NAME: &str = "networkProfile.podCIDR";
 
 /// What a node gets when it joins, as the Node object shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -493,6 +493,67 @@ impl BlockPool {
     }
 }
 
+/// A node pool as the capacity check sees it: its nodes at t=0 and their maxPods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolNodes {
+    /// Nodes at t=0.
+    pub count: u32,
+    /// maxPods (Azure CNI reserves that many pod addresses per node).
+    pub max_pods: u32,
+}
+
+/// Whether the nodes of `pools`, joining in order into an empty cluster, fit the node subnet
+/// and (kubenet, Overlay) the pod CIDR — the check AKS makes before it creates the VMs. On
+/// failure: the index of the pool whose node does not fit, and the `InsufficientSubnetSize`
+/// error [`Ipam::add_node`] gives that node. Arithmetic over the empty ranges, so cluster
+/// planning answers without allocating; a test checks it against [`Ipam::add_node`].
+pub fn check_capacity(cfg: &NetworkConfig, pools: &[PoolNodes]) -> Result<(), (usize, IpamError)> {
+    let size = range_size(cfg.vnet_subnet_cidr) as u64;
+    let low = AZURE_RESERVED_LOW as u64;
+    // Azure's reserved offsets as Ipam::new sets them: the first four and the last.
+    let mut subnet_taken = low.min(size) + u64::from(size > low);
+    let blocks = match (cfg.plugin.uses_pod_cidr(), cfg.pod_cidr) {
+        (true, Some(cidr)) => Some((
+            cidr,
+            1u64 << NODE_POD_PREFIX.saturating_sub(cidr.prefix_len()),
+        )),
+        _ => None,
+    };
+    let mut blocks_taken = 0u64;
+    for (i, pool) in pools.iter().enumerate() {
+        let need = match cfg.plugin {
+            Plugin::AzureCni => u64::from(pool.max_pods) + 1,
+            Plugin::Kubenet | Plugin::AzureCniOverlay => 1,
+        };
+        let count = u64::from(pool.count);
+        let subnet_fit = (size - subnet_taken) / need;
+        let block_fit = blocks.map_or(u64::MAX, |(_, n)| n - blocks_taken);
+        let fit = subnet_fit.min(block_fit);
+        if count > fit {
+            // Node `fit` of this pool fails; add_node checks the subnet first.
+            let error = match blocks {
+                Some((cidr, n)) if block_fit < subnet_fit => IpamError::InsufficientSubnetSize {
+                    required: (blocks_taken + fit + 1) * BLOCK_SIZE as u64,
+                    available: n * BLOCK_SIZE as u64,
+                    cidr,
+                    subnet_name: POD_CIDR_NAME,
+                },
+                _ => IpamError::InsufficientSubnetSize {
+                    required: (subnet_taken + fit * need).saturating_sub(AZURE_RESERVED as u64)
+                        + need,
+                    available: size.saturating_sub(AZURE_RESERVED as u64),
+                    cidr: cfg.vnet_subnet_cidr,
+                    subnet_name: NODE_SUBNET_NAME,
+                },
+            };
+            return Err((i, error));
+        }
+        subnet_taken += count * need;
+        blocks_taken += count;
+    }
+    Ok(())
+}
+
 /// Number of addresses in a range (at most 2^32 on 64-bit targets).
 fn range_size(net: Ipv4Net) -> usize {
     1usize << (32 - u32::from(net.prefix_len()))
@@ -716,6 +777,103 @@ mod tests {
                 subnet_name: "aks-subnet",
             }
         );
+    }
+
+    /// What joining `pools`' nodes one by one does: the first failure, by pool.
+    fn joined(cfg: &NetworkConfig, pools: &[PoolNodes]) -> Result<(), (usize, IpamError)> {
+        let mut ipam = Ipam::new(cfg);
+        let mut id = 0;
+        for (i, p) in pools.iter().enumerate() {
+            for _ in 0..p.count {
+                ipam.add_node(id, p.max_pods).map_err(|e| (i, e))?;
+                id += 1;
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_capacity_check_agrees_with_joining_the_nodes_one_by_one() {
+        let pool = |count, max_pods| PoolNodes { count, max_pods };
+        let configs = [
+            cfg("azure", None, None, Some("10.224.0.0/24")),
+            cfg("azure", None, None, Some("10.224.0.0/22")),
+            cfg("azure", None, None, Some("10.224.0.0/28")),
+            cfg("azure", None, None, None),
+            cfg(
+                "kubenet",
+                None,
+                Some("10.244.0.0/22"),
+                Some("10.224.0.0/29"),
+            ),
+            cfg(
+                "kubenet",
+                None,
+                Some("10.244.0.0/22"),
+                Some("10.224.0.0/24"),
+            ),
+            cfg(
+                "kubenet",
+                None,
+                Some("10.244.0.0/20"),
+                Some("10.224.0.0/27"),
+            ),
+            cfg(
+                "azure",
+                Some("overlay"),
+                Some("10.244.0.0/23"),
+                Some("10.224.0.0/28"),
+            ),
+            cfg(
+                "azure",
+                Some("overlay"),
+                Some("10.244.0.0/22"),
+                Some("10.224.0.0/29"),
+            ),
+            cfg("azure", Some("overlay"), None, None),
+        ];
+        let plans: [&[PoolNodes]; 8] = [
+            &[],
+            &[pool(1, 10)],
+            &[pool(3, 30)],
+            &[pool(8, 30)],
+            &[pool(5, 30), pool(4, 30)],
+            &[pool(2, 250), pool(0, 10), pool(3, 10)],
+            &[pool(4, 110), pool(20, 10), pool(1, 250)],
+            &[pool(300, 30)],
+        ];
+        let mut failures = 0;
+        for c in &configs {
+            for p in plans {
+                let want = joined(c, p);
+                failures += usize::from(want.is_err());
+                assert_eq!(check_capacity(c, p), want, "{c:?} {p:?}");
+            }
+        }
+        // Both the node subnet and the pod CIDR run out somewhere in the table.
+        assert!(failures > 10, "{failures}");
+        let e = check_capacity(&configs[0], &[pool(5, 30), pool(4, 30)]).unwrap_err();
+        assert_eq!(
+            e,
+            (
+                1,
+                IpamError::InsufficientSubnetSize {
+                    required: 9 * 31,
+                    available: 251,
+                    cidr: "10.224.0.0/24".parse().unwrap(),
+                    subnet_name: "aks-subnet",
+                }
+            )
+        );
+        let e = check_capacity(&configs[4], &[pool(3, 110), pool(1, 10)]).unwrap_err();
+        assert_eq!(e.0, 1);
+        assert!(
+            e.1.to_string().contains("Subnet Name aks-subnet"),
+            "{}",
+            e.1
+        );
+        let e = check_capacity(&configs[7], &[pool(3, 110)]).unwrap_err();
+        assert!(e.1.to_string().starts_with("Pre-allocated IPs 768 exceeds IPs available 512 in Subnet Cidr 10.244.0.0/23, Subnet Name networkProfile.podCIDR"), "{}", e.1);
     }
 
     #[test]

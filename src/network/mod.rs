@@ -20,7 +20,7 @@ pub mod public_ip;
 pub mod service_ip;
 
 pub use config::{Field, NetworkConfig, Plugin};
-pub use ipam::{Ipam, IpamError, NodeAddresses};
+pub use ipam::{Ipam, IpamError, NodeAddresses, PoolNodes, check_capacity};
 pub use node_port::{NodePortAllocator, NodePortError};
 pub use public_ip::{PublicIpAllocator, PublicIpError};
 pub use service_ip::{ServiceIpAllocator, ServiceIpError};

@@ -52,6 +52,16 @@ impl Default for OutputSet {
     }
 }
 
+/// Every file a run writes into its output folder. A run removes those of them it does not
+/// write itself — an earlier run's, left out of this one by `--outputs` — so the folder holds
+/// only this run's files; files kubesim does not write are never touched.
+pub const FILES: [&str; 4] = [
+    "events.csv",
+    "timeline.csv",
+    "transcript.txt",
+    "summary.json",
+];
+
 /// The names `--outputs` accepts.
 const OUTPUT_NAMES: [&str; 4] = ["events", "timeline", "transcript", "summary"];
 
@@ -191,10 +201,21 @@ impl Default for Outputs {
 }
 
 impl Outputs {
-    /// Creates `dir` if needed and the selected files in it, and writes their headers.
-    /// summary.json is written by [`Outputs::finish`].
+    /// Creates `dir` if needed and the selected files in it, and writes their headers; removes
+    /// the other [`FILES`] an earlier run left there. summary.json is written by
+    /// [`Outputs::finish`], so an earlier one is removed now: a run that dies before then
+    /// leaves no summary that is not its own.
     pub fn create(dir: &Path, outputs: &OutputSet, quiet: bool) -> io::Result<Outputs> {
         std::fs::create_dir_all(dir)?;
+        let written = [outputs.events, outputs.timeline, outputs.transcript, false];
+        for (file, written) in FILES.iter().zip(written) {
+            if !written {
+                match std::fs::remove_file(dir.join(file)) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                }
+            }
+        }
         let events = if outputs.events {
             EventLog::new(CsvSink::create(dir, "events.csv", &events::HEADER)?)
         } else {
@@ -319,13 +340,15 @@ impl Outputs {
     }
 
     /// Ends the run's output: flushes every file and writes summary.json. `seed` is the seed
-    /// used (after `--seed`). Check [`Outputs::io_error`] afterwards.
+    /// used (after `--seed`); `stop` says why and when the run stopped, if it did not complete.
+    /// Check [`Outputs::io_error`] afterwards.
     pub fn finish(
         &mut self,
         scenario: &Scenario,
         seed: u64,
         events_processed: u64,
         expectations: &Expectations,
+        stop: Option<&crate::cluster::stop::Stop>,
     ) {
         self.events.sink.flush();
         self.timeline.sink.flush();
@@ -339,6 +362,7 @@ impl Outputs {
                 &self.timeline,
                 &self.transcript,
                 expectations,
+                stop,
             );
             let r = summary::write(&dir.join("summary.json"), &s)
                 .map_err(|e| format!("writing summary.json: {e}"));

@@ -11,13 +11,19 @@
 //! - `min_available_replicas` is the least `available_replicas` at any instant end from the
 //!   Deployment's creation on, its creation value included;
 //! - a step's `exit_code` is null when it was stopped (`stopAfter` or the end of the run) or
-//!   never returned.
+//!   never returned;
+//! - three keys are added after `expectations` (CONTRACT §5 lets later versions add keys):
+//!   `completed` (false when the run stopped before its end), `stop_reason` (`SIGINT`,
+//!   `SIGTERM`, `max-live-pods` or `invariant`; null when completed) and `stopped_at_us` (the
+//!   virtual time it stopped at, in µs like every time here; null when completed). A stopped
+//!   run's `passed` is false, and expectations it did not decide say `not evaluated`.
 
 use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
 
+use crate::cluster::stop::Stop;
 use crate::output::expectations::Expectations;
 use crate::output::timeline::Timeline;
 use crate::output::transcript::Transcript;
@@ -47,6 +53,12 @@ pub struct Summary {
     pub steps: Vec<StepSummary>,
     /// Expectations in file order.
     pub expectations: Vec<ExpectationSummary>,
+    /// The run reached its end (its duration, or nothing left to happen).
+    pub completed: bool,
+    /// Why it stopped before its end; null when it completed.
+    pub stop_reason: Option<&'static str>,
+    /// When it stopped, in µs of virtual time; null when it completed.
+    pub stopped_at_us: Option<u64>,
 }
 
 /// `final`: the cluster metrics at the end of the run.
@@ -119,7 +131,8 @@ pub struct ExpectationSummary {
     pub reason: String,
 }
 
-/// Assembles the summary from the scenario and what the run recorded.
+/// Assembles the summary from the scenario and what the run recorded; `stop` when it stopped
+/// before its end.
 pub(crate) fn build(
     scenario: &Scenario,
     seed: u64,
@@ -127,6 +140,7 @@ pub(crate) fn build(
     timeline: &Timeline,
     transcript: &Transcript,
     expectations: &Expectations,
+    stop: Option<&Stop>,
 ) -> Summary {
     let c = timeline.counters();
     let get = |m| c.cluster(m).unwrap_or(0);
@@ -186,11 +200,14 @@ pub(crate) fn build(
         seed,
         duration_us: scenario.duration_us,
         events_processed,
-        passed: expectations.passed(),
+        passed: expectations.passed() && stop.is_none(),
         final_state,
         deployments,
         steps,
         expectations: expectations_out,
+        completed: stop.is_none(),
+        stop_reason: stop.map(|s| s.reason.as_str()),
+        stopped_at_us: stop.map(|s| s.at.as_micros()),
     }
 }
 
@@ -267,7 +284,7 @@ expect:
         out.step_stopped(1, SimTime(3_000_000));
         instant(&mut out, &mut s, &mut ex, 5_000_000);
         ex.settle(SimTime(10_000_000), &s, out.counters());
-        out.finish(&scenario, 7, 42, &ex);
+        out.finish(&scenario, 7, 42, &ex, None);
         assert!(out.io_error().is_none());
         let text = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
         let expected = r#"{
@@ -322,7 +339,10 @@ expect:
       "passed": true,
       "reason": "held at 3.000000s"
     }
-  ]
+  ],
+  "completed": true,
+  "stop_reason": null,
+  "stopped_at_us": null
 }
 "#;
         assert_eq!(text, expected);

@@ -116,16 +116,15 @@ impl std::error::Error for LoadError {}
 /// Reads and checks the scenario file at `path`.
 pub fn load(path: &Path) -> Result<Scenario, LoadError> {
     // Read through the YAML reader's size limit: `/dev/zero` is refused, not read forever.
+    // Only a regular file is read: a named pipe is refused, not waited on.
     let read = crate::manifest::yaml::read_file(path, &Limits::default());
-    let text = read.map_err(|e| LoadError::Io {
-        path: path.to_path_buf(),
-        message: match e.kind() {
-            // kubectl's wording for a missing `-f` file.
-            std::io::ErrorKind::NotFound => {
-                format!("the path {:?} does not exist", path.display().to_string())
-            }
-            _ => format!("reading {:?}: {e}", path.display().to_string()),
-        },
+    let text = read.map_err(|e| {
+        let name = path.display().to_string();
+        LoadError::Io {
+            path: path.to_path_buf(),
+            message: crate::manifest::yaml::path_problem(&name, &e)
+                .unwrap_or_else(|| format!("reading {name:?}: {e}")),
+        }
     })?;
     match load_str_partial(path, &text) {
         (Some(s), problems) if problems.is_empty() => Ok(s),
@@ -704,6 +703,7 @@ impl Checker<'_> {
                 "count" => {
                     if let Some(c) = self.uint(v, &p, MAX_POOL_NODES) {
                         pool.count = u32::try_from(c).unwrap_or(u32::MAX);
+                        pool.count_span = Some(v.span);
                         count_span = v.span;
                     }
                 }
@@ -1158,6 +1158,7 @@ fn default_pool(span: Span) -> NodePoolSpec {
         name: "nodepool1".to_string(),
         mode: PoolMode::System,
         count: 3,
+        count_span: None,
         vm_size: Spanned::new("Standard_DS2_v2".to_string(), span),
         cpu: None,
         memory: None,

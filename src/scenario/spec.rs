@@ -169,6 +169,8 @@ pub struct NodePoolSpec {
     pub mode: PoolMode,
     /// Nodes at t=0 (0..=1000; at least 1 for a System pool).
     pub count: u32,
+    /// Where `count` is written; `None` when the default applies.
+    pub count_span: Option<Span>,
     /// VM size name, raw (default `Standard_DS2_v2`); checked against the `aks` size table.
     pub vm_size: Spanned<String>,
     /// CPU capacity override, raw Kubernetes quantity; checked by `model::quantity`.

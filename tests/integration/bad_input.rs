@@ -620,3 +620,126 @@ fn problems_in_the_scenario_its_cluster_commands_and_manifests_are_reported_toge
         );
     }
 }
+
+/// Runs `kubesim ARGS` in `dir`; a run still going after 20 s is killed and fails the test
+/// (what reading a named pipe did: it blocked until something wrote to it).
+#[cfg(unix)]
+fn kubesim_bounded(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run kubesim");
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("kubesim {args:?} still running after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let o = child.wait_with_output().expect("output");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_refused_not_waited_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mkfifo = |name: &str| {
+        let ok = Command::new("mkfifo")
+            .arg(dir.path().join(name))
+            .status()
+            .expect("mkfifo");
+        assert!(ok.success());
+    };
+    mkfifo("pipe.yaml");
+    std::fs::create_dir(dir.path().join("manifests")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("manifests/a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    )
+    .expect("write");
+    mkfifo("manifests/b.yaml");
+    let s = scenario(
+        "fifo",
+        "1m",
+        1,
+        "steps:\n- at: 1s\n  run: kubectl apply -f pipe.yaml\n- at: 2s\n  run: kubectl apply -f manifests\n",
+    );
+    std::fs::write(dir.path().join("scenario.yaml"), &s).expect("write");
+    let want = [
+        "scenario.yaml:9:25: error: steps[0].run: the path \"pipe.yaml\" is not a regular file (a named pipe)",
+        "scenario.yaml:11:25: error: steps[1].run: the path \"manifests/b.yaml\" is not a regular file (a named pipe)",
+    ];
+    // `-f PIPE` and a pipe inside `-f DIR`, in run and in validate.
+    for cmd in ["run", "validate"] {
+        let (code, err) = kubesim_bounded(dir.path(), &[cmd, "scenario.yaml"]);
+        assert_eq!(code, 2, "{cmd}: {err}");
+        assert_eq!(headlines(&err), want, "{cmd}: {err}");
+    }
+    assert!(
+        !dir.path().join("results").exists(),
+        "bad input creates no output folder"
+    );
+    // The scenario file itself, and a file `validate` names.
+    for cmd in ["run", "validate"] {
+        let (code, err) = kubesim_bounded(dir.path(), &[cmd, "pipe.yaml"]);
+        assert_eq!(code, 2, "{cmd}: {err}");
+        assert_eq!(
+            err, "pipe.yaml: error: the path \"pipe.yaml\" is not a regular file (a named pipe)\n",
+            "{cmd}"
+        );
+    }
+    // A folder is not a scenario file either.
+    let (code, err) = kubesim_bounded(dir.path(), &["validate", "manifests"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "manifests: error: the path \"manifests\" is not a regular file (a directory)\n"
+    );
+}
+
+#[test]
+fn a_node_subnet_too_small_for_the_pools_is_located_alike_by_validate_and_run() {
+    // AKS refuses the cluster before it creates the VMs (InsufficientSubnetSize, its own
+    // words, Azure/AKS-Construction#701): with Azure CNI each node reserves maxPods + 1 = 31
+    // addresses and a /24 gives 251, so the ninth node — the user pool's fourth — does not fit.
+    let s = "name: small\nduration: 1m\ncluster:\n  networkPlugin: azure\n  vnetSubnetCidr: 10.224.0.0/24\n  nodePools:\n  - name: system\n    count: 5\n  - name: user\n    mode: User\n    count: 4\n";
+    let want = "scenario.yaml:11:12: error: cluster.nodePools[1].count: Pre-allocated IPs 279 exceeds IPs available 251 in Subnet Cidr 10.224.0.0/24, Subnet Name aks-subnet. If Autoscaler is enabled, the max-count from each nodepool is counted towards this total (which means that pre-allocated IPs count represents a theoretical max value, not the actual number of IPs requested). http://aka.ms/aks/insufficientsubnetsize";
+    let (code, validated) = kubesim_in(&[("scenario.yaml", s)], &["validate", "scenario.yaml"]);
+    assert_eq!(code, 2, "{validated}");
+    assert_eq!(headlines(&validated), [want]);
+    assert_eq!(
+        help_of(&validated, "scenario.yaml:11:12"),
+        Some(
+            "each node takes maxPods + 1 = 31 addresses of vnetSubnetCidr 10.224.0.0/24, which has 251 to give; a larger vnetSubnetCidr, fewer nodes or a lower maxPods fits"
+        )
+    );
+    let r = run_yaml(s, &[], &[]);
+    assert_eq!(rejected(&r), validated, "run reports it as validate does");
+    // Eight nodes fit.
+    let fits = s.replace("count: 4", "count: 3");
+    let (code, err) = kubesim_in(&[("scenario.yaml", &fits)], &["validate", "scenario.yaml"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+
+    // No count written: the caret goes under the range that ran out (here the pod CIDR, whose
+    // /23 holds two nodes' /24s; the default pool has three).
+    let s =
+        "name: small\nduration: 1m\ncluster:\n  networkPlugin: kubenet\n  podCidr: 10.244.0.0/23\n";
+    let (code, err) = kubesim_in(&[("scenario.yaml", s)], &["validate", "scenario.yaml"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        headlines(&err),
+        [
+            "scenario.yaml:5:12: error: cluster.podCidr: Pre-allocated IPs 768 exceeds IPs available 512 in Subnet Cidr 10.244.0.0/23, Subnet Name networkProfile.podCIDR. If Autoscaler is enabled, the max-count from each nodepool is counted towards this total (which means that pre-allocated IPs count represents a theoretical max value, not the actual number of IPs requested). http://aka.ms/aks/insufficientsubnetsize"
+        ]
+    );
+}

@@ -661,8 +661,8 @@ fn run(yaml: &str) -> Result<Outcome, String> {
         c.borrow_mut().after_event(w, ev);
     }));
     w.run();
-    if let Some(f) = &w.fatal {
-        return Err(format!("the run stopped: {f}"));
+    if let Some(f) = &w.stopped {
+        return Err(format!("the run stopped: {}", f.message));
     }
     let mut checker = checker.borrow_mut();
     checker.at_end(&w);

@@ -11,4 +11,5 @@ mod outputs;
 mod props;
 mod quickstart;
 mod scheduling;
+mod stopped;
 pub mod support;

@@ -105,23 +105,61 @@ fn outputs_can_be_left_out_but_summary_is_always_written() {
 }
 
 #[test]
-fn a_run_past_the_live_pod_ceiling_stops_with_exit_2_naming_the_step() {
-    let s = scenario(
-        "runaway",
-        "10m",
-        3,
-        "steps:\n- at: 1s\n  id: huge\n  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: huge}\n    spec:\n      replicas: 2000000000\n      selector: {matchLabels: {app: huge}}\n      template:\n        metadata: {labels: {app: huge}}\n        spec: {containers: [{name: c, image: nginx}]}\n",
+fn a_rerun_into_the_same_folder_leaves_only_its_own_files() {
+    // An earlier run wrote every file; the user added two of their own.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let s = scenario("rerun", "30s", 1, "");
+    let path = dir.path().join("scenario.yaml");
+    std::fs::write(&path, &s).expect("write");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(super::support::bin())
+            .arg("run")
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .arg("--quiet")
+            .args(args)
+            .output()
+            .expect("run kubesim");
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+    };
+    run(&[]);
+    std::fs::write(out.join("notes.txt"), "mine\n").expect("write");
+    std::fs::write(out.join("extra.csv"), "a,b\n").expect("write");
+    let names = || {
+        let mut v: Vec<String> = std::fs::read_dir(&out)
+            .expect("read_dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names(),
+        [
+            "events.csv",
+            "extra.csv",
+            "notes.txt",
+            "summary.json",
+            "timeline.csv",
+            "transcript.txt"
+        ]
     );
-    let r = run_yaml(&s, &[], &["--quiet", "--max-live-pods", "150"]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("more than the 150 kubesim allows"),
-        "{}",
-        r.stderr
+    // Fewer outputs, another seed: timeline.csv and transcript.txt were the earlier run's.
+    run(&["--outputs", "events", "--seed", "9"]);
+    assert_eq!(
+        names(),
+        ["events.csv", "extra.csv", "notes.txt", "summary.json"]
     );
-    assert!(
-        r.stderr.contains("kubectl apply -f -"),
-        "names the step: {}",
-        r.stderr
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).expect("kept"),
+        "mine\n"
     );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("read"))
+            .expect("json");
+    assert_eq!(summary["seed"], 9, "the new run's summary");
+    run(&["--outputs", "summary"]);
+    assert_eq!(names(), ["extra.csv", "notes.txt", "summary.json"]);
 }

@@ -35,6 +35,25 @@ pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Asserts that a CSV file is whole — it ends with a line end and every row has the header's
+/// number of fields — and returns its rows after the header.
+pub fn whole_csv(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path).expect("the CSV file exists");
+    assert!(text.ends_with('\n'), "{} ends mid-line", path.display());
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let columns = r.headers().expect("a header").len();
+    let mut rows = 0;
+    for rec in r.records() {
+        let rec = rec.expect("valid csv");
+        assert_eq!(rec.len(), columns, "{}: {rec:?}", path.display());
+        rows += 1;
+    }
+    rows
+}
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_kubesim")
 }
