@@ -747,7 +747,7 @@ fn render_cluster(cmd: &AzCommand, azure: &Azure) -> String {
         .to_string();
     let prefix: String = azure.plan.name.chars().take(10).collect();
     let rg: String = cmd.resource_group.chars().take(16).collect();
-    let hash = crate::aks::naming::fnv1a_32(azure.plan.name.as_bytes());
+    let hash = crate::sim::rng::fnv1a_32(azure.plan.name.as_bytes());
     let fqdn = format!(
         "{prefix}-{rg}-000000-{hash:08x}.hcp.{}.azmk8s.io",
         azure.plan.location

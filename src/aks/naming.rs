@@ -8,18 +8,7 @@
 //! PR 1896). kubesim uses 32-bit FNV-1a of `<cluster>/<pool>` modulo 10^8 instead, so names are
 //! stable across runs and seeds but differ from a real cluster's.
 
-/// FNV-1a offset basis for 32 bits (draft-eastlake-fnv, `FNV_offset_basis`).
-const FNV32_OFFSET_BASIS: u32 = 0x811c_9dc5;
-/// FNV prime for 32 bits, 2^24 + 2^8 + 0x93.
-const FNV32_PRIME: u32 = 0x0100_0193;
-
-/// The 32-bit FNV-1a hash (xor each byte in, then multiply by the FNV prime, modulo 2^32); the
-/// basis of the pool hash in node names (CONTRACT §6).
-pub fn fnv1a_32(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(FNV32_OFFSET_BASIS, |h, &b| {
-        (h ^ u32::from(b)).wrapping_mul(FNV32_PRIME)
-    })
-}
+use crate::sim::rng::fnv1a_32;
 
 /// The 8-digit pool hash of a node name: FNV-1a of the UTF-8 bytes of `<cluster>/<pool>`,
 /// modulo 10^8, zero-padded (CONTRACT §6). The same pool of the same cluster always gets the

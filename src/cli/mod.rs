@@ -8,9 +8,9 @@
 pub mod prepare;
 
 use crate::cluster::World;
-use crate::cluster::stop::{Interrupt, StopReason};
 use crate::diag::{Problem, Span};
 use crate::output::{OutputSet, Outputs};
+use crate::sim::stop::{Interrupt, StopReason};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

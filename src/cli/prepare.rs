@@ -145,7 +145,7 @@ pub fn prepare(scenario: Scenario) -> Result<Prepared, BadInput> {
     };
     let mut timings = Timings::defaults();
     if let Some(t) = &scenario.timing {
-        for p in timings.apply_overrides(t) {
+        for p in crate::scenario::timing::apply_overrides(&mut timings, t) {
             ctx.scenario_problem(p);
         }
     }

@@ -12,7 +12,6 @@ pub mod event;
 pub mod invariants;
 pub mod registry;
 mod sink;
-pub mod stop;
 
 use crate::aks::cluster::{Boot, ClusterPlan};
 use crate::aks::fleet::Azure;
@@ -22,7 +21,6 @@ use crate::apiserver::{ApiServer, CommitEnv, Op, Outcome};
 use crate::cluster::event::{AnyTag, AnyTimer, Event};
 use crate::cluster::registry::Registered;
 use crate::cluster::sink::Effects;
-use crate::cluster::stop::{Interrupt, Stop, StopReason};
 use crate::component::{
     ComponentId, ComponentKind, Ctx, EventRecord, Message, Notice, Response, TerminalOutput,
 };
@@ -42,6 +40,7 @@ use crate::scheduler::Scheduler;
 use crate::sim::engine::Engine;
 use crate::sim::queue::Scheduled;
 use crate::sim::rng::Streams;
+use crate::sim::stop::{Interrupt, Stop, StopReason};
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::timing::Timings;
 
@@ -559,5 +558,57 @@ impl Parts<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod stop_tests {
+    use super::*;
+    use crate::sim::stop::StopReason;
+    use std::sync::Arc;
+    use std::sync::atomic::Ordering;
+
+    fn world() -> World {
+        crate::cluster::test_world(
+            "name: t\nduration: 10m\nsteps:\n- at: 1s\n  run: kubectl create deployment web --image=nginx --replicas=3\n- at: 5m\n  run: kubectl get pods\n",
+        )
+    }
+
+    #[test]
+    fn a_request_stops_the_run_at_the_end_of_the_instant_it_was_made_in() {
+        let mut w = world();
+        let flag = w.interrupt.flag(StopReason::Sigterm);
+        assert!(Arc::ptr_eq(&flag, &w.interrupt.flag(StopReason::Sigterm)));
+        // Set the flag from the observer after the 40th event, as a signal handler would.
+        let seen = std::rc::Rc::new(std::cell::Cell::new((0u64, SimTime::ZERO)));
+        let s = seen.clone();
+        w.observer = Some(Box::new(move |w, ev| {
+            if w.events_processed() == 40 {
+                flag.store(true, Ordering::Relaxed);
+                s.set((w.events_processed(), ev.time));
+            }
+        }));
+        w.run();
+        let (n, t) = seen.get();
+        assert_eq!(n, 40, "the run got that far");
+        let stop = w.stopped.clone().expect("stopped");
+        assert_eq!(stop.reason, StopReason::Sigterm);
+        assert_eq!(stop.at, t, "at the end of that instant");
+        assert_eq!(w.now(), t);
+        assert!(
+            w.engine.peek_time().is_some_and(|next| next > t),
+            "the rest of the run was not handled"
+        );
+        assert_eq!(w.terminals[1].exit_code(), None, "the later step never ran");
+    }
+
+    #[test]
+    fn without_a_request_the_run_completes() {
+        let mut w = world();
+        let _flag = w.interrupt.flag(StopReason::Sigint);
+        w.run();
+        assert_eq!(w.stopped, None);
+        assert_eq!(w.now(), w.end);
+        assert_eq!(w.interrupt.requested(), None);
     }
 }

@@ -4,10 +4,10 @@
 //! Events); in unit tests it is a [`testing::Recorder`] that keeps every effect for the test to
 //! check, the way Kubernetes tests a `syncHandler` with fake listers and a fake client.
 
-use crate::apiserver::Op;
 use crate::component::{Component, ComponentId, Message};
 use crate::etcd::Store;
 use crate::model::meta::ObjRef;
+use crate::model::request::Op;
 use crate::sim::engine::TimerKey;
 use crate::sim::rng::Streams;
 use crate::sim::time::{SimDuration, SimTime};

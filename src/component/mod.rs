@@ -16,9 +16,9 @@ pub mod ctx;
 
 pub use ctx::{Ctx, EventRecord, Sink, TerminalOutput};
 
-use crate::apiserver::{Op, Outcome};
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
+use crate::model::request::{Op, Outcome};
 
 /// What happened to a watched object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -128,7 +128,7 @@ const NAME: &str = "deployment-controller";
 pub fn template_hash(t: &PodTemplate) -> String {
     const ALPHABET: &[u8] = crate::apiserver::SAFE_ALPHABET;
     let text = format!("{:?}|{:?}", t.labels, t.spec);
-    let h = crate::aks::naming::fnv1a_32(text.as_bytes());
+    let h = crate::sim::rng::fnv1a_32(text.as_bytes());
     h.to_string()
         .bytes()
         .map(|b| ALPHABET[usize::from(b) % ALPHABET.len()] as char)

@@ -475,7 +475,7 @@ fn set_waiting(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, reason: &'st
 
 /// Go's `Duration.String()` after `Truncate(time.Millisecond)`, as the Pulled message prints.
 fn go_duration_ms(d: SimDuration) -> String {
-    crate::model::duration::format_micros(d.as_micros() / 1000 * 1000)
+    crate::sim::duration::format_micros(d.as_micros() / 1000 * 1000)
 }
 
 /// A stable stand-in for the image size the runtime reports (20–220 MB by name).

@@ -1,6 +1,5 @@
 //! Plain data: the objects the simulator keeps, in compact form.
 
-pub mod duration;
 pub mod kind;
 pub mod labels;
 pub mod meta;
@@ -8,6 +7,7 @@ pub mod node;
 pub mod object;
 pub mod pod;
 pub mod quantity;
+pub mod request;
 pub mod service;
 pub mod validation;
 pub mod workload;

@@ -348,7 +348,7 @@ impl Outputs {
         seed: u64,
         events_processed: u64,
         expectations: &Expectations,
-        stop: Option<&crate::cluster::stop::Stop>,
+        stop: Option<&crate::sim::stop::Stop>,
     ) {
         self.events.sink.flush();
         self.timeline.sink.flush();

@@ -23,11 +23,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::cluster::stop::Stop;
 use crate::output::expectations::Expectations;
 use crate::output::timeline::Timeline;
 use crate::output::transcript::Transcript;
 use crate::scenario::Scenario;
+use crate::sim::stop::Stop;
 
 /// The whole file.
 #[derive(Debug, Serialize)]

@@ -11,8 +11,8 @@
 use std::fmt;
 
 use crate::diag::{Span, did_you_mean};
-use crate::model::duration::{format_micros, parse_micros};
 use crate::model::kind::Kind;
+use crate::sim::duration::{format_micros, parse_micros};
 
 /// When an expectation is checked (CONTRACT §4), in µs of virtual time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

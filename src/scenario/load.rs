@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use crate::diag::{Problem, Span, did_you_mean, render};
 use crate::manifest::tree::{Node, Value};
 use crate::manifest::yaml::{Limits, parse_stream};
-use crate::model::duration::parse_micros;
+use crate::sim::duration::parse_micros;
 
 use super::expect::{Expectation, Window, canonical_duration, parse_condition, parse_range};
 use super::spec::{

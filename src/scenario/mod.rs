@@ -7,6 +7,7 @@
 pub mod expect;
 pub mod load;
 pub mod spec;
+pub mod timing;
 
 pub use expect::{
     CondValue, Condition, ConditionError, Expectation, Metric, Op, Target, Window, parse_condition,

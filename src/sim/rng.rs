@@ -90,6 +90,20 @@ impl Streams {
     }
 }
 
+/// FNV-1a offset basis for 32 bits (draft-eastlake-fnv, `FNV_offset_basis`).
+const FNV32_OFFSET_BASIS: u32 = 0x811c_9dc5;
+/// FNV prime for 32 bits, 2^24 + 2^8 + 0x93.
+const FNV32_PRIME: u32 = 0x0100_0193;
+
+/// The 32-bit FNV-1a hash (xor each byte in, then multiply by the FNV prime, modulo 2^32); the
+/// basis of AKS node names' pool hash and of ReplicaSets' template hash (both must follow
+/// from names alone).
+pub fn fnv1a_32(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(FNV32_OFFSET_BASIS, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(FNV32_PRIME)
+    })
+}
+
 /// 64-bit FNV-1a of byte strings joined by zero bytes: the one stable hash kubesim uses
 /// wherever a value must follow from names alone (request counters, illustrative sizes).
 pub fn fnv1a_64(parts: &[&[u8]]) -> u64 {

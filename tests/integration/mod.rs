@@ -7,6 +7,7 @@ mod commands;
 mod corpus;
 mod determinism;
 mod invariants;
+mod layout;
 mod outputs;
 mod props;
 mod quickstart;

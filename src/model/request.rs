@@ -1,0 +1,167 @@
+//! What a client asks the API server and what it answers: the request vocabulary every
+//! component speaks (as client-go's verbs and `metav1.Status` are), kept apart from the
+//! server so that components and the server depend on it rather than on each other.
+
+use crate::model::kind::Kind;
+use crate::model::meta::ObjRef;
+use crate::model::object::NewObject;
+use crate::model::pod::PodStatus;
+use crate::model::workload::{DeploymentStatus, ReplicaSetStatus};
+
+/// `propagationPolicy` of a delete.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Propagation {
+    /// Delete the owner now; the GC deletes dependents afterwards (kubectl's default).
+    Background,
+    /// Delete dependents first, then the owner.
+    Foreground,
+    /// Keep dependents, removing their owner references.
+    Orphan,
+}
+
+/// What a client asks the API server to do.
+#[derive(Clone, Debug)]
+pub enum Op {
+    /// POST: create an object; `generate_name` asks the server to pick the name.
+    Create {
+        /// The object.
+        object: Box<NewObject>,
+        /// The namespace name (checked to exist).
+        namespace: Option<String>,
+        /// `metadata.generateName`.
+        generate_name: Option<String>,
+    },
+    /// kubectl apply: create, or update the spec if it differs.
+    Apply {
+        /// The object as written.
+        object: Box<NewObject>,
+        /// The namespace name.
+        namespace: Option<String>,
+    },
+    /// GET/LIST, served from etcd at commit time (the client renders what it needs).
+    Read,
+    /// PUT .../scale or a spec.replicas update.
+    Scale {
+        /// Deployment, ReplicaSet or ReplicationController.
+        target: ObjRef,
+        /// New `spec.replicas`.
+        replicas: i32,
+        /// The Deployment controller also sets a ReplicaSet's desired/max-replicas
+        /// annotations in the same update (`scaleReplicaSet`).
+        annotations: Option<(i32, i32)>,
+    },
+    /// A ReplicaSet's status subresource.
+    ReplicaSetStatus {
+        /// The RS.
+        id: u32,
+        /// New status.
+        status: ReplicaSetStatus,
+    },
+    /// A Deployment's status subresource.
+    DeploymentStatus {
+        /// The Deployment.
+        id: u32,
+        /// New status.
+        status: DeploymentStatus,
+    },
+    /// POST pods/binding.
+    Bind {
+        /// The pod.
+        pod: u32,
+        /// The node.
+        node: u32,
+    },
+    /// PATCH pods/status.
+    PodStatus {
+        /// The pod.
+        pod: u32,
+        /// New status.
+        status: Box<PodStatus>,
+    },
+    /// DELETE.
+    Delete {
+        /// The object.
+        target: ObjRef,
+        /// Precondition: the uid the client saw (None: any).
+        uid: Option<u64>,
+        /// Propagation policy.
+        propagation: Propagation,
+        /// `gracePeriodSeconds` (None: the object's default; pods only).
+        grace_seconds: Option<i64>,
+    },
+    /// The GC finished foreground/orphan processing: drop the finalizer and the object.
+    RemoveFinalizers {
+        /// The owner.
+        target: ObjRef,
+    },
+    /// The GC orphans a dependent.
+    RemoveOwnerRef {
+        /// The dependent.
+        dependent: ObjRef,
+        /// The owner.
+        owner: ObjRef,
+    },
+    /// A node's Ready condition becomes True: the kubelet's status update, with the node
+    /// lifecycle controller's removal of the `node.kubernetes.io/not-ready` taint folded in.
+    NodeReady {
+        /// The node.
+        node: u32,
+    },
+    /// `spec.unschedulable` (cordon, uncordon).
+    Cordon {
+        /// The node.
+        node: u32,
+        /// The new value.
+        unschedulable: bool,
+    },
+    /// The service controller publishes a load balancer address.
+    LoadBalancerIngress {
+        /// The Service.
+        svc: u32,
+        /// The address.
+        ip: std::net::Ipv4Addr,
+    },
+}
+
+/// A failed request, as the API server's Status reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// `reason` (`NotFound`, `AlreadyExists`, `Conflict`, `Invalid`, ...).
+    pub reason: &'static str,
+    /// `message`.
+    pub message: String,
+}
+
+impl ApiError {
+    /// `NewNotFound`: `pods "web" not found`.
+    pub fn not_found(kind: Kind, name: &str) -> ApiError {
+        ApiError {
+            reason: "NotFound",
+            message: format!("{} {name:?} not found", kind.group_resource()),
+        }
+    }
+    /// `NewAlreadyExists`.
+    pub fn already_exists(kind: Kind, name: &str) -> ApiError {
+        ApiError {
+            reason: "AlreadyExists",
+            message: format!("{} {name:?} already exists", kind.group_resource()),
+        }
+    }
+}
+
+/// What a committed request did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to report beyond success (reads, status writes).
+    Done,
+    /// Created this object.
+    Created(ObjRef),
+    /// Apply changed the spec.
+    Configured(ObjRef),
+    /// Apply found nothing to change.
+    Unchanged(ObjRef),
+    /// Deleted (or marked for deletion).
+    Deleted(ObjRef),
+    /// Failed.
+    Failed(ApiError),
+}
