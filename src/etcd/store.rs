@@ -110,14 +110,13 @@ pub struct Store {
     pub others: Vec<OtherObject>,
     /// Kubernetes Events.
     pub events: crate::etcd::events::Events,
-    names: BTreeMap<(Kind, u32, String), u32>,
+    /// Name index: (kind, namespace (None: cluster-scoped), name) → id.
+    names: BTreeMap<(Kind, Option<u32>, String), u32>,
     dependents: BTreeMap<ObjRef, Vec<ObjRef>>,
     /// Objects written in the current instant, in first-write order (for timeline rows).
     pub changed: Vec<ObjRef>,
     changed_flag: std::collections::BTreeSet<ObjRef>,
 }
-
-const CLUSTER_SCOPE: u32 = u32::MAX;
 
 impl Store {
     /// The id of a namespace name, interning it (namespaces are few).
@@ -153,7 +152,7 @@ impl Store {
 
     /// Finds an object by kind, namespace and name.
     pub fn lookup(&self, kind: Kind, ns: Option<NsId>, name: &str) -> Option<u32> {
-        let scope = ns.map(|n| n.0).unwrap_or(CLUSTER_SCOPE);
+        let scope = ns.map(|n| n.0);
         self.names.get(&(kind, scope, name.to_string())).copied()
     }
 
@@ -162,15 +161,13 @@ impl Store {
     pub fn list(&self, kind: Kind, ns: Option<NsId>) -> Vec<u32> {
         let mut v: Vec<(String, &String, u32)> = self
             .names
-            .range((kind, 0, String::new())..)
+            .range((kind, None, String::new())..)
             .take_while(|((k, _, _), _)| *k == kind)
-            .filter(|((_, scope, _), _)| ns.is_none() || Some(*scope) == ns.map(|n| n.0))
+            .filter(|((_, scope, _), _)| ns.is_none() || *scope == ns.map(|n| n.0))
             .map(|((_, scope, name), id)| {
-                let ns_name = if *scope == CLUSTER_SCOPE {
-                    String::new()
-                } else {
-                    self.ns_name(NsId(*scope)).to_string()
-                };
+                let ns_name = scope
+                    .map(|s| self.ns_name(NsId(s)).to_string())
+                    .unwrap_or_default();
                 (ns_name, name, *id)
             })
             .collect();
@@ -236,7 +233,7 @@ impl Store {
         m.resource_version = rev;
         m.created = now;
         m.writes = 1;
-        let scope = m.namespace.map(|n| n.0).unwrap_or(CLUSTER_SCOPE);
+        let scope = m.namespace.map(|n| n.0);
         let name = m.name.clone();
         let owners: Vec<ObjRef> = m.owners.iter().map(|o| o.owner).collect();
         self.names.insert((r.kind, scope, name), r.id);
@@ -261,7 +258,7 @@ impl Store {
     pub fn remove(&mut self, r: ObjRef) {
         self.revision += 1;
         let Some(m) = self.meta(r) else { return };
-        let scope = m.namespace.map(|n| n.0).unwrap_or(CLUSTER_SCOPE);
+        let scope = m.namespace.map(|n| n.0);
         let key = (r.kind, scope, m.name.clone());
         let owners: Vec<ObjRef> = m.owners.iter().map(|o| o.owner).collect();
         self.names.remove(&key);

@@ -578,11 +578,13 @@ fn render_get(store: &Store, now: SimTime, spec: &GetSpec) -> (String, bool) {
         let mut rows = 0;
         let mut name_lines: Vec<String> = Vec::new();
         let ids: Vec<Option<u32>> = if names.iter().all(Option::is_none) {
-            if kind == Kind::Event {
+            // `-n` naming a namespace that was never created lists nothing.
+            let missing_ns = kind.namespaced() && matches!(ns_id, Some(None));
+            if kind == Kind::Event || missing_ns {
                 Vec::new()
             } else {
                 let ns = if kind.namespaced() {
-                    ns_id.map(|n| n.unwrap_or(crate::model::meta::NsId(u32::MAX)))
+                    ns_id.flatten()
                 } else {
                     None
                 };

@@ -111,8 +111,8 @@ pub struct Scheduler {
     /// never iterated, so their order cannot reach any output.
     spread_nodes: std::collections::HashMap<(u32, u32), u32, PairHash>,
     spread_zones: std::collections::HashMap<(u32, u32), u32, PairHash>,
-    /// Each node's `topology.kubernetes.io/zone`, interned (`u32::MAX`: no label).
-    node_zone: Vec<u32>,
+    /// Each node's `topology.kubernetes.io/zone`, interned (None: no label).
+    node_zone: Vec<Option<u32>>,
     zone_names: Vec<String>,
     nodes: Vec<u32>,
     flush_at: Option<SimTime>,
@@ -150,27 +150,22 @@ impl Scheduler {
             .filter_map(|(i, e)| e.cached.map(|(node, req, _)| (i as u32, node, req)))
     }
 
-    fn zone(&self, node: u32) -> u32 {
-        self.node_zone
-            .get(node as usize)
-            .copied()
-            .unwrap_or(u32::MAX)
+    /// The node's zone index; None for a node without the zone label.
+    fn zone(&self, node: u32) -> Option<u32> {
+        self.node_zone.get(node as usize).copied().flatten()
     }
 
     fn set_zone(&mut self, node: u32, zone: Option<&str>) {
-        let id = match zone {
-            None => u32::MAX,
-            Some(z) => match self.zone_names.iter().position(|n| n == z) {
-                Some(i) => i as u32,
-                None => {
-                    self.zone_names.push(z.to_string());
-                    (self.zone_names.len() - 1) as u32
-                }
-            },
-        };
+        let id = zone.map(|z| match self.zone_names.iter().position(|n| n == z) {
+            Some(i) => i as u32,
+            None => {
+                self.zone_names.push(z.to_string());
+                (self.zone_names.len() - 1) as u32
+            }
+        });
         let i = node as usize;
         if self.node_zone.len() <= i {
-            self.node_zone.resize(i + 1, u32::MAX);
+            self.node_zone.resize(i + 1, None);
         }
         self.node_zone[i] = id;
     }
@@ -190,8 +185,9 @@ impl Scheduler {
         self.entry(pod).spread_owner = owner;
         if let Some(o) = owner {
             *self.spread_nodes.entry((o, node)).or_default() += 1;
-            let zone = self.zone(node);
-            *self.spread_zones.entry((o, zone)).or_default() += 1;
+            if let Some(zone) = self.zone(node) {
+                *self.spread_zones.entry((o, zone)).or_default() += 1;
+            }
         }
         let u = self.usage_mut(node);
         u.requested = u.requested.plus(req);
@@ -205,10 +201,12 @@ impl Scheduler {
         };
         if let Some(o) = self.entry(pod).spread_owner.take() {
             let zone = self.zone(node);
-            for (map, key) in [
-                (&mut self.spread_nodes, (o, node)),
-                (&mut self.spread_zones, (o, zone)),
-            ] {
+            let keys = [
+                (&mut self.spread_nodes, Some((o, node))),
+                (&mut self.spread_zones, zone.map(|z| (o, z))),
+            ];
+            for (map, key) in keys {
+                let Some(key) = key else { continue };
                 if let Some(c) = map.get_mut(&key) {
                     *c = c.saturating_sub(1);
                     if *c == 0 {
@@ -658,11 +656,7 @@ fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, St
 /// rounded, then normalised so the node with the fewest matching pods scores 100
 /// (`100 × (max + min − s) / max`). Nodes without a zone label are ignored (score 0).
 fn spread_scores(s: &Scheduler, owner: u32, feasible: &[u32]) -> Vec<i64> {
-    let mut zones: Vec<u32> = feasible
-        .iter()
-        .map(|n| s.zone(*n))
-        .filter(|z| *z != u32::MAX)
-        .collect();
+    let mut zones: Vec<u32> = feasible.iter().filter_map(|n| s.zone(*n)).collect();
     zones.sort_unstable();
     zones.dedup();
     let w_host = libm::log(feasible.len() as f64 + 2.0);
@@ -670,10 +664,7 @@ fn spread_scores(s: &Scheduler, owner: u32, feasible: &[u32]) -> Vec<i64> {
     let raw: Vec<Option<i64>> = feasible
         .iter()
         .map(|n| {
-            let zone = s.zone(*n);
-            if zone == u32::MAX {
-                return None;
-            }
+            let zone = s.zone(*n)?;
             let host = f64::from(s.spread_nodes.get(&(owner, *n)).copied().unwrap_or(0));
             let in_zone = f64::from(s.spread_zones.get(&(owner, zone)).copied().unwrap_or(0));
             Some((host * w_host + 2.0 + in_zone * w_zone + 4.0).round() as i64)
