@@ -427,3 +427,170 @@ impl AksProvider {
         self.evict_pods(cx, node, true);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aks::fleet::testing::azure;
+    use crate::apiserver::testing::Harness;
+    use crate::component::ComponentKind;
+    use crate::component::ctx::testing::{Effect, Recorder, run};
+    use crate::etcd::store::testing as fx;
+    use crate::model::meta::OwnerRef;
+    use crate::model::node::NOT_READY_TAINT;
+    use crate::sim::time::SimTime;
+
+    const ME: ComponentId = ComponentId::of(ComponentKind::AksProvider);
+    const ASKER: ComponentId = ComponentId::terminal(0);
+
+    fn ask(p: &mut AksProvider, h: &Harness, az: &mut Azure, op: u32) -> Recorder<AksProvider> {
+        run(p, &h.store, az, ME, SimTime::ZERO, |p, cx| {
+            p.on_message(cx, ASKER, Message::ArmRequest { operation: op })
+        })
+    }
+
+    fn fire(
+        p: &mut AksProvider,
+        h: &Harness,
+        az: &mut Azure,
+        at: SimTime,
+        t: Timer,
+    ) -> Recorder<AksProvider> {
+        run(p, &h.store, az, ME, at, |p, cx| p.on_timer(cx, t))
+    }
+
+    fn sent_done(r: &Recorder<AksProvider>) -> bool {
+        r.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Send(to, Message::ArmDone { .. }) if *to == ASKER))
+    }
+
+    #[test]
+    fn a_scale_out_boots_vms_registers_them_not_ready_then_ready_and_reports_done() {
+        let (mut p, h0, mut az) = (AksProvider::default(), Harness::default(), azure());
+        let mut h = h0;
+        let op = az.begin(OperationKind::Scale { pool: 0, count: 2 });
+        let r = ask(&mut p, &h, &mut az, op);
+        // Two VMs at once, each with its addresses; a boot timer each (aks.nodeProvision).
+        let timers = r.timers();
+        assert_eq!(timers.len(), 2);
+        assert_eq!(az.pools[0].instances.len(), 2);
+        assert!(az.ipam.node_ip(az.pools[0].instances[1].vm).is_some());
+        assert!(!sent_done(&r), "nothing is Ready yet");
+        let (at, boot) = timers[0];
+        // The kubelet registers the Node NotReady, with the not-ready taint.
+        let r = fire(&mut p, &h, &mut az, at, boot);
+        let (op_sent, _) = r.requests()[0];
+        let Op::Create { object, .. } = op_sent else {
+            panic!("a Node create, not {op_sent:?}");
+        };
+        let NewObject::Node(n) = object.as_ref() else {
+            panic!("a Node");
+        };
+        assert!(!n.ready);
+        assert!(n.taints.iter().any(|t| t.key == NOT_READY_TAINT));
+        assert!(n.meta.name.starts_with("aks-nodepool1-") && n.meta.name.ends_with("vmss000000"));
+        let r = h.answer(&mut p, &mut az, ME, at, &r);
+        let reasons: Vec<&str> = r.events().iter().map(|e| e.reason).collect();
+        assert_eq!(reasons, ["Starting", "RegisteredNode"]);
+        let (ready_at, ready) = r.timers()[0];
+        let r = fire(&mut p, &h, &mut az, ready_at, ready);
+        assert!(matches!(r.requests()[0].0, Op::NodeReady { .. }));
+        let r = h.answer(&mut p, &mut az, ME, ready_at, &r);
+        let e = r.events();
+        assert_eq!(e[0].reason, "NodeReady");
+        // kubelet_node_status.go recordNodeStatusEvent: "Node %s status is now: %s".
+        assert_eq!(
+            e[0].message,
+            format!("Node {} status is now: NodeReady", n.meta.name)
+        );
+        assert!(!sent_done(&r), "the second VM is not Ready yet");
+        assert!(
+            h.store
+                .nodes
+                .iter()
+                .any(|(_, n)| n.ready && n.taints.is_empty())
+        );
+    }
+
+    #[test]
+    fn a_scale_in_cordons_the_newest_vm_drains_all_but_daemon_pods_then_deletes_it() {
+        let (mut p, mut h, mut az) = (AksProvider::default(), Harness::default(), azure());
+        let ns = fx::namespace(&mut h.store, "default");
+        let mut nodes = Vec::new();
+        for _ in 0..3 {
+            let inst = az.create_vm(0).expect("room");
+            let node = az.node_object(0, &inst, true).expect("addresses");
+            let create = Op::Create {
+                object: Box::new(NewObject::Node(node)),
+                namespace: None,
+                generate_name: None,
+            };
+            match h.apply(SimTime::ZERO, ME, create) {
+                Outcome::Created(r) => nodes.push(r.id),
+                o => panic!("{o:?}"),
+            }
+        }
+        let victim = nodes[2];
+        let web = fx::pod(&mut h.store, "web", ns, fx::spec(100), None, Some(victim));
+        let daemon = fx::pod(&mut h.store, "agent", ns, fx::spec(100), None, Some(victim));
+        if let Some(d) = h.store.pods.get_mut(daemon) {
+            d.meta.owners.push(OwnerRef {
+                owner: ObjRef {
+                    kind: Kind::DaemonSet,
+                    id: 0,
+                },
+                uid: 999,
+                controller: true,
+                block_owner_deletion: true,
+            });
+        }
+        let op = az.begin(OperationKind::Scale { pool: 0, count: 2 });
+        let r = ask(&mut p, &h, &mut az, op);
+        // The scale set's Default scale-in policy: the highest instance id.
+        let sent = r.requests();
+        assert_eq!(sent.len(), 1);
+        assert!(matches!(
+            sent[0].0,
+            Op::Cordon {
+                node,
+                unschedulable: true
+            } if *node == victim
+        ));
+        let r = h.answer(&mut p, &mut az, ME, SimTime(1), &r);
+        assert_eq!(r.events()[0].reason, "NodeNotSchedulable");
+        let deleted: Vec<u32> = r
+            .requests()
+            .iter()
+            .filter_map(|(o, _)| match o {
+                Op::Delete { target, .. } => Some(target.id),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(deleted, [web], "DaemonSet pods are not drained");
+        let (poll_at, poll) = r.timers()[0];
+        assert_eq!(poll_at, SimTime(1_000_001), "drain looks again after 1 s");
+        // The pod is still there: look again later.
+        let r = fire(&mut p, &h, &mut az, poll_at, poll);
+        assert!(r.requests().is_empty());
+        assert_eq!(r.timers().len(), 1);
+        // Gone: the Node is deleted, and the DaemonSet pod with it, at once.
+        h.store.remove(ObjRef {
+            kind: Kind::Pod,
+            id: web,
+        });
+        let r = fire(&mut p, &h, &mut az, SimTime(2_000_001), poll);
+        let ops: Vec<Op> = r.requests().iter().map(|(o, _)| (*o).clone()).collect();
+        assert!(
+            matches!(ops[0], Op::Delete { target, .. } if target.kind == Kind::Node && target.id == victim)
+        );
+        assert!(
+            matches!(ops[1], Op::Delete { target, grace_seconds: Some(0), .. } if target.id == daemon)
+        );
+        assert_eq!(r.events()[0].reason, "RemovingNode");
+        let r = h.answer(&mut p, &mut az, ME, SimTime(2_000_002), &r);
+        assert!(sent_done(&r));
+        assert_eq!(az.pools[0].instances.len(), 2);
+        assert_eq!(az.operations[op as usize].result, Some(Ok(())));
+    }
+}
