@@ -296,3 +296,42 @@ fn get_events_wide_shows_the_kubelets_node_as_source_host() {
         "{b:?}"
     );
 }
+
+#[test]
+fn get_events_lists_by_storage_key_so_a_pods_events_come_before_its_owners() {
+    // The API server lists Events by key `<ns>/<object>.<hex Unix ns>` and kubectl does not
+    // sort them: `web-<hash>-<id>.` < `web-<hash>.` < `web.` because '-' sorts before '.'.
+    let s = scenario(
+        "ev",
+        "2m",
+        1,
+        "steps:\n- at: 1s\n  run: kubectl create deployment web --image=nginx --replicas=1\n- at: 90s\n  run: kubectl get events -o wide\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    let t = r.file("transcript.txt");
+    let b = block(&t, "kubectl get events -o wide");
+    let objects: Vec<&str> = b[1..]
+        .iter()
+        .filter_map(|l| l.split_whitespace().find(|w| w.contains('/')))
+        .collect();
+    let first = |prefix: &str| objects.iter().position(|o| o.starts_with(prefix));
+    let (pod, rs, deploy) = (
+        first("pod/web-").expect("pod events"),
+        first("replicaset/web-").expect("ReplicaSet events"),
+        first("deployment/web").expect("Deployment events"),
+    );
+    assert!(pod < rs && rs < deploy, "{objects:?}");
+    // NAME is `<object>.<hex>`, unique per Event.
+    let names: Vec<&str> = b[1..]
+        .iter()
+        .filter_map(|l| l.split_whitespace().last())
+        .collect();
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+    assert!(names.iter().all(|n| {
+        n.rsplit_once('.')
+            .is_some_and(|(_, h)| u64::from_str_radix(h, 16).is_ok())
+    }));
+}
