@@ -41,6 +41,19 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
             s.publish(r, Change::Modified);
             Outcome::Done
         }
+        Op::DaemonSetStatus { id, status } => {
+            let Some(d) = s.store.daemonsets.get_mut(id) else {
+                return gone(Kind::DaemonSet);
+            };
+            d.status = status;
+            let r = ObjRef {
+                kind: Kind::DaemonSet,
+                id,
+            };
+            s.store.touch(r);
+            s.publish(r, Change::Modified);
+            Outcome::Done
+        }
         Op::DeploymentStatus { id, status } => {
             let Some(d) = s.store.deployments.get_mut(id) else {
                 return gone(Kind::Deployment);

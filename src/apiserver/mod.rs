@@ -27,6 +27,7 @@ use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::model::object::NewObject;
 use crate::model::pod::PodStatus;
+use crate::model::service::DaemonSetStatus;
 use crate::model::workload::{DeploymentStatus, ReplicaSetStatus};
 use crate::network::{NodePortAllocator, PublicIpAllocator, ServiceIpAllocator};
 use crate::sim::rng::Streams;
@@ -82,6 +83,13 @@ pub enum Op {
         id: u32,
         /// New status.
         status: ReplicaSetStatus,
+    },
+    /// A DaemonSet's status subresource.
+    DaemonSetStatus {
+        /// The DaemonSet.
+        id: u32,
+        /// New status.
+        status: DaemonSetStatus,
     },
     /// A Deployment's status subresource.
     DeploymentStatus {
@@ -375,6 +383,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::Read => "read",
         Op::Scale { .. } => "scale",
         Op::ReplicaSetStatus { .. } => "rs-status",
+        Op::DaemonSetStatus { .. } => "ds-status",
         Op::DeploymentStatus { .. } => "deploy-status",
         Op::Bind { .. } => "bind",
         Op::PodStatus { .. } => "pod-status",

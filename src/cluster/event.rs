@@ -2,7 +2,7 @@
 //! component's own typed tags and timers, never whole objects).
 
 use crate::component::{ComponentId, Notice};
-use crate::controllers::{deployment, replicaset, service};
+use crate::controllers::{daemonset, deployment, replicaset, service};
 use crate::kubectl::exec;
 use crate::kubelet;
 use crate::scheduler;
@@ -39,6 +39,8 @@ pub enum AnyTimer {
     Deployment(deployment::Sync),
     /// ReplicaSet controller.
     ReplicaSet(replicaset::Timer),
+    /// DaemonSet controller.
+    DaemonSet(daemonset::Timer),
     /// Scheduler.
     Scheduler(scheduler::Timer),
     /// A kubelet.
@@ -58,6 +60,8 @@ pub enum AnyTag {
     Deployment(deployment::Tag),
     /// ReplicaSet controller.
     ReplicaSet(replicaset::Tag),
+    /// DaemonSet controller.
+    DaemonSet(daemonset::Tag),
     /// Scheduler.
     Scheduler(scheduler::Tag),
     /// A kubelet.

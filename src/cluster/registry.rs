@@ -4,6 +4,7 @@
 
 use crate::cluster::event::{AnyTag, AnyTimer};
 use crate::component::Component;
+use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
 use crate::controllers::replicaset::ReplicaSetController;
@@ -57,6 +58,7 @@ macro_rules! registry {
 registry! {
     DeploymentController => Deployment;
     ReplicaSetController => ReplicaSet;
+    DaemonSetController => DaemonSet;
     Scheduler => Scheduler;
     Kubelet => Kubelet;
     ServiceController => Service;

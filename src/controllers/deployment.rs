@@ -847,6 +847,7 @@ mod tests {
                 node_name: None,
                 priority: 0,
                 scheduler_name: "default-scheduler".into(),
+                required_node_name: None,
             }),
         };
         let h = template_hash(&t);

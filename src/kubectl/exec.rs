@@ -229,13 +229,7 @@ impl Terminal {
     }
 
     /// The lookup GET returned: the write it was for, or kubectl's NotFound.
-    fn act_on(
-        &mut self,
-        cx: &mut Cx<'_>,
-        tag: Tag,
-        t: &DeleteItem,
-        op: impl FnOnce(ObjRef) -> Op,
-    ) {
+    fn act_on(&mut self, cx: &mut Cx<'_>, tag: Tag, t: &DeleteItem, op: impl FnOnce(ObjRef) -> Op) {
         match resolve(cx.store, t) {
             Some(obj) => {
                 let key = format!("{}/{}", t.namespace, t.name);

@@ -711,6 +711,8 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
         } else {
             scheduler.to_string()
         },
+        // Affinity is left to the schema check (module docs).
+        required_node_name: None,
     }
 }
 

@@ -292,6 +292,7 @@ pub(crate) mod tests {
                 node_name: None,
                 priority: 0,
                 scheduler_name: "default-scheduler".into(),
+                required_node_name: None,
             }),
             node: None,
             status,
