@@ -412,7 +412,14 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
         );
     }
     for wl in &workloads {
-        let labels = Labels::from_pairs([("k8s-app".to_string(), wl.name.to_string())]);
+        let labels = Labels::from_pairs([("k8s-app".to_string(), wl.app.to_string())]);
+        // AKS's node DaemonSets select Linux nodes (kubectl-output.md, printDaemonSet).
+        let node_selector = match wl.owner {
+            OwnerKind::DaemonSet => {
+                Labels::from_pairs([("kubernetes.io/os".to_string(), "linux".to_string())])
+            }
+            OwnerKind::Deployment => Labels::default(),
+        };
         let spec = Arc::new(PodSpec {
             containers: wl
                 .containers
@@ -431,7 +438,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
                 .collect(),
             init_containers: 0,
             restart_policy: RestartPolicy::Always,
-            node_selector: Labels::default(),
+            node_selector,
             tolerations: vec![Toleration {
                 key: String::new(),
                 exists: true,
