@@ -196,6 +196,10 @@ fn create(
                 id: s.store.replicasets.insert(rs),
             }
         }
+        NewObject::DaemonSet(d) => ObjRef {
+            kind: Kind::DaemonSet,
+            id: s.store.daemonsets.insert(d),
+        },
         NewObject::Service(mut svc) => {
             if let Err(e) = allocate_service(s, &mut svc) {
                 return Outcome::Failed(e);
@@ -329,6 +333,31 @@ fn apply_object(s: &mut Server<'_>, object: NewObject, namespace: Option<String>
                 }
                 if labels_changed {
                     rs.meta.labels = new.meta.labels;
+                }
+                spec_changed || labels_changed
+            }
+            None => false,
+        },
+        // The DaemonSet strategy's PrepareForUpdate: the selector is immutable; a template
+        // change bumps the template generation, any spec change the generation.
+        NewObject::DaemonSet(new) => match s.store.daemonsets.get_mut(id) {
+            Some(d) => {
+                let template_changed = d.spec.template != new.spec.template;
+                let spec_changed = template_changed
+                    || d.spec.strategy != new.spec.strategy
+                    || d.spec.min_ready_seconds != new.spec.min_ready_seconds;
+                let labels_changed = d.meta.labels != new.meta.labels;
+                if spec_changed {
+                    d.spec.template = new.spec.template;
+                    d.spec.strategy = new.spec.strategy;
+                    d.spec.min_ready_seconds = new.spec.min_ready_seconds;
+                    d.meta.generation += 1;
+                }
+                if template_changed {
+                    d.spec.template_generation += 1;
+                }
+                if labels_changed {
+                    d.meta.labels = new.meta.labels;
                 }
                 spec_changed || labels_changed
             }
@@ -550,6 +579,7 @@ fn delete_namespace(s: &mut Server<'_>, target: ObjRef) {
     if let Some(ns) = s.store.find_ns(&name) {
         for kind in [
             Kind::Deployment,
+            Kind::DaemonSet,
             Kind::ReplicaSet,
             Kind::ReplicationController,
             Kind::Service,
