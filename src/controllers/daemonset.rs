@@ -943,6 +943,9 @@ mod tests {
         ctl: DaemonSetController,
         rec: Recorder<DaemonSetController>,
         now: SimTime,
+        /// Pods the fake API server named so far, and pods it deleted.
+        serial: usize,
+        deleted: usize,
     }
 
     impl Fixture {
@@ -966,6 +969,8 @@ mod tests {
                 ctl: DaemonSetController::default(),
                 rec: Recorder::default(),
                 now: SimTime::ZERO,
+                serial: 0,
+                deleted: 0,
             }
         }
 
@@ -1128,7 +1133,8 @@ mod tests {
                         return Outcome::Done;
                     };
                     let mut p = p.clone();
-                    p.meta.name = format!("foo-{}", created.len());
+                    p.meta.name = format!("foo-{}", self.serial);
+                    self.serial += 1;
                     p.meta.namespace = self.store.find_ns("default");
                     created.push(p.spec.required_node_name.clone().unwrap_or_default());
                     let id = self.store.pods.insert(p);
@@ -1146,12 +1152,138 @@ mod tests {
                     Outcome::Done
                 }
                 Op::Delete { target, .. } => {
+                    self.deleted += 1;
                     self.store.remove(*target);
                     Outcome::Deleted(*target)
                 }
                 _ => Outcome::Done,
             }
         }
+    }
+
+    /// `markPodsReady`: every pod bound to its node, Running and Ready.
+    fn mark_pods_ready(f: &mut Fixture) {
+        let ids: Vec<u32> = f.store.pods.iter().map(|(id, _)| id).collect();
+        for id in ids {
+            let node = f
+                .store
+                .pods
+                .get(id)
+                .and_then(|p| p.spec.required_node_name.clone())
+                .and_then(|n| f.store.lookup(Kind::Node, None, &n));
+            let p = f.store.pods.get_mut(id).expect("pod");
+            p.node = node;
+            p.status.phase = Phase::Running;
+            p.status.ready_since = Some(f.now);
+        }
+    }
+
+    fn modified(obj: ObjRef) -> Notice {
+        Notice {
+            obj,
+            change: Change::Modified,
+            controller: None,
+        }
+    }
+
+    /// Changes the template's image as an update through the API server would.
+    fn change_image(f: &mut Fixture, ds: u32, image: &str) {
+        let d = f.store.daemonsets.get_mut(ds).expect("ds");
+        let mut spec = (*d.spec.template.spec).clone();
+        spec.containers[0].image = image.into();
+        d.spec.template = Arc::new(PodTemplate {
+            labels: d.spec.template.labels.clone(),
+            spec: Arc::new(spec),
+        });
+        d.spec.template_generation += 1;
+        d.meta.generation += 1;
+    }
+
+    /// One sync after a DaemonSet update: (pods created, pods deleted).
+    fn sync_counts(f: &mut Fixture, ds: u32) -> (usize, usize) {
+        let before = f.deleted;
+        let created = f.settle(modified(ds_ref(ds))).len();
+        (created, f.deleted - before)
+    }
+
+    #[test]
+    fn a_rolling_update_replaces_max_unavailable_pods_at_a_time() {
+        // update_test.go TestDaemonSetUpdatesPods: 5 nodes, maxUnavailable 2 → delete 2 and
+        // create 2, twice, then 1 and 1, as the new pods become ready.
+        let mut f = Fixture::new();
+        for i in 0..5 {
+            f.node(&format!("node-{i}"), &[], Vec::new());
+        }
+        let ds = f.daemon_set(&[], Vec::new());
+        assert_eq!(f.settle(added(ds_ref(ds))).len(), 5);
+        mark_pods_ready(&mut f);
+        change_image(&mut f, ds, "foo2/bar2");
+        f.store.daemonsets.get_mut(ds).expect("ds").spec.strategy =
+            DaemonSetStrategy::RollingUpdate {
+                max_unavailable: crate::model::workload::IntOrPercent::Int(2),
+                max_surge: crate::model::workload::IntOrPercent::Int(0),
+            };
+        // The fake API server deletes at once, so each step's creates follow its deletes.
+        assert_eq!(sync_counts(&mut f, ds), (2, 2));
+        assert_eq!(sync_counts(&mut f, ds), (0, 0), "new pods not ready yet");
+        mark_pods_ready(&mut f);
+        assert_eq!(sync_counts(&mut f, ds), (2, 2));
+        mark_pods_ready(&mut f);
+        assert_eq!(sync_counts(&mut f, ds), (1, 1));
+        mark_pods_ready(&mut f);
+        assert_eq!(sync_counts(&mut f, ds), (0, 0));
+        let s = &f.store.daemonsets.get(ds).expect("ds").status;
+        assert_eq!(
+            (
+                s.desired_number_scheduled,
+                s.updated_number_scheduled,
+                s.number_available
+            ),
+            (5, 5, 5)
+        );
+        assert_eq!(s.observed_generation, 2);
+        let images: Vec<&str> = f
+            .store
+            .pods
+            .iter()
+            .map(|(_, p)| p.spec.containers[0].image.as_str())
+            .collect();
+        assert_eq!(images, ["foo2/bar2"; 5]);
+    }
+
+    #[test]
+    fn on_delete_replaces_only_the_pods_someone_deletes() {
+        // OnDelete: a template change deletes nothing; a deleted pod comes back new.
+        let mut f = Fixture::new();
+        f.node("node-0", &[], Vec::new());
+        f.node("node-1", &[], Vec::new());
+        let ds = f.daemon_set(&[], Vec::new());
+        f.store.daemonsets.get_mut(ds).expect("ds").spec.strategy = DaemonSetStrategy::OnDelete;
+        f.settle(added(ds_ref(ds)));
+        mark_pods_ready(&mut f);
+        change_image(&mut f, ds, "foo2/bar2");
+        assert_eq!(sync_counts(&mut f, ds), (0, 0));
+        let s = &f.store.daemonsets.get(ds).expect("ds").status;
+        assert_eq!(
+            (s.current_number_scheduled, s.updated_number_scheduled),
+            (2, 0)
+        );
+        let (victim, _) = f.store.pods.iter().next().expect("pod");
+        f.store.remove(ObjRef {
+            kind: Kind::Pod,
+            id: victim,
+        });
+        let created = f.settle(Notice {
+            obj: ObjRef {
+                kind: Kind::Pod,
+                id: victim,
+            },
+            change: Change::Deleted,
+            controller: Some(ds),
+        });
+        assert_eq!(created, ["node-0"]);
+        let s = &f.store.daemonsets.get(ds).expect("ds").status;
+        assert_eq!(s.updated_number_scheduled, 1);
     }
 
     fn added(obj: ObjRef) -> Notice {

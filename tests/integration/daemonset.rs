@@ -142,3 +142,95 @@ steps:
         r.events()
     );
 }
+
+fn agent(image: &str, strategy: &str) -> String {
+    format!(
+        "    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata: {{name: agent}}
+    spec:
+      selector: {{matchLabels: {{app: agent}}}}
+      {strategy}
+      template:
+        metadata: {{labels: {{app: agent}}}}
+        spec:
+          containers: [{{name: agent, image: \"{image}\"}}]
+"
+    )
+}
+
+fn update_scenario(strategy: &str) -> String {
+    format!(
+        "name: roll
+duration: 3m
+cluster:
+  nodePools:
+  - name: nodepool1
+    count: 3
+steps:
+- at: 1s
+  apply: |
+{}- at: 30s
+  apply: |
+{}- at: 170s
+  run: kubectl get ds agent
+",
+        agent("busybox:1.36", strategy),
+        agent("busybox:1.37", strategy)
+    )
+}
+
+#[test]
+fn a_rolling_update_replaces_one_pod_at_a_time() {
+    // RollingUpdate with the defaults (maxUnavailable 1, maxSurge 0): an old pod is deleted
+    // only once the previous replacement is available, and a node gets its new pod only
+    // once its old one is gone.
+    let r = run_yaml(&update_scenario(""), &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ds_events: Vec<(f64, String)> = r
+        .events()
+        .into_iter()
+        .filter(|e| e[3] == "daemonset" && e[4] == "agent")
+        .map(|e| (e[0].parse().unwrap_or(0.0), e[6].clone()))
+        .collect();
+    let reasons: Vec<&str> = ds_events.iter().map(|(_, r)| r.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "SuccessfulCreate",
+            "SuccessfulCreate",
+            "SuccessfulCreate",
+            "SuccessfulDelete",
+            "SuccessfulCreate",
+            "SuccessfulDelete",
+            "SuccessfulCreate",
+            "SuccessfulDelete",
+            "SuccessfulCreate"
+        ]
+    );
+    assert!(ds_events[3].0 >= 30.0);
+    let t = r.file("transcript.txt");
+    let b = block(&t, "kubectl get ds agent");
+    assert_eq!(
+        b[1].split_whitespace().take(6).collect::<Vec<_>>(),
+        ["agent", "3", "3", "3", "3", "3"]
+    );
+}
+
+#[test]
+fn on_delete_keeps_the_old_pods() {
+    let r = run_yaml(
+        &update_scenario("updateStrategy: {type: OnDelete}"),
+        &[],
+        &["--quiet"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.events().iter().any(|e| e[6] == "SuccessfulDelete"));
+    let t = r.file("transcript.txt");
+    let b = block(&t, "kubectl get ds agent");
+    // UP-TO-DATE 0: no pod has the new template.
+    assert_eq!(
+        b[1].split_whitespace().take(6).collect::<Vec<_>>(),
+        ["agent", "3", "3", "3", "0", "3"]
+    );
+}
