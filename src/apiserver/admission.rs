@@ -33,39 +33,34 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
             rs.status = status;
             // A ReplicationController is published as one: watchers key by kind (the GC's
             // dependents index, kubectl's wait).
-            let r = ObjRef {
-                kind: s.store.rs_kind(id),
-                id,
-            };
-            s.store.touch(r);
-            s.publish(r, Change::Modified);
-            Outcome::Done
+            let kind = s.store.rs_kind(id);
+            modified(s, ObjRef { kind, id })
         }
         Op::DaemonSetStatus { id, status } => {
             let Some(d) = s.store.daemonsets.get_mut(id) else {
                 return gone(Kind::DaemonSet);
             };
             d.status = status;
-            let r = ObjRef {
-                kind: Kind::DaemonSet,
-                id,
-            };
-            s.store.touch(r);
-            s.publish(r, Change::Modified);
-            Outcome::Done
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::DaemonSet,
+                    id,
+                },
+            )
         }
         Op::DeploymentStatus { id, status } => {
             let Some(d) = s.store.deployments.get_mut(id) else {
                 return gone(Kind::Deployment);
             };
             d.status = status;
-            let r = ObjRef {
-                kind: Kind::Deployment,
-                id,
-            };
-            s.store.touch(r);
-            s.publish(r, Change::Modified);
-            Outcome::Done
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Deployment,
+                    id,
+                },
+            )
         }
         Op::Bind { pod, node } => bind(s, pod, node),
         Op::PodStatus { pod, status } => {
@@ -120,6 +115,13 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
             Outcome::Done
         }
     }
+}
+
+/// A committed update: the resourceVersion moves and watchers hear MODIFIED.
+fn modified(s: &mut Server<'_>, r: ObjRef) -> Outcome {
+    s.store.touch(r);
+    s.publish(r, Change::Modified);
+    Outcome::Done
 }
 
 fn gone(kind: Kind) -> Outcome {

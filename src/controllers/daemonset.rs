@@ -25,9 +25,12 @@
 //! leaves to the pod garbage collector for bound pods, is folded in here: pods whose node is
 //! gone are deleted by this controller.
 
-use crate::apiserver::{Op, Outcome, Propagation};
+use crate::apiserver::{Op, Propagation};
 use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::controllers::kick;
+use crate::controllers::podcontrol::{
+    Expectations, record_create, record_delete, slow_start_batch,
+};
 use crate::controllers::workqueue::WorkQueue;
 use crate::etcd::Store;
 use crate::model::kind::Kind;
@@ -40,7 +43,7 @@ use crate::model::service::{DaemonSet, DaemonSetStatus, DaemonSetStrategy};
 use crate::model::workload::PodTemplate;
 use crate::scheduler::plugins::{matches_node_selector_and_affinity, untolerated_taint};
 use crate::sim::time::{SimDuration, SimTime};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// `BurstReplicas` (pkg/controller/daemon/daemon_controller.go).
@@ -82,11 +85,9 @@ pub struct DaemonSetController {
     /// Its work queue.
     pub queue: WorkQueue,
     /// Per DaemonSet: creates and deletes expected but not yet observed.
-    expectations: BTreeMap<u32, (i32, i32)>,
+    expectations: Expectations,
     syncs: BTreeMap<u32, SyncState>,
     deleting: BTreeMap<u32, String>,
-    /// Pods whose deletion was already observed through their deletionTimestamp.
-    deletion_seen: BTreeSet<u32>,
     nodes: BTreeMap<u32, NodeSeen>,
 }
 
@@ -94,10 +95,9 @@ impl Default for DaemonSetController {
     fn default() -> Self {
         DaemonSetController {
             queue: WorkQueue::new(WORKERS),
-            expectations: BTreeMap::new(),
+            expectations: Expectations::default(),
             syncs: BTreeMap::new(),
             deleting: BTreeMap::new(),
-            deletion_seen: BTreeSet::new(),
             nodes: BTreeMap::new(),
         }
     }
@@ -345,32 +345,18 @@ fn observe(me: &mut DaemonSetController, cx: &mut Cx<'_>, n: Notice) {
     match n.obj.kind {
         Kind::Pod => {
             let Some(ds) = n.controller else { return };
-            // addPod/updatePod: a pod with a deletionTimestamp counts as deleted at once; its
-            // final removal then is not counted again.
             let terminating = cx
                 .store
                 .pods
                 .get(n.obj.id)
                 .is_some_and(|p| p.meta.deleted.is_some());
-            let deletion = match n.change {
-                Change::Deleted => !me.deletion_seen.remove(&n.obj.id),
-                Change::Added | Change::Modified if terminating => {
-                    me.deletion_seen.insert(n.obj.id)
-                }
-                _ => false,
-            };
-            let e = me.expectations.entry(ds).or_default();
-            if n.change == Change::Added && e.0 > 0 {
-                e.0 -= 1;
-            }
-            if deletion && e.1 > 0 {
-                e.1 -= 1;
-            }
+            me.expectations
+                .observe_pod(ds, n.obj.id, n.change, terminating);
             me.enqueue(cx, ds);
         }
         Kind::DaemonSet => {
             if n.change == Change::Deleted {
-                me.expectations.remove(&n.obj.id);
+                me.expectations.forget(n.obj.id);
             }
             me.enqueue(cx, n.obj.id);
         }
@@ -428,7 +414,7 @@ fn observe_node(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32, change: 
 /// `syncDaemonSet`.
 fn sync(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
     let Some(ds) = cx.store.daemonsets.get(id) else {
-        me.expectations.remove(&id);
+        me.expectations.forget(id);
         me.done(cx, id);
         return;
     };
@@ -447,11 +433,7 @@ fn sync(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
         me.done(cx, id);
         return;
     }
-    let satisfied = me
-        .expectations
-        .get(&id)
-        .is_none_or(|e| e.0 <= 0 && e.1 <= 0);
-    if !satisfied {
+    if !me.expectations.satisfied(id) {
         // Only the status; observedGeneration stays, the spec was not acted on.
         write_status(me, cx, id, false);
         return;
@@ -665,7 +647,7 @@ fn start(
     deletes: Vec<u32>,
 ) {
     me.expectations
-        .insert(id, (nodes.len() as i32, deletes.len() as i32));
+        .set(id, nodes.len() as i32, deletes.len() as i32);
     me.syncs.insert(
         id,
         SyncState {
@@ -697,7 +679,7 @@ fn next_batch(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
         return;
     }
     // slowStartBatch: 1, 2, 4, … (SlowStartInitialBatchSize = 1).
-    let batch = if st.batch == 0 { 1 } else { st.batch * 2 }.min(st.nodes.len());
+    let batch = slow_start_batch(st.batch, st.nodes.len());
     st.batch = batch;
     st.outstanding = batch as u32;
     st.failed = false;
@@ -836,36 +818,11 @@ fn on_response(me: &mut DaemonSetController, cx: &mut Cx<'_>, tag: Tag, req: Res
     let outcome = req.outcome;
     match tag {
         Tag::Create(id) => {
-            match outcome {
-                Outcome::Created(pod) => {
-                    let name = cx
-                        .store
-                        .meta(*pod)
-                        .map(|m| m.name.clone())
-                        .unwrap_or_default();
-                    cx.event(
-                        ds_ref(id),
-                        false,
-                        "SuccessfulCreate",
-                        NAME,
-                        format!("Created pod: {name}"),
-                    );
+            if record_create(cx, ds_ref(id), NAME, outcome) {
+                me.expectations.lower(id, 1, 0);
+                if let Some(st) = me.syncs.get_mut(&id) {
+                    st.failed = true;
                 }
-                Outcome::Failed(e) => {
-                    cx.event(
-                        ds_ref(id),
-                        true,
-                        "FailedCreate",
-                        NAME,
-                        format!("Error creating: {}", e.message),
-                    );
-                    let e = me.expectations.entry(id).or_default();
-                    e.0 = (e.0 - 1).max(0);
-                    if let Some(st) = me.syncs.get_mut(&id) {
-                        st.failed = true;
-                    }
-                }
-                _ => {}
             }
             let Some(st) = me.syncs.get_mut(&id) else {
                 return;
@@ -878,8 +835,7 @@ fn on_response(me: &mut DaemonSetController, cx: &mut Cx<'_>, tag: Tag, req: Res
                 // Creates skipped after a failed batch are never observed: lower them.
                 let skipped = st.nodes.len() as i32;
                 st.nodes.clear();
-                let e = me.expectations.entry(id).or_default();
-                e.0 = (e.0 - skipped).max(0);
+                me.expectations.lower(id, skipped, 0);
             }
             next_batch(me, cx, id);
         }
@@ -888,28 +844,8 @@ fn on_response(me: &mut DaemonSetController, cx: &mut Cx<'_>, tag: Tag, req: Res
                 return;
             };
             let name = me.deleting.remove(&target.id).unwrap_or_default();
-            match outcome {
-                Outcome::Deleted(_) => cx.event(
-                    ds_ref(id),
-                    false,
-                    "SuccessfulDelete",
-                    NAME,
-                    format!("Deleted pod: {name}"),
-                ),
-                Outcome::Failed(e) => {
-                    if e.reason != "NotFound" {
-                        cx.event(
-                            ds_ref(id),
-                            true,
-                            "FailedDelete",
-                            NAME,
-                            format!("Error deleting: {}", e.message),
-                        );
-                    }
-                    let ex = me.expectations.entry(id).or_default();
-                    ex.1 = (ex.1 - 1).max(0);
-                }
-                _ => {}
+            if record_delete(cx, ds_ref(id), NAME, &name, outcome) {
+                me.expectations.lower(id, 0, 1);
             }
             let Some(st) = me.syncs.get_mut(&id) else {
                 return;
@@ -929,6 +865,7 @@ mod tests {
     //! Against a small store with the [`Recorder`](crate::component::ctx::testing::Recorder),
     //! after `pkg/controller/daemon/daemon_controller_test.go`.
     use super::*;
+    use crate::apiserver::Outcome;
     use crate::component::ComponentId;
     use crate::component::ComponentKind;
     use crate::component::ctx::testing::{Recorder, random};

@@ -9,6 +9,7 @@
 pub mod daemonset;
 pub mod deployment;
 pub mod gc;
+pub mod podcontrol;
 pub mod replicaset;
 pub mod service;
 pub mod workqueue;
