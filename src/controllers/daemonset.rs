@@ -438,18 +438,17 @@ fn sync(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
         write_status(me, cx, id, false);
         return;
     }
-    let (creates, deletes) = manage(cx.store, ds, cx.now);
-    let creates: Vec<u32> = creates.into_iter().take(BURST_REPLICAS).collect();
-    let deletes: Vec<u32> = deletes.into_iter().take(BURST_REPLICAS).collect();
+    let (mut creates, mut deletes) = manage(cx.store, ds, cx.now);
     if creates.is_empty() && deletes.is_empty() {
-        let deletes = rolling_update(cx.store, ds, cx.now);
-        if deletes.is_empty() {
-            write_status(me, cx, id, true);
-            return;
-        }
-        start(me, cx, id, Vec::new(), deletes);
+        // The manage loop had nothing to do, so expectations still hold: roll the update.
+        (creates, deletes) = rolling_update(cx.store, ds, cx.now);
+    }
+    if creates.is_empty() && deletes.is_empty() {
+        write_status(me, cx, id, true);
         return;
     }
+    creates.truncate(BURST_REPLICAS);
+    deletes.truncate(BURST_REPLICAS);
     start(me, cx, id, creates, deletes);
 }
 
@@ -553,25 +552,20 @@ fn is_updated(p: &Pod, hash: &str, generation: i64) -> bool {
         || p.meta.labels.get(TEMPLATE_GENERATION) == Some(generation.to_string().as_str())
 }
 
-/// `rollingUpdate` (update.go) without surge: the old pods to delete now. Over every node
-/// with daemon pods or wanting one (`updatedDesiredNodeCounts`), in node order: a node
-/// with no pod, with both an old and a new pod, with more than one of either, or with an
-/// unavailable new pod counts as unavailable; an unavailable old pod is replaced at once;
-/// available old pods are deleted while fewer than `maxUnavailable` (scaled up over the
-/// desired count; 1 if that gives 0) are unavailable. OnDelete deletes nothing.
-fn rolling_update(store: &Store, ds: &DaemonSet, now: SimTime) -> Vec<u32> {
+/// `rollingUpdate` (update.go): the nodes to get a new pod and the old pods to delete now,
+/// over every node with daemon pods or wanting one (`updatedDesiredNodeCounts`), in node
+/// order. `maxUnavailable` and `maxSurge` are scaled up over the desired count (with
+/// maxUnavailable 1 if both come to 0). OnDelete does nothing.
+fn rolling_update(store: &Store, ds: &DaemonSet, now: SimTime) -> (Vec<u32>, Vec<u32>) {
     let DaemonSetStrategy::RollingUpdate {
-        max_unavailable, ..
+        max_unavailable,
+        max_surge,
     } = ds.spec.strategy
     else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    if allows_surge(ds) {
-        // Surge rollouts (create the new pod first) are not modelled yet.
-        return Vec::new();
-    }
     let Some(id) = store.lookup(Kind::DaemonSet, ds.meta.namespace, &ds.meta.name) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let spec = daemon_pod_spec(&ds.spec.template.spec);
     let (mut by_node, _) = nodes_to_daemon_pods(store, id);
@@ -582,61 +576,158 @@ fn rolling_update(store: &Store, ds: &DaemonSet, now: SimTime) -> Vec<u32> {
             by_node.entry(nid).or_default();
         }
     }
+    let max_surge = max_surge.scaled(desired, true);
     let mut max_unavailable = max_unavailable.scaled(desired, true);
-    if desired > 0 && max_unavailable == 0 {
+    if desired > 0 && max_unavailable == 0 && max_surge == 0 {
         max_unavailable = 1;
     }
-    let hash = revision_hash(&ds.spec.template);
-    let generation = ds.spec.template_generation;
-    let min_ready = ds.spec.min_ready_seconds;
-    let available = |p: u32| {
-        store
+    let r = Roll {
+        store,
+        hash: revision_hash(&ds.spec.template),
+        generation: ds.spec.template_generation,
+        min_ready: ds.spec.min_ready_seconds,
+        now,
+    };
+    if max_surge == 0 {
+        (Vec::new(), r.without_surge(&by_node, max_unavailable))
+    } else {
+        r.with_surge(&by_node, &spec, max_surge, desired)
+    }
+}
+
+/// What both rolling update paths read.
+struct Roll<'a> {
+    store: &'a Store,
+    hash: String,
+    generation: i64,
+    min_ready: i64,
+    now: SimTime,
+}
+
+impl Roll<'_> {
+    fn available(&self, p: u32) -> bool {
+        self.store
             .pods
             .get(p)
-            .is_some_and(|p| p.is_available(min_ready, now))
-    };
-    let mut unavailable = 0;
-    let mut replacements = Vec::new();
-    let mut candidates = Vec::new();
-    for pods in by_node.values() {
-        // findUpdatedPodsOnNode: at most one new and one old pod, ignoring terminating ones.
-        let (mut new, mut old, mut ok) = (None, None, true);
+            .is_some_and(|p| p.is_available(self.min_ready, self.now))
+    }
+
+    /// `findUpdatedPodsOnNode`: the node's new and old pod, ignoring terminating ones; None
+    /// when it has more than one of either.
+    fn updated_on_node(&self, pods: &[u32]) -> Option<(Option<u32>, Option<u32>)> {
+        let (mut new, mut old) = (None, None);
         for p in pods {
-            let Some(pp) = store.pods.get(*p) else {
+            let Some(pp) = self.store.pods.get(*p) else {
                 continue;
             };
             if pp.meta.deleted.is_some() {
                 continue;
             }
-            let slot = if is_updated(pp, &hash, generation) {
+            let slot = if is_updated(pp, &self.hash, self.generation) {
                 &mut new
             } else {
                 &mut old
             };
             if slot.is_some() {
-                ok = false;
+                return None;
             }
             *slot = Some(*p);
         }
-        match (ok, new, old) {
-            (false, _, _) | (true, None, None) | (true, Some(_), Some(_)) => unavailable += 1,
-            (true, Some(n), None) => {
-                if !available(n) {
-                    unavailable += 1;
+        Some((new, old))
+    }
+
+    /// Without surge: a node with no pod, with both an old and a new pod, with more than one
+    /// of either, or with an unavailable new pod counts as unavailable; an unavailable old pod
+    /// is replaced at once; available old pods are deleted while fewer than `maxUnavailable`
+    /// are unavailable.
+    fn without_surge(&self, by_node: &BTreeMap<u32, Vec<u32>>, max_unavailable: i32) -> Vec<u32> {
+        let mut unavailable = 0;
+        let mut replacements = Vec::new();
+        let mut candidates = Vec::new();
+        for pods in by_node.values() {
+            match self.updated_on_node(pods) {
+                None | Some((None, None)) | Some((Some(_), Some(_))) => unavailable += 1,
+                Some((Some(n), None)) => {
+                    if !self.available(n) {
+                        unavailable += 1;
+                    }
                 }
-            }
-            (true, None, Some(o)) => {
-                if !available(o) {
-                    replacements.push(o);
-                } else if unavailable < max_unavailable {
-                    candidates.push(o);
+                Some((None, Some(o))) => {
+                    if !self.available(o) {
+                        replacements.push(o);
+                    } else if unavailable < max_unavailable {
+                        candidates.push(o);
+                    }
                 }
             }
         }
+        let remaining = (max_unavailable - unavailable).clamp(0, candidates.len() as i32);
+        replacements.extend(candidates.into_iter().take(remaining as usize));
+        replacements
     }
-    let remaining = (max_unavailable - unavailable).clamp(0, candidates.len() as i32) as usize;
-    replacements.extend(candidates.into_iter().take(remaining));
-    replacements
+
+    /// With surge: a node whose old pod is unavailable gets its new pod at once, up to
+    /// `maxSurge` nodes with an available old pod get one beside it, and an old pod goes once
+    /// the new pod on its node is available. Where the DaemonSet should no longer schedule
+    /// but the old pod may keep running, the old pod goes only while more pods are available
+    /// than desired.
+    fn with_surge(
+        &self,
+        by_node: &BTreeMap<u32, Vec<u32>>,
+        spec: &PodSpec,
+        max_surge: i32,
+        desired: i32,
+    ) -> (Vec<u32>, Vec<u32>) {
+        let mut deletes = Vec::new();
+        let mut sunset = Vec::new();
+        let mut candidates = Vec::new();
+        let mut allowed = Vec::new();
+        let (mut surge, mut available) = (0, 0);
+        for (&nid, pods) in by_node {
+            let Some((new, old)) = self.updated_on_node(pods) else {
+                surge += 1;
+                continue;
+            };
+            if old.or(new).is_some_and(|p| self.available(p)) {
+                available += 1;
+            }
+            let should_run = || {
+                self.store
+                    .nodes
+                    .get(nid)
+                    .is_some_and(|n| node_should_run(n, spec).0)
+            };
+            match (new, old) {
+                (_, None) => {}
+                (None, Some(o)) if !self.available(o) => {
+                    if should_run() {
+                        allowed.push(nid);
+                    } else {
+                        deletes.push(o);
+                    }
+                }
+                (None, Some(o)) => {
+                    if !should_run() {
+                        sunset.push(o);
+                    } else if surge < max_surge {
+                        candidates.push(nid);
+                    }
+                }
+                (Some(n), Some(o)) => {
+                    if self.available(n) {
+                        deletes.push(o);
+                    } else {
+                        surge += 1;
+                    }
+                }
+            }
+        }
+        let deletable = (available - desired).clamp(0, sunset.len() as i32) as usize;
+        deletes.extend(sunset.into_iter().take(deletable));
+        let remaining = (max_surge - surge).clamp(0, candidates.len() as i32) as usize;
+        allowed.extend(candidates.into_iter().take(remaining));
+        (allowed, deletes)
+    }
 }
 
 fn start(
@@ -1186,6 +1277,38 @@ mod tests {
             .map(|(_, p)| p.spec.containers[0].image.as_str())
             .collect();
         assert_eq!(images, ["foo2/bar2"; 5]);
+    }
+
+    #[test]
+    fn a_surge_rollout_creates_new_pods_beside_the_old_ones() {
+        // update_test.go TestDaemonSetUpdatesPodsWithMaxSurge: 5 nodes, maxSurge 2 and
+        // maxUnavailable 0 → create 2; (ready) delete 2 old, create 2; then delete 2, create 1;
+        // then delete the last old pod.
+        let mut f = Fixture::new();
+        for i in 0..5 {
+            f.node(&format!("node-{i}"), &[], Vec::new());
+        }
+        let ds = f.daemon_set(&[], Vec::new());
+        assert_eq!(f.settle(added(ds_ref(ds))).len(), 5);
+        mark_pods_ready(&mut f);
+        change_image(&mut f, ds, "foo2/bar2");
+        f.store.daemonsets.get_mut(ds).expect("ds").spec.strategy =
+            DaemonSetStrategy::RollingUpdate {
+                max_unavailable: crate::model::workload::IntOrPercent::Int(0),
+                max_surge: crate::model::workload::IntOrPercent::Int(2),
+            };
+        assert_eq!(sync_counts(&mut f, ds), (2, 0));
+        assert_eq!(f.store.pods.len(), 7, "old and new side by side");
+        mark_pods_ready(&mut f);
+        assert_eq!(sync_counts(&mut f, ds), (2, 2));
+        mark_pods_ready(&mut f);
+        assert_eq!(sync_counts(&mut f, ds), (1, 2));
+        mark_pods_ready(&mut f);
+        assert_eq!(sync_counts(&mut f, ds), (0, 1));
+        assert_eq!(sync_counts(&mut f, ds), (0, 0));
+        let s = &f.store.daemonsets.get(ds).expect("ds").status;
+        assert_eq!((s.updated_number_scheduled, s.number_available), (5, 5));
+        assert_eq!(f.store.pods.len(), 5);
     }
 
     #[test]
