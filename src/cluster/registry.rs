@@ -1,6 +1,6 @@
 //! The registry: one row per component type, tying it to its variants of [`AnyTag`] and
-//! [`AnyTimer`]. A new component adds a row here, its field in [`crate::cluster::World`] and
-//! its arm in the dispatch.
+//! [`AnyTimer`]. A new component adds a row here, its variants of both, its field in
+//! [`crate::cluster::World`] and its arm in the dispatch (the full list: [`crate::component`]).
 
 use crate::cluster::event::{AnyTag, AnyTimer};
 use crate::component::Component;

@@ -1279,6 +1279,43 @@ mod tests {
         assert_eq!(images, ["foo2/bar2"; 5]);
     }
 
+    fn five_pods_then(max_unavailable: i32, ready: bool) -> (Fixture, u32) {
+        let mut f = Fixture::new();
+        for i in 0..5 {
+            f.node(&format!("node-{i}"), &[], Vec::new());
+        }
+        let ds = f.daemon_set(&[], Vec::new());
+        assert_eq!(f.settle(added(ds_ref(ds))).len(), 5);
+        if ready {
+            mark_pods_ready(&mut f);
+        }
+        change_image(&mut f, ds, "foo2/bar2");
+        f.store.daemonsets.get_mut(ds).expect("ds").spec.strategy =
+            DaemonSetStrategy::RollingUpdate {
+                max_unavailable: crate::model::workload::IntOrPercent::Int(max_unavailable),
+                max_surge: crate::model::workload::IntOrPercent::Int(0),
+            };
+        (f, ds)
+    }
+
+    #[test]
+    fn new_pods_that_are_not_ready_hold_the_rollout() {
+        // TestDaemonSetUpdatesWhenNewPodIsNotReady: maxUnavailable 3 → 3 replaced, then
+        // nothing while they are not ready.
+        let (mut f, ds) = five_pods_then(3, true);
+        assert_eq!(sync_counts(&mut f, ds), (3, 3));
+        assert_eq!(sync_counts(&mut f, ds), (0, 0));
+    }
+
+    #[test]
+    fn unavailable_old_pods_are_replaced_at_once() {
+        // TestDaemonSetUpdatesAllOldPodsNotReady: old pods never ready → all 5 replaced
+        // whatever maxUnavailable (3) says.
+        let (mut f, ds) = five_pods_then(3, false);
+        assert_eq!(sync_counts(&mut f, ds), (5, 5));
+        assert_eq!(sync_counts(&mut f, ds), (0, 0));
+    }
+
     #[test]
     fn a_surge_rollout_creates_new_pods_beside_the_old_ones() {
         // update_test.go TestDaemonSetUpdatesPodsWithMaxSurge: 5 nodes, maxSurge 2 and
