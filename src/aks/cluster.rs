@@ -3,9 +3,11 @@
 //! ([`bootstrap`]): namespaces, nodes with AKS's names, labels, allocatable and addresses,
 //! the `kubernetes` and `kube-dns` Services, and AKS's system pods running.
 //!
-//! Simplification: the system pods' set is fixed at t=0 until the DaemonSet controller lands
-//! (nodes added later get no DaemonSet pods); Deployment system pods are spread round-robin
-//! over System-pool nodes rather than scheduled.
+//! The system DaemonSets are stored with their pods already running and a status that counts
+//! them, as the DaemonSet controller would have left them, so its first sync changes nothing.
+//!
+//! Simplification: Deployment system pods are spread round-robin over System-pool nodes
+//! rather than scheduled.
 
 use crate::aks::allocatable::{NodeResources, node_resources};
 use crate::aks::node_info::{NodeInfo as AksNodeInfo, kubernetes_minor, node_info};
@@ -23,7 +25,10 @@ use crate::model::pod::{
     Resources, RestartPolicy, Taint, TaintEffect, Toleration,
 };
 use crate::model::quantity::Quantity;
-use crate::model::service::{DaemonSet, Namespace, Service, ServicePort, ServiceType};
+use crate::model::service::{
+    DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetStrategy, Namespace, Service, ServicePort,
+    ServiceType,
+};
 use crate::model::workload::{
     Deployment, DeploymentSpec, DeploymentStatus, IntOrPercent, PodTemplate, ReplicaSet,
     ReplicaSetSpec, ReplicaSetStatus, Strategy,
@@ -425,7 +430,14 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
         );
     }
     for wl in &workloads {
-        let labels = Labels::from_pairs([("k8s-app".to_string(), wl.name.to_string())]);
+        let labels = Labels::from_pairs([("k8s-app".to_string(), wl.app.to_string())]);
+        // AKS's node DaemonSets select Linux nodes (kubectl-output.md, printDaemonSet).
+        let node_selector = match wl.owner {
+            OwnerKind::DaemonSet => {
+                Labels::from_pairs([("kubernetes.io/os".to_string(), "linux".to_string())])
+            }
+            OwnerKind::Deployment => Labels::default(),
+        };
         let spec = Arc::new(PodSpec {
             containers: wl
                 .containers
@@ -444,7 +456,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
                 .collect(),
             init_containers: 0,
             restart_policy: RestartPolicy::Always,
-            node_selector: Labels::default(),
+            node_selector,
             tolerations: vec![Toleration {
                 key: String::new(),
                 exists: true,
@@ -457,6 +469,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
             node_name: None,
             priority: 2_000_001_000,
             scheduler_name: crate::scheduler::SCHEDULER_NAME.into(),
+            required_node_name: None,
         });
         let template = Arc::new(PodTemplate {
             labels: labels.clone(),
@@ -464,19 +477,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
         });
         match wl.owner {
             OwnerKind::DaemonSet => {
-                let ds = DaemonSet {
-                    meta: meta(wl.name, Some(kube_system), labels.clone()),
-                    labels: labels.clone(),
-                };
-                let id = w.store.daemonsets.insert(ds);
-                let owner = ObjRef {
-                    kind: Kind::DaemonSet,
-                    id,
-                };
-                w.store.register(owner, t0);
-                for &node in &all_nodes {
-                    add_running_pod(w, &mut booted, owner, kube_system, wl.name, &template, node)?;
-                }
+                add_daemon_set(w, &mut booted, kube_system, wl.name, &template, &all_nodes)?;
             }
             OwnerKind::Deployment => {
                 if system_nodes.is_empty() {
@@ -589,6 +590,58 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
     }
     booted.images = system_images;
     Ok(booted)
+}
+
+/// A system DaemonSet as the DaemonSet controller left it: its pods Running on every node it
+/// selects, made as the controller makes them (daemon tolerations, revision hash and
+/// template generation labels, bound), and a status that counts them, so the controller's
+/// first sync finds nothing to do or write.
+fn add_daemon_set(
+    w: &mut Boot<'_>,
+    booted: &mut Booted,
+    ns: crate::model::meta::NsId,
+    name: &str,
+    template: &Arc<PodTemplate>,
+    nodes: &[u32],
+) -> Result<(), String> {
+    use crate::controllers::daemonset as dsc;
+    let ds = DaemonSet {
+        meta: meta(name, Some(ns), template.labels.clone()),
+        spec: DaemonSetSpec {
+            selector: Selector::from_map(&template.labels),
+            template: template.clone(),
+            strategy: DaemonSetStrategy::default(),
+            min_ready_seconds: 0,
+            template_generation: 1,
+        },
+        status: DaemonSetStatus::default(),
+    };
+    let id = w.store.daemonsets.insert(ds);
+    let owner = ObjRef {
+        kind: Kind::DaemonSet,
+        id,
+    };
+    w.store.register(owner, SimTime::ZERO);
+    let hash = dsc::revision_hash(template);
+    let pod_template = Arc::new(PodTemplate {
+        labels: dsc::pod_labels(template, 1, &hash),
+        spec: Arc::new(dsc::daemon_pod_spec(&template.spec)),
+    });
+    for &node in nodes {
+        let runs = w
+            .store
+            .nodes
+            .get(node)
+            .is_some_and(|n| dsc::node_should_run(n, &pod_template.spec).0);
+        if runs {
+            add_running_pod(w, booted, owner, ns, name, &pod_template, node)?;
+        }
+    }
+    let status = dsc::calculate_status(w.store, id, SimTime::ZERO);
+    if let Some(d) = w.store.daemonsets.get_mut(id) {
+        d.status = status;
+    }
+    Ok(())
 }
 
 fn port(name: &str, protocol: &str, port: i32, target: &str) -> ServicePort {

@@ -48,6 +48,10 @@ pub struct SystemContainer {
 pub struct SystemWorkload {
     /// Object name; pods are named after it.
     pub name: &'static str,
+    /// The `k8s-app` label of the object, its selector and its pods: the name, except
+    /// coredns's `kube-dns` (what the kube-dns Service selects, and what AKS's DNS
+    /// troubleshooting lists with `-l k8s-app=kube-dns`).
+    pub app: &'static str,
     /// DaemonSet or Deployment.
     pub owner: OwnerKind,
     /// Desired replicas for a Deployment; 0 for a DaemonSet.
@@ -93,6 +97,7 @@ const fn daemon_set(
 ) -> SystemWorkload {
     SystemWorkload {
         name,
+        app: name,
         owner: OwnerKind::DaemonSet,
         replicas: 0,
         containers,
@@ -109,6 +114,7 @@ const fn deployment(
 ) -> SystemWorkload {
     SystemWorkload {
         name,
+        app: name,
         owner: OwnerKind::Deployment,
         replicas,
         containers,
@@ -279,12 +285,15 @@ pub fn system_workloads(plugin: NetworkPlugin, node_count: u32) -> Vec<SystemWor
         CLOUD_NODE_MANAGER,
         CSI_AZUREDISK_NODE,
         CSI_AZUREFILE_NODE,
-        deployment(
-            "coredns",
-            coredns_replicas(node_count, 0),
-            COREDNS_CONTAINERS,
-            COREDNS_SOURCE,
-        ),
+        SystemWorkload {
+            app: "kube-dns",
+            ..deployment(
+                "coredns",
+                coredns_replicas(node_count, 0),
+                COREDNS_CONTAINERS,
+                COREDNS_SOURCE,
+            )
+        },
         COREDNS_AUTOSCALER,
         METRICS_SERVER,
         KONNECTIVITY_AGENT,
@@ -439,6 +448,20 @@ mod tests {
         }
         // getExpectedReplicasFromEntries: an empty ladder means 1 replica.
         assert_eq!(ladder_replicas(5, &[]), 1);
+    }
+
+    #[test]
+    fn coredns_pods_are_labelled_for_the_kube_dns_service() {
+        // The kube-dns Service selects k8s-app=kube-dns; every other workload's k8s-app is
+        // its name.
+        for w in system_workloads(NetworkPlugin::AzureCniOverlay, 3) {
+            let want = if w.name == "coredns" {
+                "kube-dns"
+            } else {
+                w.name
+            };
+            assert_eq!(w.app, want);
+        }
     }
 
     #[test]

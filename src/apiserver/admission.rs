@@ -33,13 +33,21 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
             rs.status = status;
             // A ReplicationController is published as one: watchers key by kind (the GC's
             // dependents index, kubectl's wait).
-            let r = ObjRef {
-                kind: s.store.rs_kind(id),
-                id,
+            let kind = s.store.rs_kind(id);
+            modified(s, ObjRef { kind, id })
+        }
+        Op::DaemonSetStatus { id, status } => {
+            let Some(d) = s.store.daemonsets.get_mut(id) else {
+                return gone(Kind::DaemonSet);
             };
-            s.store.touch(r);
-            s.publish(r, Change::Modified);
-            Outcome::Done
+            d.status = status;
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::DaemonSet,
+                    id,
+                },
+            )
         }
         Op::DeploymentStatus { id, status } => {
             let Some(d) = s.store.deployments.get_mut(id) else {
@@ -221,6 +229,10 @@ fn create(
                 id: s.store.replicasets.insert(rs),
             }
         }
+        NewObject::DaemonSet(d) => ObjRef {
+            kind: Kind::DaemonSet,
+            id: s.store.daemonsets.insert(d),
+        },
         NewObject::Service(mut svc) => {
             if let Err(e) = allocate_service(s, &mut svc) {
                 return Outcome::Failed(e);
@@ -354,6 +366,31 @@ fn apply_object(s: &mut Server<'_>, object: NewObject, namespace: Option<String>
                 }
                 if labels_changed {
                     rs.meta.labels = new.meta.labels;
+                }
+                spec_changed || labels_changed
+            }
+            None => false,
+        },
+        // The DaemonSet strategy's PrepareForUpdate: the selector is immutable; a template
+        // change bumps the template generation, any spec change the generation.
+        NewObject::DaemonSet(new) => match s.store.daemonsets.get_mut(id) {
+            Some(d) => {
+                let template_changed = d.spec.template != new.spec.template;
+                let spec_changed = template_changed
+                    || d.spec.strategy != new.spec.strategy
+                    || d.spec.min_ready_seconds != new.spec.min_ready_seconds;
+                let labels_changed = d.meta.labels != new.meta.labels;
+                if spec_changed {
+                    d.spec.template = new.spec.template;
+                    d.spec.strategy = new.spec.strategy;
+                    d.spec.min_ready_seconds = new.spec.min_ready_seconds;
+                    d.meta.generation += 1;
+                }
+                if template_changed {
+                    d.spec.template_generation += 1;
+                }
+                if labels_changed {
+                    d.meta.labels = new.meta.labels;
                 }
                 spec_changed || labels_changed
             }
@@ -596,6 +633,7 @@ fn delete_namespace(s: &mut Server<'_>, target: ObjRef) {
     if let Some(ns) = s.store.find_ns(&name) {
         for kind in [
             Kind::Deployment,
+            Kind::DaemonSet,
             Kind::ReplicaSet,
             Kind::ReplicationController,
             Kind::Service,

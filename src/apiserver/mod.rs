@@ -228,6 +228,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::Read => "read",
         Op::Scale { .. } => "scale",
         Op::ReplicaSetStatus { .. } => "rs-status",
+        Op::DaemonSetStatus { .. } => "ds-status",
         Op::DeploymentStatus { .. } => "deploy-status",
         Op::Bind { .. } => "bind",
         Op::PodStatus { .. } => "pod-status",

@@ -3,7 +3,7 @@
 
 use crate::aks::provider;
 use crate::component::{ComponentId, Message, Notice};
-use crate::controllers::{deployment, replicaset, service};
+use crate::controllers::{daemonset, deployment, replicaset, service};
 use crate::kubectl::exec;
 use crate::kubelet;
 use crate::scheduler;
@@ -49,6 +49,8 @@ pub enum AnyTimer {
     Deployment(deployment::Sync),
     /// ReplicaSet controller.
     ReplicaSet(replicaset::Timer),
+    /// DaemonSet controller.
+    DaemonSet(daemonset::Timer),
     /// Scheduler.
     Scheduler(scheduler::Timer),
     /// A kubelet.
@@ -70,6 +72,8 @@ pub enum AnyTag {
     Deployment(deployment::Tag),
     /// ReplicaSet controller.
     ReplicaSet(replicaset::Tag),
+    /// DaemonSet controller.
+    DaemonSet(daemonset::Tag),
     /// Scheduler.
     Scheduler(scheduler::Tag),
     /// A kubelet.

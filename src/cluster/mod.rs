@@ -24,6 +24,7 @@ use crate::cluster::sink::Effects;
 use crate::component::{
     ComponentId, ComponentKind, Ctx, EventRecord, Message, Notice, Response, TerminalOutput,
 };
+use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
 use crate::controllers::replicaset::ReplicaSetController;
@@ -96,6 +97,8 @@ pub struct World {
     pub deployments: DeploymentController,
     /// ReplicaSet/RC controller.
     pub replicasets: ReplicaSetController,
+    /// DaemonSet controller.
+    pub daemonsets: DaemonSetController,
     /// Garbage collector.
     pub gc: GarbageCollector,
     /// Service (load balancer) controller.
@@ -151,6 +154,7 @@ impl World {
             azure: Azure::new(cluster.clone()),
             deployments: DeploymentController::default(),
             replicasets: ReplicaSetController::default(),
+            daemonsets: DaemonSetController::default(),
             gc: GarbageCollector::default(),
             services: ServiceController::default(),
             scheduler: Scheduler::default(),
@@ -179,7 +183,8 @@ impl World {
             },
             &cluster,
         )?;
-        // The informers' initial lists: the scheduler's cache and each kubelet's pods.
+        // The informers' initial lists: the scheduler's cache, the DaemonSet controller's
+        // nodes and each kubelet's pods.
         for &node in &booted.nodes {
             let i = node as usize;
             if w.kubelets.len() <= i {
@@ -188,6 +193,7 @@ impl World {
             let vm = w.store.nodes.get(node).map_or(node, |n| n.vm);
             w.kubelets[i] = Some(Kubelet::new(node, vm, booted.images.iter().cloned()));
             w.scheduler.register_node(&w.store, node);
+            w.daemonsets.register_node(&w.store, node);
         }
         for &(pod, node, ip, host_network, containers) in &booted.running {
             if let Some(Some(k)) = w.kubelets.get_mut(node as usize) {
@@ -375,6 +381,7 @@ impl World {
             azure,
             deployments,
             replicasets,
+            daemonsets,
             gc,
             services,
             scheduler,
@@ -402,6 +409,7 @@ impl World {
         match to.kind {
             ComponentKind::DeploymentController => parts.run(to, deployments, &mut (), call),
             ComponentKind::ReplicaSetController => parts.run(to, replicasets, &mut (), call),
+            ComponentKind::DaemonSetController => parts.run(to, daemonsets, &mut (), call),
             ComponentKind::GarbageCollector => parts.run(to, gc, &mut (), call),
             ComponentKind::ServiceController => {
                 parts.run(to, services, &mut azure.public_ips, call);
@@ -418,7 +426,6 @@ impl World {
                     parts.run(to, t, azure, call);
                 }
             }
-            ComponentKind::DaemonSetController => {}
         }
         self.flush_effects();
     }

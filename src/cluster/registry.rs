@@ -1,10 +1,11 @@
 //! The registry: one row per component type, tying it to its variants of [`AnyTag`] and
-//! [`AnyTimer`]. A new component adds a row here, its field in [`crate::cluster::World`] and
-//! its arm in the dispatch.
+//! [`AnyTimer`]. A new component adds a row here, its variants of both, its field in
+//! [`crate::cluster::World`] and its arm in the dispatch (the full list: [`crate::component`]).
 
 use crate::aks::provider::AksProvider;
 use crate::cluster::event::{AnyTag, AnyTimer};
 use crate::component::Component;
+use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
 use crate::controllers::replicaset::ReplicaSetController;
@@ -58,6 +59,7 @@ macro_rules! registry {
 registry! {
     DeploymentController => Deployment;
     ReplicaSetController => ReplicaSet;
+    DaemonSetController => DaemonSet;
     Scheduler => Scheduler;
     Kubelet => Kubelet;
     ServiceController => Service;

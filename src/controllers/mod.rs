@@ -6,8 +6,10 @@
 //! API calls through the controller's own rate-limited client, and is free again when those
 //! calls have returned. The sync logic reads the committed store (see [`crate::apiserver`]).
 
+pub mod daemonset;
 pub mod deployment;
 pub mod gc;
+pub mod podcontrol;
 pub mod replicaset;
 pub mod service;
 pub mod workqueue;

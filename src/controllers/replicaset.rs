@@ -9,9 +9,12 @@
 //! match the selector, and no 5-minute expectations timeout (kubesim never loses a watch
 //! event).
 
-use crate::apiserver::{Op, Outcome, Propagation};
+use crate::apiserver::{Op, Propagation};
 use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::controllers::kick;
+use crate::controllers::podcontrol::{
+    Expectations, record_create, record_delete, slow_start_batch,
+};
 use crate::controllers::workqueue::WorkQueue;
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
@@ -45,21 +48,18 @@ pub struct ReplicaSetController {
     /// Its work queue.
     pub queue: WorkQueue,
     /// Per RS: creates and deletes expected but not yet observed.
-    expectations: BTreeMap<u32, (i32, i32)>,
+    expectations: Expectations,
     syncs: BTreeMap<u32, SyncState>,
     deleting: BTreeMap<u32, String>,
-    /// Pods whose deletion was already observed through their deletionTimestamp.
-    deletion_seen: std::collections::BTreeSet<u32>,
 }
 
 impl Default for ReplicaSetController {
     fn default() -> Self {
         ReplicaSetController {
             queue: WorkQueue::new(WORKERS),
-            expectations: BTreeMap::new(),
+            expectations: Expectations::default(),
             syncs: BTreeMap::new(),
             deleting: BTreeMap::new(),
-            deletion_seen: std::collections::BTreeSet::new(),
         }
     }
 }
@@ -147,30 +147,17 @@ fn observe(
     let key = match obj.kind {
         Kind::Pod => {
             let Some(rs) = owner else { return };
-            // `updatePod`: a pod with a deletionTimestamp counts as deleted at once; its final
-            // removal then is not counted again.
             let terminating = cx
                 .store
                 .pods
                 .get(obj.id)
                 .is_some_and(|p| p.meta.deleted.is_some());
-            let deletion = match change {
-                Change::Deleted => !me.deletion_seen.remove(&obj.id),
-                Change::Modified if terminating => me.deletion_seen.insert(obj.id),
-                _ => false,
-            };
-            let e = me.expectations.entry(rs).or_default();
-            if change == Change::Added && e.0 > 0 {
-                e.0 -= 1;
-            }
-            if deletion && e.1 > 0 {
-                e.1 -= 1;
-            }
+            me.expectations.observe_pod(rs, obj.id, change, terminating);
             rs
         }
         _ => {
             if change == Change::Deleted {
-                me.expectations.remove(&obj.id);
+                me.expectations.forget(obj.id);
             }
             obj.id
         }
@@ -198,7 +185,7 @@ fn owned_pods(cx: &Cx<'_>, rs: ObjRef) -> Vec<u32> {
 fn sync(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
     let r = rs_ref(cx, id);
     let Some(rs) = cx.store.replicasets.get(id) else {
-        me.expectations.remove(&id);
+        me.expectations.forget(id);
         me.done(cx, id);
         return;
     };
@@ -210,15 +197,12 @@ fn sync(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
         .copied()
         .filter(|p| cx.store.pods.get(*p).is_some_and(Pod::is_active))
         .collect();
-    let satisfied = me
-        .expectations
-        .get(&id)
-        .is_none_or(|e| e.0 <= 0 && e.1 <= 0);
+    let satisfied = me.expectations.satisfied(id);
     if satisfied && !being_deleted {
         let diff = active.len() as i32 - replicas;
         if diff < 0 {
             let n = (-diff).min(BURST_REPLICAS);
-            me.expectations.insert(id, (n, 0));
+            me.expectations.set(id, n, 0);
             me.syncs.insert(
                 id,
                 SyncState {
@@ -232,7 +216,7 @@ fn sync(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
         if diff > 0 {
             let n = diff.min(BURST_REPLICAS) as usize;
             let victims = pods_to_delete(cx, &active, n);
-            me.expectations.insert(id, (0, victims.len() as i32));
+            me.expectations.set(id, 0, victims.len() as i32);
             me.syncs.insert(
                 id,
                 SyncState {
@@ -269,12 +253,7 @@ fn next_batch(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
         return;
     };
     // slowStartBatch: 1, 2, 4, … (SlowStartInitialBatchSize = 1, facts A.5).
-    let batch = if st.batch == 0 {
-        1
-    } else {
-        (st.batch * 2).min(st.remaining)
-    };
-    let batch = batch.min(st.remaining);
+    let batch = slow_start_batch(st.batch as usize, st.remaining as usize) as i32;
     st.batch = batch;
     st.remaining -= batch;
     st.outstanding = batch as u32;
@@ -429,36 +408,11 @@ fn on_response(me: &mut ReplicaSetController, cx: &mut Cx<'_>, tag: Tag, req: Re
         Tag::Create(id) => {
             let rs = rs_ref(cx, id);
             let src = source(cx, id);
-            match outcome {
-                Outcome::Created(pod) => {
-                    let name = cx
-                        .store
-                        .meta(*pod)
-                        .map(|m| m.name.clone())
-                        .unwrap_or_default();
-                    cx.event(
-                        rs,
-                        false,
-                        "SuccessfulCreate",
-                        src,
-                        format!("Created pod: {name}"),
-                    );
+            if record_create(cx, rs, src, outcome) {
+                me.expectations.lower(id, 1, 0);
+                if let Some(st) = me.syncs.get_mut(&id) {
+                    st.failed = true;
                 }
-                Outcome::Failed(e) => {
-                    cx.event(
-                        rs,
-                        true,
-                        "FailedCreate",
-                        src,
-                        format!("Error creating: {}", e.message),
-                    );
-                    let e = me.expectations.entry(id).or_default();
-                    e.0 = (e.0 - 1).max(0);
-                    if let Some(st) = me.syncs.get_mut(&id) {
-                        st.failed = true;
-                    }
-                }
-                _ => {}
             }
             let Some(st) = me.syncs.get_mut(&id) else {
                 return;
@@ -471,8 +425,7 @@ fn on_response(me: &mut ReplicaSetController, cx: &mut Cx<'_>, tag: Tag, req: Re
                 // Creates skipped after a failed batch are never observed: lower them.
                 let skipped = st.remaining;
                 me.syncs.remove(&id);
-                let e = me.expectations.entry(id).or_default();
-                e.0 = (e.0 - skipped).max(0);
+                me.expectations.lower(id, skipped, 0);
                 write_status(me, cx, id);
             } else {
                 next_batch(me, cx, id);
@@ -485,28 +438,8 @@ fn on_response(me: &mut ReplicaSetController, cx: &mut Cx<'_>, tag: Tag, req: Re
             let name = me.deleting.remove(&target.id).unwrap_or_default();
             let rs = rs_ref(cx, id);
             let src = source(cx, id);
-            match outcome {
-                Outcome::Deleted(_) => cx.event(
-                    rs,
-                    false,
-                    "SuccessfulDelete",
-                    src,
-                    format!("Deleted pod: {name}"),
-                ),
-                Outcome::Failed(e) => {
-                    if e.reason != "NotFound" {
-                        cx.event(
-                            rs,
-                            true,
-                            "FailedDelete",
-                            src,
-                            format!("Error deleting: {}", e.message),
-                        );
-                    }
-                    let ex = me.expectations.entry(id).or_default();
-                    ex.1 = (ex.1 - 1).max(0);
-                }
-                _ => {}
+            if record_delete(cx, rs, src, &name, outcome) {
+                me.expectations.lower(id, 0, 1);
             }
             let Some(st) = me.syncs.get_mut(&id) else {
                 return;

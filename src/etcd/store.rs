@@ -376,6 +376,7 @@ pub mod testing {
             node_name: None,
             priority: 0,
             scheduler_name: "default-scheduler".into(),
+            required_node_name: None,
         })
     }
 

@@ -87,6 +87,9 @@ pub fn columns(kind: Kind) -> Vec<Column> {
             C::new("Available"),
             C::new("Node Selector"),
             C::new("Age"),
+            C::wide("Containers"),
+            C::wide("Images"),
+            C::wide("Selector"),
         ],
         Kind::Event => vec![
             C::new("Last Seen"),
@@ -297,29 +300,24 @@ pub fn row(
             )
         }
         Kind::DaemonSet => {
+            // printDaemonSet: the status counts, the template's nodeSelector
+            // (labels.FormatLabels), and for -o wide its containers, images and selector.
             let d = store.daemonsets.get(id)?;
-            let dref = crate::model::meta::ObjRef {
-                kind: Kind::DaemonSet,
-                id,
-            };
-            let pods: Vec<&crate::model::pod::Pod> = store
-                .dependents_of(dref)
-                .iter()
-                .filter(|r| r.kind == Kind::Pod)
-                .filter_map(|r| store.pods.get(r.id))
-                .collect();
-            let n = pods.len().to_string();
-            let ready = pods.iter().filter(|p| p.is_ready()).count().to_string();
+            let st = &d.status;
+            let (c, i) = containers_cells(&d.spec.template.spec);
             (
                 vec![
                     d.meta.name.clone(),
-                    n.clone(),
-                    n.clone(),
-                    ready.clone(),
-                    n,
-                    ready,
-                    none(),
+                    st.desired_number_scheduled.to_string(),
+                    st.current_number_scheduled.to_string(),
+                    st.number_ready.to_string(),
+                    st.updated_number_scheduled.to_string(),
+                    st.number_available.to_string(),
+                    d.spec.template.spec.node_selector.format(),
                     age(&d.meta, now),
+                    c,
+                    i,
+                    d.spec.selector.format_label_selector(),
                 ],
                 &d.meta,
             )

@@ -51,7 +51,10 @@ use crate::model::pod::{
     Toleration,
 };
 use crate::model::quantity::Quantity;
-use crate::model::service::{ConfigData, Namespace, Service, ServicePort, ServiceType};
+use crate::model::service::{
+    ConfigData, DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetStrategy, Namespace, Service,
+    ServicePort, ServiceType,
+};
 use crate::model::validation::{
     go_quote, is_dns1123_label, is_dns1123_subdomain, is_valid_label_value, validate_label_name,
     validate_labels, validate_name,
@@ -82,9 +85,10 @@ pub fn extract(doc: &Document) -> Result<NewObject, Vec<Problem>> {
         Kind::Service => NewObject::Service(service(&mut cx, root)),
         Kind::ConfigMap => NewObject::ConfigMap(config_map(&mut cx, root)),
         Kind::Secret => NewObject::Secret(secret(&mut cx, root)),
-        // Nodes come from AKS, DaemonSets and core/v1 Events from the system: a manifest of
-        // these kinds is stored, not simulated.
-        Kind::Node | Kind::DaemonSet | Kind::Event => return Ok(other(doc)),
+        Kind::DaemonSet => NewObject::DaemonSet(daemon_set(&mut cx, root)),
+        // Nodes come from AKS and core/v1 Events from the system: a manifest of these kinds
+        // is stored, not simulated.
+        Kind::Node | Kind::Event => return Ok(other(doc)),
     };
     if cx.problems.is_empty() {
         Ok(object)
@@ -711,6 +715,8 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
         } else {
             scheduler.to_string()
         },
+        // Affinity is left to the schema check (module docs).
+        required_node_name: None,
     }
 }
 
@@ -1037,6 +1043,12 @@ type Expression = (String, String, Vec<String>);
 /// `LabelSelectorAsSelector` would succeed, so that the template is checked against it;
 /// None when it is missing or invalid (upstream then skips the template entirely).
 fn label_selector(cx: &mut Cx, spec: Option<&Node>, at: Span) -> Option<Selector> {
+    // ValidateDeploymentSpec and ValidateReplicaSetSpec both say "for deployment".
+    label_selector_for(cx, spec, at, "deployment")
+}
+
+/// `spec.selector` checked as the workload validation for `what` does.
+fn label_selector_for(cx: &mut Cx, spec: Option<&Node>, at: Span, what: &str) -> Option<Selector> {
     const PATH: &str = "spec.selector";
     let Some(sel) = child(spec, "selector") else {
         cx.err(at, PATH, required(""));
@@ -1069,12 +1081,11 @@ fn label_selector(cx: &mut Cx, spec: Option<&Node>, at: Span) -> Option<Selector
             cx.line(sel.span, &format!("{PATH}.{line}"));
         }
     }
-    // ValidateDeploymentSpec and ValidateReplicaSetSpec both say "for deployment".
     if match_labels.is_empty() && expressions.is_empty() {
         cx.err(
             sel.span,
             PATH,
-            invalid(&json, "empty selector is invalid for deployment"),
+            invalid(&json, &format!("empty selector is invalid for {what}")),
         );
     }
     match result {
@@ -1377,6 +1388,103 @@ fn positive_int_or_percent(cx: &mut Cx, v: &IntOrString, at: Span, path: &str) {
             }
         }
         IntOrString::Int(i) => nonnegative(cx, at, path, *i),
+    }
+}
+
+/// A DaemonSet: `SetDefaults_DaemonSet` (updateStrategy RollingUpdate with maxUnavailable 1
+/// and maxSurge 0, facts: DaemonSet rolling defaults) then `ValidateDaemonSetSpec`.
+fn daemon_set(cx: &mut Cx, root: &Node) -> DaemonSet {
+    let (name, labels) = object_meta(cx, root, Kind::DaemonSet);
+    let spec = child(Some(root), "spec");
+    let at = span_or(spec, root.span);
+    let selector = label_selector_for(cx, spec, at, "daemonset");
+    let template_node = child(spec, "template");
+    let template = match &selector {
+        Some(sel) => pod_template(cx, template_node, at, Some(sel)),
+        None => unchecked_template(template_node, at),
+    };
+    let min_ready_seconds = match int_at(spec, "minReadySeconds") {
+        Some((n, at)) => {
+            nonnegative(cx, at, "spec.minReadySeconds", n);
+            n
+        }
+        None => 0,
+    };
+    if let Some((n, at)) = int_at(spec, "revisionHistoryLimit") {
+        nonnegative(cx, at, "spec.revisionHistoryLimit", n);
+    }
+    let strategy = daemon_set_strategy(cx, child(spec, "updateStrategy"), at);
+    DaemonSet {
+        meta: Meta::new(name, None, labels),
+        spec: DaemonSetSpec {
+            selector: selector.unwrap_or_default(),
+            template: Arc::new(template),
+            strategy,
+            min_ready_seconds,
+            template_generation: 1,
+        },
+        status: DaemonSetStatus::default(),
+    }
+}
+
+/// `spec.updateStrategy`: defaulted, then `ValidateDaemonSetUpdateStrategy` and
+/// `ValidateRollingUpdateDaemonSet` (both fields non-negative int or percent, neither over
+/// 100%, exactly one non-zero).
+fn daemon_set_strategy(cx: &mut Cx, st: Option<&Node>, spec_at: Span) -> DaemonSetStrategy {
+    const PATH: &str = "spec.updateStrategy";
+    let rolling = child(st, "rollingUpdate");
+    match text(st, "type") {
+        "OnDelete" => DaemonSetStrategy::OnDelete,
+        "" | "RollingUpdate" => {
+            let path = format!("{PATH}.rollingUpdate");
+            let at = span_or(rolling.or(st), spec_at);
+            let read = |key: &str, default: i64| {
+                child(rolling, key)
+                    .and_then(|n| IntOrString::read(n).map(|v| (v, n.span)))
+                    .unwrap_or((IntOrString::Int(default), at))
+            };
+            let (unavailable, u_at) = read("maxUnavailable", 1);
+            let (surge, s_at) = read("maxSurge", 0);
+            let u_path = format!("{path}.maxUnavailable");
+            let s_path = format!("{path}.maxSurge");
+            positive_int_or_percent(cx, &unavailable, u_at, &u_path);
+            positive_int_or_percent(cx, &surge, s_at, &s_path);
+            for (v, at, path) in [(&unavailable, u_at, &u_path), (&surge, s_at, &s_path)] {
+                if let (n, true) = v.value()
+                    && n > 100
+                {
+                    cx.err(
+                        at,
+                        path,
+                        invalid(v.render(), "must not be greater than 100%"),
+                    );
+                }
+            }
+            match (unavailable.value().0 != 0, surge.value().0 != 0) {
+                (true, true) => cx.err(
+                    s_at,
+                    &s_path,
+                    invalid(
+                        surge.render(),
+                        "may not be set when maxUnavailable is non-zero",
+                    ),
+                ),
+                (false, false) => cx.err(u_at, &u_path, required("cannot be 0 when maxSurge is 0")),
+                _ => {}
+            }
+            DaemonSetStrategy::RollingUpdate {
+                max_unavailable: unavailable.to_model(),
+                max_surge: surge.to_model(),
+            }
+        }
+        other => {
+            cx.err(
+                span_or(child(st, "type"), spec_at),
+                &format!("{PATH}.type"),
+                unsupported(other, &["OnDelete", "RollingUpdate"]),
+            );
+            DaemonSetStrategy::default()
+        }
     }
 }
 
@@ -2272,6 +2380,50 @@ mod tests {
         assert!(d.spec.paused);
         assert_eq!(d.spec.revision_history_limit, 0);
         assert_eq!(d.spec.min_ready_seconds, 5);
+    }
+
+    // --- DaemonSets ------------------------------------------------------------------------
+
+    #[test]
+    fn a_daemon_set_defaults_and_validates_like_validate_daemon_set_spec() {
+        let ds = |spec: &str| {
+            format!(
+                "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {{name: d}}\nspec: {{{spec}}}\n"
+            )
+        };
+        // SetDefaults_DaemonSet: RollingUpdate, maxUnavailable 1, maxSurge 0.
+        let NewObject::DaemonSet(d) = ok(&ds(&format!("{SELECTOR}, {TEMPLATE}"))) else {
+            panic!("daemonset expected")
+        };
+        assert_eq!(d.spec.strategy, DaemonSetStrategy::default());
+        assert_eq!(d.spec.template_generation, 1);
+        let NewObject::DaemonSet(d) = ok(&ds(&format!(
+            "{SELECTOR}, {TEMPLATE}, updateStrategy: {{type: OnDelete}}"
+        ))) else {
+            panic!("daemonset expected")
+        };
+        assert_eq!(d.spec.strategy, DaemonSetStrategy::OnDelete);
+        assert_eq!(
+            causes(&ds(&format!("selector: {{}}, {TEMPLATE}"))),
+            ["spec.selector: Invalid value: {}: empty selector is invalid for daemonset"]
+        );
+        // ValidateRollingUpdateDaemonSet: exactly one of maxUnavailable and maxSurge.
+        assert_eq!(
+            causes(&ds(&format!(
+                "{SELECTOR}, {TEMPLATE}, updateStrategy: {{rollingUpdate: {{maxUnavailable: 0}}}}"
+            ))),
+            [
+                "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0"
+            ]
+        );
+        assert_eq!(
+            causes(&ds(&format!(
+                "{SELECTOR}, {TEMPLATE}, updateStrategy: {{rollingUpdate: {{maxSurge: 1}}}}"
+            ))),
+            [
+                "spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero"
+            ]
+        );
     }
 
     // --- ReplicaSets and ReplicationControllers ------------------------------------------

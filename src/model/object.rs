@@ -7,7 +7,7 @@ use crate::model::kind::Kind;
 use crate::model::meta::Meta;
 use crate::model::node::Node;
 use crate::model::pod::Pod;
-use crate::model::service::{ConfigData, Namespace, Service};
+use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
 use crate::model::workload::{Deployment, ReplicaSet};
 
 /// A built-in kind kubesim stores but does not simulate (CONTRACT §3).
@@ -30,6 +30,8 @@ pub enum NewObject {
     Deployment(Deployment),
     /// A ReplicaSet or ReplicationController.
     ReplicaSet(ReplicaSet),
+    /// A DaemonSet.
+    DaemonSet(DaemonSet),
     /// A Service.
     Service(Service),
     /// A ConfigMap.
@@ -52,6 +54,7 @@ impl NewObject {
             NewObject::Deployment(_) => Kind::Deployment,
             NewObject::ReplicaSet(rs) if rs.legacy_rc => Kind::ReplicationController,
             NewObject::ReplicaSet(_) => Kind::ReplicaSet,
+            NewObject::DaemonSet(_) => Kind::DaemonSet,
             NewObject::Service(_) => Kind::Service,
             NewObject::ConfigMap(_) => Kind::ConfigMap,
             NewObject::Secret(_) => Kind::Secret,
@@ -67,6 +70,7 @@ impl NewObject {
             NewObject::Pod(o) => &o.meta,
             NewObject::Deployment(o) => &o.meta,
             NewObject::ReplicaSet(o) => &o.meta,
+            NewObject::DaemonSet(o) => &o.meta,
             NewObject::Service(o) => &o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &o.meta,
             NewObject::Namespace(o) => &o.meta,
@@ -81,6 +85,7 @@ impl NewObject {
             NewObject::Pod(o) => &mut o.meta,
             NewObject::Deployment(o) => &mut o.meta,
             NewObject::ReplicaSet(o) => &mut o.meta,
+            NewObject::DaemonSet(o) => &mut o.meta,
             NewObject::Service(o) => &mut o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &mut o.meta,
             NewObject::Namespace(o) => &mut o.meta,

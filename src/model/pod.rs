@@ -151,7 +151,7 @@ impl Toleration {
 }
 
 /// The pod spec; pods of one template share one `Arc<PodSpec>`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PodSpec {
     /// `containers`.
     pub containers: Vec<Container>,
@@ -173,6 +173,32 @@ pub struct PodSpec {
     pub priority: i32,
     /// `schedulerName`.
     pub scheduler_name: String,
+    /// `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution` reduced to the
+    /// one term kubesim models: `matchFields metadata.name In [<node>]`, which the DaemonSet
+    /// controller puts on each of its pods (`ReplaceDaemonSetPodNodeNameNodeAffinity`).
+    pub required_node_name: Option<String>,
+}
+
+/// Written out by hand so that a spec without node affinity prints exactly as before the
+/// field existed: Deployment template hashes are taken over this text.
+impl std::fmt::Debug for PodSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("PodSpec");
+        d.field("containers", &self.containers)
+            .field("init_containers", &self.init_containers)
+            .field("restart_policy", &self.restart_policy)
+            .field("node_selector", &self.node_selector)
+            .field("tolerations", &self.tolerations)
+            .field("host_network", &self.host_network)
+            .field("termination_grace_seconds", &self.termination_grace_seconds)
+            .field("node_name", &self.node_name)
+            .field("priority", &self.priority)
+            .field("scheduler_name", &self.scheduler_name);
+        if let Some(n) = &self.required_node_name {
+            d.field("required_node_name", n);
+        }
+        d.finish()
+    }
 }
 
 impl PodSpec {

@@ -6,6 +6,7 @@ use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::model::object::NewObject;
 use crate::model::pod::PodStatus;
+use crate::model::service::DaemonSetStatus;
 use crate::model::workload::{DeploymentStatus, ReplicaSetStatus};
 
 /// `propagationPolicy` of a delete.
@@ -56,6 +57,13 @@ pub enum Op {
         id: u32,
         /// New status.
         status: ReplicaSetStatus,
+    },
+    /// A DaemonSet's status subresource.
+    DaemonSetStatus {
+        /// The DaemonSet.
+        id: u32,
+        /// New status.
+        status: DaemonSetStatus,
     },
     /// A Deployment's status subresource.
     DeploymentStatus {

@@ -1,8 +1,10 @@
-//! Services, ConfigMaps, Secrets, Namespaces and the AKS DaemonSets, as stored.
+//! Services, ConfigMaps, Secrets, Namespaces and DaemonSets, as stored.
 
-use crate::model::labels::Labels;
+use crate::model::labels::{Labels, Selector};
 use crate::model::meta::Meta;
+use crate::model::workload::{IntOrPercent, PodTemplate};
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 /// `spec.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,12 +89,74 @@ pub struct Namespace {
     pub terminating: bool,
 }
 
-/// A stored DaemonSet. Only AKS's own DaemonSets exist in this version (their pods are
-/// created at t=0; the DaemonSet controller comes later).
+/// `spec.updateStrategy` of a DaemonSet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DaemonSetStrategy {
+    /// `RollingUpdate` (the default) with `maxUnavailable` (default 1) and `maxSurge`
+    /// (default 0), `SetDefaults_DaemonSet` (facts: DaemonSet rolling defaults).
+    RollingUpdate {
+        /// `maxUnavailable`.
+        max_unavailable: IntOrPercent,
+        /// `maxSurge`.
+        max_surge: IntOrPercent,
+    },
+    /// `OnDelete`: new pods only replace pods someone else deleted.
+    OnDelete,
+}
+
+impl Default for DaemonSetStrategy {
+    fn default() -> Self {
+        DaemonSetStrategy::RollingUpdate {
+            max_unavailable: IntOrPercent::Int(1),
+            max_surge: IntOrPercent::Int(0),
+        }
+    }
+}
+
+/// `spec` of a DaemonSet.
+#[derive(Clone, Debug)]
+pub struct DaemonSetSpec {
+    /// `selector`.
+    pub selector: Selector,
+    /// `template`.
+    pub template: Arc<PodTemplate>,
+    /// `updateStrategy`.
+    pub strategy: DaemonSetStrategy,
+    /// `minReadySeconds`.
+    pub min_ready_seconds: i64,
+    /// The template generation (the `deprecated.daemonset.template.generation` annotation):
+    /// 1 on create, bumped by the API server when the template changes.
+    pub template_generation: i64,
+}
+
+/// `status` of a DaemonSet.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DaemonSetStatus {
+    /// `observedGeneration`.
+    pub observed_generation: i64,
+    /// `desiredNumberScheduled`: nodes that should run the daemon pod.
+    pub desired_number_scheduled: i32,
+    /// `currentNumberScheduled`: of those, nodes running at least one daemon pod.
+    pub current_number_scheduled: i32,
+    /// `numberMisscheduled`: nodes running a daemon pod that should not.
+    pub number_misscheduled: i32,
+    /// `numberReady`.
+    pub number_ready: i32,
+    /// `updatedNumberScheduled`: nodes whose daemon pod has the current template.
+    pub updated_number_scheduled: i32,
+    /// `numberAvailable`.
+    pub number_available: i32,
+    /// `numberUnavailable`: desired minus available.
+    pub number_unavailable: i32,
+}
+
+/// A stored DaemonSet (AKS's system DaemonSets exist from t=0; manifests may add more).
 #[derive(Clone, Debug)]
 pub struct DaemonSet {
     /// Metadata.
     pub meta: Meta,
-    /// Template labels.
-    pub labels: Labels,
+    /// Spec.
+    pub spec: DaemonSetSpec,
+    /// Status.
+    pub status: DaemonSetStatus,
 }

@@ -205,6 +205,18 @@ pub(crate) fn object_int(
             };
             Some(i64::from(v))
         }
+        (Kind::DaemonSet, m) => {
+            let s = &store.daemonsets.get(r.id)?.status;
+            let v = match m {
+                Metric::Desired => s.desired_number_scheduled,
+                Metric::Current => s.current_number_scheduled,
+                Metric::Ready => s.number_ready,
+                Metric::Updated => s.updated_number_scheduled,
+                Metric::Available => s.number_available,
+                _ => return None,
+            };
+            Some(i64::from(v))
+        }
         (Kind::Node, Metric::Ready) => store.nodes.get(r.id).map(|n| i64::from(n.ready)),
         (Kind::Node, Metric::Pods) => Some(counters.node_pods(r.id)),
         (Kind::Pod, Metric::Ready) => store.pods.get(r.id).map(|p| i64::from(p.is_ready())),

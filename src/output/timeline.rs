@@ -44,6 +44,7 @@ pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
             &[Exists, Desired, Replicas, ReadyReplicas, AvailableReplicas]
         }
         Kind::Node => &[Exists, Ready, Pods],
+        Kind::DaemonSet => &[Exists, Desired, Current, Ready, Updated, Available],
         _ => &[Exists],
     }
 }

@@ -172,7 +172,8 @@ impl fmt::Display for Target {
 pub enum Metric {
     /// Every kind: 1 while the object exists.
     Exists,
-    /// Deployment, ReplicaSet, ReplicationController: `spec.replicas`.
+    /// Deployment, ReplicaSet, ReplicationController: `spec.replicas`; DaemonSet:
+    /// `.status.desiredNumberScheduled`.
     Desired,
     /// `.status.replicas`.
     Replicas,
@@ -184,8 +185,15 @@ pub enum Metric {
     AvailableReplicas,
     /// Deployment `.status.unavailableReplicas`.
     UnavailableReplicas,
-    /// Node: 1 when the Ready condition is True; pod: 1 when the Ready condition is True.
+    /// Node: 1 when the Ready condition is True; pod: 1 when the Ready condition is True;
+    /// DaemonSet: `.status.numberReady`.
     Ready,
+    /// DaemonSet `.status.currentNumberScheduled`.
+    Current,
+    /// DaemonSet `.status.updatedNumberScheduled`.
+    Updated,
+    /// DaemonSet `.status.numberAvailable`.
+    Available,
     /// Node: bound pods that are not Succeeded/Failed.
     Pods,
     /// Cluster: Ready nodes.
@@ -224,6 +232,9 @@ impl Metric {
             Metric::AvailableReplicas => "available_replicas",
             Metric::UnavailableReplicas => "unavailable_replicas",
             Metric::Ready => "ready",
+            Metric::Current => "current",
+            Metric::Updated => "updated",
+            Metric::Available => "available",
             Metric::Pods => "pods",
             Metric::NodesReady => "nodes_ready",
             Metric::NodesNotReady => "nodes_notready",
@@ -271,6 +282,7 @@ impl Metric {
                     &[Exists, Desired, Replicas, ReadyReplicas, AvailableReplicas]
                 }
                 Kind::Node => &[Exists, Ready, Pods],
+                Kind::DaemonSet => &[Exists, Desired, Current, Ready, Updated, Available],
                 Kind::Pod => &[Exists, Phase, Ready, Restarts, Node, Status],
                 _ => &[Exists],
             },

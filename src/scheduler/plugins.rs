@@ -63,6 +63,32 @@ fn tolerated(spec: &PodSpec, t: &Taint) -> bool {
     spec.tolerations.iter().any(|tol| tol.tolerates(t))
 }
 
+/// NodeAffinity's filter (`nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`): the
+/// pod's nodeSelector and its required node affinity (kubesim models the `metadata.name`
+/// field term the DaemonSet controller sets) both match the node.
+pub fn matches_node_selector_and_affinity(spec: &PodSpec, node: &Node) -> bool {
+    spec.node_selector
+        .iter()
+        .all(|(k, v)| node.meta.labels.get(k) == Some(v))
+        && spec
+            .required_node_name
+            .as_ref()
+            .is_none_or(|n| *n == node.meta.name)
+}
+
+/// `v1helper.FindMatchingUntoleratedTaint`: the first of `taints` that passes `filter` and
+/// none of `tolerations` tolerates.
+pub fn untolerated_taint<'a>(
+    taints: &'a [Taint],
+    tolerations: &[crate::model::pod::Toleration],
+    filter: impl Fn(&Taint) -> bool,
+) -> Option<&'a Taint> {
+    taints
+        .iter()
+        .filter(|t| filter(t))
+        .find(|t| !tolerations.iter().any(|tol| tol.tolerates(t)))
+}
+
 /// Runs the filters in profile order; returns every reason of the first failing plugin.
 pub fn filter(spec: &PodSpec, node: &Node, usage: &NodeUsage, out: &mut Vec<Rejection>) -> bool {
     let hard = |reason| Rejection {
@@ -86,20 +112,16 @@ pub fn filter(spec: &PodSpec, node: &Node, usage: &NodeUsage, out: &mut Vec<Reje
         out.push(hard("node(s) didn't match the requested node name"));
         return false;
     }
-    if node
-        .taints
-        .iter()
-        .any(|t| t.effect != TaintEffect::PreferNoSchedule && !tolerated(spec, t))
+    if untolerated_taint(&node.taints, &spec.tolerations, |t| {
+        t.effect != TaintEffect::PreferNoSchedule
+    })
+    .is_some()
     {
         // 1.35 wording, without key or value (facts C.3, k/k PR #134740).
         out.push(hard("node(s) had untolerated taint(s)"));
         return false;
     }
-    if !spec
-        .node_selector
-        .iter()
-        .all(|(k, v)| node.meta.labels.get(k) == Some(v))
-    {
+    if !matches_node_selector_and_affinity(spec, node) {
         out.push(hard("node(s) didn't match Pod's node affinity/selector"));
         return false;
     }

@@ -5,6 +5,7 @@ mod bad_input;
 mod cascade;
 mod commands;
 mod corpus;
+mod daemonset;
 mod determinism;
 mod invariants;
 mod layout;

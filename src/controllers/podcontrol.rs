@@ -1,0 +1,151 @@
+//! What the pod-owning controllers (ReplicaSet/RC, DaemonSet) share, as
+//! `pkg/controller/controller_utils.go` shares it upstream: `ControllerExpectations` (creates
+//! and deletes a sync waits to observe), the slow-start batch sizes of `slowStartBatch`, and
+//! the Events `RealPodControl` records for each create and delete.
+
+use crate::apiserver::Outcome;
+use crate::component::{Change, Component, Ctx};
+use crate::model::meta::ObjRef;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `ControllerExpectations`: per controller (by id), the creates and deletes it still expects
+/// to observe. Simplification: no 5-minute timeout (kubesim never loses a watch event).
+#[derive(Debug, Default)]
+pub struct Expectations {
+    pending: BTreeMap<u32, (i32, i32)>,
+    /// Pods whose deletion was already observed through their deletionTimestamp.
+    deletion_seen: BTreeSet<u32>,
+}
+
+impl Expectations {
+    /// `SatisfiedExpectations`: nothing left to observe (or nothing ever expected).
+    pub fn satisfied(&self, key: u32) -> bool {
+        self.pending.get(&key).is_none_or(|e| e.0 <= 0 && e.1 <= 0)
+    }
+
+    /// `SetExpectations`.
+    pub fn set(&mut self, key: u32, adds: i32, dels: i32) {
+        self.pending.insert(key, (adds, dels));
+    }
+
+    /// `LowerExpectations` (not below zero): requests that failed, or creates never sent.
+    pub fn lower(&mut self, key: u32, adds: i32, dels: i32) {
+        let e = self.pending.entry(key).or_default();
+        e.0 = (e.0 - adds).max(0);
+        e.1 = (e.1 - dels).max(0);
+    }
+
+    /// `DeleteExpectations`: the controller object is gone.
+    pub fn forget(&mut self, key: u32) {
+        self.pending.remove(&key);
+    }
+
+    /// The pod informer's handlers (`addPod`, `updatePod`, `deletePod`) for a pod the
+    /// controller `key` owns: an add is a creation observed; a pod with a deletionTimestamp
+    /// counts as deleted at once, and its final removal then is not counted again.
+    pub fn observe_pod(&mut self, key: u32, pod: u32, change: Change, terminating: bool) {
+        let deletion = match change {
+            Change::Deleted => !self.deletion_seen.remove(&pod),
+            Change::Added | Change::Modified if terminating => self.deletion_seen.insert(pod),
+            _ => false,
+        };
+        let e = self.pending.entry(key).or_default();
+        if change == Change::Added && e.0 > 0 {
+            e.0 -= 1;
+        }
+        if deletion && e.1 > 0 {
+            e.1 -= 1;
+        }
+    }
+}
+
+/// `slowStartBatch`'s next batch: 1 first (`SlowStartInitialBatchSize`), then double the
+/// last, never more than what remains.
+pub fn slow_start_batch(last: usize, remaining: usize) -> usize {
+    if last == 0 { 1 } else { last * 2 }.min(remaining)
+}
+
+/// `RealPodControl.CreatePods`'s Event on the controller `owner`: SuccessfulCreate naming
+/// the pod, or FailedCreate with the error. Returns whether the create failed.
+pub fn record_create<C: Component + ?Sized>(
+    cx: &mut Ctx<'_, C>,
+    owner: ObjRef,
+    source: &'static str,
+    outcome: &Outcome,
+) -> bool {
+    match outcome {
+        Outcome::Created(pod) => {
+            let name = cx
+                .store
+                .meta(*pod)
+                .map(|m| m.name.clone())
+                .unwrap_or_default();
+            let message = format!("Created pod: {name}");
+            cx.event(owner, false, "SuccessfulCreate", source, message);
+            false
+        }
+        Outcome::Failed(e) => {
+            let message = format!("Error creating: {}", e.message);
+            cx.event(owner, true, "FailedCreate", source, message);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// `RealPodControl.DeletePod`'s Event: SuccessfulDelete naming the pod, or FailedDelete
+/// (none for NotFound, which the controllers ignore). Returns whether the delete failed.
+pub fn record_delete<C: Component + ?Sized>(
+    cx: &mut Ctx<'_, C>,
+    owner: ObjRef,
+    source: &'static str,
+    pod_name: &str,
+    outcome: &Outcome,
+) -> bool {
+    match outcome {
+        Outcome::Deleted(_) => {
+            let message = format!("Deleted pod: {pod_name}");
+            cx.event(owner, false, "SuccessfulDelete", source, message);
+            false
+        }
+        Outcome::Failed(e) => {
+            if e.reason != "NotFound" {
+                let message = format!("Error deleting: {}", e.message);
+                cx.event(owner, true, "FailedDelete", source, message);
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slow_start_doubles_up_to_what_remains() {
+        // 10 creates go out as 1, 2, 4, 3.
+        let (mut last, mut left, mut sizes) = (0, 10, Vec::new());
+        while left > 0 {
+            last = slow_start_batch(last, left);
+            left -= last;
+            sizes.push(last);
+        }
+        assert_eq!(sizes, [1, 2, 4, 3]);
+    }
+
+    #[test]
+    fn a_terminating_pod_counts_as_deleted_once() {
+        let mut e = Expectations::default();
+        e.set(1, 0, 1);
+        e.observe_pod(1, 7, Change::Modified, true);
+        assert!(e.satisfied(1));
+        e.set(1, 0, 1);
+        e.observe_pod(1, 7, Change::Deleted, false);
+        assert!(
+            !e.satisfied(1),
+            "the final removal is not a second deletion"
+        );
+    }
+}
