@@ -118,6 +118,8 @@ pub enum Tag {
         pool: u32,
         /// VM.
         vm: u32,
+        /// Node.
+        node: u32,
     },
 }
 
@@ -228,7 +230,10 @@ impl Component for AksProvider {
                 );
             }
             Tag::Evict => {}
-            Tag::DeleteNode { op, pool, vm } => {
+            Tag::DeleteNode { op, pool, vm, node } => {
+                // Only now that the Node is gone: a DaemonSet pod deleted while its node still
+                // existed would be created again.
+                self.evict_pods(cx, node, true);
                 cx.env.delete_vm(pool, vm);
                 self.one_done(cx, op, None);
             }
@@ -423,8 +428,7 @@ impl AksProvider {
             "node-controller",
             format!("Node {key} event: Removing Node {key} from Controller"),
         );
-        cx.submit(delete, Tag::DeleteNode { op, pool, vm }, &key);
-        self.evict_pods(cx, node, true);
+        cx.submit(delete, Tag::DeleteNode { op, pool, vm, node }, &key);
     }
 }
 
@@ -574,7 +578,7 @@ mod tests {
         let r = fire(&mut p, &h, &mut az, poll_at, poll);
         assert!(r.requests().is_empty());
         assert_eq!(r.timers().len(), 1);
-        // Gone: the Node is deleted, and the DaemonSet pod with it, at once.
+        // Gone: the Node is deleted.
         h.store.remove(ObjRef {
             kind: Kind::Pod,
             id: web,
@@ -584,11 +588,14 @@ mod tests {
         assert!(
             matches!(ops[0], Op::Delete { target, .. } if target.kind == Kind::Node && target.id == victim)
         );
-        assert!(
-            matches!(ops[1], Op::Delete { target, grace_seconds: Some(0), .. } if target.id == daemon)
-        );
+        assert_eq!(ops.len(), 1, "the DaemonSet pod waits for its Node to go");
         assert_eq!(r.events()[0].reason, "RemovingNode");
+        // Once the Node is gone, the pods left on it go at once (grace 0).
         let r = h.answer(&mut p, &mut az, ME, SimTime(2_000_002), &r);
+        let ops: Vec<Op> = r.requests().iter().map(|(o, _)| (*o).clone()).collect();
+        assert!(
+            matches!(ops[0], Op::Delete { target, grace_seconds: Some(0), .. } if target.id == daemon)
+        );
         assert!(sent_done(&r));
         assert_eq!(az.pools[0].instances.len(), 2);
         assert_eq!(az.operations[op as usize].result, Some(Ok(())));
