@@ -619,3 +619,36 @@ mod stop_tests {
         assert_eq!(w.interrupt.requested(), None);
     }
 }
+
+#[cfg(test)]
+mod stepping_tests {
+    use super::*;
+
+    const SCENARIO: &str = "name: t\nduration: 3m\nsteps:\n- at: 1s\n  run: kubectl create deployment web --image=nginx --replicas=5\n- at: 61s\n  run: kubectl scale deployment/web --replicas=2\n";
+
+    /// What a run leaves: each pod's name and node, in store order.
+    fn pods(w: &World) -> Vec<(String, Option<u32>)> {
+        w.store
+            .pods
+            .iter()
+            .map(|(_, p)| (p.meta.name.clone(), p.node))
+            .collect()
+    }
+
+    #[test]
+    fn stepping_in_slices_gives_the_same_run_as_one_call() {
+        let mut whole = test_world(SCENARIO);
+        whole.run();
+        let mut sliced = test_world(SCENARIO);
+        let mut until = SimTime::ZERO;
+        while until < sliced.end {
+            until = until + SimDuration::from_secs(7);
+            sliced.step_until(until);
+            assert!(sliced.now() <= until, "never past the slice's end");
+        }
+        sliced.run();
+        assert_eq!(whole.events_processed(), sliced.events_processed());
+        assert_eq!(pods(&whole), pods(&sliced));
+        assert_eq!(whole.store.revision, sliced.store.revision);
+    }
+}

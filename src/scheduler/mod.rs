@@ -19,6 +19,7 @@ use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::model::pod::Resources;
 use crate::scheduler::plugins::{NodeUsage, Rejection};
+use crate::sim::engine::TimerKey;
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::timing::TimingName;
 use rand_chacha::rand_core::Rng;
@@ -115,7 +116,8 @@ pub struct Scheduler {
     node_zone: Vec<Option<u32>>,
     zone_names: Vec<String>,
     nodes: Vec<u32>,
-    flush_at: Option<SimTime>,
+    /// The pending flush timer: when, and its key (an earlier request cancels it).
+    flush_at: Option<(SimTime, TimerKey)>,
 }
 
 impl Scheduler {
@@ -411,17 +413,19 @@ fn to_active_or_backoff(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
 }
 
 fn request_flush(me: &mut Scheduler, cx: &mut Cx<'_>, at: SimTime) {
-    if me.flush_at.is_none_or(|t| at < t) {
-        me.flush_at = Some(at);
-        cx.at(at, Timer::Flush);
+    match me.flush_at {
+        Some((t, _)) if t <= at => {}
+        pending => {
+            if let Some((_, key)) = pending {
+                cx.cancel(key);
+            }
+            me.flush_at = Some((at, cx.at(at, Timer::Flush)));
+        }
     }
 }
 
 /// The queue's periodic loops: backoff expiry and the 5-minute unschedulable leftover.
 fn flush(me: &mut Scheduler, cx: &mut Cx<'_>) {
-    if me.flush_at != Some(cx.now) {
-        return;
-    }
     me.flush_at = None;
     let now = cx.now;
     while let Some(Reverse((t, pod))) = me.backoff.peek().copied() {
