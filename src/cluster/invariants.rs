@@ -68,7 +68,9 @@ pub enum Invariant {
     /// No ClusterIP, NodePort or load-balancer address is held by two Services.
     ServiceAddresses,
     /// Stored statuses are self-consistent: available ≤ ready ≤ replicas, updated ≤
-    /// replicas, fullyLabeled ≤ replicas, observedGeneration ≤ generation.
+    /// replicas, fullyLabeled ≤ replicas, observedGeneration ≤ generation; for a DaemonSet
+    /// available ≤ ready ≤ current ≤ desired, updated ≤ current and unavailable = desired −
+    /// available.
     StatusConsistent,
     /// The garbage collector never deletes an object that depended on an owner when the
     /// owner's deletion with `--cascade=orphan` committed: orphaning removes the reference
@@ -92,6 +94,10 @@ pub enum Invariant {
     /// Settled: each Deployment's status is the sum of its ReplicaSets' at its current
     /// generation, and available equals its available pods.
     DeploymentsSettled,
+    /// Settled: each DaemonSet has one active pod meant for each node it should run on (two
+    /// at most during a surge rollout) and none meant for other nodes, and its status is what
+    /// `updateDaemonSetStatus` counts, at its current generation.
+    DaemonSetsSettled,
     /// Settled: each Deployment's ReplicaSets total at most `spec.replicas + maxSurge`.
     /// Kubernetes gets there even when `kubectl scale` lowers a Deployment mid-rollout, by
     /// scaling every active ReplicaSet proportionally (`scale`, pkg/controller/deployment/
@@ -108,7 +114,7 @@ pub enum Invariant {
 
 impl Invariant {
     /// Every invariant, per-event ones first.
-    pub const ALL: [Invariant; 17] = [
+    pub const ALL: [Invariant; 18] = [
         Invariant::TimeMonotonic,
         Invariant::PodBoundOnce,
         Invariant::SchedulerCache,
@@ -123,6 +129,7 @@ impl Invariant {
         Invariant::DeletionsFinish,
         Invariant::ReplicaSetsSettled,
         Invariant::DeploymentsSettled,
+        Invariant::DaemonSetsSettled,
         Invariant::DeploymentSurgeSettled,
         Invariant::SchedulerCacheSettled,
         Invariant::StepsFinish,
@@ -145,6 +152,7 @@ impl Invariant {
             Invariant::DeletionsFinish => "deletions-finish",
             Invariant::ReplicaSetsSettled => "replicasets-settled",
             Invariant::DeploymentsSettled => "deployments-settled",
+            Invariant::DaemonSetsSettled => "daemonsets-settled",
             Invariant::DeploymentSurgeSettled => "deployment-surge-settled",
             Invariant::SchedulerCacheSettled => "scheduler-cache-settled",
             Invariant::StepsFinish => "steps-finish",
@@ -168,6 +176,7 @@ impl Invariant {
             | Invariant::DeletionsFinish
             | Invariant::ReplicaSetsSettled
             | Invariant::DeploymentsSettled
+            | Invariant::DaemonSetsSettled
             | Invariant::DeploymentSurgeSettled
             | Invariant::SchedulerCacheSettled
             | Invariant::StepsFinish => false,
@@ -288,6 +297,7 @@ impl Checker {
             self.check_pods_and_nodes(w, ev, &mut out);
             check_services(w, &mut out);
             check_statuses(w, &mut out);
+            check_daemon_set_statuses(w, &mut out);
             self.record_orphans(w);
         }
         let n = out.len();
@@ -315,6 +325,20 @@ impl Checker {
         let mut out: Vec<(Invariant, String)> = Vec::new();
         self.check_owners(w, &mut out);
         check_settled_workloads(w, &mut out);
+        check_settled_daemon_sets(w, &mut out);
+        // The scenario's own DaemonSets (AKS's system ones are checked too, but are always
+        // there).
+        let kube_system = w.store.find_ns("kube-system");
+        let own = w
+            .store
+            .daemonsets
+            .iter()
+            .filter(|(_, d)| d.meta.namespace != kube_system)
+            .count() as u64;
+        *self
+            .examined
+            .entry(Invariant::DaemonSetsSettled)
+            .or_default() += own;
         check_settled_cache(w, &mut out);
         for t in &w.terminals {
             let step = t.step();
@@ -884,6 +908,110 @@ fn check_statuses(w: &World, out: &mut Vec<(Invariant, String)>) {
                         }
                     ),
                     d.meta.generation
+                ),
+            ));
+        }
+    }
+}
+
+fn check_daemon_set_statuses(w: &World, out: &mut Vec<(Invariant, String)>) {
+    for (id, d) in w.store.daemonsets.iter() {
+        let s = &d.status;
+        if !(0 <= s.number_available
+            && s.number_available <= s.number_ready
+            && s.number_ready <= s.current_number_scheduled
+            && s.current_number_scheduled <= s.desired_number_scheduled
+            && s.updated_number_scheduled <= s.current_number_scheduled
+            && s.number_misscheduled >= 0
+            && s.number_unavailable == s.desired_number_scheduled - s.number_available
+            && s.observed_generation <= d.meta.generation)
+        {
+            let r = ObjRef {
+                kind: Kind::DaemonSet,
+                id,
+            };
+            out.push((
+                Invariant::StatusConsistent,
+                format!(
+                    "{} has status {s:?} at generation {}",
+                    describe(w, r),
+                    d.meta.generation
+                ),
+            ));
+        }
+    }
+}
+
+fn check_settled_daemon_sets(w: &World, out: &mut Vec<(Invariant, String)>) {
+    use crate::controllers::daemonset as dsc;
+    for (id, d) in w.store.daemonsets.iter() {
+        if d.meta.deleted.is_some() {
+            continue;
+        }
+        let r = ObjRef {
+            kind: Kind::DaemonSet,
+            id,
+        };
+        let spec = dsc::daemon_pod_spec(&d.spec.template.spec);
+        let surge = matches!(
+            d.spec.strategy,
+            crate::model::service::DaemonSetStrategy::RollingUpdate { max_surge, .. }
+                if max_surge.scaled(1, true) != 0
+        );
+        let mut per_node: BTreeMap<u32, usize> = BTreeMap::new();
+        for p in owned_pods(w, r) {
+            let Some(pod) = w.store.pods.get(p) else {
+                continue;
+            };
+            if !pod.is_active() {
+                continue;
+            }
+            let target = pod.node.or_else(|| {
+                pod.spec
+                    .required_node_name
+                    .as_ref()
+                    .and_then(|n| w.store.lookup(Kind::Node, None, n))
+            });
+            *per_node.entry(target.unwrap_or(u32::MAX)).or_default() += 1;
+        }
+        for (nid, node) in w.store.nodes.iter() {
+            let want = dsc::node_should_run(node, &spec).0;
+            let have = per_node.remove(&nid).unwrap_or(0);
+            let ok = if want {
+                have == 1 || (surge && have == 2)
+            } else {
+                have == 0
+            };
+            if !ok {
+                out.push((
+                    Invariant::DaemonSetsSettled,
+                    format!(
+                        "{} should{} run on {} and has {have} active pods there",
+                        describe(w, r),
+                        if want { "" } else { " not" },
+                        node_name(w, nid)
+                    ),
+                ));
+            }
+        }
+        if !per_node.is_empty() {
+            out.push((
+                Invariant::DaemonSetsSettled,
+                format!(
+                    "{} has active pods meant for no existing node: {per_node:?}",
+                    describe(w, r)
+                ),
+            ));
+        }
+        let counted = dsc::calculate_status(&w.store, id, w.now());
+        if d.status != counted {
+            out.push((
+                Invariant::DaemonSetsSettled,
+                format!(
+                    "{} at generation {} has status {:?}; its pods count {counted:?}",
+                    describe(w, r),
+                    d.meta.generation,
+                    d.status
                 ),
             ));
         }

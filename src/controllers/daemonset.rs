@@ -1239,19 +1239,7 @@ mod tests {
     fn a_rolling_update_replaces_max_unavailable_pods_at_a_time() {
         // update_test.go TestDaemonSetUpdatesPods: 5 nodes, maxUnavailable 2 → delete 2 and
         // create 2, twice, then 1 and 1, as the new pods become ready.
-        let mut f = Fixture::new();
-        for i in 0..5 {
-            f.node(&format!("node-{i}"), &[], Vec::new());
-        }
-        let ds = f.daemon_set(&[], Vec::new());
-        assert_eq!(f.settle(added(ds_ref(ds))).len(), 5);
-        mark_pods_ready(&mut f);
-        change_image(&mut f, ds, "foo2/bar2");
-        f.store.daemonsets.get_mut(ds).expect("ds").spec.strategy =
-            DaemonSetStrategy::RollingUpdate {
-                max_unavailable: crate::model::workload::IntOrPercent::Int(2),
-                max_surge: crate::model::workload::IntOrPercent::Int(0),
-            };
+        let (mut f, ds) = five_pods_then(2, 0, true);
         // The fake API server deletes at once, so each step's creates follow its deletes.
         assert_eq!(sync_counts(&mut f, ds), (2, 2));
         assert_eq!(sync_counts(&mut f, ds), (0, 0), "new pods not ready yet");
@@ -1280,7 +1268,9 @@ mod tests {
         assert_eq!(images, ["foo2/bar2"; 5]);
     }
 
-    fn five_pods_then(max_unavailable: i32, ready: bool) -> (Fixture, u32) {
+    /// `addNodes(0, 5)`, the DaemonSet's 5 pods (ready or not), then a new image and the
+    /// strategy `maxUnavailable` / `maxSurge`.
+    fn five_pods_then(max_unavailable: i32, max_surge: i32, ready: bool) -> (Fixture, u32) {
         let mut f = Fixture::new();
         for i in 0..5 {
             f.node(&format!("node-{i}"), &[], Vec::new());
@@ -1294,7 +1284,7 @@ mod tests {
         f.store.daemonsets.get_mut(ds).expect("ds").spec.strategy =
             DaemonSetStrategy::RollingUpdate {
                 max_unavailable: crate::model::workload::IntOrPercent::Int(max_unavailable),
-                max_surge: crate::model::workload::IntOrPercent::Int(0),
+                max_surge: crate::model::workload::IntOrPercent::Int(max_surge),
             };
         (f, ds)
     }
@@ -1303,7 +1293,7 @@ mod tests {
     fn new_pods_that_are_not_ready_hold_the_rollout() {
         // TestDaemonSetUpdatesWhenNewPodIsNotReady: maxUnavailable 3 → 3 replaced, then
         // nothing while they are not ready.
-        let (mut f, ds) = five_pods_then(3, true);
+        let (mut f, ds) = five_pods_then(3, 0, true);
         assert_eq!(sync_counts(&mut f, ds), (3, 3));
         assert_eq!(sync_counts(&mut f, ds), (0, 0));
     }
@@ -1312,7 +1302,7 @@ mod tests {
     fn unavailable_old_pods_are_replaced_at_once() {
         // TestDaemonSetUpdatesAllOldPodsNotReady: old pods never ready → all 5 replaced
         // whatever maxUnavailable (3) says.
-        let (mut f, ds) = five_pods_then(3, false);
+        let (mut f, ds) = five_pods_then(3, 0, false);
         assert_eq!(sync_counts(&mut f, ds), (5, 5));
         assert_eq!(sync_counts(&mut f, ds), (0, 0));
     }
@@ -1322,19 +1312,7 @@ mod tests {
         // update_test.go TestDaemonSetUpdatesPodsWithMaxSurge: 5 nodes, maxSurge 2 and
         // maxUnavailable 0 → create 2; (ready) delete 2 old, create 2; then delete 2, create 1;
         // then delete the last old pod.
-        let mut f = Fixture::new();
-        for i in 0..5 {
-            f.node(&format!("node-{i}"), &[], Vec::new());
-        }
-        let ds = f.daemon_set(&[], Vec::new());
-        assert_eq!(f.settle(added(ds_ref(ds))).len(), 5);
-        mark_pods_ready(&mut f);
-        change_image(&mut f, ds, "foo2/bar2");
-        f.store.daemonsets.get_mut(ds).expect("ds").spec.strategy =
-            DaemonSetStrategy::RollingUpdate {
-                max_unavailable: crate::model::workload::IntOrPercent::Int(0),
-                max_surge: crate::model::workload::IntOrPercent::Int(2),
-            };
+        let (mut f, ds) = five_pods_then(0, 2, true);
         assert_eq!(sync_counts(&mut f, ds), (2, 0));
         assert_eq!(f.store.pods.len(), 7, "old and new side by side");
         mark_pods_ready(&mut f);

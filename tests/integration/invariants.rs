@@ -5,9 +5,9 @@
 //! A generated scenario is a cluster (1–5 nodes in 1–2 pools, random maxPods within AKS's
 //! rules, VM size and network plugin, with or without system pods), random `timing:`
 //! overrides, a random seed, and a list of [`Action`]s at random times on up to five named
-//! workloads (Deployment, ReplicaSet, ReplicationController, Pod, Service): apply (create, or
-//! re-apply with a changed template, replicas or strategy), `kubectl scale`, and `kubectl
-//! delete` with each `--cascade`. Every step is rendered as scenario YAML and goes through
+//! workloads (Deployment, ReplicaSet, ReplicationController, DaemonSet, Pod, Service): apply
+//! (create, or re-apply with a changed template, replicas or strategy), `kubectl scale`, and
+//! `kubectl delete` with each `--cascade`. Every step is rendered as scenario YAML and goes through
 //! the same loader and preparation as `kubesim run`, so a failing case is a scenario file
 //! that reproduces with `kubesim run FILE --check-invariants`.
 //!
@@ -81,6 +81,7 @@ enum WorkloadKind {
     Deployment,
     ReplicaSet,
     ReplicationController,
+    DaemonSet,
     Pod,
     Service,
 }
@@ -91,6 +92,7 @@ impl WorkloadKind {
             WorkloadKind::Deployment => "deployment",
             WorkloadKind::ReplicaSet => "replicaset",
             WorkloadKind::ReplicationController => "replicationcontroller",
+            WorkloadKind::DaemonSet => "daemonset",
             WorkloadKind::Pod => "pod",
             WorkloadKind::Service => "service",
         }
@@ -378,6 +380,7 @@ fn plan() -> impl Strategy<Value = Plan> {
                 3 => Just(WorkloadKind::Deployment),
                 1 => Just(WorkloadKind::ReplicaSet),
                 1 => Just(WorkloadKind::ReplicationController),
+                1 => Just(WorkloadKind::DaemonSet),
                 1 => Just(WorkloadKind::Pod),
                 1 => Just(WorkloadKind::Service),
             ],
@@ -499,7 +502,7 @@ fn render_action(plan: &Plan, at_ms: u32, a: &Action) -> Option<String> {
             Some(format!("- at: {at_ms}ms\n  apply: |\n{body}"))
         }
         Action::Scale { slot, replicas } => match slot_kind(slot) {
-            WorkloadKind::Pod | WorkloadKind::Service => None,
+            WorkloadKind::Pod | WorkloadKind::Service | WorkloadKind::DaemonSet => None,
             k => Some(format!(
                 "- at: {at_ms}ms\n  run: kubectl scale {}/{} --replicas={replicas}\n",
                 k.kubectl(),
@@ -609,6 +612,30 @@ fn manifest(
             "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: {name}\nspec:\n  replicas: {replicas}\n  minReadySeconds: {min_ready}\n  selector: {{app: {name}}}\n  template:\n{}",
             template("    ")
         ),
+        WorkloadKind::DaemonSet => {
+            // ValidateRollingUpdateDaemonSet: exactly one of maxSurge and maxUnavailable is
+            // non-zero; Recreate stands for OnDelete.
+            let strategy = match strategy {
+                DeployStrategy::Recreate => "{type: OnDelete}".to_string(),
+                DeployStrategy::Rolling { surge, .. } if !is_zero(surge) => format!(
+                    "{{type: RollingUpdate, rollingUpdate: {{maxSurge: {surge}, maxUnavailable: 0}}}}"
+                ),
+                DeployStrategy::Rolling { unavailable, .. } => {
+                    let unavailable = if is_zero(unavailable) {
+                        Fencepost::Int(1)
+                    } else {
+                        unavailable
+                    };
+                    format!(
+                        "{{type: RollingUpdate, rollingUpdate: {{maxUnavailable: {unavailable}}}}}"
+                    )
+                }
+            };
+            format!(
+                "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: {name}\nspec:\n  minReadySeconds: {min_ready}\n  selector:\n    matchLabels: {{app: {name}}}\n  updateStrategy: {strategy}\n  template:\n{}",
+                template("    ")
+            )
+        }
         WorkloadKind::Pod => format!(
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  labels: {labels}\nspec:\n{}",
             pod_spec(plan, t, "  ")
