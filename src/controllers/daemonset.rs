@@ -18,7 +18,8 @@
 //! DaemonSet, and the required node affinity `metadata.name In [<node>]`
 //! (`ReplaceDaemonSetPodNodeNameNodeAffinity`); the default scheduler then binds it.
 //!
-//! Simplifications: no ControllerRevision objects (the revision hash is the template hash,
+//! Simplifications: the required node affinity is the one term kubesim models
+//! ([`PodSpec::required_node_name`]); no ControllerRevision objects (the revision hash is the template hash,
 //! as the Deployment controller's `pod-template-hash`, and there is no history to clean up);
 //! no adoption or release of pods by selector; no failed-pod backoff; no 5-minute
 //! expectations timeout (kubesim never loses a watch event); node deletion, which Kubernetes
@@ -1000,12 +1001,11 @@ mod tests {
     impl Fixture {
         fn new() -> Fixture {
             let mut store = Store::default();
-            let ns = store.ns_id("default");
+            store.ns_id("default");
             let id = store.namespaces.insert(crate::model::service::Namespace {
                 meta: Meta::new("default".into(), None, Labels::default()),
                 terminating: false,
             });
-            let _ = ns;
             store.register(
                 ObjRef {
                     kind: Kind::Namespace,
