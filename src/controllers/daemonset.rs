@@ -18,7 +18,8 @@
 //! DaemonSet, and the required node affinity `metadata.name In [<node>]`
 //! (`ReplaceDaemonSetPodNodeNameNodeAffinity`); the default scheduler then binds it.
 //!
-//! Simplifications: no ControllerRevision objects (the revision hash is the template hash,
+//! Simplifications: the required node affinity is the one term kubesim models
+//! ([`PodSpec::required_node_name`]); no ControllerRevision objects (the revision hash is the template hash,
 //! as the Deployment controller's `pod-template-hash`, and there is no history to clean up);
 //! no adoption or release of pods by selector; no failed-pod backoff; no 5-minute
 //! expectations timeout (kubesim never loses a watch event); node deletion, which Kubernetes
@@ -89,6 +90,8 @@ pub struct DaemonSetController {
     syncs: BTreeMap<u32, SyncState>,
     deleting: BTreeMap<u32, String>,
     nodes: BTreeMap<u32, NodeSeen>,
+    /// Daemon pods last seen Ready (`updatePod` compares old and new readiness).
+    ready: std::collections::BTreeSet<u32>,
 }
 
 impl Default for DaemonSetController {
@@ -99,6 +102,7 @@ impl Default for DaemonSetController {
             syncs: BTreeMap::new(),
             deleting: BTreeMap::new(),
             nodes: BTreeMap::new(),
+            ready: std::collections::BTreeSet::new(),
         }
     }
 }
@@ -352,6 +356,24 @@ fn observe(me: &mut DaemonSetController, cx: &mut Cx<'_>, n: Notice) {
                 .is_some_and(|p| p.meta.deleted.is_some());
             me.expectations
                 .observe_pod(ds, n.obj.id, n.change, terminating);
+            // updatePod: a pod that turned Ready is available minReadySeconds later; look
+            // again a second after that.
+            let ready = cx.store.pods.get(n.obj.id).is_some_and(Pod::is_ready);
+            let turned_ready = if ready {
+                me.ready.insert(n.obj.id)
+            } else {
+                me.ready.remove(&n.obj.id);
+                false
+            };
+            let min_ready = cx
+                .store
+                .daemonsets
+                .get(ds)
+                .map_or(0, |d| d.spec.min_ready_seconds);
+            if turned_ready && n.change == Change::Modified && min_ready > 0 {
+                let after = SimDuration::from_secs(min_ready as u64 + 1);
+                cx.after(after, Timer::Requeue(ds));
+            }
             me.enqueue(cx, ds);
         }
         Kind::DaemonSet => {
@@ -979,12 +1001,11 @@ mod tests {
     impl Fixture {
         fn new() -> Fixture {
             let mut store = Store::default();
-            let ns = store.ns_id("default");
+            store.ns_id("default");
             let id = store.namespaces.insert(crate::model::service::Namespace {
                 meta: Meta::new("default".into(), None, Labels::default()),
                 terminating: false,
             });
-            let _ = ns;
             store.register(
                 ObjRef {
                     kind: Kind::Namespace,
@@ -1551,6 +1572,43 @@ mod tests {
         assert_eq!(left, [Some("node-0".to_string())]);
         let s = &f.store.daemonsets.get(ds).expect("ds").status;
         assert_eq!(s.desired_number_scheduled, 1);
+    }
+
+    #[test]
+    fn a_pod_turning_ready_requeues_after_min_ready_seconds_and_a_second() {
+        // updatePod: changedToReady with minReadySeconds > 0 → enqueueDaemonSetAfter(ds,
+        // minReadySeconds + 1s).
+        let mut f = Fixture::new();
+        f.node("node-0", &[], Vec::new());
+        let ds = f.daemon_set(&[], Vec::new());
+        f.store
+            .daemonsets
+            .get_mut(ds)
+            .expect("ds")
+            .spec
+            .min_ready_seconds = 10;
+        f.settle(added(ds_ref(ds)));
+        mark_pods_ready(&mut f);
+        let (pod, _) = f.store.pods.iter().next().expect("pod");
+        f.now = SimTime::ZERO + SimDuration::from_secs(5);
+        f.rec.clear();
+        let n = Notice {
+            obj: ObjRef {
+                kind: Kind::Pod,
+                id: pod,
+            },
+            change: Change::Modified,
+            controller: Some(ds),
+        };
+        f.with(|c, cx| c.observe(cx, n));
+        let requeues: Vec<SimTime> = f
+            .rec
+            .timers()
+            .into_iter()
+            .filter(|(_, t)| *t == Timer::Requeue(ds))
+            .map(|(at, _)| at)
+            .collect();
+        assert_eq!(requeues, [SimTime::ZERO + SimDuration::from_secs(16)]);
     }
 
     #[test]
