@@ -10,7 +10,7 @@
 //!   virtual-machine-scale-sets-scale-in-policy). Each is cordoned and drained as AKS does
 //!   ("nodes are cordoned and drained", learn.microsoft.com/azure/aks/scale-cluster): its pods
 //!   are deleted gracefully, except DaemonSet pods, as `kubectl drain --ignore-daemonsets`
-//!   does, and the node is polled every second until they are gone (drain.go's
+//!   does, and the node is polled every second until those pods are gone (drain.go's
 //!   `waitForDelete` interval). Then the Node and the VM are deleted; pods left on it (the
 //!   DaemonSet's) are deleted at once, the pod garbage collector's `gcOrphaned` folded in.
 //! - Pool delete drains every node of the pool the same way, then removes the pool.
@@ -39,6 +39,9 @@ const NAME: &str = "aks-resource-provider";
 #[derive(Debug, Default)]
 pub struct AksProvider {
     ops: BTreeMap<u32, Progress>,
+    /// Per draining node, the pods its drain deleted and waits for (`kubectl drain` waits for
+    /// the pods it listed, not for pods that arrive later).
+    draining: BTreeMap<u32, Vec<u32>>,
 }
 
 /// How far one operation got.
@@ -223,7 +226,8 @@ impl Component for AksProvider {
             }
             Tag::Cordon { op, pool, vm, node } => {
                 node_status_event(cx, node, "NodeNotSchedulable");
-                self.evict_pods(cx, node, false);
+                let evicted = self.evict_pods(cx, node, false);
+                self.draining.insert(node, evicted);
                 cx.after(
                     SimDuration::from_secs(1),
                     Timer::DrainPoll { op, pool, vm, node },
@@ -233,7 +237,7 @@ impl Component for AksProvider {
             Tag::DeleteNode { op, pool, vm, node } => {
                 // Only now that the Node is gone: a DaemonSet pod deleted while its node still
                 // existed would be created again.
-                self.evict_pods(cx, node, true);
+                let _ = self.evict_pods(cx, node, true);
                 cx.env.delete_vm(pool, vm);
                 self.one_done(cx, op, None);
             }
@@ -368,9 +372,11 @@ impl AksProvider {
     }
 
     /// Deletes the pods bound to `node`: all but DaemonSet pods while draining (`force`
-    /// false), every remaining one once the Node is gone (`force` true, grace 0).
-    fn evict_pods(&mut self, cx: &mut Cx<'_>, node: u32, force: bool) {
+    /// false), every remaining one once the Node is gone (`force` true, grace 0). Returns the
+    /// pods it deleted.
+    fn evict_pods(&mut self, cx: &mut Cx<'_>, node: u32, force: bool) -> Vec<u32> {
         let store = cx.store;
+        let mut deleted = Vec::new();
         for (id, p) in store.pods.iter() {
             if p.node != Some(node) || (p.meta.deleted.is_some() && !force) {
                 continue;
@@ -393,17 +399,20 @@ impl AksProvider {
                 grace_seconds: force.then_some(0),
             };
             cx.submit(op, Tag::Evict, &store.key(target));
+            deleted.push(id);
         }
+        deleted
     }
 
-    /// Deletes the Node once only DaemonSet pods are left on it; else looks again in 1 s.
+    /// Deletes the Node once the pods its drain deleted are gone; else looks again in 1 s.
+    /// Pods bound after the drain began (a binding already in flight when the node was
+    /// cordoned) are not waited for; they go with the node.
     fn drain_poll(&mut self, cx: &mut Cx<'_>, op: u32, pool: u32, vm: u32, node: u32) {
-        let busy = cx.store.pods.iter().any(|(_, p)| {
-            p.node == Some(node)
-                && p.meta
-                    .controller()
-                    .is_none_or(|c| c.kind != Kind::DaemonSet)
-        });
+        let store = cx.store;
+        let busy = self
+            .draining
+            .get(&node)
+            .is_some_and(|pods| pods.iter().any(|p| store.pods.get(*p).is_some()));
         if busy {
             cx.after(
                 SimDuration::from_secs(1),
@@ -428,6 +437,7 @@ impl AksProvider {
             "node-controller",
             format!("Node {key} event: Removing Node {key} from Controller"),
         );
+        self.draining.remove(&node);
         cx.submit(delete, Tag::DeleteNode { op, pool, vm, node }, &key);
     }
 }

@@ -225,8 +225,8 @@ pub struct Checker {
     bound: BTreeMap<u64, u32>,
     /// Pods whose sandbox the kubelet tore down (their address is free).
     torn_down: BTreeSet<u32>,
-    /// Bound, non-terminal pods with a grace period, as of the last store check.
-    graceful: BTreeSet<u32>,
+    /// Bound, non-terminal pods with a grace period and their node, as of the last store check.
+    graceful: BTreeMap<u32, u32>,
     /// Per Deployment, what its sync in progress saw.
     syncs: BTreeMap<u32, SyncSeen>,
     applied_seen: u64,
@@ -529,17 +529,22 @@ impl Checker {
                 .is_some_and(|r| r.client.kind == ComponentKind::Kubelet),
             _ => false,
         };
-        let graceful: BTreeSet<u32> = w
+        let graceful: BTreeMap<u32, u32> = w
             .store
             .pods
             .iter()
-            .filter(|(_, p)| {
-                p.node.is_some() && !p.is_terminal() && p.spec.termination_grace_seconds > 0
-            })
-            .map(|(id, _)| id)
+            .filter(|(_, p)| !p.is_terminal() && p.spec.termination_grace_seconds > 0)
+            .filter_map(|(id, p)| p.node.map(|n| (id, n)))
             .collect();
-        for gone in self.graceful.difference(&graceful) {
-            if w.store.pods.get(*gone).is_none() && !by_kubelet {
+        // A pod whose node was deleted has no kubelet to finish it: the pod garbage
+        // collector's `gcOrphaned` deletes it at once.
+        for (gone, node) in self
+            .graceful
+            .iter()
+            .filter(|(p, _)| !graceful.contains_key(p))
+        {
+            let orphaned = w.store.nodes.get(*node).is_none();
+            if w.store.pods.get(*gone).is_none() && !by_kubelet && !orphaned {
                 out.push((
                     Invariant::GracefulPodDeletion,
                     format!(

@@ -181,6 +181,9 @@ enum Action {
     Scale { slot: usize, replicas: u32 },
     /// `kubectl delete KIND NAME --cascade=…`.
     Delete { slot: usize, cascade: Cascade },
+    /// `az aks nodepool scale` of a pool: nodes join (boot, register, turn Ready) or are
+    /// cordoned, drained and removed while the workloads run.
+    NodeCount { pool: usize, count: u32 },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -356,6 +359,7 @@ fn action() -> impl Strategy<Value = Action> {
             Just(Cascade::Orphan)
         ])
             .prop_map(|(slot, cascade)| Action::Delete { slot, cascade }),
+        1 => (0usize..3, 0u32..=4).prop_map(|(pool, count)| Action::NodeCount { pool, count }),
     ]
 }
 
@@ -509,6 +513,10 @@ fn render_action(plan: &Plan, at_ms: u32, a: &Action) -> Option<String> {
                 name(slot)
             )),
         },
+        Action::NodeCount { pool, count } => Some(format!(
+            "- at: {at_ms}ms\n  run: az aks nodepool scale -g rg --cluster-name kubesim --name {} --node-count {count} -o none\n",
+            pool_name(pool % plan.cluster.pools.len())
+        )),
         Action::Delete { slot, cascade } => {
             let c = match cascade {
                 Cascade::Background => "background",
