@@ -1,12 +1,8 @@
 //! The closed set of things that can happen in a run, with small payloads (ids and each
 //! component's own typed tags and timers, never whole objects).
 
-use crate::aks::provider;
+pub use crate::cluster::registry::{AnyTag, AnyTimer};
 use crate::component::{ComponentId, Message, Notice};
-use crate::controllers::{daemonset, deployment, replicaset, service};
-use crate::kubectl::exec;
-use crate::kubelet;
-use crate::scheduler;
 
 /// One event in the future-event list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,50 +36,4 @@ pub enum Event {
     },
     /// An expectation window edge (forces an instant boundary there).
     ExpectEdge(u32),
-}
-
-/// Every component's timer type, one variant per row of the registry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AnyTimer {
-    /// Deployment controller.
-    Deployment(deployment::Sync),
-    /// ReplicaSet controller.
-    ReplicaSet(replicaset::Timer),
-    /// DaemonSet controller.
-    DaemonSet(daemonset::Timer),
-    /// Scheduler.
-    Scheduler(scheduler::Timer),
-    /// A kubelet.
-    Kubelet(kubelet::Step),
-    /// Service controller.
-    Service(service::Provisioned),
-    /// A terminal.
-    Terminal(exec::Timer),
-    /// The garbage collector (it sets none).
-    Gc(()),
-    /// AKS's resource provider.
-    Aks(provider::Timer),
-}
-
-/// Every component's request tag, one variant per row of the registry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AnyTag {
-    /// Deployment controller.
-    Deployment(deployment::Tag),
-    /// ReplicaSet controller.
-    ReplicaSet(replicaset::Tag),
-    /// DaemonSet controller.
-    DaemonSet(daemonset::Tag),
-    /// Scheduler.
-    Scheduler(scheduler::Tag),
-    /// A kubelet.
-    Kubelet(()),
-    /// Service controller.
-    Service(()),
-    /// A terminal.
-    Terminal(exec::Tag),
-    /// The garbage collector.
-    Gc(()),
-    /// AKS's resource provider.
-    Aks(provider::Tag),
 }

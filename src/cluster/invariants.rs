@@ -424,7 +424,7 @@ impl Checker {
     }
 
     fn check_deployment_surge(&mut self, w: &World, out: &mut Vec<(Invariant, String)>) {
-        let (serial, d) = w.deployments.applied_syncs();
+        let (serial, d) = w.components.deployments.applied_syncs();
         if serial == self.applied_seen {
             return;
         }
@@ -462,7 +462,7 @@ impl Checker {
     fn check_scheduler_cache(&mut self, w: &World, out: &mut Vec<(Invariant, String)>) {
         let mut sums: BTreeMap<u32, (u32, Resources)> = BTreeMap::new();
         let mut cached: BTreeMap<u32, u32> = BTreeMap::new();
-        for (pod, node, req) in w.scheduler.cached_pods() {
+        for (pod, node, req) in w.components.scheduler.cached_pods() {
             let e = sums.entry(node).or_default();
             e.0 += 1;
             e.1 = e.1.plus(req);
@@ -484,7 +484,7 @@ impl Checker {
         }
         self.examine(Invariant::SchedulerCache, cached.len() as u64);
         for (id, node) in w.store.nodes.iter() {
-            let usage = w.scheduler.node_usage(id);
+            let usage = w.components.scheduler.node_usage(id);
             let (pods, req) = sums.get(&id).copied().unwrap_or_default();
             if usage.pods != pods || usage.requested != req {
                 out.push((
@@ -1137,7 +1137,7 @@ fn check_settled_workloads(w: &World, out: &mut Vec<(Invariant, String)>) {
 }
 
 fn check_settled_cache(w: &World, out: &mut Vec<(Invariant, String)>) {
-    for (pod, node, _) in w.scheduler.cached_pods() {
+    for (pod, node, _) in w.components.scheduler.cached_pods() {
         let ok = w
             .store
             .pods

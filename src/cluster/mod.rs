@@ -15,20 +15,14 @@ mod sink;
 
 use crate::aks::cluster::{Boot, ClusterPlan};
 use crate::aks::fleet::Azure;
-use crate::aks::provider::AksProvider;
 use crate::apiserver::watch::Delivery;
 use crate::apiserver::{ApiServer, CommitEnv, Op, Outcome};
 use crate::cluster::event::{AnyTag, AnyTimer, Event};
-use crate::cluster::registry::Registered;
+use crate::cluster::registry::{Components, Registered};
 use crate::cluster::sink::Effects;
 use crate::component::{
     ComponentId, ComponentKind, Ctx, EventRecord, Message, Notice, Response, TerminalOutput,
 };
-use crate::controllers::daemonset::DaemonSetController;
-use crate::controllers::deployment::DeploymentController;
-use crate::controllers::gc::GarbageCollector;
-use crate::controllers::replicaset::ReplicaSetController;
-use crate::controllers::service::ServiceController;
 use crate::etcd::Store;
 use crate::etcd::events::StoredEvent;
 use crate::kubectl::exec::{PreparedStep, Terminal, Timer as TerminalTimer};
@@ -37,7 +31,6 @@ use crate::model::kind::Kind;
 use crate::output::Outputs;
 use crate::output::expectations::Expectations;
 use crate::scenario::spec::Scenario;
-use crate::scheduler::Scheduler;
 use crate::sim::engine::Engine;
 use crate::sim::queue::Scheduled;
 use crate::sim::rng::Streams;
@@ -93,20 +86,8 @@ pub struct World {
     pub api: ApiServer<AnyTag>,
     /// Azure: node pools, VMs, addresses, public IPs, operations.
     pub azure: Azure,
-    /// Deployment controller.
-    pub deployments: DeploymentController,
-    /// ReplicaSet/RC controller.
-    pub replicasets: ReplicaSetController,
-    /// DaemonSet controller.
-    pub daemonsets: DaemonSetController,
-    /// Garbage collector.
-    pub gc: GarbageCollector,
-    /// Service (load balancer) controller.
-    pub services: ServiceController,
-    /// kube-scheduler.
-    pub scheduler: Scheduler,
-    /// AKS's resource provider.
-    pub aks: AksProvider,
+    /// The cluster-wide components: the controllers, the scheduler, AKS's resource provider.
+    pub components: Components,
     /// The kubelet of each node id (None: no node, or its kubelet is gone).
     pub kubelets: Vec<Option<Kubelet>>,
     /// One terminal per scenario step.
@@ -152,13 +133,7 @@ impl World {
             timings,
             api: ApiServer::new(service_ips),
             azure: Azure::new(cluster.clone()),
-            deployments: DeploymentController::default(),
-            replicasets: ReplicaSetController::default(),
-            daemonsets: DaemonSetController::default(),
-            gc: GarbageCollector::default(),
-            services: ServiceController::default(),
-            scheduler: Scheduler::default(),
-            aks: AksProvider::default(),
+            components: Components::default(),
             kubelets: Vec::new(),
             terminals: steps.into_iter().map(Terminal::new).collect(),
             images: Vec::new(),
@@ -192,14 +167,14 @@ impl World {
             }
             let vm = w.store.nodes.get(node).map_or(node, |n| n.vm);
             w.kubelets[i] = Some(Kubelet::new(node, vm, booted.images.iter().cloned()));
-            w.scheduler.register_node(&w.store, node);
-            w.daemonsets.register_node(&w.store, node);
+            w.components.scheduler.register_node(&w.store, node);
+            w.components.daemonsets.register_node(&w.store, node);
         }
         for &(pod, node, ip, host_network, containers) in &booted.running {
             if let Some(Some(k)) = w.kubelets.get_mut(node as usize) {
                 k.adopt_running(pod, ip, host_network, containers);
             }
-            w.scheduler.assume_existing(&w.store, pod);
+            w.components.scheduler.assume_existing(&w.store, pod);
         }
         w.images = booted.images.clone();
         for (i, t) in w.terminals.iter().enumerate() {
@@ -379,13 +354,7 @@ impl World {
             timings,
             api,
             azure,
-            deployments,
-            replicasets,
-            daemonsets,
-            gc,
-            services,
-            scheduler,
-            aks,
+            components,
             kubelets,
             terminals,
             records,
@@ -406,25 +375,19 @@ impl World {
             },
         };
         let i = to.instance as usize;
-        match to.kind {
-            ComponentKind::DeploymentController => parts.run(to, deployments, &mut (), call),
-            ComponentKind::ReplicaSetController => parts.run(to, replicasets, &mut (), call),
-            ComponentKind::DaemonSetController => parts.run(to, daemonsets, &mut (), call),
-            ComponentKind::GarbageCollector => parts.run(to, gc, &mut (), call),
-            ComponentKind::ServiceController => {
-                parts.run(to, services, &mut azure.public_ips, call);
-            }
-            ComponentKind::Scheduler => parts.run(to, scheduler, &mut (), call),
-            ComponentKind::AksProvider => parts.run(to, aks, azure, call),
-            ComponentKind::Kubelet => {
-                if let Some(Some(k)) = kubelets.get_mut(i) {
-                    parts.run(to, k, &mut azure.ipam, call);
+        if !components.run(to.kind, to, &mut parts, azure, call) {
+            match to.kind {
+                ComponentKind::Kubelet => {
+                    if let Some(Some(k)) = kubelets.get_mut(i) {
+                        parts.run(to, k, &mut azure.ipam, call);
+                    }
                 }
-            }
-            ComponentKind::Terminal => {
-                if let Some(t) = terminals.get_mut(i) {
-                    parts.run(to, t, azure, call);
+                ComponentKind::Terminal => {
+                    if let Some(t) = terminals.get_mut(i) {
+                        parts.run(to, t, azure, call);
+                    }
                 }
+                _ => {}
             }
         }
         self.flush_effects();
@@ -533,7 +496,7 @@ pub(crate) fn test_world(text: &str) -> World {
 
 /// What a component is handed.
 #[derive(Clone, Copy)]
-enum Call<'a> {
+pub(crate) enum Call<'a> {
     Observe(Notice),
     Message(ComponentId, Message),
     Respond(AnyTag, &'a Op, &'a Outcome),
@@ -541,7 +504,7 @@ enum Call<'a> {
 }
 
 /// The parts of the world a handler call borrows.
-struct Parts<'a> {
+pub(crate) struct Parts<'a> {
     now: SimTime,
     store: &'a Store,
     random: (&'a Streams, &'a Timings),
@@ -549,7 +512,13 @@ struct Parts<'a> {
 }
 
 impl Parts<'_> {
-    fn run<C: Registered>(&mut self, me: ComponentId, c: &mut C, env: &mut C::Env, call: Call<'_>) {
+    pub(crate) fn run<C: Registered>(
+        &mut self,
+        me: ComponentId,
+        c: &mut C,
+        env: &mut C::Env,
+        call: Call<'_>,
+    ) {
         let mut cx = Ctx::new(self.now, self.store, env, me, self.random, &mut self.fx);
         match call {
             Call::Observe(n) => c.observe(&mut cx, n),

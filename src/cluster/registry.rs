@@ -1,10 +1,13 @@
-//! The registry: one row per component type, tying it to its variants of [`AnyTag`] and
-//! [`AnyTimer`]. A new component adds a row here, its variants of both, its field in
-//! [`crate::cluster::World`] and its arm in the dispatch (the full list: [`crate::component`]).
+//! The registry: one row per component type. From the rows come the variants of [`AnyTag`]
+//! and [`AnyTimer`], the [`Registered`] conversions, and for cluster-wide components their
+//! field in [`Components`] and their arm in the dispatch. A new cluster-wide component is
+//! its own file, its row in the component table ([`crate::component::ComponentKind::info`])
+//! and one row here.
 
+use crate::aks::fleet::Azure;
 use crate::aks::provider::AksProvider;
-use crate::cluster::event::{AnyTag, AnyTimer};
-use crate::component::Component;
+use crate::cluster::{Call, Parts};
+use crate::component::{Component, ComponentId, ComponentKind};
 use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
@@ -27,43 +30,121 @@ pub trait Registered: Component {
     fn unwrap_timer(timer: AnyTimer) -> Option<Self::Timer>;
 }
 
+/// The part of Azure a component's `Env` is: none, the public IPs, the IPAM, or all of it.
+macro_rules! env_of {
+    ($azure:ident, none) => {
+        &mut ()
+    };
+    ($azure:ident, azure) => {
+        $azure
+    };
+    ($azure:ident, $part:ident) => {
+        &mut $azure.$part
+    };
+}
+
 macro_rules! registry {
-    ($($ty:ty => $variant:ident;)*) => {
-        $(
-            impl Registered for $ty {
-                fn wrap_tag(tag: Self::Tag) -> AnyTag {
-                    AnyTag::$variant(tag)
-                }
-                fn unwrap_tag(tag: AnyTag) -> Option<Self::Tag> {
-                    match tag {
-                        AnyTag::$variant(t) => Some(t),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    }
-                }
-                fn wrap_timer(timer: Self::Timer) -> AnyTimer {
-                    AnyTimer::$variant(timer)
-                }
-                fn unwrap_timer(timer: AnyTimer) -> Option<Self::Timer> {
-                    match timer {
-                        AnyTimer::$variant(t) => Some(t),
-                        #[allow(unreachable_patterns)]
-                        _ => None,
-                    }
+    (
+        cluster_wide { $( $field:ident: $ty:ty => $variant:ident, $kind:ident, env $env:ident; )* }
+        per_instance { $( $ity:ty => $ivariant:ident; )* }
+    ) => {
+        /// Every component's timer type, one variant per row of the registry.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum AnyTimer {
+            $(
+                #[doc = concat!("A timer of `", stringify!($ty), "`.")]
+                $variant(<$ty as Component>::Timer),
+            )*
+            $(
+                #[doc = concat!("A timer of a `", stringify!($ity), "`.")]
+                $ivariant(<$ity as Component>::Timer),
+            )*
+        }
+
+        /// Every component's request tag, one variant per row of the registry.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum AnyTag {
+            $(
+                #[doc = concat!("A request of `", stringify!($ty), "`.")]
+                $variant(<$ty as Component>::Tag),
+            )*
+            $(
+                #[doc = concat!("A request of a `", stringify!($ity), "`.")]
+                $ivariant(<$ity as Component>::Tag),
+            )*
+        }
+
+        $( registry!(@registered $ty => $variant); )*
+        $( registry!(@registered $ity => $ivariant); )*
+
+        /// The cluster-wide components of a run, one of each.
+        #[derive(Debug, Default)]
+        pub struct Components {
+            $(
+                #[doc = concat!("`", stringify!($ty), "`.")]
+                pub $field: $ty,
+            )*
+        }
+
+        impl Components {
+            /// Hands `call` to the cluster-wide component of `kind`; false if `kind` has
+            /// instances (kubelets, terminals), which the run routes itself.
+            pub(crate) fn run(
+                &mut self,
+                kind: ComponentKind,
+                me: ComponentId,
+                parts: &mut Parts<'_>,
+                azure: &mut Azure,
+                call: Call<'_>,
+            ) -> bool {
+                match kind {
+                    $(
+                        ComponentKind::$kind => {
+                            parts.run(me, &mut self.$field, env_of!(azure, $env), call);
+                            true
+                        }
+                    )*
+                    _ => false,
                 }
             }
-        )*
+        }
+    };
+    (@registered $ty:ty => $variant:ident) => {
+        impl Registered for $ty {
+            fn wrap_tag(tag: Self::Tag) -> AnyTag {
+                AnyTag::$variant(tag)
+            }
+            fn unwrap_tag(tag: AnyTag) -> Option<Self::Tag> {
+                match tag {
+                    AnyTag::$variant(t) => Some(t),
+                    _ => None,
+                }
+            }
+            fn wrap_timer(timer: Self::Timer) -> AnyTimer {
+                AnyTimer::$variant(timer)
+            }
+            fn unwrap_timer(timer: AnyTimer) -> Option<Self::Timer> {
+                match timer {
+                    AnyTimer::$variant(t) => Some(t),
+                    _ => None,
+                }
+            }
+        }
     };
 }
 
 registry! {
-    DeploymentController => Deployment;
-    ReplicaSetController => ReplicaSet;
-    DaemonSetController => DaemonSet;
-    Scheduler => Scheduler;
-    Kubelet => Kubelet;
-    ServiceController => Service;
-    Terminal => Terminal;
-    GarbageCollector => Gc;
-    AksProvider => Aks;
+    cluster_wide {
+        deployments: DeploymentController => Deployment, DeploymentController, env none;
+        replicasets: ReplicaSetController => ReplicaSet, ReplicaSetController, env none;
+        daemonsets: DaemonSetController => DaemonSet, DaemonSetController, env none;
+        scheduler: Scheduler => Scheduler, Scheduler, env none;
+        services: ServiceController => Service, ServiceController, env public_ips;
+        gc: GarbageCollector => Gc, GarbageCollector, env none;
+        aks: AksProvider => Aks, AksProvider, env azure;
+    }
+    per_instance {
+        Kubelet => Kubelet;
+        Terminal => Terminal;
+    }
 }

@@ -8,13 +8,14 @@
 //! another component. The assembly of a run ([`crate::cluster`]) routes notifications,
 //! responses and timers back by [`ComponentId`].
 //!
-//! Adding a component: a new file implementing [`Component`]; a [`ComponentKind`] with its
-//! row in [`ComponentKind::info`] (name, identity, client limits, watches); and in
-//! [`crate::cluster`] a variant in `AnyTimer` and in `AnyTag` (`event.rs`), a row in the
-//! registry ([`crate::cluster::registry`]), a field in `World` (built in `World::new`, with
-//! the informers' initial lists it needs) and an arm in `World::call`. A request the API
-//! server does not know yet also needs an [`Op`] and its handling in
-//! [`crate::apiserver::admission`].
+//! Adding a cluster-wide component: a new file implementing [`Component`] (and its `pub mod`
+//! line); a [`ComponentKind`] with its row in [`ComponentKind::info`] (name, identity, client
+//! limits, watches); and one row in the run's registry ([`crate::cluster::registry`]), from
+//! which its tag and timer variants, its conversions, its field in the run and its dispatch
+//! arm are generated. If it needs the state at t=0 (an informer's initial list), `World::new`
+//! hands it over. A request the API server does not know yet also needs an [`Op`] and its
+//! handling in [`crate::apiserver::admission`].
+//!
 
 pub mod ctx;
 
