@@ -1,7 +1,7 @@
 //! What a component's handler may do: read the store, draw latencies, and act through a sink.
 //!
 //! The sink is the run's (it sends requests through the API server, schedules timers, records
-//! Events); in unit tests it is a [`testing::Recorder`] that keeps every effect for the test to
+//! Events); in unit tests it is a `testing::Recorder` (unit tests only) that keeps every effect for the test to
 //! check, the way Kubernetes tests a `syncHandler` with fake listers and a fake client.
 
 use crate::component::{Component, ComponentId, Message};
