@@ -13,7 +13,8 @@
 //! tabulate's "simple" format); the default JSON holds the fields kubesim models of the
 //! agent pool or cluster, keys sorted (the ARM resource has many more). Errors print as az's
 //! `ERROR: ...` on stderr with exit status 1 (run time) — or, for argument errors, are bad
-//! input reported before the run, as kubectl's unknown flags are.
+//! input reported before the run, as kubectl's unknown flags are. `--no-wait` returns once
+//! AKS accepted the operation, printing nothing, while the operation goes on.
 
 use crate::aks::cluster::PoolPlan;
 use crate::aks::fleet::{Azure, MAX_NODES_PER_POOL, OperationKind, Pool};
@@ -40,6 +41,8 @@ pub struct AzCommand {
     pub cluster: String,
     /// `-o`.
     pub output: Output,
+    /// `--no-wait`: return as soon as AKS accepted the operation, printing nothing.
+    pub no_wait: bool,
     /// What it does.
     pub verb: AzVerb,
 }
@@ -117,6 +120,7 @@ pub fn parse(words: &[String]) -> Result<AzCommand, String> {
                 resource_group: f.required(&["--resource-group", "-g"])?,
                 cluster,
                 output: f.output()?,
+                no_wait: f.switch("--no-wait"),
                 verb: AzVerb::Scale {
                     pool: f.value(&["--nodepool-name"]).map(str::to_string),
                     count,
@@ -129,6 +133,7 @@ pub fn parse(words: &[String]) -> Result<AzCommand, String> {
                 cluster: f.required(&["--name", "-n"])?,
                 resource_group: f.required(&["--resource-group", "-g"])?,
                 output: f.output()?,
+                no_wait: false,
                 verb: AzVerb::Show,
             })
         }
@@ -165,6 +170,7 @@ pub fn parse(words: &[String]) -> Result<AzCommand, String> {
                 resource_group,
                 cluster,
                 output,
+                no_wait: f.switch("--no-wait"),
                 verb,
             })
         }
@@ -303,12 +309,13 @@ const fn flag(names: &'static [&'static str], arity: Arity) -> FlagSpec {
     FlagSpec { names, arity }
 }
 
-const GLOBAL: [FlagSpec; 5] = [
+const GLOBAL: [FlagSpec; 6] = [
     flag(&["--output", "-o"], Arity::One),
     flag(&["--only-show-errors"], Arity::None),
     flag(&["--verbose"], Arity::None),
     flag(&["--subscription"], Arity::One),
     flag(&["--yes", "-y"], Arity::None),
+    flag(&["--no-wait"], Arity::None),
 ];
 const SCALE: [FlagSpec; 4] = [
     flag(&["--resource-group", "-g"], Arity::One),
@@ -418,6 +425,10 @@ impl Flags {
             ));
         }
         Ok(Flags { given })
+    }
+
+    fn switch(&self, name: &str) -> bool {
+        self.given.iter().any(|(n, _)| *n == name)
     }
 
     fn value(&self, names: &[&str]) -> Option<&str> {
@@ -673,7 +684,7 @@ fn add_pool(azure: &mut Azure, new: &NewPool) -> Started {
 }
 
 /// The operation ended: what az prints.
-pub fn finish(cmd: &AzCommand, azure: &mut Azure, operation: u32) -> Result<String, String> {
+pub fn finish(cmd: &AzCommand, azure: &Azure, operation: u32) -> Result<String, String> {
     let result = azure
         .operations
         .get(operation as usize)
@@ -685,13 +696,6 @@ pub fn finish(cmd: &AzCommand, azure: &mut Azure, operation: u32) -> Result<Stri
         }
         _ => None,
     };
-    if let Some(p) = pool.and_then(|p| azure.pools.get_mut(p as usize)) {
-        p.provisioning_state = if result.is_ok() {
-            "Succeeded"
-        } else {
-            "Failed"
-        };
-    }
     result?;
     Ok(match &cmd.verb {
         AzVerb::PoolDelete { .. } => String::new(),

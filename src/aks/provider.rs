@@ -360,11 +360,22 @@ impl AksProvider {
             Some(e) => Err(e),
             None => Ok(()),
         };
-        if let Some(o) = cx.env.operations.get_mut(op as usize) {
-            if let (OperationKind::DeletePool { pool }, Ok(())) = (&o.kind, &result)
-                && let Some(pl) = cx.env.pools.get_mut(*pool as usize)
-            {
-                pl.deleted = true;
+        let azure = &mut *cx.env;
+        if let Some(o) = azure.operations.get_mut(op as usize) {
+            let pool = match o.kind {
+                OperationKind::Scale { pool, .. }
+                | OperationKind::AddPool { pool, .. }
+                | OperationKind::DeletePool { pool } => pool,
+            };
+            if let Some(pl) = azure.pools.get_mut(pool as usize) {
+                pl.provisioning_state = if result.is_ok() {
+                    "Succeeded"
+                } else {
+                    "Failed"
+                };
+                if matches!(o.kind, OperationKind::DeletePool { .. }) && result.is_ok() {
+                    pl.deleted = true;
+                }
             }
             o.result = Some(result);
         }

@@ -362,6 +362,9 @@ impl Terminal {
                 crate::aks::az::Started::Waiting(operation) => {
                     let provider = ComponentId::of(ComponentKind::AksProvider);
                     cx.send(provider, Message::ArmRequest { operation });
+                    if cmd.no_wait {
+                        self.finish(cx, 0);
+                    }
                 }
             },
         }

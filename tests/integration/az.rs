@@ -225,3 +225,33 @@ fn a_daemon_set_for_a_pools_label_follows_the_pool_as_it_is_added_and_deleted() 
         .count();
     assert_eq!(created, 2, "one pod per node of the new pool");
 }
+
+#[test]
+fn no_wait_returns_at_once_while_the_pool_keeps_scaling() {
+    // az's --no-wait: the command returns when AKS accepted the operation; the pool shows
+    // ProvisioningState Scaling until it is done.
+    let steps = "- at: 0s\n  run: az aks scale -g rg -n c --node-count 4 --no-wait\n- at: 1s\n  run: az aks nodepool list -g rg --cluster-name c -o table\n- at: 2s\n  run: kubectl get nodes -o name\n- at: 15m\n  run: az aks nodepool list -g rg --cluster-name c -o table\n- at: 16m\n  run: kubectl get nodes -o name\n";
+    let run = run_yaml(&cluster("", ONE_POOL, steps), &[], &["-q"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let t = run.file("transcript.txt");
+    assert!(block(&t, "az aks scale -g rg -n c --node-count 4 --no-wait").is_empty());
+    let summary: serde_json::Value =
+        serde_json::from_str(&run.file("summary.json")).expect("summary.json");
+    assert_eq!(summary["steps"][0]["exit_code"], 0);
+    let lists: Vec<&str> = t
+        .split("$ az aks nodepool list -g rg --cluster-name c -o table\n")
+        .skip(1)
+        .map(|rest| rest.lines().nth(2).unwrap_or(""))
+        .collect();
+    assert!(lists[0].contains("Scaling"), "{lists:?}");
+    assert!(
+        lists[1].contains("Succeeded") && lists[1].contains("  4  "),
+        "{lists:?}"
+    );
+    let nodes: Vec<usize> = t
+        .split("$ kubectl get nodes -o name\n")
+        .skip(1)
+        .map(|rest| rest.lines().take_while(|l| l.starts_with("node/")).count())
+        .collect();
+    assert_eq!(nodes, [2, 4]);
+}
