@@ -94,3 +94,103 @@ impl Component for ServiceController {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::component::ComponentId;
+    use crate::component::ctx::testing::run;
+    use crate::etcd::Store;
+    use crate::etcd::store::testing as fx;
+    use crate::model::meta::Meta;
+    use crate::model::service::{Service, ServiceType};
+    use crate::sim::time::SimTime;
+
+    const ME: ComponentId = ComponentId::of(crate::component::ComponentKind::ServiceController);
+
+    fn service(store: &mut Store, kind: ServiceType) -> ObjRef {
+        let ns = fx::namespace(store, "default");
+        let id = store.services.insert(Service {
+            meta: Meta::new("web".into(), Some(ns), fx::labels(&[])),
+            service_type: kind,
+            cluster_ip: None,
+            headless: false,
+            ports: Vec::new(),
+            selector: None,
+            external_ips: Vec::new(),
+            external_name: None,
+            load_balancer_ip: None,
+        });
+        let r = ObjRef {
+            kind: Kind::Service,
+            id,
+        };
+        store.register(r, SimTime::ZERO);
+        r
+    }
+
+    fn added(obj: ObjRef) -> Notice {
+        Notice {
+            obj,
+            change: Change::Added,
+            controller: None,
+        }
+    }
+
+    #[test]
+    fn a_load_balancer_is_ensured_then_its_address_published_once() {
+        let mut store = Store::default();
+        let svc = service(&mut store, ServiceType::LoadBalancer);
+        let (mut c, mut ips) = (ServiceController::default(), PublicIpAllocator::new());
+        let r = run(&mut c, &store, &mut ips, ME, SimTime::ZERO, |c, cx| {
+            c.observe(cx, added(svc))
+        });
+        // cloud-provider's service controller: EnsuringLoadBalancer, then, once Azure is done,
+        // EnsuredLoadBalancer and the ingress address in the status.
+        assert_eq!(r.events()[0].reason, "EnsuringLoadBalancer");
+        assert_eq!(r.events()[0].message, "Ensuring load balancer");
+        let (at, timer) = r.timers()[0];
+        assert!(
+            at > SimTime::ZERO,
+            "provisioning takes cloud.loadBalancerProvision"
+        );
+        // A second notice while provisioning changes nothing.
+        let again = run(&mut c, &store, &mut ips, ME, SimTime(1), |c, cx| {
+            c.observe(cx, added(svc))
+        });
+        assert!(again.effects.is_empty());
+        let r = run(&mut c, &store, &mut ips, ME, at, |c, cx| {
+            c.on_timer(cx, timer)
+        });
+        let (op, _) = r.requests()[0];
+        let Op::LoadBalancerIngress { svc: id, ip } = op else {
+            panic!("{op:?}");
+        };
+        assert_eq!(*id, svc.id);
+        // Documentation ranges only (RFC 5737), so no real address is shown.
+        assert_eq!(ip.octets()[..3], [203, 0, 113]);
+        assert_eq!(r.events()[0].reason, "EnsuredLoadBalancer");
+    }
+
+    #[test]
+    fn a_deleted_service_stops_its_provisioning() {
+        let mut store = Store::default();
+        let svc = service(&mut store, ServiceType::LoadBalancer);
+        let (mut c, mut ips) = (ServiceController::default(), PublicIpAllocator::new());
+        let r = run(&mut c, &store, &mut ips, ME, SimTime::ZERO, |c, cx| {
+            c.observe(cx, added(svc))
+        });
+        let (at, timer) = r.timers()[0];
+        let gone = Notice {
+            change: Change::Deleted,
+            ..added(svc)
+        };
+        run(&mut c, &store, &mut ips, ME, SimTime(1), |c, cx| {
+            c.observe(cx, gone)
+        });
+        let r = run(&mut c, &store, &mut ips, ME, at, |c, cx| {
+            c.on_timer(cx, timer)
+        });
+        assert!(r.requests().is_empty(), "no address for a deleted Service");
+    }
+}
