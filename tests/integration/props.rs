@@ -19,7 +19,8 @@
 //! case that proptest shrinks and persists like a panic, rather than a dead test binary.
 //!
 //! Targets: `scenario::load_str`; `manifest::read_manifests` then `extract::extract` on every
-//! document it returns; `kubectl::words::split` then `kubectl::command::parse`;
+//! document it returns; `kubectl::words::split` then `kubectl::command::parse` (or
+//! `aks::az::parse` for `az` lines);
 //! `model::quantity::Quantity::parse`; `model::duration::{parse_nanos, parse_micros}`;
 //! `network::NetworkConfig::resolve`; `model::labels::Selector::parse`; and the whole
 //! preparation stage (`cli::prepare::prepare` on a loaded scenario, with inline manifests and
@@ -157,10 +158,15 @@ fn check_scenario(src: &str) {
     }
 }
 
-/// Splits a `run:` line and parses the words as kubectl would.
+/// Splits a `run:` line and parses the words as kubectl would, or as az would for a line
+/// that starts with `az`.
 fn check_command(line: &str) {
     if let Ok(words) = words::split(line) {
-        let _ = command::parse(&words).map_err(|e| e.to_string());
+        if words.first().is_some_and(|w| w == "az") {
+            let _ = kubesim::aks::az::parse(&words);
+        } else {
+            let _ = command::parse(&words).map_err(|e| e.to_string());
+        }
     }
 }
 
@@ -1024,6 +1030,24 @@ fn manifest_stream() -> impl Strategy<Value = String> {
 
 /// Words of kubectl command lines kubesim accepts, plus the ones it must reject.
 const COMMAND_WORDS: &[&str] = &[
+    "aks",
+    "nodepool",
+    "--node-count",
+    "--nodepool-name",
+    "--cluster-name",
+    "--labels",
+    "--node-taints",
+    "--zones",
+    "--no-wait",
+    "add",
+    "list",
+    "show",
+    "--name",
+    "-n",
+    "--mode",
+    "-o",
+    "-c",
+    "-g",
     "get",
     "apply",
     "delete",
@@ -1169,7 +1193,7 @@ fn command_line() -> impl Strategy<Value = String> {
             _ => w,
         });
     (
-        prop_oneof![8 => Just("kubectl"), 1 => Just("kubectl.exe"), 1 => Just("")],
+        prop_oneof![8 => Just("kubectl"), 3 => Just("az"), 1 => Just("kubectl.exe"), 1 => Just("")],
         prop::collection::vec(word, 0..8),
         prop_oneof![8 => Just(" "), 1 => Just("  "), 1 => Just("\t"), 1 => Just("\n"), 1 => Just(" \\\n ")],
     )
