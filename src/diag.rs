@@ -1,7 +1,7 @@
 //! Problems found in user input, with the place they were found.
 //!
 //! Every loader (scenario, manifest, command line) reports [`Problem`]s instead of stopping
-//! at the first error, so a user sees everything wrong with a file in one run (CONTRACT §3).
+//! at the first error, so a user sees everything wrong with a file in one run (docs/outputs.md).
 //! Rendering (file name, caret line) happens once, at the edge, in [`render`].
 
 use std::fmt;

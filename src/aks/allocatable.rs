@@ -51,7 +51,7 @@ pub struct NodeResources {
 /// Capacity and allocatable of one AKS Linux node.
 ///
 /// `vcpu_milli` and `nominal_memory_bytes` are the VM size's vCPUs and nominal memory, or the
-/// scenario's `cpu`/`memory` overrides, which replace them (CONTRACT §1). `kubernetes_minor` is
+/// scenario's `cpu`/`memory` overrides, which replace them (docs/scenario.md). `kubernetes_minor` is
 /// the minor version (35 for 1.35); it selects the memory rule. Negative inputs count as 0;
 /// allocatable never goes below 0 (kubelet clamps it the same way).
 pub fn node_resources(

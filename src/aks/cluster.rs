@@ -1,4 +1,4 @@
-//! The cluster as `az aks create` leaves it (CONTRACT §7): the scenario's `cluster` section
+//! The cluster as `az aks create` leaves it (docs/scenario.md#the-cluster-at-t0): the scenario's `cluster` section
 //! checked against AKS's rules ([`plan`]) and turned into the objects that exist at t=0
 //! ([`bootstrap`]): namespaces, nodes with AKS's names, labels, allocatable and addresses,
 //! the `kubernetes` and `kube-dns` Services, and AKS's system pods running.

@@ -2,7 +2,7 @@
 //! name, which the kubelet registers as the Node name).
 //!
 //! Sources: reference/aks-nodes.md §4.1 (format; the 6-character suffix is the instance ID in
-//! base 36, `vmss000046` ↔ instance 150, Azure/AKS#3293) and CONTRACT §6 (kubesim's hash).
+//! base 36, `vmss000046` ↔ instance 150, Azure/AKS#3293) and docs/scenario.md#names (kubesim's hash).
 //!
 //! Simplification: AKS's 8-digit pool hash is not public ("under flux", kubernetes/autoscaler
 //! PR 1896). kubesim uses 32-bit FNV-1a of `<cluster>/<pool>` modulo 10^8 instead, so names are
@@ -11,7 +11,7 @@
 use crate::sim::rng::fnv1a_32;
 
 /// The 8-digit pool hash of a node name: FNV-1a of the UTF-8 bytes of `<cluster>/<pool>`,
-/// modulo 10^8, zero-padded (CONTRACT §6). The same pool of the same cluster always gets the
+/// modulo 10^8, zero-padded (docs/scenario.md#names). The same pool of the same cluster always gets the
 /// same digits; different pools of one cluster almost always differ, as on AKS.
 pub fn pool_hash(cluster: &str, pool: &str) -> String {
     let key = format!("{cluster}/{pool}");

@@ -66,7 +66,7 @@ const UBUNTU_2404: (&str, &str, &str, &str) = (
 );
 
 /// The minor version of a `kubernetesVersion` string such as `"1.35"`, if kubesim supports it.
-/// Only `1.<minor>` is accepted: AKS picks the patch, and CONTRACT §1 reads the value as text.
+/// Only `1.<minor>` is accepted: AKS picks the patch, and docs/scenario.md reads the value as text.
 pub fn kubernetes_minor(kubernetes_version: &str) -> Result<u32, UnsupportedVersion> {
     let unsupported = || UnsupportedVersion {
         version: kubernetes_version.to_string(),

@@ -1,7 +1,7 @@
 //! The kube-system workloads AKS runs in every cluster (its "system pods"), per network plugin:
 //! DaemonSets that put one pod on each Linux node and Deployments with a fixed or
 //! autoscaled replica count. They take pod slots, addresses and allocatable at t=0
-//! (CONTRACT §7).
+//! (docs/scenario.md#the-cluster-at-t0).
 //!
 //! Sources: reference/aks-nodes.md §3.1 (which workloads), §3.2 (requests), §3.3 (counts per
 //! plugin); coredns replicas port the ladder mode of kubernetes-sigs/cluster-proportional-

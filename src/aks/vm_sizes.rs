@@ -56,7 +56,7 @@ impl VmSize {
     }
 }
 
-/// The size a node pool gets when the scenario names none (CONTRACT §1). AKS itself picks a
+/// The size a node pool gets when the scenario names none (docs/scenario.md). AKS itself picks a
 /// size dynamically since May 2025 (aks-nodes.md §2.1); `Standard_DS2_v2` was its default before
 /// that and is kubesim's fixed choice so that scenarios stay reproducible.
 pub const DEFAULT_VM_SIZE: &str = "Standard_DS2_v2";

@@ -2,7 +2,7 @@
 //!
 //! Two stages, as ripgrep does it: clap's raw values, then a checked scenario
 //! ([`prepare`]). Exit codes: 0 the run completed and every expectation held, 1 an
-//! expectation failed, 2 bad input or an error that stopped the run (CONTRACT §3), 130 and
+//! expectation failed, 2 bad input or an error that stopped the run (docs/outputs.md), 130 and
 //! 143 a run stopped by SIGINT or SIGTERM (its files whole, summary.json saying so).
 
 pub mod prepare;
@@ -364,7 +364,7 @@ fn validate(files: &[PathBuf]) -> u8 {
     if ok { 0 } else { 2 }
 }
 
-/// A file whose first document has top-level `apiVersion` and `kind` (CONTRACT §3).
+/// A file whose first document has top-level `apiVersion` and `kind` (docs/outputs.md).
 fn is_manifest(text: &str) -> bool {
     let parsed =
         crate::manifest::yaml::parse_stream(text, &crate::manifest::yaml::Limits::default());

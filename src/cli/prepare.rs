@@ -1,4 +1,4 @@
-//! Everything checked before virtual time starts (CONTRACT §3): the scenario, its cluster,
+//! Everything checked before virtual time starts (docs/outputs.md): the scenario, its cluster,
 //! timing overrides, every step's command line, every manifest file a step names and every
 //! inline manifest. Problems are collected per source file so each renders against its own
 //! text.

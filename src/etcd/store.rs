@@ -157,7 +157,7 @@ impl Store {
     }
 
     /// Names of objects of `kind` in `ns` (None: all namespaces), sorted by namespace then
-    /// name, as `kubectl get` lists them (CONTRACT §6).
+    /// name, as `kubectl get` lists them (docs/scenario.md#names).
     pub fn list(&self, kind: Kind, ns: Option<NsId>) -> Vec<u32> {
         let mut v: Vec<(String, &String, u32)> = self
             .names

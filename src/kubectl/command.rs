@@ -1,4 +1,4 @@
-//! The v1 kubectl commands (CONTRACT §2) as a typed [`Command`], parsed the way kubectl 1.35
+//! The v1 kubectl commands (docs/commands.md) as a typed [`Command`], parsed the way kubectl 1.35
 //! parses them.
 //!
 //! Models kubectl's command tree (spf13/cobra: `Find`, `stripFlags`, required flags,
@@ -126,7 +126,7 @@ const SUPPORTED: &str =
 pub enum ManifestSource {
     /// `-f -`: standard input (a step's `apply: |` text; kubectl's messages call it `STDIN`).
     Stdin,
-    /// A file or folder, as written (relative to the scenario file's folder; CONTRACT §1).
+    /// A file or folder, as written (relative to the scenario file's folder; docs/scenario.md).
     Path(String),
 }
 
@@ -1546,7 +1546,7 @@ fn named_objects(args: ResourceArgs, verb: Verb) -> Result<Vec<NamedObject>, Com
     }
 }
 
-/// `-f` values: `-` is stdin; URLs are not read (CONTRACT §1).
+/// `-f` values: `-` is stdin; URLs are not read (docs/scenario.md).
 fn manifest_sources(files: Vec<String>, verb: Verb) -> Result<Vec<ManifestSource>, CommandError> {
     files
         .into_iter()

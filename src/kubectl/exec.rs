@@ -1,4 +1,4 @@
-//! Steps: each one a terminal running one kubectl command in virtual time (CONTRACT §2).
+//! Steps: each one a terminal running one kubectl command in virtual time (docs/commands.md).
 //!
 //! A command makes the requests kubectl makes, one after another, through the API server,
 //! and prints what kubectl prints when each response arrives. `delete` waits (kubectl's

@@ -2,7 +2,7 @@
 //!
 //! A step's `run:` line goes through [`words::split`] (a POSIX shell's word splitting, without
 //! expansion) and [`command::parse`] (kubectl's cobra/pflag command tree, reduced to the v1
-//! commands of CONTRACT §2). What kubectl prints is built by [`table`] (the `get` table layout),
+//! commands of docs/commands.md). What kubectl prints is built by [`table`] (the `get` table layout),
 //! [`age`] (the AGE column) and [`messages`] (success lines and error text).
 
 pub mod age;

@@ -1,4 +1,4 @@
-//! A step's `run:` line split into words as a POSIX shell would, without expansion (CONTRACT §2).
+//! A step's `run:` line split into words as a POSIX shell would, without expansion (docs/commands.md).
 //!
 //! Models the token recognition and quote removal of the POSIX Shell Command Language
 //! (XCU §2.2 "Quoting" and §2.3 "Token Recognition"): blanks separate words, a backslash

@@ -202,7 +202,7 @@ pub fn run_pod(
 /// The Deployment `kubectl create deployment NAME --image=IMAGE` creates (kubectl
 /// `create_deployment.go`): labels, selector and template labels `app=NAME`, `--replicas`,
 /// one container named after the image's last path segment without tag or digest
-/// (CONTRACT §6), `--port` as its containerPort when not negative. `Err` holds the 422 text.
+/// (docs/scenario.md#names), `--port` as its containerPort when not negative. `Err` holds the 422 text.
 pub fn create_deployment(
     name: &str,
     image: &str,
@@ -2847,7 +2847,7 @@ mod tests {
 
     #[test]
     fn kubectl_create_deployment_labels_app_and_names_the_container_after_the_image() {
-        // CONTRACT §6.
+        // docs/scenario.md#names.
         let Ok(NewObject::Deployment(d)) = create_deployment(
             "hello",
             "mcr.microsoft.com/azuredocs/aci-helloworld:v1",

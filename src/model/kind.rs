@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-/// A Kind kubesim loads and simulates (CONTRACT §2, §3). Other built-in kinds are stored
+/// A Kind kubesim loads and simulates (docs/commands.md, docs/outputs.md). Other built-in kinds are stored
 /// as [`crate::manifest`] documents and warned about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {

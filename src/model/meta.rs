@@ -71,7 +71,7 @@ pub struct Meta {
     /// `orphan` finalizer present.
     pub orphan_finalizer: bool,
     /// How many times this object was written: keys random draws to the object's own
-    /// history, so unrelated objects never shift each other's draws (CONTRACT §9).
+    /// history, so unrelated objects never shift each other's draws (docs/determinism.md).
     pub writes: u32,
 }
 

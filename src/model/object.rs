@@ -10,7 +10,7 @@ use crate::model::pod::Pod;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
 use crate::model::workload::{Deployment, ReplicaSet};
 
-/// A built-in kind kubesim stores but does not simulate (CONTRACT §3).
+/// A built-in kind kubesim stores but does not simulate (docs/outputs.md).
 #[derive(Clone, Debug)]
 pub struct OtherObject {
     /// `apiVersion`.

@@ -82,7 +82,7 @@ pub enum Field {
 }
 
 impl Field {
-    /// The scenario key (CONTRACT §1), as diagnostics name it.
+    /// The scenario key (docs/scenario.md), as diagnostics name it.
     pub fn key(self) -> &'static str {
         match self {
             Field::NetworkPlugin => "networkPlugin",
@@ -146,7 +146,7 @@ impl Default for NetworkConfig {
 
 impl NetworkConfig {
     /// Applies AKS's defaults to the scenario's `cluster` network keys and checks them,
-    /// returning every problem found (CONTRACT §3), each with the key it is about.
+    /// returning every problem found (docs/outputs.md), each with the key it is about.
     pub fn resolve(
         network_plugin: Option<&str>,
         network_plugin_mode: Option<&str>,
@@ -267,7 +267,7 @@ impl NetworkConfig {
     }
 
     /// The ClusterIP of the `kubernetes` Service in `default`: the first address of the service
-    /// range (CONTRACT §7, D.5).
+    /// range (docs/scenario.md#the-cluster-at-t0, D.5).
     pub fn kubernetes_service_ip(&self) -> Ipv4Addr {
         first_host(self.service_cidr)
     }

@@ -13,7 +13,7 @@
 //!
 //! The random draws come from the caller's seeded stream (`rand::Rng`), so runs repeat.
 //! [`ServiceIpAllocator::for_cluster`] holds the `kubernetes` Service's first address and the
-//! kube-dns address from the start, as the cluster has both Services at t=0 (CONTRACT §7).
+//! kube-dns address from the start, as the cluster has both Services at t=0 (docs/scenario.md#the-cluster-at-t0).
 //! IPv4 only. Errors carry the allocator's wording; kube-apiserver wraps them as
 //! `spec.clusterIPs: Invalid value: …: failed to allocate IP <ip>: <error>` for an explicit IP
 //! and `Internal error occurred: failed to allocate a serviceIP: range is full` for a dynamic

@@ -4,7 +4,7 @@
 use crate::etcd::events::StoredEvent;
 use crate::output::CsvSink;
 
-/// events.csv's header (CONTRACT §5); columns are only ever added at the end.
+/// events.csv's header (docs/outputs.md); columns are only ever added at the end.
 pub const HEADER: [&str; 9] = [
     "time",
     "seq",
@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn rows_are_numbered_timed_and_quoted_only_where_needed() {
-        // CONTRACT §5: seq from 1, six-decimal times, RFC 4180 quoting only where needed.
+        // docs/outputs.md: seq from 1, six-decimal times, RFC 4180 quoting only where needed.
         let dir = tempfile::tempdir().unwrap();
         let mut out = Outputs::create(dir.path(), &only_events(), true).unwrap();
         out.event(&ev(

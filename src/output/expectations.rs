@@ -1,4 +1,4 @@
-//! Expectations (CONTRACT §4): checks of the simulated cluster's state over windows of
+//! Expectations (docs/expectations.md): checks of the simulated cluster's state over windows of
 //! virtual time, settled as the run goes and reported as `PASS|FAIL` lines and in
 //! summary.json.
 //!
@@ -9,7 +9,7 @@
 //! first instant in [A, B] where the condition is false and passes at B; `within` passes at
 //! the first instant where it holds and fails at B.
 //!
-//! Decisions where CONTRACT §4 is open:
+//! Decisions where docs/expectations.md is open:
 //! - an object that does not exist reads `exists` as 0 and has no other value, so only
 //!   comparisons on `exists` can hold (`exists == 0`, also `exists != 1` or `exists < 1`);
 //! - reasons: `was 6 at 120.000000s` (`at`, and the failing instant of `during`),
@@ -383,7 +383,7 @@ mod tests {
 
     #[test]
     fn a_missing_object_satisfies_only_exists_comparisons_and_the_reason_says_so() {
-        // CONTRACT §4: "An object that does not exist satisfies no comparison except
+        // docs/expectations.md: "An object that does not exist satisfies no comparison except
         // `exists == 0`; the reason says so."
         assert_eq!(
             one(Window::At(0), "pod/web exists == 0"),

@@ -1,5 +1,5 @@
 //! What `kubectl get` prints in a pod's and a node's STATUS, READY and RESTARTS cells, and the
-//! metric values that timeline.csv rows and expectations read (CONTRACT §4, §5).
+//! metric values that timeline.csv rows and expectations read (docs/expectations.md, docs/outputs.md).
 //!
 //! The cells port `printPod` and `printNode` from kubernetes `pkg/printers/internalversion/
 //! printers.go` (reference/kubectl-output.md §3, §4). Simplified where kubesim's model is:
@@ -47,7 +47,7 @@ pub struct Counters {
     pub(crate) node_names: Vec<Option<Box<str>>>,
 }
 
-/// The cluster metrics in CONTRACT §5's order (also timeline.csv's row order).
+/// The cluster metrics in docs/outputs.md's order (also timeline.csv's row order).
 pub const CLUSTER_METRICS: [Metric; 7] = [
     Metric::NodesReady,
     Metric::NodesNotReady,
@@ -225,7 +225,7 @@ pub(crate) fn object_int(
     }
 }
 
-/// The value a condition reads (CONTRACT §4): the cluster's counters, or an object found by
+/// The value a condition reads (docs/expectations.md): the cluster's counters, or an object found by
 /// kind, namespace and name. `None` means the object does not exist; `exists` then reads 0.
 pub fn metric_value(
     store: &Store,

@@ -1,10 +1,10 @@
-//! The run's outputs (CONTRACT §5): events.csv, timeline.csv, transcript.txt and summary.json,
+//! The run's outputs (docs/outputs.md): events.csv, timeline.csv, transcript.txt and summary.json,
 //! plus the transcript and expectation lines on stdout.
 //!
 //! Files are streamed as the run goes (never held whole in memory) and are byte-identical for
 //! the same scenario and seed: no wall clock, no absolute path. Writing never panics: the first
 //! I/O error is recorded, the failing file stops being written, and the run goes on so the
-//! caller can report it and exit 2 (CONTRACT §3).
+//! caller can report it and exit 2 (docs/outputs.md).
 
 pub mod events;
 pub mod expectations;
@@ -42,7 +42,7 @@ pub struct OutputSet {
 }
 
 impl Default for OutputSet {
-    /// CONTRACT §5's default, `events,timeline,transcript,summary`.
+    /// docs/outputs.md's default, `events,timeline,transcript,summary`.
     fn default() -> Self {
         OutputSet {
             events: true,
@@ -115,7 +115,7 @@ impl CsvSink {
     /// Creates `dir/file` and writes the header row.
     fn create(dir: &Path, file: &'static str, header: &[&str]) -> io::Result<CsvSink> {
         let f = File::create(dir.join(file))?;
-        // csv's writer is buffered; `\n` ends and minimal RFC 4180 quoting (CONTRACT §5).
+        // csv's writer is buffered; `\n` ends and minimal RFC 4180 quoting (docs/outputs.md).
         let writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::Any(b'\n'))
             .quote_style(csv::QuoteStyle::Necessary)
@@ -258,7 +258,7 @@ impl Outputs {
         }
     }
 
-    /// The first I/O error, if any; the run then exits 2 (CONTRACT §3).
+    /// The first I/O error, if any; the run then exits 2 (docs/outputs.md).
     pub fn io_error(&self) -> Option<&str> {
         self.io_error.as_deref()
     }
@@ -326,7 +326,7 @@ impl Outputs {
     }
 
     /// Prints one expectation line: to stdout unless quiet; a failure goes to stderr when
-    /// quiet (CONTRACT §3).
+    /// quiet (docs/outputs.md).
     pub(crate) fn expectation_line(&mut self, line: &str, passed: bool) {
         if !self.print {
             return;
@@ -378,7 +378,7 @@ mod tests {
 
     #[test]
     fn outputs_list_parses_names_and_rejects_unknown_ones() {
-        // CONTRACT §5: `--outputs` (default events,timeline,transcript,summary).
+        // docs/outputs.md: `--outputs` (default events,timeline,transcript,summary).
         assert_eq!(
             OutputSet::parse("events,timeline,transcript,summary"),
             Ok(OutputSet::default())

@@ -1,7 +1,7 @@
-//! summary.json: one object describing the run (CONTRACT §5), keys in the contract's order.
+//! summary.json: one object describing the run (docs/outputs.md), keys in the contract's order.
 //!
 //! Serialized from structs (never maps) so the key order is the declaration order. Decisions
-//! where CONTRACT §5 is open:
+//! where docs/outputs.md is open:
 //! - the file is pretty-printed by serde_json (two-space indent) and ends with a newline;
 //! - `deployments` lists the Deployments that exist at the end of the run (like `final`, the
 //!   end state); a deleted and re-created Deployment is a new object with a new history;
@@ -12,7 +12,7 @@
 //!   Deployment's creation on, its creation value included;
 //! - a step's `exit_code` is null when it was stopped (`stopAfter` or the end of the run) or
 //!   never returned;
-//! - three keys are added after `expectations` (CONTRACT §5 lets later versions add keys):
+//! - three keys are added after `expectations` (docs/outputs.md lets later versions add keys):
 //!   `completed` (false when the run stopped before its end), `stop_reason` (`SIGINT`,
 //!   `SIGTERM`, `max-live-pods` or `invariant`; null when completed) and `stopped_at_us` (the
 //!   virtual time it stopped at, in µs like every time here; null when completed). A stopped
@@ -251,7 +251,7 @@ expect:
 
     #[test]
     fn summary_keys_and_shapes_follow_the_contract() {
-        // CONTRACT §5 summary.json: key order, integers only, null for absent values,
+        // docs/outputs.md summary.json: key order, integers only, null for absent values,
         // deployments by (namespace, name), steps and expectations in file order.
         let scenario = crate::scenario::load_str(Path::new("tiny.yaml"), SCENARIO).unwrap();
         let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,5 @@
 //! timeline.csv: each object's metrics as the simulated API server stores them, one row per
-//! change at the end of an instant (CONTRACT §5), and the cluster-wide counts.
+//! change at the end of an instant (docs/outputs.md), and the cluster-wide counts.
 //!
 //! Models what a client watching every kind would record (`kubectl get -A --watch`), reduced
 //! to integers. Everything is incremental from the objects the store reports as written in
@@ -24,10 +24,10 @@ use crate::output::metrics::{CLUSTER_METRICS, Counters, object_int};
 use crate::scenario::Metric;
 use crate::sim::time::SimTime;
 
-/// timeline.csv's header (CONTRACT §5).
+/// timeline.csv's header (docs/outputs.md).
 pub const HEADER: [&str; 6] = ["time", "namespace", "kind", "name", "metric", "value"];
 
-/// The timeline metrics of a kind, in CONTRACT §5's order (`exists` first).
+/// The timeline metrics of a kind, in docs/outputs.md's order (`exists` first).
 pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
     use Metric::*;
     match kind {
@@ -83,7 +83,7 @@ fn arena_of(kind: Kind) -> Option<Arena> {
     })
 }
 
-/// The cluster group a pod counts in (CONTRACT §5); groups never overlap. The value is the
+/// The cluster group a pod counts in (docs/outputs.md); groups never overlap. The value is the
 /// index in [`CLUSTER_METRICS`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum PodGroup {
@@ -420,7 +420,7 @@ impl Timeline {
                     touches.push(Touch::Object(arena, r.id, 0));
                     self.apply(old, Extra::None, &mut touches);
                 }
-                // Created and deleted within the instant: never seen (CONTRACT §4).
+                // Created and deleted within the instant: never seen (docs/expectations.md).
                 (false, false) => {}
             }
         }
@@ -580,7 +580,7 @@ pub(crate) mod tests {
 
     #[test]
     fn new_objects_get_every_metric_then_only_changes_and_deletion_ends_them() {
-        // CONTRACT §5 timeline.csv rules.
+        // docs/outputs.md timeline.csv rules.
         let dir = tempfile::tempdir().unwrap();
         let mut out = Outputs::create(dir.path(), &only_timeline(), true).unwrap();
         let mut s = store();
@@ -654,7 +654,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_change_undone_within_one_instant_writes_no_row() {
-        // CONTRACT §4: "A change undone within one instant is seen neither by expectations
+        // docs/expectations.md: "A change undone within one instant is seen neither by expectations
         // nor by timeline.csv."
         let dir = tempfile::tempdir().unwrap();
         let mut out = Outputs::create(dir.path(), &only_timeline(), true).unwrap();
@@ -676,7 +676,7 @@ pub(crate) mod tests {
 
     #[test]
     fn cluster_groups_never_overlap_as_pods_move() {
-        // CONTRACT §5: pending/running without deletionTimestamp, succeeded, failed,
+        // docs/outputs.md: pending/running without deletionTimestamp, succeeded, failed,
         // terminating = deletionTimestamp set and not terminal.
         let mut out = Outputs::discard();
         let mut s = store();

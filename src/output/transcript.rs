@@ -1,8 +1,8 @@
-//! transcript.txt: what the steps' terminals would show, in virtual-time order (CONTRACT §5),
+//! transcript.txt: what the steps' terminals would show, in virtual-time order (docs/outputs.md),
 //! echoed to stdout as it is produced unless `--quiet`.
 //!
 //! Each step is a terminal of its own; the transcript interleaves them as one scrollback.
-//! Layout decisions (CONTRACT §5 leaves them open):
+//! Layout decisions (docs/outputs.md leaves them open):
 //! - every started step gets its header line, even if the command prints nothing, because a
 //!   user sees the command they typed; the header's time is the step's `at`;
 //! - output that does not end in a newline gets one, so the next header starts a line;
@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn steps_interleave_with_continued_exit_and_stopped_blocks() {
-        // CONTRACT §5 transcript rules: header `[t=SECONDS.mmm] $ COMMAND` (truncated),
+        // docs/outputs.md transcript rules: header `[t=SECONDS.mmm] $ COMMAND` (truncated),
         // output unprefixed, `[exit N]` after a non-zero exit, `(continued)` when a running
         // step prints after another printed, `(stopped)` at Ctrl-C, one empty line between
         // blocks.
@@ -242,7 +242,7 @@ No resources found in default namespace.
 
     #[test]
     fn a_late_non_zero_exit_is_attributed_with_a_continued_header() {
-        // CONTRACT §5: `[exit N]` belongs to its step; another step printed in between.
+        // docs/outputs.md: `[exit N]` belongs to its step; another step printed in between.
         let dir = tempfile::tempdir().unwrap();
         let set = OutputSet {
             events: false,

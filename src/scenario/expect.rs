@@ -1,9 +1,9 @@
-//! Expectations (CONTRACT §4): a condition on the simulated cluster's state and the window of
+//! Expectations (docs/expectations.md): a condition on the simulated cluster's state and the window of
 //! virtual time in which it must hold.
 //!
 //! The `that:` grammar is kubesim's own; its nouns are Kubernetes': targets are written the
 //! way kubectl names objects (`deploy/web`, `po/kube-system/coredns-abcde`; kubectl's short
-//! names), metrics are timeline.csv's metric names (CONTRACT §5) plus a pod's phase, readiness,
+//! names), metrics are timeline.csv's metric names (docs/outputs.md) plus a pod's phase, readiness,
 //! restart count, node and kubectl's STATUS cell. [`parse_condition`] is the one parser every
 //! use of conditions shares. Names in targets are not checked against DNS rules here: a name
 //! no object can have simply never matches.
@@ -14,7 +14,7 @@ use crate::diag::{Span, did_you_mean};
 use crate::model::kind::Kind;
 use crate::sim::duration::{format_micros, parse_micros};
 
-/// When an expectation is checked (CONTRACT §4), in µs of virtual time.
+/// When an expectation is checked (docs/expectations.md), in µs of virtual time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Window {
     /// `at: T`: the state at T (after every event at T).
@@ -166,8 +166,8 @@ impl fmt::Display for Target {
     }
 }
 
-/// A quantity a condition compares: timeline.csv's metrics (CONTRACT §5) and the pod
-/// properties of CONTRACT §4.
+/// A quantity a condition compares: timeline.csv's metrics (docs/outputs.md) and the pod
+/// properties of docs/expectations.md.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Metric {
     /// Every kind: 1 while the object exists.
@@ -255,7 +255,7 @@ impl Metric {
         matches!(self, Metric::Phase | Metric::Node | Metric::Status)
     }
 
-    /// The metrics a target offers, in the order CONTRACT §5 lists them.
+    /// The metrics a target offers, in the order docs/outputs.md lists them.
     pub fn for_target(target: &Target) -> &'static [Metric] {
         use Metric::*;
         match target {
@@ -366,7 +366,7 @@ impl fmt::Display for CondValue {
     }
 }
 
-/// `target metric op value` (CONTRACT §4).
+/// `target metric op value` (docs/expectations.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Condition {
     /// What is read.
@@ -671,7 +671,7 @@ mod tests {
 
     #[test]
     fn the_contract_example_parses() {
-        // CONTRACT §1 and §5: `deployment/nginx-server available_replicas == 6`.
+        // docs/scenario.md and §5: `deployment/nginx-server available_replicas == 6`.
         let c = parse_condition("deployment/nginx-server available_replicas == 6").unwrap();
         assert_eq!(c.target, obj(Kind::Deployment, None, "nginx-server"));
         assert_eq!(c.metric, Metric::AvailableReplicas);
@@ -682,7 +682,7 @@ mod tests {
 
     #[test]
     fn kinds_are_accepted_by_kind_plural_and_kubectl_short_name() {
-        // CONTRACT §4 KIND: lower-case Kind, plural, or deploy, rs, rc, po, no, svc, ns.
+        // docs/expectations.md KIND: lower-case Kind, plural, or deploy, rs, rc, po, no, svc, ns.
         let cases = [
             ("deploy/a", Kind::Deployment),
             ("deployments/a", Kind::Deployment),
@@ -728,7 +728,7 @@ mod tests {
 
     #[test]
     fn cluster_metrics_parse_and_cluster_has_no_exists() {
-        // CONTRACT §5 cluster metrics.
+        // docs/outputs.md cluster metrics.
         for m in [
             "nodes_ready",
             "nodes_notready",
@@ -747,7 +747,7 @@ mod tests {
 
     #[test]
     fn each_kind_offers_exactly_the_contract_metrics() {
-        // CONTRACT §5: deployment has updated/unavailable; replicaset does not.
+        // docs/outputs.md: deployment has updated/unavailable; replicaset does not.
         assert!(parse_condition("deployment/a updated_replicas == 1").is_ok());
         assert!(parse_condition("deployment/a unavailable_replicas == 0").is_ok());
         let e = parse_condition("rs/a updated_replicas == 1").unwrap_err();
@@ -882,7 +882,7 @@ mod tests {
 
     #[test]
     fn window_texts_are_canonical() {
-        // CONTRACT §5 summary.json example: within 3m prints "0s..3m".
+        // docs/outputs.md summary.json example: within 3m prints "0s..3m".
         assert_eq!(Window::Within(0, 180_000_000).text(), "0s..3m");
         assert_eq!(Window::At(120_000_000).text(), "2m");
         assert_eq!(Window::During(60_000_000, 120_000_000).text(), "1m..2m");

@@ -1,8 +1,8 @@
-//! Reads a scenario file (CONTRACT §1) into a checked [`Scenario`], collecting every problem.
+//! Reads a scenario file (docs/scenario.md) into a checked [`Scenario`], collecting every problem.
 //!
 //! The file is read into the spanned YAML tree ([`crate::manifest::yaml`]), then walked by hand
 //! so each mistake is reported with its line, column and field path, and all mistakes at once
-//! (CONTRACT §3). Messages follow the Kubernetes API server's field errors (`Required value`,
+//! (docs/outputs.md). Messages follow the Kubernetes API server's field errors (`Required value`,
 //! `Invalid value: "x": …`, `Unsupported value`, `Duplicate value`, `Too many`) and, for the
 //! cluster, `az aks create`'s own checks and AKS's documented limits (reference facts D.8,
 //! aks-nodes.md §3.4, §4.1, §5). Taints are split as kubectl's taint parser splits them
@@ -26,7 +26,7 @@ use super::spec::{
     StepAction, Taint, TaintEffect, Tier,
 };
 
-/// The longest scenario CONTRACT §1 allows: 30 days, in µs.
+/// The longest scenario docs/scenario.md allows: 30 days, in µs.
 pub const MAX_DURATION_US: u64 = 30 * 24 * 3600 * 1_000_000;
 
 /// Node pools per cluster (facts D.8, AKS quotas page).
@@ -66,7 +66,7 @@ const POOL_KEYS: &[&str] = &[
 ];
 const STEP_KEYS: &[&str] = &["at", "id", "run", "apply", "stopAfter"];
 const EXPECT_KEYS: &[&str] = &["that", "at", "during", "within"];
-/// Keys later issues define (CONTRACT §1): bad input until they exist, with a hint saying so.
+/// Keys later issues define (docs/scenario.md): bad input until they exist, with a hint saying so.
 const FUTURE_KEYS: &[&str] = &["images", "traffic", "controlPlane", "virtualNodes", "aad"];
 
 /// Why a scenario file could not be loaded.
@@ -972,7 +972,7 @@ impl Checker<'_> {
         out
     }
 
-    /// Reports an instant at or after the scenario's end (CONTRACT §3).
+    /// Reports an instant at or after the scenario's end (docs/outputs.md).
     fn before_duration(
         &mut self,
         node: &Node,
@@ -1387,7 +1387,7 @@ mod tests {
 
     const MIN: &str = "name: t\nduration: 10m\n";
 
-    /// CONTRACT §1's example, with `...` replaced by a real Pod.
+    /// docs/scenario.md's example, with `...` replaced by a real Pod.
     const CONTRACT_EXAMPLE: &str = r#"version: 1
 name: quickstart
 description: free text
@@ -1513,7 +1513,7 @@ expect:
 
     #[test]
     fn omitted_fields_take_the_contract_defaults() {
-        // CONTRACT §1 defaults; the pool is what `az aks create` makes (aks-nodes.md §5).
+        // docs/scenario.md defaults; the pool is what `az aks create` makes (aks-nodes.md §5).
         let s = ok(MIN);
         assert_eq!(s.seed, 1);
         assert_eq!(s.description, None);

@@ -1,4 +1,4 @@
-//! Scenario files (CONTRACT §1, §2, §4): what `az aks create` would build, the commands typed
+//! Scenario files (docs/scenario.md, docs/commands.md, docs/expectations.md): what `az aks create` would build, the commands typed
 //! into terminals over virtual time, and the expectations checked against the cluster's state.
 //!
 //! [`load()`] reads and checks a file into a [`Scenario`]; [`parse_condition`] is the one

@@ -1,4 +1,4 @@
-//! The checked scenario (CONTRACT §1, §2): what `az aks create` would build, the steps typed
+//! The checked scenario (docs/scenario.md, docs/commands.md): what `az aks create` would build, the steps typed
 //! into terminals, and the expectations.
 //!
 //! These are the types [`super::load()`] produces after every check it owns has passed, with the
@@ -35,13 +35,13 @@ impl<T> Spanned<T> {
 /// manifests, quantities) can still quote the offending line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceFile {
-    /// The path as given on the command line (never printed into outputs: CONTRACT §5).
+    /// The path as given on the command line (never printed into outputs: docs/outputs.md).
     pub path: PathBuf,
     /// The whole text.
     pub text: String,
 }
 
-/// One scenario: the cluster, the steps and the expectations (CONTRACT §1).
+/// One scenario: the cluster, the steps and the expectations (docs/scenario.md).
 #[derive(Clone, Debug)]
 pub struct Scenario {
     /// `[a-z0-9-]+`; names the output folder and summary.json's `scenario`.
@@ -59,7 +59,7 @@ pub struct Scenario {
     pub cluster: ClusterSpec,
     /// `timing:` as written; checked against the distribution names by `sim::timing`.
     pub timing: Option<Node>,
-    /// Steps in file order (steps with the same `at` start in this order: CONTRACT §2).
+    /// Steps in file order (steps with the same `at` start in this order: docs/commands.md).
     pub steps: Vec<Step>,
     /// Expectations in file order.
     pub expect: Vec<Expectation>,
@@ -101,10 +101,10 @@ impl Tier {
     }
 }
 
-/// What `az aks create` is told about the cluster (CONTRACT §1 `cluster:`).
+/// What `az aks create` is told about the cluster (docs/scenario.md `cluster:`).
 #[derive(Clone, Debug)]
 pub struct ClusterSpec {
-    /// The AKS resource name (default `kubesim`); node names hash it (CONTRACT §6).
+    /// The AKS resource name (default `kubesim`); node names hash it (docs/scenario.md#names).
     pub name: String,
     /// Azure region (default `eastus`), for region and zone labels.
     pub location: String,
@@ -126,7 +126,7 @@ pub struct ClusterSpec {
     pub dns_service_ip: Option<Spanned<String>>,
     /// Raw CIDR text, checked by `network::config`.
     pub vnet_subnet_cidr: Option<Spanned<String>>,
-    /// Whether AKS's kube-system pods run (CONTRACT §7); default true.
+    /// Whether AKS's kube-system pods run (docs/scenario.md#the-cluster-at-t0); default true.
     pub system_pods: bool,
     /// At least one pool; at least one of them System.
     pub node_pools: Vec<NodePoolSpec>,
@@ -160,7 +160,7 @@ impl PoolMode {
     }
 }
 
-/// One VMSS node pool (CONTRACT §1 `nodePools[]`).
+/// One VMSS node pool (docs/scenario.md `nodePools[]`).
 #[derive(Clone, Debug)]
 pub struct NodePoolSpec {
     /// `[a-z][a-z0-9]{0,11}`, unique in the cluster.
@@ -231,7 +231,7 @@ pub struct Taint {
     pub span: Span,
 }
 
-/// One step (CONTRACT §2): a command typed into a terminal of its own at `at`.
+/// One step (docs/commands.md): a command typed into a terminal of its own at `at`.
 #[derive(Clone, Debug)]
 pub struct Step {
     /// Position in `steps:` (0-based), as summary.json reports it.
@@ -271,7 +271,7 @@ pub enum StepAction {
 
 impl StepAction {
     /// The command as the transcript prints it (`kubectl apply -f -` for inline manifests;
-    /// CONTRACT §5).
+    /// docs/outputs.md).
     pub fn command(&self) -> &str {
         match self {
             StepAction::Run { line, .. } => line,
@@ -281,7 +281,7 @@ impl StepAction {
 }
 
 /// Where each line of an inline manifest sits in the scenario file, so a problem found in the
-/// manifest text (line L, column C) is reported at the scenario's line and column (CONTRACT §3).
+/// manifest text (line L, column C) is reported at the scenario's line and column (docs/outputs.md).
 ///
 /// A literal block scalar (`apply: |`) keeps its lines verbatim after removing the block's
 /// indentation, so the mapping is exact. Any other scalar style (quoted, folded) joins or

@@ -17,7 +17,7 @@ pub enum DurationError {
     MissingUnit(String),
     /// `time: unknown unit "…" in duration "…"`.
     UnknownUnit { unit: String, input: String },
-    /// The value is valid Go but finer than the simulator's 1 µs resolution (CONTRACT §1).
+    /// The value is valid Go but finer than the simulator's 1 µs resolution (docs/scenario.md).
     FinerThanMicrosecond(String),
     /// The value is negative where only a length of time makes sense.
     Negative(String),
@@ -369,7 +369,7 @@ mod tests {
 
     #[test]
     fn words_and_days_are_not_go_durations() {
-        // CONTRACT §1: no spaces, no days.
+        // docs/scenario.md: no spaces, no days.
         assert_eq!(
             parse_nanos("5 minutes").map_err(|e| e.to_string()),
             Err("time: unknown unit \" minutes\" in duration \"5 minutes\"".to_string())

@@ -1,4 +1,4 @@
-//! Seeded random streams keyed by component, object and purpose (CONTRACT §9).
+//! Seeded random streams keyed by component, object and purpose (docs/determinism.md).
 //!
 //! Kubernetes is random in a few places (the scheduler's `selectHost` breaks score ties by
 //! reservoir sampling, watch timeouts are drawn from [1800 s, 3600 s]) and the simulator adds
@@ -153,7 +153,7 @@ pub fn unit_f64<R: Rng + ?Sized>(rng: &mut R) -> f64 {
 
 /// A standard normal deviate by Box–Muller (cosine branch), from exactly two `u64`s:
 /// `sqrt(-2 ln u1) · cos(2π u2)` with u1 in (0, 1] so the logarithm is finite.
-/// Uses `libm` so the result is bit-identical everywhere (CONTRACT §9).
+/// Uses `libm` so the result is bit-identical everywhere (docs/determinism.md).
 pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     let u1 = 1.0 - unit_f64(rng);
     let u2 = unit_f64(rng);

@@ -5,7 +5,7 @@
 //! the run loop, a signal handler (SIGINT, SIGTERM) or the invariant checker. A request is an
 //! [`AtomicBool`] the requester sets and nothing else: the run loop reads the flags at the end
 //! of each instant, so a stopped run's files end at a whole instant, and the caller then
-//! flushes them and writes summary.json saying the run did not complete (CONTRACT §5).
+//! flushes them and writes summary.json saying the run did not complete (docs/outputs.md).
 
 use crate::sim::time::SimTime;
 use std::sync::Arc;
@@ -36,7 +36,7 @@ impl StopReason {
     }
 
     /// The process's exit status: 128 + the signal's number for a signal, as a shell reports
-    /// a process the signal ended; 2 for an error that stopped the run (CONTRACT §3).
+    /// a process the signal ended; 2 for an error that stopped the run (docs/outputs.md).
     pub fn exit_code(self) -> u8 {
         match self {
             StopReason::Sigint => 130,

@@ -1,4 +1,4 @@
-//! Virtual time: an integer number of microseconds since t=0 (CONTRACT §4).
+//! Virtual time: an integer number of microseconds since t=0 (docs/expectations.md).
 //!
 //! Never a float: equal instants must compare equal on every machine, and the output prints
 //! the exact µs (`90.000250`).
