@@ -15,7 +15,8 @@
 //!    through which a handler reads the store and acts (requests, timers, Events).
 //! 5. Each step's command ([`kubectl`]) becomes requests to the [`apiserver`], which commits
 //!    to [`etcd`] and fans out watch events to the [`controllers`], the [`scheduler`] and the
-//!    [`kubelet`]s; [`aks`] and [`network`] describe the cluster they run on.
+//!    [`kubelet`]s; [`aks`] and [`network`] describe the cluster they run on, and an `az`
+//!    step asks AKS's resource provider ([`aks::provider`]) to add or remove nodes.
 //! 6. [`cluster`] assembles a run from all of them and routes events; [`output`] streams
 //!    events.csv, timeline.csv, the transcript and summary.json.
 
