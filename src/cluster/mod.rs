@@ -3,7 +3,7 @@
 //!
 //! This is the only module that knows every component. The engine ([`crate::sim`]) knows
 //! none; components know only the store, the API server's request vocabulary and their
-//! [`Ctx`](crate::component::Ctx). The loop pops events in `(time, seq)` order and hands each
+//! [`Ctx`]. The loop pops events in `(time, seq)` order and hands each
 //! to its component, and at the end of each instant (when the next event is later) writes
 //! timeline rows and evaluates expectations, so a change undone within one instant is never
 //! seen.

@@ -17,7 +17,7 @@
 //!   `Status`, `DeleteOptions`, `WatchEvent`, and subresource bodies (`Scale`, `Eviction`,
 //!   `TokenRequest`). `Binding` stays: `bindings` is a resource of its own.
 //!
-//! Scope is not in the schemas: [`CLUSTER_SCOPED`] is written by hand from
+//! Scope is not in the schemas: `CLUSTER_SCOPED` is written by hand from
 //! `kubectl api-resources` (the NAMESPACED column of a 1.34 cluster).
 
 use crate::manifest::schema::{self, DefId};

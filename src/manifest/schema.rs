@@ -17,7 +17,7 @@
 //!   words some of them differently (a missing `ServicePort.port` is `Invalid value: 0: must be
 //!   between 1 and 65535, inclusive`; a missing Deployment `template` shows up as errors inside
 //!   the template); here they are all `Required value`. Fields whose zero value the API server
-//!   accepts although the OpenAPI lists them as required are exempt ([`ZERO_VALUE_ACCEPTED`]).
+//!   accepts although the OpenAPI lists them as required are exempt (`ZERO_VALUE_ACCEPTED`).
 //!   A required field that is `null`, `""` or `[]` counts as missing, as validation sees Go's
 //!   zero value.
 //! - The pinned strict schemas carry no enums except `apiVersion`/`kind` (they are built from
