@@ -289,10 +289,11 @@ const AKS_VERBS: [&str; 12] = [
 /// Other `az aks nodepool` verbs.
 const NODEPOOL_VERBS: [&str; 6] = ["show", "update", "upgrade", "start", "stop", "get-upgrades"];
 
-/// One flag: its spellings and how many values it takes.
+/// One flag: its spellings, how many values it takes, and whether argparse requires it.
 struct FlagSpec {
     names: &'static [&'static str],
     arity: Arity,
+    required: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -306,7 +307,24 @@ enum Arity {
 }
 
 const fn flag(names: &'static [&'static str], arity: Arity) -> FlagSpec {
-    FlagSpec { names, arity }
+    let required = matches!(
+        names[0].as_bytes(),
+        b"--resource-group" | b"--cluster-name" | b"--name"
+    );
+    FlagSpec {
+        names,
+        arity,
+        required,
+    }
+}
+
+/// A flag argparse requires whatever its name (`az aks scale --node-count`).
+const fn required(names: &'static [&'static str], arity: Arity) -> FlagSpec {
+    FlagSpec {
+        names,
+        arity,
+        required: true,
+    }
 }
 
 const GLOBAL: [FlagSpec; 6] = [
@@ -320,7 +338,7 @@ const GLOBAL: [FlagSpec; 6] = [
 const SCALE: [FlagSpec; 4] = [
     flag(&["--resource-group", "-g"], Arity::One),
     flag(&["--name", "-n"], Arity::One),
-    flag(&["--node-count", "-c"], Arity::One),
+    required(&["--node-count", "-c"], Arity::One),
     flag(&["--nodepool-name"], Arity::One),
 ];
 const SHOW: [FlagSpec; 2] = [
@@ -409,20 +427,21 @@ impl Flags {
             given.retain(|(n, _)| *n != canonical);
             given.push((canonical, values));
         }
-        if !unknown.is_empty() {
-            return Err(format!("unrecognized arguments: {}", unknown.join(" ")));
-        }
         let missing: Vec<String> = spec
             .iter()
-            .filter(|f| REQUIRED.contains(&f.names[0]))
+            .filter(|f| f.required)
             .filter(|f| !given.iter().any(|(n, _)| *n == f.names[0]))
             .map(|f| f.names.join("/"))
             .collect();
+        // argparse reports missing required arguments before unrecognized ones.
         if !missing.is_empty() {
             return Err(format!(
                 "the following arguments are required: {}",
                 missing.join(", ")
             ));
+        }
+        if !unknown.is_empty() {
+            return Err(format!("unrecognized arguments: {}", unknown.join(" ")));
         }
         Ok(Flags { given })
     }
@@ -478,9 +497,6 @@ impl Flags {
         }
     }
 }
-
-/// Flags az requires (argparse's `required=True`).
-const REQUIRED: [&str; 3] = ["--resource-group", "--cluster-name", "--name"];
 
 /// What running a command against Azure gave at once.
 pub enum Started {
@@ -893,6 +909,15 @@ mod tests {
         assert_eq!(
             parse(&words("az aks scale -g rg -n c -c 2 --bogus")),
             Err("unrecognized arguments: --bogus".into())
+        );
+        // argparse checks required arguments before it reports unrecognized ones.
+        assert_eq!(
+            parse(&words("az aks scale -g rg -n c --node-cont 3")),
+            Err("the following arguments are required: --node-count/-c".into())
+        );
+        assert_eq!(
+            parse(&words("az aks scale -g rg -n c -c 3 --node-cont 3")),
+            Err("unrecognized arguments: --node-cont 3".into())
         );
         assert_eq!(
             parse(&words("az aks scael")),

@@ -243,7 +243,11 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
         return match crate::aks::az::parse(&words) {
             Ok(cmd) => Some((Program::Az(cmd), Vec::new())),
             Err(e) => {
-                ctx.step_problem(step, None, format!("ERROR: {e}"));
+                // The caret goes under the first unrecognized word, as for kubectl's flags.
+                let culprit = e
+                    .strip_prefix("unrecognized arguments: ")
+                    .and_then(|rest| rest.split(' ').next());
+                ctx.step_problem(step, culprit, format!("ERROR: {e}"));
                 None
             }
         };
