@@ -11,7 +11,11 @@
 //! build (`aks_show_table_format`, `aks_agentpool_list_table_format` in
 //! `azure/cli/command_modules/acs/_format.py`, laid out by knack's `_TableOutput` with
 //! tabulate's "simple" format); the default JSON holds the fields kubesim models of the
-//! agent pool or cluster, keys sorted (the ARM resource has many more). Errors print as az's
+//! agent pool or cluster, keys sorted (the ARM resource has many more). ARM error codes are
+//! AKS's; their message texts are kubesim's where AKS does not publish them, while az's own
+//! client-side messages (`The nodepool "P" was not found.`, `The new node count is the same
+//! as the current node count.`, `There are more than one node pool ...`) are azure-cli's
+//! (`acs/custom.py` `aks_scale`, `aks_agentpool_scale`). Errors print as az's
 //! `ERROR: ...` on stderr with exit status 1 (run time) — or, for argument errors, are bad
 //! input reported before the run, as kubectl's unknown flags are. `--no-wait` returns once
 //! AKS accepted the operation, printing nothing, while the operation goes on.

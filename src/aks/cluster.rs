@@ -380,10 +380,11 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
     for (pi, pool) in plan.pools.iter().enumerate() {
         for _ in 0..pool.count {
             let inst = w.azure.create_vm(pi as u32).map_err(|e| e.to_string())?;
+            // The VM was just given its addresses; an error here is a kubesim bug, reported.
             let node = w
                 .azure
                 .node_object(pi as u32, &inst, true)
-                .expect("the VM was just given its addresses");
+                .ok_or_else(|| format!("VM {} has no address", inst.name))?;
             let nid = w.store.nodes.insert(node);
             w.store.register(
                 ObjRef {

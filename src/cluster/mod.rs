@@ -301,13 +301,17 @@ impl World {
         );
         self.engine.schedule(SimDuration(0), Event::Respond(id));
         self.start_or_stop_kubelet(id);
-        for d in std::mem::take(&mut self.deliveries) {
+        // The scratch vectors are taken and put back so their capacity is reused: no
+        // allocation per event.
+        let mut deliveries = std::mem::take(&mut self.deliveries);
+        for d in deliveries.drain(..) {
             let ev = Event::Notify {
                 to: d.to,
                 notice: d.notice,
             };
             self.engine.schedule_at(d.at, ev);
         }
+        self.deliveries = deliveries;
     }
 
     /// A Node created at run time is a booted VM whose kubelet now runs; a deleted one's
@@ -396,7 +400,8 @@ impl World {
     /// Stores the Events a handler recorded and writes what terminals printed.
     fn flush_effects(&mut self) {
         let now = self.now();
-        for r in std::mem::take(&mut self.records) {
+        let mut records = std::mem::take(&mut self.records);
+        for r in records.drain(..) {
             let Some(m) = self.store.meta(r.obj) else {
                 continue;
             };
@@ -429,7 +434,9 @@ impl World {
             let stored = self.store.events.record(e, now);
             self.out.event(stored);
         }
-        for (who, out) in std::mem::take(&mut self.printed) {
+        self.records = records;
+        let mut printed = std::mem::take(&mut self.printed);
+        for (who, out) in printed.drain(..) {
             let step = who.instance;
             match out {
                 TerminalOutput::Started(cmd) => {
@@ -444,6 +451,7 @@ impl World {
                 TerminalOutput::Stopped => self.out.step_stopped(step, now),
             }
         }
+        self.printed = printed;
     }
 
     /// End of an instant: timeline rows for what changed, then expectations.

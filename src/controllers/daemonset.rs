@@ -107,25 +107,7 @@ impl Default for DaemonSetController {
     }
 }
 
-/// What a response of the DaemonSet controller is about (the DaemonSet it synced).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tag {
-    /// A pod create of a slow-start batch.
-    Create(u32),
-    /// A pod delete.
-    Delete(u32),
-    /// The status write.
-    Status(u32),
-}
-
-/// The DaemonSet controller's timers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Timer {
-    /// A worker's sync of this DaemonSet is due.
-    Sync(u32),
-    /// `enqueueDaemonSetAfter(ds, minReadySeconds)` fired.
-    Requeue(u32),
-}
+pub use crate::controllers::podcontrol::{Tag, Timer};
 
 type Cx<'a> = Ctx<'a, DaemonSetController>;
 

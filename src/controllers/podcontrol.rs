@@ -8,6 +8,26 @@ use crate::component::{Change, Component, Ctx};
 use crate::model::meta::ObjRef;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// What a response of a pod-owning controller is about (the controller object it synced).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    /// A pod create of a slow-start batch.
+    Create(u32),
+    /// A pod delete.
+    Delete(u32),
+    /// The status write.
+    Status(u32),
+}
+
+/// A pod-owning controller's timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timer {
+    /// A worker's sync of this object is due.
+    Sync(u32),
+    /// `queue.AddAfter(key, minReadySeconds)` fired (`enqueueDaemonSetAfter` for DaemonSets).
+    Requeue(u32),
+}
+
 /// `ControllerExpectations`: per controller (by id), the creates and deletes it still expects
 /// to observe. Simplification: no 5-minute timeout (kubesim never loses a watch event).
 #[derive(Debug, Default)]

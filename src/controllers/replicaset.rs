@@ -64,25 +64,7 @@ impl Default for ReplicaSetController {
     }
 }
 
-/// What a response of the ReplicaSet controller is about (the ReplicaSet it synced).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tag {
-    /// A pod create of a slow-start batch.
-    Create(u32),
-    /// A pod delete.
-    Delete(u32),
-    /// The status write.
-    Status(u32),
-}
-
-/// The ReplicaSet controller's timers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Timer {
-    /// A worker's sync of this ReplicaSet is due.
-    Sync(u32),
-    /// `queue.AddAfter(key, minReadySeconds)` fired.
-    Requeue(u32),
-}
+pub use crate::controllers::podcontrol::{Tag, Timer};
 
 type Cx<'a> = Ctx<'a, ReplicaSetController>;
 

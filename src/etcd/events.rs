@@ -84,7 +84,7 @@ impl Events {
         e.time = now;
         self.prune(now);
         self.recent.push_back(e);
-        self.recent.back().expect("just pushed")
+        self.recent.back().expect("just pushed") // ok: internal invariant, not reachable from input
     }
 
     /// Drops Events at least one TTL old at `now` (they arrive in time order).

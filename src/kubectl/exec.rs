@@ -718,6 +718,17 @@ mod tests {
         )
     }
 
+    /// Commits what the terminal sent and hands it the responses (kubectl talks to the API
+    /// server only; its Azure is never read).
+    fn reply(
+        h: &mut Harness,
+        t: &mut Terminal,
+        at: SimTime,
+        sent: &Recorder<Terminal>,
+    ) -> Recorder<Terminal> {
+        h.answer(t, &mut crate::aks::fleet::testing::azure(), ME, at, sent)
+    }
+
     fn lines(r: &Recorder<Terminal>) -> Vec<TerminalOutput> {
         r.terminal().into_iter().cloned().collect()
     }
@@ -762,13 +773,7 @@ mod tests {
                 }
             )]
         ));
-        let second = h.answer(
-            &mut t,
-            &mut crate::aks::fleet::testing::azure(),
-            ME,
-            SimTime(100),
-            &first,
-        );
+        let second = reply(&mut h, &mut t, SimTime(100), &first);
         let d = h
             .store
             .lookup(Kind::Deployment, h.store.find_ns("default"), "web");
@@ -781,13 +786,7 @@ mod tests {
             lines(&second).is_empty(),
             "nothing printed before the write returns"
         );
-        let third = h.answer(
-            &mut t,
-            &mut crate::aks::fleet::testing::azure(),
-            ME,
-            SimTime(200),
-            &second,
-        );
+        let third = reply(&mut h, &mut t, SimTime(200), &second);
         assert_eq!(
             lines(&third),
             vec![
@@ -813,13 +812,7 @@ mod tests {
         };
         let mut t = step("kubectl scale deployment x --replicas=3", scale);
         let first = start(&mut t, &h);
-        let second = h.answer(
-            &mut t,
-            &mut crate::aks::fleet::testing::azure(),
-            ME,
-            SimTime(100),
-            &first,
-        );
+        let second = reply(&mut h, &mut t, SimTime(100), &first);
         assert!(
             second.requests().is_empty(),
             "no write after the failed lookup"
@@ -849,20 +842,8 @@ mod tests {
         };
         let mut t = step("kubectl delete pod web", delete);
         let first = start(&mut t, &h);
-        let second = h.answer(
-            &mut t,
-            &mut crate::aks::fleet::testing::azure(),
-            ME,
-            SimTime(100),
-            &first,
-        );
-        let third = h.answer(
-            &mut t,
-            &mut crate::aks::fleet::testing::azure(),
-            ME,
-            SimTime(200),
-            &second,
-        );
+        let second = reply(&mut h, &mut t, SimTime(100), &first);
+        let third = reply(&mut h, &mut t, SimTime(200), &second);
         let obj = ObjRef {
             kind: Kind::Pod,
             id: pod,

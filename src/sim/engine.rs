@@ -80,7 +80,7 @@ impl<E> Engine<E> {
     pub fn peek_time(&mut self) -> Option<SimTime> {
         loop {
             let (t, seq) = self.queue.peek()?;
-            if self.cancelled.remove(&seq) {
+            if !self.cancelled.is_empty() && self.cancelled.remove(&seq) {
                 self.queue.pop();
                 continue;
             }
