@@ -6,8 +6,8 @@
 //! The system DaemonSets are stored with their pods already running and a status that counts
 //! them, as the DaemonSet controller would have left them, so its first sync changes nothing.
 //!
-//! Simplification: Deployment system pods are spread round-robin over System-pool nodes
-//! rather than scheduled.
+//! Deployment system pods are placed on System-pool nodes as the scheduler's default scores
+//! rank them ([`place_system_pod`]) rather than through a scheduling cycle each.
 
 use crate::aks::allocatable::{NodeResources, node_resources};
 use crate::aks::node_info::{NodeInfo as AksNodeInfo, kubernetes_minor, node_info};
@@ -19,6 +19,7 @@ use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::labels::{Labels, Selector};
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
+use crate::scheduler::plugins::{NodeUsage, nonzero_requests, score};
 
 use crate::model::pod::{
     Container, ContainerState, ContainerStatus, Phase, Pod, PodSpec, PodStatus, PullPolicy,
@@ -574,8 +575,13 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
                     .meta(rref)
                     .map(|m| m.name.clone())
                     .unwrap_or_default();
-                for r in 0..wl.replicas as usize {
-                    let node = system_nodes[r % system_nodes.len()];
+                let mut usage = system_node_usage(w.store, &system_nodes);
+                let mut mine = vec![0u32; system_nodes.len()];
+                for _ in 0..wl.replicas {
+                    let at = place_system_pod(w.store, &spec, &system_nodes, &usage, &mine);
+                    mine[at] += 1;
+                    add_usage(&mut usage[at], &spec);
+                    let node = system_nodes[at];
                     add_running_pod(
                         w,
                         &mut booted,
@@ -591,6 +597,61 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
     }
     booted.images = system_images;
     Ok(booted)
+}
+
+/// What the pods already placed request on each of `nodes`, as the scheduler's cache counts
+/// it; one pass over the pods.
+fn system_node_usage(store: &Store, nodes: &[u32]) -> Vec<NodeUsage> {
+    let mut at = vec![None; store.nodes.capacity()];
+    for (i, &n) in nodes.iter().enumerate() {
+        if let Some(slot) = at.get_mut(n as usize) {
+            *slot = Some(i);
+        }
+    }
+    let mut usage = vec![NodeUsage::default(); nodes.len()];
+    for (_, p) in store.pods.iter() {
+        if let Some(i) = p.node.and_then(|n| at.get(n as usize).copied().flatten()) {
+            add_usage(&mut usage[i], &p.spec);
+        }
+    }
+    usage
+}
+
+fn add_usage(u: &mut NodeUsage, spec: &PodSpec) {
+    u.requested = u.requested.plus(spec.requests());
+    u.nonzero_requested = u.nonzero_requested.plus(nonzero_requests(spec));
+    u.pods += 1;
+}
+
+/// The index in `nodes` where the scheduler would put the next pod of a system Deployment
+/// whose pods so far sit `mine[i]` on `nodes[i]`: fewest of its own pods first (the
+/// PodTopologySpread system default constraint on `kubernetes.io/hostname`, which scores
+/// nodes by matching pods), then the highest LeastAllocated + BalancedAllocation score over
+/// what is placed so far (`usage`), then node order. A simplification of one scheduling
+/// cycle per pod that keeps its outcome: a Deployment's replicas land on distinct nodes while
+/// nodes remain, and the system pods spread rather than piling onto the first nodes.
+fn place_system_pod(
+    store: &Store,
+    spec: &PodSpec,
+    nodes: &[u32],
+    usage: &[NodeUsage],
+    mine: &[u32],
+) -> usize {
+    let mut best: Option<(usize, u32, i64)> = None;
+    for (i, &n) in nodes.iter().enumerate() {
+        let Some(node) = store.nodes.get(n) else {
+            continue;
+        };
+        let s = score(spec, node, &usage[i]).0;
+        let better = match best {
+            None => true,
+            Some((_, m, bs)) => mine[i] < m || (mine[i] == m && s > bs),
+        };
+        if better {
+            best = Some((i, mine[i], s));
+        }
+    }
+    best.map_or(0, |b| b.0)
 }
 
 /// A system DaemonSet as the DaemonSet controller left it: its pods Running on every node it

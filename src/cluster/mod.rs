@@ -629,3 +629,64 @@ mod stepping_tests {
         assert_eq!(whole.store.revision, sliced.store.revision);
     }
 }
+
+#[cfg(test)]
+mod boot_tests {
+    use crate::model::kind::Kind;
+    use crate::model::meta::ObjRef;
+    use std::collections::BTreeMap;
+
+    /// The system Deployments' pods at t=0 per node: (Deployment name → node → pods).
+    fn placement(nodes: u32) -> (usize, BTreeMap<String, BTreeMap<u32, u32>>) {
+        let w = crate::cluster::test_world(&format!(
+            "name: t\nduration: 1s\ncluster:\n  networkPlugin: kubenet\n  nodePools:\n  - name: nodepool1\n    count: {nodes}\n"
+        ));
+        let mut by: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
+        for (_, p) in w.store.pods.iter() {
+            let Some(rs) = p.meta.controller().filter(|o| o.kind == Kind::ReplicaSet) else {
+                continue;
+            };
+            let Some(d) = w.store.meta(ObjRef {
+                kind: Kind::ReplicaSet,
+                id: rs.id,
+            }) else {
+                continue;
+            };
+            let dep = d.owners[0].owner;
+            let name = w
+                .store
+                .meta(dep)
+                .map(|m| m.name.clone())
+                .unwrap_or_default();
+            *by.entry(name)
+                .or_default()
+                .entry(p.node.unwrap_or(u32::MAX))
+                .or_default() += 1;
+        }
+        (w.store.nodes.len(), by)
+    }
+
+    #[test]
+    fn system_deployments_spread_over_the_nodes_as_the_scheduler_spreads_them() {
+        // PodTopologySpread's system default (hostname, ScheduleAnyway) scores a node by the
+        // Deployment's pods on it, so on equal empty nodes each replica goes to a node with
+        // none of its siblings, and LeastAllocated then prefers the emptier nodes: no node of
+        // a 3-node cluster is left without system pods (round-robin from the first node gave
+        // 4/3/0).
+        let (nodes, by) = placement(3);
+        assert_eq!(nodes, 3);
+        assert!(!by.is_empty());
+        let mut per_node = BTreeMap::new();
+        for (name, at) in &by {
+            assert!(at.values().all(|&n| n == 1), "{name} doubles up: {at:?}");
+            for (node, n) in at {
+                *per_node.entry(*node).or_insert(0) += n;
+            }
+        }
+        assert_eq!(
+            per_node.len(),
+            3,
+            "every node runs system pods: {per_node:?}"
+        );
+    }
+}

@@ -74,16 +74,30 @@ pub fn human_duration(micros: i64) -> String {
 /// The AGE cell of an object created at `created` as seen at `now`: `<unknown>` when the
 /// object has no creation time (Go's zero timestamp), otherwise [`human_duration`].
 ///
-/// Mirrors `translateTimestampSince`; used by AGE, LAST SEEN, `RESTARTS (… ago)` and
-/// describe's Age. A `created` after `now` gives a negative duration, as on a real server whose
-/// clock lags.
+/// Mirrors `translateTimestampSince`, whose argument is a `metav1.Time`: it reaches kubectl
+/// as RFC 3339 with whole seconds, so `created` is truncated to its second first (a pod
+/// created at 1.08 s is `2s` old at 3.0 s). t=0 is a whole second (`startTime` allows no
+/// fraction), so truncating virtual time truncates the timestamp. Used by AGE, LAST SEEN and
+/// `RESTARTS (… ago)`. A `created` after `now` gives a negative duration, as on a real server
+/// whose clock lags.
 pub fn translate_timestamp_since(created: Option<SimTime>, now: SimTime) -> String {
     let Some(created) = created else {
         return "<unknown>".to_string();
     };
+    translate_micro_timestamp_since(whole_second(created), now)
+}
+
+/// `translateMicroTimestampSince`: the same for a `metav1.MicroTime` (an events.k8s.io
+/// `eventTime`), which keeps its microseconds.
+pub fn translate_micro_timestamp_since(created: SimTime, now: SimTime) -> String {
     let elapsed = i128::from(now.as_micros()) - i128::from(created.as_micros());
     let saturated = if elapsed < 0 { i64::MIN } else { i64::MAX };
     human_duration(i64::try_from(elapsed).unwrap_or(saturated))
+}
+
+/// `created` as a `metav1.Time` carries it: the start of its second.
+fn whole_second(t: SimTime) -> SimTime {
+    SimTime(t.as_micros() / SECOND as u64 * SECOND as u64)
 }
 
 #[cfg(test)]
@@ -277,6 +291,22 @@ mod tests {
         assert_eq!(
             translate_timestamp_since(Some(SimTime(0)), SimTime(u64::MAX)),
             "292471y"
+        );
+    }
+
+    #[test]
+    fn ages_count_from_the_second_the_timestamp_serializes_to() {
+        // creationTimestamp is a metav1.Time (RFC 3339, whole seconds): created at 1.08 s it
+        // reads 00:00:01, so at 3.0 s kubectl prints 2s, not the 1.92 s of elapsed time.
+        let created = SimTime(1_080_000);
+        assert_eq!(
+            translate_timestamp_since(Some(created), SimTime(3 * SECOND as u64)),
+            "2s"
+        );
+        // An events.k8s.io eventTime is a MicroTime and keeps its fraction.
+        assert_eq!(
+            translate_micro_timestamp_since(created, SimTime(3 * SECOND as u64)),
+            "1s"
         );
     }
 }

@@ -371,7 +371,14 @@ pub fn event_row(store: &Store, e: &StoredEvent, now: SimTime) -> Row {
         Some(node) => format!("{}, {}", e.source, node.meta.name),
         None => e.source.to_string(),
     };
-    let last_seen = crate::kubectl::age::human_duration(now.since(e.time).as_micros() as i64);
+    // printEvent: LAST SEEN is `lastTimestamp` (a metav1.Time, whole seconds) for the core/v1
+    // events the kubelet and the controllers record, and the events.k8s.io `eventTime` (a
+    // MicroTime) for the scheduler's, whose lastTimestamp is zero.
+    let last_seen = if e.source == crate::scheduler::SCHEDULER_NAME {
+        crate::kubectl::age::translate_micro_timestamp_since(e.time, now)
+    } else {
+        translate_timestamp_since(Some(e.time), now)
+    };
     Row::new(vec![
         last_seen.clone(),
         e.type_str().to_string(),
