@@ -9,7 +9,7 @@ use crate::diag::{Problem, Span};
 use crate::kubectl::command::{
     self, Cascade, Command, DeleteTarget, ManifestSource, OutputFormat, Selection,
 };
-use crate::kubectl::exec::{ApplyItem, DeleteItem, GetSpec, PreparedStep, Program};
+use crate::kubectl::exec::{ApplyItem, DeleteItem, DeleteSelect, GetSpec, PreparedStep, Program};
 use crate::kubectl::words;
 use crate::manifest::{Document, extract::extract, read_manifests};
 use crate::model::labels::Selector;
@@ -307,6 +307,7 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
         Command::Delete(d) => {
             let namespace = ns_or_default(&d.namespace);
             let mut targets = Vec::new();
+            let mut select = None;
             match d.target {
                 DeleteTarget::Objects(objs) => {
                     targets.extend(objs.into_iter().map(|o| DeleteItem {
@@ -314,6 +315,14 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
                         name: o.name,
                         namespace: namespace.clone(),
                     }));
+                }
+                DeleteTarget::Selected { kinds, selector } => {
+                    let selector = step_selector(ctx, step, selector.as_deref())?;
+                    select = Some(DeleteSelect {
+                        kinds,
+                        namespace: namespace.clone(),
+                        selector,
+                    });
                 }
                 DeleteTarget::Files(files) => {
                     for src in files {
@@ -348,6 +357,7 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
             Some((
                 Program::Delete {
                     targets,
+                    select,
                     propagation,
                     wait: d.wait,
                 },
@@ -432,16 +442,7 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
             Some((Program::Scale { targets, replicas }, Vec::new()))
         }
         Command::Get(g) => {
-            let selector = match &g.selector {
-                Some(s) => match Selector::parse(s) {
-                    Ok(sel) => Some(sel),
-                    Err(e) => {
-                        ctx.step_problem(step, Some(s), e.to_string());
-                        return None;
-                    }
-                },
-                None => None,
-            };
+            let selector = step_selector(ctx, step, g.selector.as_deref())?;
             let items = match g.selection {
                 Selection::Kinds(kinds) => kinds.into_iter().map(|k| (k, None)).collect(),
                 Selection::Objects(objs) => {
@@ -464,6 +465,24 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
                 }),
                 Vec::new(),
             ))
+        }
+    }
+}
+
+/// A step's `-l` parsed, or its problem reported (the outer None).
+fn step_selector(
+    ctx: &mut Ctx<'_>,
+    step: &StepAt,
+    selector: Option<&str>,
+) -> Option<Option<Selector>> {
+    let Some(s) = selector else {
+        return Some(None);
+    };
+    match Selector::parse(s) {
+        Ok(sel) => Some(Some(sel)),
+        Err(e) => {
+            ctx.step_problem(step, Some(s), e.to_string());
+            None
         }
     }
 }

@@ -166,6 +166,13 @@ pub enum DeleteTarget {
     Files(Vec<ManifestSource>),
     /// `KIND NAME...`, `KIND/NAME...` or `KIND1,KIND2 NAME...`, in kubectl's visiting order.
     Objects(Vec<NamedObject>),
+    /// `KIND[,KIND...] -l SELECTOR` or `--all`: what a LIST finds when the step runs.
+    Selected {
+        /// The kinds, in the order given.
+        kinds: Vec<Kind>,
+        /// `-l`, trimmed and unparsed; None for `--all`.
+        selector: Option<String>,
+    },
 }
 
 /// `kubectl delete`.
@@ -828,9 +835,10 @@ const DELETE: Spec = Spec {
         flag("filename", Some('f'), Ty::Slice),
         flag("cascade", None, Ty::OptStr("background")),
         flag("wait", None, Ty::Bool),
+        flag("selector", Some('l'), Ty::Str),
+        flag("all", None, Ty::Bool),
     ],
     unsupported: &[
-        ("all", None),
         ("all-namespaces", Some('A')),
         ("dry-run", None),
         ("field-selector", None),
@@ -843,7 +851,6 @@ const DELETE: Spec = Spec {
         ("output", Some('o')),
         ("raw", None),
         ("recursive", Some('R')),
-        ("selector", Some('l')),
         ("timeout", None),
     ],
 };
@@ -1546,6 +1553,28 @@ fn named_objects(args: ResourceArgs, verb: Verb) -> Result<Vec<NamedObject>, Com
     }
 }
 
+/// The builder's visitBySelector: the types of `TYPE[,TYPE...]` (each once) whose objects
+/// a selector (or every object) picks; names beside a selector are the builder's error.
+fn selected_kinds(
+    resources: &[String],
+    names: &[String],
+    verb: Verb,
+) -> Result<Vec<Kind>, CommandError> {
+    if !names.is_empty() {
+        return Err(failed(
+            "name cannot be provided when a selector is specified",
+        ));
+    }
+    let mut kinds = Vec::new();
+    for r in resources {
+        let kind = map_kind(r, verb)?;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    Ok(kinds)
+}
+
 /// `-f` values: `-` is stdin; URLs are not read (docs/scenario.md).
 fn manifest_sources(files: Vec<String>, verb: Verb) -> Result<Vec<ManifestSource>, CommandError> {
     files
@@ -1617,8 +1646,37 @@ fn delete(p: Parsed) -> Result<Command, CommandError> {
     let (cascade, warning) = parse_cascade(p.str("cascade").unwrap_or("background"))?;
     let files = p.list("filename");
     let args = resource_args(&p.args)?;
+    let selector = p
+        .str("selector")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let all = p.bool("all").unwrap_or(false);
+    let selecting = selector.is_some() || all;
+    if selecting && !files.is_empty() {
+        return Err(unsupported(
+            "\"kubectl delete -f\" with --selector or --all",
+            Some(Verb::Delete),
+        ));
+    }
     let target = if files.is_empty() {
-        DeleteTarget::Objects(named_objects(args, Verb::Delete)?)
+        match args {
+            // The builder's visitBySelector: a LIST per type when the command runs.
+            ResourceArgs::Bulk { resources, names } if selecting => {
+                let kinds = selected_kinds(&resources, &names, Verb::Delete)?;
+                // delete.go Validate, after the builder.
+                if all && selector.is_some() {
+                    return Err(failed("cannot set --all and --selector at the same time"));
+                }
+                DeleteTarget::Selected { kinds, selector }
+            }
+            ResourceArgs::Tuples(_) if selecting => {
+                return Err(failed(
+                    "selectors and the all flag cannot be used when passing resource/name arguments",
+                ));
+            }
+            args => DeleteTarget::Objects(named_objects(args, Verb::Delete)?),
+        }
     } else {
         match args {
             ResourceArgs::None => {}
@@ -1799,19 +1857,7 @@ fn get(p: Parsed) -> Result<Command, CommandError> {
     let selection = match resource_args(&p.args)? {
         // One argument means "every object" (an implicit empty selector): visitBySelector.
         ResourceArgs::Bulk { resources, names } if selector.is_some() || names.is_empty() => {
-            if !names.is_empty() {
-                return Err(failed(
-                    "name cannot be provided when a selector is specified",
-                ));
-            }
-            let mut kinds = Vec::new();
-            for r in &resources {
-                let kind = map_kind(r, Verb::Get)?;
-                if !kinds.contains(&kind) {
-                    kinds.push(kind);
-                }
-            }
-            Selection::Kinds(kinds)
+            Selection::Kinds(selected_kinds(&resources, &names, Verb::Get)?)
         }
         ResourceArgs::Tuples(_) if selector.is_some() => {
             return Err(failed(
@@ -2341,6 +2387,40 @@ mod tests {
         assert_eq!(
             err("kubectl delete pod web --cascade=sideways"),
             "error: invalid cascade value (sideways). Must be \"background\", \"foreground\", or \"orphan\""
+        );
+    }
+
+    #[test]
+    fn delete_by_selector_or_all_lists_the_types_named() {
+        let d = delete_of("kubectl delete pods,svc -l app=web -n dev");
+        assert_eq!(
+            d.target,
+            DeleteTarget::Selected {
+                kinds: vec![Kind::Pod, Kind::Service],
+                selector: Some("app=web".into()),
+            }
+        );
+        assert_eq!(d.namespace.as_deref(), Some("dev"));
+        let d = delete_of("kubectl delete deploy --all");
+        assert_eq!(
+            d.target,
+            DeleteTarget::Selected {
+                kinds: vec![Kind::Deployment],
+                selector: None,
+            }
+        );
+        // The builder's and delete.go Validate's messages.
+        assert_eq!(
+            err("kubectl delete pod web -l app=web"),
+            "error: name cannot be provided when a selector is specified"
+        );
+        assert_eq!(
+            err("kubectl delete pod/web --all"),
+            "error: selectors and the all flag cannot be used when passing resource/name arguments"
+        );
+        assert_eq!(
+            err("kubectl delete pods --all -l app=web"),
+            "error: cannot set --all and --selector at the same time"
         );
     }
 

@@ -71,6 +71,17 @@ impl Clone for DeleteItem {
     }
 }
 
+/// `kubectl delete TYPE -l SELECTOR` or `--all`: the LIST whose items are then deleted.
+#[derive(Clone, Debug)]
+pub struct DeleteSelect {
+    /// The kinds listed, in order.
+    pub kinds: Vec<Kind>,
+    /// The namespace (`-n`, or `default`).
+    pub namespace: String,
+    /// `-l`; None for `--all`.
+    pub selector: Option<Selector>,
+}
+
 /// What `kubectl get` was asked for.
 #[derive(Clone, Debug)]
 pub struct GetSpec {
@@ -111,8 +122,10 @@ pub enum Program {
     },
     /// `kubectl delete`.
     Delete {
-        /// Targets.
+        /// Targets named on the command line or in files.
         targets: Vec<DeleteItem>,
+        /// Or the objects a LIST selects when the step runs (`-l`, `--all`).
+        select: Option<DeleteSelect>,
         /// `--cascade`.
         propagation: Propagation,
         /// `--wait`.
@@ -153,6 +166,8 @@ pub struct Terminal {
     waiting: BTreeSet<ObjRef>,
     actions_done: bool,
     exit: Option<i32>,
+    /// What `delete -l`'s LIST returned, deleted in turn.
+    selected: Vec<DeleteItem>,
 }
 
 /// Which request of the step a response answers.
@@ -227,6 +242,7 @@ impl Terminal {
             waiting: BTreeSet::new(),
             actions_done: false,
             exit: None,
+            selected: Vec::new(),
         }
     }
 
@@ -337,6 +353,27 @@ impl Terminal {
                         generate_name: None,
                     };
                     cx.submit(op, tag, &key);
+                } else {
+                    self.actions_done(cx);
+                }
+            }
+            Program::Delete {
+                select: Some(_),
+                propagation,
+                ..
+            } => {
+                if cursor == 0 {
+                    cx.submit(Op::Read, tag, "list");
+                } else if let Some(t) = self.selected.get(cursor - 1).cloned() {
+                    // The items come from the LIST: kubectl deletes each without a GET.
+                    let propagation = *propagation;
+                    let tag = Tag { act: false, ..tag };
+                    self.act_on(cx, tag, &t, |target| Op::Delete {
+                        target,
+                        uid: None,
+                        propagation,
+                        grace_seconds: None,
+                    });
                 } else {
                     self.actions_done(cx);
                 }
@@ -482,10 +519,23 @@ impl Terminal {
             }
             Program::Delete {
                 targets,
+                select,
                 propagation,
                 wait,
             } => {
-                let Some(t) = targets.get(cursor).cloned() else {
+                let t = match select {
+                    Some(sel) if cursor == 0 => {
+                        self.selected = select_for_delete(store, sel);
+                        if self.selected.is_empty() {
+                            self.print(cx, "No resources found");
+                        }
+                        self.advance(cx);
+                        return;
+                    }
+                    Some(_) => self.selected.get(cursor - 1).cloned(),
+                    None => targets.get(cursor).cloned(),
+                };
+                let Some(t) = t else {
                     return;
                 };
                 if !tag.act {
@@ -543,6 +593,40 @@ fn api_error(e: &ApiError, source: Option<&str>) -> String {
     } else {
         format!("Error from server ({}): {msg}", e.reason)
     }
+}
+
+/// The objects a `delete -l`/`--all` LIST returns, kind by kind in storage-key (name) order.
+fn select_for_delete(store: &Store, sel: &DeleteSelect) -> Vec<DeleteItem> {
+    let mut out = Vec::new();
+    for &kind in &sel.kinds {
+        let ns = if kind.namespaced() {
+            match store.find_ns(&sel.namespace) {
+                Some(ns) => Some(ns),
+                None => continue,
+            }
+        } else {
+            None
+        };
+        for id in store.list(kind, ns) {
+            if matches!(kind, Kind::ReplicaSet | Kind::ReplicationController)
+                && store.rs_kind(id) != kind
+            {
+                continue;
+            }
+            let Some(m) = store.meta(ObjRef { kind, id }) else {
+                continue;
+            };
+            if sel.selector.as_ref().is_some_and(|s| !s.matches(&m.labels)) {
+                continue;
+            }
+            out.push(DeleteItem {
+                kind,
+                name: m.name.clone(),
+                namespace: sel.namespace.clone(),
+            });
+        }
+    }
+    out
 }
 
 fn resolve(store: &Store, t: &DeleteItem) -> Option<ObjRef> {
@@ -837,6 +921,7 @@ mod tests {
         let (_, _, pod) = fx::bound_pod(&mut h.store, "web");
         let delete = Program::Delete {
             targets: vec![target(Kind::Pod, "web")],
+            select: None,
             propagation: Propagation::Background,
             wait: true,
         };

@@ -335,3 +335,47 @@ fn get_events_lists_by_storage_key_so_a_pods_events_come_before_its_owners() {
             .is_some_and(|(_, h)| u64::from_str_radix(h, 16).is_ok())
     }));
 }
+
+#[test]
+fn delete_by_selector_lists_then_deletes_each_match_and_the_replica_set_heals() {
+    let s = scenario(
+        "heal",
+        "2m",
+        1,
+        &format!(
+            "steps:\n- at: 1s\n  apply: |\n{}- at: 30s\n  run: kubectl delete pods -l app=web\n- at: 31s\n  run: kubectl delete configmaps --all\n- at: 32s\n  run: kubectl delete pods -l app=nothing --wait=false\nexpect:\n- at: 30s\n  that: deployment/web available_replicas == 2\n- within: 31s..110s\n  that: deployment/web available_replicas == 2\n",
+            deployment("web", 2)
+        ),
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let t = r.file("transcript.txt");
+    // delete.go DeleteResult: one line per object the LIST returned, in name order, then the
+    // wait; nothing found is `No resources found` and exit 0.
+    let lines = block(&t, "kubectl delete pods -l app=web");
+    assert_eq!(lines.len(), 2, "{t}");
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(lines, sorted);
+    for l in &lines {
+        assert!(
+            l.starts_with("pod \"web-") && l.ends_with("\" deleted from default namespace"),
+            "{l}"
+        );
+    }
+    assert_eq!(
+        block(&t, "kubectl delete configmaps --all"),
+        ["No resources found"]
+    );
+    assert_eq!(
+        block(&t, "kubectl delete pods -l app=nothing --wait=false"),
+        ["No resources found"]
+    );
+    // The ReplicaSet controller replaced the deleted pods with new names.
+    let created: Vec<_> = r
+        .events()
+        .into_iter()
+        .filter(|e| e.iter().any(|f| f == "SuccessfulCreate"))
+        .collect();
+    assert_eq!(created.len(), 4, "2 at the start, 2 replacements");
+}

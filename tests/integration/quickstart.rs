@@ -229,6 +229,25 @@ fn every_bundled_scenario_validates() {
     }
 }
 
+/// The course's scenarios (every bundled one but the `scale-*` benchmarks, which have their
+/// own tests) pass their expectations: a run exits 0 only when every expectation passed.
+#[test]
+fn every_bundled_lab_passes_its_expectations() {
+    let mut ran = 0;
+    for entry in std::fs::read_dir(root().join("scenarios")).expect("scenarios/") {
+        let p = entry.expect("entry").path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !name.ends_with(".yaml") || name.starts_with("scale-") {
+            continue;
+        }
+        let r = run_file(&p, &["--quiet"]);
+        assert_eq!(r.code, 0, "{name}: {}{}", r.stdout, r.stderr);
+        assert!(!r.stderr.contains("FAIL"), "{name}: {}", r.stderr);
+        ran += 1;
+    }
+    assert!(ran >= 2, "quickstart and self-healing at least");
+}
+
 #[test]
 fn the_quickstart_keeps_the_invariants_after_every_event() {
     let r = run_file(
