@@ -365,6 +365,17 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
             },
             t0,
         );
+        // The root CA publisher has filled every namespace before anyone looks.
+        let ns_id = w.store.ns_id(ns);
+        let cm = crate::controllers::rootca::root_ca_configmap(Some(ns_id));
+        let cm_id = w.store.configmaps.insert(cm);
+        w.store.register(
+            ObjRef {
+                kind: Kind::ConfigMap,
+                id: cm_id,
+            },
+            t0,
+        );
     }
     let workloads = if plan.system_pods {
         let nodes: u32 = plan.pools.iter().map(|p| p.count).sum();

@@ -12,6 +12,7 @@ use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
 use crate::controllers::replicaset::ReplicaSetController;
+use crate::controllers::rootca::RootCaPublisher;
 use crate::controllers::service::ServiceController;
 use crate::kubectl::exec::Terminal;
 use crate::kubelet::Kubelet;
@@ -142,6 +143,7 @@ registry! {
         services: ServiceController => Service, ServiceController, env public_ips;
         gc: GarbageCollector => Gc, GarbageCollector, env none;
         aks: AksProvider => Aks, AksProvider, env azure;
+        rootca: RootCaPublisher => RootCa, RootCaPublisher, env none;
     }
     per_instance {
         Kubelet => Kubelet;

@@ -58,13 +58,15 @@ pub enum ComponentKind {
     GarbageCollector,
     /// AKS's resource provider: carries out `az` operations on node pools.
     AksProvider,
+    /// kube-controller-manager's root CA certificate publisher (`kube-root-ca.crt`).
+    RootCaPublisher,
     /// One scenario step's terminal running kubectl or az (instance: the step index).
     Terminal,
 }
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 9] = [
+    pub const ALL: [ComponentKind; 10] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
@@ -73,6 +75,7 @@ impl ComponentKind {
         ComponentKind::ServiceController,
         ComponentKind::GarbageCollector,
         ComponentKind::AksProvider,
+        ComponentKind::RootCaPublisher,
         ComponentKind::Terminal,
     ];
 
@@ -88,6 +91,7 @@ impl ComponentKind {
             K::ServiceController => &SERVICE,
             K::GarbageCollector => &GC,
             K::AksProvider => &AKS_PROVIDER,
+            K::RootCaPublisher => &ROOT_CA,
             K::Terminal => &TERMINAL,
         }
     }
@@ -325,6 +329,29 @@ static AKS_PROVIDER: ComponentInfo = ComponentInfo {
     watch_name: "aks-resource-provider",
     // It polls what it waits for (drained nodes), as `kubectl drain` does.
     watches: &[],
+};
+
+static ROOT_CA: ComponentInfo = ComponentInfo {
+    // kube-controller-manager's `root-ca-certificate-publisher-controller`, with its own
+    // service account (controllermanager.go `ClientOrDie("root-ca-cert-publisher")`).
+    name: "root-ca-cert-publisher",
+    user: "system:serviceaccount:kube-system:root-ca-cert-publisher",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "root-ca-cert-publisher",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Namespace),
+            select: Select::All,
+        },
+        Watch {
+            kind: Some(Kind::ConfigMap),
+            select: Select::All,
+        },
+    ],
 };
 
 static TERMINAL: ComponentInfo = ComponentInfo {

@@ -1,4 +1,5 @@
-//! kube-controller-manager (Deployment, ReplicaSet/RC, DaemonSet, garbage collector) and the
+//! kube-controller-manager (Deployment, ReplicaSet/RC, DaemonSet, garbage collector, root CA
+//! publisher) and the
 //! cloud-controller-manager's service controller.
 //!
 //! Each work-queue controller follows client-go's shape: informers add keys to a
@@ -11,6 +12,7 @@ pub mod deployment;
 pub mod gc;
 pub mod podcontrol;
 pub mod replicaset;
+pub mod rootca;
 pub mod service;
 pub mod workqueue;
 

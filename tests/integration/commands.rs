@@ -214,19 +214,20 @@ fn create_namespace_then_apply_into_it_and_delete_from_a_file() {
         block(&t, "kubectl apply -f cm.yaml"),
         ["configmap/settings created"]
     );
+    // The root CA publisher's kube-root-ca.crt (one key, ca.crt) is in every namespace.
     let cm = block(&t, "kubectl get configmaps -n dev");
-    assert_eq!(
-        cm[1].split_whitespace().take(2).collect::<Vec<_>>(),
-        ["settings", "2"]
-    );
+    let rows: Vec<Vec<&str>> = cm[1..]
+        .iter()
+        .map(|l| l.split_whitespace().take(2).collect())
+        .collect();
+    assert_eq!(rows, [["kube-root-ca.crt", "1"], ["settings", "2"]]);
     assert_eq!(
         block(&t, "kubectl delete -f cm.yaml"),
         ["configmap \"settings\" deleted from dev namespace"]
     );
-    assert_eq!(
-        block(&t, "kubectl get cm -n dev"),
-        ["No resources found in dev namespace."]
-    );
+    let left = block(&t, "kubectl get cm -n dev");
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left[1].starts_with("kube-root-ca.crt "), "{left:?}");
 }
 
 #[test]
@@ -343,7 +344,7 @@ fn delete_by_selector_lists_then_deletes_each_match_and_the_replica_set_heals() 
         "2m",
         1,
         &format!(
-            "steps:\n- at: 1s\n  apply: |\n{}- at: 30s\n  run: kubectl delete pods -l app=web\n- at: 31s\n  run: kubectl delete configmaps --all\n- at: 32s\n  run: kubectl delete pods -l app=nothing --wait=false\nexpect:\n- at: 30s\n  that: deployment/web available_replicas == 2\n- within: 31s..110s\n  that: deployment/web available_replicas == 2\n",
+            "steps:\n- at: 1s\n  apply: |\n{}- at: 30s\n  run: kubectl delete pods -l app=web\n- at: 31s\n  run: kubectl delete configmaps --all\n- at: 32s\n  run: kubectl delete pods -l app=nothing --wait=false\n- at: 40s\n  run: kubectl get configmaps\nexpect:\n- at: 30s\n  that: deployment/web available_replicas == 2\n- within: 31s..110s\n  that: deployment/web available_replicas == 2\n",
             deployment("web", 2)
         ),
     );
@@ -363,9 +364,15 @@ fn delete_by_selector_lists_then_deletes_each_match_and_the_replica_set_heals() 
             "{l}"
         );
     }
+    // The only ConfigMap is the root CA publisher's, which publishes it again.
     assert_eq!(
         block(&t, "kubectl delete configmaps --all"),
-        ["No resources found"]
+        ["configmap \"kube-root-ca.crt\" deleted from default namespace"]
+    );
+    let again = block(&t, "kubectl get configmaps");
+    assert!(
+        again.len() == 2 && again[1].starts_with("kube-root-ca.crt "),
+        "{again:?}"
     );
     assert_eq!(
         block(&t, "kubectl delete pods -l app=nothing --wait=false"),
