@@ -9,7 +9,9 @@ use crate::diag::{Problem, Span};
 use crate::kubectl::command::{
     self, Cascade, Command, DeleteTarget, ManifestSource, OutputFormat, Selection,
 };
-use crate::kubectl::exec::{ApplyItem, DeleteItem, DeleteSelect, GetSpec, PreparedStep, Program};
+use crate::kubectl::exec::{
+    ApplyItem, DeleteItem, DeleteSelect, DescribeSpec, GetSpec, PreparedStep, Program,
+};
 use crate::kubectl::words;
 use crate::manifest::{Document, extract::extract, read_manifests};
 use crate::model::labels::Selector;
@@ -440,6 +442,31 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
                 })
                 .collect();
             Some((Program::Scale { targets, replicas }, Vec::new()))
+        }
+        Command::Describe(d) => {
+            let selector = step_selector(ctx, step, d.selector.as_deref())?;
+            let (items, names) = match d.selection {
+                Selection::Kinds(kinds) => (kinds.into_iter().map(|k| (k, None)).collect(), false),
+                Selection::Objects(objs) => (
+                    objs.into_iter().map(|o| (o.kind, Some(o.name))).collect(),
+                    true,
+                ),
+            };
+            let namespace = if d.all_namespaces {
+                None
+            } else {
+                Some(ns_or_default(&d.namespace))
+            };
+            Some((
+                Program::Describe(DescribeSpec {
+                    items,
+                    namespace,
+                    selector,
+                    show_events: d.show_events,
+                    prefix_fallback: d.prefix_fallback && names,
+                }),
+                Vec::new(),
+            ))
         }
         Command::Get(g) => {
             let selector = step_selector(ctx, step, g.selector.as_deref())?;

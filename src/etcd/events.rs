@@ -75,6 +75,11 @@ impl Events {
         }
     }
 
+    /// t=0 in Unix seconds (`startTime`), which dates what kubectl prints as absolute time.
+    pub fn start_unix(&self) -> i64 {
+        (self.start_unix_ns / 1_000_000_000) as i64
+    }
+
     /// Stores an Event whose `name` is its involved object's, naming it; sets its `time`.
     pub fn record(&mut self, mut e: StoredEvent, now: SimTime) -> &StoredEvent {
         let ns = (self.start_unix_ns + now.as_micros() * 1000).max(self.last_ns + 1);

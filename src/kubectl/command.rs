@@ -45,6 +45,8 @@ pub enum Command {
     Scale(Scale),
     /// `kubectl get KIND[,KIND...][/NAME] [NAME...]`
     Get(Get),
+    /// `kubectl describe KIND [NAME_PREFIX...] | KIND/NAME...`
+    Describe(Describe),
 }
 
 impl Command {
@@ -58,6 +60,7 @@ impl Command {
             Command::CreateDeployment(_) => Verb::CreateDeployment,
             Command::Scale(_) => Verb::Scale,
             Command::Get(_) => Verb::Get,
+            Command::Describe(_) => Verb::Describe,
         }
     }
 }
@@ -79,6 +82,8 @@ pub enum Verb {
     Scale,
     /// `kubectl get`
     Get,
+    /// `kubectl describe`
+    Describe,
 }
 
 impl Verb {
@@ -92,6 +97,7 @@ impl Verb {
             Verb::CreateDeployment => "kubectl create deployment",
             Verb::Scale => "kubectl scale",
             Verb::Get => "kubectl get",
+            Verb::Describe => "kubectl describe",
         }
     }
 }
@@ -101,7 +107,7 @@ pub fn usage(verb: Verb) -> &'static str {
     match verb {
         Verb::Apply => "kubectl apply -f PATH... [-n NS]",
         Verb::Delete => {
-            "kubectl delete (-f PATH... | KIND NAME... | KIND/NAME...) [--cascade=background|foreground|orphan] [--wait=true|false] [-n NS]"
+            "kubectl delete (-f PATH... | KIND NAME... | KIND/NAME... | KIND[,KIND...] (-l SELECTOR | --all)) [--cascade=background|foreground|orphan] [--wait=true|false] [-n NS]"
         }
         Verb::Run => {
             "kubectl run NAME --image=IMAGE [--restart=Always|OnFailure|Never] [--port=N] [--labels=KEY=VALUE,...] [-n NS] [-- ARG...]"
@@ -114,12 +120,15 @@ pub fn usage(verb: Verb) -> &'static str {
         Verb::Get => {
             "kubectl get KIND[,KIND...][/NAME] [NAME...] [-n NS | -A] [-o wide|name] [-l SELECTOR] [--show-labels]"
         }
+        Verb::Describe => {
+            "kubectl describe (KIND [NAME_PREFIX...] | KIND/NAME...) [-n NS | -A] [-l SELECTOR] [--show-events=true|false]; KIND one of pods, deployments, replicasets, replicationcontrollers, daemonsets, nodes, services, namespaces"
+        }
     }
 }
 
 /// The commands kubesim runs, for messages about anything else.
 const SUPPORTED: &str =
-    "kubectl apply, create deployment, create namespace, delete, get, run, scale";
+    "kubectl apply, create deployment, create namespace, delete, describe, get, run, scale";
 
 /// Where `-f` reads manifests from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -293,6 +302,24 @@ pub struct Get {
     pub selector: Option<String>,
     /// `--show-labels`.
     pub show_labels: bool,
+}
+
+/// `kubectl describe`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Describe {
+    /// What to describe: every object of the kinds, or the names given (which, as the only
+    /// name after one type, may be a prefix: `DescribeMatchingResources`).
+    pub selection: Selection,
+    /// `-n`/`--namespace`, if given; ignored when `all_namespaces`.
+    pub namespace: Option<String>,
+    /// `-A`/`--all-namespaces`.
+    pub all_namespaces: bool,
+    /// `-l`/`--selector`, trimmed, unparsed.
+    pub selector: Option<String>,
+    /// `--show-events`, if given (otherwise events are shown for a single object only).
+    pub show_events: Option<bool>,
+    /// `TYPE NAME` exactly: a NotFound falls back to the objects whose names start with NAME.
+    pub prefix_fallback: bool,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,6 +547,7 @@ pub fn parse(words: &[String]) -> Result<Command, CommandError> {
         "run" => run(parse_flags(&RUN, &args)?),
         "scale" => scale(parse_flags(&SCALE, &args)?),
         "get" => get(parse_flags(&GET, &args)?),
+        "describe" => describe(parse_flags(&DESCRIBE, &args)?),
         "create" => create(&args),
         other if KUBECTL_COMMANDS.contains(&other) => {
             Err(unsupported(format!("\"kubectl {other}\""), None))
@@ -940,6 +968,21 @@ const SCALE: Spec = Spec {
         ("show-managed-fields", None),
         ("template", None),
         ("timeout", None),
+    ],
+};
+
+const DESCRIBE: Spec = Spec {
+    verb: Verb::Describe,
+    flags: &[
+        flag("all-namespaces", Some('A'), Ty::Bool),
+        flag("selector", Some('l'), Ty::Str),
+        flag("show-events", None, Ty::Bool),
+    ],
+    unsupported: &[
+        ("chunk-size", None),
+        ("filename", Some('f')),
+        ("kustomize", Some('k')),
+        ("recursive", Some('R')),
     ],
 };
 
@@ -1551,6 +1594,54 @@ fn named_objects(args: ResourceArgs, verb: Verb) -> Result<Vec<NamedObject>, Com
         }
         ResourceArgs::None => Err(failed(MISSING_RESOURCE)),
     }
+}
+
+/// `describe.go` `ToOptions` and `Run`'s builder: `TYPE [NAME_PREFIX...]`, `TYPE/NAME...` or
+/// `TYPE -l SELECTOR`.
+fn describe(p: Parsed) -> Result<Command, CommandError> {
+    if p.args.is_empty() {
+        return Err(failed(
+            "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.",
+        ));
+    }
+    let selector = p
+        .str("selector")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let prefix_fallback = p.args.len() == 2 && !p.args[0].contains('/');
+    let selection = match resource_args(&p.args)? {
+        ResourceArgs::Bulk { resources, names } if selector.is_some() || names.is_empty() => {
+            Selection::Kinds(selected_kinds(&resources, &names, Verb::Describe)?)
+        }
+        ResourceArgs::Tuples(_) if selector.is_some() => {
+            return Err(failed(
+                "selectors and the all flag cannot be used when passing resource/name arguments",
+            ));
+        }
+        args => Selection::Objects(named_objects(args, Verb::Describe)?),
+    };
+    let kinds: Vec<Kind> = match &selection {
+        Selection::Kinds(k) => k.clone(),
+        Selection::Objects(o) => o.iter().map(|o| o.kind).collect(),
+    };
+    if let Some(k) = kinds
+        .iter()
+        .find(|k| !crate::kubectl::describe::describable(**k))
+    {
+        return Err(unsupported(
+            format!("\"kubectl describe\" of {}", k.group_resource()),
+            Some(Verb::Describe),
+        ));
+    }
+    Ok(Command::Describe(Describe {
+        selection,
+        namespace: p.namespace(),
+        all_namespaces: p.bool("all-namespaces").unwrap_or(false),
+        selector,
+        show_events: p.bool("show-events"),
+        prefix_fallback,
+    }))
 }
 
 /// The builder's visitBySelector: the types of `TYPE[,TYPE...]` (each once) whose objects
@@ -2302,7 +2393,8 @@ mod tests {
 
     #[test]
     fn real_commands_kubesim_does_not_simulate_are_named() {
-        assert!(err("kubectl describe pod web").contains("\"kubectl describe\""));
+        assert!(err("kubectl logs web").contains("\"kubectl logs\""));
+        assert!(err("kubectl describe configmap x").contains("\"kubectl describe\" of configmaps"));
         assert!(err("kubectl create configmap x").contains("\"kubectl create configmap\""));
         assert!(err("kubectl create -f x.yaml").contains("kubectl apply -f"));
     }
@@ -2313,6 +2405,43 @@ mod tests {
         assert_eq!(
             err("kubectl create foo bar"),
             "Error: must specify one of -f and -k\n\nerror: unknown command \"foo bar\"\nSee 'kubectl create -h' for help and examples"
+        );
+    }
+
+    // --- describe -------------------------------------------------------------------------
+
+    fn describe_of(line: &str) -> Describe {
+        match ok(line) {
+            Command::Describe(d) => d,
+            other => panic!("not a describe: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn describe_takes_a_type_with_prefixes_names_or_a_selector() {
+        // `TYPE NAME` alone may be a prefix (describe.go Run: len(BuilderArgs) == 2).
+        let d = describe_of("kubectl describe pod web");
+        assert_eq!(d.selection, Selection::Objects(vec![obj(Kind::Pod, "web")]));
+        assert!(d.prefix_fallback);
+        let d = describe_of("kubectl describe pod web db");
+        assert!(!d.prefix_fallback);
+        let d = describe_of("kubectl describe deploy/web svc/web");
+        assert_eq!(
+            d.selection,
+            Selection::Objects(vec![
+                obj(Kind::Deployment, "web"),
+                obj(Kind::Service, "web")
+            ])
+        );
+        assert!(!d.prefix_fallback);
+        let d = describe_of("kubectl describe nodes -l agentpool=nodepool1 --show-events=false");
+        assert_eq!(d.selection, Selection::Kinds(vec![Kind::Node]));
+        assert_eq!(d.selector.as_deref(), Some("agentpool=nodepool1"));
+        assert_eq!(d.show_events, Some(false));
+        assert!(describe_of("kubectl describe pods -A").all_namespaces);
+        assert_eq!(
+            err("kubectl describe"),
+            "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources."
         );
     }
 

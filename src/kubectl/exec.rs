@@ -99,6 +99,21 @@ pub struct GetSpec {
     pub show_labels: bool,
 }
 
+/// What `kubectl describe` was asked for.
+#[derive(Clone, Debug)]
+pub struct DescribeSpec {
+    /// Kinds (every object) or single objects by name.
+    pub items: Vec<(Kind, Option<String>)>,
+    /// Namespace, or None for `-A`.
+    pub namespace: Option<String>,
+    /// `-l`.
+    pub selector: Option<Selector>,
+    /// `--show-events`, if given.
+    pub show_events: Option<bool>,
+    /// `TYPE NAME`: a missing NAME is read as a prefix.
+    pub prefix_fallback: bool,
+}
+
 /// A step's command, checked and ready to run.
 #[derive(Clone, Debug)]
 pub enum Program {
@@ -133,6 +148,8 @@ pub enum Program {
     },
     /// `kubectl get`.
     Get(GetSpec),
+    /// `kubectl describe`.
+    Describe(DescribeSpec),
     /// An `az aks` command.
     Az(crate::aks::az::AzCommand),
 }
@@ -387,7 +404,7 @@ impl Terminal {
                     None => self.actions_done(cx),
                 }
             }
-            Program::Get(_) => {
+            Program::Get(_) | Program::Describe(_) => {
                 if cursor == 0 {
                     cx.submit(Op::Read, tag, "get");
                 } else {
@@ -576,6 +593,17 @@ impl Terminal {
                 }
                 self.advance(cx);
             }
+            Program::Describe(spec) => {
+                let (text, failed) =
+                    render_describe(cx.store, cx.now, cx.store.events.start_unix(), spec);
+                if failed {
+                    self.failed = true;
+                }
+                if !text.is_empty() {
+                    self.print(cx, text.trim_end_matches('\n'));
+                }
+                self.advance(cx);
+            }
             // az talks to Azure, not to the API server.
             Program::Az(_) => {}
         }
@@ -637,6 +665,115 @@ fn resolve(store: &Store, t: &DeleteItem) -> Option<ObjRef> {
     };
     let id = store.lookup(t.kind, ns, &t.name)?;
     Some(ObjRef { kind: t.kind, id })
+}
+
+/// Renders `kubectl describe` from the store as of now (describe.go `Run`): the objects'
+/// texts separated by two blank lines, Events only for a single object unless
+/// `--show-events` says otherwise; then the errors.
+fn render_describe(
+    store: &Store,
+    now: SimTime,
+    start_unix: i64,
+    spec: &DescribeSpec,
+) -> (String, bool) {
+    let ns_name = spec.namespace.clone().unwrap_or_else(|| "default".into());
+    let ns_id = spec.namespace.as_ref().map(|n| store.find_ns(n));
+    let listed = |kind: Kind| -> Vec<ObjRef> {
+        if kind.namespaced() && matches!(ns_id, Some(None)) {
+            return Vec::new();
+        }
+        let ns = if kind.namespaced() {
+            ns_id.flatten()
+        } else {
+            None
+        };
+        store
+            .list(kind, ns)
+            .into_iter()
+            .filter(|&id| {
+                !matches!(kind, Kind::ReplicaSet | Kind::ReplicationController)
+                    || store.rs_kind(id) == kind
+            })
+            .map(|id| ObjRef { kind, id })
+            .filter(|&r| {
+                spec.selector
+                    .as_ref()
+                    .is_none_or(|s| store.meta(r).is_some_and(|m| s.matches(&m.labels)))
+            })
+            .collect()
+    };
+    let mut found: Vec<ObjRef> = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
+    let mut prefix_matched = false;
+    for (kind, name) in &spec.items {
+        match name {
+            None => found.extend(listed(*kind)),
+            Some(n) => {
+                let item = DeleteItem {
+                    kind: *kind,
+                    name: n.clone(),
+                    namespace: ns_name.clone(),
+                };
+                match resolve(store, &item) {
+                    Some(r) => found.push(r),
+                    None if spec.prefix_fallback => {
+                        let matches: Vec<ObjRef> = listed(*kind)
+                            .into_iter()
+                            .filter(|r| {
+                                store
+                                    .meta(*r)
+                                    .is_some_and(|m| m.name.starts_with(n.as_str()))
+                            })
+                            .collect();
+                        if matches.is_empty() {
+                            errors.push(api_error(&ApiError::not_found(*kind, n), None));
+                        } else {
+                            prefix_matched = true;
+                            found.extend(matches);
+                        }
+                    }
+                    None => errors.push(api_error(&ApiError::not_found(*kind, n), None)),
+                }
+            }
+        }
+    }
+    // An error or several objects turn events off unless --show-events was given.
+    let show_events = spec
+        .show_events
+        .unwrap_or(found.len() <= 1 && errors.is_empty() && !prefix_matched);
+    let view = crate::kubectl::describe::View {
+        store,
+        now,
+        start_unix,
+        show_events,
+    };
+    let mut out = String::new();
+    for (i, r) in found.iter().enumerate() {
+        let Some(text) = crate::kubectl::describe::describe(&view, *r) else {
+            continue;
+        };
+        if prefix_matched {
+            // DescribeMatchingResources prints each text followed by a newline.
+            out.push_str(&text);
+            out.push('\n');
+        } else if i == 0 {
+            out.push_str(&text);
+        } else {
+            out.push_str("\n\n");
+            out.push_str(&text);
+        }
+    }
+    let failed = !errors.is_empty();
+    for e in errors {
+        out.push_str(&e);
+        out.push('\n');
+    }
+    if found.is_empty() && !failed {
+        let ns = spec.namespace.as_deref();
+        out.push_str(&no_resources_message(ns));
+        out.push('\n');
+    }
+    (out, failed)
 }
 
 /// Renders `kubectl get` from the store as of now.

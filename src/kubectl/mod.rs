@@ -7,8 +7,10 @@
 
 pub mod age;
 pub mod command;
+pub mod describe;
 pub mod exec;
 pub mod messages;
 pub mod print;
 pub mod table;
+pub mod tabwriter;
 pub mod words;

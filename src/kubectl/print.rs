@@ -342,7 +342,7 @@ fn or_unknown(s: &str) -> String {
 }
 
 /// `findNodeRoles`: suffixes of `node-role.kubernetes.io/*` labels plus `kubernetes.io/role`.
-fn roles(labels: &Labels) -> String {
+pub(crate) fn roles(labels: &Labels) -> String {
     let mut roles: Vec<String> = labels
         .iter()
         .filter_map(|(k, v)| {

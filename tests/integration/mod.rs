@@ -6,6 +6,7 @@ mod cascade;
 mod commands;
 mod corpus;
 mod daemonset;
+mod describe;
 mod determinism;
 mod invariants;
 mod layout;
