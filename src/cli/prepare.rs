@@ -7,9 +7,9 @@ use crate::aks::cluster::{ClusterPlan, plan};
 use crate::apiserver::Propagation;
 use crate::diag::{Problem, Span};
 use crate::kubectl::command::{
-    self, Cascade, Command, DeleteTarget, ManifestSource, OutputFormat, Selection,
+    self, Cascade, Command, DeleteTarget, ManifestSource, OutputFormat, Selection, Targets,
 };
-use crate::kubectl::exec::{ApplyItem, DeleteItem, GetSpec, PreparedStep, Program};
+use crate::kubectl::exec::{ApplyItem, DeleteItem, GetSpec, PreparedStep, Program, Visit};
 use crate::kubectl::words;
 use crate::manifest::{Document, extract::extract, read_manifests};
 use crate::model::labels::Selector;
@@ -431,17 +431,39 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
                 .collect();
             Some((Program::Scale { targets, replicas }, Vec::new()))
         }
-        Command::Get(g) => {
-            let selector = match &g.selector {
-                Some(s) => match Selector::parse(s) {
-                    Ok(sel) => Some(sel),
-                    Err(e) => {
-                        ctx.step_problem(step, Some(s), e.to_string());
-                        return None;
-                    }
+        Command::Label(l) => {
+            let visit = visit_of(ctx, step, &l.targets, &l.namespace)?;
+            Some((
+                Program::Label {
+                    spec: Box::new(l),
+                    visit,
                 },
-                None => None,
-            };
+                Vec::new(),
+            ))
+        }
+        Command::Patch(p) => {
+            let targets = Targets::Named(p.targets);
+            let visit = visit_of(ctx, step, &targets, &p.namespace)?;
+            Some((
+                Program::Patch {
+                    patch: Box::new(p.patch),
+                    visit,
+                },
+                Vec::new(),
+            ))
+        }
+        Command::Wait(w) => {
+            let visit = visit_of(ctx, step, &w.targets, &w.namespace)?;
+            Some((
+                Program::Wait {
+                    spec: Box::new(w),
+                    visit,
+                },
+                Vec::new(),
+            ))
+        }
+        Command::Get(g) => {
+            let selector = selector_of(ctx, step, &g.selector)?;
             let items = match g.selection {
                 Selection::Kinds(kinds) => kinds.into_iter().map(|k| (k, None)).collect(),
                 Selection::Objects(objs) => {
@@ -466,6 +488,53 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
             ))
         }
     }
+}
+
+/// `-l`, parsed: `Some(None)` without one, None (reported) when it does not parse.
+fn selector_of(
+    ctx: &mut Ctx<'_>,
+    step: &StepAt,
+    selector: &Option<String>,
+) -> Option<Option<Selector>> {
+    match selector {
+        Some(s) => match Selector::parse(s) {
+            Ok(sel) => Some(Some(sel)),
+            Err(e) => {
+                ctx.step_problem(step, Some(s), e.to_string());
+                None
+            }
+        },
+        None => Some(None),
+    }
+}
+
+/// The objects a visiting command names, with its selector parsed.
+fn visit_of(
+    ctx: &mut Ctx<'_>,
+    step: &StepAt,
+    targets: &Targets,
+    namespace: &Option<String>,
+) -> Option<Visit> {
+    let namespace = namespace.clone().unwrap_or_else(|| "default".to_string());
+    Some(match targets {
+        Targets::Named(objs) => Visit::Named(
+            objs.iter()
+                .map(|o| DeleteItem {
+                    kind: o.kind,
+                    name: o.name.clone(),
+                    namespace: namespace.clone(),
+                })
+                .collect(),
+        ),
+        Targets::Selected { kinds, selector } => {
+            let selector = selector_of(ctx, step, selector)?;
+            Visit::Selected {
+                kinds: kinds.clone(),
+                namespace,
+                selector,
+            }
+        }
+    })
 }
 
 type LoadedFile = (String, String, Vec<Document>);

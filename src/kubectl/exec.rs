@@ -20,6 +20,9 @@ use crate::model::object::NewObject;
 use crate::sim::time::{SimDuration, SimTime};
 use std::collections::BTreeSet;
 
+mod visit;
+pub use visit::Visit;
+
 /// One object `kubectl apply` sends.
 #[derive(Debug)]
 pub struct ApplyItem {
@@ -122,6 +125,27 @@ pub enum Program {
     Get(GetSpec),
     /// An `az aks` command.
     Az(crate::aks::az::AzCommand),
+    /// `kubectl label` or `kubectl annotate`.
+    Label {
+        /// The command.
+        spec: Box<crate::kubectl::label::Label>,
+        /// The objects it visits.
+        visit: Visit,
+    },
+    /// `kubectl patch`.
+    Patch {
+        /// The changes.
+        patch: Box<crate::model::patch::ObjectPatch>,
+        /// The objects it visits.
+        visit: Visit,
+    },
+    /// `kubectl wait`.
+    Wait {
+        /// The command.
+        spec: Box<crate::kubectl::wait::Wait>,
+        /// The objects it visits.
+        visit: Visit,
+    },
 }
 
 /// A scenario step, ready to run.
@@ -153,6 +177,14 @@ pub struct Terminal {
     waiting: BTreeSet<ObjRef>,
     actions_done: bool,
     exit: Option<i32>,
+    /// The objects a LIST selected (`-l`, `--all`), once it returned.
+    resolved: Option<Vec<ObjRef>>,
+    /// The line to print when the write in flight returns.
+    pending: String,
+    /// The object `kubectl wait` is waiting on.
+    watching: Option<ObjRef>,
+    /// `kubectl wait`'s timeout passed while a request was in flight.
+    timed_out: bool,
 }
 
 /// Which request of the step a response answers.
@@ -171,6 +203,8 @@ pub enum Timer {
     Start,
     /// `stopAfter` elapsed: Ctrl-C.
     Stop,
+    /// `kubectl wait --timeout` elapsed.
+    WaitTimeout,
 }
 
 type Cx<'a> = Ctx<'a, Terminal>;
@@ -183,6 +217,10 @@ impl Component for Terminal {
 
     /// A deletion the step waits for has happened.
     fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
+        if matches!(self.step.program, Program::Wait { .. }) {
+            self.observe_wait(cx, n);
+            return;
+        }
         if !self.waiting.remove(&n.obj.in_arena()) {
             return;
         }
@@ -200,6 +238,7 @@ impl Component for Terminal {
         match timer {
             Timer::Start => self.start(cx),
             Timer::Stop => self.stop(cx),
+            Timer::WaitTimeout => self.wait_timeout(cx),
         }
     }
 
@@ -227,6 +266,10 @@ impl Terminal {
             waiting: BTreeSet::new(),
             actions_done: false,
             exit: None,
+            resolved: None,
+            pending: String::new(),
+            watching: None,
+            timed_out: false,
         }
     }
 
@@ -268,6 +311,11 @@ impl Terminal {
         }
         if let Some(d) = self.step.stop_after {
             cx.after(d, Timer::Stop);
+        }
+        if let Program::Wait { spec, .. } = &self.step.program
+            && let Some(d) = spec.timeout
+        {
+            cx.after(d, Timer::WaitTimeout);
         }
         self.next_action(cx);
     }
@@ -367,6 +415,18 @@ impl Terminal {
                     }
                 }
             },
+            Program::Label { visit, .. }
+            | Program::Patch { visit, .. }
+            | Program::Wait { visit, .. } => {
+                let request = visit.next_request(cursor, self.resolved.as_deref());
+                match request {
+                    Some(key) => cx.submit(Op::Read, tag, &key),
+                    None if self.resolved.as_ref().is_some_and(|r| cursor < r.len()) => {
+                        self.visit_object(cx, tag);
+                    }
+                    None => self.visited_all(cx),
+                }
+            }
         }
     }
 
@@ -528,6 +588,9 @@ impl Terminal {
             }
             // az talks to Azure, not to the API server.
             Program::Az(_) => {}
+            Program::Label { .. } | Program::Patch { .. } | Program::Wait { .. } => {
+                self.on_visit_response(cx, tag, outcome);
+            }
         }
     }
 }
@@ -685,7 +748,7 @@ mod tests {
     use crate::etcd::store::testing as fx;
     use crate::model::workload::IntOrPercent;
 
-    const ME: ComponentId = ComponentId::terminal(0);
+    pub(super) const ME: ComponentId = ComponentId::terminal(0);
 
     fn step(command: &str, program: Program) -> Terminal {
         Terminal::new(PreparedStep {
@@ -707,7 +770,7 @@ mod tests {
         }
     }
 
-    fn start(t: &mut Terminal, h: &Harness) -> Recorder<Terminal> {
+    pub(super) fn start(t: &mut Terminal, h: &Harness) -> Recorder<Terminal> {
         run(
             t,
             &h.store,
@@ -720,7 +783,7 @@ mod tests {
 
     /// Commits what the terminal sent and hands it the responses (kubectl talks to the API
     /// server only; its Azure is never read).
-    fn reply(
+    pub(super) fn reply(
         h: &mut Harness,
         t: &mut Terminal,
         at: SimTime,

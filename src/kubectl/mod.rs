@@ -8,7 +8,10 @@
 pub mod age;
 pub mod command;
 pub mod exec;
+pub mod label;
 pub mod messages;
+pub mod patch;
 pub mod print;
 pub mod table;
+pub mod wait;
 pub mod words;

@@ -15,3 +15,4 @@ mod quickstart;
 mod scheduling;
 mod stopped;
 pub mod support;
+mod verbs;
