@@ -132,6 +132,7 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 },
             )
         }
+        Op::Patch { target, patch } => crate::apiserver::patch::patch(s, target, &patch),
         Op::LoadBalancerIngress { svc, ip } => {
             let Some(service) = s.store.services.get_mut(svc) else {
                 return gone(Kind::Service);

@@ -16,6 +16,7 @@
 //! limiter.
 
 pub mod admission;
+pub mod patch;
 pub mod ratelimit;
 pub mod watch;
 
@@ -238,6 +239,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::LoadBalancerIngress { .. } => "lb-ingress",
         Op::NodeReady { .. } => "node-ready",
         Op::Cordon { .. } => "cordon",
+        Op::Patch { .. } => "patch",
     }
 }
 

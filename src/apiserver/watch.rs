@@ -32,12 +32,23 @@ pub struct Delivery {
 #[derive(Debug, Default)]
 pub struct Watches {
     deletion: BTreeMap<ObjRef, Vec<ComponentId>>,
+    /// Watches of every change of one object (`kubectl wait --for=condition`), ended by its
+    /// deletion.
+    objects: BTreeMap<ObjRef, Vec<ComponentId>>,
 }
 
 impl Watches {
     /// `who` waits for `obj` to be deleted.
     pub fn watch_deletion(&mut self, obj: ObjRef, who: ComponentId) {
         self.deletion.entry(obj.in_arena()).or_default().push(who);
+    }
+
+    /// `who` hears every change of `obj` until it is deleted; a repeated watch is one.
+    pub fn watch_object(&mut self, obj: ObjRef, who: ComponentId) {
+        let watchers = self.objects.entry(obj.in_arena()).or_default();
+        if !watchers.contains(&who) {
+            watchers.push(who);
+        }
     }
 }
 
@@ -65,6 +76,12 @@ pub fn publish(s: &mut Server<'_>, obj: ObjRef, change: Change) {
     {
         to.extend(waiters.into_iter().map(|w| (w, None)));
     }
+    let watchers = if change == Change::Deleted {
+        s.watches.objects.remove(&obj.in_arena())
+    } else {
+        s.watches.objects.get(&obj.in_arena()).cloned()
+    };
+    to.extend(watchers.into_iter().flatten().map(|w| (w, None)));
     let purpose = format!("{}:{writes}", obj.kind.lower());
     for (who, controller) in to {
         let d = sample(s, who.kind.info().watch_name, &key, &purpose);

@@ -7,10 +7,10 @@ use crate::aks::cluster::{ClusterPlan, plan};
 use crate::apiserver::Propagation;
 use crate::diag::{Problem, Span};
 use crate::kubectl::command::{
-    self, Cascade, Command, DeleteTarget, ManifestSource, OutputFormat, Selection,
+    self, Cascade, Command, DeleteTarget, ManifestSource, OutputFormat, Selection, Targets,
 };
 use crate::kubectl::exec::{
-    ApplyItem, DeleteItem, DeleteSelect, DescribeSpec, GetSpec, PreparedStep, Program,
+    ApplyItem, DeleteItem, DeleteSelect, DescribeSpec, GetSpec, PreparedStep, Program, Visit,
 };
 use crate::kubectl::words;
 use crate::manifest::{Document, extract::extract, read_manifests};
@@ -468,6 +468,37 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
                 Vec::new(),
             ))
         }
+        Command::Label(l) => {
+            let visit = visit_of(ctx, step, &l.targets, &l.namespace)?;
+            Some((
+                Program::Label {
+                    spec: Box::new(l),
+                    visit,
+                },
+                Vec::new(),
+            ))
+        }
+        Command::Patch(p) => {
+            let targets = Targets::Named(p.targets);
+            let visit = visit_of(ctx, step, &targets, &p.namespace)?;
+            Some((
+                Program::Patch {
+                    patch: Box::new(p.patch),
+                    visit,
+                },
+                Vec::new(),
+            ))
+        }
+        Command::Wait(w) => {
+            let visit = visit_of(ctx, step, &w.targets, &w.namespace)?;
+            Some((
+                Program::Wait {
+                    spec: Box::new(w),
+                    visit,
+                },
+                Vec::new(),
+            ))
+        }
         Command::Get(g) => {
             let selector = step_selector(ctx, step, g.selector.as_deref())?;
             let items = match g.selection {
@@ -512,6 +543,35 @@ fn step_selector(
             None
         }
     }
+}
+
+/// The objects a visiting command names, with its selector parsed.
+fn visit_of(
+    ctx: &mut Ctx<'_>,
+    step: &StepAt,
+    targets: &Targets,
+    namespace: &Option<String>,
+) -> Option<Visit> {
+    let namespace = namespace.clone().unwrap_or_else(|| "default".to_string());
+    Some(match targets {
+        Targets::Named(objs) => Visit::Named(
+            objs.iter()
+                .map(|o| DeleteItem {
+                    kind: o.kind,
+                    name: o.name.clone(),
+                    namespace: namespace.clone(),
+                })
+                .collect(),
+        ),
+        Targets::Selected { kinds, selector } => {
+            let selector = step_selector(ctx, step, selector.as_deref())?;
+            Visit::Selected {
+                kinds: kinds.clone(),
+                namespace,
+                selector,
+            }
+        }
+    })
 }
 
 type LoadedFile = (String, String, Vec<Document>);

@@ -56,6 +56,10 @@ impl<C: Registered> Sink<C> for Effects<'_> {
         self.api.watches.watch_deletion(obj, from);
     }
 
+    fn watch_object(&mut self, from: ComponentId, obj: ObjRef) {
+        self.api.watches.watch_object(obj, from);
+    }
+
     fn send(&mut self, from: ComponentId, to: ComponentId, msg: Message) {
         self.engine
             .schedule_at(self.now, Event::Message { to, from, msg });

@@ -57,6 +57,8 @@ pub trait Sink<C: Component + ?Sized> {
     fn terminal(&mut self, from: ComponentId, out: TerminalOutput);
     /// Watches one object until it is deleted (kubectl's `--wait`).
     fn watch_deletion(&mut self, from: ComponentId, obj: ObjRef);
+    /// Watches every change of one object until it is deleted (`kubectl wait`).
+    fn watch_object(&mut self, from: ComponentId, obj: ObjRef);
     /// Sends a message to another component (delivered in this instant, after the handler).
     fn send(&mut self, from: ComponentId, to: ComponentId, msg: Message);
 }
@@ -147,6 +149,11 @@ impl<'a, C: Component + ?Sized> Ctx<'a, C> {
         self.sink.watch_deletion(self.me, obj);
     }
 
+    /// Watches every change of `obj` (its deletion included).
+    pub fn watch_object(&mut self, obj: ObjRef) {
+        self.sink.watch_object(self.me, obj);
+    }
+
     /// Sends a message to another component.
     pub fn send(&mut self, to: ComponentId, msg: Message) {
         self.sink.send(self.me, to, msg);
@@ -192,6 +199,8 @@ pub mod testing {
         Terminal(TerminalOutput),
         /// A watch for deletion.
         WatchDeletion(ObjRef),
+        /// A watch of every change.
+        WatchObject(ObjRef),
         /// A message.
         Send(ComponentId, Message),
     }
@@ -279,6 +288,9 @@ pub mod testing {
         }
         fn watch_deletion(&mut self, _: ComponentId, obj: ObjRef) {
             self.effects.push(Effect::WatchDeletion(obj));
+        }
+        fn watch_object(&mut self, _: ComponentId, obj: ObjRef) {
+            self.effects.push(Effect::WatchObject(obj));
         }
         fn send(&mut self, _: ComponentId, to: ComponentId, msg: Message) {
             self.effects.push(Effect::Send(to, msg));

@@ -952,6 +952,8 @@ fn on_response(me: &mut DaemonSetController, cx: &mut Cx<'_>, tag: Tag, req: Res
             }
         }
         Tag::Status(id) => me.done(cx, id),
+        // Pods are not claimed by selector here (see the module docs), so none is released.
+        Tag::Release(_) => {}
     }
 }
 
@@ -1134,7 +1136,10 @@ mod tests {
                             });
                             // The informer hears of the pod it created or deleted.
                             let ds = match tag {
-                                Tag::Create(d) | Tag::Delete(d) | Tag::Status(d) => d,
+                                Tag::Create(d)
+                                | Tag::Delete(d)
+                                | Tag::Status(d)
+                                | Tag::Release(d) => d,
                             };
                             let notice = match outcome {
                                 Outcome::Created(r) => Some((r, Change::Added)),

@@ -17,6 +17,9 @@ pub enum Tag {
     Delete(u32),
     /// The status write.
     Status(u32),
+    /// The owner-reference removal that releases a pod whose labels no longer match
+    /// (`ReleasePod`, controller_ref_manager.go).
+    Release(u32),
 }
 
 /// A pod-owning controller's timers.

@@ -5,9 +5,9 @@
 //! creates and deletes it expects have been observed (expectations), then `manageReplicas`
 //! creates at most `BurstReplicas` = 500 pods per sync in slow-start batches of 1, 2, 4, …
 //! (stopping at the first failed batch) or deletes the lowest-ranked pods, and finally
-//! writes the status (`calculateStatus`). Simplifications: no adoption of orphan pods that
-//! match the selector, and no 5-minute expectations timeout (kubesim never loses a watch
-//! event).
+//! writes the status (`calculateStatus`). Pods relabelled out of the selector are released
+//! (`ClaimObject`). Simplifications: no adoption of orphan pods that match the selector, and
+//! no 5-minute expectations timeout (kubesim never loses a watch event).
 
 use crate::apiserver::{Op, Propagation};
 use crate::component::{Change, Component, Ctx, Notice, Response};
@@ -147,20 +147,59 @@ fn observe(
     me.enqueue(cx, key);
 }
 
-/// Active pods controlled by this RS.
+/// Pods controlled by this RS whose labels its selector still matches: the pods
+/// `claimPods` keeps (`ClaimObject`, pkg/controller/controller_ref_manager.go).
 fn owned_pods(cx: &Cx<'_>, rs: ObjRef) -> Vec<u32> {
-    cx.store
-        .dependents_of(rs)
-        .iter()
-        .filter(|d| d.kind == Kind::Pod)
-        .filter(|d| {
-            cx.store
-                .pods
-                .get(d.id)
-                .is_some_and(|p| p.meta.controller() == Some(rs))
-        })
-        .map(|d| d.id)
-        .collect()
+    claim(cx, rs).0
+}
+
+/// `ClaimObject` over the RS's controlled pods: those the selector matches, and those it no
+/// longer matches (relabelled), which a live RS releases by removing its owner reference.
+/// Orphans are not adopted (see the module docs).
+fn claim(cx: &Cx<'_>, rs: ObjRef) -> (Vec<u32>, Vec<u32>) {
+    let Some(selector) = cx.store.replicasets.get(rs.id).map(|r| &r.spec.selector) else {
+        return (Vec::new(), Vec::new());
+    };
+    let (mut kept, mut released) = (Vec::new(), Vec::new());
+    for d in cx.store.dependents_of(rs) {
+        let Some(p) = cx.store.pods.get(d.id).filter(|_| d.kind == Kind::Pod) else {
+            continue;
+        };
+        if p.meta.controller() != Some(rs) {
+            continue;
+        }
+        if selector.matches(&p.meta.labels) {
+            kept.push(d.id);
+        } else {
+            released.push(d.id);
+        }
+    }
+    (kept, released)
+}
+
+/// `ReleasePod`: a patch removing the RS's owner reference from a pod it no longer selects,
+/// unless the RS itself is being deleted.
+fn release(cx: &mut Cx<'_>, rs: ObjRef, pods: Vec<u32>) {
+    if cx
+        .store
+        .replicasets
+        .get(rs.id)
+        .is_none_or(|r| r.meta.deleted.is_some())
+    {
+        return;
+    }
+    for pod in pods {
+        let dependent = ObjRef {
+            kind: Kind::Pod,
+            id: pod,
+        };
+        let key = cx.store.key(dependent);
+        let op = Op::RemoveOwnerRef {
+            dependent,
+            owner: rs,
+        };
+        cx.submit(op, Tag::Release(rs.id), &key);
+    }
 }
 
 /// `syncReplicaSet`.
@@ -173,7 +212,8 @@ fn sync(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
     };
     let replicas = rs.spec.replicas;
     let being_deleted = rs.meta.deleted.is_some();
-    let all = owned_pods(cx, r);
+    let (all, released) = claim(cx, r);
+    release(cx, r, released);
     let active: Vec<u32> = all
         .iter()
         .copied()
@@ -433,6 +473,8 @@ fn on_response(me: &mut ReplicaSetController, cx: &mut Cx<'_>, tag: Tag, req: Re
             }
         }
         Tag::Status(id) => me.done(cx, id),
+        // The released pod no longer reaches this controller; nothing waits for it.
+        Tag::Release(_) => {}
     }
 }
 
@@ -506,6 +548,45 @@ mod tests {
             id: rs,
         });
         (h, ns, node, rs, owner)
+    }
+
+    #[test]
+    fn a_pod_relabelled_out_of_the_selector_is_released_and_replaced() {
+        // controller_ref_manager.go ClaimObject: an owned pod the selector no longer matches
+        // is released (ReleasePod removes the owner reference) and not counted, so
+        // manageReplicas creates a replacement in the same sync.
+        let (mut h, ns, node, rs, owner) = with_node(1);
+        let pod = fx::pod(&mut h.store, "web-a", ns, fx::spec(100), owner, Some(node));
+        let mut c = ReplicaSetController::default();
+        assert!(
+            creates(&sync_now(&mut c, &h, rs)).is_empty(),
+            "one pod for one replica"
+        );
+        h.store.pods.get_mut(pod).unwrap().meta.labels = fx::labels(&[("app", "moved")]);
+        let r = sync_now(&mut c, &h, rs);
+        let owner = owner.unwrap();
+        assert!(r.requests().iter().any(|(op, tag)| matches!(
+            op,
+            Op::RemoveOwnerRef { dependent, owner: o }
+                if *dependent == pod_ref(pod) && *o == owner
+        ) && *tag == Tag::Release(rs)));
+        assert_eq!(creates(&r).len(), 1, "the replacement");
+    }
+
+    #[test]
+    fn a_deleting_replica_set_releases_nothing() {
+        // ClaimObject: "Try to release, unless we're being deleted."
+        let (mut h, ns, node, rs, owner) = with_node(1);
+        let pod = fx::pod(&mut h.store, "web-a", ns, fx::spec(100), owner, Some(node));
+        h.store.pods.get_mut(pod).unwrap().meta.labels = fx::labels(&[("app", "moved")]);
+        h.store.replicasets.get_mut(rs).unwrap().meta.deleted = Some(NOW);
+        let mut c = ReplicaSetController::default();
+        let r = sync_now(&mut c, &h, rs);
+        assert!(
+            !r.requests()
+                .iter()
+                .any(|(op, _)| matches!(op, Op::RemoveOwnerRef { .. }))
+        );
     }
 
     #[test]

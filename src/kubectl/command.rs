@@ -47,6 +47,12 @@ pub enum Command {
     Get(Get),
     /// `kubectl describe KIND [NAME_PREFIX...] | KIND/NAME...`
     Describe(Describe),
+    /// `kubectl label` or `kubectl annotate` (see [`Label::annotate`]).
+    Label(super::label::Label),
+    /// `kubectl patch TYPE NAME -p PATCH`
+    Patch(super::patch::Patch),
+    /// `kubectl wait --for=CONDITION TARGETS`
+    Wait(super::wait::Wait),
 }
 
 impl Command {
@@ -61,6 +67,10 @@ impl Command {
             Command::Scale(_) => Verb::Scale,
             Command::Get(_) => Verb::Get,
             Command::Describe(_) => Verb::Describe,
+            Command::Label(l) if l.annotate => Verb::Annotate,
+            Command::Label(_) => Verb::Label,
+            Command::Patch(_) => Verb::Patch,
+            Command::Wait(_) => Verb::Wait,
         }
     }
 }
@@ -84,6 +94,14 @@ pub enum Verb {
     Get,
     /// `kubectl describe`
     Describe,
+    /// `kubectl label`
+    Label,
+    /// `kubectl annotate`
+    Annotate,
+    /// `kubectl patch`
+    Patch,
+    /// `kubectl wait`
+    Wait,
 }
 
 impl Verb {
@@ -98,6 +116,10 @@ impl Verb {
             Verb::Scale => "kubectl scale",
             Verb::Get => "kubectl get",
             Verb::Describe => "kubectl describe",
+            Verb::Label => "kubectl label",
+            Verb::Annotate => "kubectl annotate",
+            Verb::Patch => "kubectl patch",
+            Verb::Wait => "kubectl wait",
         }
     }
 }
@@ -123,12 +145,23 @@ pub fn usage(verb: Verb) -> &'static str {
         Verb::Describe => {
             "kubectl describe (KIND [NAME_PREFIX...] | KIND/NAME...) [-n NS | -A] [-l SELECTOR] [--show-events=true|false]; KIND one of pods, deployments, replicasets, replicationcontrollers, daemonsets, nodes, services, namespaces"
         }
+        Verb::Label => {
+            "kubectl label (KIND NAME... | KIND/NAME... | KIND -l SELECTOR | KIND --all) KEY=VALUE... KEY-... [--overwrite] [-n NS]"
+        }
+        Verb::Annotate => {
+            "kubectl annotate (KIND NAME... | KIND/NAME... | KIND -l SELECTOR | KIND --all) KEY=VALUE... KEY-... [--overwrite] [-n NS]"
+        }
+        Verb::Patch => {
+            "kubectl patch (KIND NAME | KIND/NAME) -p PATCH [--type=strategic|merge] [-n NS]"
+        }
+        Verb::Wait => {
+            "kubectl wait (KIND/NAME... | KIND NAME... | KIND -l SELECTOR | KIND --all) --for=delete|condition=NAME[=VALUE] [--timeout=30s] [-n NS]"
+        }
     }
 }
 
 /// The commands kubesim runs, for messages about anything else.
-const SUPPORTED: &str =
-    "kubectl apply, create deployment, create namespace, delete, describe, get, run, scale";
+const SUPPORTED: &str = "kubectl apply, create deployment, create namespace, delete, describe, get, run, scale, label, annotate, patch, wait";
 
 /// Where `-f` reads manifests from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -484,7 +517,7 @@ impl CommandError {
 }
 
 /// Every v1 command, to find one's usage from its cobra path.
-const VERBS: [Verb; 7] = [
+const VERBS: [Verb; 11] = [
     Verb::Apply,
     Verb::Delete,
     Verb::Run,
@@ -492,15 +525,19 @@ const VERBS: [Verb; 7] = [
     Verb::CreateDeployment,
     Verb::Scale,
     Verb::Get,
+    Verb::Label,
+    Verb::Annotate,
+    Verb::Patch,
+    Verb::Wait,
 ];
 
-fn failed(message: impl Into<String>) -> CommandError {
+pub(super) fn failed(message: impl Into<String>) -> CommandError {
     CommandError::Failed {
         message: message.into(),
     }
 }
 
-fn unsupported(what: impl Into<String>, verb: Option<Verb>) -> CommandError {
+pub(super) fn unsupported(what: impl Into<String>, verb: Option<Verb>) -> CommandError {
     CommandError::Unsupported {
         what: what.into(),
         verb,
@@ -548,6 +585,10 @@ pub fn parse(words: &[String]) -> Result<Command, CommandError> {
         "scale" => scale(parse_flags(&SCALE, &args)?),
         "get" => get(parse_flags(&GET, &args)?),
         "describe" => describe(parse_flags(&DESCRIBE, &args)?),
+        "label" => super::label::parse(parse_flags(&super::label::LABEL, &args)?, false),
+        "annotate" => super::label::parse(parse_flags(&super::label::ANNOTATE, &args)?, true),
+        "patch" => super::patch::parse(parse_flags(&super::patch::PATCH, &args)?),
+        "wait" => super::wait::parse(parse_flags(&super::wait::WAIT, &args)?),
         "create" => create(&args),
         other if KUBECTL_COMMANDS.contains(&other) => {
             Err(unsupported(format!("\"kubectl {other}\""), None))
@@ -761,7 +802,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Ty {
+pub(super) enum Ty {
     /// `StringVar`: the last value wins.
     Str,
     /// `StringSliceVar`: comma-separated, repeatable, values accumulate.
@@ -774,14 +815,15 @@ enum Ty {
     OptStr(&'static str),
 }
 
+/// One flag of a command's flag set.
 #[derive(Clone, Copy, Debug)]
-struct Flag {
+pub(super) struct Flag {
     long: &'static str,
     short: Option<char>,
     ty: Ty,
 }
 
-const fn flag(long: &'static str, short: Option<char>, ty: Ty) -> Flag {
+pub(super) const fn flag(long: &'static str, short: Option<char>, ty: Ty) -> Flag {
     Flag { long, short, ty }
 }
 
@@ -819,11 +861,11 @@ const GLOBAL_UNSUPPORTED: &[(&str, Option<char>)] = &[
 ];
 
 /// One command's flag set.
-struct Spec {
-    verb: Verb,
-    flags: &'static [Flag],
+pub(super) struct Spec {
+    pub(super) verb: Verb,
+    pub(super) flags: &'static [Flag],
     /// Real flags of this kubectl command that kubesim does not simulate.
-    unsupported: &'static [(&'static str, Option<char>)],
+    pub(super) unsupported: &'static [(&'static str, Option<char>)],
 }
 
 const APPLY: Spec = Spec {
@@ -1028,39 +1070,39 @@ enum Val {
 /// The result of pflag's `Parse`: flag values by long name, positional arguments, and
 /// `ArgsLenAtDash` (how many positionals came before `--`).
 #[derive(Debug, Default)]
-struct Parsed {
+pub(super) struct Parsed {
     vals: BTreeMap<&'static str, Val>,
-    args: Vec<String>,
+    pub(super) args: Vec<String>,
     dash: Option<usize>,
 }
 
 impl Parsed {
-    fn changed(&self, long: &str) -> bool {
+    pub(super) fn changed(&self, long: &str) -> bool {
         self.vals.contains_key(long)
     }
 
-    fn str(&self, long: &str) -> Option<&str> {
+    pub(super) fn str(&self, long: &str) -> Option<&str> {
         match self.vals.get(long) {
             Some(Val::Str(s)) => Some(s),
             _ => None,
         }
     }
 
-    fn list(&self, long: &str) -> Vec<String> {
+    pub(super) fn list(&self, long: &str) -> Vec<String> {
         match self.vals.get(long) {
             Some(Val::List(v)) => v.clone(),
             _ => Vec::new(),
         }
     }
 
-    fn bool(&self, long: &str) -> Option<bool> {
+    pub(super) fn bool(&self, long: &str) -> Option<bool> {
         match self.vals.get(long) {
             Some(Val::Bool(b)) => Some(*b),
             _ => None,
         }
     }
 
-    fn int(&self, long: &str) -> Option<i64> {
+    pub(super) fn int(&self, long: &str) -> Option<i64> {
         match self.vals.get(long) {
             Some(Val::Int(i)) => Some(*i),
             _ => None,
@@ -1068,7 +1110,7 @@ impl Parsed {
     }
 
     /// `-n` as kubeconfig loading treats it: an empty value is no override.
-    fn namespace(&self) -> Option<String> {
+    pub(super) fn namespace(&self) -> Option<String> {
         self.str("namespace")
             .filter(|s| !s.is_empty())
             .map(str::to_string)
@@ -1076,7 +1118,7 @@ impl Parsed {
 }
 
 /// pflag `FlagSet.Parse` with interspersed flags, then cobra's required-flag check.
-fn parse_flags(spec: &Spec, args: &[String]) -> Result<Parsed, CommandError> {
+pub(super) fn parse_flags(spec: &Spec, args: &[String]) -> Result<Parsed, CommandError> {
     let path = spec.verb.path();
     let flag_error = |message: String| CommandError::Flag { path, message };
     let by_long = |name: &str| {
@@ -1383,7 +1425,7 @@ fn parse_int(s: &str, bits: u32) -> Result<i64, String> {
 // ---------------------------------------------------------------------------------------------
 
 /// `ResourceTypeOrNameArgs` before any mapping: `type/name` tuples, or types plus names.
-enum ResourceArgs {
+pub(super) enum ResourceArgs {
     None,
     Tuples(Vec<(String, String)>),
     Bulk {
@@ -1403,7 +1445,7 @@ fn split_resource_argument(arg: &str) -> Vec<String> {
     out
 }
 
-fn resource_args(args: &[String]) -> Result<ResourceArgs, CommandError> {
+pub(super) fn resource_args(args: &[String]) -> Result<ResourceArgs, CommandError> {
     // normalizeMultipleResourcesArgs: `a,b n1 n2` becomes a/n1 a/n2 b/n1 b/n2.
     let mut args: Vec<String> = args.to_vec();
     if args.len() >= 2 {
@@ -1538,7 +1580,7 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
 
 /// The builder's `mappingFor`: a resource argument to a kind, or kubectl's
 /// `the server doesn't have a resource type %q` (naming the part before the first `.`).
-fn map_kind(resource: &str, verb: Verb) -> Result<Kind, CommandError> {
+pub(super) fn map_kind(resource: &str, verb: Verb) -> Result<Kind, CommandError> {
     if let Some(kind) = Kind::from_resource_name(resource) {
         return Ok(kind);
     }
@@ -1573,7 +1615,10 @@ fn map_tuples(tuples: &[(String, String)], verb: Verb) -> Result<Vec<NamedObject
 
 /// Objects named by `TYPE NAME...` or `TYPE/NAME...` for commands that need names
 /// (`visitByResource`, `visitByName`, and the "no name" and missing-resource errors).
-fn named_objects(args: ResourceArgs, verb: Verb) -> Result<Vec<NamedObject>, CommandError> {
+pub(super) fn named_objects(
+    args: ResourceArgs,
+    verb: Verb,
+) -> Result<Vec<NamedObject>, CommandError> {
     match args {
         ResourceArgs::Tuples(tuples) => map_tuples(&tuples, verb),
         ResourceArgs::Bulk { resources, names } if !names.is_empty() => {
@@ -1664,6 +1709,46 @@ fn selected_kinds(
         }
     }
     Ok(kinds)
+}
+
+/// The objects a command that visits existing objects acts on (`label`, `annotate`, `wait`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Targets {
+    /// `TYPE NAME...` or `TYPE/NAME...`: each object fetched by name.
+    Named(Vec<NamedObject>),
+    /// `TYPE[,TYPE...] -l SELECTOR` or `--all`: one list per kind, filtered by the selector
+    /// (None selects everything).
+    Selected {
+        /// The kinds listed, duplicates removed.
+        kinds: Vec<Kind>,
+        /// `-l`, trimmed and unparsed; None for `--all`.
+        selector: Option<String>,
+    },
+}
+
+/// The builder's `LabelSelectorParam(selector).SelectAllParam(all).ResourceTypeOrNameArgs(all,
+/// args...)` (cli-runtime `resource/builder.go`), with its error texts.
+pub(super) fn targets(
+    args: &[String],
+    selector: Option<&str>,
+    all: bool,
+    verb: Verb,
+) -> Result<Targets, CommandError> {
+    let selector = selector.map(str::trim).filter(|s| !s.is_empty());
+    if all && selector.is_some() {
+        return Err(failed("cannot set --all and --selector at the same time"));
+    }
+    let by_selector = all || selector.is_some();
+    match resource_args(args)? {
+        ResourceArgs::Bulk { resources, names } if by_selector => Ok(Targets::Selected {
+            kinds: selected_kinds(&resources, &names, verb)?,
+            selector: selector.map(str::to_string),
+        }),
+        ResourceArgs::Tuples(_) if by_selector => Err(failed(
+            "selectors and the all flag cannot be used when passing resource/name arguments",
+        )),
+        other => Ok(Targets::Named(named_objects(other, verb)?)),
+    }
 }
 
 /// `-f` values: `-` is stdin; URLs are not read (docs/scenario.md).
@@ -2093,21 +2178,23 @@ fn valid_digest(s: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn words(line: &str) -> Vec<String> {
         super::super::words::split(line).expect("test lines split")
     }
 
-    fn ok(line: &str) -> Command {
+    /// The command `line` parses to (panics otherwise).
+    pub(in crate::kubectl) fn ok(line: &str) -> Command {
         match parse(&words(line)) {
             Ok(c) => c,
             Err(e) => panic!("{line:?} should parse, got:\n{e}"),
         }
     }
 
-    fn err(line: &str) -> String {
+    /// The error `line` is rejected with (panics otherwise).
+    pub(in crate::kubectl) fn err(line: &str) -> String {
         match parse(&words(line)) {
             Ok(c) => panic!("{line:?} should be rejected, got {c:?}"),
             Err(e) => e.to_string(),

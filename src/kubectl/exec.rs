@@ -20,6 +20,9 @@ use crate::model::object::NewObject;
 use crate::sim::time::{SimDuration, SimTime};
 use std::collections::BTreeSet;
 
+mod visit;
+pub use visit::Visit;
+
 /// One object `kubectl apply` sends.
 #[derive(Debug)]
 pub struct ApplyItem {
@@ -152,6 +155,27 @@ pub enum Program {
     Describe(DescribeSpec),
     /// An `az aks` command.
     Az(crate::aks::az::AzCommand),
+    /// `kubectl label` or `kubectl annotate`.
+    Label {
+        /// The command.
+        spec: Box<crate::kubectl::label::Label>,
+        /// The objects it visits.
+        visit: Visit,
+    },
+    /// `kubectl patch`.
+    Patch {
+        /// The changes.
+        patch: Box<crate::model::patch::ObjectPatch>,
+        /// The objects it visits.
+        visit: Visit,
+    },
+    /// `kubectl wait`.
+    Wait {
+        /// The command.
+        spec: Box<crate::kubectl::wait::Wait>,
+        /// The objects it visits.
+        visit: Visit,
+    },
 }
 
 /// A scenario step, ready to run.
@@ -185,6 +209,14 @@ pub struct Terminal {
     exit: Option<i32>,
     /// What `delete -l`'s LIST returned, deleted in turn.
     selected: Vec<DeleteItem>,
+    /// The objects a LIST selected (`-l`, `--all`), once it returned.
+    resolved: Option<Vec<ObjRef>>,
+    /// The line to print when the write in flight returns.
+    pending: String,
+    /// The object `kubectl wait` is waiting on.
+    watching: Option<ObjRef>,
+    /// `kubectl wait`'s timeout passed while a request was in flight.
+    timed_out: bool,
 }
 
 /// Which request of the step a response answers.
@@ -203,6 +235,8 @@ pub enum Timer {
     Start,
     /// `stopAfter` elapsed: Ctrl-C.
     Stop,
+    /// `kubectl wait --timeout` elapsed.
+    WaitTimeout,
 }
 
 type Cx<'a> = Ctx<'a, Terminal>;
@@ -215,6 +249,10 @@ impl Component for Terminal {
 
     /// A deletion the step waits for has happened.
     fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
+        if matches!(self.step.program, Program::Wait { .. }) {
+            self.observe_wait(cx, n);
+            return;
+        }
         if !self.waiting.remove(&n.obj.in_arena()) {
             return;
         }
@@ -232,6 +270,7 @@ impl Component for Terminal {
         match timer {
             Timer::Start => self.start(cx),
             Timer::Stop => self.stop(cx),
+            Timer::WaitTimeout => self.wait_timeout(cx),
         }
     }
 
@@ -260,6 +299,10 @@ impl Terminal {
             actions_done: false,
             exit: None,
             selected: Vec::new(),
+            resolved: None,
+            pending: String::new(),
+            watching: None,
+            timed_out: false,
         }
     }
 
@@ -301,6 +344,11 @@ impl Terminal {
         }
         if let Some(d) = self.step.stop_after {
             cx.after(d, Timer::Stop);
+        }
+        if let Program::Wait { spec, .. } = &self.step.program
+            && let Some(d) = spec.timeout
+        {
+            cx.after(d, Timer::WaitTimeout);
         }
         self.next_action(cx);
     }
@@ -421,6 +469,18 @@ impl Terminal {
                     }
                 }
             },
+            Program::Label { visit, .. }
+            | Program::Patch { visit, .. }
+            | Program::Wait { visit, .. } => {
+                let request = visit.next_request(cursor, self.resolved.as_deref());
+                match request {
+                    Some(key) => cx.submit(Op::Read, tag, &key),
+                    None if self.resolved.as_ref().is_some_and(|r| cursor < r.len()) => {
+                        self.visit_object(cx, tag);
+                    }
+                    None => self.visited_all(cx),
+                }
+            }
         }
     }
 
@@ -606,6 +666,9 @@ impl Terminal {
             }
             // az talks to Azure, not to the API server.
             Program::Az(_) => {}
+            Program::Label { .. } | Program::Patch { .. } | Program::Wait { .. } => {
+                self.on_visit_response(cx, tag, outcome);
+            }
         }
     }
 }
@@ -906,7 +969,7 @@ mod tests {
     use crate::etcd::store::testing as fx;
     use crate::model::workload::IntOrPercent;
 
-    const ME: ComponentId = ComponentId::terminal(0);
+    pub(super) const ME: ComponentId = ComponentId::terminal(0);
 
     fn step(command: &str, program: Program) -> Terminal {
         Terminal::new(PreparedStep {
@@ -928,7 +991,7 @@ mod tests {
         }
     }
 
-    fn start(t: &mut Terminal, h: &Harness) -> Recorder<Terminal> {
+    pub(super) fn start(t: &mut Terminal, h: &Harness) -> Recorder<Terminal> {
         run(
             t,
             &h.store,
@@ -941,7 +1004,7 @@ mod tests {
 
     /// Commits what the terminal sent and hands it the responses (kubectl talks to the API
     /// server only; its Azure is never read).
-    fn reply(
+    pub(super) fn reply(
         h: &mut Harness,
         t: &mut Terminal,
         at: SimTime,

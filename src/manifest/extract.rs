@@ -76,7 +76,7 @@ pub fn extract(doc: &Document) -> Result<NewObject, Vec<Problem>> {
     };
     let root = &doc.node;
     let mut cx = Cx::default();
-    let object = match kind {
+    let mut object = match kind {
         Kind::Namespace => NewObject::Namespace(namespace(&mut cx, root)),
         Kind::Pod => NewObject::Pod(pod(&mut cx, root)),
         Kind::Deployment => NewObject::Deployment(deployment(&mut cx, root)),
@@ -90,6 +90,8 @@ pub fn extract(doc: &Document) -> Result<NewObject, Vec<Problem>> {
         // is stored, not simulated.
         Kind::Node | Kind::Event => return Ok(other(doc)),
     };
+    let annotations = child(child(Some(root), "metadata"), "annotations");
+    object.meta_mut().annotations = to_labels(&entries(annotations));
     if cx.problems.is_empty() {
         Ok(object)
     } else {

@@ -53,6 +53,17 @@ impl Labels {
         }
     }
 
+    /// Removes `key`; whether it was set (`kubectl label KEY-`).
+    pub fn remove(&mut self, key: &str) -> bool {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(i) => {
+                self.0.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     /// The pairs in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))

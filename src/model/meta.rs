@@ -64,6 +64,9 @@ pub struct Meta {
     pub deleted: Option<SimTime>,
     /// `metadata.labels`.
     pub labels: Labels,
+    /// `metadata.annotations`: free-form key/value pairs nothing selects on (`kubectl
+    /// annotate`, `describe`); a sorted map like the labels.
+    pub annotations: Labels,
     /// `metadata.ownerReferences`.
     pub owners: Vec<OwnerRef>,
     /// `foregroundDeletion` finalizer present.
@@ -87,6 +90,7 @@ impl Meta {
             created: SimTime::ZERO,
             deleted: None,
             labels,
+            annotations: Labels::default(),
             owners: Vec::new(),
             foreground_deletion: false,
             orphan_finalizer: false,

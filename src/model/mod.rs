@@ -5,6 +5,7 @@ pub mod labels;
 pub mod meta;
 pub mod node;
 pub mod object;
+pub mod patch;
 pub mod pod;
 pub mod quantity;
 pub mod request;

@@ -122,6 +122,14 @@ pub enum Op {
         /// The new value.
         unschedulable: bool,
     },
+    /// PATCH: `kubectl label`, `annotate` and `patch`, applied to the object as stored
+    /// when the request commits.
+    Patch {
+        /// The object.
+        target: ObjRef,
+        /// The changes.
+        patch: Box<crate::model::patch::ObjectPatch>,
+    },
     /// The service controller publishes a load balancer address.
     LoadBalancerIngress {
         /// The Service.

@@ -16,3 +16,4 @@ mod quickstart;
 mod scheduling;
 mod stopped;
 pub mod support;
+mod verbs;

@@ -1,0 +1,313 @@
+//! `kubectl wait --for=delete|condition=NAME[=VALUE] TARGETS [--timeout=30s]`
+//! (`kubectl/pkg/cmd/wait/wait.go`, `condition.go`, `delete.go`): parsing, and the condition
+//! each kind reports, read from the store.
+//!
+//! Conditions kubesim knows: a pod's `PodScheduled`, `Initialized`, `ContainersReady` and
+//! `Ready`; a node's `Ready`; a Deployment's `Available` and `Progressing`, derived from its
+//! status until the Deployment controller stores conditions (see [`condition`]). Another
+//! condition name is never met, as kubectl keeps waiting for a condition an object does not
+//! report. Simplified: `--for=jsonpath=…` and `--for=create`, `-A`, `--field-selector`, `-f`
+//! and `-o` are not simulated.
+
+use super::command::{
+    Command, CommandError, Flag, Parsed, Spec, Targets, Ty, Verb, failed, flag, targets,
+    unsupported,
+};
+use crate::etcd::Store;
+use crate::model::kind::Kind;
+use crate::model::meta::ObjRef;
+use crate::model::workload::Strategy;
+use crate::sim::time::SimDuration;
+
+/// What `--for` waits for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WaitFor {
+    /// `--for=delete`: the object is gone.
+    Delete,
+    /// `--for=condition=NAME[=VALUE]`: the condition's status equals VALUE (default `true`),
+    /// compared case-insensitively as `strings.EqualFold`.
+    Condition {
+        /// The condition type, as typed.
+        name: String,
+        /// The wanted status.
+        value: String,
+    },
+}
+
+/// `kubectl wait`, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wait {
+    /// The objects.
+    pub targets: Targets,
+    /// `--for`.
+    pub condition: WaitFor,
+    /// `--timeout` (default 30s, kubectl's); None for a negative value, which waits
+    /// indefinitely (kubectl: a week).
+    pub timeout: Option<SimDuration>,
+    /// `-n`/`--namespace`, if given.
+    pub namespace: Option<String>,
+}
+
+const FLAGS: &[Flag] = &[
+    flag("for", None, Ty::Str),
+    flag("timeout", None, Ty::Str),
+    flag("selector", Some('l'), Ty::Str),
+    flag("all", None, Ty::Bool),
+];
+
+/// `kubectl wait`'s flags.
+pub(super) const WAIT: Spec = Spec {
+    verb: Verb::Wait,
+    flags: FLAGS,
+    unsupported: &[
+        ("all-namespaces", Some('A')),
+        ("allow-missing-template-keys", None),
+        ("field-selector", None),
+        ("filename", Some('f')),
+        ("kustomize", Some('k')),
+        ("local", None),
+        ("output", Some('o')),
+        ("recursive", Some('R')),
+        ("show-managed-fields", None),
+        ("template", None),
+    ],
+};
+
+/// `WaitFlags.ToOptions`: the timeout, `conditionFuncFor`, then the builder.
+pub(super) fn parse(p: Parsed) -> Result<Command, CommandError> {
+    let timeout = match p.str("timeout") {
+        None => Some(SimDuration::from_secs(30)),
+        Some(text) => {
+            let nanos =
+                crate::sim::duration::parse_nanos(text).map_err(|e| CommandError::Flag {
+                    path: Verb::Wait.path(),
+                    message: format!("invalid argument {text:?} for \"--timeout\" flag: {e}"),
+                })?;
+            // Virtual time counts µs; a finer remainder rounds up so a wait never ends early.
+            (nanos >= 0).then(|| SimDuration((nanos as u64).div_ceil(1000)))
+        }
+    };
+    let condition = condition_for(p.str("for").unwrap_or(""))?;
+    let all = p.bool("all").unwrap_or(false);
+    let targets = targets(&p.args, p.str("selector"), all, Verb::Wait)?;
+    if let Targets::Named(objs) = &targets
+        && objs.is_empty()
+    {
+        return Err(failed(
+            "resource(s) were provided, but no name was specified",
+        ));
+    }
+    Ok(Command::Wait(Wait {
+        targets,
+        condition,
+        timeout,
+        namespace: p.namespace(),
+    }))
+}
+
+/// `conditionFuncFor`.
+fn condition_for(text: &str) -> Result<WaitFor, CommandError> {
+    let lower = text.to_lowercase();
+    if lower == "delete" {
+        return Ok(WaitFor::Delete);
+    }
+    if lower.starts_with("condition=") {
+        let rest = &text["condition=".len()..];
+        let (name, value) = match rest.split_once('=') {
+            Some((n, v)) => (n, v),
+            None => (rest, "true"),
+        };
+        return Ok(WaitFor::Condition {
+            name: name.to_string(),
+            value: value.to_string(),
+        });
+    }
+    if lower.starts_with("jsonpath=") || lower == "create" {
+        return Err(unsupported(format!("--for={text} yet"), Some(Verb::Wait)));
+    }
+    Err(failed(format!("unrecognized condition: {text:?}")))
+}
+
+/// The status of condition `name` on the stored object (`"True"`/`"False"`), or None when
+/// the object does not report it.
+///
+/// A Deployment's `Available` is derived as `DeploymentAvailable` would set it
+/// (`availableReplicas >= replicas - maxUnavailable`, pkg/controller/deployment/sync.go
+/// `calculateStatus`) and `Progressing` is True once the controller has observed the
+/// Deployment, until the Deployment controller stores its conditions; then this reads
+/// those instead.
+pub fn condition(store: &Store, obj: ObjRef, name: &str) -> Option<&'static str> {
+    let word = |b: bool| if b { "True" } else { "False" };
+    match obj.kind {
+        Kind::Pod => {
+            let p = store.pods.get(obj.id)?;
+            match name {
+                "PodScheduled" => p.status.scheduled.map(word),
+                // No init containers run in kubesim: initialized once the kubelet started it.
+                "Initialized" => p.status.start_time.map(|_| "True"),
+                "ContainersReady" | "Ready" => p
+                    .status
+                    .start_time
+                    .map(|_| word(p.status.ready_since.is_some())),
+                _ => None,
+            }
+        }
+        Kind::Node => {
+            let n = store.nodes.get(obj.id)?;
+            (name == "Ready").then_some(word(n.ready))
+        }
+        Kind::Deployment => {
+            let d = store.deployments.get(obj.id)?;
+            if d.status.observed_generation == 0 {
+                return None;
+            }
+            match name {
+                "Available" => {
+                    let max_unavailable = match d.spec.strategy {
+                        Strategy::RollingUpdate {
+                            max_unavailable, ..
+                        } => max_unavailable.scaled(d.spec.replicas, false),
+                        Strategy::Recreate => 0,
+                    };
+                    Some(word(
+                        d.status.available_replicas >= d.spec.replicas - max_unavailable,
+                    ))
+                }
+                "Progressing" => Some("True"),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether the object's condition has the wanted status (`strings.EqualFold`).
+pub fn met(store: &Store, obj: ObjRef, name: &str, value: &str) -> bool {
+    condition(store, obj, name).is_some_and(|s| s.eq_ignore_ascii_case(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::etcd::store::testing as fx;
+    use crate::kubectl::command::NamedObject;
+    use crate::kubectl::command::tests::{err, ok};
+    use crate::model::workload::IntOrPercent;
+
+    fn wait_of(line: &str) -> Wait {
+        match ok(line) {
+            Command::Wait(w) => w,
+            other => panic!("{line:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn for_takes_delete_and_conditions_with_true_by_default() {
+        // wait.go: `--timeout` defaults to 30s; conditionFuncFor defaults the value to true.
+        let w = wait_of("kubectl wait --for=condition=Available deployment/web");
+        assert_eq!(
+            w.condition,
+            WaitFor::Condition {
+                name: "Available".into(),
+                value: "true".into()
+            }
+        );
+        assert_eq!(w.timeout, Some(SimDuration::from_secs(30)));
+        assert_eq!(
+            w.targets,
+            Targets::Named(vec![NamedObject {
+                kind: Kind::Deployment,
+                name: "web".into()
+            }])
+        );
+        let d = wait_of("kubectl wait --for=delete pod -l app=web --timeout=1m");
+        assert_eq!(d.condition, WaitFor::Delete);
+        assert_eq!(d.timeout, Some(SimDuration::from_secs(60)));
+        let f = wait_of("kubectl wait --for=condition=Ready=false pod web --timeout=-1s");
+        assert_eq!(
+            f.condition,
+            WaitFor::Condition {
+                name: "Ready".into(),
+                value: "false".into()
+            }
+        );
+        assert_eq!(f.timeout, None, "a negative timeout waits indefinitely");
+    }
+
+    #[test]
+    fn mistakes_use_wait_go_messages() {
+        assert_eq!(
+            err("kubectl wait --for=ready pod web"),
+            "error: unrecognized condition: \"ready\""
+        );
+        assert_eq!(
+            err("kubectl wait pod web"),
+            "error: unrecognized condition: \"\""
+        );
+        assert_eq!(
+            err("kubectl wait --for=delete pod web --timeout=soon"),
+            "error: invalid argument \"soon\" for \"--timeout\" flag: time: invalid duration \"soon\"\nSee 'kubectl wait --help' for usage."
+        );
+        assert!(
+            err("kubectl wait --for=jsonpath='{.status.phase}'=Running pod web")
+                .contains("kubesim does not simulate")
+        );
+    }
+
+    #[test]
+    fn deployment_available_follows_max_unavailable() {
+        // DeploymentAvailable: availableReplicas >= replicas - maxUnavailable; 4 replicas at
+        // 25% may miss 1.
+        let mut store = Store::default();
+        let ns = fx::namespace(&mut store, "default");
+        let id = fx::deployment(
+            &mut store,
+            "web",
+            ns,
+            4,
+            fx::rolling(IntOrPercent::Percent(25), IntOrPercent::Percent(25)),
+        );
+        let obj = ObjRef {
+            kind: Kind::Deployment,
+            id,
+        };
+        assert_eq!(
+            condition(&store, obj, "Available"),
+            None,
+            "not observed yet"
+        );
+        let d = store.deployments.get_mut(id).unwrap();
+        d.status.observed_generation = 1;
+        d.status.available_replicas = 2;
+        assert_eq!(condition(&store, obj, "Available"), Some("False"));
+        store
+            .deployments
+            .get_mut(id)
+            .unwrap()
+            .status
+            .available_replicas = 3;
+        assert!(met(&store, obj, "Available", "TRUE"), "EqualFold");
+        assert_eq!(condition(&store, obj, "Unknown"), None);
+    }
+
+    #[test]
+    fn pod_conditions_follow_the_kubelets_status() {
+        let mut store = Store::default();
+        let (_, _, pod) = fx::bound_pod(&mut store, "web");
+        let obj = ObjRef {
+            kind: Kind::Pod,
+            id: pod,
+        };
+        let p = store.pods.get_mut(pod).unwrap();
+        p.status.scheduled = Some(true);
+        p.status.start_time = None;
+        p.status.ready_since = None;
+        assert_eq!(condition(&store, obj, "PodScheduled"), Some("True"));
+        assert_eq!(condition(&store, obj, "Ready"), None, "not started");
+        store.pods.get_mut(pod).unwrap().status.start_time = Some(crate::sim::time::SimTime(1));
+        assert_eq!(condition(&store, obj, "Initialized"), Some("True"));
+        assert_eq!(condition(&store, obj, "Ready"), Some("False"));
+        store.pods.get_mut(pod).unwrap().status.ready_since = Some(crate::sim::time::SimTime(2));
+        assert_eq!(condition(&store, obj, "ContainersReady"), Some("True"));
+    }
+}
