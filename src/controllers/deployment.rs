@@ -2,7 +2,8 @@
 //!
 //! One sync (`syncDeployment`): find the new ReplicaSet (template equal to the Deployment's,
 //! ignoring `pod-template-hash`; the oldest wins) and the old ones; create the new one if
-//! missing (`getNewReplicaSet`, with `NewRSNewReplicas` replicas); on a replica change of a
+//! missing (`getNewReplicaSet`, with `NewRSNewReplicas` replicas) and, in the same sync,
+//! scale old ones down (rolling.go); on a replica change of a
 //! settled Deployment scale the active ReplicaSet (`scale`); otherwise roll
 //! (`rolloutRolling`: `reconcileNewReplicaSet`, then `reconcileOldReplicaSets` with
 //! `cleanupUnhealthyReplicas` and `scaleDownOldReplicaSetsForRollingUpdate`) or recreate
@@ -27,8 +28,11 @@ use crate::model::workload::{
     Strategy,
 };
 use crate::sim::time::SimTime;
+use rolling::{RsCount, StaleStatus, new_rs_new_replicas, reconcile_new, reconcile_olds};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+pub mod rolling;
 
 /// `--concurrent-deployment-syncs` (kube-controller-manager's default).
 pub const WORKERS: usize = 5;
@@ -280,17 +284,22 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
                 dr
             }
             Strategy::RollingUpdate { .. } => {
-                // i64: Kubernetes' int32 sums can exceed i32 near its range.
-                let (surge, _) = fenceposts(&d.spec.strategy, dr);
                 let current: i64 = olds.iter().map(|o| i64::from(spec_of(cx, *o))).sum();
-                ((i64::from(dr) + i64::from(surge)) - current).clamp(0, i64::from(dr)) as i32
+                new_rs_new_replicas(&d.spec.strategy, dr, current, 0).max(0) as i32
             }
         };
         create_new_rs(me, cx, id, d, &olds, replicas);
         return;
     };
     let scales = match d.spec.strategy {
-        Strategy::RollingUpdate { .. } => rolling(cx, d, new_id, &olds),
+        Strategy::RollingUpdate { .. } => {
+            let (scales, stale) = rolling(cx, d, new_id, &olds);
+            if stale.is_some() {
+                // handleErr: the failed sync is queued again.
+                me.queue.add(id);
+            }
+            scales
+        }
         Strategy::Recreate => recreate(cx, d, new_id, &olds),
     };
     apply_scales(me, cx, id, d, scales);
@@ -305,6 +314,22 @@ fn apply_scales(
     d: &Deployment,
     scales: Vec<(u32, i32)>,
 ) {
+    let sent = send_scales(me, cx, id, d, scales);
+    if sent == 0 {
+        write_status(me, cx, id);
+    } else {
+        me.outstanding.insert(id, sent);
+    }
+}
+
+/// Sends the scale requests of one sync; returns how many were sent.
+fn send_scales(
+    me: &mut DeploymentController,
+    cx: &mut Cx<'_>,
+    id: u32,
+    d: &Deployment,
+    scales: Vec<(u32, i32)>,
+) -> u32 {
     let annotations = Some((
         d.spec.replicas,
         d.spec.replicas.saturating_add(max_surge(d)),
@@ -332,11 +357,7 @@ fn apply_scales(
         cx.submit(op, Tag::Scale(id), &key);
         sent += 1;
     }
-    if sent == 0 {
-        write_status(me, cx, id);
-    } else {
-        me.outstanding.insert(id, sent);
-    }
+    sent
 }
 
 /// What proportional scaling reads of a ReplicaSet.
@@ -476,81 +497,33 @@ pub fn proportional_scale(
         .collect()
 }
 
-/// `rolloutRolling`'s scaling decisions for one sync (facts B.3). Arithmetic is in i64 so
-/// replica counts near the int32 limit cannot overflow.
-fn rolling(cx: &Cx<'_>, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i32)> {
-    let dr = i64::from(d.spec.replicas);
-    let (surge, max_unavailable) = fenceposts(&d.spec.strategy, d.spec.replicas);
-    let (surge, max_unavailable) = (i64::from(surge), i64::from(max_unavailable).min(dr));
-    let rs = |id: u32| cx.store.replicasets.get(id);
-    let spec = |id: u32| i64::from(rs(id).map(|r| r.spec.replicas).unwrap_or(0));
-    let avail = |id: u32| i64::from(rs(id).map(|r| r.status.available_replicas).unwrap_or(0));
-    let new_spec = spec(new_id);
-    // reconcileNewReplicaSet.
-    if new_spec > dr {
-        return vec![(new_id, dr as i32)];
-    }
-    if new_spec < dr {
-        let current: i64 = olds.iter().map(|o| spec(*o)).sum::<i64>() + new_spec;
-        let max_total = dr + surge;
-        if current < max_total {
-            let add = (max_total - current).min(dr - new_spec);
-            return vec![(new_id, (new_spec + add) as i32)];
+/// `rolloutRolling`'s scaling decisions for one sync: scale the new ReplicaSet up if it may
+/// grow (and stop there, as rolling.go does), else scale old ones down (`reconcileOldReplicaSets`).
+/// The second value names an old ReplicaSet whose status lagged its spec: rolling.go fails
+/// the sync there and retries it.
+fn rolling(
+    cx: &Cx<'_>,
+    d: &Deployment,
+    new_id: u32,
+    olds: &[u32],
+) -> (Vec<(u32, i32)>, Option<StaleStatus>) {
+    let count = |id: u32| {
+        let rs = cx.store.replicasets.get(id);
+        RsCount {
+            id,
+            replicas: i64::from(rs.map(|r| r.spec.replicas).unwrap_or(0)),
+            available: i64::from(rs.map(|r| r.status.available_replicas).unwrap_or(0)),
         }
+    };
+    let new = count(new_id);
+    let olds: Vec<RsCount> = olds.iter().map(|o| count(*o)).collect();
+    let total = new.replicas + olds.iter().map(|o| o.replicas).sum::<i64>();
+    if let Some(n) = reconcile_new(&d.spec.strategy, d.spec.replicas, total, new.replicas) {
+        return (vec![(new_id, n as i32)], None);
     }
-    // reconcileOldReplicaSets.
-    let old_pods: i64 = olds.iter().map(|o| spec(*o)).sum();
-    if old_pods == 0 {
-        return Vec::new();
-    }
-    let all_pods = old_pods + new_spec;
-    let min_available = dr - max_unavailable;
-    let new_unavailable = new_spec - avail(new_id);
-    let max_scaled_down = all_pods - min_available - new_unavailable;
-    if max_scaled_down <= 0 {
-        return Vec::new();
-    }
-    let mut out: Vec<(u32, i32)> = Vec::new();
-    let mut new_specs: BTreeMap<u32, i64> = olds.iter().map(|o| (*o, spec(*o))).collect();
-    // cleanupUnhealthyReplicas: oldest first, only unavailable pods.
-    let mut cleaned = 0;
-    for o in olds {
-        if cleaned >= max_scaled_down {
-            break;
-        }
-        let s = new_specs[o];
-        let unhealthy = s - avail(*o);
-        if s == 0 || unhealthy <= 0 {
-            continue;
-        }
-        let down = (max_scaled_down - cleaned).min(unhealthy);
-        new_specs.insert(*o, s - down);
-        cleaned += down;
-    }
-    // scaleDownOldReplicaSetsForRollingUpdate.
-    let available: i64 = olds.iter().map(|o| avail(*o)).sum::<i64>() + avail(new_id);
-    if available > min_available {
-        let to_remove = available - min_available;
-        let mut removed = 0;
-        for o in olds {
-            if removed >= to_remove {
-                break;
-            }
-            let s = new_specs[o];
-            if s == 0 {
-                continue;
-            }
-            let down = s.min(to_remove - removed);
-            new_specs.insert(*o, s - down);
-            removed += down;
-        }
-    }
-    for o in olds {
-        if new_specs[o] != spec(*o) {
-            out.push((*o, new_specs[o] as i32));
-        }
-    }
-    out
+    let (downs, stale) = reconcile_olds(&d.spec.strategy, d.spec.replicas, new, &olds);
+    let downs = downs.into_iter().map(|(id, n)| (id, n as i32)).collect();
+    (downs, stale)
 }
 
 /// `rolloutRecreate` (facts B.4): old ReplicaSets to 0, then the new one to D once no old
@@ -754,6 +727,11 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
                     format!("Failed to create new replica set {name:?}: {}", e.message),
                 );
             }
+            if let Outcome::Created(rs) = &outcome
+                && continue_rollout(me, cx, id, rs.id)
+            {
+                return;
+            }
             finish_call(me, cx, id);
         }
         Tag::Scale(_) => {
@@ -782,6 +760,29 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
         }
         Tag::Status(_) => me.done(cx, id),
     }
+}
+
+/// The rest of `rolloutRolling` in the sync that created the new ReplicaSet:
+/// `reconcileNewReplicaSet` has nothing to add (the RS was created at `NewRSNewReplicas`), so
+/// `reconcileOldReplicaSets` runs at once. Returns whether scale requests went out (the
+/// sync then ends when they return).
+fn continue_rollout(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32, new_id: u32) -> bool {
+    let Some(d) = cx.store.deployments.get(id) else {
+        return false;
+    };
+    if !matches!(d.spec.strategy, Strategy::RollingUpdate { .. }) {
+        return false;
+    }
+    let olds: Vec<u32> = owned(cx, id).into_iter().filter(|r| *r != new_id).collect();
+    let (scales, stale) = rolling(cx, d, new_id, &olds);
+    if stale.is_some() {
+        me.queue.add(id);
+    }
+    let sent = send_scales(me, cx, id, d, scales);
+    if sent > 0 {
+        me.outstanding.insert(id, sent);
+    }
+    sent > 0
 }
 
 fn finish_call(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
@@ -1195,11 +1196,12 @@ mod tests {
                 format!("Scaled up replica set {name} from 0 to 1")
             );
 
-            // Next sync: 5 pods = maxTotal, so reconcileNewReplicaSet cannot scale up
-            // (rolling.go); reconcileOldReplicaSets: minAvailable = 4 − ⌊25%·4⌋ = 3, the new
-            // RS's 1 pod is unavailable, maxScaledDown = 5 − 3 − 1 = 1; the old RS has no
-            // unhealthy pods, and scaleDownOldReplicaSetsForRollingUpdate removes
-            // available − minAvailable = 4 − 3 = 1: old 4 → 3.
+            // The same sync goes on (rolloutRolling): 5 pods = maxTotal, so
+            // reconcileNewReplicaSet has nothing to add; reconcileOldReplicaSets:
+            // minAvailable = 4 − ⌊25%·4⌋ = 3, the new RS's 1 pod is unavailable,
+            // maxScaledDown = 5 − 3 − 1 = 1; the old RS has no unhealthy pods, and
+            // scaleDownOldReplicaSetsForRollingUpdate removes available − minAvailable =
+            // 4 − 3 = 1: old 4 → 3, before the status is written.
             let new_id = h
                 .store
                 .replicasets
@@ -1207,14 +1209,16 @@ mod tests {
                 .find(|(_, r)| r.meta.name == name)
                 .unwrap()
                 .0;
-            let mut c = DeploymentController::default();
-            let third = sync_now(&mut c, &h, d);
-            assert_eq!(scales(&third), vec![(old, 3)]);
-            let fourth = h.answer(&mut c, &mut (), ME, NOW, &third);
+            assert_eq!(scales(&second), vec![(old, 3)]);
+            let fourth = h.answer(&mut c, &mut (), ME, NOW, &second);
             assert_eq!(
                 fourth.events()[0].message,
                 "Scaled down replica set web-old from 4 to 3"
             );
+            assert!(matches!(
+                fourth.requests()[..],
+                [(Op::DeploymentStatus { .. }, Tag::Status(_))]
+            ));
 
             // With the old RS at 3 (4 pods in all), the new RS may grow by 5 − 4 = 1.
             let mut c = DeploymentController::default();
