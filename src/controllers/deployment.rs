@@ -11,8 +11,8 @@
 //! `ScalingReplicaSet` (`Scaled up replica set X from A to B`, the 1.31+ wording).
 //! A paused Deployment or a scaling event (an active ReplicaSet whose desired-replicas
 //! annotation differs from spec.replicas) only scales, proportionally (`scale()`).
-//! Simplifications: no Progressing/Available conditions yet; old ReplicaSets beyond
-//! `revisionHistoryLimit` are not cleaned up.
+//! The Available and Progressing conditions follow sync.go and progress.go ([`progress`]).
+//! Simplification: old ReplicaSets beyond `revisionHistoryLimit` are not cleaned up.
 
 use crate::apiserver::{Op, Outcome};
 use crate::component::{Component, Ctx, Notice, Response};
@@ -29,9 +29,10 @@ use crate::model::workload::{
 };
 use crate::sim::time::SimTime;
 use rolling::{RsCount, StaleStatus, new_rs_new_replicas, reconcile_new, reconcile_olds};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+pub mod progress;
 pub mod rolling;
 
 /// `--concurrent-deployment-syncs` (kube-controller-manager's default).
@@ -48,6 +49,12 @@ pub struct DeploymentController {
     applied: (u64, u32),
     /// The size each ReplicaSet had when a scale of it was sent (for the event text).
     scaling_from: BTreeMap<u32, i32>,
+    /// Deployments whose sync in progress only scales (`sync`, not a rollout): their status
+    /// is written without estimating progress (`syncDeploymentStatus`).
+    scaling_only: BTreeSet<u32>,
+    /// Per Deployment, the new ReplicaSet its sync in progress created
+    /// (`NewReplicaSetCreated`).
+    created: BTreeMap<u32, String>,
 }
 
 impl Default for DeploymentController {
@@ -57,6 +64,8 @@ impl Default for DeploymentController {
             outstanding: BTreeMap::new(),
             applied: (0, 0),
             scaling_from: BTreeMap::new(),
+            scaling_only: BTreeSet::new(),
+            created: BTreeMap::new(),
         }
     }
 }
@@ -85,11 +94,20 @@ pub enum Tag {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sync(pub u32);
 
+/// The Deployment controller's timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeploymentTimer {
+    /// A worker's sync is due.
+    Worker(Sync),
+    /// `requeueStuckDeployment`'s `AddAfter`: queue the Deployment to check its deadline.
+    Requeue(u32),
+}
+
 type Cx<'a> = Ctx<'a, DeploymentController>;
 
 impl Component for DeploymentController {
     type Tag = Tag;
-    type Timer = Sync;
+    type Timer = DeploymentTimer;
     type Env = ();
 
     /// The Deployment changed, or one of its ReplicaSets (the notice names its controller).
@@ -108,20 +126,27 @@ impl Component for DeploymentController {
         on_response(self, cx, tag, r);
     }
 
-    fn on_timer(&mut self, cx: &mut Cx<'_>, Sync(id): Sync) {
-        sync(self, cx, id);
+    fn on_timer(&mut self, cx: &mut Cx<'_>, t: DeploymentTimer) {
+        match t {
+            DeploymentTimer::Worker(Sync(id)) => sync(self, cx, id),
+            DeploymentTimer::Requeue(id) => self.enqueue(cx, id),
+        }
     }
 }
 
 impl DeploymentController {
     fn enqueue(&mut self, cx: &mut Cx<'_>, key: u32) {
         self.queue.add(key);
-        kick(&mut self.queue, cx, Kind::Deployment, NAME, Sync);
+        kick(&mut self.queue, cx, Kind::Deployment, NAME, |k| {
+            DeploymentTimer::Worker(Sync(k))
+        });
     }
 
     fn done(&mut self, cx: &mut Cx<'_>, key: u32) {
         self.queue.done(key);
-        kick(&mut self.queue, cx, Kind::Deployment, NAME, Sync);
+        kick(&mut self.queue, cx, Kind::Deployment, NAME, |k| {
+            DeploymentTimer::Worker(Sync(k))
+        });
     }
 }
 
@@ -222,6 +247,7 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
     };
     let rss = owned(cx, id);
     if d.meta.deleted.is_some() {
+        me.scaling_only.insert(id);
         write_status(me, cx, id);
         return;
     }
@@ -240,6 +266,7 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
                     .is_some_and(|(desired, _)| desired != dr)
         });
     if d.spec.paused || scaling_event {
+        me.scaling_only.insert(id);
         let view = |r: u32| rs_view(cx, r);
         let new_view = new_rs.and_then(view);
         let old_views: Vec<RsView> = olds.iter().filter_map(|r| view(*r)).collect();
@@ -664,7 +691,29 @@ fn write_status(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
         }
     }
     s.unavailable_replicas = (d.spec.replicas - s.available_replicas).max(0);
+    let scaling_only = me.scaling_only.remove(&id);
+    let created = me.created.remove(&id);
+    let new_name = new_rs
+        .and_then(|r| cx.store.replicasets.get(r))
+        .map(|r| r.meta.name.as_str());
+    let stored = stored_conditions(d, created, new_name, cx.now);
+    s.conditions = stored.conditions.clone();
+    let max_unavailable = rolling::max_unavailable(&d.spec.strategy, d.spec.replicas);
+    progress::set_available(&mut s, d.spec.replicas, max_unavailable, cx.now);
+    let r = progress::Rollout {
+        name: &d.meta.name,
+        generation: d.meta.generation,
+        replicas: d.spec.replicas,
+        deadline_s: d.spec.progress_deadline_seconds,
+        new_rs: new_name,
+    };
+    if !scaling_only {
+        progress::sync_rollout_status(r, &stored, &mut s, cx.now);
+    }
     if s == d.status {
+        if !scaling_only && let Some(after) = progress::requeue_after(r, &stored, &s, cx.now) {
+            cx.after(after, DeploymentTimer::Requeue(id));
+        }
         me.done(cx, id);
         return;
     }
@@ -677,6 +726,60 @@ fn write_status(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
         Tag::Status(id),
         &key,
     );
+}
+
+/// The stored status as `syncRolloutStatus` sees it: with the Progressing condition
+/// `getNewReplicaSet` writes when it creates the new ReplicaSet (`NewReplicaSetCreated`) or
+/// first finds it (`FoundNewReplicaSet`), and the one `checkPausedConditions` writes when
+/// `spec.paused` flips. Kubernetes writes these in separate status updates earlier in the
+/// sync; kubesim folds them into the sync's one status write.
+fn stored_conditions(
+    d: &Deployment,
+    created: Option<String>,
+    new_rs: Option<&str>,
+    now: SimTime,
+) -> DeploymentStatus {
+    use crate::model::workload::{ConditionStatus::*, DeploymentConditionType::Progressing};
+    use progress::reason;
+    let mut s = d.status.clone();
+    if d.spec.progress_deadline_seconds == progress::NO_DEADLINE {
+        return s;
+    }
+    let cur = progress::get(&s, Progressing).map(|c| c.reason);
+    if cur != Some(reason::TIMED_OUT) {
+        let paused = cur == Some(reason::PAUSED);
+        if d.spec.paused && !paused {
+            let c = progress::condition(
+                Progressing,
+                Unknown,
+                reason::PAUSED,
+                "Deployment is paused".into(),
+                now,
+            );
+            progress::set(&mut s, c);
+        } else if !d.spec.paused && paused {
+            let c = progress::condition(
+                Progressing,
+                Unknown,
+                reason::RESUMED,
+                "Deployment is resumed".into(),
+                now,
+            );
+            progress::set(&mut s, c);
+        }
+    }
+    if let Some(name) = created {
+        let msg = format!("Created new replica set {name:?}");
+        let c = progress::condition(Progressing, True, reason::NEW_RS_CREATED, msg, now);
+        progress::set(&mut s, c);
+    } else if let Some(name) = new_rs
+        && progress::get(&s, Progressing).is_none()
+    {
+        let msg = format!("Found new replica set {name:?}");
+        let c = progress::condition(Progressing, True, reason::FOUND_NEW_RS, msg, now);
+        progress::set(&mut s, c);
+    }
+    s
 }
 
 /// A response to one of this controller's requests.
@@ -698,6 +801,10 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
                 },
                 _ => 0,
             };
+            if let Outcome::Created(rs) = &outcome {
+                let name = cx.store.meta(*rs).map(|m| m.name.clone());
+                me.created.insert(id, name.unwrap_or_default());
+            }
             if let Outcome::Created(rs) = &outcome
                 && to > 0
             {
@@ -1055,7 +1162,7 @@ mod tests {
             d: u32,
         ) -> Recorder<DeploymentController> {
             run(c, &h.store, &mut (), ME, NOW, |c, cx| {
-                c.on_timer(cx, Sync(d))
+                c.on_timer(cx, DeploymentTimer::Worker(Sync(d)))
             })
         }
 
@@ -1172,10 +1279,31 @@ mod tests {
                 ev[0].message,
                 format!("Scaled up replica set web-{hash} from 0 to 4")
             );
-            assert!(matches!(
-                second.requests()[..],
-                [(Op::DeploymentStatus { .. }, Tag::Status(_))]
-            ));
+            let [(Op::DeploymentStatus { status, .. }, Tag::Status(_))] = &second.requests()[..]
+            else {
+                panic!("one status write: {:?}", second.requests());
+            };
+            // sync.go getNewReplicaSet (Progressing NewReplicaSetCreated) and calculateStatus
+            // (no pod available yet, below 4 − 1: MinimumReplicasUnavailable); the first
+            // condition set stays first (SetDeploymentCondition appends).
+            let got: Vec<(&str, String)> = status
+                .conditions
+                .iter()
+                .map(|c| (c.reason, c.message.clone()))
+                .collect();
+            assert_eq!(
+                got,
+                vec![
+                    (
+                        "NewReplicaSetCreated",
+                        format!("Created new replica set \"web-{hash}\"")
+                    ),
+                    (
+                        "MinimumReplicasUnavailable",
+                        "Deployment does not have minimum availability.".to_string()
+                    ),
+                ]
+            );
         }
 
         #[test]
@@ -1317,7 +1445,7 @@ mod tests {
             let r = run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
                 c.observe(cx, notice(Some(d)))
             });
-            assert!(matches!(r.timers()[..], [(_, Sync(k))] if k == d));
+            assert!(matches!(r.timers()[..], [(_, DeploymentTimer::Worker(Sync(k)))] if k == d));
         }
     }
 }
