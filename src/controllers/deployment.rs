@@ -12,9 +12,10 @@
 //! A paused Deployment or a scaling event (an active ReplicaSet whose desired-replicas
 //! annotation differs from spec.replicas) only scales, proportionally (`scale()`).
 //! The Available and Progressing conditions follow sync.go and progress.go ([`progress`]).
-//! Simplification: old ReplicaSets beyond `revisionHistoryLimit` are not cleaned up.
+//! Old ReplicaSets beyond `revisionHistoryLimit` are deleted (`cleanupDeployment`).
+//! Simplification: a re-used old template keeps its ReplicaSet's old revision.
 
-use crate::apiserver::{Op, Outcome};
+use crate::apiserver::{Op, Outcome, Propagation};
 use crate::component::{Component, Ctx, Notice, Response};
 use crate::controllers::kick;
 use crate::controllers::workqueue::WorkQueue;
@@ -88,6 +89,8 @@ pub enum Tag {
     Scale(u32),
     /// The Deployment's status was written.
     Status(u32),
+    /// An old ReplicaSet beyond `revisionHistoryLimit` was deleted.
+    DeleteReplicaSet(u32),
 }
 
 /// The Deployment controller's timer: a worker's sync of this Deployment is due.
@@ -280,7 +283,9 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
             new_view.as_ref(),
             &old_views,
         );
-        apply_scales(me, cx, id, d, scales);
+        // sync.go `sync`: cleanupDeployment after scaling, whatever the rollout's state.
+        let deletes = history_cleanup(cx, d, &olds);
+        apply(me, cx, id, d, scales, deletes);
         return;
     }
     let spec_of = |cx: &Cx<'_>, r: u32| {
@@ -329,7 +334,74 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
         }
         Strategy::Recreate => recreate(cx, d, new_id, &olds),
     };
-    apply_scales(me, cx, id, d, scales);
+    // rolloutRolling / rolloutRecreate: cleanupDeployment once a sync has nothing to scale
+    // and the stored status says the rollout is complete.
+    let deletes =
+        if scales.is_empty() && progress::complete(d.spec.replicas, d.meta.generation, &d.status) {
+            history_cleanup(cx, d, &olds)
+        } else {
+            Vec::new()
+        };
+    apply(me, cx, id, d, scales, deletes);
+}
+
+/// `cleanupDeployment` (sync.go): the old ReplicaSets beyond `revisionHistoryLimit`, lowest
+/// revision first (`ReplicaSetsByRevision`, ties by age), that have no replicas in spec or
+/// status, whose status is current and that are not being deleted.
+fn history_cleanup(cx: &Cx<'_>, d: &Deployment, olds: &[u32]) -> Vec<u32> {
+    let mut alive: Vec<(u32, &ReplicaSet)> = olds
+        .iter()
+        .filter_map(|o| cx.store.replicasets.get(*o).map(|rs| (*o, rs)))
+        .filter(|(_, rs)| rs.meta.deleted.is_none())
+        .collect();
+    let excess = alive.len() as i64 - i64::from(d.spec.revision_history_limit);
+    if excess <= 0 {
+        return Vec::new();
+    }
+    alive.sort_by_key(|(_, rs)| (rs.revision, rs.meta.created, rs.meta.name.clone()));
+    alive
+        .into_iter()
+        .take(excess as usize)
+        .filter(|(_, rs)| {
+            rs.status.replicas == 0
+                && rs.spec.replicas == 0
+                && rs.meta.generation <= rs.status.observed_generation
+        })
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// Sends one sync's scale and delete requests; the status is written once they all returned.
+fn apply(
+    me: &mut DeploymentController,
+    cx: &mut Cx<'_>,
+    id: u32,
+    d: &Deployment,
+    scales: Vec<(u32, i32)>,
+    deletes: Vec<u32>,
+) {
+    if deletes.is_empty() {
+        apply_scales(me, cx, id, d, scales);
+        return;
+    }
+    let mut sent = send_scales(me, cx, id, d, scales);
+    for rs in deletes {
+        let target = ObjRef {
+            kind: Kind::ReplicaSet,
+            id: rs,
+        };
+        let key = cx.store.key(target);
+        let uid = cx.store.meta(target).map(|m| m.uid);
+        let op = Op::Delete {
+            target,
+            uid,
+            propagation: Propagation::Background,
+            grace_seconds: None,
+        };
+        cx.submit(op, Tag::DeleteReplicaSet(id), &key);
+        sent += 1;
+    }
+    me.outstanding.insert(id, sent);
 }
 
 /// `scaleReplicaSetAndRecordEvent` for each decision: a request when the size or the
@@ -786,7 +858,10 @@ fn stored_conditions(
 fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Response<'_>) {
     let outcome = req.outcome;
     let id = match tag {
-        Tag::CreateReplicaSet(id) | Tag::Scale(id) | Tag::Status(id) => id,
+        Tag::CreateReplicaSet(id)
+        | Tag::Scale(id)
+        | Tag::Status(id)
+        | Tag::DeleteReplicaSet(id) => id,
     };
     let dref = ObjRef {
         kind: Kind::Deployment,
@@ -866,6 +941,7 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
             finish_call(me, cx, id);
         }
         Tag::Status(_) => me.done(cx, id),
+        Tag::DeleteReplicaSet(_) => finish_call(me, cx, id),
     }
 }
 
@@ -1422,6 +1498,59 @@ mod tests {
                 fourth.events()[0].message,
                 format!("Scaled up replica set {} from 0 to 2", rs.meta.name)
             );
+        }
+
+        #[test]
+        fn a_complete_rollout_deletes_empty_replica_sets_beyond_the_history_limit() {
+            // sync.go cleanupDeployment: revisionHistoryLimit 1 and three old RSs leave two
+            // to delete, lowest revision first (ReplicaSetsByRevision); one that still has a
+            // pod in its status is kept, so only revision 1 goes.
+            let (mut h, d) = setup();
+            let ns = h.store.find_ns("default").unwrap();
+            let owner = ObjRef {
+                kind: Kind::Deployment,
+                id: d,
+            };
+            let mut olds = Vec::new();
+            for (rev, pods) in [(2, 1), (1, 0), (3, 0)] {
+                let name = format!("web-r{rev}");
+                let rs = fx::replicaset(&mut h.store, &name, ns, 0, Some(owner));
+                let r = h.store.replicasets.get_mut(rs).unwrap();
+                r.revision = rev;
+                r.status.replicas = pods;
+                r.status.observed_generation = r.meta.generation;
+                r.spec.template = Arc::new(PodTemplate {
+                    labels: fx::labels(&[("app", "web"), (POD_TEMPLATE_HASH, "old")]),
+                    spec: fx::spec(100 + rev),
+                });
+                olds.push(rs);
+            }
+            let new = fx::replicaset(&mut h.store, "web-new", ns, 4, Some(owner));
+            let r = h.store.replicasets.get_mut(new).unwrap();
+            r.revision = 4;
+            r.status.replicas = 4;
+            r.status.available_replicas = 4;
+            let dep = h.store.deployments.get_mut(d).unwrap();
+            dep.spec.revision_history_limit = 1;
+            r_complete(&mut dep.status, 4, dep.meta.generation);
+            let mut c = DeploymentController::default();
+            let first = sync_now(&mut c, &h, d);
+            let deleted: Vec<u32> = first
+                .requests()
+                .iter()
+                .filter_map(|(op, _)| match op {
+                    Op::Delete { target, .. } => Some(target.id),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(deleted, vec![olds[1]]);
+        }
+
+        fn r_complete(s: &mut DeploymentStatus, n: i32, generation: i64) {
+            s.observed_generation = generation;
+            s.replicas = n;
+            s.updated_replicas = n;
+            s.available_replicas = n;
         }
 
         #[test]
