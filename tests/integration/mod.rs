@@ -12,6 +12,7 @@ mod layout;
 mod outputs;
 mod props;
 mod quickstart;
+mod rollout;
 mod scheduling;
 mod stopped;
 pub mod support;
