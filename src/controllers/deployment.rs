@@ -117,6 +117,10 @@ impl Component for DeploymentController {
     fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
         let key = match n.obj.kind {
             Kind::Deployment => n.obj.id,
+            Kind::Pod => match recreate_waiting_on(cx, n) {
+                Some(d) => d,
+                None => return,
+            },
             _ => match n.controller {
                 Some(d) => d,
                 None => return,
@@ -135,6 +139,30 @@ impl Component for DeploymentController {
             DeploymentTimer::Requeue(id) => self.enqueue(cx, id),
         }
     }
+}
+
+/// `deletePod`: a deleted pod of a Recreate Deployment's ReplicaSet queues the Deployment
+/// once none of its ReplicaSets has a pod left (the new ReplicaSet may now be created).
+fn recreate_waiting_on(cx: &Cx<'_>, n: Notice) -> Option<u32> {
+    if n.change != crate::component::Change::Deleted {
+        return None;
+    }
+    let rs = cx.store.replicasets.get(n.controller?)?;
+    let d = rs.meta.controller()?;
+    let dep = cx.store.deployments.get(d.id)?;
+    if d.kind != Kind::Deployment || dep.spec.strategy != Strategy::Recreate {
+        return None;
+    }
+    let pods_left = owned(cx, d.id).into_iter().any(|r| {
+        cx.store
+            .dependents_of(ObjRef {
+                kind: Kind::ReplicaSet,
+                id: r,
+            })
+            .iter()
+            .any(|p| p.kind == Kind::Pod)
+    });
+    (!pods_left).then_some(d.id)
 }
 
 impl DeploymentController {

@@ -152,3 +152,12 @@ fn a_rolling_update_keeps_max_surge_and_max_unavailable_over_many_seeds() {
         );
     }
 }
+
+#[test]
+fn the_bundled_rollout_scenarios_pass_their_expectations() {
+    for name in ["rolling-update", "recreate"] {
+        let path = super::support::root().join(format!("scenarios/{name}.yaml"));
+        let run = super::support::run_file(&path, &["-q"]);
+        assert_eq!(run.code, 0, "{name}: {}\n{}", run.stdout, run.stderr);
+    }
+}
