@@ -1582,6 +1582,71 @@ mod tests {
         }
 
         #[test]
+        fn the_last_old_pod_deleted_queues_a_recreate_deployment() {
+            // deployment_controller.go deletePod: for Recreate, the Deployment is queued once
+            // none of its ReplicaSets has a pod left; a rolling one is not.
+            let mut h = Harness::default();
+            let ns = fx::namespace(&mut h.store, "default");
+            let d = fx::deployment(&mut h.store, "web", ns, 2, Strategy::Recreate);
+            let old = old_rs(&mut h, d, 0);
+            let rs_ref = ObjRef {
+                kind: Kind::ReplicaSet,
+                id: old,
+            };
+            let a = fx::pod(
+                &mut h.store,
+                "web-old-a",
+                ns,
+                fx::spec(200),
+                Some(rs_ref),
+                None,
+            );
+            let b = fx::pod(
+                &mut h.store,
+                "web-old-b",
+                ns,
+                fx::spec(200),
+                Some(rs_ref),
+                None,
+            );
+            let gone = |p: u32| Notice {
+                obj: ObjRef {
+                    kind: Kind::Pod,
+                    id: p,
+                },
+                change: crate::component::Change::Deleted,
+                controller: Some(old),
+            };
+            h.store.remove(ObjRef {
+                kind: Kind::Pod,
+                id: a,
+            });
+            let mut c = DeploymentController::default();
+            let r = run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
+                c.observe(cx, gone(a))
+            });
+            assert!(r.timers().is_empty(), "web-old-b is still there");
+            h.store.remove(ObjRef {
+                kind: Kind::Pod,
+                id: b,
+            });
+            let r = run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
+                c.observe(cx, gone(b))
+            });
+            assert!(matches!(r.timers()[..], [(_, DeploymentTimer::Worker(Sync(k)))] if k == d));
+
+            h.store.deployments.get_mut(d).unwrap().spec.strategy = default_strategy();
+            let mut c = DeploymentController::default();
+            let r = run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
+                c.observe(cx, gone(b))
+            });
+            assert!(
+                r.timers().is_empty(),
+                "a rolling Deployment ignores pod deletions"
+            );
+        }
+
+        #[test]
         fn replica_set_notices_enqueue_their_deployment_only() {
             // deployment_controller.go addReplicaSet/updateReplicaSet: resolveControllerRef,
             // an orphan ReplicaSet is ignored here.
