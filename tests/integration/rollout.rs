@@ -9,6 +9,7 @@ use kubesim::cli::prepare::prepare;
 use kubesim::cluster::World;
 use kubesim::model::kind::Kind;
 use kubesim::model::meta::ObjRef;
+use kubesim::model::workload::{ConditionStatus, DeploymentConditionType};
 use kubesim::output::Outputs;
 use std::cell::RefCell;
 use std::path::Path;
@@ -160,4 +161,61 @@ fn the_bundled_rollout_scenarios_pass_their_expectations() {
         let run = super::support::run_file(&path, &["-q"]);
         assert_eq!(run.code, 0, "{name}: {}\n{}", run.stdout, run.stderr);
     }
+}
+
+#[test]
+fn a_rollout_that_cannot_progress_exceeds_its_deadline() {
+    // progress.go: with no new pod able to schedule (a 100-CPU request), nothing progresses
+    // after the new ReplicaSet's first scale; requeueStuckDeployment syncs again one second
+    // after lastUpdateTime + progressDeadlineSeconds (30 s), and DeploymentTimedOut turns
+    // Progressing False with ProgressDeadlineExceeded.
+    let deploy = |cpu: &str| {
+        format!(
+            "  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {{name: web}}\n    spec:\n      replicas: 2\n      progressDeadlineSeconds: 30\n      selector: {{matchLabels: {{app: web}}}}\n      template:\n        metadata: {{labels: {{app: web}}}}\n        spec:\n          containers:\n          - name: web\n            image: nginx\n            resources: {{requests: {{cpu: '{cpu}'}}}}\n"
+        )
+    };
+    let yaml = format!(
+        "name: stuck\nduration: 4m\ncluster:\n  nodePools:\n  - name: pool1\n    count: 1\nsteps:\n- at: 0s\n{}- at: 1m\n{}",
+        deploy("10m"),
+        deploy("100")
+    );
+    let s = kubesim::scenario::load::load_str(Path::new("stuck.yaml"), &yaml).expect("loads");
+    let prepared = prepare(s).unwrap_or_else(|b| panic!("{}", b.render()));
+    let mut w = World::new(prepared.into_run_plan(), 1, Outputs::discard()).expect("world");
+    w.run();
+    let (_, d) = w
+        .store
+        .deployments
+        .iter()
+        .find(|(_, d)| d.meta.name == "web")
+        .expect("web");
+    let c = d
+        .status
+        .conditions
+        .iter()
+        .find(|c| c.kind == DeploymentConditionType::Progressing)
+        .expect("a Progressing condition");
+    assert_eq!(c.reason, "ProgressDeadlineExceeded");
+    assert_eq!(c.status, ConditionStatus::False);
+    assert!(
+        c.message.starts_with("ReplicaSet \"web-")
+            && c.message.ends_with("\" has timed out progressing."),
+        "{}",
+        c.message
+    );
+    // It timed out between 60 s + 30 s and the end; one second after the deadline of the
+    // last progress (whole seconds) at the latest.
+    let t = c.last_transition.0;
+    assert!(
+        (90_000_000..=100_000_000).contains(&t),
+        "timed out at {t} µs"
+    );
+    let a = d
+        .status
+        .conditions
+        .iter()
+        .find(|c| c.kind == DeploymentConditionType::Available)
+        .expect("an Available condition");
+    // The old pods still serve: 2 available ≥ 2 − 0.
+    assert_eq!(a.reason, "MinimumReplicasAvailable");
 }

@@ -230,9 +230,10 @@ pub fn sync_rollout_status(
     }
 }
 
-/// `requeueStuckDeployment`: when to sync again to check the deadline, if at all. Under a
-/// second left it is requeued at once through the rate limiter (kubesim: its 5 ms base
-/// delay); otherwise one second after the deadline passes.
+/// `requeueStuckDeployment`: when to sync again to check the deadline, if at all: one second
+/// after the deadline passes. Under a second left Kubernetes requeues through the rate
+/// limiter (5 ms, doubling on each retry); kubesim requeues once, just past the deadline (at
+/// least the limiter's 5 ms), which is when those retries find it timed out.
 pub fn requeue_after(
     r: Rollout<'_>,
     old: &DeploymentStatus,
@@ -249,7 +250,7 @@ pub fn requeue_after(
     let due = c.last_update + SimDuration::from_secs(r.deadline_s.max(0) as u64);
     let left = due.0.saturating_sub(now.0);
     if left < 1_000_000 {
-        Some(SimDuration::from_millis(5))
+        Some(SimDuration((left + 1).max(5_000)))
     } else {
         Some(SimDuration(left) + SimDuration::from_secs(1))
     }
@@ -426,6 +427,9 @@ mod tests {
         let at = requeue_after(rollout(None), &old, &new, SimTime(70_000_000));
         // 10 s + 600 s − 70 s = 540 s, plus 1 s.
         assert_eq!(at, Some(SimDuration::from_secs(541)));
+        // 0.5 s left: just past the deadline.
+        let soon = requeue_after(rollout(None), &old, &new, SimTime(609_500_000));
+        assert_eq!(soon, Some(SimDuration(500_001)));
         let done = st(3, 3, 3, 3);
         assert_eq!(
             requeue_after(rollout(None), &old, &done, SimTime(70_000_000)),
