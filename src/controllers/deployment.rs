@@ -13,7 +13,7 @@
 //! annotation differs from spec.replicas) only scales, proportionally (`scale()`).
 //! The Available and Progressing conditions follow sync.go and progress.go ([`progress`]).
 //! Old ReplicaSets beyond `revisionHistoryLimit` are deleted (`cleanupDeployment`).
-//! Simplification: a re-used old template keeps its ReplicaSet's old revision.
+//! A template that comes back takes the newest revision (`getNewReplicaSet`).
 
 use crate::apiserver::{Op, Outcome, Propagation};
 use crate::component::{Component, Ctx, Notice, Response};
@@ -91,6 +91,8 @@ pub enum Tag {
     Status(u32),
     /// An old ReplicaSet beyond `revisionHistoryLimit` was deleted.
     DeleteReplicaSet(u32),
+    /// The new ReplicaSet's revision was raised.
+    Revision(u32),
 }
 
 /// The Deployment controller's timer: a worker's sync of this Deployment is due.
@@ -313,7 +315,8 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
         );
         // sync.go `sync`: cleanupDeployment after scaling, whatever the rollout's state.
         let deletes = history_cleanup(cx, d, &olds);
-        apply(me, cx, id, d, scales, deletes);
+        let revision = new_rs.and_then(|n| revision_to_sync(cx, n, &olds));
+        apply(me, cx, id, d, scales, deletes, revision);
         return;
     }
     let spec_of = |cx: &Cx<'_>, r: u32| {
@@ -370,7 +373,8 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
         } else {
             Vec::new()
         };
-    apply(me, cx, id, d, scales, deletes);
+    let revision = revision_to_sync(cx, new_id, &olds);
+    apply(me, cx, id, d, scales, deletes, revision);
 }
 
 /// `cleanupDeployment` (sync.go): the old ReplicaSets beyond `revisionHistoryLimit`, lowest
@@ -399,6 +403,20 @@ fn history_cleanup(cx: &Cx<'_>, d: &Deployment, olds: &[u32]) -> Vec<u32> {
         .collect()
 }
 
+/// `getNewReplicaSet` for an existing new ReplicaSet: its revision becomes the old ones'
+/// highest plus one when it is lower (a template that comes back, as after `rollout undo`,
+/// gets the newest revision).
+fn revision_to_sync(cx: &Cx<'_>, new_id: u32, olds: &[u32]) -> Option<(u32, i64)> {
+    let max_old = olds
+        .iter()
+        .filter_map(|o| cx.store.replicasets.get(*o))
+        .map(|r| r.revision)
+        .max()
+        .unwrap_or(0);
+    let rs = cx.store.replicasets.get(new_id)?;
+    (rs.revision < max_old + 1).then_some((new_id, max_old + 1))
+}
+
 /// Sends one sync's scale and delete requests; the status is written once they all returned.
 fn apply(
     me: &mut DeploymentController,
@@ -407,12 +425,25 @@ fn apply(
     d: &Deployment,
     scales: Vec<(u32, i32)>,
     deletes: Vec<u32>,
+    revision: Option<(u32, i64)>,
 ) {
-    if deletes.is_empty() {
+    if deletes.is_empty() && revision.is_none() {
         apply_scales(me, cx, id, d, scales);
         return;
     }
     let mut sent = send_scales(me, cx, id, d, scales);
+    if let Some((rs, revision)) = revision {
+        let key = cx.store.key(ObjRef {
+            kind: Kind::ReplicaSet,
+            id: rs,
+        });
+        cx.submit(
+            Op::ReplicaSetRevision { id: rs, revision },
+            Tag::Revision(id),
+            &key,
+        );
+        sent += 1;
+    }
     for rs in deletes {
         let target = ObjRef {
             kind: Kind::ReplicaSet,
@@ -889,7 +920,8 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
         Tag::CreateReplicaSet(id)
         | Tag::Scale(id)
         | Tag::Status(id)
-        | Tag::DeleteReplicaSet(id) => id,
+        | Tag::DeleteReplicaSet(id)
+        | Tag::Revision(id) => id,
     };
     let dref = ObjRef {
         kind: Kind::Deployment,
@@ -969,7 +1001,7 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
             finish_call(me, cx, id);
         }
         Tag::Status(_) => me.done(cx, id),
-        Tag::DeleteReplicaSet(_) => finish_call(me, cx, id),
+        Tag::DeleteReplicaSet(_) | Tag::Revision(_) => finish_call(me, cx, id),
     }
 }
 
@@ -1572,6 +1604,39 @@ mod tests {
                 })
                 .collect();
             assert_eq!(deleted, vec![olds[1]]);
+        }
+
+        #[test]
+        fn a_template_that_comes_back_takes_the_newest_revision() {
+            // sync.go getNewReplicaSet: the existing new RS (revision 1) is below the old
+            // ones' highest (2) plus one, so SetNewReplicaSetAnnotations gives it 3.
+            let (mut h, d) = setup();
+            let old = old_rs(&mut h, d, 0);
+            h.store.replicasets.get_mut(old).unwrap().revision = 2;
+            let ns = h.store.find_ns("default").unwrap();
+            let owner = ObjRef {
+                kind: Kind::Deployment,
+                id: d,
+            };
+            let new = fx::replicaset(&mut h.store, "web-new", ns, 4, Some(owner));
+            assert_eq!(h.store.replicasets.get(new).unwrap().revision, 1);
+            let mut c = DeploymentController::default();
+            let first = sync_now(&mut c, &h, d);
+            let revisions: Vec<(u32, i64)> = first
+                .requests()
+                .iter()
+                .filter_map(|(op, _)| match op {
+                    Op::ReplicaSetRevision { id, revision } => Some((*id, *revision)),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(revisions, vec![(new, 3)]);
+            let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+            assert_eq!(h.store.replicasets.get(new).unwrap().revision, 3);
+            assert!(matches!(
+                second.requests()[..],
+                [(Op::DeploymentStatus { .. }, Tag::Status(_))]
+            ));
         }
 
         fn r_complete(s: &mut DeploymentStatus, n: i32, generation: i64) {
