@@ -520,6 +520,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
                         ready_replicas: replicas,
                         available_replicas: replicas,
                         unavailable_replicas: 0,
+                        ..Default::default()
                     },
                 };
                 let did = w.store.deployments.insert(d);

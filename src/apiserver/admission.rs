@@ -49,6 +49,14 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 },
             )
         }
+        Op::ReplicaSetRevision { id, revision } => {
+            let Some(rs) = s.store.replicasets.get_mut(id) else {
+                return gone(Kind::ReplicaSet);
+            };
+            rs.revision = revision;
+            let kind = s.store.rs_kind(id);
+            modified(s, ObjRef { kind, id })
+        }
         Op::DeploymentStatus { id, status } => {
             let Some(d) = s.store.deployments.get_mut(id) else {
                 return gone(Kind::Deployment);

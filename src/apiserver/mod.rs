@@ -231,6 +231,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::ReplicaSetStatus { .. } => "rs-status",
         Op::DaemonSetStatus { .. } => "ds-status",
         Op::DeploymentStatus { .. } => "deploy-status",
+        Op::ReplicaSetRevision { .. } => "rs-revision",
         Op::Bind { .. } => "bind",
         Op::PodStatus { .. } => "pod-status",
         Op::Delete { .. } => "delete",

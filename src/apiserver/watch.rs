@@ -237,7 +237,8 @@ mod tests {
 
     #[test]
     fn a_controlled_bound_pod_reaches_its_controller_the_scheduler_and_its_kubelet_only() {
-        // The ReplicaSet controller's pod handler resolves the controllerRef; the scheduler
+        // The ReplicaSet controller's pod handler resolves the controllerRef (so does the
+        // Deployment controller's, deployment_controller.go deletePod); the scheduler
         // watches every pod; a kubelet watches `spec.nodeName=<its node>` only.
         let (mut h, _n0, n1, rs) = setup();
         let obj = owned_pod(&h, rs, Some("n1"));
@@ -246,6 +247,7 @@ mod tests {
             who(&h),
             vec![
                 (single(ComponentKind::ReplicaSetController), Some(rs)),
+                (single(ComponentKind::DeploymentController), Some(rs)),
                 (single(ComponentKind::Scheduler), None),
                 (ComponentId::kubelet(n1), None),
             ]
@@ -267,6 +269,7 @@ mod tests {
             who(&h),
             vec![
                 (single(ComponentKind::ReplicaSetController), Some(rs)),
+                (single(ComponentKind::DeploymentController), Some(rs)),
                 (single(ComponentKind::Scheduler), None),
             ]
         );

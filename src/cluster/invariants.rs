@@ -20,8 +20,8 @@ use crate::apiserver::{Op, Outcome, Propagation};
 use crate::cluster::event::{AnyTimer, Event};
 use crate::cluster::{Observer, World};
 use crate::component::ComponentKind;
-use crate::controllers::deployment::Sync;
 use crate::controllers::deployment::fenceposts;
+use crate::controllers::deployment::{DeploymentTimer, Sync};
 use crate::kubelet::{KubeletStep, Step};
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, ObjRef};
@@ -281,7 +281,7 @@ impl Checker {
             self.torn_down.insert(pod);
         }
         if let Event::Timer {
-            timer: AnyTimer::Deployment(Sync(key)),
+            timer: AnyTimer::Deployment(DeploymentTimer::Worker(Sync(key))),
             ..
         } = ev.event
         {

@@ -229,6 +229,11 @@ static DEPLOYMENT: ComponentInfo = ComponentInfo {
             kind: Some(Kind::Deployment),
             select: Select::All,
         },
+        // deletePod: a Recreate rollout waits for the old pods to be gone.
+        Watch {
+            kind: Some(Kind::Pod),
+            select: Select::ControlledBy(&[Kind::ReplicaSet]),
+        },
     ],
 };
 

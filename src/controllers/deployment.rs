@@ -2,7 +2,8 @@
 //!
 //! One sync (`syncDeployment`): find the new ReplicaSet (template equal to the Deployment's,
 //! ignoring `pod-template-hash`; the oldest wins) and the old ones; create the new one if
-//! missing (`getNewReplicaSet`, with `NewRSNewReplicas` replicas); on a replica change of a
+//! missing (`getNewReplicaSet`, with `NewRSNewReplicas` replicas) and, in the same sync,
+//! scale old ones down (rolling.go); on a replica change of a
 //! settled Deployment scale the active ReplicaSet (`scale`); otherwise roll
 //! (`rolloutRolling`: `reconcileNewReplicaSet`, then `reconcileOldReplicaSets` with
 //! `cleanupUnhealthyReplicas` and `scaleDownOldReplicaSetsForRollingUpdate`) or recreate
@@ -10,10 +11,11 @@
 //! `ScalingReplicaSet` (`Scaled up replica set X from A to B`, the 1.31+ wording).
 //! A paused Deployment or a scaling event (an active ReplicaSet whose desired-replicas
 //! annotation differs from spec.replicas) only scales, proportionally (`scale()`).
-//! Simplifications: no Progressing/Available conditions yet; old ReplicaSets beyond
-//! `revisionHistoryLimit` are not cleaned up.
+//! The Available and Progressing conditions follow sync.go and progress.go ([`progress`]).
+//! Old ReplicaSets beyond `revisionHistoryLimit` are deleted (`cleanupDeployment`).
+//! A template that comes back takes the newest revision (`getNewReplicaSet`).
 
-use crate::apiserver::{Op, Outcome};
+use crate::apiserver::{Op, Outcome, Propagation};
 use crate::component::{Component, Ctx, Notice, Response};
 use crate::controllers::kick;
 use crate::controllers::workqueue::WorkQueue;
@@ -27,8 +29,12 @@ use crate::model::workload::{
     Strategy,
 };
 use crate::sim::time::SimTime;
-use std::collections::BTreeMap;
+use rolling::{RsCount, StaleStatus, new_rs_new_replicas, reconcile_new, reconcile_olds};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+pub mod progress;
+pub mod rolling;
 
 /// `--concurrent-deployment-syncs` (kube-controller-manager's default).
 pub const WORKERS: usize = 5;
@@ -44,6 +50,12 @@ pub struct DeploymentController {
     applied: (u64, u32),
     /// The size each ReplicaSet had when a scale of it was sent (for the event text).
     scaling_from: BTreeMap<u32, i32>,
+    /// Deployments whose sync in progress only scales (`sync`, not a rollout): their status
+    /// is written without estimating progress (`syncDeploymentStatus`).
+    scaling_only: BTreeSet<u32>,
+    /// Per Deployment, the new ReplicaSet its sync in progress created
+    /// (`NewReplicaSetCreated`).
+    created: BTreeMap<u32, String>,
 }
 
 impl Default for DeploymentController {
@@ -53,6 +65,8 @@ impl Default for DeploymentController {
             outstanding: BTreeMap::new(),
             applied: (0, 0),
             scaling_from: BTreeMap::new(),
+            scaling_only: BTreeSet::new(),
+            created: BTreeMap::new(),
         }
     }
 }
@@ -75,23 +89,40 @@ pub enum Tag {
     Scale(u32),
     /// The Deployment's status was written.
     Status(u32),
+    /// An old ReplicaSet beyond `revisionHistoryLimit` was deleted.
+    DeleteReplicaSet(u32),
+    /// The new ReplicaSet's revision was raised.
+    Revision(u32),
 }
 
 /// The Deployment controller's timer: a worker's sync of this Deployment is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sync(pub u32);
 
+/// The Deployment controller's timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeploymentTimer {
+    /// A worker's sync is due.
+    Worker(Sync),
+    /// `requeueStuckDeployment`'s `AddAfter`: queue the Deployment to check its deadline.
+    Requeue(u32),
+}
+
 type Cx<'a> = Ctx<'a, DeploymentController>;
 
 impl Component for DeploymentController {
     type Tag = Tag;
-    type Timer = Sync;
+    type Timer = DeploymentTimer;
     type Env = ();
 
     /// The Deployment changed, or one of its ReplicaSets (the notice names its controller).
     fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
         let key = match n.obj.kind {
             Kind::Deployment => n.obj.id,
+            Kind::Pod => match recreate_waiting_on(cx, n) {
+                Some(d) => d,
+                None => return,
+            },
             _ => match n.controller {
                 Some(d) => d,
                 None => return,
@@ -104,20 +135,51 @@ impl Component for DeploymentController {
         on_response(self, cx, tag, r);
     }
 
-    fn on_timer(&mut self, cx: &mut Cx<'_>, Sync(id): Sync) {
-        sync(self, cx, id);
+    fn on_timer(&mut self, cx: &mut Cx<'_>, t: DeploymentTimer) {
+        match t {
+            DeploymentTimer::Worker(Sync(id)) => sync(self, cx, id),
+            DeploymentTimer::Requeue(id) => self.enqueue(cx, id),
+        }
     }
+}
+
+/// `deletePod`: a deleted pod of a Recreate Deployment's ReplicaSet queues the Deployment
+/// once none of its ReplicaSets has a pod left (the new ReplicaSet may now be created).
+fn recreate_waiting_on(cx: &Cx<'_>, n: Notice) -> Option<u32> {
+    if n.change != crate::component::Change::Deleted {
+        return None;
+    }
+    let rs = cx.store.replicasets.get(n.controller?)?;
+    let d = rs.meta.controller()?;
+    let dep = cx.store.deployments.get(d.id)?;
+    if d.kind != Kind::Deployment || dep.spec.strategy != Strategy::Recreate {
+        return None;
+    }
+    let pods_left = owned(cx, d.id).into_iter().any(|r| {
+        cx.store
+            .dependents_of(ObjRef {
+                kind: Kind::ReplicaSet,
+                id: r,
+            })
+            .iter()
+            .any(|p| p.kind == Kind::Pod)
+    });
+    (!pods_left).then_some(d.id)
 }
 
 impl DeploymentController {
     fn enqueue(&mut self, cx: &mut Cx<'_>, key: u32) {
         self.queue.add(key);
-        kick(&mut self.queue, cx, Kind::Deployment, NAME, Sync);
+        kick(&mut self.queue, cx, Kind::Deployment, NAME, |k| {
+            DeploymentTimer::Worker(Sync(k))
+        });
     }
 
     fn done(&mut self, cx: &mut Cx<'_>, key: u32) {
         self.queue.done(key);
-        kick(&mut self.queue, cx, Kind::Deployment, NAME, Sync);
+        kick(&mut self.queue, cx, Kind::Deployment, NAME, |k| {
+            DeploymentTimer::Worker(Sync(k))
+        });
     }
 }
 
@@ -218,6 +280,7 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
     };
     let rss = owned(cx, id);
     if d.meta.deleted.is_some() {
+        me.scaling_only.insert(id);
         write_status(me, cx, id);
         return;
     }
@@ -236,6 +299,7 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
                     .is_some_and(|(desired, _)| desired != dr)
         });
     if d.spec.paused || scaling_event {
+        me.scaling_only.insert(id);
         let view = |r: u32| rs_view(cx, r);
         let new_view = new_rs.and_then(view);
         let old_views: Vec<RsView> = olds.iter().filter_map(|r| view(*r)).collect();
@@ -249,7 +313,10 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
             new_view.as_ref(),
             &old_views,
         );
-        apply_scales(me, cx, id, d, scales);
+        // sync.go `sync`: cleanupDeployment after scaling, whatever the rollout's state.
+        let deletes = history_cleanup(cx, d, &olds);
+        let revision = new_rs.and_then(|n| revision_to_sync(cx, n, &olds));
+        apply(me, cx, id, d, scales, deletes, revision);
         return;
     }
     let spec_of = |cx: &Cx<'_>, r: u32| {
@@ -280,20 +347,120 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
                 dr
             }
             Strategy::RollingUpdate { .. } => {
-                // i64: Kubernetes' int32 sums can exceed i32 near its range.
-                let (surge, _) = fenceposts(&d.spec.strategy, dr);
                 let current: i64 = olds.iter().map(|o| i64::from(spec_of(cx, *o))).sum();
-                ((i64::from(dr) + i64::from(surge)) - current).clamp(0, i64::from(dr)) as i32
+                new_rs_new_replicas(&d.spec.strategy, dr, current, 0).max(0) as i32
             }
         };
         create_new_rs(me, cx, id, d, &olds, replicas);
         return;
     };
     let scales = match d.spec.strategy {
-        Strategy::RollingUpdate { .. } => rolling(cx, d, new_id, &olds),
+        Strategy::RollingUpdate { .. } => {
+            let (scales, stale) = rolling(cx, d, new_id, &olds);
+            if stale.is_some() {
+                // handleErr: the failed sync is queued again.
+                me.queue.add(id);
+            }
+            scales
+        }
         Strategy::Recreate => recreate(cx, d, new_id, &olds),
     };
-    apply_scales(me, cx, id, d, scales);
+    // rolloutRolling / rolloutRecreate: cleanupDeployment once a sync has nothing to scale
+    // and the stored status says the rollout is complete.
+    let deletes =
+        if scales.is_empty() && progress::complete(d.spec.replicas, d.meta.generation, &d.status) {
+            history_cleanup(cx, d, &olds)
+        } else {
+            Vec::new()
+        };
+    let revision = revision_to_sync(cx, new_id, &olds);
+    apply(me, cx, id, d, scales, deletes, revision);
+}
+
+/// `cleanupDeployment` (sync.go): the old ReplicaSets beyond `revisionHistoryLimit`, lowest
+/// revision first (`ReplicaSetsByRevision`, ties by age), that have no replicas in spec or
+/// status, whose status is current and that are not being deleted.
+fn history_cleanup(cx: &Cx<'_>, d: &Deployment, olds: &[u32]) -> Vec<u32> {
+    let mut alive: Vec<(u32, &ReplicaSet)> = olds
+        .iter()
+        .filter_map(|o| cx.store.replicasets.get(*o).map(|rs| (*o, rs)))
+        .filter(|(_, rs)| rs.meta.deleted.is_none())
+        .collect();
+    let excess = alive.len() as i64 - i64::from(d.spec.revision_history_limit);
+    if excess <= 0 {
+        return Vec::new();
+    }
+    alive.sort_by_key(|(_, rs)| (rs.revision, rs.meta.created, rs.meta.name.clone()));
+    alive
+        .into_iter()
+        .take(excess as usize)
+        .filter(|(_, rs)| {
+            rs.status.replicas == 0
+                && rs.spec.replicas == 0
+                && rs.meta.generation <= rs.status.observed_generation
+        })
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// `getNewReplicaSet` for an existing new ReplicaSet: its revision becomes the old ones'
+/// highest plus one when it is lower (a template that comes back, as after `rollout undo`,
+/// gets the newest revision).
+fn revision_to_sync(cx: &Cx<'_>, new_id: u32, olds: &[u32]) -> Option<(u32, i64)> {
+    let max_old = olds
+        .iter()
+        .filter_map(|o| cx.store.replicasets.get(*o))
+        .map(|r| r.revision)
+        .max()
+        .unwrap_or(0);
+    let rs = cx.store.replicasets.get(new_id)?;
+    (rs.revision < max_old + 1).then_some((new_id, max_old + 1))
+}
+
+/// Sends one sync's scale and delete requests; the status is written once they all returned.
+fn apply(
+    me: &mut DeploymentController,
+    cx: &mut Cx<'_>,
+    id: u32,
+    d: &Deployment,
+    scales: Vec<(u32, i32)>,
+    deletes: Vec<u32>,
+    revision: Option<(u32, i64)>,
+) {
+    if deletes.is_empty() && revision.is_none() {
+        apply_scales(me, cx, id, d, scales);
+        return;
+    }
+    let mut sent = send_scales(me, cx, id, d, scales);
+    if let Some((rs, revision)) = revision {
+        let key = cx.store.key(ObjRef {
+            kind: Kind::ReplicaSet,
+            id: rs,
+        });
+        cx.submit(
+            Op::ReplicaSetRevision { id: rs, revision },
+            Tag::Revision(id),
+            &key,
+        );
+        sent += 1;
+    }
+    for rs in deletes {
+        let target = ObjRef {
+            kind: Kind::ReplicaSet,
+            id: rs,
+        };
+        let key = cx.store.key(target);
+        let uid = cx.store.meta(target).map(|m| m.uid);
+        let op = Op::Delete {
+            target,
+            uid,
+            propagation: Propagation::Background,
+            grace_seconds: None,
+        };
+        cx.submit(op, Tag::DeleteReplicaSet(id), &key);
+        sent += 1;
+    }
+    me.outstanding.insert(id, sent);
 }
 
 /// `scaleReplicaSetAndRecordEvent` for each decision: a request when the size or the
@@ -305,6 +472,22 @@ fn apply_scales(
     d: &Deployment,
     scales: Vec<(u32, i32)>,
 ) {
+    let sent = send_scales(me, cx, id, d, scales);
+    if sent == 0 {
+        write_status(me, cx, id);
+    } else {
+        me.outstanding.insert(id, sent);
+    }
+}
+
+/// Sends the scale requests of one sync; returns how many were sent.
+fn send_scales(
+    me: &mut DeploymentController,
+    cx: &mut Cx<'_>,
+    id: u32,
+    d: &Deployment,
+    scales: Vec<(u32, i32)>,
+) -> u32 {
     let annotations = Some((
         d.spec.replicas,
         d.spec.replicas.saturating_add(max_surge(d)),
@@ -332,11 +515,7 @@ fn apply_scales(
         cx.submit(op, Tag::Scale(id), &key);
         sent += 1;
     }
-    if sent == 0 {
-        write_status(me, cx, id);
-    } else {
-        me.outstanding.insert(id, sent);
-    }
+    sent
 }
 
 /// What proportional scaling reads of a ReplicaSet.
@@ -476,81 +655,33 @@ pub fn proportional_scale(
         .collect()
 }
 
-/// `rolloutRolling`'s scaling decisions for one sync (facts B.3). Arithmetic is in i64 so
-/// replica counts near the int32 limit cannot overflow.
-fn rolling(cx: &Cx<'_>, d: &Deployment, new_id: u32, olds: &[u32]) -> Vec<(u32, i32)> {
-    let dr = i64::from(d.spec.replicas);
-    let (surge, max_unavailable) = fenceposts(&d.spec.strategy, d.spec.replicas);
-    let (surge, max_unavailable) = (i64::from(surge), i64::from(max_unavailable).min(dr));
-    let rs = |id: u32| cx.store.replicasets.get(id);
-    let spec = |id: u32| i64::from(rs(id).map(|r| r.spec.replicas).unwrap_or(0));
-    let avail = |id: u32| i64::from(rs(id).map(|r| r.status.available_replicas).unwrap_or(0));
-    let new_spec = spec(new_id);
-    // reconcileNewReplicaSet.
-    if new_spec > dr {
-        return vec![(new_id, dr as i32)];
-    }
-    if new_spec < dr {
-        let current: i64 = olds.iter().map(|o| spec(*o)).sum::<i64>() + new_spec;
-        let max_total = dr + surge;
-        if current < max_total {
-            let add = (max_total - current).min(dr - new_spec);
-            return vec![(new_id, (new_spec + add) as i32)];
+/// `rolloutRolling`'s scaling decisions for one sync: scale the new ReplicaSet up if it may
+/// grow (and stop there, as rolling.go does), else scale old ones down (`reconcileOldReplicaSets`).
+/// The second value names an old ReplicaSet whose status lagged its spec: rolling.go fails
+/// the sync there and retries it.
+fn rolling(
+    cx: &Cx<'_>,
+    d: &Deployment,
+    new_id: u32,
+    olds: &[u32],
+) -> (Vec<(u32, i32)>, Option<StaleStatus>) {
+    let count = |id: u32| {
+        let rs = cx.store.replicasets.get(id);
+        RsCount {
+            id,
+            replicas: i64::from(rs.map(|r| r.spec.replicas).unwrap_or(0)),
+            available: i64::from(rs.map(|r| r.status.available_replicas).unwrap_or(0)),
         }
+    };
+    let new = count(new_id);
+    let olds: Vec<RsCount> = olds.iter().map(|o| count(*o)).collect();
+    let total = new.replicas + olds.iter().map(|o| o.replicas).sum::<i64>();
+    if let Some(n) = reconcile_new(&d.spec.strategy, d.spec.replicas, total, new.replicas) {
+        return (vec![(new_id, n as i32)], None);
     }
-    // reconcileOldReplicaSets.
-    let old_pods: i64 = olds.iter().map(|o| spec(*o)).sum();
-    if old_pods == 0 {
-        return Vec::new();
-    }
-    let all_pods = old_pods + new_spec;
-    let min_available = dr - max_unavailable;
-    let new_unavailable = new_spec - avail(new_id);
-    let max_scaled_down = all_pods - min_available - new_unavailable;
-    if max_scaled_down <= 0 {
-        return Vec::new();
-    }
-    let mut out: Vec<(u32, i32)> = Vec::new();
-    let mut new_specs: BTreeMap<u32, i64> = olds.iter().map(|o| (*o, spec(*o))).collect();
-    // cleanupUnhealthyReplicas: oldest first, only unavailable pods.
-    let mut cleaned = 0;
-    for o in olds {
-        if cleaned >= max_scaled_down {
-            break;
-        }
-        let s = new_specs[o];
-        let unhealthy = s - avail(*o);
-        if s == 0 || unhealthy <= 0 {
-            continue;
-        }
-        let down = (max_scaled_down - cleaned).min(unhealthy);
-        new_specs.insert(*o, s - down);
-        cleaned += down;
-    }
-    // scaleDownOldReplicaSetsForRollingUpdate.
-    let available: i64 = olds.iter().map(|o| avail(*o)).sum::<i64>() + avail(new_id);
-    if available > min_available {
-        let to_remove = available - min_available;
-        let mut removed = 0;
-        for o in olds {
-            if removed >= to_remove {
-                break;
-            }
-            let s = new_specs[o];
-            if s == 0 {
-                continue;
-            }
-            let down = s.min(to_remove - removed);
-            new_specs.insert(*o, s - down);
-            removed += down;
-        }
-    }
-    for o in olds {
-        if new_specs[o] != spec(*o) {
-            out.push((*o, new_specs[o] as i32));
-        }
-    }
-    out
+    let (downs, stale) = reconcile_olds(&d.spec.strategy, d.spec.replicas, new, &olds);
+    let downs = downs.into_iter().map(|(id, n)| (id, n as i32)).collect();
+    (downs, stale)
 }
 
 /// `rolloutRecreate` (facts B.4): old ReplicaSets to 0, then the new one to D once no old
@@ -691,7 +822,29 @@ fn write_status(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
         }
     }
     s.unavailable_replicas = (d.spec.replicas - s.available_replicas).max(0);
+    let scaling_only = me.scaling_only.remove(&id);
+    let created = me.created.remove(&id);
+    let new_name = new_rs
+        .and_then(|r| cx.store.replicasets.get(r))
+        .map(|r| r.meta.name.as_str());
+    let stored = stored_conditions(d, created, new_name, cx.now);
+    s.conditions = stored.conditions.clone();
+    let max_unavailable = rolling::max_unavailable(&d.spec.strategy, d.spec.replicas);
+    progress::set_available(&mut s, d.spec.replicas, max_unavailable, cx.now);
+    let r = progress::Rollout {
+        name: &d.meta.name,
+        generation: d.meta.generation,
+        replicas: d.spec.replicas,
+        deadline_s: d.spec.progress_deadline_seconds,
+        new_rs: new_name,
+    };
+    if !scaling_only {
+        progress::sync_rollout_status(r, &stored, &mut s, cx.now);
+    }
     if s == d.status {
+        if !scaling_only && let Some(after) = progress::requeue_after(r, &stored, &s, cx.now) {
+            cx.after(after, DeploymentTimer::Requeue(id));
+        }
         me.done(cx, id);
         return;
     }
@@ -706,11 +859,69 @@ fn write_status(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
     );
 }
 
+/// The stored status as `syncRolloutStatus` sees it: with the Progressing condition
+/// `getNewReplicaSet` writes when it creates the new ReplicaSet (`NewReplicaSetCreated`) or
+/// first finds it (`FoundNewReplicaSet`), and the one `checkPausedConditions` writes when
+/// `spec.paused` flips. Kubernetes writes these in separate status updates earlier in the
+/// sync; kubesim folds them into the sync's one status write.
+fn stored_conditions(
+    d: &Deployment,
+    created: Option<String>,
+    new_rs: Option<&str>,
+    now: SimTime,
+) -> DeploymentStatus {
+    use crate::model::workload::{ConditionStatus::*, DeploymentConditionType::Progressing};
+    use progress::reason;
+    let mut s = d.status.clone();
+    if d.spec.progress_deadline_seconds == progress::NO_DEADLINE {
+        return s;
+    }
+    let cur = progress::get(&s, Progressing).map(|c| c.reason);
+    if cur != Some(reason::TIMED_OUT) {
+        let paused = cur == Some(reason::PAUSED);
+        if d.spec.paused && !paused {
+            let c = progress::condition(
+                Progressing,
+                Unknown,
+                reason::PAUSED,
+                "Deployment is paused".into(),
+                now,
+            );
+            progress::set(&mut s, c);
+        } else if !d.spec.paused && paused {
+            let c = progress::condition(
+                Progressing,
+                Unknown,
+                reason::RESUMED,
+                "Deployment is resumed".into(),
+                now,
+            );
+            progress::set(&mut s, c);
+        }
+    }
+    if let Some(name) = created {
+        let msg = format!("Created new replica set {name:?}");
+        let c = progress::condition(Progressing, True, reason::NEW_RS_CREATED, msg, now);
+        progress::set(&mut s, c);
+    } else if let Some(name) = new_rs
+        && progress::get(&s, Progressing).is_none()
+    {
+        let msg = format!("Found new replica set {name:?}");
+        let c = progress::condition(Progressing, True, reason::FOUND_NEW_RS, msg, now);
+        progress::set(&mut s, c);
+    }
+    s
+}
+
 /// A response to one of this controller's requests.
 fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Response<'_>) {
     let outcome = req.outcome;
     let id = match tag {
-        Tag::CreateReplicaSet(id) | Tag::Scale(id) | Tag::Status(id) => id,
+        Tag::CreateReplicaSet(id)
+        | Tag::Scale(id)
+        | Tag::Status(id)
+        | Tag::DeleteReplicaSet(id)
+        | Tag::Revision(id) => id,
     };
     let dref = ObjRef {
         kind: Kind::Deployment,
@@ -725,6 +936,10 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
                 },
                 _ => 0,
             };
+            if let Outcome::Created(rs) = &outcome {
+                let name = cx.store.meta(*rs).map(|m| m.name.clone());
+                me.created.insert(id, name.unwrap_or_default());
+            }
             if let Outcome::Created(rs) = &outcome
                 && to > 0
             {
@@ -754,6 +969,11 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
                     format!("Failed to create new replica set {name:?}: {}", e.message),
                 );
             }
+            if let Outcome::Created(rs) = &outcome
+                && continue_rollout(me, cx, id, rs.id)
+            {
+                return;
+            }
             finish_call(me, cx, id);
         }
         Tag::Scale(_) => {
@@ -781,7 +1001,31 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
             finish_call(me, cx, id);
         }
         Tag::Status(_) => me.done(cx, id),
+        Tag::DeleteReplicaSet(_) | Tag::Revision(_) => finish_call(me, cx, id),
     }
+}
+
+/// The rest of `rolloutRolling` in the sync that created the new ReplicaSet:
+/// `reconcileNewReplicaSet` has nothing to add (the RS was created at `NewRSNewReplicas`), so
+/// `reconcileOldReplicaSets` runs at once. Returns whether scale requests went out (the
+/// sync then ends when they return).
+fn continue_rollout(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32, new_id: u32) -> bool {
+    let Some(d) = cx.store.deployments.get(id) else {
+        return false;
+    };
+    if !matches!(d.spec.strategy, Strategy::RollingUpdate { .. }) {
+        return false;
+    }
+    let olds: Vec<u32> = owned(cx, id).into_iter().filter(|r| *r != new_id).collect();
+    let (scales, stale) = rolling(cx, d, new_id, &olds);
+    if stale.is_some() {
+        me.queue.add(id);
+    }
+    let sent = send_scales(me, cx, id, d, scales);
+    if sent > 0 {
+        me.outstanding.insert(id, sent);
+    }
+    sent > 0
 }
 
 fn finish_call(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
@@ -1054,7 +1298,7 @@ mod tests {
             d: u32,
         ) -> Recorder<DeploymentController> {
             run(c, &h.store, &mut (), ME, NOW, |c, cx| {
-                c.on_timer(cx, Sync(d))
+                c.on_timer(cx, DeploymentTimer::Worker(Sync(d)))
             })
         }
 
@@ -1171,10 +1415,31 @@ mod tests {
                 ev[0].message,
                 format!("Scaled up replica set web-{hash} from 0 to 4")
             );
-            assert!(matches!(
-                second.requests()[..],
-                [(Op::DeploymentStatus { .. }, Tag::Status(_))]
-            ));
+            let [(Op::DeploymentStatus { status, .. }, Tag::Status(_))] = &second.requests()[..]
+            else {
+                panic!("one status write: {:?}", second.requests());
+            };
+            // sync.go getNewReplicaSet (Progressing NewReplicaSetCreated) and calculateStatus
+            // (no pod available yet, below 4 − 1: MinimumReplicasUnavailable); the first
+            // condition set stays first (SetDeploymentCondition appends).
+            let got: Vec<(&str, String)> = status
+                .conditions
+                .iter()
+                .map(|c| (c.reason, c.message.clone()))
+                .collect();
+            assert_eq!(
+                got,
+                vec![
+                    (
+                        "NewReplicaSetCreated",
+                        format!("Created new replica set \"web-{hash}\"")
+                    ),
+                    (
+                        "MinimumReplicasUnavailable",
+                        "Deployment does not have minimum availability.".to_string()
+                    ),
+                ]
+            );
         }
 
         #[test]
@@ -1195,11 +1460,12 @@ mod tests {
                 format!("Scaled up replica set {name} from 0 to 1")
             );
 
-            // Next sync: 5 pods = maxTotal, so reconcileNewReplicaSet cannot scale up
-            // (rolling.go); reconcileOldReplicaSets: minAvailable = 4 − ⌊25%·4⌋ = 3, the new
-            // RS's 1 pod is unavailable, maxScaledDown = 5 − 3 − 1 = 1; the old RS has no
-            // unhealthy pods, and scaleDownOldReplicaSetsForRollingUpdate removes
-            // available − minAvailable = 4 − 3 = 1: old 4 → 3.
+            // The same sync goes on (rolloutRolling): 5 pods = maxTotal, so
+            // reconcileNewReplicaSet has nothing to add; reconcileOldReplicaSets:
+            // minAvailable = 4 − ⌊25%·4⌋ = 3, the new RS's 1 pod is unavailable,
+            // maxScaledDown = 5 − 3 − 1 = 1; the old RS has no unhealthy pods, and
+            // scaleDownOldReplicaSetsForRollingUpdate removes available − minAvailable =
+            // 4 − 3 = 1: old 4 → 3, before the status is written.
             let new_id = h
                 .store
                 .replicasets
@@ -1207,14 +1473,16 @@ mod tests {
                 .find(|(_, r)| r.meta.name == name)
                 .unwrap()
                 .0;
-            let mut c = DeploymentController::default();
-            let third = sync_now(&mut c, &h, d);
-            assert_eq!(scales(&third), vec![(old, 3)]);
-            let fourth = h.answer(&mut c, &mut (), ME, NOW, &third);
+            assert_eq!(scales(&second), vec![(old, 3)]);
+            let fourth = h.answer(&mut c, &mut (), ME, NOW, &second);
             assert_eq!(
                 fourth.events()[0].message,
                 "Scaled down replica set web-old from 4 to 3"
             );
+            assert!(matches!(
+                fourth.requests()[..],
+                [(Op::DeploymentStatus { .. }, Tag::Status(_))]
+            ));
 
             // With the old RS at 3 (4 pods in all), the new RS may grow by 5 − 4 = 1.
             let mut c = DeploymentController::default();
@@ -1293,6 +1561,157 @@ mod tests {
         }
 
         #[test]
+        fn a_complete_rollout_deletes_empty_replica_sets_beyond_the_history_limit() {
+            // sync.go cleanupDeployment: revisionHistoryLimit 1 and three old RSs leave two
+            // to delete, lowest revision first (ReplicaSetsByRevision); one that still has a
+            // pod in its status is kept, so only revision 1 goes.
+            let (mut h, d) = setup();
+            let ns = h.store.find_ns("default").unwrap();
+            let owner = ObjRef {
+                kind: Kind::Deployment,
+                id: d,
+            };
+            let mut olds = Vec::new();
+            for (rev, pods) in [(2, 1), (1, 0), (3, 0)] {
+                let name = format!("web-r{rev}");
+                let rs = fx::replicaset(&mut h.store, &name, ns, 0, Some(owner));
+                let r = h.store.replicasets.get_mut(rs).unwrap();
+                r.revision = rev;
+                r.status.replicas = pods;
+                r.status.observed_generation = r.meta.generation;
+                r.spec.template = Arc::new(PodTemplate {
+                    labels: fx::labels(&[("app", "web"), (POD_TEMPLATE_HASH, "old")]),
+                    spec: fx::spec(100 + rev),
+                });
+                olds.push(rs);
+            }
+            let new = fx::replicaset(&mut h.store, "web-new", ns, 4, Some(owner));
+            let r = h.store.replicasets.get_mut(new).unwrap();
+            r.revision = 4;
+            r.status.replicas = 4;
+            r.status.available_replicas = 4;
+            let dep = h.store.deployments.get_mut(d).unwrap();
+            dep.spec.revision_history_limit = 1;
+            r_complete(&mut dep.status, 4, dep.meta.generation);
+            let mut c = DeploymentController::default();
+            let first = sync_now(&mut c, &h, d);
+            let deleted: Vec<u32> = first
+                .requests()
+                .iter()
+                .filter_map(|(op, _)| match op {
+                    Op::Delete { target, .. } => Some(target.id),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(deleted, vec![olds[1]]);
+        }
+
+        #[test]
+        fn a_template_that_comes_back_takes_the_newest_revision() {
+            // sync.go getNewReplicaSet: the existing new RS (revision 1) is below the old
+            // ones' highest (2) plus one, so SetNewReplicaSetAnnotations gives it 3.
+            let (mut h, d) = setup();
+            let old = old_rs(&mut h, d, 0);
+            h.store.replicasets.get_mut(old).unwrap().revision = 2;
+            let ns = h.store.find_ns("default").unwrap();
+            let owner = ObjRef {
+                kind: Kind::Deployment,
+                id: d,
+            };
+            let new = fx::replicaset(&mut h.store, "web-new", ns, 4, Some(owner));
+            assert_eq!(h.store.replicasets.get(new).unwrap().revision, 1);
+            let mut c = DeploymentController::default();
+            let first = sync_now(&mut c, &h, d);
+            let revisions: Vec<(u32, i64)> = first
+                .requests()
+                .iter()
+                .filter_map(|(op, _)| match op {
+                    Op::ReplicaSetRevision { id, revision } => Some((*id, *revision)),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(revisions, vec![(new, 3)]);
+            let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+            assert_eq!(h.store.replicasets.get(new).unwrap().revision, 3);
+            assert!(matches!(
+                second.requests()[..],
+                [(Op::DeploymentStatus { .. }, Tag::Status(_))]
+            ));
+        }
+
+        fn r_complete(s: &mut DeploymentStatus, n: i32, generation: i64) {
+            s.observed_generation = generation;
+            s.replicas = n;
+            s.updated_replicas = n;
+            s.available_replicas = n;
+        }
+
+        #[test]
+        fn the_last_old_pod_deleted_queues_a_recreate_deployment() {
+            // deployment_controller.go deletePod: for Recreate, the Deployment is queued once
+            // none of its ReplicaSets has a pod left; a rolling one is not.
+            let mut h = Harness::default();
+            let ns = fx::namespace(&mut h.store, "default");
+            let d = fx::deployment(&mut h.store, "web", ns, 2, Strategy::Recreate);
+            let old = old_rs(&mut h, d, 0);
+            let rs_ref = ObjRef {
+                kind: Kind::ReplicaSet,
+                id: old,
+            };
+            let a = fx::pod(
+                &mut h.store,
+                "web-old-a",
+                ns,
+                fx::spec(200),
+                Some(rs_ref),
+                None,
+            );
+            let b = fx::pod(
+                &mut h.store,
+                "web-old-b",
+                ns,
+                fx::spec(200),
+                Some(rs_ref),
+                None,
+            );
+            let gone = |p: u32| Notice {
+                obj: ObjRef {
+                    kind: Kind::Pod,
+                    id: p,
+                },
+                change: crate::component::Change::Deleted,
+                controller: Some(old),
+            };
+            h.store.remove(ObjRef {
+                kind: Kind::Pod,
+                id: a,
+            });
+            let mut c = DeploymentController::default();
+            let r = run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
+                c.observe(cx, gone(a))
+            });
+            assert!(r.timers().is_empty(), "web-old-b is still there");
+            h.store.remove(ObjRef {
+                kind: Kind::Pod,
+                id: b,
+            });
+            let r = run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
+                c.observe(cx, gone(b))
+            });
+            assert!(matches!(r.timers()[..], [(_, DeploymentTimer::Worker(Sync(k)))] if k == d));
+
+            h.store.deployments.get_mut(d).unwrap().spec.strategy = default_strategy();
+            let mut c = DeploymentController::default();
+            let r = run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
+                c.observe(cx, gone(b))
+            });
+            assert!(
+                r.timers().is_empty(),
+                "a rolling Deployment ignores pod deletions"
+            );
+        }
+
+        #[test]
         fn replica_set_notices_enqueue_their_deployment_only() {
             // deployment_controller.go addReplicaSet/updateReplicaSet: resolveControllerRef,
             // an orphan ReplicaSet is ignored here.
@@ -1313,7 +1732,7 @@ mod tests {
             let r = run(&mut c, &h.store, &mut (), ME, NOW, |c, cx| {
                 c.observe(cx, notice(Some(d)))
             });
-            assert!(matches!(r.timers()[..], [(_, Sync(k))] if k == d));
+            assert!(matches!(r.timers()[..], [(_, DeploymentTimer::Worker(Sync(k)))] if k == d));
         }
     }
 }

@@ -65,6 +65,14 @@ pub enum Op {
         /// New status.
         status: DaemonSetStatus,
     },
+    /// The Deployment controller's update of its new ReplicaSet's
+    /// `deployment.kubernetes.io/revision` annotation (`SetNewReplicaSetAnnotations`).
+    ReplicaSetRevision {
+        /// The RS.
+        id: u32,
+        /// The new revision.
+        revision: i64,
+    },
     /// A Deployment's status subresource.
     DeploymentStatus {
         /// The Deployment.

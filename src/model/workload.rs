@@ -3,6 +3,7 @@
 use crate::model::labels::{Labels, Selector};
 use crate::model::meta::Meta;
 use crate::model::pod::PodSpec;
+use crate::sim::time::SimTime;
 use std::sync::Arc;
 
 /// `spec.template`: labels plus the pod spec, shared by every pod made from it.
@@ -100,6 +101,46 @@ pub struct DeploymentStatus {
     pub available_replicas: i32,
     /// `unavailableReplicas`.
     pub unavailable_replicas: i32,
+    /// `conditions`: Available and Progressing, in the order they were first set.
+    pub conditions: Vec<DeploymentCondition>,
+}
+
+/// `type` of a Deployment condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeploymentConditionType {
+    /// `Available`: at least replicas − maxUnavailable pods are available.
+    Available,
+    /// `Progressing`: the rollout moves, finished, or missed its progress deadline.
+    Progressing,
+}
+
+/// `status` of a condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConditionStatus {
+    /// `True`.
+    True,
+    /// `False`.
+    False,
+    /// `Unknown` (a paused or resumed Deployment).
+    Unknown,
+}
+
+/// One entry of a Deployment's `status.conditions`: what `kubectl rollout status` and
+/// `describe` read to tell a finished rollout from a stuck one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeploymentCondition {
+    /// `type`.
+    pub kind: DeploymentConditionType,
+    /// `status`.
+    pub status: ConditionStatus,
+    /// `reason` (Kubernetes' constants, `NewReplicaSetAvailable` and the like).
+    pub reason: &'static str,
+    /// `message`.
+    pub message: String,
+    /// `lastUpdateTime`: when the controller last saw progress (the deadline counts from it).
+    pub last_update: SimTime,
+    /// `lastTransitionTime`: when `status` last changed.
+    pub last_transition: SimTime,
 }
 
 /// A stored Deployment.

@@ -5,14 +5,16 @@
 //! Like an e2e test's `wait.PollUntil` but without polling: a condition is read at the end of
 //! every instant in which something was written (only then can a value change) and at its
 //! window's edges, for which the run schedules `Event::ExpectEdge` from [`Expectations::edges`]
-//! so that an instant exists there. `at T` reads the state at T; `during A..B` fails at the
-//! first instant in [A, B] where the condition is false and passes at B; `within` passes at
+//! so that an instant exists there. `at T` reads the state at T; `during A..B` fails when the
+//! condition is false at some instant in [A, B] and passes at B; `within` passes at
 //! the first instant where it holds and fails at B.
 //!
 //! Decisions where docs/expectations.md is open:
 //! - an object that does not exist reads `exists` as 0 and has no other value, so only
 //!   comparisons on `exists` can hold (`exists == 0`, also `exists != 1` or `exists < 1`);
-//! - reasons: `was 6 at 120.000000s` (`at`, and the failing instant of `during`),
+//! - reasons: `was 6 at 120.000000s` (`at`, and the first failing instant of `during`, which
+//!   is decided at its window's end and adds `; worst 4 at 121.000000s` when a later value
+//!   was farther from holding),
 //!   `held from 60.000000s to 120.000000s` (`during`), `held at 41.234567s` and
 //!   `never held; last value 5` (`within`); a missing object reads
 //!   `deployment/web does not exist at 3.000000s` or `never held; deployment/web does not exist`;
@@ -48,6 +50,28 @@ pub struct Expectations {
     started: Vec<bool>,
     /// The last reading (for `within`'s failure reason).
     last: Vec<Option<Observed>>,
+    /// A `during` that failed: its first violation, and its worst one so far.
+    failing: Vec<Option<Failing>>,
+}
+
+/// A failed `during` until its window ends: the first false instant's reason, and the value
+/// farthest from holding with its instant (integer metrics only).
+#[derive(Clone, Debug)]
+struct Failing {
+    first: String,
+    first_value: Option<i64>,
+    worst: Option<(i64, u64)>,
+}
+
+/// Whether `new` is farther from satisfying `op b` than `old`: larger for `<`/`<=`, smaller
+/// for `>`/`>=`, farther from `b` for `==`; `!=` has one failing value.
+fn worse(op: Op, b: i64, new: i64, old: i64) -> bool {
+    match op {
+        Op::Lt | Op::Le => new > old,
+        Op::Gt | Op::Ge => new < old,
+        Op::Eq => (new - b).abs() > (old - b).abs(),
+        Op::Ne => false,
+    }
 }
 
 /// The window's first and last instant in µs.
@@ -102,6 +126,7 @@ impl Expectations {
             verdicts: vec![None; n],
             started: vec![false; n],
             last: vec![None; n],
+            failing: vec![None; n],
         }
     }
 
@@ -186,8 +211,29 @@ impl Expectations {
                     self.decide(i, ok, reason);
                 }
                 Window::During(..) if !ok => {
+                    let value = match (&obs, &e.that.value) {
+                        (Observed::Value(MetricValue::Int(a)), CondValue::Int(b)) => Some((*a, *b)),
+                        _ => None,
+                    };
+                    let op = e.that.op;
                     let reason = describe(&e.that, &obs, t);
-                    self.decide(i, false, reason);
+                    match self.failing.get_mut(i) {
+                        Some(Some(f)) => {
+                            if let (Some((a, b)), Some((w, _))) = (value, f.worst)
+                                && worse(op, b, a, w)
+                            {
+                                f.worst = Some((a, t));
+                            }
+                        }
+                        Some(slot) => {
+                            *slot = Some(Failing {
+                                first: reason,
+                                first_value: value.map(|v| v.0),
+                                worst: value.map(|(a, _)| (a, t)),
+                            });
+                        }
+                        None => {}
+                    }
                 }
                 Window::During(..) => {}
                 Window::Within(..) if ok => self.decide(i, true, format!("held at {}", secs(t))),
@@ -200,6 +246,22 @@ impl Expectations {
         }
         let open = self.verdicts.get(i).is_some_and(Option::is_none);
         let started = self.started.get(i).copied().unwrap_or(false);
+        let failing = self.failing.get(i).cloned().flatten();
+        if open
+            && (t >= hi || last_chance)
+            && let Some(f) = failing
+        {
+            // A failed `during` is decided at its window's end (or the run's), reporting its
+            // first violation and, when worse, its worst one.
+            let reason = match f.worst {
+                Some((w, at)) if Some(w) != f.first_value => {
+                    format!("{}; worst {w} at {}", f.first, secs(at))
+                }
+                _ => f.first,
+            };
+            self.decide(i, false, reason);
+            return;
+        }
         if open && started && t >= hi {
             match window {
                 Window::During(..) => {
@@ -340,6 +402,21 @@ mod tests {
         assert_eq!(
             one(Window::At(2_500_000), "cluster pods_pending >= 1"),
             "PASS  at 2.5s  cluster pods_pending >= 1  (was 1 at 2.500000s)"
+        );
+    }
+
+    #[test]
+    fn a_failed_during_reports_its_first_and_its_worst_value() {
+        // pods_running is 1 from 3s and 0 once the pod terminates at 5s: 1 is off by one,
+        // 0 by two.
+        assert_eq!(
+            one(Window::During(3 * S, 6 * S), "cluster pods_running == 2"),
+            "FAIL  during 3s..6s  cluster pods_running == 2  (was 1 at 3.000000s; worst 0 at 5.000000s)"
+        );
+        // The first violation is the worst: nothing is added.
+        assert_eq!(
+            one(Window::During(4 * S, 6 * S), "cluster pods_running >= 1"),
+            "FAIL  during 4s..6s  cluster pods_running >= 1  (was 0 at 5.000000s)"
         );
     }
 

@@ -10,6 +10,8 @@
 //!   desired; a Deployment of 0 replicas is never "fully available"), null until then;
 //! - `min_available_replicas` is the least `available_replicas` at any instant end from the
 //!   Deployment's creation on, its creation value included;
+//!   `min_available_replicas_since_fully_available` the same from `first_fully_available_us`
+//!   on (null before);
 //! - a step's `exit_code` is null when it was stopped (`stopAfter` or the end of the run) or
 //!   never returned;
 //! - three keys are added after `expectations` (docs/outputs.md lets later versions add keys):
@@ -95,6 +97,8 @@ pub struct DeploymentSummary {
     pub first_fully_available_us: Option<u64>,
     /// The least available replicas since its creation.
     pub min_available_replicas: i64,
+    /// The least available replicas since it was first fully available (null before).
+    pub min_available_replicas_since_fully_available: Option<i64>,
 }
 
 /// One step.
@@ -163,6 +167,7 @@ pub(crate) fn build(
             available_replicas: track.available,
             first_fully_available_us: track.first_fully_available.map(|t| t.as_micros()),
             min_available_replicas: track.min_available,
+            min_available_replicas_since_fully_available: track.min_available_since_fully_available,
         })
         .collect();
     deployments.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
@@ -310,7 +315,8 @@ expect:
       "desired": 2,
       "available_replicas": 2,
       "first_fully_available_us": 3000000,
-      "min_available_replicas": 0
+      "min_available_replicas": 0,
+      "min_available_replicas_since_fully_available": 2
     }
   ],
   "steps": [

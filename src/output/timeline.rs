@@ -127,6 +127,9 @@ pub struct DeploymentTrack {
     pub first_fully_available: Option<SimTime>,
     /// Least `available_replicas` seen at any instant end since creation (creation included).
     pub min_available: i64,
+    /// Least `available_replicas` at any instant end from `first_fully_available` on: what a
+    /// rollout or a disruption took away from a Deployment that had been serving.
+    pub min_available_since_fully_available: Option<i64>,
 }
 
 /// What the timeline remembers about one object.
@@ -301,6 +304,7 @@ impl Timeline {
                         available,
                         first_fully_available: None,
                         min_available: available,
+                        min_available_since_fully_available: None,
                     },
                 };
                 track.desired = desired;
@@ -308,6 +312,11 @@ impl Timeline {
                 track.min_available = track.min_available.min(available);
                 if track.first_fully_available.is_none() && desired > 0 && available >= desired {
                     track.first_fully_available = Some(now);
+                }
+                if track.first_fully_available.is_some() {
+                    let m = track.min_available_since_fully_available;
+                    track.min_available_since_fully_available =
+                        Some(m.map_or(available, |m| m.min(available)));
                 }
                 Extra::Deployment(track)
             }
@@ -809,6 +818,8 @@ pub(crate) mod tests {
                 available: 2,
                 first_fully_available: Some(SimTime(30)),
                 min_available: 0,
+                // Fully available at 30, down to 1 at 40.
+                min_available_since_fully_available: Some(1),
             }]
         );
     }

@@ -13,6 +13,7 @@ mod layout;
 mod outputs;
 mod props;
 mod quickstart;
+mod rollout;
 mod scheduling;
 mod stopped;
 pub mod support;
