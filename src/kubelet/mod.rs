@@ -14,13 +14,15 @@
 //! (`Completed` or `Error` with its exit code), after which `restartPolicy` decides whether
 //! it is restarted, with the crash-loop [`backoff`] (`BackOff`, `CrashLoopBackOff`), or the
 //! pod ends `Succeeded` or `Failed` ([`status`]). An image the registry lacks fails its pull
-//! (`ErrImagePull`) and is retried with the image back-off (`ImagePullBackOff`). A readiness
-//! probe holds the container's `ready` back until the image's `readyAfter` ([`probes`]).
+//! (`ErrImagePull`) and is retried with the image back-off (`ImagePullBackOff`). Probes
+//! ([`probes`]) pass once the image serves (`readyAfter`): a readiness probe holds `ready`
+//! back until then, a liveness or startup probe that reaches its failure threshold first
+//! has the container killed and restarted.
 //!
 //! Event texts are Kubernetes 1.35's (`Container created`, `Container started`,
 //! `... already present on machine and can be accessed by the pod`, `Back-off restarting
-//! failed container ...`). Simplifications (docs/scenario.md `images:`): liveness and
-//! startup probes are read but never fail; no image garbage collection; init containers
+//! failed container ...`). Simplifications (docs/scenario.md `images:`): a process never
+//! stops serving once it serves; no image garbage collection; init containers
 //! are not run; an image without `sizeMB` reports a stable illustrative size; the final
 //! terminal-phase status write before the object is removed is folded into the delete.
 
@@ -43,6 +45,7 @@ use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::timing::TimingName;
 use backoff::Backoff;
 use images::ImageStore;
+use probes::{Course, ProbeKind};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -60,6 +63,8 @@ struct Life {
     crash: Backoff,
     /// The image pull back-off (`<pod uid>_<image>`).
     pull: Backoff,
+    /// Being killed for a failed probe: its probes and own exit no longer count.
+    killing: bool,
 }
 
 /// What the kubelet knows about one of its pods.
@@ -170,8 +175,12 @@ pub enum KubeletStep {
     RetryPull(u16),
     /// Container `i`'s run `n` passes its readiness probe.
     ContainerReady(u16, u32),
-    /// Container `i`'s run `n` fails a readiness probe (an `Unhealthy` event).
-    ProbeFailed(u16, u32),
+    /// Container `i`'s run `n` fails a probe (an `Unhealthy` event).
+    ProbeFailed(u16, u32, ProbeKind),
+    /// Container `i`'s run `n` reached a liveness or startup probe's failure threshold.
+    ProbeKill(u16, u32, ProbeKind),
+    /// Container `i`'s run `n` has exited after being killed for a failed probe.
+    ContainerKilled(u16, u32),
     /// All containers have stopped after SIGTERM.
     ContainersStopped,
     /// The status manager sends the pod's current status.
@@ -330,7 +339,9 @@ fn step(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, s: KubeletStep) {
         KubeletStep::ContainerExited(i, run) => container_exited(me, cx, pod, i, run),
         KubeletStep::SyncContainer(i, run) => sync_container(me, cx, pod, i, run),
         KubeletStep::ContainerReady(i, run) => container_ready(me, cx, pod, i, run),
-        KubeletStep::ProbeFailed(i, run) => probe_failed(me, cx, pod, i, run),
+        KubeletStep::ProbeFailed(i, run, kind) => probe_failed(me, cx, pod, i, run, kind),
+        KubeletStep::ProbeKill(i, run, kind) => probe_kill(me, cx, pod, i, run, kind),
+        KubeletStep::ContainerKilled(i, run) => container_killed(me, cx, pod, i, run),
         KubeletStep::ContainersStopped => containers_stopped(me, cx, pod),
     }
 }
@@ -555,6 +566,68 @@ fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     );
 }
 
+/// The probes of one run of a container, and when the run ends by itself.
+struct Plan {
+    startup: Option<(crate::model::pod::Probe, Course)>,
+    readiness: Option<(crate::model::pod::Probe, Course)>,
+    liveness: Option<(crate::model::pod::Probe, Course)>,
+    /// When the process exits by itself, and with which code.
+    exit: Option<(SimTime, i32)>,
+}
+
+impl Plan {
+    /// When the run ends: its exit, or the first probe kill.
+    fn end(&self) -> Option<SimTime> {
+        [
+            self.exit.map(|e| e.0),
+            self.startup.and_then(|s| s.1.kill),
+            self.liveness.and_then(|s| s.1.kill),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    fn of(&self, kind: ProbeKind) -> Option<(crate::model::pod::Probe, Course)> {
+        match kind {
+            ProbeKind::Startup => self.startup,
+            ProbeKind::Readiness => self.readiness,
+            ProbeKind::Liveness => self.liveness,
+        }
+    }
+}
+
+/// The plan of container `i`'s current run: readiness and liveness are probed only once
+/// the startup probe has succeeded (prober worker.go: `if !w.containerStarted` skip), and
+/// not at all if it kills the container first.
+fn plan(me: &Kubelet, c: &crate::model::pod::Container, wk: &PodWork, i: u16) -> Plan {
+    let start = wk.life[usize::from(i)].started;
+    let proc = process::of(c, &me.catalog);
+    let serves = start + proc.ready_after;
+    let course = |p: &crate::model::pod::Probe, kind, from| {
+        probes::course(p, kind, wk.started, start, from, serves)
+    };
+    let startup = c
+        .probes
+        .startup
+        .map(|p| (p, course(&p, ProbeKind::Startup, start)));
+    let gate = match startup {
+        Some((_, s)) if s.kill.is_some() => None,
+        Some((_, s)) => Some(s.pass),
+        None => Some(start),
+    };
+    let after_gate = |p: Option<crate::model::pod::Probe>, kind| {
+        let from = gate?;
+        p.map(|p| (p, course(&p, kind, from)))
+    };
+    Plan {
+        startup,
+        readiness: after_gate(c.probes.readiness, ProbeKind::Readiness),
+        liveness: after_gate(c.probes.liveness, ProbeKind::Liveness),
+        exit: proc.exit.map(|(d, code)| (start + d, code)),
+    }
+}
+
 fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     let Some(c) = container(cx, pod, i) else {
         return;
@@ -567,9 +640,8 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         SOURCE,
         "Container started".into(),
     );
-    let proc = process::of(&c, &me.catalog);
     let readiness = c.probes.readiness;
-    let (n, run, first_run, worker_start) = {
+    let (n, run, first_run) = {
         let Some(wk) = me.pods.get_mut(&pod) else {
             return;
         };
@@ -590,40 +662,42 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         st.ready = readiness.is_none();
         let run = l.runs;
         update_ready(wk, now);
-        (wk.containers.len(), run, first_run, wk.started)
+        (wk.containers.len(), run, first_run)
     };
     post_status_later(me, cx, pod);
-    if let Some((after, _)) = proc.exit {
-        cx.after(
-            after,
-            Step {
-                pod,
-                step: KubeletStep::ContainerExited(i, run),
-            },
-        );
+    let plan = plan(me, &c, &me.pods[&pod], i);
+    // Only what happens by the run's end (its exit or first kill) is scheduled.
+    let end = plan.end();
+    let by_end = |t: SimTime| end.is_none_or(|e| t <= e);
+    let mut at = |t: SimTime, step: KubeletStep| {
+        cx.at(t, Step { pod, step });
+    };
+    if let Some((t, _)) = plan.exit
+        && by_end(t)
+    {
+        at(t, KubeletStep::ContainerExited(i, run));
     }
-    if let Some(p) = readiness {
-        let ready = probes::ready_at(&p, worker_start, now, proc.ready_after);
-        let exits = proc.exit.map(|(d, _)| now + d);
-        if exits.is_none_or(|e| ready < e) {
-            cx.at(
-                ready,
-                Step {
-                    pod,
-                    step: KubeletStep::ContainerReady(i, run),
-                },
-            );
+    for kind in [
+        ProbeKind::Startup,
+        ProbeKind::Readiness,
+        ProbeKind::Liveness,
+    ] {
+        let Some((_, course)) = plan.of(kind) else {
+            continue;
+        };
+        // The failure that reaches the threshold is recorded by the kill itself.
+        let before_kill = course.kill.is_none_or(|k| course.first < k);
+        if course.first < course.failing_until && by_end(course.first) && before_kill {
+            at(course.first, KubeletStep::ProbeFailed(i, run, kind));
         }
-        let first = probes::first_probe(&p, worker_start, now);
-        if first < ready && first < now + proc.ready_after && exits.is_none_or(|e| first < e) {
-            cx.at(
-                first,
-                Step {
-                    pod,
-                    step: KubeletStep::ProbeFailed(i, run),
-                },
-            );
+        if let Some(k) = course.kill.filter(|k| by_end(*k)) {
+            at(k, KubeletStep::ProbeKill(i, run, kind));
         }
+    }
+    if let Some((_, r)) = plan.readiness
+        && end.is_none_or(|e| r.pass < e)
+    {
+        at(r.pass, KubeletStep::ContainerReady(i, run));
     }
     if first_run && usize::from(i) + 1 < n {
         ensure_image(me, cx, pod, i + 1);
@@ -634,7 +708,7 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
 fn current_run(me: &Kubelet, pod: u32, i: u16, run: u32) -> bool {
     me.pods.get(&pod).is_some_and(|w| {
         let ix = usize::from(i);
-        w.life.get(ix).is_some_and(|l| l.runs == run)
+        w.life.get(ix).is_some_and(|l| l.runs == run && !l.killing)
             && matches!(w.containers[ix].state, ContainerState::Running(_))
     })
 }
@@ -651,39 +725,105 @@ fn container_ready(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32
     post_status_later(me, cx, pod);
 }
 
-/// A failing readiness probe: `Unhealthy`, then the next probe if it fails too.
-fn probe_failed(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32) {
+/// A failing probe: `Unhealthy`, then the next probe if it fails too.
+fn probe_failed(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, kind: ProbeKind) {
     if !current_run(me, pod, i, run) {
         return;
     }
     let Some(c) = container(cx, pod, i) else {
         return;
     };
-    let Some(p) = c.probes.readiness else {
+    let plan = plan(me, &c, &me.pods[&pod], i);
+    let Some((p, course)) = plan.of(kind) else {
         return;
     };
-    let ip = me.pods[&pod].ip;
-    cx.event(
-        pod_obj(pod),
-        true,
-        "Unhealthy",
-        SOURCE,
-        probes::failure_message(&p, ip),
-    );
-    let proc = process::of(&c, &me.catalog);
-    let started = me.pods[&pod].life[usize::from(i)].started;
+    unhealthy(me, cx, pod, &p, kind);
     let next = probes::next_probe(&p, cx.now);
-    let passes = started + proc.ready_after;
-    let exits = proc.exit.map(|(d, _)| started + d);
-    if next < passes && exits.is_none_or(|e| next < e) {
+    let end = plan.end();
+    let before_kill = course.kill.is_none_or(|k| next < k);
+    if next < course.failing_until && end.is_none_or(|e| next <= e) && before_kill {
         cx.at(
             next,
             Step {
                 pod,
-                step: KubeletStep::ProbeFailed(i, run),
+                step: KubeletStep::ProbeFailed(i, run, kind),
             },
         );
     }
+}
+
+/// Records a failed probe (`Unhealthy`).
+fn unhealthy(
+    me: &Kubelet,
+    cx: &mut Cx<'_>,
+    pod: u32,
+    p: &crate::model::pod::Probe,
+    kind: ProbeKind,
+) {
+    let ip = me.pods.get(&pod).and_then(|w| w.ip);
+    let message = probes::failure_message(p, kind, ip);
+    cx.event(pod_obj(pod), true, "Unhealthy", SOURCE, message);
+}
+
+/// The container's probe of `kind`.
+fn probe_of(c: &crate::model::pod::Container, kind: ProbeKind) -> Option<crate::model::pod::Probe> {
+    match kind {
+        ProbeKind::Startup => c.probes.startup,
+        ProbeKind::Readiness => c.probes.readiness,
+        ProbeKind::Liveness => c.probes.liveness,
+    }
+}
+
+/// A liveness or startup probe reached its `failureThreshold`: the kubelet kills the
+/// container (kuberuntime_manager.go computePodActions, `Container %s failed %s probe, will
+/// be restarted`), which exits after `kubelet.containerStop` within the grace period.
+fn probe_kill(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, kind: ProbeKind) {
+    if !current_run(me, pod, i, run) {
+        return;
+    }
+    let Some(c) = container(cx, pod, i) else {
+        return;
+    };
+    if let Some(p) = probe_of(&c, kind) {
+        unhealthy(me, cx, pod, &p, kind);
+    }
+    if let Some(l) = me
+        .pods
+        .get_mut(&pod)
+        .and_then(|w| w.life.get_mut(usize::from(i)))
+    {
+        l.killing = true;
+    }
+    cx.event(
+        pod_obj(pod),
+        false,
+        "Killing",
+        SOURCE,
+        format!(
+            "Container {} failed {} probe, will be restarted",
+            c.name,
+            kind.as_str().to_lowercase()
+        ),
+    );
+    let grace = cx
+        .store
+        .pods
+        .get(pod)
+        .map_or(30, |p| p.spec.termination_grace_seconds.max(0) as u64);
+    let key = pod_key(cx, pod);
+    let d = cx.sample(
+        TimingName::KubeletContainerStop,
+        SOURCE,
+        &key,
+        &format!("kill:{i}:{run}"),
+    );
+    cx.after(
+        SimDuration(d.as_micros().min(grace * 1_000_000)),
+        Step {
+            pod,
+            step: KubeletStep::ContainerKilled(i, run),
+        },
+    );
 }
 
 /// Sets the pod's Ready time: when the last of its containers became ready.
@@ -706,6 +846,32 @@ fn container_exited(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u3
         return;
     };
     let code = process::of(&c, &me.catalog).exit.map_or(0, |(_, c)| c);
+    terminate(me, cx, pod, i, run, code);
+}
+
+/// A container killed for a failed probe has exited: SIGTERM's 128 + 15 (kubesim's
+/// processes stop on SIGTERM within `kubelet.containerStop`).
+fn container_killed(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32) {
+    let killed = me.pods.get(&pod).is_some_and(|w| {
+        w.life
+            .get(usize::from(i))
+            .is_some_and(|l| l.runs == run && l.killing)
+    });
+    if !killed {
+        return;
+    }
+    if let Some(l) = me
+        .pods
+        .get_mut(&pod)
+        .and_then(|w| w.life.get_mut(usize::from(i)))
+    {
+        l.killing = false;
+    }
+    terminate(me, cx, pod, i, run, 143);
+}
+
+/// Run `run` of container `i` has ended with `code`; the restart policy decides what next.
+fn terminate(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, code: i32) {
     let reason = if code == 0 { "Completed" } else { "Error" };
     let now = cx.now;
     let Some(policy) = cx.store.pods.get(pod).map(|p| p.spec.restart_policy) else {
@@ -1471,5 +1637,93 @@ mod tests {
         assert!(unhealthy.iter().all(|u| *u >= started));
         assert!(k.pods[&pod].containers[0].ready);
         assert!(k.pods[&pod].ready_since.is_some());
+    }
+
+    /// The `web` pod running an image that serves 45 s after each start, with `probes`.
+    fn slow_start(probes: crate::model::pod::Probes) -> (Harness, Kubelet, Ipam, u32) {
+        let slow = crate::model::image::ImageSpec {
+            ready_after_us: 45_000_000,
+            ..Default::default()
+        };
+        let (mut h, k, ipam, pod) = lifecycle_setup(
+            "registry.example/app:v4",
+            &[],
+            RestartPolicy::Always,
+            catalog_of("registry.example/app:v4", slow),
+            None,
+        );
+        let p = h.store.pods.get_mut(pod).expect("pod");
+        Arc::make_mut(&mut p.spec).containers[0].probes = probes;
+        (h, k, ipam, pod)
+    }
+
+    #[test]
+    fn a_liveness_probe_that_fails_its_threshold_restarts_the_container() {
+        // prober worker.go: failureThreshold 3 failures in a row (10s apart) before the app
+        // serves at 45s; computePodActions kills it with `Container web failed liveness
+        // probe, will be restarted`, and the restart policy restarts it.
+        let liveness = crate::model::pod::Probe::default();
+        let (h, mut k, mut ipam, pod) = slow_start(crate::model::pod::Probes {
+            liveness: Some(liveness),
+            ..Default::default()
+        });
+        let t = drive(&h, &mut k, &mut ipam, pod, secs(60));
+        let started = t.times("Started");
+        let killing: Vec<&(SimTime, &str, String)> =
+            t.events.iter().filter(|e| e.1 == "Killing").collect();
+        assert_eq!(
+            killing[0].2,
+            "Container web failed liveness probe, will be restarted"
+        );
+        let kill_at = killing[0].0;
+        let unhealthy: Vec<&String> = t
+            .events
+            .iter()
+            .filter(|e| e.1 == "Unhealthy" && e.0 <= kill_at)
+            .map(|e| &e.2)
+            .collect();
+        assert_eq!(unhealthy.len(), 3, "{unhealthy:?}");
+        assert_eq!(
+            unhealthy[0],
+            "Liveness probe failed: HTTP probe failed with statuscode: 503"
+        );
+        let kill = kill_at.0 as f64 / 1e6;
+        assert!(
+            kill > started[0] + 20.0 && kill < started[0] + 45.0,
+            "{kill} {started:?}"
+        );
+        assert_eq!(
+            started.len(),
+            2,
+            "restarted once the killed container exited"
+        );
+        let st = &k.pods[&pod].containers[0];
+        let last = st.last_state.expect("lastState");
+        assert_eq!((last.reason, last.exit_code), ("Error", 143));
+    }
+
+    #[test]
+    fn a_startup_probe_holds_liveness_back_until_the_app_serves() {
+        // startupProbe failureThreshold 10 x 10s covers the 45s start; liveness and
+        // readiness are only probed after it succeeds, so nothing is killed.
+        let startup = crate::model::pod::Probe {
+            failure_threshold: 10,
+            ..Default::default()
+        };
+        let (h, mut k, mut ipam, pod) = slow_start(crate::model::pod::Probes {
+            startup: Some(startup),
+            liveness: Some(crate::model::pod::Probe::default()),
+            readiness: Some(crate::model::pod::Probe::default()),
+        });
+        let t = drive(&h, &mut k, &mut ipam, pod, secs(200));
+        assert!(t.times("Killing").is_empty());
+        assert_eq!(t.times("Started").len(), 1);
+        assert!(
+            t.events
+                .iter()
+                .filter(|e| e.1 == "Unhealthy")
+                .all(|e| e.2.starts_with("Startup probe failed"))
+        );
+        assert!(k.pods[&pod].containers[0].ready);
     }
 }

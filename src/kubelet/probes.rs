@@ -1,56 +1,103 @@
-//! Readiness probes, computed rather than ticked: the prober worker
-//! (pkg/kubelet/prober/worker.go) probes every `periodSeconds` from when it was created (the
-//! pod's admission), skips probes before `initialDelaySeconds` of running, and flips the
-//! result after `successThreshold` passes in a row. Because an image's readiness starts
-//! passing at a known instant (`readyAfter`), the tick at which the container becomes
-//! ready is arithmetic; the kubelet sets one timer for it, plus one per failing probe that
-//! records an `Unhealthy` event (a bounded number: those before `readyAfter`). A pod whose
-//! probe result cannot change costs no events at all, however many pods there are.
+//! Probes, computed rather than ticked. The prober worker (pkg/kubelet/prober/worker.go)
+//! probes every `periodSeconds` from when it was created (the pod's admission), skips probes
+//! before `initialDelaySeconds` of running, and flips its result after `successThreshold`
+//! passes or `failureThreshold` failures in a row. Readiness and liveness are not probed
+//! until the startup probe, if any, has succeeded. kubesim's process answers every probe
+//! once it serves (the image's `readyAfter`) and fails every probe before, so the whole
+//! course of a probe over one run is arithmetic: the kubelet sets one timer for the change
+//! (ready, or killed), plus one per failing probe that records an `Unhealthy` event (a
+//! bounded number: those before `readyAfter`). A pod whose probe results cannot change
+//! costs no events at all, however many pods there are.
 
 use crate::model::pod::{Probe, ProbeHandler};
 use crate::sim::time::{SimDuration, SimTime};
 
 const S: u64 = 1_000_000;
 
+/// Which probe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProbeKind {
+    /// `readinessProbe`.
+    Readiness,
+    /// `livenessProbe`.
+    Liveness,
+    /// `startupProbe`.
+    Startup,
+}
+
+impl ProbeKind {
+    /// The word events use (`Readiness probe failed`, `failed liveness probe`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProbeKind::Readiness => "Readiness",
+            ProbeKind::Liveness => "Liveness",
+            ProbeKind::Startup => "Startup",
+        }
+    }
+}
+
+/// One probe over one run of a container.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Course {
+    /// The first probe that counts.
+    pub first: SimTime,
+    /// Probes before this one fail (each an `Unhealthy` event).
+    pub failing_until: SimTime,
+    /// When the result turns to success (`successThreshold` passes in a row).
+    pub pass: SimTime,
+    /// For liveness and startup: the `failureThreshold`-th failure in a row, when it comes
+    /// before the first pass; the kubelet then kills the container.
+    pub kill: Option<SimTime>,
+}
+
+fn period(p: &Probe) -> u64 {
+    u64::from(p.period_s.max(1)) * S
+}
+
 /// The first probe tick at or after `t` of a worker created at `worker_start`.
 fn tick_at_or_after(p: &Probe, worker_start: SimTime, t: SimTime) -> SimTime {
-    let period = u64::from(p.period_s.max(1)) * S;
     let since = t.since(worker_start).as_micros();
-    worker_start + SimDuration(since.div_ceil(period) * period)
+    worker_start + SimDuration(since.div_ceil(period(p)) * period(p))
 }
 
-/// The first probe that counts for a run started at `start` (`initialDelaySeconds` passed).
-pub fn first_probe(p: &Probe, worker_start: SimTime, start: SimTime) -> SimTime {
-    let delay = SimDuration(u64::from(p.initial_delay_s) * S);
-    tick_at_or_after(p, worker_start, (start + delay).max(worker_start))
-}
-
-/// When the container becomes ready: the first tick that passes (not before `start +
-/// ready_after`), then `successThreshold - 1` more periods.
-pub fn ready_at(
+/// The course of probe `p` for a run started at `start`, probed from `from` (the run's
+/// start, or when its startup probe succeeded) by a worker created at `worker_start`, for
+/// a process that serves from `serves`.
+pub fn course(
     p: &Probe,
+    kind: ProbeKind,
     worker_start: SimTime,
     start: SimTime,
-    ready_after: SimDuration,
-) -> SimTime {
-    let first_pass = tick_at_or_after(
-        p,
-        worker_start,
-        first_probe(p, worker_start, start).max(start + ready_after),
-    );
-    let more = u64::from(p.success_threshold.max(1) - 1) * u64::from(p.period_s.max(1)) * S;
-    first_pass + SimDuration(more)
+    from: SimTime,
+    serves: SimTime,
+) -> Course {
+    let delay = SimDuration(u64::from(p.initial_delay_s) * S);
+    let first = tick_at_or_after(p, worker_start, (start + delay).max(from).max(worker_start));
+    let failing_until = tick_at_or_after(p, worker_start, first.max(serves));
+    let more = u64::from(p.success_threshold.max(1) - 1) * period(p);
+    let kill = match kind {
+        ProbeKind::Readiness => None,
+        _ => {
+            let k = first + SimDuration(u64::from(p.failure_threshold.max(1) - 1) * period(p));
+            (k < failing_until).then_some(k)
+        }
+    };
+    Course {
+        first,
+        failing_until,
+        pass: failing_until + SimDuration(more),
+        kill,
+    }
 }
 
 /// The probe after `t` (one period later).
 pub fn next_probe(p: &Probe, t: SimTime) -> SimTime {
-    t + SimDuration(u64::from(p.period_s.max(1)) * S)
+    t + SimDuration(period(p))
 }
 
-/// `Unhealthy`'s message for a failing readiness probe (prober.go `%s probe failed: %s`,
-/// trimmed as kubectl prints it): a server not yet serving answers 503 or refuses the
-/// connection.
-pub fn failure_message(p: &Probe, pod_ip: Option<std::net::Ipv4Addr>) -> String {
+/// `Unhealthy`'s message for a failing probe (prober.go `%s probe failed: %s`, trimmed as
+/// kubectl prints it): a server not yet serving answers 503 or refuses the connection.
+pub fn failure_message(p: &Probe, kind: ProbeKind, pod_ip: Option<std::net::Ipv4Addr>) -> String {
     let output = match p.handler {
         ProbeHandler::HttpGet => "HTTP probe failed with statuscode: 503".to_string(),
         ProbeHandler::TcpSocket(port) => {
@@ -61,7 +108,7 @@ pub fn failure_message(p: &Probe, pod_ip: Option<std::net::Ipv4Addr>) -> String 
         ProbeHandler::Grpc => "timeout: failed to connect service within 1s".to_string(),
         ProbeHandler::Exec => String::new(),
     };
-    format!("Readiness probe failed: {output}")
+    format!("{} probe failed: {output}", kind.as_str())
         .trim()
         .to_string()
 }
@@ -69,71 +116,86 @@ pub fn failure_message(p: &Probe, pod_ip: Option<std::net::Ipv4Addr>) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ProbeKind::*;
 
-    fn probe(delay: u32, period: u32, success: u32) -> Probe {
+    fn probe(delay: u32, period: u32, success: u32, failure: u32) -> Probe {
         Probe {
             initial_delay_s: delay,
             period_s: period,
             success_threshold: success,
+            failure_threshold: failure,
             ..Probe::default()
         }
     }
 
+    fn at(s: u64) -> SimTime {
+        SimTime(s * S)
+    }
+
     #[test]
-    fn readiness_passes_at_the_first_tick_after_ready_after() {
-        // worker.go: ticks every periodSeconds from the worker's start; readyAfter 20s on a
-        // container started 3s after admission passes at the tick 30s after admission.
-        let p = probe(0, 10, 1);
-        let worker = SimTime(0);
+    fn readiness_passes_at_the_first_tick_after_the_process_serves() {
+        // worker.go: ticks every periodSeconds from the worker's start; a process serving
+        // 20s after a start at 3s passes at the tick 30s after admission.
+        let p = probe(0, 10, 1, 3);
+        let c = course(&p, Readiness, at(0), at(3), at(3), at(23));
         assert_eq!(
-            ready_at(&p, worker, SimTime(3 * S), SimDuration(20 * S)),
-            SimTime(30 * S)
+            (c.first, c.failing_until, c.pass, c.kill),
+            (at(10), at(30), at(30), None)
         );
-        // Already passing: the first tick at or after the start.
+        // Already serving: the first tick at or after the start.
         assert_eq!(
-            ready_at(&p, worker, SimTime(3 * S), SimDuration(0)),
-            SimTime(10 * S)
+            course(&p, Readiness, at(0), at(3), at(3), at(3)).pass,
+            at(10)
         );
     }
 
     #[test]
-    fn initial_delay_and_success_threshold_push_readiness_later() {
-        let worker = SimTime(0);
+    fn initial_delay_and_success_threshold_push_the_pass_later() {
         // initialDelaySeconds 15 from a start at 3s: first counted probe at 20s.
-        assert_eq!(
-            first_probe(&probe(15, 10, 1), worker, SimTime(3 * S)),
-            SimTime(20 * S)
-        );
-        assert_eq!(
-            ready_at(&probe(15, 10, 1), worker, SimTime(3 * S), SimDuration(0)),
-            SimTime(20 * S)
-        );
+        let c = course(&probe(15, 10, 1, 3), Readiness, at(0), at(3), at(3), at(3));
+        assert_eq!((c.first, c.pass), (at(20), at(20)));
         // successThreshold 3: two more periods.
+        let c = course(&probe(0, 5, 3, 3), Readiness, at(0), at(0), at(0), at(0));
+        assert_eq!(c.pass, at(10));
+    }
+
+    #[test]
+    fn liveness_kills_at_the_failure_threshold_before_the_process_serves() {
+        // failureThreshold 3, period 10: failures at 10, 20, 30; the process serves at 45.
+        let p = probe(0, 10, 1, 3);
+        let c = course(&p, Liveness, at(0), at(1), at(1), at(45));
+        assert_eq!(c.kill, Some(at(30)));
+        // Serving at 25: the tick at 30 passes, no kill.
+        assert_eq!(course(&p, Liveness, at(0), at(1), at(1), at(25)).kill, None);
+        // Probed only from when the startup probe succeeded.
         assert_eq!(
-            ready_at(&probe(0, 5, 3), worker, SimTime(0), SimDuration(0)),
-            SimTime(10 * S)
+            course(&p, Liveness, at(0), at(1), at(50), at(45)).first,
+            at(50)
         );
     }
 
     #[test]
-    fn failure_texts_follow_the_handler() {
-        let http = probe(0, 10, 1);
+    fn failure_texts_follow_the_handler_and_the_probe() {
+        let http = probe(0, 10, 1, 3);
         assert_eq!(
-            failure_message(&http, None),
+            failure_message(&http, Readiness, None),
             "Readiness probe failed: HTTP probe failed with statuscode: 503"
         );
         let exec = Probe {
             handler: ProbeHandler::Exec,
             ..http
         };
-        assert_eq!(failure_message(&exec, None), "Readiness probe failed:");
+        assert_eq!(
+            failure_message(&exec, Liveness, None),
+            "Liveness probe failed:"
+        );
         let tcp = Probe {
             handler: ProbeHandler::TcpSocket(Some(8080)),
             ..http
         };
         assert_eq!(
-            failure_message(&tcp, Some(std::net::Ipv4Addr::new(10, 244, 0, 5))),
-            "Readiness probe failed: dial tcp 10.244.0.5:8080: connect: connection refused"
+            failure_message(&tcp, Startup, Some(std::net::Ipv4Addr::new(10, 244, 0, 5))),
+            "Startup probe failed: dial tcp 10.244.0.5:8080: connect: connection refused"
         );
     }
 }
