@@ -456,6 +456,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
                     command: Vec::new(),
                     args: Vec::new(),
                     probes: Default::default(),
+                    pre_stop_us: None,
                 })
                 .collect(),
             init_containers: 0,

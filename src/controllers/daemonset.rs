@@ -1059,6 +1059,7 @@ mod tests {
                     command: Vec::new(),
                     args: Vec::new(),
                     probes: Default::default(),
+                    pre_stop_us: None,
                 }],
                 init_containers: 0,
                 restart_policy: RestartPolicy::Always,

@@ -363,6 +363,7 @@ pub mod testing {
             command: Vec::new(),
             args: Vec::new(),
             probes: Default::default(),
+            pre_stop_us: None,
         }
     }
 

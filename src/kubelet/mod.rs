@@ -1090,7 +1090,7 @@ fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     }
     let obj = pod_obj(pod);
     let names: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
-    for (name, run) in names.iter().zip(running) {
+    for (name, run) in names.iter().zip(running.iter().copied()) {
         if run {
             cx.event(
                 obj,
@@ -1101,9 +1101,21 @@ fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
             );
         }
     }
+    // kuberuntime_container.go killContainer: the preStop hook runs first, then SIGTERM;
+    // both within the grace period, after which the runtime kills. Containers stop in
+    // parallel, so the slowest preStop decides.
+    let pre_stop = p
+        .spec
+        .containers
+        .iter()
+        .zip(&running)
+        .filter(|(_, run)| **run)
+        .filter_map(|(c, _)| c.pre_stop_us)
+        .max()
+        .unwrap_or(0);
     let key = pod_key(cx, pod);
     let d = cx.sample(TimingName::KubeletContainerStop, SOURCE, &key, "stop");
-    let d = SimDuration(d.as_micros().min(grace * 1_000_000));
+    let d = SimDuration((pre_stop + d.as_micros()).min(grace * 1_000_000));
     cx.after(
         d,
         Step {
@@ -1725,5 +1737,33 @@ mod tests {
                 .all(|e| e.2.starts_with("Startup probe failed"))
         );
         assert!(k.pods[&pod].containers[0].ready);
+    }
+
+    #[test]
+    fn a_pre_stop_sleep_delays_sigterm_within_the_grace_period() {
+        // killContainer: the preStop hook runs before SIGTERM, all within
+        // terminationGracePeriodSeconds.
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        {
+            let p = h.store.pods.get_mut(pod).expect("pod");
+            Arc::make_mut(&mut p.spec).containers[0].pre_stop_us = Some(5_000_000);
+        }
+        start(&h, &mut k, &mut ipam, pod);
+        h.store.pods.get_mut(pod).unwrap().meta.deleted = Some(SimTime(2_000_000));
+        let killing = notice(&mut k, &h, &mut ipam, pod, Change::Modified);
+        let stopped = next_step(&killing);
+        assert!(stopped.0 >= SimTime(1_000_000 + 5_000_000), "{stopped:?}");
+        // A preStop longer than the grace period is cut at it.
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        {
+            let p = h.store.pods.get_mut(pod).expect("pod");
+            let spec = Arc::make_mut(&mut p.spec);
+            spec.containers[0].pre_stop_us = Some(60_000_000);
+            spec.termination_grace_seconds = 10;
+        }
+        start(&h, &mut k, &mut ipam, pod);
+        h.store.pods.get_mut(pod).unwrap().meta.deleted = Some(SimTime(2_000_000));
+        let killing = notice(&mut k, &h, &mut ipam, pod, Change::Modified);
+        assert_eq!(next_step(&killing).0, SimTime(1_000_000 + 10_000_000));
     }
 }

@@ -60,7 +60,7 @@ fn repository_name(image: &str) -> &str {
 /// A command kubesim can read: `sleep N`, `true`, `false`, `echo ...`, `exit N`, or
 /// `sh -c "..."` / `bash -c "..."` over a script of those joined by `;`, `&&` or newlines.
 /// `None` for anything else (a server: it runs until stopped).
-fn command_line(words: &[&str]) -> Option<(SimDuration, i32)> {
+pub fn command_line(words: &[&str]) -> Option<(SimDuration, i32)> {
     let program = words.first()?.rsplit('/').next()?;
     if matches!(program, "sh" | "bash" | "ash") && words.get(1) == Some(&"-c") {
         return script(words.get(2)?);

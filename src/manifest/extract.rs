@@ -786,7 +786,21 @@ fn container(cx: &mut Cx, c: &Node, path: &str, names: &mut BTreeSet<String>) ->
                 true,
             ),
         },
+        pre_stop_us: pre_stop(child(child(node, "lifecycle"), "preStop")),
     }
+}
+
+/// How long a `preStop` handler runs: `sleep.seconds`, an `exec` command kubesim can read
+/// (`sleep 5`, `sh -c "sleep 5"`), otherwise nothing measurable (`httpGet` answers at once).
+fn pre_stop(h: Option<&Node>) -> Option<u64> {
+    let h = h?;
+    if let Some((secs, _)) = int_at(child(Some(h), "sleep"), "seconds") {
+        return Some(u64::try_from(secs).unwrap_or(0) * 1_000_000);
+    }
+    let command = strings(child(child(Some(h), "exec"), "command"));
+    let words: Vec<&str> = command.iter().map(String::as_str).collect();
+    let run = crate::kubelet::process::command_line(&words).map_or(0, |(d, _)| d.as_micros());
+    Some(run)
 }
 
 /// A list of strings (`command`, `args`); the schema has checked the types.
@@ -2292,6 +2306,24 @@ mod tests {
     }
 
     // --- Deployments (apps/validation ValidateDeploymentSpec; apps/v1 defaults) ---------
+
+    #[test]
+    fn pre_stop_handlers_are_read_as_durations() {
+        let of = |h: &str| {
+            pod_of(&pod_yaml(&format!(
+                "containers: [{{name: c, image: nginx, lifecycle: {{preStop: {h}}}}}]"
+            )))
+            .spec
+            .containers[0]
+                .pre_stop_us
+        };
+        assert_eq!(of("{sleep: {seconds: 5}}"), Some(5_000_000));
+        assert_eq!(
+            of("{exec: {command: [sh, -c, \"sleep 3\"]}}"),
+            Some(3_000_000)
+        );
+        assert_eq!(of("{httpGet: {path: /quit, port: 80}}"), Some(0));
+    }
 
     #[test]
     fn a_deployment_takes_the_apps_v1_defaults() {

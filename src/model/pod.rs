@@ -82,6 +82,9 @@ pub struct Container {
     pub args: Vec<String>,
     /// `readinessProbe`, `livenessProbe`, `startupProbe`.
     pub probes: Probes,
+    /// `lifecycle.preStop`, as how long it runs before SIGTERM (µs): a `sleep` handler's
+    /// seconds, an `exec` of a command kubesim can read, 0 for `httpGet` and the rest.
+    pub pre_stop_us: Option<u64>,
 }
 
 /// Written out by hand so that a container without command, args or probes prints exactly
@@ -103,6 +106,9 @@ impl std::fmt::Debug for Container {
         }
         if self.probes != Probes::default() {
             d.field("probes", &self.probes);
+        }
+        if let Some(p) = self.pre_stop_us {
+            d.field("pre_stop_us", &p);
         }
         d.finish()
     }

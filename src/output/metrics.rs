@@ -287,6 +287,7 @@ pub(crate) mod tests {
             command: Vec::new(),
             args: Vec::new(),
             probes: Default::default(),
+            pre_stop_us: None,
         };
         Pod {
             meta: Meta::new(
