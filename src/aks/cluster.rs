@@ -465,6 +465,10 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
                         memory: c.memory_bytes,
                     },
                     limits: Resources::default(),
+                    command: Vec::new(),
+                    args: Vec::new(),
+                    probes: Default::default(),
+                    pre_stop_us: None,
                 })
                 .collect(),
             init_containers: 0,
@@ -806,7 +810,8 @@ fn add_running_pod(
                 ContainerStatus {
                     state: ContainerState::Running(SimTime::ZERO),
                     ready: true,
-                    restart_count: 0
+                    restart_count: 0,
+                    last_state: None,
                 };
                 n
             ],

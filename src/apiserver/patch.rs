@@ -247,6 +247,10 @@ fn new_container(e: &ContainerPatch) -> Container {
         ports: Vec::new(),
         requests: Default::default(),
         limits: Default::default(),
+        command: Vec::new(),
+        args: Vec::new(),
+        probes: Default::default(),
+        pre_stop_us: None,
     }
 }
 

@@ -94,6 +94,8 @@ pub struct World {
     pub terminals: Vec<Terminal>,
     /// Images a new node's disk holds (AKS's node image caches the system images).
     pub images: Vec<String>,
+    /// The scenario's `images:`, shared by every kubelet.
+    pub image_catalog: std::sync::Arc<crate::model::image::ImageCatalog>,
     /// The step started last (named when a limit stops the run).
     pub last_started: Option<u32>,
     /// Expectations.
@@ -137,6 +139,7 @@ impl World {
             kubelets: Vec::new(),
             terminals: steps.into_iter().map(Terminal::new).collect(),
             images: Vec::new(),
+            image_catalog: std::sync::Arc::new(scenario.images.clone()),
             last_started: None,
             expectations: Expectations::new(scenario.expect.clone()),
             out,
@@ -166,7 +169,12 @@ impl World {
                 w.kubelets.resize_with(i + 1, || None);
             }
             let vm = w.store.nodes.get(node).map_or(node, |n| n.vm);
-            w.kubelets[i] = Some(Kubelet::new(node, vm, booted.images.iter().cloned()));
+            w.kubelets[i] = Some(Kubelet::new(
+                node,
+                vm,
+                booted.images.iter().cloned(),
+                w.image_catalog.clone(),
+            ));
             w.components.scheduler.register_node(&w.store, node);
             w.components.daemonsets.register_node(&w.store, node);
         }
@@ -329,7 +337,12 @@ impl World {
                 if self.kubelets.len() <= i {
                     self.kubelets.resize_with(i + 1, || None);
                 }
-                self.kubelets[i] = Some(Kubelet::new(r.id, node.vm, self.images.iter().cloned()));
+                self.kubelets[i] = Some(Kubelet::new(
+                    r.id,
+                    node.vm,
+                    self.images.iter().cloned(),
+                    self.image_catalog.clone(),
+                ));
             }
             (Op::Delete { target, .. }, Some(Outcome::Deleted(_))) if target.kind == Kind::Node => {
                 if let Some(k) = self.kubelets.get_mut(target.id as usize) {

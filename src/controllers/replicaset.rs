@@ -703,6 +703,7 @@ mod tests {
                 state: ContainerState::Running(SimTime(1)),
                 ready,
                 restart_count: 0,
+                last_state: None,
             }],
             ..PodStatus::default()
         };

@@ -360,6 +360,10 @@ pub mod testing {
                 memory: 0,
             },
             limits: Resources::default(),
+            command: Vec::new(),
+            args: Vec::new(),
+            probes: Default::default(),
+            pre_stop_us: None,
         }
     }
 

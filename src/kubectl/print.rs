@@ -110,6 +110,30 @@ fn age(meta: &Meta, now: SimTime) -> String {
     translate_timestamp_since(Some(meta.created), now)
 }
 
+/// printPod's RESTARTS: the count, then `(42s ago)` from the latest
+/// `lastState.terminated.finishedAt` once there is a restart (reference §3.3).
+fn restarts_cell(p: &crate::model::pod::Pod, now: SimTime) -> String {
+    let restarts = pod_restarts(p);
+    let last = p
+        .status
+        .containers
+        .iter()
+        .filter_map(|c| c.last_state.map(|t| t.finished))
+        .max();
+    match last {
+        Some(t) if restarts != 0 => {
+            // metav1.Time keeps whole seconds, as AGE does.
+            let finished = t.0 / 1_000_000 * 1_000_000;
+            let ago = now.0.saturating_sub(finished) as i64;
+            format!(
+                "{restarts} ({} ago)",
+                crate::kubectl::age::human_duration(ago)
+            )
+        }
+        _ => restarts.to_string(),
+    }
+}
+
 fn containers_cells(spec: &PodSpec) -> (String, String) {
     let names: Vec<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
     let images: Vec<&str> = spec.containers.iter().map(|c| c.image.as_str()).collect();
@@ -136,7 +160,7 @@ pub fn row(
                     p.meta.name.clone(),
                     pod_ready_cell(p),
                     pod_status_cell(p),
-                    pod_restarts(p).to_string(),
+                    restarts_cell(p, now),
                     age(&p.meta, now),
                     p.status
                         .pod_ip
@@ -420,5 +444,31 @@ mod tests {
             ("node-role.kubernetes.io/master".to_string(), String::new()),
         ]);
         assert_eq!(roles(&cp), "control-plane,master");
+    }
+
+    #[test]
+    fn restarts_show_how_long_ago_the_last_run_finished() {
+        // reference §3.3 (printPod, PR #100142): `5 (42s ago)` from the latest
+        // lastState.terminated.finishedAt; a pod that never restarted prints the bare count.
+        use crate::model::pod::{ContainerState, PodStatus, Terminated};
+        use crate::output::metrics::tests::{cs, pod};
+        let mut c = cs(ContainerState::Waiting("CrashLoopBackOff"), false, 5);
+        c.last_state = Some(Terminated {
+            reason: "Error",
+            exit_code: 1,
+            finished: SimTime(100_400_000),
+        });
+        let p = pod(
+            "web",
+            0,
+            1,
+            PodStatus {
+                containers: vec![c],
+                ..PodStatus::default()
+            },
+        );
+        assert_eq!(restarts_cell(&p, SimTime(142_900_000)), "5 (42s ago)");
+        let fresh = pod("web", 0, 1, PodStatus::default());
+        assert_eq!(restarts_cell(&fresh, SimTime(142_900_000)), "0");
     }
 }

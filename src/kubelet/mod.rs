@@ -3,39 +3,83 @@
 //! For a pod bound to its node the kubelet: admits it and reports `Pending` with every
 //! container waiting in `ContainerCreating`; creates the sandbox and network
 //! (`kubelet.podSandbox`, then a pod IP from the network plugin, or the node IP for
-//! `hostNetwork`); then for each container in order pulls the image when the pull policy
-//! asks for it (pulls are serialized per node: KubeletConfiguration `serializeImagePulls` true, which
-//! is what `including waiting` measures), creates and starts it (`kubelet.containerStart`).
-//! Status changes reach the API server `kubelet.statusUpdate` after they happen (PLEG relist,
-//! 1 s). On deletion it stops the containers (`Killing`, `kubelet.containerStop`, capped by
-//! the grace period), releases the address and deletes the pod object with grace 0.
+//! `hostNetwork`); then for each container in order makes sure its image is there
+//! ([`images`]: pulls are serialized per node), creates and starts it
+//! (`kubelet.containerStart`). Status changes reach the API server `kubelet.statusUpdate`
+//! after they happen (PLEG relist, 1 s). On deletion it stops the containers (`Killing`,
+//! `kubelet.containerStop`, capped by the grace period), releases the address and deletes
+//! the pod object with grace 0.
+//!
+//! A started container runs the [`process`] its image and command declare: it may exit
+//! (`Completed` or `Error` with its exit code), after which `restartPolicy` decides whether
+//! it is restarted, with the crash-loop [`backoff`] (`BackOff`, `CrashLoopBackOff`), or the
+//! pod ends `Succeeded` or `Failed` ([`status`]). An image the registry lacks fails its pull
+//! (`ErrImagePull`) and is retried with the image back-off (`ImagePullBackOff`). Probes
+//! ([`probes`]) pass once the image serves (`readyAfter`): a readiness probe holds `ready`
+//! back until then, a liveness or startup probe that reaches its failure threshold first
+//! has the container killed and restarted.
 //!
 //! Event texts are Kubernetes 1.35's (`Container created`, `Container started`,
-//! `... already present on machine and can be accessed by the pod`). Simplifications: no
-//! probes (a running container is ready at once), no restarts or crash loops, no image
-//! garbage collection; image sizes in the `Pulled` message are a stable illustrative
-//! function of the image name until images are modelled; the final terminal-phase status
-//! write before the object is removed is folded into the delete.
+//! `... already present on machine and can be accessed by the pod`, `Back-off restarting
+//! failed container ...`). Simplifications (docs/scenario.md `images:`): a process never
+//! stops serving once it serves; no image garbage collection; init containers
+//! are not run; an image without `sizeMB` reports a stable illustrative size; the final
+//! terminal-phase status write before the object is removed is folded into the delete.
+
+pub mod backoff;
+pub mod images;
+pub mod probes;
+pub mod process;
+pub mod status;
 
 use crate::apiserver::{Op, Outcome, Propagation};
 use crate::component::{Change, Component, Ctx, Notice, Response};
+use crate::model::image::ImageCatalog;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
-use crate::model::pod::{ContainerState, ContainerStatus, Phase, PodStatus, PullPolicy};
+use crate::model::pod::{
+    ContainerState, ContainerStatus, Phase, PodStatus, PullPolicy, RestartPolicy, Terminated,
+};
 use crate::network::Ipam;
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::timing::TimingName;
-use std::collections::{BTreeMap, BTreeSet};
+use backoff::Backoff;
+use images::ImageStore;
+use probes::{Course, ProbeKind};
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+/// The kubelet's view of one container beyond its reported status.
+#[derive(Clone, Debug, Default)]
+struct Life {
+    /// Runs started so far (the restart count is one less).
+    runs: u32,
+    /// When the current run started.
+    started: SimTime,
+    /// How the last run ended, until the next one starts.
+    exited: Option<Terminated>,
+    /// The crash-loop back-off (`getStableKey(pod, container)`).
+    crash: Backoff,
+    /// The image pull back-off (`<pod uid>_<image>`).
+    pull: Backoff,
+    /// Being killed for a failed probe: its probes and own exit no longer count.
+    killing: bool,
+}
 
 /// What the kubelet knows about one of its pods.
 #[derive(Clone, Debug)]
 struct PodWork {
     containers: Vec<ContainerStatus>,
+    life: Vec<Life>,
     ip: Option<Ipv4Addr>,
+    /// The address the status reports; kept after a finished pod's address is released.
+    status_ip: Option<Ipv4Addr>,
     host_network: bool,
     started: SimTime,
     stopping: bool,
+    /// Succeeded or Failed: nothing runs any more.
+    finished: bool,
     status_pending: bool,
     ready_since: Option<SimTime>,
 }
@@ -45,21 +89,28 @@ struct PodWork {
 pub struct Kubelet {
     node: u32,
     vm: u32,
-    images: BTreeSet<String>,
-    pulls_busy_until: SimTime,
+    images: ImageStore,
+    catalog: Arc<ImageCatalog>,
     pods: BTreeMap<u32, PodWork>,
     /// Pulls in progress: (pod, container) → (requested at, pull duration).
     pulls: BTreeMap<(u32, u16), (SimTime, SimDuration)>,
 }
 
 impl Kubelet {
-    /// The kubelet of node `node` on VM `vm` (which keys its addresses), whose disk already holds these images (AKS's node image
-    /// caches the system images).
-    pub fn new(node: u32, vm: u32, images: impl IntoIterator<Item = String>) -> Kubelet {
+    /// The kubelet of node `node` on VM `vm` (which keys its addresses), whose disk already
+    /// holds these images (AKS's node image caches the system images), running the
+    /// scenario's declared `images:`.
+    pub fn new(
+        node: u32,
+        vm: u32,
+        images: impl IntoIterator<Item = String>,
+        catalog: Arc<ImageCatalog>,
+    ) -> Kubelet {
         Kubelet {
             node,
             vm,
-            images: images.into_iter().collect(),
+            images: ImageStore::new(images),
+            catalog,
             ..Default::default()
         }
     }
@@ -76,15 +127,23 @@ impl Kubelet {
             state: ContainerState::Running(SimTime::ZERO),
             ready: true,
             restart_count: 0,
+            last_state: None,
+        };
+        let life = Life {
+            runs: 1,
+            ..Default::default()
         };
         self.pods.insert(
             pod,
             PodWork {
                 containers: vec![running; containers],
+                life: vec![life; containers],
                 ip,
+                status_ip: ip,
                 host_network,
                 started: SimTime::ZERO,
                 stopping: false,
+                finished: false,
                 status_pending: false,
                 ready_since: Some(SimTime::ZERO),
             },
@@ -94,7 +153,12 @@ impl Kubelet {
 
 const SOURCE: &str = "kubelet";
 
-/// Kubelet pod-worker steps.
+/// `syncFrequency` (KubeletConfiguration default 1m): a pod in back-off is synced at least
+/// this often, and each sync records the `BackOff` event again.
+const SYNC_FREQUENCY: SimDuration = SimDuration(60_000_000);
+
+/// Kubelet pod-worker steps. Steps of one container run carry the run number they belong
+/// to, so a step of a run that has since ended is ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KubeletStep {
     /// Sandbox and network are up.
@@ -103,6 +167,20 @@ pub enum KubeletStep {
     ImagePulled(u16),
     /// Container `i` started.
     ContainerStarted(u16),
+    /// Container `i`'s run `n` exits.
+    ContainerExited(u16, u32),
+    /// The pod worker syncs container `i` after run `n` ended: restart it or back off.
+    SyncContainer(u16, u32),
+    /// A failed or backed-off pull of container `i` is tried again.
+    RetryPull(u16),
+    /// Container `i`'s run `n` passes its readiness probe.
+    ContainerReady(u16, u32),
+    /// Container `i`'s run `n` fails a probe (an `Unhealthy` event).
+    ProbeFailed(u16, u32, ProbeKind),
+    /// Container `i`'s run `n` reached a liveness or startup probe's failure threshold.
+    ProbeKill(u16, u32, ProbeKind),
+    /// Container `i`'s run `n` has exited after being killed for a failed probe.
+    ContainerKilled(u16, u32),
     /// All containers have stopped after SIGTERM.
     ContainersStopped,
     /// The status manager sends the pod's current status.
@@ -148,6 +226,13 @@ fn pod_key(cx: &Cx<'_>, pod: u32) -> String {
     })
 }
 
+fn pod_obj(pod: u32) -> ObjRef {
+    ObjRef {
+        kind: Kind::Pod,
+        id: pod,
+    }
+}
+
 /// An informer event for a pod bound to this node.
 fn observe(me: &mut Kubelet, cx: &mut Cx<'_>, obj: ObjRef, change: Change) {
     if obj.kind != Kind::Pod {
@@ -185,30 +270,33 @@ fn observe(me: &mut Kubelet, cx: &mut Cx<'_>, obj: ObjRef, change: Change) {
     }
 }
 
-fn admit(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
-    let Some(p) = cx.store.pods.get(pod) else {
-        return;
-    };
-    let n = p.spec.containers.len();
-    let host_network = p.spec.host_network;
+fn new_work(n: usize, host_network: bool, now: SimTime) -> PodWork {
     let waiting = ContainerStatus {
         state: ContainerState::Waiting("ContainerCreating"),
         ready: false,
         restart_count: 0,
+        last_state: None,
     };
-    let now = cx.now;
-    me.pods.insert(
-        pod,
-        PodWork {
-            containers: vec![waiting; n],
-            ip: None,
-            host_network,
-            started: now,
-            stopping: false,
-            status_pending: false,
-            ready_since: None,
-        },
-    );
+    PodWork {
+        containers: vec![waiting; n],
+        life: vec![Life::default(); n],
+        ip: None,
+        status_ip: None,
+        host_network,
+        started: now,
+        stopping: false,
+        finished: false,
+        status_pending: false,
+        ready_since: None,
+    }
+}
+
+fn admit(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    let Some(p) = cx.store.pods.get(pod) else {
+        return;
+    };
+    let work = new_work(p.spec.containers.len(), p.spec.host_network, cx.now);
+    me.pods.insert(pod, work);
     post_status_later(me, cx, pod);
     let key = pod_key(cx, pod);
     let d = cx.sample(TimingName::KubeletPodSandbox, SOURCE, &key, "sandbox");
@@ -226,20 +314,7 @@ fn admit_for_teardown(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
-    let waiting = ContainerStatus {
-        state: ContainerState::Waiting("ContainerCreating"),
-        ready: false,
-        restart_count: 0,
-    };
-    let work = PodWork {
-        containers: vec![waiting; p.spec.containers.len()],
-        ip: None,
-        host_network: p.spec.host_network,
-        started: cx.now,
-        stopping: false,
-        status_pending: false,
-        ready_since: None,
-    };
+    let work = new_work(p.spec.containers.len(), p.spec.host_network, cx.now);
     me.pods.insert(pod, work);
     stop(me, cx, pod);
 }
@@ -252,126 +327,72 @@ fn step(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, s: KubeletStep) {
     if work.stopping && !matches!(s, KubeletStep::ContainersStopped) {
         return;
     }
+    if work.finished && !matches!(s, KubeletStep::PostStatus) {
+        return;
+    }
     match s {
         KubeletStep::PostStatus => post_status(me, cx, pod),
-        KubeletStep::SandboxReady => {
-            let host_network = work.host_network;
-            let ip = if host_network {
-                cx.env
-                    .node_ip(me.vm)
-                    .ok_or_else(|| "node has no address".to_string())
-            } else {
-                cx.env.allocate_pod_ip(me.vm).map_err(|e| e.to_string())
-            };
-            match ip {
-                Ok(ip) => {
-                    if let Some(wk) = me.pods.get_mut(&pod) {
-                        wk.ip = Some(ip);
-                    }
-                    start_container(me, cx, pod, 0);
-                }
-                Err(e) => {
-                    let obj = ObjRef {
-                        kind: Kind::Pod,
-                        id: pod,
-                    };
-                    cx.event(
-                        obj,
-                        true,
-                        "FailedCreatePodSandBox",
-                        SOURCE,
-                        format!("Failed to create pod sandbox: {e}"),
-                    );
-                }
-            }
-        }
-        KubeletStep::ImagePulled(i) => {
-            if let Some(image) = container_image(cx, pod, i) {
-                me.images.insert(image);
-            }
-            create_container(me, cx, pod, i);
-        }
-        KubeletStep::ContainerStarted(i) => {
-            let now = cx.now;
-            let obj = ObjRef {
-                kind: Kind::Pod,
-                id: pod,
-            };
-            cx.event(obj, false, "Started", SOURCE, "Container started".into());
-            let n = {
-                let Some(wk) = me.pods.get_mut(&pod) else {
-                    return;
-                };
-                if let Some(c) = wk.containers.get_mut(usize::from(i)) {
-                    c.state = ContainerState::Running(now);
-                    // No readiness probe: ready as soon as it runs.
-                    c.ready = true;
-                }
-                if wk.containers.iter().all(|c| c.ready) {
-                    wk.ready_since = Some(now);
-                }
-                wk.containers.len()
-            };
-            post_status_later(me, cx, pod);
-            if usize::from(i) + 1 < n {
-                start_container(me, cx, pod, i + 1);
-            }
-        }
-        KubeletStep::ContainersStopped => {
+        KubeletStep::SandboxReady => sandbox_ready(me, cx, pod),
+        KubeletStep::ImagePulled(i) => image_pulled(me, cx, pod, i),
+        KubeletStep::RetryPull(i) => ensure_image(me, cx, pod, i),
+        KubeletStep::ContainerStarted(i) => container_started(me, cx, pod, i),
+        KubeletStep::ContainerExited(i, run) => container_exited(me, cx, pod, i, run),
+        KubeletStep::SyncContainer(i, run) => sync_container(me, cx, pod, i, run),
+        KubeletStep::ContainerReady(i, run) => container_ready(me, cx, pod, i, run),
+        KubeletStep::ProbeFailed(i, run, kind) => probe_failed(me, cx, pod, i, run, kind),
+        KubeletStep::ProbeKill(i, run, kind) => probe_kill(me, cx, pod, i, run, kind),
+        KubeletStep::ContainerKilled(i, run) => container_killed(me, cx, pod, i, run),
+        KubeletStep::ContainersStopped => containers_stopped(me, cx, pod),
+    }
+}
+
+fn sandbox_ready(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    let host_network = me.pods[&pod].host_network;
+    let ip = if host_network {
+        cx.env
+            .node_ip(me.vm)
+            .ok_or_else(|| "node has no address".to_string())
+    } else {
+        cx.env.allocate_pod_ip(me.vm).map_err(|e| e.to_string())
+    };
+    match ip {
+        Ok(ip) => {
             if let Some(wk) = me.pods.get_mut(&pod) {
-                for c in &mut wk.containers {
-                    c.state = ContainerState::Terminated {
-                        reason: "Completed",
-                        exit_code: 0,
-                    };
-                    c.ready = false;
-                }
+                wk.ip = Some(ip);
+                wk.status_ip = Some(ip);
             }
-            release_ip(me, cx, pod);
-            // The status manager deletes the object once the pod is terminal.
-            let Some(p) = cx.store.pods.get(pod) else {
-                return;
-            };
-            let uid = Some(p.meta.uid);
-            let key = pod_key(cx, pod);
-            let op = Op::Delete {
-                target: ObjRef {
-                    kind: Kind::Pod,
-                    id: pod,
-                },
-                uid,
-                propagation: Propagation::Background,
-                grace_seconds: Some(0),
-            };
-            cx.submit(op, (), &key);
+            ensure_image(me, cx, pod, 0);
+        }
+        Err(e) => {
+            cx.event(
+                pod_obj(pod),
+                true,
+                "FailedCreatePodSandBox",
+                SOURCE,
+                format!("Failed to create pod sandbox: {e}"),
+            );
         }
     }
 }
 
-fn container_image(cx: &Cx<'_>, pod: u32, i: u16) -> Option<String> {
+/// Container `i` of `pod` from the store.
+fn container(cx: &Cx<'_>, pod: u32, i: u16) -> Option<crate::model::pod::Container> {
     cx.store
         .pods
         .get(pod)
         .and_then(|p| p.spec.containers.get(usize::from(i)))
-        .map(|c| c.image.clone())
+        .cloned()
 }
 
-/// Image pull for container `i`, if its policy needs one (`EnsureImageExists`).
-fn start_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
-    let Some(c) = cx
-        .store
-        .pods
-        .get(pod)
-        .and_then(|p| p.spec.containers.get(usize::from(i)))
-        .cloned()
-    else {
+/// Image pull for container `i`, if its policy needs one (`EnsureImageExists`,
+/// images/image_manager.go), with the image back-off.
+fn ensure_image(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
+    let Some(c) = container(cx, pod, i) else {
         return;
     };
-    let obj = ObjRef {
-        kind: Kind::Pod,
-        id: pod,
-    };
-    let present = me.images.contains(&c.image);
+    let obj = pod_obj(pod);
+    let now = cx.now;
+    let present = me.images.present(&c.image, now);
     let pull = match c.pull_policy {
         PullPolicy::Always => true,
         PullPolicy::IfNotPresent => !present,
@@ -396,6 +417,33 @@ fn start_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         }
         return;
     }
+    let backoff = me.pods[&pod].life[usize::from(i)].pull;
+    if backoff.in_backoff_since_update(now) {
+        cx.event(
+            obj,
+            false,
+            "BackOff",
+            SOURCE,
+            format!("Back-off pulling image {:?}", c.image),
+        );
+        cx.event(
+            obj,
+            true,
+            "Failed",
+            SOURCE,
+            "Error: ImagePullBackOff".into(),
+        );
+        set_waiting(me, cx, pod, i, "ImagePullBackOff");
+        let until = backoff.last_update().unwrap_or(now) + backoff.get();
+        cx.at(
+            until.min(now + SYNC_FREQUENCY),
+            Step {
+                pod,
+                step: KubeletStep::RetryPull(i),
+            },
+        );
+        return;
+    }
     cx.event(
         obj,
         false,
@@ -404,57 +452,111 @@ fn start_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         format!("Pulling image {:?}", c.image),
     );
     let key = pod_key(cx, pod);
-    let d = cx.sample(
-        TimingName::KubeletImagePull,
+    let spec = me.catalog.get(&c.image);
+    let attempt = me.pods[&pod].life[usize::from(i)].runs;
+    let download = match spec.and_then(|s| s.pull_time_us) {
+        Some(us) => SimDuration(us),
+        None => cx.sample(
+            TimingName::KubeletImagePull,
+            SOURCE,
+            &key,
+            &format!("imagePull:{i}"),
+        ),
+    };
+    let check = cx.sample(
+        TimingName::KubeletImageCheck,
         SOURCE,
         &key,
-        &format!("imagePull:{i}"),
+        &format!("imageCheck:{i}:{attempt}:{}", now.0),
     );
-    let now = cx.now;
-    let k = &mut *me;
-    let begin = k.pulls_busy_until.max(now);
-    let end = begin + d;
-    k.pulls_busy_until = end;
+    let exists = !spec.is_some_and(|s| s.missing);
+    let q = me.images.queue(&c.image, now, exists, download, check);
     cx.at(
-        end,
+        q.end,
         Step {
             pod,
             step: KubeletStep::ImagePulled(i),
         },
     );
     // The Pulled event is recorded when the pull ends; remember when it was asked for.
-    me.pulls.insert((pod, i), (now, d));
+    me.pulls.insert((pod, i), (now, q.took));
+}
+
+fn image_pulled(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
+    let Some(c) = container(cx, pod, i) else {
+        return;
+    };
+    let Some((requested, pull)) = me.pulls.remove(&(pod, i)) else {
+        return;
+    };
+    let obj = pod_obj(pod);
+    let spec = me.catalog.get(&c.image);
+    if spec.is_some_and(|s| s.missing) {
+        // image_manager.go: `Failed to pull image`, backOff.Next; kuberuntime_container.go
+        // startContainer records `Error: ErrImagePull`; the pod worker retries after
+        // backOffPeriod.
+        cx.event(
+            obj,
+            true,
+            "Failed",
+            SOURCE,
+            images::not_found_message(&c.image),
+        );
+        cx.event(obj, true, "Failed", SOURCE, "Error: ErrImagePull".into());
+        let now = cx.now;
+        if let Some(l) = me
+            .pods
+            .get_mut(&pod)
+            .and_then(|w| w.life.get_mut(usize::from(i)))
+        {
+            l.pull.next(now, now);
+        }
+        set_waiting(me, cx, pod, i, "ErrImagePull");
+        cx.after(
+            backoff::INITIAL,
+            Step {
+                pod,
+                step: KubeletStep::RetryPull(i),
+            },
+        );
+        return;
+    }
+    let waited = cx.now.since(requested);
+    let size = spec
+        .and_then(|s| s.size_mb)
+        .map_or_else(|| illustrative_image_size(&c.image), |mb| mb * 1_000_000);
+    cx.event(
+        obj,
+        false,
+        "Pulled",
+        SOURCE,
+        format!(
+            "Successfully pulled image {:?} in {} ({} including waiting). Image size: {size} bytes.",
+            c.image,
+            go_duration_ms(pull),
+            go_duration_ms(waited),
+        ),
+    );
+    create_container(me, cx, pod, i);
 }
 
 fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
-    let obj = ObjRef {
-        kind: Kind::Pod,
-        id: pod,
-    };
-    if let Some((requested, pull)) = me.pulls.remove(&(pod, i)) {
-        let image = container_image(cx, pod, i).unwrap_or_default();
-        let waited = cx.now.since(requested);
-        cx.event(
-            obj,
-            false,
-            "Pulled",
-            SOURCE,
-            format!(
-                "Successfully pulled image {image:?} in {} ({} including waiting). Image size: {} bytes.",
-                go_duration_ms(pull),
-                go_duration_ms(waited),
-                illustrative_image_size(&image)
-            ),
-        );
-    }
-    cx.event(obj, false, "Created", SOURCE, "Container created".into());
-    let key = pod_key(cx, pod);
-    let d = cx.sample(
-        TimingName::KubeletContainerStart,
+    cx.event(
+        pod_obj(pod),
+        false,
+        "Created",
         SOURCE,
-        &key,
-        &format!("start:{i}"),
+        "Container created".into(),
     );
+    let key = pod_key(cx, pod);
+    let runs = me.pods[&pod].life[usize::from(i)].runs;
+    // The first run keeps the draw it always had; restarts draw their own.
+    let purpose = if runs == 0 {
+        format!("start:{i}")
+    } else {
+        format!("start:{i}:{runs}")
+    };
+    let d = cx.sample(TimingName::KubeletContainerStart, SOURCE, &key, &purpose);
     cx.after(
         d,
         Step {
@@ -464,11 +566,437 @@ fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     );
 }
 
+/// The probes of one run of a container, and when the run ends by itself.
+struct Plan {
+    startup: Option<(crate::model::pod::Probe, Course)>,
+    readiness: Option<(crate::model::pod::Probe, Course)>,
+    liveness: Option<(crate::model::pod::Probe, Course)>,
+    /// When the process exits by itself, and with which code.
+    exit: Option<(SimTime, i32)>,
+}
+
+impl Plan {
+    /// When the run ends: its exit, or the first probe kill.
+    fn end(&self) -> Option<SimTime> {
+        [
+            self.exit.map(|e| e.0),
+            self.startup.and_then(|s| s.1.kill),
+            self.liveness.and_then(|s| s.1.kill),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    fn of(&self, kind: ProbeKind) -> Option<(crate::model::pod::Probe, Course)> {
+        match kind {
+            ProbeKind::Startup => self.startup,
+            ProbeKind::Readiness => self.readiness,
+            ProbeKind::Liveness => self.liveness,
+        }
+    }
+}
+
+/// The plan of container `i`'s current run: readiness and liveness are probed only once
+/// the startup probe has succeeded (prober worker.go: `if !w.containerStarted` skip), and
+/// not at all if it kills the container first.
+fn plan(me: &Kubelet, c: &crate::model::pod::Container, wk: &PodWork, i: u16) -> Plan {
+    let start = wk.life[usize::from(i)].started;
+    let proc = process::of(c, &me.catalog);
+    let serves = start + proc.ready_after;
+    let course = |p: &crate::model::pod::Probe, kind, from| {
+        probes::course(p, kind, wk.started, start, from, serves)
+    };
+    let startup = c
+        .probes
+        .startup
+        .map(|p| (p, course(&p, ProbeKind::Startup, start)));
+    let gate = match startup {
+        Some((_, s)) if s.kill.is_some() => None,
+        Some((_, s)) => Some(s.pass),
+        None => Some(start),
+    };
+    let after_gate = |p: Option<crate::model::pod::Probe>, kind| {
+        let from = gate?;
+        p.map(|p| (p, course(&p, kind, from)))
+    };
+    Plan {
+        startup,
+        readiness: after_gate(c.probes.readiness, ProbeKind::Readiness),
+        liveness: after_gate(c.probes.liveness, ProbeKind::Liveness),
+        exit: proc.exit.map(|(d, code)| (start + d, code)),
+    }
+}
+
+fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
+    let Some(c) = container(cx, pod, i) else {
+        return;
+    };
+    let now = cx.now;
+    cx.event(
+        pod_obj(pod),
+        false,
+        "Started",
+        SOURCE,
+        "Container started".into(),
+    );
+    let readiness = c.probes.readiness;
+    let (n, run, first_run) = {
+        let Some(wk) = me.pods.get_mut(&pod) else {
+            return;
+        };
+        let ix = usize::from(i);
+        let l = &mut wk.life[ix];
+        l.runs += 1;
+        l.started = now;
+        let first_run = l.runs == 1;
+        let last = l.exited.take();
+        let st = &mut wk.containers[ix];
+        st.state = ContainerState::Running(now);
+        st.restart_count = l.runs - 1;
+        if last.is_some() {
+            st.last_state = last;
+        }
+        // Without a readiness probe a running container is ready (prober_manager.go
+        // UpdatePodStatus).
+        st.ready = readiness.is_none();
+        let run = l.runs;
+        update_ready(wk, now);
+        (wk.containers.len(), run, first_run)
+    };
+    post_status_later(me, cx, pod);
+    let plan = plan(me, &c, &me.pods[&pod], i);
+    // Only what happens by the run's end (its exit or first kill) is scheduled.
+    let end = plan.end();
+    let by_end = |t: SimTime| end.is_none_or(|e| t <= e);
+    let mut at = |t: SimTime, step: KubeletStep| {
+        cx.at(t, Step { pod, step });
+    };
+    if let Some((t, _)) = plan.exit
+        && by_end(t)
+    {
+        at(t, KubeletStep::ContainerExited(i, run));
+    }
+    for kind in [
+        ProbeKind::Startup,
+        ProbeKind::Readiness,
+        ProbeKind::Liveness,
+    ] {
+        let Some((_, course)) = plan.of(kind) else {
+            continue;
+        };
+        // The failure that reaches the threshold is recorded by the kill itself.
+        let before_kill = course.kill.is_none_or(|k| course.first < k);
+        if course.first < course.failing_until && by_end(course.first) && before_kill {
+            at(course.first, KubeletStep::ProbeFailed(i, run, kind));
+        }
+        if let Some(k) = course.kill.filter(|k| by_end(*k)) {
+            at(k, KubeletStep::ProbeKill(i, run, kind));
+        }
+    }
+    if let Some((_, r)) = plan.readiness
+        && end.is_none_or(|e| r.pass < e)
+    {
+        at(r.pass, KubeletStep::ContainerReady(i, run));
+    }
+    if first_run && usize::from(i) + 1 < n {
+        ensure_image(me, cx, pod, i + 1);
+    }
+}
+
+/// Whether step `run` of container `i` still describes its current, running run.
+fn current_run(me: &Kubelet, pod: u32, i: u16, run: u32) -> bool {
+    me.pods.get(&pod).is_some_and(|w| {
+        let ix = usize::from(i);
+        w.life.get(ix).is_some_and(|l| l.runs == run && !l.killing)
+            && matches!(w.containers[ix].state, ContainerState::Running(_))
+    })
+}
+
+fn container_ready(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32) {
+    if !current_run(me, pod, i, run) {
+        return;
+    }
+    let now = cx.now;
+    if let Some(wk) = me.pods.get_mut(&pod) {
+        wk.containers[usize::from(i)].ready = true;
+        update_ready(wk, now);
+    }
+    post_status_later(me, cx, pod);
+}
+
+/// A failing probe: `Unhealthy`, then the next probe if it fails too.
+fn probe_failed(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, kind: ProbeKind) {
+    if !current_run(me, pod, i, run) {
+        return;
+    }
+    let Some(c) = container(cx, pod, i) else {
+        return;
+    };
+    let plan = plan(me, &c, &me.pods[&pod], i);
+    let Some((p, course)) = plan.of(kind) else {
+        return;
+    };
+    unhealthy(me, cx, pod, &p, kind);
+    let next = probes::next_probe(&p, cx.now);
+    let end = plan.end();
+    let before_kill = course.kill.is_none_or(|k| next < k);
+    if next < course.failing_until && end.is_none_or(|e| next <= e) && before_kill {
+        cx.at(
+            next,
+            Step {
+                pod,
+                step: KubeletStep::ProbeFailed(i, run, kind),
+            },
+        );
+    }
+}
+
+/// Records a failed probe (`Unhealthy`).
+fn unhealthy(
+    me: &Kubelet,
+    cx: &mut Cx<'_>,
+    pod: u32,
+    p: &crate::model::pod::Probe,
+    kind: ProbeKind,
+) {
+    let ip = me.pods.get(&pod).and_then(|w| w.ip);
+    let message = probes::failure_message(p, kind, ip);
+    cx.event(pod_obj(pod), true, "Unhealthy", SOURCE, message);
+}
+
+/// The container's probe of `kind`.
+fn probe_of(c: &crate::model::pod::Container, kind: ProbeKind) -> Option<crate::model::pod::Probe> {
+    match kind {
+        ProbeKind::Startup => c.probes.startup,
+        ProbeKind::Readiness => c.probes.readiness,
+        ProbeKind::Liveness => c.probes.liveness,
+    }
+}
+
+/// A liveness or startup probe reached its `failureThreshold`: the kubelet kills the
+/// container (kuberuntime_manager.go computePodActions, `Container %s failed %s probe, will
+/// be restarted`), which exits after `kubelet.containerStop` within the grace period.
+fn probe_kill(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, kind: ProbeKind) {
+    if !current_run(me, pod, i, run) {
+        return;
+    }
+    let Some(c) = container(cx, pod, i) else {
+        return;
+    };
+    if let Some(p) = probe_of(&c, kind) {
+        unhealthy(me, cx, pod, &p, kind);
+    }
+    if let Some(l) = me
+        .pods
+        .get_mut(&pod)
+        .and_then(|w| w.life.get_mut(usize::from(i)))
+    {
+        l.killing = true;
+    }
+    cx.event(
+        pod_obj(pod),
+        false,
+        "Killing",
+        SOURCE,
+        format!(
+            "Container {} failed {} probe, will be restarted",
+            c.name,
+            kind.as_str().to_lowercase()
+        ),
+    );
+    let grace = cx
+        .store
+        .pods
+        .get(pod)
+        .map_or(30, |p| p.spec.termination_grace_seconds.max(0) as u64);
+    let key = pod_key(cx, pod);
+    let d = cx.sample(
+        TimingName::KubeletContainerStop,
+        SOURCE,
+        &key,
+        &format!("kill:{i}:{run}"),
+    );
+    cx.after(
+        SimDuration(d.as_micros().min(grace * 1_000_000)),
+        Step {
+            pod,
+            step: KubeletStep::ContainerKilled(i, run),
+        },
+    );
+}
+
+/// Sets the pod's Ready time: when the last of its containers became ready.
+fn update_ready(wk: &mut PodWork, now: SimTime) {
+    let all = wk.containers.iter().all(|c| c.ready);
+    if !all {
+        wk.ready_since = None;
+    } else if wk.ready_since.is_none() {
+        wk.ready_since = Some(now);
+    }
+}
+
+/// The process of run `run` exits: `Completed` for 0, `Error` otherwise
+/// (kuberuntime_container.go toKubeContainerStatus), then the pod worker decides.
+fn container_exited(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32) {
+    if !current_run(me, pod, i, run) {
+        return;
+    }
+    let Some(c) = container(cx, pod, i) else {
+        return;
+    };
+    let code = process::of(&c, &me.catalog).exit.map_or(0, |(_, c)| c);
+    terminate(me, cx, pod, i, run, code);
+}
+
+/// A container killed for a failed probe has exited: SIGTERM's 128 + 15 (kubesim's
+/// processes stop on SIGTERM within `kubelet.containerStop`).
+fn container_killed(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32) {
+    let killed = me.pods.get(&pod).is_some_and(|w| {
+        w.life
+            .get(usize::from(i))
+            .is_some_and(|l| l.runs == run && l.killing)
+    });
+    if !killed {
+        return;
+    }
+    if let Some(l) = me
+        .pods
+        .get_mut(&pod)
+        .and_then(|w| w.life.get_mut(usize::from(i)))
+    {
+        l.killing = false;
+    }
+    terminate(me, cx, pod, i, run, 143);
+}
+
+/// Run `run` of container `i` has ended with `code`; the restart policy decides what next.
+fn terminate(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, code: i32) {
+    let reason = if code == 0 { "Completed" } else { "Error" };
+    let now = cx.now;
+    let Some(policy) = cx.store.pods.get(pod).map(|p| p.spec.restart_policy) else {
+        return;
+    };
+    let restart = match policy {
+        RestartPolicy::Always => true,
+        RestartPolicy::OnFailure => code != 0,
+        RestartPolicy::Never => false,
+    };
+    let finished = {
+        let Some(wk) = me.pods.get_mut(&pod) else {
+            return;
+        };
+        let ix = usize::from(i);
+        wk.life[ix].exited = Some(Terminated {
+            reason,
+            exit_code: code,
+            finished: now,
+        });
+        let st = &mut wk.containers[ix];
+        st.state = ContainerState::Terminated {
+            reason,
+            exit_code: code,
+        };
+        st.ready = false;
+        update_ready(wk, now);
+        let phase = status::phase(policy, &wk.containers);
+        let done = !restart && matches!(phase, Phase::Succeeded | Phase::Failed);
+        wk.finished = done;
+        done
+    };
+    if finished {
+        // The pod worker tears a finished pod's sandbox down (syncTerminatingPod); the
+        // status keeps the address it had.
+        release_ip(me, cx, pod);
+    } else if restart {
+        // PLEG notices the exit on its next relist; the sync it triggers restarts or backs off.
+        let key = pod_key(cx, pod);
+        let d = cx.sample(
+            TimingName::KubeletStatusUpdate,
+            SOURCE,
+            &key,
+            &format!("pleg:{i}:{run}"),
+        );
+        cx.after(
+            d,
+            Step {
+                pod,
+                step: KubeletStep::SyncContainer(i, run),
+            },
+        );
+    }
+    post_status_later(me, cx, pod);
+}
+
+/// `doBackOff` (kuberuntime_manager.go): restart the exited container unless it is within
+/// its back-off counted from its `finishedAt`; then record `BackOff`, show
+/// `CrashLoopBackOff` and come back when the back-off ends (or after `syncFrequency`).
+fn sync_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32) {
+    let now = cx.now;
+    let ix = usize::from(i);
+    let Some(exited) = me
+        .pods
+        .get(&pod)
+        .filter(|w| w.life.get(ix).is_some_and(|l| l.runs == run))
+        .and_then(|w| w.life[ix].exited)
+    else {
+        return;
+    };
+    let crash = me.pods[&pod].life[ix].crash;
+    if crash.in_backoff_since(exited.finished, now) {
+        let Some(p) = cx.store.pods.get(pod) else {
+            return;
+        };
+        let name = p.spec.containers.get(ix).map_or("", |c| c.name.as_str());
+        let message = format!(
+            "Back-off restarting failed container {name} in pod {}_{}({})",
+            p.meta.name,
+            p.meta.namespace.map_or("", |ns| cx.store.ns_name(ns)),
+            uid_text(p.meta.uid)
+        );
+        cx.event(pod_obj(pod), true, "BackOff", SOURCE, message);
+        if let Some(wk) = me.pods.get_mut(&pod) {
+            let st = &mut wk.containers[ix];
+            st.state = ContainerState::Waiting("CrashLoopBackOff");
+            st.last_state = Some(exited);
+        }
+        post_status_later(me, cx, pod);
+        let until = exited.finished + crash.get();
+        cx.at(
+            until.min(now + SYNC_FREQUENCY),
+            Step {
+                pod,
+                step: KubeletStep::SyncContainer(i, run),
+            },
+        );
+        return;
+    }
+    if let Some(wk) = me.pods.get_mut(&pod) {
+        wk.life[ix].crash.next(exited.finished, now);
+    }
+    ensure_image(me, cx, pod, i);
+}
+
+/// The UUID text of a uid (`format.Pod` prints `name_namespace(uid)`): kubesim's uids are
+/// integers, shown in the UUID layout.
+fn uid_text(uid: u64) -> String {
+    let h = crate::sim::rng::fnv1a_64(&[&uid.to_le_bytes()]);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        (uid >> 32) as u32 ^ (h >> 32) as u32,
+        (h >> 16) & 0xffff,
+        h & 0xfff,
+        (h >> 12) & 0xfff,
+        uid & 0xffff_ffff_ffff
+    )
+}
+
 fn set_waiting(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, reason: &'static str) {
     if let Some(wk) = me.pods.get_mut(&pod)
         && let Some(c) = wk.containers.get_mut(usize::from(i))
     {
         c.state = ContainerState::Waiting(reason);
+        c.ready = false;
     }
     post_status_later(me, cx, pod);
 }
@@ -478,7 +1006,8 @@ fn go_duration_ms(d: SimDuration) -> String {
     crate::sim::duration::format_micros(d.as_micros() / 1000 * 1000)
 }
 
-/// A stable stand-in for the image size the runtime reports (20–220 MB by name).
+/// A stable stand-in for the size of an image the scenario gives no `sizeMB` for
+/// (20–220 MB by name).
 fn illustrative_image_size(image: &str) -> u64 {
     let h = crate::sim::rng::fnv1a_64(&[image.as_bytes()]);
     20_000_000 + h % 200_000_000
@@ -519,24 +1048,19 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     if wk.stopping {
         return;
     }
+    let Some(policy) = cx.store.pods.get(pod).map(|p| p.spec.restart_policy) else {
+        return;
+    };
     let host_ip = cx.env.node_ip(me.vm);
     let wk = &me.pods[&pod];
-    let running = wk
-        .containers
-        .iter()
-        .any(|c| matches!(c.state, ContainerState::Running(_)));
     let status = PodStatus {
-        phase: if running {
-            Phase::Running
-        } else {
-            Phase::Pending
-        },
+        phase: status::phase(policy, &wk.containers),
         reason: None,
         scheduled: Some(true),
         unschedulable_message: None,
         ready_since: wk.ready_since,
         containers: wk.containers.clone(),
-        pod_ip: wk.ip,
+        pod_ip: wk.status_ip,
         host_ip,
         start_time: Some(wk.started),
     };
@@ -564,12 +1088,9 @@ fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     if let Some(wk) = me.pods.get_mut(&pod) {
         wk.stopping = true;
     }
-    let obj = ObjRef {
-        kind: Kind::Pod,
-        id: pod,
-    };
+    let obj = pod_obj(pod);
     let names: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
-    for (name, run) in names.iter().zip(running) {
+    for (name, run) in names.iter().zip(running.iter().copied()) {
         if run {
             cx.event(
                 obj,
@@ -580,9 +1101,21 @@ fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
             );
         }
     }
+    // kuberuntime_container.go killContainer: the preStop hook runs first, then SIGTERM;
+    // both within the grace period, after which the runtime kills. Containers stop in
+    // parallel, so the slowest preStop decides.
+    let pre_stop = p
+        .spec
+        .containers
+        .iter()
+        .zip(&running)
+        .filter(|(_, run)| **run)
+        .filter_map(|(c, _)| c.pre_stop_us)
+        .max()
+        .unwrap_or(0);
     let key = pod_key(cx, pod);
     let d = cx.sample(TimingName::KubeletContainerStop, SOURCE, &key, "stop");
-    let d = SimDuration(d.as_micros().min(grace * 1_000_000));
+    let d = SimDuration((pre_stop + d.as_micros()).min(grace * 1_000_000));
     cx.after(
         d,
         Step {
@@ -590,6 +1123,34 @@ fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
             step: KubeletStep::ContainersStopped,
         },
     );
+}
+
+fn containers_stopped(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    if let Some(wk) = me.pods.get_mut(&pod) {
+        for c in &mut wk.containers {
+            if matches!(c.state, ContainerState::Running(_)) {
+                c.state = ContainerState::Terminated {
+                    reason: "Completed",
+                    exit_code: 0,
+                };
+            }
+            c.ready = false;
+        }
+    }
+    release_ip(me, cx, pod);
+    // The status manager deletes the object once the pod is terminal.
+    let Some(p) = cx.store.pods.get(pod) else {
+        return;
+    };
+    let uid = Some(p.meta.uid);
+    let key = pod_key(cx, pod);
+    let op = Op::Delete {
+        target: pod_obj(pod),
+        uid,
+        propagation: Propagation::Background,
+        grace_seconds: Some(0),
+    };
+    cx.submit(op, (), &key);
 }
 
 fn release_ip(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
@@ -624,7 +1185,12 @@ mod tests {
         let (_, node, pod) = fx::bound_pod(&mut h.store, "web");
         let mut ipam = Ipam::new(&NetworkConfig::default());
         ipam.add_node(node, 250).expect("room for one node");
-        let k = Kubelet::new(node, node, images.iter().map(|s| s.to_string()));
+        let k = Kubelet::new(
+            node,
+            node,
+            images.iter().map(|s| s.to_string()),
+            Arc::default(),
+        );
         (h, k, ipam, pod)
     }
 
@@ -760,7 +1326,7 @@ mod tests {
     #[test]
     fn a_pod_on_another_node_is_ignored() {
         let (h, _, mut ipam, pod) = setup(&[]);
-        let mut other = Kubelet::new(7, 7, Vec::new());
+        let mut other = Kubelet::new(7, 7, Vec::new(), Arc::default());
         assert!(
             notice(&mut other, &h, &mut ipam, pod, Change::Added)
                 .effects
@@ -798,5 +1364,406 @@ mod tests {
         let id = me(&k);
         h.answer(&mut k, &mut ipam, id, stopped.0, &deleted);
         assert!(h.store.pods.get(pod).is_none());
+    }
+
+    /// The `web` pod's only container now runs `image` (with `command`) under `policy`; the
+    /// kubelet knows `catalog`.
+    fn lifecycle_setup(
+        image: &str,
+        command: &[&str],
+        policy: RestartPolicy,
+        catalog: ImageCatalog,
+        readiness: Option<crate::model::pod::Probe>,
+    ) -> (Harness, Kubelet, Ipam, u32) {
+        let (mut h, mut k, ipam, pod) = setup(&[]);
+        k.catalog = Arc::new(catalog);
+        let p = h.store.pods.get_mut(pod).expect("pod");
+        let spec = Arc::make_mut(&mut p.spec);
+        spec.restart_policy = policy;
+        let c = &mut spec.containers[0];
+        c.image = image.to_string();
+        c.pull_policy = PullPolicy::default_for(image);
+        c.command = command.iter().map(|s| s.to_string()).collect();
+        c.probes.readiness = readiness;
+        (h, k, ipam, pod)
+    }
+
+    /// What happened while driving the kubelet: each fired step and each event, with times.
+    #[derive(Default)]
+    struct Trace {
+        steps: Vec<(SimTime, KubeletStep)>,
+        events: Vec<(SimTime, &'static str, String)>,
+    }
+
+    impl Trace {
+        fn times(&self, reason: &str) -> Vec<f64> {
+            self.events
+                .iter()
+                .filter(|e| e.1 == reason)
+                .map(|e| e.0.0 as f64 / 1e6)
+                .collect()
+        }
+        fn step_times(&self, f: impl Fn(KubeletStep) -> bool) -> Vec<f64> {
+            self.steps
+                .iter()
+                .filter(|s| f(s.1))
+                .map(|s| s.0.0 as f64 / 1e6)
+                .collect()
+        }
+    }
+
+    /// Admits the pod at 1 s and fires every timer in time order until `until`.
+    fn drive(h: &Harness, k: &mut Kubelet, ipam: &mut Ipam, pod: u32, until: SimTime) -> Trace {
+        let mut trace = Trace::default();
+        let admitted = notice(k, h, ipam, pod, Change::Modified);
+        let mut pending: Vec<(SimTime, Step)> = admitted.timers();
+        while let Some(ix) = (0..pending.len()).min_by_key(|&i| (pending[i].0, i)) {
+            let (at, s) = pending.remove(ix);
+            if at > until {
+                break;
+            }
+            trace.steps.push((at, s.step));
+            let r = fire(k, h, ipam, (at, s));
+            for e in r.events() {
+                trace.events.push((at, e.reason, e.message.clone()));
+            }
+            pending.extend(r.timers());
+        }
+        trace
+    }
+
+    fn secs(s: u64) -> SimTime {
+        SimTime(s * 1_000_000)
+    }
+
+    /// A catalog declaring one image.
+    fn catalog_of(image: &str, spec: crate::model::image::ImageSpec) -> ImageCatalog {
+        ImageCatalog::from([(image.to_string(), spec)])
+    }
+
+    fn crash_after(s: u64) -> ImageCatalog {
+        let spec = crate::model::image::ImageSpec {
+            exit_after_us: Some(s * 1_000_000),
+            exit_code: 1,
+            ..Default::default()
+        };
+        catalog_of("registry.example/app:v2", spec)
+    }
+
+    /// The `web` pod under Always with an image that exits 1 three seconds after each start.
+    fn crashing() -> (Harness, Kubelet, Ipam, u32) {
+        lifecycle_setup(
+            "registry.example/app:v2",
+            &[],
+            RestartPolicy::Always,
+            crash_after(3),
+            None,
+        )
+    }
+
+    #[test]
+    fn a_crashing_container_restarts_with_the_kubelets_doubling_back_off() {
+        // kuberuntime_manager.go doBackOff: the first exit restarts at once (no back-off entry
+        // yet), then each restart waits 10s, 20s, 40s from the container's finishedAt
+        // (kubelet.go backOffPeriod, flowcontrol.Backoff doubling).
+        let (h, mut k, mut ipam, pod) = crashing();
+        let t = drive(&h, &mut k, &mut ipam, pod, secs(150));
+        let exits = t.step_times(|s| matches!(s, KubeletStep::ContainerExited(0, _)));
+        let created = t.times("Created");
+        assert!(exits.len() >= 5, "{exits:?}");
+        // Each run lasts crashAfter from its start.
+        let started = t.times("Started");
+        for (s, e) in started.iter().zip(&exits) {
+            assert!((e - s - 3.0).abs() < 1e-6, "{s} {e}");
+        }
+        let waits: Vec<f64> = exits
+            .iter()
+            .zip(created.iter().skip(1))
+            .map(|(e, c)| ((c - e) * 1e6).round() / 1e6)
+            .collect();
+        assert!(waits[0] < 2.0, "first restart at the next sync: {waits:?}");
+        assert_eq!(&waits[1..4], &[10.0, 20.0, 40.0]);
+        let backoff = &t
+            .events
+            .iter()
+            .find(|e| e.1 == "BackOff")
+            .expect("BackOff")
+            .2;
+        let prefix = "Back-off restarting failed container web in pod web_default(";
+        assert!(
+            backoff.starts_with(prefix) && backoff.ends_with(')'),
+            "{backoff}"
+        );
+        let st = &k.pods[&pod].containers[0];
+        assert_eq!(st.restart_count, 4);
+        let last = st.last_state.expect("lastState after a restart");
+        assert_eq!((last.reason, last.exit_code), ("Error", 1));
+        assert_eq!(
+            status::phase(RestartPolicy::Always, &k.pods[&pod].containers),
+            Phase::Running
+        );
+    }
+
+    #[test]
+    fn a_container_waiting_out_its_back_off_shows_crash_loop_back_off() {
+        let (h, mut k, mut ipam, pod) = crashing();
+        // Stop 5s after the second exit: within its 10s back-off.
+        let first = drive(&h, &mut k, &mut ipam, pod, secs(100));
+        let second_exit = first.step_times(|s| matches!(s, KubeletStep::ContainerExited(0, 2)))[0];
+        let (h, mut k, mut ipam, pod) = crashing();
+        let t = drive(
+            &h,
+            &mut k,
+            &mut ipam,
+            pod,
+            SimTime(((second_exit + 5.0) * 1e6) as u64),
+        );
+        assert_eq!(t.times("BackOff").len(), 1);
+        let st = &k.pods[&pod].containers[0];
+        assert_eq!(st.state, ContainerState::Waiting("CrashLoopBackOff"));
+        assert_eq!(st.restart_count, 1);
+        assert!(!st.ready);
+    }
+
+    #[test]
+    fn busybox_without_a_command_completes_under_never() {
+        // kubelet_pods.go getPhase: all containers exited 0 with restartPolicy Never →
+        // Succeeded; kubectl shows the terminated reason Completed.
+        let (h, mut k, mut ipam, pod) = lifecycle_setup(
+            "busybox",
+            &[],
+            RestartPolicy::Never,
+            ImageCatalog::new(),
+            None,
+        );
+        let t = drive(&h, &mut k, &mut ipam, pod, secs(60));
+        assert_eq!(t.times("Started").len(), 1);
+        let wk = &k.pods[&pod];
+        assert!(wk.finished);
+        assert_eq!(
+            wk.containers[0].state,
+            ContainerState::Terminated {
+                reason: "Completed",
+                exit_code: 0
+            }
+        );
+        assert_eq!(
+            status::phase(RestartPolicy::Never, &wk.containers),
+            Phase::Succeeded
+        );
+        assert!(wk.ip.is_none(), "a finished pod's address is released");
+        assert!(wk.status_ip.is_some(), "its status keeps podIP");
+    }
+
+    #[test]
+    fn on_failure_restarts_a_failing_command_but_not_a_succeeding_one() {
+        let (h, mut k, mut ipam, pod) = lifecycle_setup(
+            "busybox",
+            &["sh", "-c", "sleep 2; exit 1"],
+            RestartPolicy::OnFailure,
+            ImageCatalog::new(),
+            None,
+        );
+        let t = drive(&h, &mut k, &mut ipam, pod, secs(30));
+        assert!(t.times("Started").len() >= 2);
+        let (h, mut k, mut ipam, pod) = lifecycle_setup(
+            "busybox",
+            &["sleep", "2"],
+            RestartPolicy::OnFailure,
+            ImageCatalog::new(),
+            None,
+        );
+        let t = drive(&h, &mut k, &mut ipam, pod, secs(30));
+        assert_eq!(t.times("Started").len(), 1);
+        assert_eq!(
+            status::phase(RestartPolicy::OnFailure, &k.pods[&pod].containers),
+            Phase::Succeeded
+        );
+    }
+
+    #[test]
+    fn a_missing_image_fails_then_backs_off_its_pulls() {
+        // image_manager.go EnsureImageExists: a failed pull records `Failed to pull image`,
+        // `Error: ErrImagePull` and raises the back-off; a pull attempted within it records
+        // `Back-off pulling image` and `Error: ImagePullBackOff` instead.
+        let missing = crate::model::image::ImageSpec {
+            missing: true,
+            ..Default::default()
+        };
+        let catalog = catalog_of("registry.example/app:v3", missing);
+        let (h, mut k, mut ipam, pod) = lifecycle_setup(
+            "registry.example/app:v3",
+            &[],
+            RestartPolicy::Always,
+            catalog,
+            None,
+        );
+        let t = drive(&h, &mut k, &mut ipam, pod, secs(60));
+        let texts: Vec<&str> = t.events.iter().map(|e| e.2.as_str()).collect();
+        assert_eq!(texts[0], r#"Pulling image "registry.example/app:v3""#);
+        assert_eq!(
+            texts[1],
+            r#"Failed to pull image "registry.example/app:v3": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example/app:v3": failed to resolve reference "registry.example/app:v3": registry.example/app:v3: not found"#
+        );
+        assert_eq!(texts[2], "Error: ErrImagePull");
+        // 10s later the back-off (10s) has passed: a second pull fails and doubles it to 20s;
+        // the retry 10s after that is within it.
+        assert_eq!(t.times("Pulling").len(), 3, "{texts:?}");
+        let i = texts
+            .iter()
+            .position(|m| m.starts_with("Back-off pulling image"))
+            .expect("back-off");
+        assert_eq!(texts[i + 1], "Error: ImagePullBackOff");
+        let pulls = t.times("Pulling");
+        let backoff = t.times("BackOff")[0];
+        assert!(backoff > pulls[1] && backoff < pulls[2]);
+        assert!(t.times("Started").is_empty());
+    }
+
+    #[test]
+    fn readiness_waits_for_ready_after_and_records_unhealthy_until_then() {
+        // prober worker.go: a probe every periodSeconds from the worker's start; failures
+        // before the image serves are `Unhealthy` events.
+        let slow = crate::model::image::ImageSpec {
+            ready_after_us: 20_000_000,
+            ..Default::default()
+        };
+        let catalog = catalog_of("registry.example/app:v4", slow);
+        let probe = crate::model::pod::Probe::default();
+        let (h, mut k, mut ipam, pod) = lifecycle_setup(
+            "registry.example/app:v4",
+            &[],
+            RestartPolicy::Always,
+            catalog,
+            Some(probe),
+        );
+        let t = drive(&h, &mut k, &mut ipam, pod, secs(120));
+        let started = t.times("Started")[0];
+        let ready = t.step_times(|s| matches!(s, KubeletStep::ContainerReady(0, 1)));
+        assert_eq!(ready.len(), 1);
+        // Worker ticks at 1s + 10k; the first tick at or after started + 20s.
+        let expect = 1.0 + (((started + 20.0 - 1.0) / 10.0).ceil() * 10.0);
+        assert!((ready[0] - expect).abs() < 1e-6, "{ready:?} vs {expect}");
+        let unhealthy = t.times("Unhealthy");
+        assert!(!unhealthy.is_empty() && unhealthy.iter().all(|u| *u < started + 20.0));
+        assert!(unhealthy.iter().all(|u| *u >= started));
+        assert!(k.pods[&pod].containers[0].ready);
+        assert!(k.pods[&pod].ready_since.is_some());
+    }
+
+    /// The `web` pod running an image that serves 45 s after each start, with `probes`.
+    fn slow_start(probes: crate::model::pod::Probes) -> (Harness, Kubelet, Ipam, u32) {
+        let slow = crate::model::image::ImageSpec {
+            ready_after_us: 45_000_000,
+            ..Default::default()
+        };
+        let (mut h, k, ipam, pod) = lifecycle_setup(
+            "registry.example/app:v4",
+            &[],
+            RestartPolicy::Always,
+            catalog_of("registry.example/app:v4", slow),
+            None,
+        );
+        let p = h.store.pods.get_mut(pod).expect("pod");
+        Arc::make_mut(&mut p.spec).containers[0].probes = probes;
+        (h, k, ipam, pod)
+    }
+
+    #[test]
+    fn a_liveness_probe_that_fails_its_threshold_restarts_the_container() {
+        // prober worker.go: failureThreshold 3 failures in a row (10s apart) before the app
+        // serves at 45s; computePodActions kills it with `Container web failed liveness
+        // probe, will be restarted`, and the restart policy restarts it.
+        let liveness = crate::model::pod::Probe::default();
+        let (h, mut k, mut ipam, pod) = slow_start(crate::model::pod::Probes {
+            liveness: Some(liveness),
+            ..Default::default()
+        });
+        let t = drive(&h, &mut k, &mut ipam, pod, secs(60));
+        let started = t.times("Started");
+        let killing: Vec<&(SimTime, &str, String)> =
+            t.events.iter().filter(|e| e.1 == "Killing").collect();
+        assert_eq!(
+            killing[0].2,
+            "Container web failed liveness probe, will be restarted"
+        );
+        let kill_at = killing[0].0;
+        let unhealthy: Vec<&String> = t
+            .events
+            .iter()
+            .filter(|e| e.1 == "Unhealthy" && e.0 <= kill_at)
+            .map(|e| &e.2)
+            .collect();
+        assert_eq!(unhealthy.len(), 3, "{unhealthy:?}");
+        assert_eq!(
+            unhealthy[0],
+            "Liveness probe failed: HTTP probe failed with statuscode: 503"
+        );
+        let kill = kill_at.0 as f64 / 1e6;
+        assert!(
+            kill > started[0] + 20.0 && kill < started[0] + 45.0,
+            "{kill} {started:?}"
+        );
+        assert_eq!(
+            started.len(),
+            2,
+            "restarted once the killed container exited"
+        );
+        let st = &k.pods[&pod].containers[0];
+        let last = st.last_state.expect("lastState");
+        assert_eq!((last.reason, last.exit_code), ("Error", 143));
+    }
+
+    #[test]
+    fn a_startup_probe_holds_liveness_back_until_the_app_serves() {
+        // startupProbe failureThreshold 10 x 10s covers the 45s start; liveness and
+        // readiness are only probed after it succeeds, so nothing is killed.
+        let startup = crate::model::pod::Probe {
+            failure_threshold: 10,
+            ..Default::default()
+        };
+        let (h, mut k, mut ipam, pod) = slow_start(crate::model::pod::Probes {
+            startup: Some(startup),
+            liveness: Some(crate::model::pod::Probe::default()),
+            readiness: Some(crate::model::pod::Probe::default()),
+        });
+        let t = drive(&h, &mut k, &mut ipam, pod, secs(200));
+        assert!(t.times("Killing").is_empty());
+        assert_eq!(t.times("Started").len(), 1);
+        assert!(
+            t.events
+                .iter()
+                .filter(|e| e.1 == "Unhealthy")
+                .all(|e| e.2.starts_with("Startup probe failed"))
+        );
+        assert!(k.pods[&pod].containers[0].ready);
+    }
+
+    #[test]
+    fn a_pre_stop_sleep_delays_sigterm_within_the_grace_period() {
+        // killContainer: the preStop hook runs before SIGTERM, all within
+        // terminationGracePeriodSeconds.
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        {
+            let p = h.store.pods.get_mut(pod).expect("pod");
+            Arc::make_mut(&mut p.spec).containers[0].pre_stop_us = Some(5_000_000);
+        }
+        start(&h, &mut k, &mut ipam, pod);
+        h.store.pods.get_mut(pod).unwrap().meta.deleted = Some(SimTime(2_000_000));
+        let killing = notice(&mut k, &h, &mut ipam, pod, Change::Modified);
+        let stopped = next_step(&killing);
+        assert!(stopped.0 >= SimTime(1_000_000 + 5_000_000), "{stopped:?}");
+        // A preStop longer than the grace period is cut at it.
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        {
+            let p = h.store.pods.get_mut(pod).expect("pod");
+            let spec = Arc::make_mut(&mut p.spec);
+            spec.containers[0].pre_stop_us = Some(60_000_000);
+            spec.termination_grace_seconds = 10;
+        }
+        start(&h, &mut k, &mut ipam, pod);
+        h.store.pods.get_mut(pod).unwrap().meta.deleted = Some(SimTime(2_000_000));
+        let killing = notice(&mut k, &h, &mut ipam, pod, Change::Modified);
+        assert_eq!(next_step(&killing).0, SimTime(1_000_000 + 10_000_000));
     }
 }

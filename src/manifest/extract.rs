@@ -47,8 +47,8 @@ use crate::model::meta::Meta;
 use crate::model::object::NewObject;
 use crate::model::object::OtherObject;
 use crate::model::pod::{
-    Container, Pod, PodSpec, PodStatus, PullPolicy, Resources, RestartPolicy, TaintEffect,
-    Toleration,
+    Container, Pod, PodSpec, PodStatus, Probe, ProbeHandler, Probes, PullPolicy, Resources,
+    RestartPolicy, TaintEffect, Toleration,
 };
 use crate::model::quantity::Quantity;
 use crate::model::service::{
@@ -766,7 +766,103 @@ fn container(cx: &mut Cx, c: &Node, path: &str, names: &mut BTreeSet<String>) ->
         ports,
         requests,
         limits,
+        command: strings(child(node, "command")),
+        args: strings(child(node, "args")),
+        probes: Probes {
+            readiness: probe(
+                cx,
+                child(node, "readinessProbe"),
+                &format!("{path}.readinessProbe"),
+                false,
+            ),
+            liveness: probe(
+                cx,
+                child(node, "livenessProbe"),
+                &format!("{path}.livenessProbe"),
+                true,
+            ),
+            startup: probe(
+                cx,
+                child(node, "startupProbe"),
+                &format!("{path}.startupProbe"),
+                true,
+            ),
+        },
+        pre_stop_us: pre_stop(child(child(node, "lifecycle"), "preStop")),
     }
+}
+
+/// How long a `preStop` handler runs: `sleep.seconds`, an `exec` command kubesim can read
+/// (`sleep 5`, `sh -c "sleep 5"`), otherwise nothing measurable (`httpGet` answers at once).
+fn pre_stop(h: Option<&Node>) -> Option<u64> {
+    let h = h?;
+    if let Some((secs, _)) = int_at(child(Some(h), "sleep"), "seconds") {
+        return Some(u64::try_from(secs).unwrap_or(0) * 1_000_000);
+    }
+    let command = strings(child(child(Some(h), "exec"), "command"));
+    let words: Vec<&str> = command.iter().map(String::as_str).collect();
+    let run = crate::kubelet::process::command_line(&words).map_or(0, |(d, _)| d.as_micros());
+    Some(run)
+}
+
+/// A list of strings (`command`, `args`); the schema has checked the types.
+fn strings(n: Option<&Node>) -> Vec<String> {
+    items(n)
+        .iter()
+        .map(|i| i.as_str().map_or_else(|| i.raw.clone(), str::to_string))
+        .collect()
+}
+
+/// A probe's timing with `SetDefaults_Probe`'s defaults, checked as `validateProbe`
+/// (core/validation/validation.go) does: counts and periods at least 1, delays at least 0,
+/// and `successThreshold` 1 for liveness and startup probes (`validateLivenessProbe`,
+/// `validateStartupProbe`).
+fn probe(cx: &mut Cx, n: Option<&Node>, path: &str, single_success: bool) -> Option<Probe> {
+    let n = n?;
+    let node = Some(n);
+    let d = Probe::default();
+    let read = |cx: &mut Cx, key: &str, default: u32, min: i64| -> u32 {
+        match int_at(node, key) {
+            None => default,
+            Some((v, at)) if v < min => {
+                let msg = if min == 0 {
+                    "must be greater than or equal to 0".to_string()
+                } else {
+                    "must be greater than or equal to 1".to_string()
+                };
+                cx.err(at, &format!("{path}.{key}"), invalid(v, &msg));
+                default
+            }
+            Some((v, _)) => u32::try_from(v).unwrap_or(u32::MAX),
+        }
+    };
+    let p = Probe {
+        initial_delay_s: read(cx, "initialDelaySeconds", d.initial_delay_s, 0),
+        period_s: read(cx, "periodSeconds", d.period_s, 1),
+        timeout_s: read(cx, "timeoutSeconds", d.timeout_s, 1),
+        failure_threshold: read(cx, "failureThreshold", d.failure_threshold, 1),
+        success_threshold: read(cx, "successThreshold", d.success_threshold, 1),
+        handler: if child(node, "exec").is_some() {
+            ProbeHandler::Exec
+        } else if let Some(t) = child(node, "tcpSocket") {
+            ProbeHandler::TcpSocket(int_at(Some(t), "port").map(|(p, _)| int32(p)))
+        } else if child(node, "grpc").is_some() {
+            ProbeHandler::Grpc
+        } else {
+            ProbeHandler::HttpGet
+        },
+    };
+    if single_success
+        && p.success_threshold != 1
+        && let Some((_, at)) = int_at(node, "successThreshold")
+    {
+        cx.err(
+            at,
+            &format!("{path}.successThreshold"),
+            invalid(p.success_threshold, "must be 1"),
+        );
+    }
+    Some(p)
 }
 
 /// validateContainerPorts; `protocol` defaults to TCP (SetDefaults_ContainerPort).
@@ -1932,7 +2028,7 @@ fn container_name_for(image: &str) -> String {
 
 /// The distribution `ReferenceRegexp` kubectl run checks images against:
 /// `[domain[:port]/]path[/path...][:tag][@digest]`.
-fn is_image_reference(image: &str) -> bool {
+pub(crate) fn is_image_reference(image: &str) -> bool {
     let (rest, digest) = match image.split_once('@') {
         Some((r, d)) => (r, Some(d)),
         None => (image, None),
@@ -2212,6 +2308,24 @@ mod tests {
     }
 
     // --- Deployments (apps/validation ValidateDeploymentSpec; apps/v1 defaults) ---------
+
+    #[test]
+    fn pre_stop_handlers_are_read_as_durations() {
+        let of = |h: &str| {
+            pod_of(&pod_yaml(&format!(
+                "containers: [{{name: c, image: nginx, lifecycle: {{preStop: {h}}}}}]"
+            )))
+            .spec
+            .containers[0]
+                .pre_stop_us
+        };
+        assert_eq!(of("{sleep: {seconds: 5}}"), Some(5_000_000));
+        assert_eq!(
+            of("{exec: {command: [sh, -c, \"sleep 3\"]}}"),
+            Some(3_000_000)
+        );
+        assert_eq!(of("{httpGet: {path: /quit, port: 80}}"), Some(0));
+    }
 
     #[test]
     fn a_deployment_takes_the_apps_v1_defaults() {

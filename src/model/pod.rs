@@ -61,7 +61,7 @@ impl PullPolicy {
 }
 
 /// `spec.containers[i]`, the parts kubesim simulates.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Container {
     /// `name`.
     pub name: String,
@@ -75,6 +75,99 @@ pub struct Container {
     pub requests: Resources,
     /// `resources.limits`.
     pub limits: Resources,
+    /// `command` and `args`: what kubesim can read of them decides when the process exits
+    /// (docs/scenario.md `images:`).
+    pub command: Vec<String>,
+    /// `args`.
+    pub args: Vec<String>,
+    /// `readinessProbe`, `livenessProbe`, `startupProbe`.
+    pub probes: Probes,
+    /// `lifecycle.preStop`, as how long it runs before SIGTERM (µs): a `sleep` handler's
+    /// seconds, an `exec` of a command kubesim can read, 0 for `httpGet` and the rest.
+    pub pre_stop_us: Option<u64>,
+}
+
+/// Written out by hand so that a container without command, args or probes prints exactly
+/// as before those fields existed: Deployment template hashes are taken over this text.
+impl std::fmt::Debug for Container {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Container");
+        d.field("name", &self.name)
+            .field("image", &self.image)
+            .field("pull_policy", &self.pull_policy)
+            .field("ports", &self.ports)
+            .field("requests", &self.requests)
+            .field("limits", &self.limits);
+        if !self.command.is_empty() {
+            d.field("command", &self.command);
+        }
+        if !self.args.is_empty() {
+            d.field("args", &self.args);
+        }
+        if self.probes != Probes::default() {
+            d.field("probes", &self.probes);
+        }
+        if let Some(p) = self.pre_stop_us {
+            d.field("pre_stop_us", &p);
+        }
+        d.finish()
+    }
+}
+
+/// A container's probes; `None` is a probe the manifest does not declare.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Probes {
+    /// `readinessProbe`: gates the container's `ready`.
+    pub readiness: Option<Probe>,
+    /// `livenessProbe`: a failing one restarts the container.
+    pub liveness: Option<Probe>,
+    /// `startupProbe`: holds the other two back until it succeeds.
+    pub startup: Option<Probe>,
+}
+
+/// One probe's timing fields, defaulted as `SetDefaults_Probe` (core/v1/defaults.go) does:
+/// 0/10/1/3/1 seconds and counts. The handler (exec, httpGet, tcpSocket, grpc) is not
+/// modelled: the image's declared behaviour decides the result (docs/scenario.md `images:`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Probe {
+    /// `initialDelaySeconds` (default 0).
+    pub initial_delay_s: u32,
+    /// `periodSeconds` (default 10).
+    pub period_s: u32,
+    /// `timeoutSeconds` (default 1).
+    pub timeout_s: u32,
+    /// `failureThreshold` (default 3).
+    pub failure_threshold: u32,
+    /// `successThreshold` (default 1; must be 1 for liveness and startup).
+    pub success_threshold: u32,
+    /// The handler, which decides the text of a failure.
+    pub handler: ProbeHandler,
+}
+
+/// A probe's handler kind; its target is not modelled beyond a `tcpSocket` port number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProbeHandler {
+    /// `exec`.
+    Exec,
+    /// `httpGet`.
+    HttpGet,
+    /// `tcpSocket` with its numeric port (None for a named port).
+    TcpSocket(Option<i32>),
+    /// `grpc`.
+    Grpc,
+}
+
+impl Default for Probe {
+    fn default() -> Self {
+        Probe {
+            initial_delay_s: 0,
+            period_s: 10,
+            timeout_s: 1,
+            failure_threshold: 3,
+            success_threshold: 1,
+            handler: ProbeHandler::HttpGet,
+        }
+    }
 }
 
 /// `restartPolicy`.
@@ -260,6 +353,19 @@ pub struct ContainerStatus {
     pub ready: bool,
     /// `restartCount`.
     pub restart_count: u32,
+    /// `lastState.terminated`: how the previous run ended (absent before the first restart).
+    pub last_state: Option<Terminated>,
+}
+
+/// `lastState.terminated` of a container that was restarted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Terminated {
+    /// `reason` (`Completed`, `Error`).
+    pub reason: &'static str,
+    /// `exitCode`.
+    pub exit_code: i32,
+    /// `finishedAt`: what kubectl's RESTARTS `(42s ago)` counts from.
+    pub finished: SimTime,
 }
 
 /// The pod status as stored (what `kubectl get` reads).

@@ -4,8 +4,8 @@
 //! The cells port `printPod` and `printNode` from kubernetes `pkg/printers/internalversion/
 //! printers.go` (reference/kubectl-output.md §3, §4). Simplified where kubesim's model is:
 //! init containers are never run (so no `Init:` states and no `Initialized` condition), there
-//! are no scheduling gates, no termination signals and no `lastState`, so RESTARTS is a bare
-//! integer; a node's Ready condition is always present (never `Unknown`).
+//! are no scheduling gates and no termination signals; a node's Ready condition is always
+//! present (never `Unknown`). RESTARTS with its `(42s ago)` is printed by `kubectl::print`.
 
 use std::fmt;
 
@@ -284,6 +284,10 @@ pub(crate) mod tests {
             ports: Vec::new(),
             requests: Resources::default(),
             limits: Resources::default(),
+            command: Vec::new(),
+            args: Vec::new(),
+            probes: Default::default(),
+            pre_stop_us: None,
         };
         Pod {
             meta: Meta::new(
@@ -333,6 +337,7 @@ pub(crate) mod tests {
             state,
             ready,
             restart_count: restarts,
+            last_state: None,
         }
     }
 

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use crate::diag::{Problem, Span, did_you_mean, render};
 use crate::manifest::tree::{Node, Value};
 use crate::manifest::yaml::{Limits, parse_stream};
+use crate::model::image::{ImageCatalog, ImageSpec};
 use crate::sim::duration::parse_micros;
 
 use super::expect::{Expectation, Window, canonical_duration, parse_condition, parse_range};
@@ -43,6 +44,7 @@ const TOP_KEYS: &[&str] = &[
     "duration",
     "startTime",
     "cluster",
+    "images",
     "timing",
     "steps",
     "expect",
@@ -66,8 +68,17 @@ const POOL_KEYS: &[&str] = &[
 ];
 const STEP_KEYS: &[&str] = &["at", "id", "run", "apply", "stopAfter"];
 const EXPECT_KEYS: &[&str] = &["that", "at", "during", "within"];
+const IMAGE_KEYS: &[&str] = &[
+    "pullTime",
+    "exists",
+    "sizeMB",
+    "readyAfter",
+    "crashAfter",
+    "runFor",
+    "exitCode",
+];
 /// Keys later issues define (docs/scenario.md): bad input until they exist, with a hint saying so.
-const FUTURE_KEYS: &[&str] = &["images", "traffic", "controlPlane", "virtualNodes", "aad"];
+const FUTURE_KEYS: &[&str] = &["traffic", "controlPlane", "virtualNodes", "aad"];
 
 /// Why a scenario file could not be loaded.
 #[derive(Debug)]
@@ -496,6 +507,7 @@ impl Checker<'_> {
         });
 
         let cluster = self.cluster(get("cluster"), root.span);
+        let images = get("images").map(|n| self.images(n)).unwrap_or_default();
         let timing = get("timing").filter(|n| n.value != Value::Null).cloned();
         let steps = self.steps(get("steps"), duration);
         let expect = self.expectations(get("expect"), duration);
@@ -507,6 +519,7 @@ impl Checker<'_> {
             duration_us: duration?,
             start_time_unix,
             cluster: cluster?,
+            images,
             timing,
             steps,
             expect,
@@ -514,6 +527,90 @@ impl Checker<'_> {
                 path: path.to_path_buf(),
                 text: self.src.to_string(),
             },
+        })
+    }
+
+    /// `images:` (docs/scenario.md): image reference → how it pulls and what its process does.
+    fn images(&mut self, node: &Node) -> ImageCatalog {
+        let mut out = ImageCatalog::new();
+        if node.value == Value::Null {
+            return out;
+        }
+        let Some(entries) = node.as_map() else {
+            self.wrong_type(node, "images", "object");
+            return out;
+        };
+        for (k, v) in entries {
+            let Some(image) = k.as_str() else {
+                self.wrong_type(k, "images", "string");
+                continue;
+            };
+            let path = format!("images[{image}]");
+            if !crate::manifest::extract::is_image_reference(image) {
+                self.problem(
+                    k.span,
+                    &path,
+                    format!("Invalid value: {image:?}: invalid reference format"),
+                );
+            }
+            if let Some(spec) = self.image(v, &path) {
+                out.insert(image.to_string(), spec);
+            }
+        }
+        out
+    }
+
+    fn image(&mut self, node: &Node, path: &str) -> Option<ImageSpec> {
+        let entries = self.mapping(node, path, IMAGE_KEYS)?;
+        let get = |k: &str| {
+            entries
+                .iter()
+                .find(|(key, _)| key.as_str() == Some(k))
+                .map(|(_, v)| v)
+        };
+        let dur = |me: &mut Self, k: &str| get(k).and_then(|n| me.duration(n, &join(path, k)));
+        let pull_time_us = dur(self, "pullTime");
+        let ready_after_us = dur(self, "readyAfter");
+        let crash = dur(self, "crashAfter");
+        let run_for = dur(self, "runFor");
+        let exists = get("exists")
+            .and_then(|n| self.boolean(n, &join(path, "exists")))
+            .unwrap_or(true);
+        let size_mb = get("sizeMB").and_then(|n| self.uint(n, &join(path, "sizeMB"), 1_000_000));
+        let exit_code = get("exitCode").and_then(|n| self.uint(n, &join(path, "exitCode"), 255));
+        if let (Some(_), Some(_), Some(n)) = (crash, run_for, get("runFor")) {
+            self.problem(
+                n.span,
+                join(path, "runFor"),
+                "Forbidden: may not be set together with crashAfter",
+            );
+        }
+        if let (None, None, Some(_), Some(n)) = (crash, run_for, exit_code, get("exitCode")) {
+            self.problem(
+                n.span,
+                join(path, "exitCode"),
+                "Forbidden: needs crashAfter or runFor (when the process exits)",
+            );
+        }
+        if !exists {
+            for k in ["readyAfter", "crashAfter", "runFor", "exitCode"] {
+                if let Some(n) = get(k) {
+                    self.problem(
+                        n.span,
+                        join(path, k),
+                        "Forbidden: an image with exists: false never runs",
+                    );
+                }
+            }
+        }
+        let default_code = if crash.is_some() { 1 } else { 0 };
+        Some(ImageSpec {
+            pull_time_us,
+            missing: !exists,
+            size_mb,
+            ready_after_us: ready_after_us.unwrap_or(0),
+            exit_after_us: crash.or(run_for),
+            exit_code: exit_code.map_or(default_code, |c| c as i32),
         })
     }
 
@@ -1753,7 +1850,7 @@ expect:
 
     #[test]
     fn keys_later_versions_define_are_unknown_with_a_hint() {
-        for key in ["images", "traffic", "aad"] {
+        for key in ["traffic", "aad"] {
             let (_, _, msg) = one(&format!("{MIN}{key}: {{}}\n"));
             assert_eq!(
                 msg,
@@ -1768,6 +1865,67 @@ expect:
             "{msg}"
         );
         assert!(msg.contains("not supported by this version of kubesim yet"));
+    }
+
+    #[test]
+    fn images_declare_pulls_exits_and_readiness() {
+        let s = ok(&format!(
+            "{MIN}images:\n  registry.example/app:v2: {{pullTime: 5s, crashAfter: 3s}}\n  registry.example/app:v3: {{exists: false}}\n  registry.example/app:v4: {{readyAfter: 20s, sizeMB: 300}}\n  registry.example/job:1: {{runFor: 30s, exitCode: 0}}\n"
+        ));
+        let v2 = &s.images["registry.example/app:v2"];
+        assert_eq!(
+            (v2.pull_time_us, v2.exit_after_us, v2.exit_code),
+            (Some(5_000_000), Some(3_000_000), 1)
+        );
+        assert!(s.images["registry.example/app:v3"].missing);
+        let v4 = &s.images["registry.example/app:v4"];
+        assert_eq!(
+            (v4.ready_after_us, v4.size_mb, v4.exit_after_us),
+            (20_000_000, Some(300), None)
+        );
+        let job = &s.images["registry.example/job:1"];
+        assert_eq!((job.exit_after_us, job.exit_code), (Some(30_000_000), 0));
+    }
+
+    #[test]
+    fn image_entries_are_checked_with_their_field_paths() {
+        let (line, col, msg) = one(&format!("{MIN}images:\n  app:v1: {{crashAfter: 3 s}}\n"));
+        assert_eq!((line, col), (4, 24));
+        assert!(
+            msg.starts_with("images[app:v1].crashAfter: Invalid value: \"3 s\""),
+            "{msg}"
+        );
+        let (_, _, msg) = one(&format!("{MIN}images:\n  app:v1: {{pulltime: 3s}}\n"));
+        assert_eq!(
+            msg,
+            "images[app:v1].pulltime: unknown field (did you mean \"pullTime\"?)"
+        );
+        let (_, _, msg) = one(&format!(
+            "{MIN}images:\n  app:v1: {{crashAfter: 1s, runFor: 2s}}\n"
+        ));
+        assert_eq!(
+            msg,
+            "images[app:v1].runFor: Forbidden: may not be set together with crashAfter"
+        );
+        let (_, _, msg) = one(&format!(
+            "{MIN}images:\n  app:v1: {{exists: false, readyAfter: 1s}}\n"
+        ));
+        assert_eq!(
+            msg,
+            "images[app:v1].readyAfter: Forbidden: an image with exists: false never runs"
+        );
+        let (_, _, msg) = one(&format!(
+            "{MIN}images:\n  app:v1: {{runFor: 1s, exitCode: 256}}\n"
+        ));
+        assert_eq!(
+            msg,
+            "images[app:v1].exitCode: Invalid value: 256: must be between 0 and 255, inclusive"
+        );
+        let (_, _, msg) = one(&format!("{MIN}images:\n  app/UPPER: {{}}\n"));
+        assert_eq!(
+            msg,
+            "images[app/UPPER]: Invalid value: \"app/UPPER\": invalid reference format"
+        );
     }
 
     #[test]

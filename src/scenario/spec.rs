@@ -57,6 +57,9 @@ pub struct Scenario {
     pub start_time_unix: Option<i64>,
     /// The AKS cluster at t=0.
     pub cluster: ClusterSpec,
+    /// `images:`: how declared images pull and behave; an image not listed serves forever
+    /// (docs/scenario.md `images:`).
+    pub images: crate::model::image::ImageCatalog,
     /// `timing:` as written; checked against the distribution names by `sim::timing`.
     pub timing: Option<Node>,
     /// Steps in file order (steps with the same `at` start in this order: docs/commands.md).

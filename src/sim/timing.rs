@@ -150,10 +150,12 @@ pub enum TimingName {
     KubeletNodeReady,
     /// `kubectl.roundTrip`
     KubectlRoundTrip,
+    /// `kubelet.imageCheck`
+    KubeletImageCheck,
 }
 
 /// How many named delays there are.
-const COUNT: usize = 15;
+const COUNT: usize = 16;
 
 impl TimingName {
     /// Every name, in the order of `kubesim timings` (roughly the path of a request).
@@ -173,6 +175,7 @@ impl TimingName {
         TimingName::AksNodeProvision,
         TimingName::KubeletNodeReady,
         TimingName::KubectlRoundTrip,
+        TimingName::KubeletImageCheck,
     ];
 
     /// The name as written in scenarios and printed in tables (`etcd.write`).
@@ -322,6 +325,12 @@ const SPECS: [Spec; COUNT] = [
         source: "estimate: a client near the cluster's region; cf. https://learn.microsoft.com/azure/networking/azure-network-latency",
         description: "network round trip between kubectl and the API server (client side)",
     },
+    Spec {
+        name: "kubelet.imageCheck",
+        default: lognormal(300 * MS, 2 * S),
+        source: "estimate: one registry round trip to resolve a manifest (HEAD/GET of the tag) from an in-region registry; cf. https://distribution.github.io/distribution/spec/api/#existing-manifests",
+        description: "a pull that downloads nothing: an image already on the node (pull policy Always) or one the registry does not have",
+    },
 ];
 
 /// The distribution of every named delay for one run: the defaults with the scenario's
@@ -430,6 +439,7 @@ mod tests {
             "aks.nodeProvision",
             "kubelet.nodeReady",
             "kubectl.roundTrip",
+            "kubelet.imageCheck",
         ];
         let names: Vec<&str> = TimingName::ALL.iter().map(|n| n.as_str()).collect();
         assert_eq!(names, expected);

@@ -211,7 +211,7 @@ fn az_argument_errors_are_bad_input_located_at_the_step() {
 fn a_daemon_set_for_a_pools_label_follows_the_pool_as_it_is_added_and_deleted() {
     // NodeShouldRunDaemonPod: nodeSelector team=ml matches only nodes of a pool created with
     // `--labels team=ml`; nodes that join get a pod, nodes that leave take theirs away.
-    let steps = "- at: 0s\n  apply: |\n    apiVersion: apps/v1\n    kind: DaemonSet\n    metadata: {name: agent}\n    spec:\n      selector: {matchLabels: {app: agent}}\n      template:\n        metadata: {labels: {app: agent}}\n        spec:\n          nodeSelector: {team: ml}\n          containers: [{name: agent, image: \"busybox:1.36\"}]\n- at: 10s\n  run: az aks nodepool add -g rg --cluster-name c --name ml --node-count 2 --labels team=ml -o none\n- at: 12m\n  run: az aks nodepool delete -g rg --cluster-name c --name ml\n";
+    let steps = "- at: 0s\n  apply: |\n    apiVersion: apps/v1\n    kind: DaemonSet\n    metadata: {name: agent}\n    spec:\n      selector: {matchLabels: {app: agent}}\n      template:\n        metadata: {labels: {app: agent}}\n        spec:\n          nodeSelector: {team: ml}\n          containers: [{name: agent, image: \"busybox:1.36\", command: [sleep, \"3600\"]}]\n- at: 10s\n  run: az aks nodepool add -g rg --cluster-name c --name ml --node-count 2 --labels team=ml -o none\n- at: 12m\n  run: az aks nodepool delete -g rg --cluster-name c --name ml\n";
     let text = format!(
         "{}expect:\n- at: 5s\n  that: daemonset/agent desired == 0\n- within: 12m\n  that: daemonset/agent available == 2\n- at: 29m\n  that: daemonset/agent desired == 0\n- at: 29m\n  that: daemonset/agent current == 0\n",
         cluster("", ONE_POOL, steps)

@@ -23,7 +23,7 @@ steps:
         metadata: {labels: {app: agent}}
         spec:
           nodeSelector: {agentpool: gpu}
-          containers: [{name: agent, image: \"busybox:1.36\"}]
+          containers: [{name: agent, image: \"busybox:1.36\", command: [sleep, \"3600\"]}]
 - at: 90s
   run: kubectl get ds agent
 - at: 91s
@@ -154,7 +154,7 @@ fn agent(image: &str, strategy: &str) -> String {
       template:
         metadata: {{labels: {{app: agent}}}}
         spec:
-          containers: [{{name: agent, image: \"{image}\"}}]
+          containers: [{{name: agent, image: \"{image}\", command: [sleep, \"3600\"]}}]
 "
     )
 }

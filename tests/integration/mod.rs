@@ -9,6 +9,7 @@ mod daemonset;
 mod describe;
 mod determinism;
 mod invariants;
+mod kubelet;
 mod layout;
 mod outputs;
 mod props;

@@ -1,0 +1,144 @@
+//! The node's image store and its puller. Pulls are serialized (KubeletConfiguration
+//! `serializeImagePulls: true`, the default and what AKS sets), so a pull waits for the one
+//! before it, which is what the `Pulled` event's `including waiting` measures. A pull of an
+//! image already on disk (pull policy `Always`) is a registry round trip to resolve the
+//! manifest, not a download; so is a pull of an image the registry does not have.
+
+use std::collections::BTreeMap;
+
+use crate::sim::time::{SimDuration, SimTime};
+
+/// What is on the node's disk, and the pull queue.
+#[derive(Clone, Debug, Default)]
+pub struct ImageStore {
+    /// Image → when it is (or will be, for a pull in the queue) on disk.
+    on_disk: BTreeMap<String, SimTime>,
+    /// When the puller is free again.
+    busy_until: SimTime,
+}
+
+/// A pull put in the queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueuedPull {
+    /// When it finishes.
+    pub end: SimTime,
+    /// How long the pull itself takes (the `in 1.2s` of the `Pulled` event).
+    pub took: SimDuration,
+    /// Whether it downloads the image (false: a manifest check of an image on disk).
+    pub download: bool,
+}
+
+impl ImageStore {
+    /// A store that holds `images` from the start (AKS's node image caches the system
+    /// images).
+    pub fn new(images: impl IntoIterator<Item = String>) -> ImageStore {
+        ImageStore {
+            on_disk: images.into_iter().map(|i| (i, SimTime::ZERO)).collect(),
+            busy_until: SimTime::ZERO,
+        }
+    }
+
+    /// Whether `image` is on disk at `now` (`EnsureImageExists`'s presence check).
+    pub fn present(&self, image: &str, now: SimTime) -> bool {
+        self.on_disk.get(image).is_some_and(|t| *t <= now)
+    }
+
+    /// Queues a pull of `image` at `now`: a download taking `download` unless the image is
+    /// on disk when the pull begins (then `check`); an image the registry lacks (`exists`
+    /// false) fails after `check` and never lands on disk.
+    pub fn queue(
+        &mut self,
+        image: &str,
+        now: SimTime,
+        exists: bool,
+        download: SimDuration,
+        check: SimDuration,
+    ) -> QueuedPull {
+        let begin = self.busy_until.max(now);
+        let cached = self.present(image, begin);
+        let full = exists && !cached;
+        let took = if full { download } else { check };
+        let end = begin + took;
+        self.busy_until = end;
+        if full {
+            self.on_disk.insert(image.to_string(), end);
+        }
+        QueuedPull {
+            end,
+            took,
+            download: full,
+        }
+    }
+}
+
+/// The reference containerd resolves for `image` (docker's normalisation: a first component
+/// without `.` or `:` and other than `localhost` is a Docker Hub path, single names are
+/// `library/`, a missing tag is `:latest`), which its NotFound message names.
+pub fn normalized(image: &str) -> String {
+    let (first, _) = image.split_once('/').unwrap_or(("", image));
+    let has_domain =
+        !first.is_empty() && (first.contains('.') || first.contains(':') || first == "localhost");
+    let mut out = if has_domain {
+        image.to_string()
+    } else if image.contains('/') {
+        format!("docker.io/{image}")
+    } else {
+        format!("docker.io/library/{image}")
+    };
+    let last = out.rsplit('/').next().unwrap_or("");
+    if !last.contains(':') && !out.contains('@') {
+        out.push_str(":latest");
+    }
+    out
+}
+
+/// The `Failed` event text of a pull the registry answers NotFound for (kubelet
+/// images/image_manager.go `Failed to pull image %q: %v` around containerd's error).
+pub fn not_found_message(image: &str) -> String {
+    let r = normalized(image);
+    format!(
+        "Failed to pull image {image:?}: rpc error: code = NotFound desc = failed to pull and unpack image {r:?}: failed to resolve reference {r:?}: {r}: not found"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: u64 = 1_000_000;
+
+    #[test]
+    fn pulls_wait_for_each_other_and_a_cached_image_is_only_checked() {
+        let mut store = ImageStore::new(Vec::new());
+        let d = SimDuration(5 * S);
+        let c = SimDuration(S / 5);
+        let a = store.queue("nginx", SimTime(0), true, d, c);
+        assert_eq!((a.end, a.download), (SimTime(5 * S), true));
+        // Queued behind the first pull of the same image: a manifest check once it is on disk.
+        let b = store.queue("nginx", SimTime(S), true, d, c);
+        assert_eq!(
+            (b.end, b.took, b.download),
+            (SimTime(5 * S + S / 5), c, false)
+        );
+        assert!(!store.present("nginx", SimTime(4 * S)));
+        assert!(store.present("nginx", SimTime(5 * S)));
+        // An image the registry lacks fails after the check and is never on disk.
+        let m = store.queue("nope:1", SimTime(10 * S), false, d, c);
+        assert_eq!((m.end, m.download), (SimTime(10 * S + S / 5), false));
+        assert!(!store.present("nope:1", SimTime(100 * S)));
+    }
+
+    #[test]
+    fn references_are_normalized_as_containerd_resolves_them() {
+        assert_eq!(normalized("nginx"), "docker.io/library/nginx:latest");
+        assert_eq!(normalized("bitnami/redis:7"), "docker.io/bitnami/redis:7");
+        assert_eq!(
+            normalized("registry.example/app:v3"),
+            "registry.example/app:v3"
+        );
+        assert_eq!(
+            normalized("localhost:5000/app"),
+            "localhost:5000/app:latest"
+        );
+    }
+}
