@@ -11,6 +11,7 @@ use crate::component::{Component, ComponentId, ComponentKind};
 use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
+use crate::controllers::job::JobController;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::service::ServiceController;
 use crate::kubectl::exec::Terminal;
@@ -138,6 +139,7 @@ registry! {
         deployments: DeploymentController => Deployment, DeploymentController, env none;
         replicasets: ReplicaSetController => ReplicaSet, ReplicaSetController, env none;
         daemonsets: DaemonSetController => DaemonSet, DaemonSetController, env none;
+        jobs: JobController => Job, JobController, env none;
         scheduler: Scheduler => Scheduler, Scheduler, env none;
         services: ServiceController => Service, ServiceController, env public_ips;
         gc: GarbageCollector => Gc, GarbageCollector, env none;

@@ -48,6 +48,8 @@ pub enum ComponentKind {
     DeploymentController,
     /// kube-controller-manager's DaemonSet controller.
     DaemonSetController,
+    /// kube-controller-manager's Job controller.
+    JobController,
     /// kube-scheduler.
     Scheduler,
     /// The kubelet of one node (instance: the node id).
@@ -64,10 +66,11 @@ pub enum ComponentKind {
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 9] = [
+    pub const ALL: [ComponentKind; 10] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
+        ComponentKind::JobController,
         ComponentKind::Scheduler,
         ComponentKind::Kubelet,
         ComponentKind::ServiceController,
@@ -83,6 +86,7 @@ impl ComponentKind {
             K::ReplicaSetController => &REPLICASET,
             K::DeploymentController => &DEPLOYMENT,
             K::DaemonSetController => &DAEMONSET,
+            K::JobController => &JOB,
             K::Scheduler => &SCHEDULER,
             K::Kubelet => &KUBELET,
             K::ServiceController => &SERVICE,
@@ -248,6 +252,27 @@ static DAEMONSET: ComponentInfo = ComponentInfo {
         },
         Watch {
             kind: Some(Kind::Node),
+            select: Select::All,
+        },
+    ],
+};
+
+static JOB: ComponentInfo = ComponentInfo {
+    name: "job-controller",
+    user: "system:serviceaccount:kube-system:job-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "job-controller",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Pod),
+            select: Select::ControlledBy(&[Kind::Job]),
+        },
+        Watch {
+            kind: Some(Kind::Job),
             select: Select::All,
         },
     ],

@@ -1,4 +1,4 @@
-//! kube-controller-manager (Deployment, ReplicaSet/RC, DaemonSet, garbage collector) and the
+//! kube-controller-manager (Deployment, ReplicaSet/RC, DaemonSet, Job, garbage collector) and the
 //! cloud-controller-manager's service controller.
 //!
 //! Each work-queue controller follows client-go's shape: informers add keys to a
@@ -9,6 +9,7 @@
 pub mod daemonset;
 pub mod deployment;
 pub mod gc;
+pub mod job;
 pub mod podcontrol;
 pub mod replicaset;
 pub mod service;

@@ -91,6 +91,16 @@ pub fn columns(kind: Kind) -> Vec<Column> {
             C::wide("Images"),
             C::wide("Selector"),
         ],
+        Kind::Job => vec![
+            C::new("Name"),
+            C::new("Status"),
+            C::new("Completions"),
+            C::new("Duration"),
+            C::new("Age"),
+            C::wide("Containers"),
+            C::wide("Images"),
+            C::wide("Selector"),
+        ],
         Kind::Event => vec![
             C::new("Last Seen"),
             C::new("Type"),
@@ -322,6 +332,24 @@ pub fn row(
                 &d.meta,
             )
         }
+        Kind::Job => {
+            let j = store.jobs.get(id)?;
+            let (c, i) = containers_cells(&j.spec.template.spec);
+            let selector = format!("{}={}", crate::model::job::CONTROLLER_UID, j.meta.uid);
+            (
+                vec![
+                    j.meta.name.clone(),
+                    job_status_cell(j).to_string(),
+                    job_completions_cell(j),
+                    job_duration_cell(j, now),
+                    age(&j.meta, now),
+                    c,
+                    i,
+                    selector,
+                ],
+                &j.meta,
+            )
+        }
         Kind::Event => return None,
     };
     let ns = meta.namespace.map(|n| store.ns_name(n).to_string());
@@ -331,6 +359,51 @@ pub fn row(
     }
     r = r.labels(meta.labels.format());
     Some((r, meta.labels.clone(), ns))
+}
+
+/// printJob's STATUS, in its precedence order (reference/kubectl-output.md, Jobs).
+fn job_status_cell(j: &crate::model::job::Job) -> &'static str {
+    use crate::model::job::JobConditionType as T;
+    let st = &j.status;
+    if st.has(T::Complete) {
+        "Complete"
+    } else if st.has(T::Failed) {
+        "Failed"
+    } else if j.meta.deleted.is_some() {
+        "Terminating"
+    } else if st.has(T::Suspended) {
+        "Suspended"
+    } else if st.has(T::FailureTarget) {
+        "FailureTarget"
+    } else {
+        "Running"
+    }
+}
+
+/// printJob's COMPLETIONS: `succeeded/completions`, or for a work queue `succeeded/1`
+/// (`succeeded/1 of parallelism` when parallelism > 1).
+fn job_completions_cell(j: &crate::model::job::Job) -> String {
+    let s = j.status.succeeded;
+    match j.spec.completions {
+        Some(c) => format!("{s}/{c}"),
+        None if j.spec.parallelism > 1 => format!("{s}/1 of {}", j.spec.parallelism),
+        None => format!("{s}/1"),
+    }
+}
+
+/// printJob's DURATION: empty before startTime, then `HumanDuration` of now − start or of
+/// completionTime − start, both as kubectl receives them (whole seconds; the running
+/// case subtracts from the unrounded clock, as `time.Since` does).
+fn job_duration_cell(j: &crate::model::job::Job, now: SimTime) -> String {
+    let Some(start) = j.status.start_time else {
+        return String::new();
+    };
+    let secs = |t: SimTime| (t.as_micros() / 1_000_000 * 1_000_000) as i64;
+    let micros = match j.status.completion_time {
+        Some(end) => secs(end) - secs(start),
+        None => now.as_micros() as i64 - secs(start),
+    };
+    crate::kubectl::age::human_duration(micros)
 }
 
 fn or_unknown(s: &str) -> String {

@@ -1,5 +1,6 @@
 //! Plain data: the objects the simulator keeps, in compact form.
 
+pub mod job;
 pub mod kind;
 pub mod labels;
 pub mod meta;
