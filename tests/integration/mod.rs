@@ -8,6 +8,7 @@ mod corpus;
 mod daemonset;
 mod determinism;
 mod invariants;
+mod job;
 mod layout;
 mod outputs;
 mod props;
