@@ -14,6 +14,7 @@ use crate::controllers::gc::GarbageCollector;
 use crate::controllers::job::JobController;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::service::ServiceController;
+use crate::controllers::ttlafterfinished::TtlAfterFinishedController;
 use crate::kubectl::exec::Terminal;
 use crate::kubelet::Kubelet;
 use crate::scheduler::Scheduler;
@@ -140,6 +141,7 @@ registry! {
         replicasets: ReplicaSetController => ReplicaSet, ReplicaSetController, env none;
         daemonsets: DaemonSetController => DaemonSet, DaemonSetController, env none;
         jobs: JobController => Job, JobController, env none;
+        ttl: TtlAfterFinishedController => TtlAfterFinished, TtlAfterFinishedController, env none;
         scheduler: Scheduler => Scheduler, Scheduler, env none;
         services: ServiceController => Service, ServiceController, env public_ips;
         gc: GarbageCollector => Gc, GarbageCollector, env none;

@@ -50,6 +50,8 @@ pub enum ComponentKind {
     DaemonSetController,
     /// kube-controller-manager's Job controller.
     JobController,
+    /// kube-controller-manager's TTL-after-finished controller (deletes finished Jobs).
+    TtlAfterFinishedController,
     /// kube-scheduler.
     Scheduler,
     /// The kubelet of one node (instance: the node id).
@@ -66,11 +68,12 @@ pub enum ComponentKind {
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 10] = [
+    pub const ALL: [ComponentKind; 11] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
         ComponentKind::JobController,
+        ComponentKind::TtlAfterFinishedController,
         ComponentKind::Scheduler,
         ComponentKind::Kubelet,
         ComponentKind::ServiceController,
@@ -87,6 +90,7 @@ impl ComponentKind {
             K::DeploymentController => &DEPLOYMENT,
             K::DaemonSetController => &DAEMONSET,
             K::JobController => &JOB,
+            K::TtlAfterFinishedController => &TTL_AFTER_FINISHED,
             K::Scheduler => &SCHEDULER,
             K::Kubelet => &KUBELET,
             K::ServiceController => &SERVICE,
@@ -276,6 +280,21 @@ static JOB: ComponentInfo = ComponentInfo {
             select: Select::All,
         },
     ],
+};
+
+static TTL_AFTER_FINISHED: ComponentInfo = ComponentInfo {
+    name: "ttl-after-finished-controller",
+    user: "system:serviceaccount:kube-system:ttl-after-finished-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "ttl-after-finished-controller",
+    watches: &[Watch {
+        kind: Some(Kind::Job),
+        select: Select::All,
+    }],
 };
 
 static SCHEDULER: ComponentInfo = ComponentInfo {

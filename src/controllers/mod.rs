@@ -13,6 +13,7 @@ pub mod job;
 pub mod podcontrol;
 pub mod replicaset;
 pub mod service;
+pub mod ttlafterfinished;
 pub mod workqueue;
 
 use crate::component::{Component, Ctx};
