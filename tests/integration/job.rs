@@ -31,6 +31,27 @@ expect:
 ";
 
 #[test]
+fn deleting_a_job_cascades_to_its_pods() {
+    // kubectl delete (background propagation): the garbage collector deletes the pods the
+    // Job owns.
+    let s = SCENARIO.replace(
+        "expect:\n",
+        "- at: 45s\n  run: kubectl delete job pi\n- at: 55s\n  run: kubectl get pods\nexpect:\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = r.file("transcript.txt");
+    let b = block(&t, "kubectl delete job pi");
+    assert_eq!(b, ["job.batch \"pi\" deleted from default namespace"]);
+    let pods = block(&t, "kubectl get pods");
+    assert!(
+        pods.iter()
+            .all(|l| !l.starts_with("pi-") || l.contains("Terminating")),
+        "{pods:?}"
+    );
+}
+
+#[test]
 fn a_job_keeps_parallelism_pods_running_and_prints_as_print_job_does() {
     // manageJob: wantActive = min(parallelism 2, completions 4 − succeeded 0) = 2 pods named
     // pi-xxxxx; printJob: STATUS Running, COMPLETIONS succeeded/completions = 0/4.
