@@ -487,4 +487,56 @@ mod tests {
         ]);
         assert_eq!(roles(&cp), "control-plane,master");
     }
+
+    #[test]
+    fn job_cells_follow_print_job() {
+        // printJob (reference/kubectl-output.md, Jobs): COMPLETIONS `s/c`, `s/1 of P` for a
+        // work queue with parallelism > 1; STATUS Complete before Failed before
+        // Terminating; DURATION completionTime − startTime in whole seconds, empty before
+        // startTime.
+        use crate::model::job::{
+            CompletionMode, Job, JobCondition, JobConditionType as T, JobSpec, JobStatus,
+        };
+        use crate::model::workload::PodTemplate;
+        let cond = |kind| JobCondition {
+            kind,
+            reason: "",
+            message: "",
+            since: SimTime::ZERO,
+        };
+        let mut j = Job {
+            meta: Meta::new("pi".into(), None, Labels::default()),
+            spec: JobSpec {
+                parallelism: 3,
+                completions: None,
+                backoff_limit: 6,
+                active_deadline_seconds: None,
+                ttl_seconds_after_finished: None,
+                completion_mode: CompletionMode::NonIndexed,
+                suspend: false,
+                template: std::sync::Arc::new(PodTemplate {
+                    labels: Labels::default(),
+                    spec: crate::etcd::store::testing::spec(100),
+                }),
+            },
+            status: JobStatus::default(),
+        };
+        assert_eq!(job_completions_cell(&j), "0/1 of 3");
+        assert_eq!(job_status_cell(&j), "Running");
+        assert_eq!(job_duration_cell(&j, SimTime(9_000_000)), "");
+        j.spec.parallelism = 1;
+        assert_eq!(job_completions_cell(&j), "0/1");
+        j.spec.completions = Some(5);
+        j.status.succeeded = 2;
+        assert_eq!(job_completions_cell(&j), "2/5");
+        j.status.start_time = Some(SimTime(1_900_000));
+        j.status.completion_time = Some(SimTime(47_100_000));
+        assert_eq!(job_duration_cell(&j, SimTime(900_000_000)), "46s");
+        j.meta.deleted = Some(SimTime::ZERO);
+        assert_eq!(job_status_cell(&j), "Terminating");
+        j.status.conditions = vec![cond(T::FailureTarget), cond(T::Failed)];
+        assert_eq!(job_status_cell(&j), "Failed");
+        j.status.conditions = vec![cond(T::SuccessCriteriaMet), cond(T::Complete)];
+        assert_eq!(job_status_cell(&j), "Complete");
+    }
 }
