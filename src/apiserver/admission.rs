@@ -57,6 +57,19 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
             let kind = s.store.rs_kind(id);
             modified(s, ObjRef { kind, id })
         }
+        Op::JobStatus { id, status } => {
+            let Some(j) = s.store.jobs.get_mut(id) else {
+                return gone(Kind::Job);
+            };
+            j.status = *status;
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Job,
+                    id,
+                },
+            )
+        }
         Op::DeploymentStatus { id, status } => {
             let Some(d) = s.store.deployments.get_mut(id) else {
                 return gone(Kind::Deployment);
@@ -241,6 +254,10 @@ fn create(
         NewObject::DaemonSet(d) => ObjRef {
             kind: Kind::DaemonSet,
             id: s.store.daemonsets.insert(d),
+        },
+        NewObject::Job(j) => ObjRef {
+            kind: Kind::Job,
+            id: s.store.jobs.insert(j),
         },
         NewObject::Service(mut svc) => {
             if let Err(e) = allocate_service(s, &mut svc) {
@@ -440,6 +457,29 @@ fn apply_object(s: &mut Server<'_>, object: NewObject, namespace: Option<String>
                 let changed = n.meta.labels != new.meta.labels;
                 n.meta.labels = new.meta.labels;
                 changed
+            }
+            None => false,
+        },
+        // ValidateJobSpecUpdate: the template, completions and completionMode are immutable;
+        // parallelism, suspend, activeDeadlineSeconds and ttlSecondsAfterFinished may change.
+        // Simplification: an immutable change is dropped rather than refused.
+        NewObject::Job(new) => match s.store.jobs.get_mut(id) {
+            Some(j) => {
+                let mut spec = j.spec.clone();
+                spec.parallelism = new.spec.parallelism;
+                spec.suspend = new.spec.suspend;
+                spec.active_deadline_seconds = new.spec.active_deadline_seconds;
+                spec.ttl_seconds_after_finished = new.spec.ttl_seconds_after_finished;
+                let spec_changed = spec != j.spec;
+                let labels_changed = j.meta.labels != new.meta.labels;
+                if spec_changed {
+                    j.spec = spec;
+                    j.meta.generation += 1;
+                }
+                if labels_changed {
+                    j.meta.labels = new.meta.labels;
+                }
+                spec_changed || labels_changed
             }
             None => false,
         },

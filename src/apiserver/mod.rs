@@ -230,6 +230,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::Scale { .. } => "scale",
         Op::ReplicaSetStatus { .. } => "rs-status",
         Op::DaemonSetStatus { .. } => "ds-status",
+        Op::JobStatus { .. } => "job-status",
         Op::DeploymentStatus { .. } => "deploy-status",
         Op::ReplicaSetRevision { .. } => "rs-revision",
         Op::Bind { .. } => "bind",

@@ -48,6 +48,10 @@ pub enum ComponentKind {
     DeploymentController,
     /// kube-controller-manager's DaemonSet controller.
     DaemonSetController,
+    /// kube-controller-manager's Job controller.
+    JobController,
+    /// kube-controller-manager's TTL-after-finished controller (deletes finished Jobs).
+    TtlAfterFinishedController,
     /// kube-scheduler.
     Scheduler,
     /// The kubelet of one node (instance: the node id).
@@ -66,10 +70,12 @@ pub enum ComponentKind {
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 10] = [
+    pub const ALL: [ComponentKind; 12] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
+        ComponentKind::JobController,
+        ComponentKind::TtlAfterFinishedController,
         ComponentKind::Scheduler,
         ComponentKind::Kubelet,
         ComponentKind::ServiceController,
@@ -86,6 +92,8 @@ impl ComponentKind {
             K::ReplicaSetController => &REPLICASET,
             K::DeploymentController => &DEPLOYMENT,
             K::DaemonSetController => &DAEMONSET,
+            K::JobController => &JOB,
+            K::TtlAfterFinishedController => &TTL_AFTER_FINISHED,
             K::Scheduler => &SCHEDULER,
             K::Kubelet => &KUBELET,
             K::ServiceController => &SERVICE,
@@ -260,6 +268,42 @@ static DAEMONSET: ComponentInfo = ComponentInfo {
             select: Select::All,
         },
     ],
+};
+
+static JOB: ComponentInfo = ComponentInfo {
+    name: "job-controller",
+    user: "system:serviceaccount:kube-system:job-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "job-controller",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Pod),
+            select: Select::ControlledBy(&[Kind::Job]),
+        },
+        Watch {
+            kind: Some(Kind::Job),
+            select: Select::All,
+        },
+    ],
+};
+
+static TTL_AFTER_FINISHED: ComponentInfo = ComponentInfo {
+    name: "ttl-after-finished-controller",
+    user: "system:serviceaccount:kube-system:ttl-after-finished-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "ttl-after-finished-controller",
+    watches: &[Watch {
+        kind: Some(Kind::Job),
+        select: Select::All,
+    }],
 };
 
 static SCHEDULER: ComponentInfo = ComponentInfo {

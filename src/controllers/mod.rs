@@ -1,5 +1,5 @@
-//! kube-controller-manager (Deployment, ReplicaSet/RC, DaemonSet, garbage collector, root CA
-//! publisher) and the
+//! kube-controller-manager (Deployment, ReplicaSet/RC, DaemonSet, Job, garbage collector,
+//! root CA publisher) and the
 //! cloud-controller-manager's service controller.
 //!
 //! Each work-queue controller follows client-go's shape: informers add keys to a
@@ -10,10 +10,12 @@
 pub mod daemonset;
 pub mod deployment;
 pub mod gc;
+pub mod job;
 pub mod podcontrol;
 pub mod replicaset;
 pub mod rootca;
 pub mod service;
+pub mod ttlafterfinished;
 pub mod workqueue;
 
 use crate::component::{Component, Ctx};

@@ -82,6 +82,22 @@ impl Expectations {
     }
 }
 
+/// The pod informer's handler for a pod notice: the owning controller's id (None for a pod
+/// of no such controller), after [`Expectations::observe_pod`] has counted the change.
+pub fn observe_owned_pod(
+    expectations: &mut Expectations,
+    store: &crate::etcd::Store,
+    n: crate::component::Notice,
+) -> Option<u32> {
+    let owner = n.controller?;
+    let terminating = store
+        .pods
+        .get(n.obj.id)
+        .is_some_and(|p| p.meta.deleted.is_some());
+    expectations.observe_pod(owner, n.obj.id, n.change, terminating);
+    Some(owner)
+}
+
 /// `slowStartBatch`'s next batch: 1 first (`SlowStartInitialBatchSize`), then double the
 /// last, never more than what remains.
 pub fn slow_start_batch(last: usize, remaining: usize) -> usize {
@@ -139,6 +155,25 @@ pub fn record_delete<C: Component + ?Sized>(
             true
         }
         _ => false,
+    }
+}
+
+/// A pod delete of controller `id` returned: the pod's name comes out of `deleting` for
+/// [`record_delete`]'s Event, and a failed delete will never be observed, so it leaves the
+/// expectations.
+pub fn delete_returned<C: Component + ?Sized>(
+    cx: &mut Ctx<'_, C>,
+    expectations: &mut Expectations,
+    deleting: &mut BTreeMap<u32, String>,
+    (id, owner, source): (u32, ObjRef, &'static str),
+    response: crate::component::Response<'_>,
+) {
+    let crate::apiserver::Op::Delete { target, .. } = response.op else {
+        return;
+    };
+    let name = deleting.remove(&target.id).unwrap_or_default();
+    if record_delete(cx, owner, source, &name, response.outcome) {
+        expectations.lower(id, 0, 1);
     }
 }
 

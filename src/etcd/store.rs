@@ -5,6 +5,7 @@
 //! go through the request path ([`crate::apiserver`]); this module only keeps the data and
 //! records which objects changed in the current instant, for timeline.csv and expectations.
 
+use crate::model::job::Job;
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, NsId, ObjRef};
 use crate::model::node::Node;
@@ -106,6 +107,8 @@ pub struct Store {
     pub secrets: Arena<ConfigData>,
     /// DaemonSets.
     pub daemonsets: Arena<DaemonSet>,
+    /// Jobs.
+    pub jobs: Arena<Job>,
     /// Other built-in kinds, stored only.
     pub others: Vec<OtherObject>,
     /// Kubernetes Events.
@@ -189,6 +192,7 @@ impl Store {
             Kind::ConfigMap => self.configmaps.get(r.id).map(|o| &o.meta),
             Kind::Secret => self.secrets.get(r.id).map(|o| &o.meta),
             Kind::DaemonSet => self.daemonsets.get(r.id).map(|o| &o.meta),
+            Kind::Job => self.jobs.get(r.id).map(|o| &o.meta),
             Kind::Event => None,
         }
     }
@@ -207,6 +211,7 @@ impl Store {
             Kind::ConfigMap => self.configmaps.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Secret => self.secrets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::DaemonSet => self.daemonsets.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::Job => self.jobs.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Event => None,
         }
     }
@@ -281,6 +286,7 @@ impl Store {
             Kind::ConfigMap => drop(self.configmaps.remove(r.id)),
             Kind::Secret => drop(self.secrets.remove(r.id)),
             Kind::DaemonSet => drop(self.daemonsets.remove(r.id)),
+            Kind::Job => drop(self.jobs.remove(r.id)),
             Kind::Event => {}
         }
     }

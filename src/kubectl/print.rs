@@ -91,6 +91,16 @@ pub fn columns(kind: Kind) -> Vec<Column> {
             C::wide("Images"),
             C::wide("Selector"),
         ],
+        Kind::Job => vec![
+            C::new("Name"),
+            C::new("Status"),
+            C::new("Completions"),
+            C::new("Duration"),
+            C::new("Age"),
+            C::wide("Containers"),
+            C::wide("Images"),
+            C::wide("Selector"),
+        ],
         Kind::Event => vec![
             C::new("Last Seen"),
             C::new("Type"),
@@ -346,6 +356,24 @@ pub fn row(
                 &d.meta,
             )
         }
+        Kind::Job => {
+            let j = store.jobs.get(id)?;
+            let (c, i) = containers_cells(&j.spec.template.spec);
+            let selector = format!("{}={}", crate::model::job::CONTROLLER_UID, j.meta.uid);
+            (
+                vec![
+                    j.meta.name.clone(),
+                    job_status_cell(j).to_string(),
+                    job_completions_cell(j),
+                    job_duration_cell(j, now),
+                    age(&j.meta, now),
+                    c,
+                    i,
+                    selector,
+                ],
+                &j.meta,
+            )
+        }
         Kind::Event => return None,
     };
     let ns = meta.namespace.map(|n| store.ns_name(n).to_string());
@@ -355,6 +383,51 @@ pub fn row(
     }
     r = r.labels(meta.labels.format());
     Some((r, meta.labels.clone(), ns))
+}
+
+/// printJob's STATUS, in its precedence order (reference/kubectl-output.md, Jobs).
+fn job_status_cell(j: &crate::model::job::Job) -> &'static str {
+    use crate::model::job::JobConditionType as T;
+    let st = &j.status;
+    if st.has(T::Complete) {
+        "Complete"
+    } else if st.has(T::Failed) {
+        "Failed"
+    } else if j.meta.deleted.is_some() {
+        "Terminating"
+    } else if st.has(T::Suspended) {
+        "Suspended"
+    } else if st.has(T::FailureTarget) {
+        "FailureTarget"
+    } else {
+        "Running"
+    }
+}
+
+/// printJob's COMPLETIONS: `succeeded/completions`, or for a work queue `succeeded/1`
+/// (`succeeded/1 of parallelism` when parallelism > 1).
+fn job_completions_cell(j: &crate::model::job::Job) -> String {
+    let s = j.status.succeeded;
+    match j.spec.completions {
+        Some(c) => format!("{s}/{c}"),
+        None if j.spec.parallelism > 1 => format!("{s}/1 of {}", j.spec.parallelism),
+        None => format!("{s}/1"),
+    }
+}
+
+/// printJob's DURATION: empty before startTime, then `HumanDuration` of now − start or of
+/// completionTime − start, both as kubectl receives them (whole seconds; the running
+/// case subtracts from the unrounded clock, as `time.Since` does).
+fn job_duration_cell(j: &crate::model::job::Job, now: SimTime) -> String {
+    let Some(start) = j.status.start_time else {
+        return String::new();
+    };
+    let secs = |t: SimTime| (t.as_micros() / 1_000_000 * 1_000_000) as i64;
+    let micros = match j.status.completion_time {
+        Some(end) => secs(end) - secs(start),
+        None => now.as_micros() as i64 - secs(start),
+    };
+    crate::kubectl::age::human_duration(micros)
 }
 
 fn or_unknown(s: &str) -> String {
@@ -470,5 +543,57 @@ mod tests {
         assert_eq!(restarts_cell(&p, SimTime(142_900_000)), "5 (42s ago)");
         let fresh = pod("web", 0, 1, PodStatus::default());
         assert_eq!(restarts_cell(&fresh, SimTime(142_900_000)), "0");
+    }
+
+    #[test]
+    fn job_cells_follow_print_job() {
+        // printJob (reference/kubectl-output.md, Jobs): COMPLETIONS `s/c`, `s/1 of P` for a
+        // work queue with parallelism > 1; STATUS Complete before Failed before
+        // Terminating; DURATION completionTime − startTime in whole seconds, empty before
+        // startTime.
+        use crate::model::job::{
+            CompletionMode, Job, JobCondition, JobConditionType as T, JobSpec, JobStatus,
+        };
+        use crate::model::workload::PodTemplate;
+        let cond = |kind| JobCondition {
+            kind,
+            reason: "",
+            message: "",
+            since: SimTime::ZERO,
+        };
+        let mut j = Job {
+            meta: Meta::new("pi".into(), None, Labels::default()),
+            spec: JobSpec {
+                parallelism: 3,
+                completions: None,
+                backoff_limit: 6,
+                active_deadline_seconds: None,
+                ttl_seconds_after_finished: None,
+                completion_mode: CompletionMode::NonIndexed,
+                suspend: false,
+                template: std::sync::Arc::new(PodTemplate {
+                    labels: Labels::default(),
+                    spec: crate::etcd::store::testing::spec(100),
+                }),
+            },
+            status: JobStatus::default(),
+        };
+        assert_eq!(job_completions_cell(&j), "0/1 of 3");
+        assert_eq!(job_status_cell(&j), "Running");
+        assert_eq!(job_duration_cell(&j, SimTime(9_000_000)), "");
+        j.spec.parallelism = 1;
+        assert_eq!(job_completions_cell(&j), "0/1");
+        j.spec.completions = Some(5);
+        j.status.succeeded = 2;
+        assert_eq!(job_completions_cell(&j), "2/5");
+        j.status.start_time = Some(SimTime(1_900_000));
+        j.status.completion_time = Some(SimTime(47_100_000));
+        assert_eq!(job_duration_cell(&j, SimTime(900_000_000)), "46s");
+        j.meta.deleted = Some(SimTime::ZERO);
+        assert_eq!(job_status_cell(&j), "Terminating");
+        j.status.conditions = vec![cond(T::FailureTarget), cond(T::Failed)];
+        assert_eq!(job_status_cell(&j), "Failed");
+        j.status.conditions = vec![cond(T::SuccessCriteriaMet), cond(T::Complete)];
+        assert_eq!(job_status_cell(&j), "Complete");
     }
 }

@@ -86,6 +86,7 @@ pub fn extract(doc: &Document) -> Result<NewObject, Vec<Problem>> {
         Kind::ConfigMap => NewObject::ConfigMap(config_map(&mut cx, root)),
         Kind::Secret => NewObject::Secret(secret(&mut cx, root)),
         Kind::DaemonSet => NewObject::DaemonSet(daemon_set(&mut cx, root)),
+        Kind::Job => NewObject::Job(job(&mut cx, root)),
         // Nodes come from AKS and core/v1 Events from the system: a manifest of these kinds
         // is stored, not simulated.
         Kind::Node | Kind::Event => return Ok(other(doc)),
@@ -2133,6 +2134,87 @@ fn is_digest(s: &str) -> bool {
     algorithm_ok && hex.len() >= 32 && hex.bytes().all(|c| c.is_ascii_hexdigit())
 }
 
+// ---------------------------------------------------------------------------------------
+// Jobs: SetDefaults_Job (pkg/apis/batch/v1/defaults.go) and ValidateJobSpec
+// (pkg/apis/batch/validation/validation.go). The selector is always the generated one
+// (`generateSelector`), so `spec.selector` and `manualSelector` are not read.
+
+/// A Job: parallelism and completions default to 1 when both are unset, parallelism alone
+/// to 1, backoffLimit to 6, completionMode to NonIndexed; counts must be non-negative, an
+/// Indexed Job needs completions, and the template's restartPolicy must be OnFailure or
+/// Never.
+fn job(cx: &mut Cx, root: &Node) -> crate::model::job::Job {
+    use crate::model::job::{CompletionMode, Job, JobSpec, JobStatus};
+    let (name, labels) = object_meta(cx, root, Kind::Job);
+    let spec = child(Some(root), "spec");
+    let at = span_or(spec, root.span);
+    let count = |cx: &mut Cx, key: &str| {
+        int_at(spec, key).map(|(n, at)| {
+            nonnegative(cx, at, &format!("spec.{key}"), n);
+            n
+        })
+    };
+    let parallelism = count(cx, "parallelism").map(int32);
+    let completions = count(cx, "completions").map(int32);
+    let backoff_limit = count(cx, "backoffLimit").map_or(6, int32);
+    let active_deadline_seconds = count(cx, "activeDeadlineSeconds");
+    let ttl_seconds_after_finished = count(cx, "ttlSecondsAfterFinished");
+    let (parallelism, completions) = match (parallelism, completions) {
+        (None, None) => (1, Some(1)),
+        (p, c) => (p.unwrap_or(1), c),
+    };
+    let completion_mode = match text(spec, "completionMode") {
+        "" | "NonIndexed" => CompletionMode::NonIndexed,
+        "Indexed" => CompletionMode::Indexed,
+        other => {
+            let at = span_or(child(spec, "completionMode"), at);
+            cx.err(
+                at,
+                "spec.completionMode",
+                unsupported(other, &["NonIndexed", "Indexed"]),
+            );
+            CompletionMode::NonIndexed
+        }
+    };
+    if completion_mode == CompletionMode::Indexed && completions.is_none() {
+        cx.err(
+            at,
+            "spec.completions",
+            required("when completion mode is Indexed"),
+        );
+    }
+    let template_node = child(spec, "template");
+    let t_at = span_or(template_node, at);
+    let pairs = entries(child(child(template_node, "metadata"), "labels"));
+    check_labels(cx, &pairs, "spec.template.metadata.labels");
+    let spec_node = child(template_node, "spec");
+    let pod_spec = pod_spec(cx, spec_node, t_at, "spec.template.spec");
+    if pod_spec.restart_policy == RestartPolicy::Always {
+        cx.err(
+            span_or(child(spec_node, "restartPolicy"), t_at),
+            "spec.template.spec.restartPolicy",
+            unsupported("Always", &["OnFailure", "Never"]),
+        );
+    }
+    Job {
+        meta: Meta::new(name, None, labels),
+        spec: JobSpec {
+            parallelism,
+            completions,
+            backoff_limit,
+            active_deadline_seconds,
+            ttl_seconds_after_finished,
+            completion_mode,
+            suspend: bool_at(spec, "suspend"),
+            template: Arc::new(PodTemplate {
+                labels: to_labels(&pairs),
+                spec: Arc::new(pod_spec),
+            }),
+        },
+        status: JobStatus::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2161,6 +2243,58 @@ mod tests {
             Ok(o) => o,
             Err(p) => panic!("unexpected problems: {p:?}"),
         }
+    }
+
+    fn job_src(spec: &str, restart: &str) -> String {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {{name: pi}}\nspec:\n{spec}  template:\n    spec:\n      {restart}containers: [{{name: pi, image: perl:5.34}}]\n"
+        )
+    }
+
+    #[test]
+    fn a_job_is_defaulted_as_set_defaults_job_does() {
+        // SetDefaults_Job: completions and parallelism both unset → both 1; backoffLimit 6;
+        // completionMode NonIndexed; suspend false.
+        let NewObject::Job(j) = ok(&job_src("", "restartPolicy: Never\n      ")) else {
+            panic!("a Job")
+        };
+        assert_eq!((j.spec.parallelism, j.spec.completions), (1, Some(1)));
+        assert_eq!(j.spec.backoff_limit, 6);
+        assert_eq!(
+            j.spec.completion_mode,
+            crate::model::job::CompletionMode::NonIndexed
+        );
+        assert!(!j.spec.suspend);
+        // parallelism alone leaves completions unset (a work queue).
+        let NewObject::Job(j) = ok(&job_src(
+            "  parallelism: 3\n",
+            "restartPolicy: OnFailure\n      ",
+        )) else {
+            panic!("a Job")
+        };
+        assert_eq!((j.spec.parallelism, j.spec.completions), (3, None));
+    }
+
+    #[test]
+    fn a_job_refuses_restart_policy_always_and_indexed_without_completions() {
+        // ValidateJobSpec: the template's restartPolicy (defaulted to Always) must be
+        // OnFailure or Never; Indexed needs completions.
+        assert_eq!(
+            causes(&job_src("", "")),
+            [
+                "spec.template.spec.restartPolicy: Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\""
+            ]
+        );
+        assert_eq!(
+            causes(&job_src(
+                "  parallelism: 2\n  completionMode: Indexed\n  backoffLimit: -1\n",
+                "restartPolicy: Never\n      "
+            )),
+            [
+                "spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0",
+                "spec.completions: Required value: when completion mode is Indexed"
+            ]
+        );
     }
 
     fn deployment_of(src: &str) -> Deployment {

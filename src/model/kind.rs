@@ -28,13 +28,15 @@ pub enum Kind {
     Secret,
     /// apps/v1 DaemonSet (AKS's own system DaemonSets own pods at t=0).
     DaemonSet,
+    /// batch/v1 Job.
+    Job,
     /// core/v1 Event.
     Event,
 }
 
 impl Kind {
     /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -45,6 +47,7 @@ impl Kind {
         Kind::ConfigMap,
         Kind::Secret,
         Kind::DaemonSet,
+        Kind::Job,
         Kind::Event,
     ];
 
@@ -61,6 +64,7 @@ impl Kind {
             Kind::ConfigMap => "ConfigMap",
             Kind::Secret => "Secret",
             Kind::DaemonSet => "DaemonSet",
+            Kind::Job => "Job",
             Kind::Event => "Event",
         }
     }
@@ -78,6 +82,7 @@ impl Kind {
             Kind::ConfigMap => "configmap",
             Kind::Secret => "secret",
             Kind::DaemonSet => "daemonset",
+            Kind::Job => "job",
             Kind::Event => "event",
         }
     }
@@ -86,16 +91,17 @@ impl Kind {
     pub fn group(self) -> &'static str {
         match self {
             Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => "apps",
+            Kind::Job => "batch",
             _ => "",
         }
     }
 
     /// `apiVersion` as written in manifests.
     pub fn api_version(self) -> &'static str {
-        if self.group().is_empty() {
-            "v1"
-        } else {
-            "apps/v1"
+        match self.group() {
+            "" => "v1",
+            "batch" => "batch/v1",
+            _ => "apps/v1",
         }
     }
 
@@ -112,6 +118,7 @@ impl Kind {
             Kind::ConfigMap => "configmaps",
             Kind::Secret => "secrets",
             Kind::DaemonSet => "daemonsets",
+            Kind::Job => "jobs",
             Kind::Event => "events",
         }
     }
@@ -129,6 +136,7 @@ impl Kind {
             Kind::ConfigMap => Some("cm"),
             Kind::Secret => None,
             Kind::DaemonSet => Some("ds"),
+            Kind::Job => None,
             Kind::Event => Some("ev"),
         }
     }

@@ -1,6 +1,7 @@
 //! Plain data: the objects the simulator keeps, in compact form.
 
 pub mod image;
+pub mod job;
 pub mod kind;
 pub mod labels;
 pub mod meta;

@@ -3,6 +3,7 @@
 //! Plain data shared by the manifest reader, kubectl and the controllers (which build
 //! objects) and by the API server (which admits them), so none of them imports another.
 
+use crate::model::job::Job;
 use crate::model::kind::Kind;
 use crate::model::meta::Meta;
 use crate::model::node::Node;
@@ -32,6 +33,8 @@ pub enum NewObject {
     ReplicaSet(ReplicaSet),
     /// A DaemonSet.
     DaemonSet(DaemonSet),
+    /// A Job.
+    Job(Job),
     /// A Service.
     Service(Service),
     /// A ConfigMap.
@@ -55,6 +58,7 @@ impl NewObject {
             NewObject::ReplicaSet(rs) if rs.legacy_rc => Kind::ReplicationController,
             NewObject::ReplicaSet(_) => Kind::ReplicaSet,
             NewObject::DaemonSet(_) => Kind::DaemonSet,
+            NewObject::Job(_) => Kind::Job,
             NewObject::Service(_) => Kind::Service,
             NewObject::ConfigMap(_) => Kind::ConfigMap,
             NewObject::Secret(_) => Kind::Secret,
@@ -71,6 +75,7 @@ impl NewObject {
             NewObject::Deployment(o) => &o.meta,
             NewObject::ReplicaSet(o) => &o.meta,
             NewObject::DaemonSet(o) => &o.meta,
+            NewObject::Job(o) => &o.meta,
             NewObject::Service(o) => &o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &o.meta,
             NewObject::Namespace(o) => &o.meta,
@@ -86,6 +91,7 @@ impl NewObject {
             NewObject::Deployment(o) => &mut o.meta,
             NewObject::ReplicaSet(o) => &mut o.meta,
             NewObject::DaemonSet(o) => &mut o.meta,
+            NewObject::Job(o) => &mut o.meta,
             NewObject::Service(o) => &mut o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &mut o.meta,
             NewObject::Namespace(o) => &mut o.meta,

@@ -2,6 +2,7 @@
 //! component speaks (as client-go's verbs and `metav1.Status` are), kept apart from the
 //! server so that components and the server depend on it rather than on each other.
 
+use crate::model::job::JobStatus;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::model::object::NewObject;
@@ -72,6 +73,13 @@ pub enum Op {
         id: u32,
         /// The new revision.
         revision: i64,
+    },
+    /// A Job's status subresource.
+    JobStatus {
+        /// The Job.
+        id: u32,
+        /// New status.
+        status: Box<JobStatus>,
     },
     /// A Deployment's status subresource.
     DeploymentStatus {

@@ -217,6 +217,16 @@ pub(crate) fn object_int(
             };
             Some(i64::from(v))
         }
+        (Kind::Job, m) => {
+            let s = &store.jobs.get(r.id)?.status;
+            let v = match m {
+                Metric::Active => s.active,
+                Metric::Succeeded => s.succeeded,
+                Metric::Failed => s.failed,
+                _ => return None,
+            };
+            Some(i64::from(v))
+        }
         (Kind::Node, Metric::Ready) => store.nodes.get(r.id).map(|n| i64::from(n.ready)),
         (Kind::Node, Metric::Pods) => Some(counters.node_pods(r.id)),
         (Kind::Pod, Metric::Ready) => store.pods.get(r.id).map(|p| i64::from(p.is_ready())),

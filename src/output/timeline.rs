@@ -45,6 +45,7 @@ pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
         }
         Kind::Node => &[Exists, Ready, Pods],
         Kind::DaemonSet => &[Exists, Desired, Current, Ready, Updated, Available],
+        Kind::Job => &[Exists, Active, Succeeded, Failed],
         _ => &[Exists],
     }
 }
@@ -64,9 +65,10 @@ enum Arena {
     ConfigMap,
     Secret,
     DaemonSet,
+    Job,
 }
 
-const ARENAS: usize = 9;
+const ARENAS: usize = 10;
 
 fn arena_of(kind: Kind) -> Option<Arena> {
     Some(match kind {
@@ -79,6 +81,7 @@ fn arena_of(kind: Kind) -> Option<Arena> {
         Kind::ConfigMap => Arena::ConfigMap,
         Kind::Secret => Arena::Secret,
         Kind::DaemonSet => Arena::DaemonSet,
+        Kind::Job => Arena::Job,
         Kind::Event => return None,
     })
 }

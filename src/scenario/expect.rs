@@ -196,6 +196,12 @@ pub enum Metric {
     Available,
     /// Node: bound pods that are not Succeeded/Failed.
     Pods,
+    /// Job `.status.active`.
+    Active,
+    /// Job `.status.succeeded`.
+    Succeeded,
+    /// Job `.status.failed`.
+    Failed,
     /// Cluster: Ready nodes.
     NodesReady,
     /// Cluster: nodes not Ready.
@@ -236,6 +242,9 @@ impl Metric {
             Metric::Updated => "updated",
             Metric::Available => "available",
             Metric::Pods => "pods",
+            Metric::Active => "active",
+            Metric::Succeeded => "succeeded",
+            Metric::Failed => "failed",
             Metric::NodesReady => "nodes_ready",
             Metric::NodesNotReady => "nodes_notready",
             Metric::PodsPending => "pods_pending",
@@ -284,6 +293,7 @@ impl Metric {
                 Kind::Node => &[Exists, Ready, Pods],
                 Kind::DaemonSet => &[Exists, Desired, Current, Ready, Updated, Available],
                 Kind::Pod => &[Exists, Phase, Ready, Restarts, Node, Status],
+                Kind::Job => &[Exists, Active, Succeeded, Failed],
                 _ => &[Exists],
             },
         }

@@ -9,6 +9,7 @@ mod daemonset;
 mod describe;
 mod determinism;
 mod invariants;
+mod job;
 mod kubelet;
 mod layout;
 mod outputs;
