@@ -10,7 +10,7 @@ use crate::kubectl::command::{
     self, Cascade, Command, DeleteTarget, ManifestSource, OutputFormat, Selection, Targets,
 };
 use crate::kubectl::exec::{
-    ApplyItem, DeleteItem, DeleteSelect, DescribeSpec, GetSpec, PreparedStep, Program, Visit,
+    ApplyItem, DeleteItem, DescribeSpec, GetSpec, PreparedStep, Program, Visit,
 };
 use crate::kubectl::words;
 use crate::manifest::{Document, extract::extract, read_manifests};
@@ -320,7 +320,7 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
                 }
                 DeleteTarget::Selected { kinds, selector } => {
                     let selector = step_selector(ctx, step, selector.as_deref())?;
-                    select = Some(DeleteSelect {
+                    select = Some(Visit::Selected {
                         kinds,
                         namespace: namespace.clone(),
                         selector,

@@ -74,17 +74,6 @@ impl Clone for DeleteItem {
     }
 }
 
-/// `kubectl delete TYPE -l SELECTOR` or `--all`: the LIST whose items are then deleted.
-#[derive(Clone, Debug)]
-pub struct DeleteSelect {
-    /// The kinds listed, in order.
-    pub kinds: Vec<Kind>,
-    /// The namespace (`-n`, or `default`).
-    pub namespace: String,
-    /// `-l`; None for `--all`.
-    pub selector: Option<Selector>,
-}
-
 /// What `kubectl get` was asked for.
 #[derive(Clone, Debug)]
 pub struct GetSpec {
@@ -143,7 +132,7 @@ pub enum Program {
         /// Targets named on the command line or in files.
         targets: Vec<DeleteItem>,
         /// Or the objects a LIST selects when the step runs (`-l`, `--all`).
-        select: Option<DeleteSelect>,
+        select: Option<Visit>,
         /// `--cascade`.
         propagation: Propagation,
         /// `--wait`.
@@ -686,38 +675,23 @@ fn api_error(e: &ApiError, source: Option<&str>) -> String {
     }
 }
 
-/// The objects a `delete -l`/`--all` LIST returns, kind by kind in storage-key (name) order.
-fn select_for_delete(store: &Store, sel: &DeleteSelect) -> Vec<DeleteItem> {
-    let mut out = Vec::new();
-    for &kind in &sel.kinds {
-        let ns = if kind.namespaced() {
-            match store.find_ns(&sel.namespace) {
-                Some(ns) => Some(ns),
-                None => continue,
-            }
-        } else {
-            None
-        };
-        for id in store.list(kind, ns) {
-            if matches!(kind, Kind::ReplicaSet | Kind::ReplicationController)
-                && store.rs_kind(id) != kind
-            {
-                continue;
-            }
-            let Some(m) = store.meta(ObjRef { kind, id }) else {
-                continue;
-            };
-            if sel.selector.as_ref().is_some_and(|s| !s.matches(&m.labels)) {
-                continue;
-            }
-            out.push(DeleteItem {
-                kind,
+/// The objects a `delete -l`/`--all` LIST returns ([`Visit::select`]), as items to delete.
+fn select_for_delete(store: &Store, sel: &Visit) -> Vec<DeleteItem> {
+    let namespace = match sel {
+        Visit::Selected { namespace, .. } => namespace.clone(),
+        Visit::Named(_) => String::new(),
+    };
+    sel.select(store)
+        .into_iter()
+        .filter_map(|obj| {
+            let m = store.meta(obj)?;
+            Some(DeleteItem {
+                kind: obj.kind,
                 name: m.name.clone(),
-                namespace: sel.namespace.clone(),
-            });
-        }
-    }
-    out
+                namespace: namespace.clone(),
+            })
+        })
+        .collect()
 }
 
 fn resolve(store: &Store, t: &DeleteItem) -> Option<ObjRef> {

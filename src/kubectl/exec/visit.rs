@@ -54,7 +54,7 @@ impl Visit {
     }
 
     /// The LIST's answer: the matching objects, kind by kind, each in name order.
-    fn select(&self, store: &Store) -> Vec<ObjRef> {
+    pub(super) fn select(&self, store: &Store) -> Vec<ObjRef> {
         let Visit::Selected {
             kinds,
             namespace,
