@@ -229,6 +229,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::Scale { .. } => "scale",
         Op::ReplicaSetStatus { .. } => "rs-status",
         Op::DaemonSetStatus { .. } => "ds-status",
+        Op::StatefulSetStatus { .. } => "sts-status",
         Op::DeploymentStatus { .. } => "deploy-status",
         Op::Bind { .. } => "bind",
         Op::PodStatus { .. } => "pod-status",

@@ -13,6 +13,7 @@ use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::service::ServiceController;
+use crate::controllers::statefulset::StatefulSetController;
 use crate::kubectl::exec::Terminal;
 use crate::kubelet::Kubelet;
 use crate::scheduler::Scheduler;
@@ -138,6 +139,7 @@ registry! {
         deployments: DeploymentController => Deployment, DeploymentController, env none;
         replicasets: ReplicaSetController => ReplicaSet, ReplicaSetController, env none;
         daemonsets: DaemonSetController => DaemonSet, DaemonSetController, env none;
+        statefulsets: StatefulSetController => StatefulSet, StatefulSetController, env none;
         scheduler: Scheduler => Scheduler, Scheduler, env none;
         services: ServiceController => Service, ServiceController, env public_ips;
         gc: GarbageCollector => Gc, GarbageCollector, env none;

@@ -48,6 +48,8 @@ pub enum ComponentKind {
     DeploymentController,
     /// kube-controller-manager's DaemonSet controller.
     DaemonSetController,
+    /// kube-controller-manager's StatefulSet controller.
+    StatefulSetController,
     /// kube-scheduler.
     Scheduler,
     /// The kubelet of one node (instance: the node id).
@@ -64,10 +66,11 @@ pub enum ComponentKind {
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 9] = [
+    pub const ALL: [ComponentKind; 10] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
+        ComponentKind::StatefulSetController,
         ComponentKind::Scheduler,
         ComponentKind::Kubelet,
         ComponentKind::ServiceController,
@@ -83,6 +86,7 @@ impl ComponentKind {
             K::ReplicaSetController => &REPLICASET,
             K::DeploymentController => &DEPLOYMENT,
             K::DaemonSetController => &DAEMONSET,
+            K::StatefulSetController => &STATEFULSET,
             K::Scheduler => &SCHEDULER,
             K::Kubelet => &KUBELET,
             K::ServiceController => &SERVICE,
@@ -248,6 +252,27 @@ static DAEMONSET: ComponentInfo = ComponentInfo {
         },
         Watch {
             kind: Some(Kind::Node),
+            select: Select::All,
+        },
+    ],
+};
+
+static STATEFULSET: ComponentInfo = ComponentInfo {
+    name: "statefulset-controller",
+    user: "system:serviceaccount:kube-system:statefulset-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "statefulset-controller",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Pod),
+            select: Select::ControlledBy(&[Kind::StatefulSet]),
+        },
+        Watch {
+            kind: Some(Kind::StatefulSet),
             select: Select::All,
         },
     ],

@@ -12,6 +12,7 @@ pub mod gc;
 pub mod podcontrol;
 pub mod replicaset;
 pub mod service;
+pub mod statefulset;
 pub mod workqueue;
 
 use crate::component::{Component, Ctx};

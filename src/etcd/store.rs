@@ -11,6 +11,7 @@ use crate::model::node::Node;
 use crate::model::object::OtherObject;
 use crate::model::pod::Pod;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
+use crate::model::statefulset::StatefulSet;
 use crate::model::workload::{Deployment, ReplicaSet};
 use std::collections::BTreeMap;
 
@@ -106,6 +107,8 @@ pub struct Store {
     pub secrets: Arena<ConfigData>,
     /// DaemonSets.
     pub daemonsets: Arena<DaemonSet>,
+    /// StatefulSets.
+    pub statefulsets: Arena<StatefulSet>,
     /// Other built-in kinds, stored only.
     pub others: Vec<OtherObject>,
     /// Kubernetes Events.
@@ -189,6 +192,7 @@ impl Store {
             Kind::ConfigMap => self.configmaps.get(r.id).map(|o| &o.meta),
             Kind::Secret => self.secrets.get(r.id).map(|o| &o.meta),
             Kind::DaemonSet => self.daemonsets.get(r.id).map(|o| &o.meta),
+            Kind::StatefulSet => self.statefulsets.get(r.id).map(|o| &o.meta),
             Kind::Event => None,
         }
     }
@@ -207,6 +211,7 @@ impl Store {
             Kind::ConfigMap => self.configmaps.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Secret => self.secrets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::DaemonSet => self.daemonsets.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::StatefulSet => self.statefulsets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Event => None,
         }
     }
@@ -281,6 +286,7 @@ impl Store {
             Kind::ConfigMap => drop(self.configmaps.remove(r.id)),
             Kind::Secret => drop(self.secrets.remove(r.id)),
             Kind::DaemonSet => drop(self.daemonsets.remove(r.id)),
+            Kind::StatefulSet => drop(self.statefulsets.remove(r.id)),
             Kind::Event => {}
         }
     }

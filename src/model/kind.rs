@@ -28,13 +28,15 @@ pub enum Kind {
     Secret,
     /// apps/v1 DaemonSet (AKS's own system DaemonSets own pods at t=0).
     DaemonSet,
+    /// apps/v1 StatefulSet.
+    StatefulSet,
     /// core/v1 Event.
     Event,
 }
 
 impl Kind {
     /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -45,6 +47,7 @@ impl Kind {
         Kind::ConfigMap,
         Kind::Secret,
         Kind::DaemonSet,
+        Kind::StatefulSet,
         Kind::Event,
     ];
 
@@ -61,6 +64,7 @@ impl Kind {
             Kind::ConfigMap => "ConfigMap",
             Kind::Secret => "Secret",
             Kind::DaemonSet => "DaemonSet",
+            Kind::StatefulSet => "StatefulSet",
             Kind::Event => "Event",
         }
     }
@@ -78,6 +82,7 @@ impl Kind {
             Kind::ConfigMap => "configmap",
             Kind::Secret => "secret",
             Kind::DaemonSet => "daemonset",
+            Kind::StatefulSet => "statefulset",
             Kind::Event => "event",
         }
     }
@@ -85,7 +90,7 @@ impl Kind {
     /// The API group (`""` for core).
     pub fn group(self) -> &'static str {
         match self {
-            Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => "apps",
+            Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::StatefulSet => "apps",
             _ => "",
         }
     }
@@ -112,6 +117,7 @@ impl Kind {
             Kind::ConfigMap => "configmaps",
             Kind::Secret => "secrets",
             Kind::DaemonSet => "daemonsets",
+            Kind::StatefulSet => "statefulsets",
             Kind::Event => "events",
         }
     }
@@ -129,6 +135,7 @@ impl Kind {
             Kind::ConfigMap => Some("cm"),
             Kind::Secret => None,
             Kind::DaemonSet => Some("ds"),
+            Kind::StatefulSet => Some("sts"),
             Kind::Event => Some("ev"),
         }
     }
@@ -202,6 +209,11 @@ mod tests {
         assert_eq!(Kind::from_resource_name("po"), Some(Kind::Pod));
         assert_eq!(Kind::from_resource_name("svc"), Some(Kind::Service));
         assert_eq!(Kind::from_resource_name("Pods"), Some(Kind::Pod));
+        assert_eq!(Kind::from_resource_name("sts"), Some(Kind::StatefulSet));
+        assert_eq!(
+            Kind::from_resource_name("statefulsets.apps"),
+            Some(Kind::StatefulSet)
+        );
         assert_eq!(Kind::from_resource_name("foo"), None);
     }
 

@@ -8,6 +8,7 @@ use crate::model::meta::Meta;
 use crate::model::node::Node;
 use crate::model::pod::Pod;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
+use crate::model::statefulset::StatefulSet;
 use crate::model::workload::{Deployment, ReplicaSet};
 
 /// A built-in kind kubesim stores but does not simulate (docs/outputs.md).
@@ -32,6 +33,8 @@ pub enum NewObject {
     ReplicaSet(ReplicaSet),
     /// A DaemonSet.
     DaemonSet(DaemonSet),
+    /// A StatefulSet.
+    StatefulSet(StatefulSet),
     /// A Service.
     Service(Service),
     /// A ConfigMap.
@@ -55,6 +58,7 @@ impl NewObject {
             NewObject::ReplicaSet(rs) if rs.legacy_rc => Kind::ReplicationController,
             NewObject::ReplicaSet(_) => Kind::ReplicaSet,
             NewObject::DaemonSet(_) => Kind::DaemonSet,
+            NewObject::StatefulSet(_) => Kind::StatefulSet,
             NewObject::Service(_) => Kind::Service,
             NewObject::ConfigMap(_) => Kind::ConfigMap,
             NewObject::Secret(_) => Kind::Secret,
@@ -71,6 +75,7 @@ impl NewObject {
             NewObject::Deployment(o) => &o.meta,
             NewObject::ReplicaSet(o) => &o.meta,
             NewObject::DaemonSet(o) => &o.meta,
+            NewObject::StatefulSet(o) => &o.meta,
             NewObject::Service(o) => &o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &o.meta,
             NewObject::Namespace(o) => &o.meta,
@@ -86,6 +91,7 @@ impl NewObject {
             NewObject::Deployment(o) => &mut o.meta,
             NewObject::ReplicaSet(o) => &mut o.meta,
             NewObject::DaemonSet(o) => &mut o.meta,
+            NewObject::StatefulSet(o) => &mut o.meta,
             NewObject::Service(o) => &mut o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &mut o.meta,
             NewObject::Namespace(o) => &mut o.meta,

@@ -7,6 +7,7 @@ use crate::model::meta::ObjRef;
 use crate::model::object::NewObject;
 use crate::model::pod::PodStatus;
 use crate::model::service::DaemonSetStatus;
+use crate::model::statefulset::StatefulSetStatus;
 use crate::model::workload::{DeploymentStatus, ReplicaSetStatus};
 
 /// `propagationPolicy` of a delete.
@@ -64,6 +65,13 @@ pub enum Op {
         id: u32,
         /// New status.
         status: DaemonSetStatus,
+    },
+    /// A StatefulSet's status subresource.
+    StatefulSetStatus {
+        /// The StatefulSet.
+        id: u32,
+        /// New status.
+        status: StatefulSetStatus,
     },
     /// A Deployment's status subresource.
     DeploymentStatus {

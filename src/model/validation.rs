@@ -232,6 +232,7 @@ pub fn validate_name(kind: Kind, name: &str) -> Vec<String> {
         | Kind::ConfigMap
         | Kind::Secret
         | Kind::DaemonSet
+        | Kind::StatefulSet
         | Kind::Event => is_dns1123_subdomain(name),
     }
 }

@@ -45,6 +45,9 @@ pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
         }
         Kind::Node => &[Exists, Ready, Pods],
         Kind::DaemonSet => &[Exists, Desired, Current, Ready, Updated, Available],
+        Kind::StatefulSet => &[
+            Exists, Desired, Replicas, Current, Ready, Updated, Available,
+        ],
         _ => &[Exists],
     }
 }
@@ -64,9 +67,10 @@ enum Arena {
     ConfigMap,
     Secret,
     DaemonSet,
+    StatefulSet,
 }
 
-const ARENAS: usize = 9;
+const ARENAS: usize = 10;
 
 fn arena_of(kind: Kind) -> Option<Arena> {
     Some(match kind {
@@ -79,6 +83,7 @@ fn arena_of(kind: Kind) -> Option<Arena> {
         Kind::ConfigMap => Arena::ConfigMap,
         Kind::Secret => Arena::Secret,
         Kind::DaemonSet => Arena::DaemonSet,
+        Kind::StatefulSet => Arena::StatefulSet,
         Kind::Event => return None,
     })
 }

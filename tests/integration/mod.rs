@@ -13,5 +13,6 @@ mod outputs;
 mod props;
 mod quickstart;
 mod scheduling;
+mod statefulset;
 mod stopped;
 pub mod support;
