@@ -70,6 +70,19 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 },
             )
         }
+        Op::StatefulSetStatus { id, status } => {
+            let Some(st) = s.store.statefulsets.get_mut(id) else {
+                return gone(Kind::StatefulSet);
+            };
+            st.status = status;
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::StatefulSet,
+                    id,
+                },
+            )
+        }
         Op::DeploymentStatus { id, status } => {
             let Some(d) = s.store.deployments.get_mut(id) else {
                 return gone(Kind::Deployment);
@@ -259,6 +272,10 @@ fn create(
             kind: Kind::Job,
             id: s.store.jobs.insert(j),
         },
+        NewObject::StatefulSet(d) => ObjRef {
+            kind: Kind::StatefulSet,
+            id: s.store.statefulsets.insert(d),
+        },
         NewObject::Service(mut svc) => {
             if let Err(e) = allocate_service(s, &mut svc) {
                 return Outcome::Failed(e);
@@ -422,6 +439,33 @@ fn apply_object(s: &mut Server<'_>, object: NewObject, namespace: Option<String>
             }
             None => false,
         },
+        // The StatefulSet strategy's PrepareForUpdate and ValidateStatefulSetUpdate: only
+        // replicas, template, updateStrategy, minReadySeconds and the retention policy may
+        // change (the selector, serviceName and podManagementPolicy are kept); any spec
+        // change bumps the generation.
+        NewObject::StatefulSet(new) => match s.store.statefulsets.get_mut(id) {
+            Some(d) => {
+                let spec_changed = d.spec.replicas != new.spec.replicas
+                    || d.spec.template != new.spec.template
+                    || d.spec.strategy != new.spec.strategy
+                    || d.spec.min_ready_seconds != new.spec.min_ready_seconds
+                    || d.spec.revision_history_limit != new.spec.revision_history_limit;
+                let labels_changed = d.meta.labels != new.meta.labels;
+                if spec_changed {
+                    d.spec.replicas = new.spec.replicas;
+                    d.spec.template = new.spec.template;
+                    d.spec.strategy = new.spec.strategy;
+                    d.spec.min_ready_seconds = new.spec.min_ready_seconds;
+                    d.spec.revision_history_limit = new.spec.revision_history_limit;
+                    d.meta.generation += 1;
+                }
+                if labels_changed {
+                    d.meta.labels = new.meta.labels;
+                }
+                spec_changed || labels_changed
+            }
+            None => false,
+        },
         NewObject::Service(new) => match s.store.services.get_mut(id) {
             Some(svc) => {
                 let changed = svc
@@ -547,6 +591,17 @@ fn scale(
                 None => return gone(target.kind),
             }
         }
+        Kind::StatefulSet => match s.store.statefulsets.get_mut(target.id) {
+            Some(d) => {
+                let c = d.spec.replicas != replicas;
+                if c {
+                    d.spec.replicas = replicas;
+                    d.meta.generation += 1;
+                }
+                c
+            }
+            None => return gone(target.kind),
+        },
         _ => return gone(target.kind),
     };
     if changed {
@@ -683,6 +738,7 @@ fn delete_namespace(s: &mut Server<'_>, target: ObjRef) {
         for kind in [
             Kind::Deployment,
             Kind::DaemonSet,
+            Kind::StatefulSet,
             Kind::ReplicaSet,
             Kind::ReplicationController,
             Kind::Service,

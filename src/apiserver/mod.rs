@@ -231,6 +231,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::ReplicaSetStatus { .. } => "rs-status",
         Op::DaemonSetStatus { .. } => "ds-status",
         Op::JobStatus { .. } => "job-status",
+        Op::StatefulSetStatus { .. } => "sts-status",
         Op::DeploymentStatus { .. } => "deploy-status",
         Op::ReplicaSetRevision { .. } => "rs-revision",
         Op::Bind { .. } => "bind",

@@ -15,6 +15,7 @@ use crate::controllers::job::JobController;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::rootca::RootCaPublisher;
 use crate::controllers::service::ServiceController;
+use crate::controllers::statefulset::StatefulSetController;
 use crate::controllers::ttlafterfinished::TtlAfterFinishedController;
 use crate::kubectl::exec::Terminal;
 use crate::kubelet::Kubelet;
@@ -143,6 +144,7 @@ registry! {
         daemonsets: DaemonSetController => DaemonSet, DaemonSetController, env none;
         jobs: JobController => Job, JobController, env none;
         ttl: TtlAfterFinishedController => TtlAfterFinished, TtlAfterFinishedController, env none;
+        statefulsets: StatefulSetController => StatefulSet, StatefulSetController, env none;
         scheduler: Scheduler => Scheduler, Scheduler, env none;
         services: ServiceController => Service, ServiceController, env public_ips;
         gc: GarbageCollector => Gc, GarbageCollector, env none;

@@ -52,6 +52,8 @@ pub enum ComponentKind {
     JobController,
     /// kube-controller-manager's TTL-after-finished controller (deletes finished Jobs).
     TtlAfterFinishedController,
+    /// kube-controller-manager's StatefulSet controller.
+    StatefulSetController,
     /// kube-scheduler.
     Scheduler,
     /// The kubelet of one node (instance: the node id).
@@ -70,12 +72,13 @@ pub enum ComponentKind {
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 12] = [
+    pub const ALL: [ComponentKind; 13] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
         ComponentKind::JobController,
         ComponentKind::TtlAfterFinishedController,
+        ComponentKind::StatefulSetController,
         ComponentKind::Scheduler,
         ComponentKind::Kubelet,
         ComponentKind::ServiceController,
@@ -94,6 +97,7 @@ impl ComponentKind {
             K::DaemonSetController => &DAEMONSET,
             K::JobController => &JOB,
             K::TtlAfterFinishedController => &TTL_AFTER_FINISHED,
+            K::StatefulSetController => &STATEFULSET,
             K::Scheduler => &SCHEDULER,
             K::Kubelet => &KUBELET,
             K::ServiceController => &SERVICE,
@@ -306,6 +310,26 @@ static TTL_AFTER_FINISHED: ComponentInfo = ComponentInfo {
     }],
 };
 
+static STATEFULSET: ComponentInfo = ComponentInfo {
+    name: "statefulset-controller",
+    user: "system:serviceaccount:kube-system:statefulset-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "statefulset-controller",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Pod),
+            select: Select::ControlledBy(&[Kind::StatefulSet]),
+        },
+        Watch {
+            kind: Some(Kind::StatefulSet),
+            select: Select::All,
+        },
+    ],
+};
 static SCHEDULER: ComponentInfo = ComponentInfo {
     name: "default-scheduler",
     user: "system:kube-scheduler",

@@ -15,6 +15,7 @@ pub mod podcontrol;
 pub mod replicaset;
 pub mod rootca;
 pub mod service;
+pub mod statefulset;
 pub mod ttlafterfinished;
 pub mod workqueue;
 

@@ -12,6 +12,7 @@ use crate::model::node::Node;
 use crate::model::object::OtherObject;
 use crate::model::pod::Pod;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
+use crate::model::statefulset::StatefulSet;
 use crate::model::workload::{Deployment, ReplicaSet};
 use std::collections::BTreeMap;
 
@@ -109,6 +110,8 @@ pub struct Store {
     pub daemonsets: Arena<DaemonSet>,
     /// Jobs.
     pub jobs: Arena<Job>,
+    /// StatefulSets.
+    pub statefulsets: Arena<StatefulSet>,
     /// Other built-in kinds, stored only.
     pub others: Vec<OtherObject>,
     /// Kubernetes Events.
@@ -193,6 +196,7 @@ impl Store {
             Kind::Secret => self.secrets.get(r.id).map(|o| &o.meta),
             Kind::DaemonSet => self.daemonsets.get(r.id).map(|o| &o.meta),
             Kind::Job => self.jobs.get(r.id).map(|o| &o.meta),
+            Kind::StatefulSet => self.statefulsets.get(r.id).map(|o| &o.meta),
             Kind::Event => None,
         }
     }
@@ -212,6 +216,7 @@ impl Store {
             Kind::Secret => self.secrets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::DaemonSet => self.daemonsets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Job => self.jobs.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::StatefulSet => self.statefulsets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Event => None,
         }
     }
@@ -287,6 +292,7 @@ impl Store {
             Kind::Secret => drop(self.secrets.remove(r.id)),
             Kind::DaemonSet => drop(self.daemonsets.remove(r.id)),
             Kind::Job => drop(self.jobs.remove(r.id)),
+            Kind::StatefulSet => drop(self.statefulsets.remove(r.id)),
             Kind::Event => {}
         }
     }

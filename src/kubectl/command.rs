@@ -1569,7 +1569,6 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
     "serviceaccounts",
     "sa",
     "statefulset",
-    "statefulsets",
     "sts",
     "storageclass",
     "storageclasses",
@@ -1588,7 +1587,7 @@ pub(super) fn map_kind(resource: &str, verb: Verb) -> Result<Kind, CommandError>
     if UNSIMULATED_RESOURCES.contains(&base.to_lowercase().as_str()) {
         return Err(unsupported(
             format!(
-                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, daemonsets, jobs, events)",
+                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, daemonsets, statefulsets, jobs, events)",
                 quote(resource)
             ),
             Some(verb),
@@ -2967,8 +2966,8 @@ pub(super) mod tests {
         );
         assert!(err("kubectl get pods -o jsonpath={.items}").contains("-o \"jsonpath={.items}\""));
         assert!(
-            err("kubectl get statefulsets")
-                .contains("kubesim does not simulate the resource type \"statefulsets\"")
+            err("kubectl get poddisruptionbudgets")
+                .contains("kubesim does not simulate the resource type \"poddisruptionbudgets\"")
         );
         assert!(err("kubectl get all").contains("\"all\""));
     }

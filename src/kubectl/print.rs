@@ -101,6 +101,14 @@ pub fn columns(kind: Kind) -> Vec<Column> {
             C::wide("Images"),
             C::wide("Selector"),
         ],
+        // printStatefulSet (kubectl 1.35): READY is readyReplicas/replicas.
+        Kind::StatefulSet => vec![
+            C::new("Name"),
+            C::new("Ready"),
+            C::new("Age"),
+            C::wide("Containers"),
+            C::wide("Images"),
+        ],
         Kind::Event => vec![
             C::new("Last Seen"),
             C::new("Type"),
@@ -214,6 +222,20 @@ pub fn row(
                     c,
                     i,
                     d.spec.selector.to_string(),
+                ],
+                &d.meta,
+            )
+        }
+        Kind::StatefulSet => {
+            let d = store.statefulsets.get(id)?;
+            let (c, i) = containers_cells(&d.spec.template.spec);
+            (
+                vec![
+                    d.meta.name.clone(),
+                    format!("{}/{}", d.status.ready_replicas, d.spec.replicas),
+                    age(&d.meta, now),
+                    c,
+                    i,
                 ],
                 &d.meta,
             )

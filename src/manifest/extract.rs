@@ -55,6 +55,9 @@ use crate::model::service::{
     ConfigData, DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetStrategy, Namespace, Service,
     ServicePort, ServiceType,
 };
+use crate::model::statefulset::{
+    PodManagement, StatefulSet, StatefulSetSpec, StatefulSetStatus, StatefulSetStrategy,
+};
 use crate::model::validation::{
     go_quote, is_dns1123_label, is_dns1123_subdomain, is_valid_label_value, validate_label_name,
     validate_labels, validate_name,
@@ -87,6 +90,7 @@ pub fn extract(doc: &Document) -> Result<NewObject, Vec<Problem>> {
         Kind::Secret => NewObject::Secret(secret(&mut cx, root)),
         Kind::DaemonSet => NewObject::DaemonSet(daemon_set(&mut cx, root)),
         Kind::Job => NewObject::Job(job(&mut cx, root)),
+        Kind::StatefulSet => NewObject::StatefulSet(stateful_set(&mut cx, root)),
         // Nodes come from AKS and core/v1 Events from the system: a manifest of these kinds
         // is stored, not simulated.
         Kind::Node | Kind::Event => return Ok(other(doc)),
@@ -1587,6 +1591,87 @@ fn daemon_set_strategy(cx: &mut Cx, st: Option<&Node>, spec_at: Span) -> DaemonS
     }
 }
 
+/// A StatefulSet: `SetDefaults_StatefulSet` (replicas 1, podManagementPolicy OrderedReady,
+/// updateStrategy RollingUpdate with partition 0 and maxUnavailable 1, revisionHistoryLimit
+/// 10; facts: StatefulSet defaults) then `ValidateStatefulSetSpec`. `volumeClaimTemplates`
+/// and `persistentVolumeClaimRetentionPolicy` pass the schema check but are not modelled.
+fn stateful_set(cx: &mut Cx, root: &Node) -> StatefulSet {
+    let (name, labels) = object_meta(cx, root, Kind::StatefulSet);
+    let spec = child(Some(root), "spec");
+    let at = span_or(spec, root.span);
+    let (replicas, min_ready_seconds) = replicas_and_min_ready(cx, spec);
+    let selector = label_selector_for(cx, spec, at, "statefulset");
+    let template_node = child(spec, "template");
+    let template = match &selector {
+        Some(sel) => pod_template(cx, template_node, at, Some(sel)),
+        None => unchecked_template(template_node, at),
+    };
+    let revision_history_limit = match int_at(spec, "revisionHistoryLimit") {
+        Some((n, at)) => {
+            nonnegative(cx, at, "spec.revisionHistoryLimit", n);
+            int32(n)
+        }
+        None => 10,
+    };
+    let pod_management = match text(spec, "podManagementPolicy") {
+        "Parallel" => PodManagement::Parallel,
+        _ => PodManagement::OrderedReady,
+    };
+    let st = child(spec, "updateStrategy");
+    let strategy = match text(st, "type") {
+        "OnDelete" => StatefulSetStrategy::OnDelete,
+        _ => {
+            let rolling = child(st, "rollingUpdate");
+            let partition = match int_at(rolling, "partition") {
+                Some((n, at)) => {
+                    nonnegative(cx, at, "spec.updateStrategy.rollingUpdate.partition", n);
+                    int32(n)
+                }
+                None => 0,
+            };
+            // ValidateStatefulSetUpdateStrategy: maxUnavailable is a positive int or a
+            // percent, neither 0 nor over 100%.
+            let path = "spec.updateStrategy.rollingUpdate.maxUnavailable";
+            let max_unavailable = match child(rolling, "maxUnavailable")
+                .and_then(|n| IntOrString::read(n).map(|v| (v, n.span)))
+            {
+                Some((v, at)) => {
+                    positive_int_or_percent(cx, &v, at, path);
+                    match v.value() {
+                        (0, _) => cx.err(at, path, invalid(v.render(), "must be greater than 0")),
+                        (n, true) if n > 100 => cx.err(
+                            at,
+                            path,
+                            invalid(v.render(), "must not be greater than 100%"),
+                        ),
+                        _ => {}
+                    }
+                    v.to_model()
+                }
+                None => IntOrPercent::Int(1),
+            };
+            StatefulSetStrategy::RollingUpdate {
+                partition,
+                max_unavailable,
+            }
+        }
+    };
+    StatefulSet {
+        meta: Meta::new(name, None, labels),
+        spec: StatefulSetSpec {
+            replicas,
+            selector: selector.unwrap_or_default(),
+            template: Arc::new(template),
+            service_name: text(spec, "serviceName").to_string(),
+            pod_management,
+            strategy,
+            min_ready_seconds,
+            revision_history_limit,
+        },
+        status: StatefulSetStatus::default(),
+    }
+}
+
 fn replica_set(cx: &mut Cx, root: &Node) -> ReplicaSet {
     let (name, labels) = object_meta(cx, root, Kind::ReplicaSet);
     let spec = child(Some(root), "spec");
@@ -3003,14 +3088,14 @@ mod tests {
     #[test]
     fn kinds_kubesim_does_not_simulate_are_stored_as_other() {
         let o = ok(
-            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, labels: {a: b}}\nspec: {selector: {matchLabels: {a: b}}, serviceName: db, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: x}]}}}\n",
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: db, labels: {a: b}}\nspec: {minAvailable: 1}\n",
         );
         let NewObject::Other(o) = o else {
             panic!("other expected")
         };
         assert_eq!(
             (o.api_version.as_str(), o.kind.as_str()),
-            ("apps/v1", "StatefulSet")
+            ("policy/v1", "PodDisruptionBudget")
         );
         assert_eq!(o.meta.name, "db");
         assert_eq!(o.meta.labels.get("a"), Some("b"));

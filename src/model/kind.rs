@@ -30,13 +30,15 @@ pub enum Kind {
     DaemonSet,
     /// batch/v1 Job.
     Job,
+    /// apps/v1 StatefulSet.
+    StatefulSet,
     /// core/v1 Event.
     Event,
 }
 
 impl Kind {
     /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -48,6 +50,7 @@ impl Kind {
         Kind::Secret,
         Kind::DaemonSet,
         Kind::Job,
+        Kind::StatefulSet,
         Kind::Event,
     ];
 
@@ -65,6 +68,7 @@ impl Kind {
             Kind::Secret => "Secret",
             Kind::DaemonSet => "DaemonSet",
             Kind::Job => "Job",
+            Kind::StatefulSet => "StatefulSet",
             Kind::Event => "Event",
         }
     }
@@ -83,6 +87,7 @@ impl Kind {
             Kind::Secret => "secret",
             Kind::DaemonSet => "daemonset",
             Kind::Job => "job",
+            Kind::StatefulSet => "statefulset",
             Kind::Event => "event",
         }
     }
@@ -90,7 +95,7 @@ impl Kind {
     /// The API group (`""` for core).
     pub fn group(self) -> &'static str {
         match self {
-            Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet => "apps",
+            Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::StatefulSet => "apps",
             Kind::Job => "batch",
             _ => "",
         }
@@ -119,6 +124,7 @@ impl Kind {
             Kind::Secret => "secrets",
             Kind::DaemonSet => "daemonsets",
             Kind::Job => "jobs",
+            Kind::StatefulSet => "statefulsets",
             Kind::Event => "events",
         }
     }
@@ -137,6 +143,7 @@ impl Kind {
             Kind::Secret => None,
             Kind::DaemonSet => Some("ds"),
             Kind::Job => None,
+            Kind::StatefulSet => Some("sts"),
             Kind::Event => Some("ev"),
         }
     }
@@ -210,6 +217,11 @@ mod tests {
         assert_eq!(Kind::from_resource_name("po"), Some(Kind::Pod));
         assert_eq!(Kind::from_resource_name("svc"), Some(Kind::Service));
         assert_eq!(Kind::from_resource_name("Pods"), Some(Kind::Pod));
+        assert_eq!(Kind::from_resource_name("sts"), Some(Kind::StatefulSet));
+        assert_eq!(
+            Kind::from_resource_name("statefulsets.apps"),
+            Some(Kind::StatefulSet)
+        );
         assert_eq!(Kind::from_resource_name("foo"), None);
     }
 

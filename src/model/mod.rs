@@ -12,5 +12,6 @@ pub mod pod;
 pub mod quantity;
 pub mod request;
 pub mod service;
+pub mod statefulset;
 pub mod validation;
 pub mod workload;

@@ -9,6 +9,7 @@ use crate::model::meta::Meta;
 use crate::model::node::Node;
 use crate::model::pod::Pod;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
+use crate::model::statefulset::StatefulSet;
 use crate::model::workload::{Deployment, ReplicaSet};
 
 /// A built-in kind kubesim stores but does not simulate (docs/outputs.md).
@@ -35,6 +36,8 @@ pub enum NewObject {
     DaemonSet(DaemonSet),
     /// A Job.
     Job(Job),
+    /// A StatefulSet.
+    StatefulSet(StatefulSet),
     /// A Service.
     Service(Service),
     /// A ConfigMap.
@@ -59,6 +62,7 @@ impl NewObject {
             NewObject::ReplicaSet(_) => Kind::ReplicaSet,
             NewObject::DaemonSet(_) => Kind::DaemonSet,
             NewObject::Job(_) => Kind::Job,
+            NewObject::StatefulSet(_) => Kind::StatefulSet,
             NewObject::Service(_) => Kind::Service,
             NewObject::ConfigMap(_) => Kind::ConfigMap,
             NewObject::Secret(_) => Kind::Secret,
@@ -76,6 +80,7 @@ impl NewObject {
             NewObject::ReplicaSet(o) => &o.meta,
             NewObject::DaemonSet(o) => &o.meta,
             NewObject::Job(o) => &o.meta,
+            NewObject::StatefulSet(o) => &o.meta,
             NewObject::Service(o) => &o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &o.meta,
             NewObject::Namespace(o) => &o.meta,
@@ -92,6 +97,7 @@ impl NewObject {
             NewObject::ReplicaSet(o) => &mut o.meta,
             NewObject::DaemonSet(o) => &mut o.meta,
             NewObject::Job(o) => &mut o.meta,
+            NewObject::StatefulSet(o) => &mut o.meta,
             NewObject::Service(o) => &mut o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &mut o.meta,
             NewObject::Namespace(o) => &mut o.meta,

@@ -8,6 +8,7 @@ use crate::model::meta::ObjRef;
 use crate::model::object::NewObject;
 use crate::model::pod::PodStatus;
 use crate::model::service::DaemonSetStatus;
+use crate::model::statefulset::StatefulSetStatus;
 use crate::model::workload::{DeploymentStatus, ReplicaSetStatus};
 
 /// `propagationPolicy` of a delete.
@@ -80,6 +81,13 @@ pub enum Op {
         id: u32,
         /// New status.
         status: Box<JobStatus>,
+    },
+    /// A StatefulSet's status subresource.
+    StatefulSetStatus {
+        /// The StatefulSet.
+        id: u32,
+        /// New status.
+        status: StatefulSetStatus,
     },
     /// A Deployment's status subresource.
     DeploymentStatus {

@@ -233,6 +233,7 @@ pub fn validate_name(kind: Kind, name: &str) -> Vec<String> {
         | Kind::Secret
         | Kind::DaemonSet
         | Kind::Job
+        | Kind::StatefulSet
         | Kind::Event => is_dns1123_subdomain(name),
     }
 }

@@ -227,6 +227,20 @@ pub(crate) fn object_int(
             };
             Some(i64::from(v))
         }
+        (Kind::StatefulSet, m) => {
+            let st = store.statefulsets.get(r.id)?;
+            let s = &st.status;
+            let v = match m {
+                Metric::Desired => st.spec.replicas,
+                Metric::Replicas => s.replicas,
+                Metric::Current => s.current_replicas,
+                Metric::Ready => s.ready_replicas,
+                Metric::Updated => s.updated_replicas,
+                Metric::Available => s.available_replicas,
+                _ => return None,
+            };
+            Some(i64::from(v))
+        }
         (Kind::Node, Metric::Ready) => store.nodes.get(r.id).map(|n| i64::from(n.ready)),
         (Kind::Node, Metric::Pods) => Some(counters.node_pods(r.id)),
         (Kind::Pod, Metric::Ready) => store.pods.get(r.id).map(|p| i64::from(p.is_ready())),

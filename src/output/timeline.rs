@@ -46,6 +46,9 @@ pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
         Kind::Node => &[Exists, Ready, Pods],
         Kind::DaemonSet => &[Exists, Desired, Current, Ready, Updated, Available],
         Kind::Job => &[Exists, Active, Succeeded, Failed],
+        Kind::StatefulSet => &[
+            Exists, Desired, Replicas, Current, Ready, Updated, Available,
+        ],
         _ => &[Exists],
     }
 }
@@ -66,9 +69,10 @@ enum Arena {
     Secret,
     DaemonSet,
     Job,
+    StatefulSet,
 }
 
-const ARENAS: usize = 10;
+const ARENAS: usize = Arena::StatefulSet as usize + 1;
 
 fn arena_of(kind: Kind) -> Option<Arena> {
     Some(match kind {
@@ -82,6 +86,7 @@ fn arena_of(kind: Kind) -> Option<Arena> {
         Kind::Secret => Arena::Secret,
         Kind::DaemonSet => Arena::DaemonSet,
         Kind::Job => Arena::Job,
+        Kind::StatefulSet => Arena::StatefulSet,
         Kind::Event => return None,
     })
 }

@@ -188,11 +188,11 @@ pub enum Metric {
     /// Node: 1 when the Ready condition is True; pod: 1 when the Ready condition is True;
     /// DaemonSet: `.status.numberReady`.
     Ready,
-    /// DaemonSet `.status.currentNumberScheduled`.
+    /// DaemonSet `.status.currentNumberScheduled`; StatefulSet `.status.currentReplicas`.
     Current,
-    /// DaemonSet `.status.updatedNumberScheduled`.
+    /// DaemonSet `.status.updatedNumberScheduled`; StatefulSet `.status.updatedReplicas`.
     Updated,
-    /// DaemonSet `.status.numberAvailable`.
+    /// DaemonSet `.status.numberAvailable`; StatefulSet `.status.availableReplicas`.
     Available,
     /// Node: bound pods that are not Succeeded/Failed.
     Pods,
@@ -292,6 +292,9 @@ impl Metric {
                 }
                 Kind::Node => &[Exists, Ready, Pods],
                 Kind::DaemonSet => &[Exists, Desired, Current, Ready, Updated, Available],
+                Kind::StatefulSet => &[
+                    Exists, Desired, Replicas, Current, Ready, Updated, Available,
+                ],
                 Kind::Pod => &[Exists, Phase, Ready, Restarts, Node, Status],
                 Kind::Job => &[Exists, Active, Succeeded, Failed],
                 _ => &[Exists],

@@ -17,6 +17,7 @@ mod props;
 mod quickstart;
 mod rollout;
 mod scheduling;
+mod statefulset;
 mod stopped;
 pub mod support;
 mod verbs;
