@@ -55,6 +55,7 @@ use crate::model::service::{
     ConfigData, DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetStrategy, Namespace, Service,
     ServicePort, ServiceType,
 };
+use crate::model::serviceaccount::ServiceAccount;
 use crate::model::statefulset::{
     PodManagement, StatefulSet, StatefulSetSpec, StatefulSetStatus, StatefulSetStrategy,
 };
@@ -91,6 +92,7 @@ pub fn extract(doc: &Document) -> Result<NewObject, Vec<Problem>> {
         Kind::DaemonSet => NewObject::DaemonSet(daemon_set(&mut cx, root)),
         Kind::Job => NewObject::Job(job(&mut cx, root)),
         Kind::StatefulSet => NewObject::StatefulSet(stateful_set(&mut cx, root)),
+        Kind::ServiceAccount => NewObject::ServiceAccount(service_account(&mut cx, root)),
         // Nodes come from AKS and core/v1 Events from the system: a manifest of these kinds
         // is stored, not simulated.
         Kind::Node | Kind::Event => return Ok(other(doc)),
@@ -2021,6 +2023,14 @@ fn secret(cx: &mut Cx, root: &Node) -> ConfigData {
             }
             .to_string(),
         ),
+    }
+}
+
+fn service_account(cx: &mut Cx, root: &Node) -> ServiceAccount {
+    let (name, labels) = object_meta(cx, root, Kind::ServiceAccount);
+    ServiceAccount {
+        meta: Meta::new(name, None, labels),
+        secrets: items(child(Some(root), "secrets")).len(),
     }
 }
 
