@@ -466,6 +466,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
                     args: Vec::new(),
                     probes: Default::default(),
                     pre_stop_us: None,
+                    env_sources: Vec::new(),
                 })
                 .collect(),
             init_containers: 0,
@@ -484,6 +485,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
             priority: 2_000_001_000,
             scheduler_name: crate::scheduler::SCHEDULER_NAME.into(),
             required_node_name: None,
+            config_volumes: Vec::new(),
         });
         let template = Arc::new(PodTemplate {
             labels: labels.clone(),

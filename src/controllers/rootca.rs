@@ -42,6 +42,7 @@ pub fn root_ca_configmap(ns: Option<NsId>) -> ConfigData {
     ConfigData {
         meta: Meta::new(ROOT_CA_CONFIGMAP.to_string(), ns, Default::default()),
         keys: 1,
+        key_names: vec!["ca.crt".to_string()],
         secret_type: None,
     }
 }

@@ -382,6 +382,7 @@ pub mod testing {
             args: Vec::new(),
             probes: Default::default(),
             pre_stop_us: None,
+            env_sources: Vec::new(),
         }
     }
 
@@ -399,6 +400,7 @@ pub mod testing {
             priority: 0,
             scheduler_name: "default-scheduler".into(),
             required_node_name: None,
+            config_volumes: Vec::new(),
         })
     }
 
@@ -444,6 +446,28 @@ pub mod testing {
             },
         );
         ns
+    }
+
+    /// A ConfigMap (or, with `secret`, an Opaque Secret) `name` in `ns` holding these keys.
+    pub fn config_data(
+        store: &mut Store,
+        name: &str,
+        ns: NsId,
+        secret: bool,
+        keys: &[&str],
+    ) -> u32 {
+        let data = crate::model::service::ConfigData {
+            meta: Meta::new(name.to_string(), Some(ns), Labels::default()),
+            keys: keys.len(),
+            key_names: keys.iter().map(|k| k.to_string()).collect(),
+            secret_type: secret.then(|| "Opaque".to_string()),
+        };
+        let (kind, id) = if secret {
+            (Kind::Secret, store.secrets.insert(data))
+        } else {
+            (Kind::ConfigMap, store.configmaps.insert(data))
+        };
+        place(store, ObjRef { kind, id })
     }
 
     /// A Ready node with this allocatable cpu (millicores) and memory, 110 max pods.
