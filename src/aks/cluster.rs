@@ -486,6 +486,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
             scheduler_name: crate::scheduler::SCHEDULER_NAME.into(),
             required_node_name: None,
             config_volumes: Vec::new(),
+            service_account_name: None,
         });
         let template = Arc::new(PodTemplate {
             labels: labels.clone(),

@@ -213,6 +213,34 @@ fn resolve_ns(
     }
 }
 
+/// The ServiceAccount admission plugin (plugin/pkg/admission/serviceaccount/admission.go):
+/// a pod runs as an account that exists in its namespace, else the create is Forbidden with
+/// `error looking up service account <ns>/<name>: serviceaccount "<name>" not found`. The
+/// name in the message is the pod's, or its `generateName` before one is drawn (the
+/// admission errors' `extractResourceName`), as a ReplicaSet's FailedCreate events show it.
+fn service_account_admission(
+    s: &Server<'_>,
+    p: &crate::model::pod::Pod,
+    ns: Option<NsId>,
+    gen_name: Option<&str>,
+) -> Result<(), ApiError> {
+    let account = p.spec.service_account();
+    if s.store.lookup(Kind::ServiceAccount, ns, account).is_some() {
+        return Ok(());
+    }
+    let name = match (p.meta.name.as_str(), gen_name) {
+        ("", Some(base)) => base,
+        (name, _) => name,
+    };
+    let namespace = ns.map_or("", |n| s.store.ns_name(n));
+    Err(ApiError {
+        reason: "Forbidden",
+        message: format!(
+            "pods {name:?} is forbidden: error looking up service account {namespace}/{account}: serviceaccount {account:?} not found"
+        ),
+    })
+}
+
 fn create(
     s: &mut Server<'_>,
     mut object: NewObject,
@@ -224,6 +252,11 @@ fn create(
         Ok(ns) => ns,
         Err(e) => return Outcome::Failed(e),
     };
+    if let NewObject::Pod(p) = &object
+        && let Err(e) = service_account_admission(s, p, ns, gen_name.as_deref())
+    {
+        return Outcome::Failed(e);
+    }
     if let Some(base) = gen_name
         && object.meta().name.is_empty()
     {

@@ -1079,6 +1079,7 @@ mod tests {
                 scheduler_name: "default-scheduler".into(),
                 required_node_name: None,
                 config_volumes: Vec::new(),
+                service_account_name: None,
             };
             let ds = DaemonSet {
                 meta: Meta::new("foo".into(), self.store.find_ns("default"), labels.clone()),
