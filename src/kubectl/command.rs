@@ -1584,8 +1584,6 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
     "ing",
     "ingressclass",
     "ingressclasses",
-    "job",
-    "jobs",
     "lease",
     "leases",
     "limitrange",
@@ -1617,11 +1615,6 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
     "rolebinding",
     "rolebindings",
     "runtimeclasses",
-    "serviceaccount",
-    "serviceaccounts",
-    "sa",
-    "statefulset",
-    "sts",
     "storageclass",
     "storageclasses",
     "sc",
@@ -1639,7 +1632,7 @@ pub(super) fn map_kind(resource: &str, verb: Verb) -> Result<Kind, CommandError>
     if UNSIMULATED_RESOURCES.contains(&base.to_lowercase().as_str()) {
         return Err(unsupported(
             format!(
-                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, daemonsets, statefulsets, jobs, events)",
+                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, events)",
                 quote(resource)
             ),
             Some(verb),
