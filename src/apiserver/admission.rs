@@ -49,13 +49,36 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 },
             )
         }
-        Op::ReplicaSetRevision { id, revision } => {
+        Op::ReplicaSetRevision {
+            id,
+            revision,
+            annotations,
+        } => {
             let Some(rs) = s.store.replicasets.get_mut(id) else {
                 return gone(Kind::ReplicaSet);
             };
             rs.revision = revision;
+            for (k, v) in annotations {
+                rs.meta.annotations.insert(k, v);
+            }
             let kind = s.store.rs_kind(id);
             modified(s, ObjRef { kind, id })
+        }
+        Op::DeploymentRevision { id, revision } => {
+            let Some(d) = s.store.deployments.get_mut(id) else {
+                return gone(Kind::Deployment);
+            };
+            d.meta.annotations.insert(
+                crate::model::workload::REVISION_ANNOTATION,
+                revision.to_string(),
+            );
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Deployment,
+                    id,
+                },
+            )
         }
         Op::JobStatus { id, status } => {
             let Some(j) = s.store.jobs.get_mut(id) else {

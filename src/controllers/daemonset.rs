@@ -1086,6 +1086,7 @@ mod tests {
                 spec: DaemonSetSpec {
                     selector: Selector::from_map(&labels),
                     template: Arc::new(PodTemplate {
+                        annotations: Default::default(),
                         labels,
                         spec: Arc::new(spec),
                     }),
@@ -1236,6 +1237,7 @@ mod tests {
         let mut spec = (*d.spec.template.spec).clone();
         spec.containers[0].image = image.into();
         d.spec.template = Arc::new(PodTemplate {
+            annotations: Default::default(),
             labels: d.spec.template.labels.clone(),
             spec: Arc::new(spec),
         });

@@ -413,6 +413,7 @@ pub mod testing {
     /// The template `app=<app>` with [`spec`]`(100)`.
     pub fn template(app: &str) -> Arc<PodTemplate> {
         Arc::new(PodTemplate {
+            annotations: Default::default(),
             labels: labels(&[("app", app)]),
             spec: spec(100),
         })

@@ -1369,6 +1369,7 @@ fn pod_template(
         );
     }
     PodTemplate {
+        annotations: to_labels(&entries(child(child(t, "metadata"), "annotations"))),
         labels,
         spec: Arc::new(spec),
     }
@@ -2405,6 +2406,7 @@ fn job(cx: &mut Cx, root: &Node) -> crate::model::job::Job {
             completion_mode,
             suspend: bool_at(spec, "suspend"),
             template: Arc::new(PodTemplate {
+                annotations: Default::default(),
                 labels: to_labels(&pairs),
                 spec: Arc::new(pod_spec),
             }),
