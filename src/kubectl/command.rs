@@ -1511,9 +1511,6 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
     "cs",
     "controllerrevision",
     "controllerrevisions",
-    "cronjob",
-    "cronjobs",
-    "cj",
     "crd",
     "crds",
     "customresourcedefinition",
@@ -1587,7 +1584,7 @@ pub(super) fn map_kind(resource: &str, verb: Verb) -> Result<Kind, CommandError>
     if UNSIMULATED_RESOURCES.contains(&base.to_lowercase().as_str()) {
         return Err(unsupported(
             format!(
-                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, daemonsets, statefulsets, jobs, events)",
+                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, daemonsets, statefulsets, jobs, cronjobs, events)",
                 quote(resource)
             ),
             Some(verb),

@@ -32,13 +32,15 @@ pub enum Kind {
     Job,
     /// apps/v1 StatefulSet.
     StatefulSet,
+    /// batch/v1 CronJob.
+    CronJob,
     /// core/v1 Event.
     Event,
 }
 
 impl Kind {
     /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -51,6 +53,7 @@ impl Kind {
         Kind::DaemonSet,
         Kind::Job,
         Kind::StatefulSet,
+        Kind::CronJob,
         Kind::Event,
     ];
 
@@ -69,6 +72,7 @@ impl Kind {
             Kind::DaemonSet => "DaemonSet",
             Kind::Job => "Job",
             Kind::StatefulSet => "StatefulSet",
+            Kind::CronJob => "CronJob",
             Kind::Event => "Event",
         }
     }
@@ -88,6 +92,7 @@ impl Kind {
             Kind::DaemonSet => "daemonset",
             Kind::Job => "job",
             Kind::StatefulSet => "statefulset",
+            Kind::CronJob => "cronjob",
             Kind::Event => "event",
         }
     }
@@ -96,7 +101,7 @@ impl Kind {
     pub fn group(self) -> &'static str {
         match self {
             Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::StatefulSet => "apps",
-            Kind::Job => "batch",
+            Kind::Job | Kind::CronJob => "batch",
             _ => "",
         }
     }
@@ -125,6 +130,7 @@ impl Kind {
             Kind::DaemonSet => "daemonsets",
             Kind::Job => "jobs",
             Kind::StatefulSet => "statefulsets",
+            Kind::CronJob => "cronjobs",
             Kind::Event => "events",
         }
     }
@@ -144,6 +150,7 @@ impl Kind {
             Kind::DaemonSet => Some("ds"),
             Kind::Job => None,
             Kind::StatefulSet => Some("sts"),
+            Kind::CronJob => Some("cj"),
             Kind::Event => Some("ev"),
         }
     }
@@ -221,6 +228,11 @@ mod tests {
         assert_eq!(
             Kind::from_resource_name("statefulsets.apps"),
             Some(Kind::StatefulSet)
+        );
+        assert_eq!(Kind::from_resource_name("cj"), Some(Kind::CronJob));
+        assert_eq!(
+            Kind::from_resource_name("cronjobs.batch"),
+            Some(Kind::CronJob)
         );
         assert_eq!(Kind::from_resource_name("foo"), None);
     }

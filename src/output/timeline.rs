@@ -46,6 +46,7 @@ pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
         Kind::Node => &[Exists, Ready, Pods],
         Kind::DaemonSet => &[Exists, Desired, Current, Ready, Updated, Available],
         Kind::Job => &[Exists, Active, Succeeded, Failed],
+        Kind::CronJob => &[Exists, Active],
         Kind::StatefulSet => &[
             Exists, Desired, Replicas, Current, Ready, Updated, Available,
         ],
@@ -70,9 +71,10 @@ enum Arena {
     DaemonSet,
     Job,
     StatefulSet,
+    CronJob,
 }
 
-const ARENAS: usize = Arena::StatefulSet as usize + 1;
+const ARENAS: usize = Arena::CronJob as usize + 1;
 
 fn arena_of(kind: Kind) -> Option<Arena> {
     Some(match kind {
@@ -87,6 +89,7 @@ fn arena_of(kind: Kind) -> Option<Arena> {
         Kind::DaemonSet => Arena::DaemonSet,
         Kind::Job => Arena::Job,
         Kind::StatefulSet => Arena::StatefulSet,
+        Kind::CronJob => Arena::CronJob,
         Kind::Event => return None,
     })
 }
