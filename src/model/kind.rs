@@ -34,13 +34,15 @@ pub enum Kind {
     StatefulSet,
     /// batch/v1 CronJob.
     CronJob,
+    /// core/v1 ServiceAccount.
+    ServiceAccount,
     /// core/v1 Event.
     Event,
 }
 
 impl Kind {
     /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -54,6 +56,7 @@ impl Kind {
         Kind::Job,
         Kind::StatefulSet,
         Kind::CronJob,
+        Kind::ServiceAccount,
         Kind::Event,
     ];
 
@@ -73,6 +76,7 @@ impl Kind {
             Kind::Job => "Job",
             Kind::StatefulSet => "StatefulSet",
             Kind::CronJob => "CronJob",
+            Kind::ServiceAccount => "ServiceAccount",
             Kind::Event => "Event",
         }
     }
@@ -93,6 +97,7 @@ impl Kind {
             Kind::Job => "job",
             Kind::StatefulSet => "statefulset",
             Kind::CronJob => "cronjob",
+            Kind::ServiceAccount => "serviceaccount",
             Kind::Event => "event",
         }
     }
@@ -131,6 +136,7 @@ impl Kind {
             Kind::Job => "jobs",
             Kind::StatefulSet => "statefulsets",
             Kind::CronJob => "cronjobs",
+            Kind::ServiceAccount => "serviceaccounts",
             Kind::Event => "events",
         }
     }
@@ -151,6 +157,7 @@ impl Kind {
             Kind::Job => None,
             Kind::StatefulSet => Some("sts"),
             Kind::CronJob => Some("cj"),
+            Kind::ServiceAccount => Some("sa"),
             Kind::Event => Some("ev"),
         }
     }

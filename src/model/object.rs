@@ -10,6 +10,7 @@ use crate::model::meta::Meta;
 use crate::model::node::Node;
 use crate::model::pod::Pod;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
+use crate::model::serviceaccount::ServiceAccount;
 use crate::model::statefulset::StatefulSet;
 use crate::model::workload::{Deployment, ReplicaSet};
 
@@ -47,6 +48,8 @@ pub enum NewObject {
     ConfigMap(ConfigData),
     /// A Secret.
     Secret(ConfigData),
+    /// A ServiceAccount.
+    ServiceAccount(ServiceAccount),
     /// A Namespace.
     Namespace(Namespace),
     /// A Node (AKS registers nodes; scale-out later).
@@ -70,6 +73,7 @@ impl NewObject {
             NewObject::Service(_) => Kind::Service,
             NewObject::ConfigMap(_) => Kind::ConfigMap,
             NewObject::Secret(_) => Kind::Secret,
+            NewObject::ServiceAccount(_) => Kind::ServiceAccount,
             NewObject::Namespace(_) => Kind::Namespace,
             NewObject::Node(_) => Kind::Node,
             NewObject::Other(_) => return None,
@@ -88,6 +92,7 @@ impl NewObject {
             NewObject::CronJob(o) => &o.meta,
             NewObject::Service(o) => &o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &o.meta,
+            NewObject::ServiceAccount(o) => &o.meta,
             NewObject::Namespace(o) => &o.meta,
             NewObject::Node(o) => &o.meta,
             NewObject::Other(o) => &o.meta,
@@ -106,6 +111,7 @@ impl NewObject {
             NewObject::CronJob(o) => &mut o.meta,
             NewObject::Service(o) => &mut o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &mut o.meta,
+            NewObject::ServiceAccount(o) => &mut o.meta,
             NewObject::Namespace(o) => &mut o.meta,
             NewObject::Node(o) => &mut o.meta,
             NewObject::Other(o) => &mut o.meta,

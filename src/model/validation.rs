@@ -235,6 +235,7 @@ pub fn validate_name(kind: Kind, name: &str) -> Vec<String> {
         | Kind::Job
         | Kind::StatefulSet
         | Kind::CronJob
+        | Kind::ServiceAccount
         | Kind::Event => is_dns1123_subdomain(name),
     }
 }

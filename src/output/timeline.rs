@@ -72,9 +72,10 @@ enum Arena {
     Job,
     StatefulSet,
     CronJob,
+    ServiceAccount,
 }
 
-const ARENAS: usize = Arena::CronJob as usize + 1;
+const ARENAS: usize = Arena::ServiceAccount as usize + 1;
 
 fn arena_of(kind: Kind) -> Option<Arena> {
     Some(match kind {
@@ -90,6 +91,7 @@ fn arena_of(kind: Kind) -> Option<Arena> {
         Kind::Job => Arena::Job,
         Kind::StatefulSet => Arena::StatefulSet,
         Kind::CronJob => Arena::CronJob,
+        Kind::ServiceAccount => Arena::ServiceAccount,
         Kind::Event => return None,
     })
 }
