@@ -271,6 +271,36 @@ pub fn create_deployment(
     )
 }
 
+/// The Job `kubectl create job NAME --image=IMAGE [-- COMMAND...]` creates (kubectl
+/// `create_job.go` `createJob`): one container named NAME with the image and command,
+/// restartPolicy Never, no labels. `Err` holds the 422 text.
+pub fn create_job(name: &str, image: &str, command: &[String]) -> Result<NewObject, String> {
+    let mut container = vec![("name", scalar(name)), ("image", scalar(image))];
+    if !command.is_empty() {
+        let words = command.iter().map(|w| scalar(w)).collect();
+        container.push(("command", sequence(words)));
+    }
+    let node = mapping(vec![
+        ("apiVersion", scalar("batch/v1")),
+        ("kind", scalar("Job")),
+        ("metadata", mapping(vec![("name", scalar(name))])),
+        (
+            "spec",
+            mapping(vec![(
+                "template",
+                mapping(vec![(
+                    "spec",
+                    mapping(vec![
+                        ("containers", sequence(vec![mapping(container)])),
+                        ("restartPolicy", scalar("Never")),
+                    ]),
+                )]),
+            )]),
+        ),
+    ]);
+    submit(document("batch/v1", "Job", node, name), "Job", name)
+}
+
 /// The Namespace `kubectl create namespace NAME` creates. `Err` holds the 422 text
 /// (a Namespace name must be a DNS-1123 label).
 pub fn create_namespace(name: &str) -> Result<NewObject, String> {

@@ -149,3 +149,55 @@ fn the_bundled_job_lab_completes_the_parallel_job_and_fails_the_flaky_one_past_i
     assert_eq!(rows[1][..3], ["flaky", "Failed", "0/1"]);
     assert_eq!(rows[2][..3], ["pi", "Complete", "6/6"]);
 }
+
+#[test]
+fn kubectl_create_job_runs_one_never_restarting_pod_and_wraps_api_errors() {
+    // create_job.go createJob: one container named after the Job, restartPolicy Never; an
+    // API error comes back through fmt.Errorf("failed to create job: %v").
+    let s = "name: create-job
+duration: 1m
+steps:
+- at: 1s
+  run: kubectl create job once --image=busybox -- sleep 5
+- at: 2s
+  run: kubectl create job once --image=busybox
+- at: 3s
+  run: kubectl create job bare
+- at: 50s
+  run: kubectl get jobs
+expect:
+- within: 45s
+  that: job/once succeeded == 1
+";
+    let r = run_yaml(s, &[], &["--quiet"]);
+    assert_eq!(
+        r.code, 2,
+        "the step without --image is refused before the run"
+    );
+    assert!(
+        r.stderr
+            .contains("either --image or --from must be specified"),
+        "{}",
+        r.stderr
+    );
+    let s = s.replace("- at: 3s\n  run: kubectl create job bare\n", "");
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = r.file("transcript.txt");
+    assert_eq!(
+        block(&t, "kubectl create job once --image=busybox -- sleep 5"),
+        ["job.batch/once created"]
+    );
+    assert_eq!(
+        block(&t, "kubectl create job once --image=busybox"),
+        [
+            "error: failed to create job: jobs.batch \"once\" already exists",
+            "[exit 1]"
+        ]
+    );
+    let b = block(&t, "kubectl get jobs");
+    assert_eq!(
+        b[1].split_whitespace().take(3).collect::<Vec<_>>(),
+        ["once", "Complete", "1/1"]
+    );
+}
