@@ -41,6 +41,8 @@ pub enum Command {
     CreateNamespace(CreateNamespace),
     /// `kubectl create deployment NAME --image=IMAGE`
     CreateDeployment(CreateDeployment),
+    /// `kubectl create job`.
+    CreateJob(CreateJob),
     /// `kubectl scale KIND/NAME --replicas=N`
     Scale(Scale),
     /// `kubectl get KIND[,KIND...][/NAME] [NAME...]`
@@ -66,6 +68,7 @@ impl Command {
             Command::Run(_) => Verb::Run,
             Command::CreateNamespace(_) => Verb::CreateNamespace,
             Command::CreateDeployment(_) => Verb::CreateDeployment,
+            Command::CreateJob(_) => Verb::CreateJob,
             Command::Scale(_) => Verb::Scale,
             Command::Get(_) => Verb::Get,
             Command::Describe(_) => Verb::Describe,
@@ -91,6 +94,8 @@ pub enum Verb {
     CreateNamespace,
     /// `kubectl create deployment`
     CreateDeployment,
+    /// `kubectl create job`
+    CreateJob,
     /// `kubectl scale`
     Scale,
     /// `kubectl get`
@@ -130,6 +135,7 @@ impl Verb {
             Verb::Run => "kubectl run",
             Verb::CreateNamespace => "kubectl create namespace",
             Verb::CreateDeployment => "kubectl create deployment",
+            Verb::CreateJob => "kubectl create job",
             Verb::Scale => "kubectl scale",
             Verb::Get => "kubectl get",
             Verb::Describe => "kubectl describe",
@@ -162,6 +168,7 @@ pub fn usage(verb: Verb) -> &'static str {
         Verb::CreateDeployment => {
             "kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=N] [-n NS] [-- COMMAND...]"
         }
+        Verb::CreateJob => "kubectl create job NAME --image=IMAGE [-n NS] [-- COMMAND...]",
         Verb::Scale => "kubectl scale (KIND/NAME... | KIND NAME...) --replicas=N [-n NS]",
         Verb::Get => {
             "kubectl get KIND[,KIND...][/NAME] [NAME...] [-n NS | -A] [-o wide|name] [-l SELECTOR] [--show-labels]"
@@ -318,6 +325,20 @@ pub struct CreateDeployment {
     /// `--port`, if given and not negative (kubectl's default is -1, meaning none).
     pub port: Option<i32>,
     /// Words after `--`: the containers' `command`.
+    pub command: Vec<String>,
+    /// `-n`/`--namespace`, if given.
+    pub namespace: Option<String>,
+}
+
+/// `kubectl create job NAME --image=IMAGE [-- COMMAND...]` (`create_job.go`): one container
+/// named NAME, restartPolicy Never.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateJob {
+    /// The Job's name.
+    pub name: String,
+    /// `--image`.
+    pub image: String,
+    /// Words after `--`: the container's `command`.
     pub command: Vec<String>,
     /// `-n`/`--namespace`, if given.
     pub namespace: Option<String>,
@@ -552,12 +573,13 @@ impl CommandError {
 }
 
 /// Every v1 command, to find one's usage from its cobra path.
-const VERBS: [Verb; 18] = [
+const VERBS: [Verb; 19] = [
     Verb::Apply,
     Verb::Delete,
     Verb::Run,
     Verb::CreateNamespace,
     Verb::CreateDeployment,
+    Verb::CreateJob,
     Verb::Scale,
     Verb::Get,
     Verb::Label,
@@ -662,6 +684,7 @@ fn create(args: &[String]) -> Result<Command, CommandError> {
             "deployment" | "deploy" => {
                 return create_deployment(parse_flags(&CREATE_DEPLOYMENT, &rest)?);
             }
+            "job" => return create_job(parse_flags(&CREATE_JOB, &rest)?),
             sub if CREATE_SUBCOMMANDS.contains(&sub) => {
                 return Err(unsupported(format!("\"kubectl create {sub}\""), None));
             }
@@ -1041,6 +1064,12 @@ const CREATE_DEPLOYMENT: Spec = Spec {
         flag("port", None, Ty::Int(32)),
         flag("replicas", Some('r'), Ty::Int(32)),
     ],
+    unsupported: CREATE_NAMESPACE.unsupported,
+};
+
+const CREATE_JOB: Spec = Spec {
+    verb: Verb::CreateJob,
+    flags: &[flag("image", None, Ty::Str)],
     unsupported: CREATE_NAMESPACE.unsupported,
 };
 
@@ -1563,9 +1592,6 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
     "cs",
     "controllerrevision",
     "controllerrevisions",
-    "cronjob",
-    "cronjobs",
-    "cj",
     "crd",
     "crds",
     "customresourcedefinition",
@@ -1632,7 +1658,7 @@ pub(super) fn map_kind(resource: &str, verb: Verb) -> Result<Kind, CommandError>
     if UNSIMULATED_RESOURCES.contains(&base.to_lowercase().as_str()) {
         return Err(unsupported(
             format!(
-                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, events)",
+                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, cronjobs, events)",
                 quote(resource)
             ),
             Some(verb),
@@ -2029,6 +2055,22 @@ fn create_deployment(p: Parsed) -> Result<Command, CommandError> {
         replicas: int32("replicas").unwrap_or(1),
         port: int32("port").filter(|port| *port >= 0),
         command,
+        namespace: p.namespace(),
+    }))
+}
+
+/// `create_job.go` `Complete` and `Validate`: `--image` is required (kubesim does not run
+/// `--from=cronjob/NAME` yet).
+fn create_job(p: Parsed) -> Result<Command, CommandError> {
+    let name = name_from_args(&p, Verb::CreateJob)?;
+    let image = p.str("image").unwrap_or_default().to_string();
+    if image.is_empty() {
+        return Err(failed("either --image or --from must be specified"));
+    }
+    Ok(Command::CreateJob(CreateJob {
+        name,
+        image,
+        command: p.args[1..].to_vec(),
         namespace: p.namespace(),
     }))
 }

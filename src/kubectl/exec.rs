@@ -112,13 +112,14 @@ pub struct DescribeSpec {
 pub enum Program {
     /// `kubectl apply -f`.
     Apply(Vec<ApplyItem>),
-    /// `kubectl run`, `kubectl create namespace|deployment`.
+    /// `kubectl run`, `kubectl create namespace|deployment|job`.
     Create {
         /// The object.
         object: Box<NewObject>,
         /// Namespace.
         namespace: Option<String>,
-        /// `create deployment` wraps AlreadyExists as `error: failed to create deployment: …`.
+        /// `create deployment` and `create job` wrap an API error as
+        /// `error: failed to create deployment: …` (`fmt.Errorf` in `create_*.go`).
         wrap_create_error: bool,
     },
     /// `kubectl scale`.
@@ -575,7 +576,7 @@ impl Terminal {
                     Outcome::Failed(e) => {
                         self.failed = true;
                         if *wrap_create_error {
-                            format!("error: failed to create deployment: {}", e.message)
+                            format!("error: failed to create {}: {}", kind.lower(), e.message)
                         } else {
                             api_error(e, None)
                         }

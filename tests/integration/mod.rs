@@ -5,6 +5,7 @@ mod bad_input;
 mod cascade;
 mod commands;
 mod corpus;
+mod cronjob;
 mod daemonset;
 mod describe;
 mod determinism;
