@@ -14,6 +14,9 @@ use crate::aks::node_info::{NodeInfo as AksNodeInfo, kubernetes_minor, node_info
 use crate::aks::system_pods::{OwnerKind, system_workloads};
 use crate::aks::vm_sizes;
 use crate::apiserver::Allocators;
+use crate::controllers::nspublisher::prefill;
+use crate::controllers::rootca::RootCa;
+use crate::controllers::serviceaccount::DefaultServiceAccount;
 use crate::diag::{Problem, Span, did_you_mean};
 use crate::etcd::Store;
 use crate::model::kind::Kind;
@@ -365,17 +368,11 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
             },
             t0,
         );
-        // The root CA publisher has filled every namespace before anyone looks.
+        // The root CA publisher and the ServiceAccounts controller have filled every
+        // namespace before anyone looks.
         let ns_id = w.store.ns_id(ns);
-        let cm = crate::controllers::rootca::root_ca_configmap(Some(ns_id));
-        let cm_id = w.store.configmaps.insert(cm);
-        w.store.register(
-            ObjRef {
-                kind: Kind::ConfigMap,
-                id: cm_id,
-            },
-            t0,
-        );
+        prefill::<RootCa>(w.store, ns_id, t0);
+        prefill::<DefaultServiceAccount>(w.store, ns_id, t0);
     }
     let workloads = if plan.system_pods {
         let nodes: u32 = plan.pools.iter().map(|p| p.count).sum();
@@ -469,6 +466,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
                     args: Vec::new(),
                     probes: Default::default(),
                     pre_stop_us: None,
+                    env_sources: Vec::new(),
                 })
                 .collect(),
             init_containers: 0,
@@ -487,6 +485,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
             priority: 2_000_001_000,
             scheduler_name: crate::scheduler::SCHEDULER_NAME.into(),
             required_node_name: None,
+            config_volumes: Vec::new(),
         });
         let template = Arc::new(PodTemplate {
             labels: labels.clone(),

@@ -293,6 +293,10 @@ fn create(
             kind: Kind::Secret,
             id: s.store.secrets.insert(c),
         },
+        NewObject::ServiceAccount(a) => ObjRef {
+            kind: Kind::ServiceAccount,
+            id: s.store.serviceaccounts.insert(a),
+        },
         NewObject::Namespace(n) => {
             s.store.ns_id(&n.meta.name);
             ObjRef {
@@ -485,6 +489,15 @@ fn apply_object(s: &mut Server<'_>, object: NewObject, namespace: Option<String>
         },
         NewObject::ConfigMap(new) => update_config(s.store.configmaps.get_mut(id), new),
         NewObject::Secret(new) => update_config(s.store.secrets.get_mut(id), new),
+        NewObject::ServiceAccount(new) => match s.store.serviceaccounts.get_mut(id) {
+            Some(a) => {
+                let changed = a.secrets != new.secrets || a.meta.labels != new.meta.labels;
+                a.secrets = new.secrets;
+                a.meta.labels = new.meta.labels;
+                changed
+            }
+            None => false,
+        },
         NewObject::Pod(new) => match s.store.pods.get_mut(id) {
             // Pod specs are immutable apart from a few fields; kubesim applies label changes.
             Some(p) => {
@@ -735,17 +748,13 @@ fn delete_namespace(s: &mut Server<'_>, target: ObjRef) {
         return;
     };
     if let Some(ns) = s.store.find_ns(&name) {
-        for kind in [
-            Kind::Deployment,
-            Kind::DaemonSet,
-            Kind::StatefulSet,
-            Kind::ReplicaSet,
-            Kind::ReplicationController,
-            Kind::Service,
-            Kind::ConfigMap,
-            Kind::Secret,
-            Kind::Pod,
-        ] {
+        // Every namespaced kind (Events stay until their TTL), workloads before the pods
+        // they own; a kind added later is covered without another list to keep.
+        let kinds = Kind::ALL
+            .into_iter()
+            .filter(|k| k.namespaced() && !matches!(k, Kind::Pod | Kind::Event))
+            .chain([Kind::Pod]);
+        for kind in kinds {
             for id in s.store.list(kind, Some(ns)) {
                 let r = ObjRef { kind, id };
                 let _ = delete(

@@ -251,6 +251,7 @@ fn new_container(e: &ContainerPatch) -> Container {
         args: Vec::new(),
         probes: Default::default(),
         pre_stop_us: None,
+        env_sources: Vec::new(),
     }
 }
 

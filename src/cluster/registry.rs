@@ -15,6 +15,7 @@ use crate::controllers::job::JobController;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::rootca::RootCaPublisher;
 use crate::controllers::service::ServiceController;
+use crate::controllers::serviceaccount::ServiceAccountsController;
 use crate::controllers::statefulset::StatefulSetController;
 use crate::controllers::ttlafterfinished::TtlAfterFinishedController;
 use crate::kubectl::exec::Terminal;
@@ -150,6 +151,7 @@ registry! {
         gc: GarbageCollector => Gc, GarbageCollector, env none;
         aks: AksProvider => Aks, AksProvider, env azure;
         rootca: RootCaPublisher => RootCa, RootCaPublisher, env none;
+        serviceaccounts: ServiceAccountsController => ServiceAccounts, ServiceAccountsController, env none;
     }
     per_instance {
         Kubelet => Kubelet;

@@ -66,13 +66,15 @@ pub enum ComponentKind {
     AksProvider,
     /// kube-controller-manager's root CA certificate publisher (`kube-root-ca.crt`).
     RootCaPublisher,
+    /// kube-controller-manager's ServiceAccounts controller (`default` in every namespace).
+    ServiceAccountsController,
     /// One scenario step's terminal running kubectl or az (instance: the step index).
     Terminal,
 }
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 13] = [
+    pub const ALL: [ComponentKind; 14] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
@@ -85,6 +87,7 @@ impl ComponentKind {
         ComponentKind::GarbageCollector,
         ComponentKind::AksProvider,
         ComponentKind::RootCaPublisher,
+        ComponentKind::ServiceAccountsController,
         ComponentKind::Terminal,
     ];
 
@@ -104,6 +107,7 @@ impl ComponentKind {
             K::GarbageCollector => &GC,
             K::AksProvider => &AKS_PROVIDER,
             K::RootCaPublisher => &ROOT_CA,
+            K::ServiceAccountsController => &SERVICE_ACCOUNTS,
             K::Terminal => &TERMINAL,
         }
     }
@@ -422,6 +426,29 @@ static ROOT_CA: ComponentInfo = ComponentInfo {
         },
         Watch {
             kind: Some(Kind::ConfigMap),
+            select: Select::All,
+        },
+    ],
+};
+
+static SERVICE_ACCOUNTS: ComponentInfo = ComponentInfo {
+    // kube-controller-manager's `serviceaccount-controller`, with its own service account
+    // (controllermanager.go `ClientOrDie("service-account-controller")`).
+    name: "serviceaccount-controller",
+    user: "system:serviceaccount:kube-system:service-account-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "serviceaccount-controller",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Namespace),
+            select: Select::All,
+        },
+        Watch {
+            kind: Some(Kind::ServiceAccount),
             select: Select::All,
         },
     ],

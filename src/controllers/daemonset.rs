@@ -1062,6 +1062,7 @@ mod tests {
                     args: Vec::new(),
                     probes: Default::default(),
                     pre_stop_us: None,
+                    env_sources: Vec::new(),
                 }],
                 init_containers: 0,
                 restart_policy: RestartPolicy::Always,
@@ -1077,6 +1078,7 @@ mod tests {
                 priority: 0,
                 scheduler_name: "default-scheduler".into(),
                 required_node_name: None,
+                config_volumes: Vec::new(),
             };
             let ds = DaemonSet {
                 meta: Meta::new("foo".into(), self.store.find_ns("default"), labels.clone()),

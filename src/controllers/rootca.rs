@@ -9,106 +9,31 @@
 //! stored (kubesim keeps a ConfigMap's key count, not its data), so an edited copy is not put
 //! back; only a deleted one is.
 
-use crate::apiserver::Op;
-use crate::component::{Change, Component, Ctx, Notice, Response};
+use crate::controllers::nspublisher::{NamespacePublisher, Published};
+use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, NsId};
 use crate::model::object::NewObject;
 use crate::model::service::ConfigData;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// `RootCACertConfigMapName`.
 pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
 
-/// The publisher's informer state: the `kube-root-ca.crt` ConfigMaps it has seen (by id, with
-/// their namespace, which a deletion notice no longer carries) and its creates in flight.
-#[derive(Debug, Default)]
-pub struct RootCaPublisher {
-    known: BTreeMap<u32, NsId>,
-    creating: BTreeSet<NsId>,
-}
+/// The root CA publisher: `kube-root-ca.crt` in every active namespace.
+pub type RootCaPublisher = NamespacePublisher<RootCa>;
 
-type Cx<'a> = Ctx<'a, RootCaPublisher>;
+/// What the root CA publisher keeps in each namespace.
+#[derive(Debug)]
+pub struct RootCa;
 
-impl Component for RootCaPublisher {
-    type Tag = NsId;
-    type Timer = ();
-    type Env = ();
-
-    fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
-        match (n.obj.kind, n.change) {
-            // namespaceAdded / namespaceUpdated (Active only).
-            (Kind::Namespace, Change::Added | Change::Modified) => {
-                // A namespace's object id is not its interned NsId once a name is re-used.
-                let ns = cx
-                    .store
-                    .namespaces
-                    .get(n.obj.id)
-                    .and_then(|o| cx.store.find_ns(&o.meta.name));
-                if let Some(ns) = ns {
-                    self.sync_namespace(cx, ns);
-                }
-            }
-            (Kind::ConfigMap, Change::Added) => {
-                if let Some(m) = cx.store.configmaps.get(n.obj.id).map(|c| &c.meta)
-                    && m.name == ROOT_CA_CONFIGMAP
-                    && let Some(ns) = m.namespace
-                {
-                    self.known.insert(n.obj.id, ns);
-                }
-            }
-            // configMapDeleted: the namespace's key is queued again.
-            (Kind::ConfigMap, Change::Deleted) => match self.known.remove(&n.obj.id) {
-                Some(ns) => self.sync_namespace(cx, ns),
-                // One that existed before the informer's first notice (t=0): its name and
-                // namespace are gone with it, so every namespace is checked (they are few).
-                None => {
-                    let all: Vec<NsId> = (0..cx.store.namespace_names.len() as u32)
-                        .map(NsId)
-                        .collect();
-                    for ns in all {
-                        self.sync_namespace(cx, ns);
-                    }
-                }
-            },
-            _ => {}
-        }
+impl Published for RootCa {
+    const KIND: Kind = Kind::ConfigMap;
+    const NAME: &'static str = ROOT_CA_CONFIGMAP;
+    fn object(ns: Option<NsId>) -> NewObject {
+        NewObject::ConfigMap(root_ca_configmap(ns))
     }
-
-    fn on_response(&mut self, _: &mut Cx<'_>, ns: NsId, _: Response<'_>) {
-        // A NotFound or terminating namespace is not retried (syncNamespace); an
-        // AlreadyExists means another writer was first, which is what was wanted.
-        self.creating.remove(&ns);
-    }
-
-    fn on_timer(&mut self, _: &mut Cx<'_>, _: ()) {}
-}
-
-impl RootCaPublisher {
-    /// `syncNamespace`: create the ConfigMap if the namespace is active and lacks it.
-    fn sync_namespace(&mut self, cx: &mut Cx<'_>, ns: NsId) {
-        let active = cx
-            .store
-            .lookup(Kind::Namespace, None, cx.store.ns_name(ns))
-            .and_then(|id| cx.store.namespaces.get(id))
-            .is_some_and(|n| !n.terminating && n.meta.deleted.is_none());
-        if !active
-            || self.creating.contains(&ns)
-            || cx
-                .store
-                .lookup(Kind::ConfigMap, Some(ns), ROOT_CA_CONFIGMAP)
-                .is_some()
-        {
-            return;
-        }
-        self.creating.insert(ns);
-        let namespace = cx.store.ns_name(ns).to_string();
-        let op = Op::Create {
-            object: Box::new(NewObject::ConfigMap(root_ca_configmap(None))),
-            namespace: Some(namespace.clone()),
-            generate_name: None,
-        };
-        cx.submit(op, ns, &format!("{namespace}/{ROOT_CA_CONFIGMAP}"));
+    fn insert(store: &mut Store, ns: NsId) -> u32 {
+        store.configmaps.insert(root_ca_configmap(Some(ns)))
     }
 }
 
@@ -117,6 +42,7 @@ pub fn root_ca_configmap(ns: Option<NsId>) -> ConfigData {
     ConfigData {
         meta: Meta::new(ROOT_CA_CONFIGMAP.to_string(), ns, Default::default()),
         keys: 1,
+        key_names: vec!["ca.crt".to_string()],
         secret_type: None,
     }
 }
@@ -126,7 +52,9 @@ mod tests {
     use super::*;
     use crate::component::ComponentId;
     use crate::component::ComponentKind;
-    use crate::component::ctx::testing::{Effect, Recorder, run};
+    use crate::component::ctx::testing::run;
+    use crate::component::{Change, Component};
+    use crate::controllers::nspublisher::testing::{creates, notice};
     use crate::etcd::Store;
     use crate::etcd::store::testing as fx;
     use crate::model::meta::ObjRef;
@@ -156,34 +84,6 @@ mod tests {
             SimTime::ZERO,
         );
         id
-    }
-
-    fn notice(kind: Kind, id: u32, change: Change) -> Notice {
-        Notice {
-            obj: ObjRef { kind, id },
-            change,
-            controller: None,
-        }
-    }
-
-    fn creates(r: &Recorder<RootCaPublisher>) -> Vec<String> {
-        r.effects
-            .iter()
-            .filter_map(|e| match e {
-                Effect::Submit(
-                    Op::Create {
-                        object, namespace, ..
-                    },
-                    _,
-                    _,
-                ) => Some(format!(
-                    "{}/{}",
-                    namespace.clone().unwrap_or_default(),
-                    object.meta().name
-                )),
-                _ => None,
-            })
-            .collect()
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::model::node::Node;
 use crate::model::object::OtherObject;
 use crate::model::pod::Pod;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
+use crate::model::serviceaccount::ServiceAccount;
 use crate::model::statefulset::StatefulSet;
 use crate::model::workload::{Deployment, ReplicaSet};
 use std::collections::BTreeMap;
@@ -106,6 +107,8 @@ pub struct Store {
     pub configmaps: Arena<ConfigData>,
     /// Secrets.
     pub secrets: Arena<ConfigData>,
+    /// ServiceAccounts.
+    pub serviceaccounts: Arena<ServiceAccount>,
     /// DaemonSets.
     pub daemonsets: Arena<DaemonSet>,
     /// Jobs.
@@ -194,6 +197,7 @@ impl Store {
             Kind::Service => self.services.get(r.id).map(|o| &o.meta),
             Kind::ConfigMap => self.configmaps.get(r.id).map(|o| &o.meta),
             Kind::Secret => self.secrets.get(r.id).map(|o| &o.meta),
+            Kind::ServiceAccount => self.serviceaccounts.get(r.id).map(|o| &o.meta),
             Kind::DaemonSet => self.daemonsets.get(r.id).map(|o| &o.meta),
             Kind::Job => self.jobs.get(r.id).map(|o| &o.meta),
             Kind::StatefulSet => self.statefulsets.get(r.id).map(|o| &o.meta),
@@ -214,6 +218,7 @@ impl Store {
             Kind::Service => self.services.get_mut(r.id).map(|o| &mut o.meta),
             Kind::ConfigMap => self.configmaps.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Secret => self.secrets.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::ServiceAccount => self.serviceaccounts.get_mut(r.id).map(|o| &mut o.meta),
             Kind::DaemonSet => self.daemonsets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Job => self.jobs.get_mut(r.id).map(|o| &mut o.meta),
             Kind::StatefulSet => self.statefulsets.get_mut(r.id).map(|o| &mut o.meta),
@@ -290,6 +295,7 @@ impl Store {
             Kind::Service => drop(self.services.remove(r.id)),
             Kind::ConfigMap => drop(self.configmaps.remove(r.id)),
             Kind::Secret => drop(self.secrets.remove(r.id)),
+            Kind::ServiceAccount => drop(self.serviceaccounts.remove(r.id)),
             Kind::DaemonSet => drop(self.daemonsets.remove(r.id)),
             Kind::Job => drop(self.jobs.remove(r.id)),
             Kind::StatefulSet => drop(self.statefulsets.remove(r.id)),
@@ -376,6 +382,7 @@ pub mod testing {
             args: Vec::new(),
             probes: Default::default(),
             pre_stop_us: None,
+            env_sources: Vec::new(),
         }
     }
 
@@ -393,6 +400,7 @@ pub mod testing {
             priority: 0,
             scheduler_name: "default-scheduler".into(),
             required_node_name: None,
+            config_volumes: Vec::new(),
         })
     }
 
@@ -438,6 +446,28 @@ pub mod testing {
             },
         );
         ns
+    }
+
+    /// A ConfigMap (or, with `secret`, an Opaque Secret) `name` in `ns` holding these keys.
+    pub fn config_data(
+        store: &mut Store,
+        name: &str,
+        ns: NsId,
+        secret: bool,
+        keys: &[&str],
+    ) -> u32 {
+        let data = crate::model::service::ConfigData {
+            meta: Meta::new(name.to_string(), Some(ns), Labels::default()),
+            keys: keys.len(),
+            key_names: keys.iter().map(|k| k.to_string()).collect(),
+            secret_type: secret.then(|| "Opaque".to_string()),
+        };
+        let (kind, id) = if secret {
+            (Kind::Secret, store.secrets.insert(data))
+        } else {
+            (Kind::ConfigMap, store.configmaps.insert(data))
+        };
+        place(store, ObjRef { kind, id })
     }
 
     /// A Ready node with this allocatable cpu (millicores) and memory, 110 max pods.

@@ -1532,8 +1532,6 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
     "ing",
     "ingressclass",
     "ingressclasses",
-    "job",
-    "jobs",
     "lease",
     "leases",
     "limitrange",
@@ -1565,11 +1563,6 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
     "rolebinding",
     "rolebindings",
     "runtimeclasses",
-    "serviceaccount",
-    "serviceaccounts",
-    "sa",
-    "statefulset",
-    "sts",
     "storageclass",
     "storageclasses",
     "sc",
@@ -1587,7 +1580,7 @@ pub(super) fn map_kind(resource: &str, verb: Verb) -> Result<Kind, CommandError>
     if UNSIMULATED_RESOURCES.contains(&base.to_lowercase().as_str()) {
         return Err(unsupported(
             format!(
-                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, daemonsets, statefulsets, jobs, events)",
+                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, events)",
                 quote(resource)
             ),
             Some(verb),

@@ -72,6 +72,8 @@ pub fn columns(kind: Kind) -> Vec<Column> {
         ],
         Kind::Namespace => vec![C::new("Name"), C::new("Status"), C::new("Age")],
         Kind::ConfigMap => vec![C::new("Name"), C::new("Data"), C::new("Age")],
+        // printServiceAccount: SECRETS is len(secrets).
+        Kind::ServiceAccount => vec![C::new("Name"), C::new("Secrets"), C::new("Age")],
         Kind::Secret => vec![
             C::new("Name"),
             C::new("Type"),
@@ -340,6 +342,17 @@ pub fn row(
             (
                 vec![c.meta.name.clone(), c.keys.to_string(), age(&c.meta, now)],
                 &c.meta,
+            )
+        }
+        Kind::ServiceAccount => {
+            let a = store.serviceaccounts.get(id)?;
+            (
+                vec![
+                    a.meta.name.clone(),
+                    a.secrets.to_string(),
+                    age(&a.meta, now),
+                ],
+                &a.meta,
             )
         }
         Kind::Secret => {

@@ -16,7 +16,7 @@ use super::command::{
 use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
-use crate::model::workload::Strategy;
+use crate::model::workload::{ConditionStatus, DeploymentConditionType};
 use crate::sim::time::SimDuration;
 
 /// What `--for` waits for.
@@ -128,55 +128,63 @@ fn condition_for(text: &str) -> Result<WaitFor, CommandError> {
     Err(failed(format!("unrecognized condition: {text:?}")))
 }
 
-/// The status of condition `name` on the stored object (`"True"`/`"False"`), or None when
-/// the object does not report it.
+/// The status of condition `name` on the stored object (`"True"`/`"False"`/`"Unknown"`), or
+/// None when the object does not report it.
 ///
-/// A Deployment's `Available` is derived as `DeploymentAvailable` would set it
-/// (`availableReplicas >= replicas - maxUnavailable`, pkg/controller/deployment/sync.go
-/// `calculateStatus`) and `Progressing` is True once the controller has observed the
-/// Deployment, until the Deployment controller stores its conditions; then this reads
-/// those instead.
+/// kubectl's `checkCondition` (cmd/wait/wait.go) matches the type with `strings.EqualFold`
+/// and treats a condition as not met while the object's `status.observedGeneration` is
+/// behind `metadata.generation`, so a Deployment's stale `Available` does not end a wait
+/// for a spec change. Deployments and Jobs report the conditions their controllers store.
 pub fn condition(store: &Store, obj: ObjRef, name: &str) -> Option<&'static str> {
     let word = |b: bool| if b { "True" } else { "False" };
     match obj.kind {
         Kind::Pod => {
             let p = store.pods.get(obj.id)?;
+            let name = ["PodScheduled", "Initialized", "ContainersReady", "Ready"]
+                .into_iter()
+                .find(|t| t.eq_ignore_ascii_case(name))?;
             match name {
                 "PodScheduled" => p.status.scheduled.map(word),
                 // No init containers run in kubesim: initialized once the kubelet started it.
                 "Initialized" => p.status.start_time.map(|_| "True"),
-                "ContainersReady" | "Ready" => p
+                _ => p
                     .status
                     .start_time
                     .map(|_| word(p.status.ready_since.is_some())),
-                _ => None,
             }
         }
         Kind::Node => {
             let n = store.nodes.get(obj.id)?;
-            (name == "Ready").then_some(word(n.ready))
+            name.eq_ignore_ascii_case("Ready").then_some(word(n.ready))
         }
         Kind::Deployment => {
             let d = store.deployments.get(obj.id)?;
-            if d.status.observed_generation == 0 {
+            if d.status.observed_generation < d.meta.generation {
                 return None;
             }
-            match name {
-                "Available" => {
-                    let max_unavailable = match d.spec.strategy {
-                        Strategy::RollingUpdate {
-                            max_unavailable, ..
-                        } => max_unavailable.scaled(d.spec.replicas, false),
-                        Strategy::Recreate => 0,
-                    };
-                    Some(word(
-                        d.status.available_replicas >= d.spec.replicas - max_unavailable,
-                    ))
-                }
-                "Progressing" => Some("True"),
-                _ => None,
-            }
+            let c = d.status.conditions.iter().find(|c| {
+                let t = match c.kind {
+                    DeploymentConditionType::Available => "Available",
+                    DeploymentConditionType::Progressing => "Progressing",
+                };
+                t.eq_ignore_ascii_case(name)
+            })?;
+            Some(match c.status {
+                ConditionStatus::True => "True",
+                ConditionStatus::False => "False",
+                ConditionStatus::Unknown => "Unknown",
+            })
         }
+        // The Job controller writes only True conditions (job_controller.go newCondition
+        // with v1.ConditionTrue); Jobs have no observedGeneration.
+        Kind::Job => store
+            .jobs
+            .get(obj.id)?
+            .status
+            .conditions
+            .iter()
+            .any(|c| c.kind.as_str().eq_ignore_ascii_case(name))
+            .then_some("True"),
         _ => None,
     }
 }
@@ -255,9 +263,11 @@ mod tests {
     }
 
     #[test]
-    fn deployment_available_follows_max_unavailable() {
-        // DeploymentAvailable: availableReplicas >= replicas - maxUnavailable; 4 replicas at
-        // 25% may miss 1.
+    fn deployment_conditions_are_the_stored_ones_once_the_generation_is_observed() {
+        // cmd/wait/wait.go checkCondition: EqualFold on the type, and not met while
+        // status.observedGeneration < metadata.generation.
+        use crate::controllers::deployment::progress;
+        use crate::sim::time::SimTime;
         let mut store = Store::default();
         let ns = fx::namespace(&mut store, "default");
         let id = fx::deployment(
@@ -271,23 +281,30 @@ mod tests {
             kind: Kind::Deployment,
             id,
         };
+        let d = store.deployments.get_mut(id).unwrap();
+        d.status.observed_generation = d.meta.generation;
+        assert_eq!(condition(&store, obj, "Available"), None, "none stored yet");
+        let d = store.deployments.get_mut(id).unwrap();
+        d.status.conditions.push(progress::condition(
+            DeploymentConditionType::Available,
+            ConditionStatus::False,
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.".to_string(),
+            SimTime(0),
+        ));
+        assert_eq!(condition(&store, obj, "Available"), Some("False"));
+        store.deployments.get_mut(id).unwrap().status.conditions[0].status = ConditionStatus::True;
+        assert!(
+            met(&store, obj, "available", "TRUE"),
+            "EqualFold on type and status"
+        );
+        assert_eq!(condition(&store, obj, "Progressing"), None, "not stored");
+        store.deployments.get_mut(id).unwrap().meta.generation += 1;
         assert_eq!(
             condition(&store, obj, "Available"),
             None,
-            "not observed yet"
+            "a spec change not yet observed"
         );
-        let d = store.deployments.get_mut(id).unwrap();
-        d.status.observed_generation = 1;
-        d.status.available_replicas = 2;
-        assert_eq!(condition(&store, obj, "Available"), Some("False"));
-        store
-            .deployments
-            .get_mut(id)
-            .unwrap()
-            .status
-            .available_replicas = 3;
-        assert!(met(&store, obj, "Available", "TRUE"), "EqualFold");
-        assert_eq!(condition(&store, obj, "Unknown"), None);
     }
 
     #[test]

@@ -19,6 +19,11 @@
 //! back until then, a liveness or startup probe that reaches its failure threshold first
 //! has the container killed and restarted.
 //!
+//! The ConfigMaps and Secrets a pod references ([`config`]) must exist: a missing volume
+//! source holds the pod before its sandbox (`FailedMount`, retried with the volume manager's
+//! back-off), a missing environment source refuses the container's create
+//! (`CreateContainerConfigError`, retried with the pod worker's back-off).
+//!
 //! Event texts are Kubernetes 1.35's (`Container created`, `Container started`,
 //! `... already present on machine and can be accessed by the pod`, `Back-off restarting
 //! failed container ...`). Simplifications (docs/scenario.md `images:`): a process never
@@ -27,6 +32,7 @@
 //! terminal-phase status write before the object is removed is folded into the delete.
 
 pub mod backoff;
+pub mod config;
 pub mod images;
 pub mod probes;
 pub mod process;
@@ -65,6 +71,8 @@ struct Life {
     pull: Backoff,
     /// Being killed for a failed probe: its probes and own exit no longer count.
     killing: bool,
+    /// Creates refused so far for a missing ConfigMap or Secret (`CreateContainerConfigError`).
+    config_failures: u32,
 }
 
 /// What the kubelet knows about one of its pods.
@@ -82,6 +90,8 @@ struct PodWork {
     finished: bool,
     status_pending: bool,
     ready_since: Option<SimTime>,
+    /// Failed attempts to mount the pod's ConfigMap and Secret volumes.
+    mount_failures: u32,
 }
 
 /// One node's kubelet.
@@ -146,6 +156,7 @@ impl Kubelet {
                 finished: false,
                 status_pending: false,
                 ready_since: Some(SimTime::ZERO),
+                mount_failures: 0,
             },
         );
     }
@@ -157,10 +168,17 @@ const SOURCE: &str = "kubelet";
 /// this often, and each sync records the `BackOff` event again.
 const SYNC_FREQUENCY: SimDuration = SimDuration(60_000_000);
 
+/// `backOffPeriod` (pkg/kubelet/kubelet.go, 10 s): a pod whose sync failed, e.g. with
+/// `CreateContainerConfigError`, is synced again after it (pod_workers.go `completeWork`;
+/// its 50 % jitter is not modelled).
+const POD_SYNC_BACK_OFF: SimDuration = SimDuration(10_000_000);
+
 /// Kubelet pod-worker steps. Steps of one container run carry the run number they belong
 /// to, so a step of a run that has since ended is ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KubeletStep {
+    /// The volume manager tries again to mount the pod's ConfigMap and Secret volumes.
+    MountVolumes,
     /// Sandbox and network are up.
     SandboxReady,
     /// An image pull for container `i` finished.
@@ -288,6 +306,7 @@ fn new_work(n: usize, host_network: bool, now: SimTime) -> PodWork {
         finished: false,
         status_pending: false,
         ready_since: None,
+        mount_failures: 0,
     }
 }
 
@@ -298,6 +317,32 @@ fn admit(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     let work = new_work(p.spec.containers.len(), p.spec.host_network, cx.now);
     me.pods.insert(pod, work);
     post_status_later(me, cx, pod);
+    mount_volumes(me, cx, pod);
+}
+
+/// `WaitForAttachAndMount` (pkg/kubelet/volumemanager) before the sandbox: every ConfigMap
+/// and Secret volume must set up; a failure is a `FailedMount` event and a retry after the
+/// operation's exponential back-off, and the containers stay `ContainerCreating`.
+fn mount_volumes(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    let Some(p) = cx.store.pods.get(pod) else {
+        return;
+    };
+    if let Some(message) = config::mount_error(cx.store, p.meta.namespace, &p.spec.config_volumes) {
+        cx.event(pod_obj(pod), true, "FailedMount", SOURCE, message);
+        let Some(wk) = me.pods.get_mut(&pod) else {
+            return;
+        };
+        wk.mount_failures += 1;
+        let retry = config::mount_retry(wk.mount_failures);
+        cx.after(
+            retry,
+            Step {
+                pod,
+                step: KubeletStep::MountVolumes,
+            },
+        );
+        return;
+    }
     let key = pod_key(cx, pod);
     let d = cx.sample(TimingName::KubeletPodSandbox, SOURCE, &key, "sandbox");
     cx.after(
@@ -332,6 +377,7 @@ fn step(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, s: KubeletStep) {
     }
     match s {
         KubeletStep::PostStatus => post_status(me, cx, pod),
+        KubeletStep::MountVolumes => mount_volumes(me, cx, pod),
         KubeletStep::SandboxReady => sandbox_ready(me, cx, pod),
         KubeletStep::ImagePulled(i) => image_pulled(me, cx, pod, i),
         KubeletStep::RetryPull(i) => ensure_image(me, cx, pod, i),
@@ -541,6 +587,10 @@ fn image_pulled(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
 }
 
 fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
+    if let Some(message) = container_config_error(cx, pod, i) {
+        refuse_container(me, cx, pod, i, message);
+        return;
+    }
     cx.event(
         pod_obj(pod),
         false,
@@ -564,6 +614,46 @@ fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
             step: KubeletStep::ContainerStarted(i),
         },
     );
+}
+
+/// Why `generateContainerConfig` (kuberuntime_container.go) cannot build container `i`'s
+/// config: a ConfigMap or Secret its environment needs is missing.
+fn container_config_error(cx: &Cx<'_>, pod: u32, i: u16) -> Option<String> {
+    let p = cx.store.pods.get(pod)?;
+    let c = p.spec.containers.get(usize::from(i))?;
+    config::env_error(cx.store, p.meta.namespace, &c.env_sources)
+}
+
+/// `startContainer` failed with `ErrCreateContainerConfig`: `Failed` with `Error: <message>`,
+/// the container waits in `CreateContainerConfigError`, and the pod worker syncs again after
+/// its back-off (pulling, or finding the image present, each time). The other containers are
+/// still started (`SyncPod` starts each one regardless of the others' errors).
+fn refuse_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, message: String) {
+    cx.event(
+        pod_obj(pod),
+        true,
+        "Failed",
+        SOURCE,
+        format!("Error: {message}"),
+    );
+    set_waiting(me, cx, pod, i, "CreateContainerConfigError");
+    let Some(wk) = me.pods.get_mut(&pod) else {
+        return;
+    };
+    let ix = usize::from(i);
+    let first = wk.life[ix].runs == 0 && wk.life[ix].config_failures == 0;
+    wk.life[ix].config_failures += 1;
+    let n = wk.containers.len();
+    cx.after(
+        POD_SYNC_BACK_OFF,
+        Step {
+            pod,
+            step: KubeletStep::RetryPull(i),
+        },
+    );
+    if first && ix + 1 < n {
+        ensure_image(me, cx, pod, i + 1);
+    }
 }
 
 /// The probes of one run of a container, and when the run ends by itself.
@@ -641,7 +731,7 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         "Container started".into(),
     );
     let readiness = c.probes.readiness;
-    let (n, run, first_run) = {
+    let (n, run, next_waits) = {
         let Some(wk) = me.pods.get_mut(&pod) else {
             return;
         };
@@ -649,7 +739,9 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         let l = &mut wk.life[ix];
         l.runs += 1;
         l.started = now;
-        let first_run = l.runs == 1;
+        // The next container waits for this one's first start, unless a refused create
+        // already passed it on.
+        let next_waits = l.runs == 1 && l.config_failures == 0;
         let last = l.exited.take();
         let st = &mut wk.containers[ix];
         st.state = ContainerState::Running(now);
@@ -662,7 +754,7 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         st.ready = readiness.is_none();
         let run = l.runs;
         update_ready(wk, now);
-        (wk.containers.len(), run, first_run)
+        (wk.containers.len(), run, next_waits)
     };
     post_status_later(me, cx, pod);
     let plan = plan(me, &c, &me.pods[&pod], i);
@@ -699,7 +791,7 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     {
         at(r.pass, KubeletStep::ContainerReady(i, run));
     }
-    if first_run && usize::from(i) + 1 < n {
+    if next_waits && usize::from(i) + 1 < n {
         ensure_image(me, cx, pod, i + 1);
     }
 }
@@ -1413,23 +1505,8 @@ mod tests {
     }
 
     /// Admits the pod at 1 s and fires every timer in time order until `until`.
-    fn drive(h: &Harness, k: &mut Kubelet, ipam: &mut Ipam, pod: u32, until: SimTime) -> Trace {
-        let mut trace = Trace::default();
-        let admitted = notice(k, h, ipam, pod, Change::Modified);
-        let mut pending: Vec<(SimTime, Step)> = admitted.timers();
-        while let Some(ix) = (0..pending.len()).min_by_key(|&i| (pending[i].0, i)) {
-            let (at, s) = pending.remove(ix);
-            if at > until {
-                break;
-            }
-            trace.steps.push((at, s.step));
-            let r = fire(k, h, ipam, (at, s));
-            for e in r.events() {
-                trace.events.push((at, e.reason, e.message.clone()));
-            }
-            pending.extend(r.timers());
-        }
-        trace
+    fn drive(h: &mut Harness, k: &mut Kubelet, ipam: &mut Ipam, pod: u32, until: SimTime) -> Trace {
+        drive_changing(h, k, ipam, pod, until, until, |_| {})
     }
 
     fn secs(s: u64) -> SimTime {
@@ -1466,8 +1543,8 @@ mod tests {
         // kuberuntime_manager.go doBackOff: the first exit restarts at once (no back-off entry
         // yet), then each restart waits 10s, 20s, 40s from the container's finishedAt
         // (kubelet.go backOffPeriod, flowcontrol.Backoff doubling).
-        let (h, mut k, mut ipam, pod) = crashing();
-        let t = drive(&h, &mut k, &mut ipam, pod, secs(150));
+        let (mut h, mut k, mut ipam, pod) = crashing();
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(150));
         let exits = t.step_times(|s| matches!(s, KubeletStep::ContainerExited(0, _)));
         let created = t.times("Created");
         assert!(exits.len() >= 5, "{exits:?}");
@@ -1506,13 +1583,13 @@ mod tests {
 
     #[test]
     fn a_container_waiting_out_its_back_off_shows_crash_loop_back_off() {
-        let (h, mut k, mut ipam, pod) = crashing();
+        let (mut h, mut k, mut ipam, pod) = crashing();
         // Stop 5s after the second exit: within its 10s back-off.
-        let first = drive(&h, &mut k, &mut ipam, pod, secs(100));
+        let first = drive(&mut h, &mut k, &mut ipam, pod, secs(100));
         let second_exit = first.step_times(|s| matches!(s, KubeletStep::ContainerExited(0, 2)))[0];
-        let (h, mut k, mut ipam, pod) = crashing();
+        let (mut h, mut k, mut ipam, pod) = crashing();
         let t = drive(
-            &h,
+            &mut h,
             &mut k,
             &mut ipam,
             pod,
@@ -1529,14 +1606,14 @@ mod tests {
     fn busybox_without_a_command_completes_under_never() {
         // kubelet_pods.go getPhase: all containers exited 0 with restartPolicy Never →
         // Succeeded; kubectl shows the terminated reason Completed.
-        let (h, mut k, mut ipam, pod) = lifecycle_setup(
+        let (mut h, mut k, mut ipam, pod) = lifecycle_setup(
             "busybox",
             &[],
             RestartPolicy::Never,
             ImageCatalog::new(),
             None,
         );
-        let t = drive(&h, &mut k, &mut ipam, pod, secs(60));
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
         assert_eq!(t.times("Started").len(), 1);
         let wk = &k.pods[&pod];
         assert!(wk.finished);
@@ -1557,23 +1634,23 @@ mod tests {
 
     #[test]
     fn on_failure_restarts_a_failing_command_but_not_a_succeeding_one() {
-        let (h, mut k, mut ipam, pod) = lifecycle_setup(
+        let (mut h, mut k, mut ipam, pod) = lifecycle_setup(
             "busybox",
             &["sh", "-c", "sleep 2; exit 1"],
             RestartPolicy::OnFailure,
             ImageCatalog::new(),
             None,
         );
-        let t = drive(&h, &mut k, &mut ipam, pod, secs(30));
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(30));
         assert!(t.times("Started").len() >= 2);
-        let (h, mut k, mut ipam, pod) = lifecycle_setup(
+        let (mut h, mut k, mut ipam, pod) = lifecycle_setup(
             "busybox",
             &["sleep", "2"],
             RestartPolicy::OnFailure,
             ImageCatalog::new(),
             None,
         );
-        let t = drive(&h, &mut k, &mut ipam, pod, secs(30));
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(30));
         assert_eq!(t.times("Started").len(), 1);
         assert_eq!(
             status::phase(RestartPolicy::OnFailure, &k.pods[&pod].containers),
@@ -1591,14 +1668,14 @@ mod tests {
             ..Default::default()
         };
         let catalog = catalog_of("registry.example/app:v3", missing);
-        let (h, mut k, mut ipam, pod) = lifecycle_setup(
+        let (mut h, mut k, mut ipam, pod) = lifecycle_setup(
             "registry.example/app:v3",
             &[],
             RestartPolicy::Always,
             catalog,
             None,
         );
-        let t = drive(&h, &mut k, &mut ipam, pod, secs(60));
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
         let texts: Vec<&str> = t.events.iter().map(|e| e.2.as_str()).collect();
         assert_eq!(texts[0], r#"Pulling image "registry.example/app:v3""#);
         assert_eq!(
@@ -1630,14 +1707,14 @@ mod tests {
         };
         let catalog = catalog_of("registry.example/app:v4", slow);
         let probe = crate::model::pod::Probe::default();
-        let (h, mut k, mut ipam, pod) = lifecycle_setup(
+        let (mut h, mut k, mut ipam, pod) = lifecycle_setup(
             "registry.example/app:v4",
             &[],
             RestartPolicy::Always,
             catalog,
             Some(probe),
         );
-        let t = drive(&h, &mut k, &mut ipam, pod, secs(120));
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(120));
         let started = t.times("Started")[0];
         let ready = t.step_times(|s| matches!(s, KubeletStep::ContainerReady(0, 1)));
         assert_eq!(ready.len(), 1);
@@ -1675,11 +1752,11 @@ mod tests {
         // serves at 45s; computePodActions kills it with `Container web failed liveness
         // probe, will be restarted`, and the restart policy restarts it.
         let liveness = crate::model::pod::Probe::default();
-        let (h, mut k, mut ipam, pod) = slow_start(crate::model::pod::Probes {
+        let (mut h, mut k, mut ipam, pod) = slow_start(crate::model::pod::Probes {
             liveness: Some(liveness),
             ..Default::default()
         });
-        let t = drive(&h, &mut k, &mut ipam, pod, secs(60));
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
         let started = t.times("Started");
         let killing: Vec<&(SimTime, &str, String)> =
             t.events.iter().filter(|e| e.1 == "Killing").collect();
@@ -1722,12 +1799,12 @@ mod tests {
             failure_threshold: 10,
             ..Default::default()
         };
-        let (h, mut k, mut ipam, pod) = slow_start(crate::model::pod::Probes {
+        let (mut h, mut k, mut ipam, pod) = slow_start(crate::model::pod::Probes {
             startup: Some(startup),
             liveness: Some(crate::model::pod::Probe::default()),
             readiness: Some(crate::model::pod::Probe::default()),
         });
-        let t = drive(&h, &mut k, &mut ipam, pod, secs(200));
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(200));
         assert!(t.times("Killing").is_empty());
         assert_eq!(t.times("Started").len(), 1);
         assert!(
@@ -1765,5 +1842,145 @@ mod tests {
         h.store.pods.get_mut(pod).unwrap().meta.deleted = Some(SimTime(2_000_000));
         let killing = notice(&mut k, &h, &mut ipam, pod, Change::Modified);
         assert_eq!(next_step(&killing).0, SimTime(1_000_000 + 10_000_000));
+    }
+
+    /// Admits the pod at 1 s and fires every timer in time order until `until`; `change`
+    /// edits the store once, before the first step after `when`.
+    fn drive_changing(
+        h: &mut Harness,
+        k: &mut Kubelet,
+        ipam: &mut Ipam,
+        pod: u32,
+        until: SimTime,
+        when: SimTime,
+        change: impl FnOnce(&mut crate::etcd::Store),
+    ) -> Trace {
+        let mut change = Some(change);
+        let mut trace = Trace::default();
+        let admitted = notice(k, h, ipam, pod, Change::Modified);
+        for e in admitted.events() {
+            trace
+                .events
+                .push((SimTime(1_000_000), e.reason, e.message.clone()));
+        }
+        let mut pending: Vec<(SimTime, Step)> = admitted.timers();
+        while let Some(ix) = (0..pending.len()).min_by_key(|&i| (pending[i].0, i)) {
+            let (at, s) = pending.remove(ix);
+            if at > until {
+                break;
+            }
+            if at > when
+                && let Some(f) = change.take()
+            {
+                f(&mut h.store);
+            }
+            trace.steps.push((at, s.step));
+            let r = fire(k, h, ipam, (at, s));
+            for e in r.events() {
+                trace.events.push((at, e.reason, e.message.clone()));
+            }
+            pending.extend(r.timers());
+        }
+        trace
+    }
+
+    /// The pod's container reads ConfigMap `app` (its `key`, or all of it).
+    fn env_from_app(h: &mut Harness, pod: u32, key: Option<&str>, optional: bool) {
+        let p = h.store.pods.get_mut(pod).expect("pod");
+        Arc::make_mut(&mut p.spec).containers[0]
+            .env_sources
+            .push(crate::model::pod::EnvSource {
+                kind: crate::model::pod::ConfigKind::ConfigMap,
+                name: "app".into(),
+                key: key.map(str::to_string),
+                optional,
+            });
+    }
+
+    fn add_app_config(store: &mut crate::etcd::Store) {
+        let ns = store.find_ns("default").expect("default");
+        fx::config_data(store, "app", ns, false, &["level"]);
+    }
+
+    /// Drives the pod for a minute; ConfigMap `app` (key `level`) appears after `when`.
+    fn app_config_created_after(
+        h: &mut Harness,
+        k: &mut Kubelet,
+        ipam: &mut Ipam,
+        pod: u32,
+        when: SimTime,
+    ) -> Trace {
+        drive_changing(h, k, ipam, pod, secs(60), when, add_app_config)
+    }
+
+    #[test]
+    fn a_missing_config_map_in_env_is_create_container_config_error_until_it_exists() {
+        // kuberuntime_container.go startContainer: generateContainerConfig fails, the kubelet
+        // records `Failed` `Error: configmap "app" not found` and the container waits in
+        // CreateContainerConfigError; the pod worker retries after backOffPeriod (10 s),
+        // and once the ConfigMap exists the container is created and started.
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        env_from_app(&mut h, pod, Some("level"), false);
+        let t = app_config_created_after(&mut h, &mut k, &mut ipam, pod, secs(25));
+        let failed: Vec<&str> = t
+            .events
+            .iter()
+            .filter(|e| e.1 == "Failed")
+            .map(|e| e.2.as_str())
+            .collect();
+        assert_eq!(failed, ["Error: configmap \"app\" not found"; 3]);
+        let fails = t.times("Failed");
+        assert_eq!(fails[1] - fails[0], 10.0);
+        assert_eq!(fails[2] - fails[1], 10.0);
+        // Each sync finds the image present again before the create fails.
+        assert_eq!(t.times("Pulled").len(), 4);
+        let created = t.times("Created");
+        assert_eq!(created, [fails[2] + 10.0]);
+        assert_eq!(t.times("Started").len(), 1);
+        let waiting = k.pods[&pod].containers[0].state.clone();
+        assert!(matches!(waiting, ContainerState::Running(_)), "{waiting:?}");
+    }
+
+    #[test]
+    fn an_optional_or_present_env_source_never_blocks_the_container() {
+        for optional in [true, false] {
+            let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+            if !optional {
+                add_app_config(&mut h.store);
+            }
+            env_from_app(&mut h, pod, None, optional);
+            let t = drive(&mut h, &mut k, &mut ipam, pod, secs(30));
+            assert!(t.times("Failed").is_empty());
+            assert_eq!(t.times("Started").len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_missing_config_map_volume_keeps_the_pod_creating_with_failed_mount() {
+        // volumemanager WaitForAttachAndMount precedes the sandbox; operation_generator's
+        // MountVolume.SetUp failure is a FailedMount event, retried after 0.5 s, 1 s, 2 s, …
+        // (exponentialbackoff); the sandbox is created once the ConfigMap exists.
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        {
+            let p = h.store.pods.get_mut(pod).expect("pod");
+            Arc::make_mut(&mut p.spec)
+                .config_volumes
+                .push(crate::model::pod::ConfigVolume {
+                    volume: "config".into(),
+                    kind: crate::model::pod::ConfigKind::ConfigMap,
+                    name: "app".into(),
+                    optional: false,
+                });
+        }
+        let t = app_config_created_after(&mut h, &mut k, &mut ipam, pod, secs(10));
+        let mounts = t.times("FailedMount");
+        // Admitted at 1 s: failures at 1, 1.5, 2.5, 4.5, 8.5 s; the retry at 16.5 s mounts.
+        assert_eq!(mounts, [1.0, 1.5, 2.5, 4.5, 8.5]);
+        assert!(t.events.iter().filter(|e| e.1 == "FailedMount").all(|e| e.2
+            == "MountVolume.SetUp failed for volume \"config\" : configmap \"app\" not found"));
+        let sandbox = t.step_times(|s| s == KubeletStep::SandboxReady);
+        assert_eq!(sandbox.len(), 1);
+        assert!(sandbox[0] > 16.5);
+        assert_eq!(t.times("Started").len(), 1);
     }
 }

@@ -17,7 +17,8 @@
 //!
 //! Simplified, each on purpose:
 //! - Only the fields kubesim simulates are validated (volumes, probes, env, security contexts,
-//!   affinity, annotations and the like are left to the schema check).
+//!   affinity, annotations and the like are left to the schema check, except the object
+//!   names that ConfigMap and Secret references in `env`, `envFrom` and `volumes` require).
 //! - Upstream walks Go maps in random order; causes here follow the manifest's order, and the
 //!   order of causes across fields follows the upstream functions only roughly.
 //! - A template's resource defaulting (requests default to limits, `SetDefaults_Pod`) is
@@ -47,14 +48,15 @@ use crate::model::meta::Meta;
 use crate::model::object::NewObject;
 use crate::model::object::OtherObject;
 use crate::model::pod::{
-    Container, Pod, PodSpec, PodStatus, Probe, ProbeHandler, Probes, PullPolicy, Resources,
-    RestartPolicy, TaintEffect, Toleration,
+    ConfigKind, ConfigVolume, Container, EnvSource, Pod, PodSpec, PodStatus, Probe, ProbeHandler,
+    Probes, PullPolicy, Resources, RestartPolicy, TaintEffect, Toleration,
 };
 use crate::model::quantity::Quantity;
 use crate::model::service::{
     ConfigData, DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetStrategy, Namespace, Service,
     ServicePort, ServiceType,
 };
+use crate::model::serviceaccount::ServiceAccount;
 use crate::model::statefulset::{
     PodManagement, StatefulSet, StatefulSetSpec, StatefulSetStatus, StatefulSetStrategy,
 };
@@ -91,6 +93,7 @@ pub fn extract(doc: &Document) -> Result<NewObject, Vec<Problem>> {
         Kind::DaemonSet => NewObject::DaemonSet(daemon_set(&mut cx, root)),
         Kind::Job => NewObject::Job(job(&mut cx, root)),
         Kind::StatefulSet => NewObject::StatefulSet(stateful_set(&mut cx, root)),
+        Kind::ServiceAccount => NewObject::ServiceAccount(service_account(&mut cx, root)),
         // Nodes come from AKS and core/v1 Events from the system: a manifest of these kinds
         // is stored, not simulated.
         Kind::Node | Kind::Event => return Ok(other(doc)),
@@ -724,6 +727,7 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
         },
         // Affinity is left to the schema check (module docs).
         required_node_name: None,
+        config_volumes: config_volumes(cx, spec, path),
     }
 }
 
@@ -794,7 +798,91 @@ fn container(cx: &mut Cx, c: &Node, path: &str, names: &mut BTreeSet<String>) ->
             ),
         },
         pre_stop_us: pre_stop(child(child(node, "lifecycle"), "preStop")),
+        env_sources: env_sources(cx, node, path),
     }
+}
+
+/// The ConfigMaps and Secrets a container's environment reads: `envFrom[]` first, then
+/// `env[].valueFrom`, the order of `makeEnvironmentVariables` (pkg/kubelet/kubelet_pods.go).
+/// `validateEnvFrom` / `validateConfigMapKeySelector` / `validateSecretKeySelector`
+/// (core/validation/validation.go) require the names and keys.
+fn env_sources(cx: &mut Cx, c: Option<&Node>, path: &str) -> Vec<EnvSource> {
+    let mut out = Vec::new();
+    for (i, e) in items(child(c, "envFrom")).iter().enumerate() {
+        for (field, kind) in [
+            ("configMapRef", ConfigKind::ConfigMap),
+            ("secretRef", ConfigKind::Secret),
+        ] {
+            if let Some(r) = child(Some(e), field) {
+                let at = format!("{path}.envFrom[{i}].{field}");
+                let name = required_name(cx, r, "name", &at);
+                out.push(EnvSource {
+                    kind,
+                    name,
+                    key: None,
+                    optional: bool_at(Some(r), "optional"),
+                });
+            }
+        }
+    }
+    for (i, e) in items(child(c, "env")).iter().enumerate() {
+        let from = child(Some(e), "valueFrom");
+        for (field, kind) in [
+            ("configMapKeyRef", ConfigKind::ConfigMap),
+            ("secretKeyRef", ConfigKind::Secret),
+        ] {
+            if let Some(r) = child(from, field) {
+                let at = format!("{path}.env[{i}].valueFrom.{field}");
+                let name = required_name(cx, r, "name", &at);
+                // The schema already requires `key`.
+                let key = text(Some(r), "key").to_string();
+                out.push(EnvSource {
+                    kind,
+                    name,
+                    key: Some(key),
+                    optional: bool_at(Some(r), "optional"),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A required string field of a reference (`name`, `key`, `secretName`).
+fn required_name(cx: &mut Cx, r: &Node, field: &str, path: &str) -> String {
+    let v = text(Some(r), field);
+    if v.is_empty() {
+        cx.err(
+            span_or(child(Some(r), field), r.span),
+            &format!("{path}.{field}"),
+            required(""),
+        );
+    }
+    v.to_string()
+}
+
+/// `volumes[]` backed by a ConfigMap (`configMap.name`) or a Secret (`secret.secretName`);
+/// other volume types are left to the schema check.
+fn config_volumes(cx: &mut Cx, spec: Option<&Node>, path: &str) -> Vec<ConfigVolume> {
+    let mut out = Vec::new();
+    for (i, v) in items(child(spec, "volumes")).iter().enumerate() {
+        let volume = text(Some(v), "name").to_string();
+        for (field, name_field, kind) in [
+            ("configMap", "name", ConfigKind::ConfigMap),
+            ("secret", "secretName", ConfigKind::Secret),
+        ] {
+            if let Some(r) = child(Some(v), field) {
+                let at = format!("{path}.volumes[{i}].{field}");
+                out.push(ConfigVolume {
+                    volume: volume.clone(),
+                    kind,
+                    name: required_name(cx, r, name_field, &at),
+                    optional: bool_at(Some(r), "optional"),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// How long a `preStop` handler runs: `sleep.seconds`, an `exec` command kubesim can read
@@ -1990,6 +2078,11 @@ fn config_map(cx: &mut Cx, root: &Node) -> ConfigData {
     ConfigData {
         meta: Meta::new(name, None, labels),
         keys: data.len() + binary.len(),
+        key_names: data
+            .iter()
+            .chain(&binary)
+            .map(|(k, _, _)| k.clone())
+            .collect(),
         secret_type: None,
     }
 }
@@ -2013,6 +2106,7 @@ fn secret(cx: &mut Cx, root: &Node) -> ConfigData {
     ConfigData {
         meta: Meta::new(name, None, labels),
         keys: keys.len(),
+        key_names: keys.iter().map(|(k, _)| k.clone()).collect(),
         secret_type: Some(
             if written.is_empty() {
                 "Opaque"
@@ -2021,6 +2115,14 @@ fn secret(cx: &mut Cx, root: &Node) -> ConfigData {
             }
             .to_string(),
         ),
+    }
+}
+
+fn service_account(cx: &mut Cx, root: &Node) -> ServiceAccount {
+    let (name, labels) = object_meta(cx, root, Kind::ServiceAccount);
+    ServiceAccount {
+        meta: Meta::new(name, None, labels),
+        secrets: items(child(Some(root), "secrets")).len(),
     }
 }
 
@@ -2845,6 +2947,50 @@ mod tests {
         assert_eq!(p.spec.node_selector.get("disk"), Some("ssd"));
         assert_eq!(p.spec.init_containers, 1);
         assert_eq!(p.spec.containers[0].pull_policy, PullPolicy::Never);
+    }
+
+    #[test]
+    fn env_and_volume_references_to_config_maps_and_secrets_are_kept_in_kubelet_order() {
+        // makeEnvironmentVariables reads envFrom before env; volumes name their object in
+        // configMap.name and secret.secretName.
+        let p = pod_of(&pod_yaml(
+            "volumes: [{name: cfg, configMap: {name: app}}, {name: tls, secret: {secretName: cert, optional: true}}, {name: tmp, emptyDir: {}}], containers: [{name: a, image: nginx, env: [{name: A, value: x}, {name: B, valueFrom: {secretKeyRef: {name: db, key: password}}}], envFrom: [{configMapRef: {name: app, optional: true}}]}]",
+        ));
+        let env: Vec<_> = p.spec.containers[0]
+            .env_sources
+            .iter()
+            .map(|e| (e.kind, e.name.as_str(), e.key.as_deref(), e.optional))
+            .collect();
+        assert_eq!(
+            env,
+            [
+                (ConfigKind::ConfigMap, "app", None, true),
+                (ConfigKind::Secret, "db", Some("password"), false)
+            ]
+        );
+        let volumes: Vec<_> = p
+            .spec
+            .config_volumes
+            .iter()
+            .map(|v| (v.volume.as_str(), v.kind, v.name.as_str(), v.optional))
+            .collect();
+        assert_eq!(
+            volumes,
+            [
+                ("cfg", ConfigKind::ConfigMap, "app", false),
+                ("tls", ConfigKind::Secret, "cert", true)
+            ]
+        );
+        // validateConfigMapKeySelector and validateSecretVolumeSource require the name.
+        assert_eq!(
+            causes(&pod_yaml(
+                "volumes: [{name: v, secret: {}}], containers: [{name: a, image: nginx, env: [{name: B, valueFrom: {configMapKeyRef: {key: k}}}]}]"
+            )),
+            [
+                "spec.containers[0].env[0].valueFrom.configMapKeyRef.name: Required value",
+                "spec.volumes[0].secret.secretName: Required value"
+            ]
+        );
     }
 
     #[test]

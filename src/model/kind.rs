@@ -32,13 +32,15 @@ pub enum Kind {
     Job,
     /// apps/v1 StatefulSet.
     StatefulSet,
+    /// core/v1 ServiceAccount.
+    ServiceAccount,
     /// core/v1 Event.
     Event,
 }
 
 impl Kind {
     /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -51,6 +53,7 @@ impl Kind {
         Kind::DaemonSet,
         Kind::Job,
         Kind::StatefulSet,
+        Kind::ServiceAccount,
         Kind::Event,
     ];
 
@@ -69,6 +72,7 @@ impl Kind {
             Kind::DaemonSet => "DaemonSet",
             Kind::Job => "Job",
             Kind::StatefulSet => "StatefulSet",
+            Kind::ServiceAccount => "ServiceAccount",
             Kind::Event => "Event",
         }
     }
@@ -88,6 +92,7 @@ impl Kind {
             Kind::DaemonSet => "daemonset",
             Kind::Job => "job",
             Kind::StatefulSet => "statefulset",
+            Kind::ServiceAccount => "serviceaccount",
             Kind::Event => "event",
         }
     }
@@ -125,6 +130,7 @@ impl Kind {
             Kind::DaemonSet => "daemonsets",
             Kind::Job => "jobs",
             Kind::StatefulSet => "statefulsets",
+            Kind::ServiceAccount => "serviceaccounts",
             Kind::Event => "events",
         }
     }
@@ -144,6 +150,7 @@ impl Kind {
             Kind::DaemonSet => Some("ds"),
             Kind::Job => None,
             Kind::StatefulSet => Some("sts"),
+            Kind::ServiceAccount => Some("sa"),
             Kind::Event => Some("ev"),
         }
     }

@@ -12,6 +12,7 @@ pub mod pod;
 pub mod quantity;
 pub mod request;
 pub mod service;
+pub mod serviceaccount;
 pub mod statefulset;
 pub mod validation;
 pub mod workload;

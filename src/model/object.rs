@@ -9,6 +9,7 @@ use crate::model::meta::Meta;
 use crate::model::node::Node;
 use crate::model::pod::Pod;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
+use crate::model::serviceaccount::ServiceAccount;
 use crate::model::statefulset::StatefulSet;
 use crate::model::workload::{Deployment, ReplicaSet};
 
@@ -44,6 +45,8 @@ pub enum NewObject {
     ConfigMap(ConfigData),
     /// A Secret.
     Secret(ConfigData),
+    /// A ServiceAccount.
+    ServiceAccount(ServiceAccount),
     /// A Namespace.
     Namespace(Namespace),
     /// A Node (AKS registers nodes; scale-out later).
@@ -66,6 +69,7 @@ impl NewObject {
             NewObject::Service(_) => Kind::Service,
             NewObject::ConfigMap(_) => Kind::ConfigMap,
             NewObject::Secret(_) => Kind::Secret,
+            NewObject::ServiceAccount(_) => Kind::ServiceAccount,
             NewObject::Namespace(_) => Kind::Namespace,
             NewObject::Node(_) => Kind::Node,
             NewObject::Other(_) => return None,
@@ -83,6 +87,7 @@ impl NewObject {
             NewObject::StatefulSet(o) => &o.meta,
             NewObject::Service(o) => &o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &o.meta,
+            NewObject::ServiceAccount(o) => &o.meta,
             NewObject::Namespace(o) => &o.meta,
             NewObject::Node(o) => &o.meta,
             NewObject::Other(o) => &o.meta,
@@ -100,6 +105,7 @@ impl NewObject {
             NewObject::StatefulSet(o) => &mut o.meta,
             NewObject::Service(o) => &mut o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &mut o.meta,
+            NewObject::ServiceAccount(o) => &mut o.meta,
             NewObject::Namespace(o) => &mut o.meta,
             NewObject::Node(o) => &mut o.meta,
             NewObject::Other(o) => &mut o.meta,

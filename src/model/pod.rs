@@ -85,6 +85,46 @@ pub struct Container {
     /// `lifecycle.preStop`, as how long it runs before SIGTERM (µs): a `sleep` handler's
     /// seconds, an `exec` of a command kubesim can read, 0 for `httpGet` and the rest.
     pub pre_stop_us: Option<u64>,
+    /// The ConfigMaps and Secrets its environment reads (`envFrom`, then `env[].valueFrom`),
+    /// which the kubelet must find before it can create the container.
+    pub env_sources: Vec<EnvSource>,
+}
+
+/// Which kind of object an environment source or a volume names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigKind {
+    /// A ConfigMap (`configMapRef`, `configMapKeyRef`, `volumes[].configMap`).
+    ConfigMap,
+    /// A Secret (`secretRef`, `secretKeyRef`, `volumes[].secret`).
+    Secret,
+}
+
+/// One reference of a container's environment to a ConfigMap or Secret, in the order
+/// `makeEnvironmentVariables` (pkg/kubelet/kubelet_pods.go) resolves them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvSource {
+    /// ConfigMap or Secret.
+    pub kind: ConfigKind,
+    /// The object's name (in the pod's namespace).
+    pub name: String,
+    /// The key a `configMapKeyRef`/`secretKeyRef` reads; None for `envFrom`, which reads all.
+    pub key: Option<String>,
+    /// `optional: true`: a missing object or key never blocks the container.
+    pub optional: bool,
+}
+
+/// A `volumes[]` entry backed by a ConfigMap or Secret, which the kubelet's volume manager
+/// must mount before the sandbox is created.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigVolume {
+    /// The volume's `name`.
+    pub volume: String,
+    /// ConfigMap (`configMap.name`) or Secret (`secret.secretName`).
+    pub kind: ConfigKind,
+    /// The object's name.
+    pub name: String,
+    /// `optional: true`: a missing object mounts as an empty volume.
+    pub optional: bool,
 }
 
 /// Written out by hand so that a container without command, args or probes prints exactly
@@ -109,6 +149,9 @@ impl std::fmt::Debug for Container {
         }
         if let Some(p) = self.pre_stop_us {
             d.field("pre_stop_us", &p);
+        }
+        if !self.env_sources.is_empty() {
+            d.field("env_sources", &self.env_sources);
         }
         d.finish()
     }
@@ -270,6 +313,8 @@ pub struct PodSpec {
     /// one term kubesim models: `matchFields metadata.name In [<node>]`, which the DaemonSet
     /// controller puts on each of its pods (`ReplaceDaemonSetPodNodeNameNodeAffinity`).
     pub required_node_name: Option<String>,
+    /// `volumes[]` backed by ConfigMaps and Secrets (other volume types are not simulated).
+    pub config_volumes: Vec<ConfigVolume>,
 }
 
 /// Written out by hand so that a spec without node affinity prints exactly as before the
@@ -289,6 +334,9 @@ impl std::fmt::Debug for PodSpec {
             .field("scheduler_name", &self.scheduler_name);
         if let Some(n) = &self.required_node_name {
             d.field("required_node_name", n);
+        }
+        if !self.config_volumes.is_empty() {
+            d.field("config_volumes", &self.config_volumes);
         }
         d.finish()
     }

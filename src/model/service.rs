@@ -76,6 +76,8 @@ pub struct ConfigData {
     pub meta: Meta,
     /// `len(data) + len(binaryData)` (ConfigMap) or `len(data)` (Secret, after stringData).
     pub keys: usize,
+    /// The keys themselves, which a container's `configMapKeyRef`/`secretKeyRef` must find.
+    pub key_names: Vec<String>,
     /// Secret `type` (default `Opaque`); None for ConfigMaps.
     pub secret_type: Option<String>,
 }

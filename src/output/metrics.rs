@@ -312,6 +312,7 @@ pub(crate) mod tests {
             args: Vec::new(),
             probes: Default::default(),
             pre_stop_us: None,
+            env_sources: Vec::new(),
         };
         Pod {
             meta: Meta::new(

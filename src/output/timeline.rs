@@ -70,9 +70,10 @@ enum Arena {
     DaemonSet,
     Job,
     StatefulSet,
+    ServiceAccount,
 }
 
-const ARENAS: usize = Arena::StatefulSet as usize + 1;
+const ARENAS: usize = Arena::ServiceAccount as usize + 1;
 
 fn arena_of(kind: Kind) -> Option<Arena> {
     Some(match kind {
@@ -87,6 +88,7 @@ fn arena_of(kind: Kind) -> Option<Arena> {
         Kind::DaemonSet => Arena::DaemonSet,
         Kind::Job => Arena::Job,
         Kind::StatefulSet => Arena::StatefulSet,
+        Kind::ServiceAccount => Arena::ServiceAccount,
         Kind::Event => return None,
     })
 }

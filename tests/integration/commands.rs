@@ -386,3 +386,45 @@ fn delete_by_selector_lists_then_deletes_each_match_and_the_replica_set_heals() 
         .collect();
     assert_eq!(created.len(), 4, "2 at the start, 2 replacements");
 }
+
+#[test]
+fn every_namespace_has_a_default_service_account_and_a_deleted_one_comes_back() {
+    // serviceaccounts_controller.go: `default` in every active namespace (the four at t=0 and
+    // a new one moments after it), created again after a delete; printServiceAccount's
+    // columns NAME, SECRETS (len(secrets): 0, no token Secrets since 1.24), AGE.
+    let s = scenario(
+        "sa",
+        "1m",
+        1,
+        "steps:\n- at: 1s\n  run: kubectl get serviceaccounts -A\n- at: 2s\n  run: kubectl create namespace dev\n- at: 5s\n  run: kubectl get sa -n dev\n- at: 6s\n  run: kubectl delete sa default -n dev\n- at: 10s\n  run: kubectl get sa -n dev -o name\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let t = r.file("transcript.txt");
+    let all: Vec<Vec<&str>> = block(&t, "kubectl get serviceaccounts -A")
+        .iter()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(all[0], ["NAMESPACE", "NAME", "SECRETS", "AGE"]);
+    let rows: Vec<_> = all[1..].iter().map(|r| (r[0], r[1], r[2])).collect();
+    assert_eq!(
+        rows,
+        [
+            ("default", "default", "0"),
+            ("kube-node-lease", "default", "0"),
+            ("kube-public", "default", "0"),
+            ("kube-system", "default", "0"),
+        ]
+    );
+    let dev = block(&t, "kubectl get sa -n dev");
+    assert_eq!(dev.len(), 2, "{dev:?}");
+    assert!(dev[1].starts_with("default "), "{dev:?}");
+    assert_eq!(
+        block(&t, "kubectl delete sa default -n dev"),
+        ["serviceaccount \"default\" deleted from dev namespace"]
+    );
+    assert_eq!(
+        block(&t, "kubectl get sa -n dev -o name"),
+        ["serviceaccount/default"]
+    );
+}

@@ -1,6 +1,7 @@
-//! The Job controller against Kubernetes' rules (pkg/controller/job). Pods do not finish in
-//! this version (no container exits), so these runs show a Job's running phase; finishing
-//! is covered by the controller's unit tests.
+//! The Job controller against Kubernetes' rules (pkg/controller/job). The image here is not
+//! listed under `images`, so its pods serve forever and these runs show a Job's running
+//! phase; finishing is covered by the controller's unit tests and by
+//! `verbs::wait_for_a_job_to_complete_ends_when_the_controller_writes_complete`.
 
 use super::support::{block, run_yaml};
 

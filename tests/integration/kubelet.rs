@@ -33,3 +33,84 @@ fn the_crash_loop_scenario_shows_kubectls_statuses_and_passes() {
         && e[8].starts_with("Back-off restarting failed container app in pod app-")));
     assert!(events.iter().any(|e| e[8] == "Error: ImagePullBackOff"));
 }
+
+#[test]
+fn missing_config_maps_block_env_and_volumes_until_they_are_created() {
+    // kuberuntime_container.go startContainer: a missing ConfigMap in env is
+    // CreateContainerConfigError with `Error: configmap "app" not found`; a missing
+    // ConfigMap volume keeps the pod ContainerCreating with FailedMount (volumemanager).
+    // Both start once the ConfigMap exists; optional references never block.
+    let steps = r#"steps:
+- at: 1s
+  apply: |
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: env}
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.25
+        env: [{name: LEVEL, valueFrom: {configMapKeyRef: {name: app, key: level}}}]
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: vol}
+    spec:
+      volumes: [{name: config, configMap: {name: app}}]
+      containers: [{name: app, image: nginx:1.25}]
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: opt}
+    spec:
+      volumes: [{name: tls, secret: {secretName: cert, optional: true}}]
+      containers:
+      - name: app
+        image: nginx:1.25
+        envFrom: [{secretRef: {name: cert, optional: true}}]
+- at: 40s
+  run: kubectl get pods
+- at: 60s
+  apply: |
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: app}
+    data: {level: debug}
+expect:
+- that: pod/env status == CreateContainerConfigError
+  at: 30s
+- that: pod/vol status == ContainerCreating
+  at: 30s
+- that: pod/opt status == Running
+  at: 30s
+- that: pod/env status == Running
+  at: 2m
+- that: pod/vol status == Running
+  at: 4m
+"#;
+    let r = super::support::run_yaml(
+        &super::support::scenario("config-refs", "5m", 1, steps),
+        &[],
+        &["--quiet"],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let t = r.file("transcript.txt");
+    let get = super::support::block(&t, "kubectl get pods");
+    let status = |name: &str| {
+        get.iter()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(2))
+            .unwrap_or_else(|| panic!("{name} in {get:?}"))
+            .to_string()
+    };
+    assert_eq!(status("env"), "CreateContainerConfigError");
+    assert_eq!(status("vol"), "ContainerCreating");
+    let events = r.events();
+    assert!(
+        events
+            .iter()
+            .any(|e| e[6] == "Failed" && e[8] == r#"Error: configmap "app" not found"#)
+    );
+    assert!(events.iter().any(|e| e[6] == "FailedMount"
+        && e[8] == r#"MountVolume.SetUp failed for volume "config" : configmap "app" not found"#));
+}

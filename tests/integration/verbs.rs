@@ -141,3 +141,46 @@ fn wait_times_out_and_waits_for_deletion() {
         ]
     );
 }
+
+#[test]
+fn wait_for_a_job_to_complete_ends_when_the_controller_writes_complete() {
+    // cmd/wait/wait.go checkCondition matches the condition type with strings.EqualFold, so
+    // `--for=condition=complete` waits for the Job controller's `Complete` condition, which
+    // it adds once `completions` pods succeeded (job_controller.go).
+    let steps = "images:\n  registry.example/job:1: {runFor: 20s, exitCode: 0}\nsteps:\n- at: 1s\n  apply: |\n    apiVersion: batch/v1\n    kind: Job\n    metadata: {name: pi}\n    spec:\n      completions: 2\n      parallelism: 2\n      template:\n        spec:\n          restartPolicy: Never\n          containers: [{name: pi, image: \"registry.example/job:1\"}]\n- at: 2s\n  run: kubectl wait --for=condition=complete job/pi --timeout=2m\n- at: 3s\n  run: kubectl wait --for=condition=Complete job/pi --timeout=5s\n";
+    let r = run_yaml(&scenario("verbs", "2m", 1, steps), &[], &["--quiet"]);
+    let t = r.file("transcript.txt");
+    assert_eq!(
+        output(
+            &t,
+            "kubectl wait --for=condition=complete job/pi --timeout=2m"
+        ),
+        ["job.batch/pi condition met"],
+        "{t}"
+    );
+    // The pods run 20 s after starting at ≥ 1 s, so the wait ends after t = 21 s.
+    let ended = t
+        .lines()
+        .find(|l| {
+            l.ends_with("(continued) $ kubectl wait --for=condition=complete job/pi --timeout=2m")
+        })
+        .and_then(|l| {
+            l.strip_prefix("[t=")?
+                .split(']')
+                .next()?
+                .parse::<f64>()
+                .ok()
+        })
+        .expect("the wait printed after it blocked");
+    assert!(ended > 21.0, "{t}");
+    assert_eq!(
+        output(
+            &t,
+            "kubectl wait --for=condition=Complete job/pi --timeout=5s"
+        ),
+        [
+            "error: timed out waiting for the condition on jobs/pi",
+            "[exit 1]"
+        ]
+    );
+}
