@@ -21,6 +21,7 @@ use crate::sim::time::{SimDuration, SimTime};
 use std::collections::BTreeSet;
 
 mod visit;
+mod watch;
 pub use visit::Visit;
 
 /// One object `kubectl apply` sends.
@@ -89,6 +90,8 @@ pub struct GetSpec {
     pub selector: Option<Selector>,
     /// `--show-labels`.
     pub show_labels: bool,
+    /// `-w` or `--watch-only` (one kind, at most one name).
+    pub watch: Option<crate::kubectl::command::WatchMode>,
 }
 
 /// What `kubectl describe` was asked for.
@@ -206,6 +209,8 @@ pub struct Terminal {
     watching: Option<ObjRef>,
     /// `kubectl wait`'s timeout passed while a request was in flight.
     timed_out: bool,
+    /// `kubectl get --watch`'s printer, once its list returned.
+    get_watch: Option<Box<watch::GetWatch>>,
 }
 
 /// Which request of the step a response answers.
@@ -240,6 +245,13 @@ impl Component for Terminal {
     fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
         if matches!(self.step.program, Program::Wait { .. }) {
             self.observe_wait(cx, n);
+            return;
+        }
+        if let Program::Get(spec) = &self.step.program
+            && spec.watch.is_some()
+        {
+            let spec = spec.clone();
+            self.observe_get_watch(cx, &spec, n);
             return;
         }
         if !self.waiting.remove(&n.obj.in_arena()) {
@@ -292,6 +304,7 @@ impl Terminal {
             pending: String::new(),
             watching: None,
             timed_out: false,
+            get_watch: None,
         }
     }
 
@@ -364,6 +377,9 @@ impl Terminal {
             return;
         }
         self.running = false;
+        if self.get_watch.take().is_some() {
+            cx.end_kind_watches();
+        }
         cx.terminal(TerminalOutput::Stopped);
     }
     /// Sends the request for the action at the cursor, or finishes the step.
@@ -631,6 +647,13 @@ impl Terminal {
                     }
                     self.advance(cx);
                 }
+            }
+            Program::Get(spec) if spec.watch.is_some() => {
+                let spec = spec.clone();
+                let mode = spec
+                    .watch
+                    .unwrap_or(crate::kubectl::command::WatchMode::ChangesOnly);
+                self.start_watch(cx, &spec, mode);
             }
             Program::Get(spec) => {
                 let (text, failed) = render_get(store, cx.now, spec);

@@ -22,3 +22,4 @@ mod statefulset;
 mod stopped;
 pub mod support;
 mod verbs;
+mod watch;
