@@ -15,6 +15,7 @@ mod layout;
 mod outputs;
 mod props;
 mod quickstart;
+mod recreate;
 mod report;
 mod rollout;
 mod scheduling;
