@@ -10,6 +10,11 @@
 //! `kubelet.containerStop`, capped by the grace period), releases the address and deletes
 //! the pod object with grace 0.
 //!
+//! Init containers run first, one at a time, each to exit 0 before the next is pulled and
+//! created; a failed one is restarted with the crash-loop back-off, or fails the pod under
+//! `restartPolicy: Never`. Until the last has succeeded every container waits in
+//! `PodInitializing`.
+//!
 //! A started container runs the [`process`] its image and command declare: it may exit
 //! (`Completed` or `Error` with its exit code), after which `restartPolicy` decides whether
 //! it is restarted, with the crash-loop [`backoff`] (`BackOff`, `CrashLoopBackOff`), or the
@@ -27,8 +32,7 @@
 //! Event texts are Kubernetes 1.35's (`Container created`, `Container started`,
 //! `... already present on machine and can be accessed by the pod`, `Back-off restarting
 //! failed container ...`). Simplifications (docs/scenario.md `images:`): a process never
-//! stops serving once it serves; no image garbage collection; init containers
-//! are not run; an image without `sizeMB` reports a stable illustrative size; the final
+//! stops serving once it serves; no image garbage collection; an image without `sizeMB` reports a stable illustrative size; the final
 //! terminal-phase status write before the object is removed is folded into the delete.
 
 pub mod backoff;
@@ -78,6 +82,8 @@ struct Life {
 /// What the kubelet knows about one of its pods.
 #[derive(Clone, Debug)]
 struct PodWork {
+    /// How many of `containers` (and `life`) are init containers, which come first.
+    init: usize,
     containers: Vec<ContainerStatus>,
     life: Vec<Life>,
     ip: Option<Ipv4Addr>,
@@ -146,6 +152,7 @@ impl Kubelet {
         self.pods.insert(
             pod,
             PodWork {
+                init: 0,
                 containers: vec![running; containers],
                 life: vec![life; containers],
                 ip,
@@ -288,14 +295,24 @@ fn observe(me: &mut Kubelet, cx: &mut Cx<'_>, obj: ObjRef, change: Change) {
     }
 }
 
-fn new_work(n: usize, host_network: bool, now: SimTime) -> PodWork {
+/// A pod just admitted: every container waits, `PodInitializing` when the pod has init
+/// containers and `ContainerCreating` otherwise (kubelet_pods.go
+/// convertToAPIContainerStatuses, its `defaultWaitingState`).
+fn new_work(init: usize, n: usize, host_network: bool, now: SimTime) -> PodWork {
+    let reason = if init > 0 {
+        "PodInitializing"
+    } else {
+        "ContainerCreating"
+    };
+    let n = init + n;
     let waiting = ContainerStatus {
-        state: ContainerState::Waiting("ContainerCreating"),
+        state: ContainerState::Waiting(reason),
         ready: false,
         restart_count: 0,
         last_state: None,
     };
     PodWork {
+        init,
         containers: vec![waiting; n],
         life: vec![Life::default(); n],
         ip: None,
@@ -314,7 +331,12 @@ fn admit(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
-    let work = new_work(p.spec.containers.len(), p.spec.host_network, cx.now);
+    let work = new_work(
+        p.spec.init_containers.len(),
+        p.spec.containers.len(),
+        p.spec.host_network,
+        cx.now,
+    );
     me.pods.insert(pod, work);
     post_status_later(me, cx, pod);
     mount_volumes(me, cx, pod);
@@ -359,7 +381,12 @@ fn admit_for_teardown(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
-    let work = new_work(p.spec.containers.len(), p.spec.host_network, cx.now);
+    let work = new_work(
+        p.spec.init_containers.len(),
+        p.spec.containers.len(),
+        p.spec.host_network,
+        cx.now,
+    );
     me.pods.insert(pod, work);
     stop(me, cx, pod);
 }
@@ -421,12 +448,12 @@ fn sandbox_ready(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     }
 }
 
-/// Container `i` of `pod` from the store.
+/// Container `i` of `pod` from the store, init containers first.
 fn container(cx: &Cx<'_>, pod: u32, i: u16) -> Option<crate::model::pod::Container> {
     cx.store
         .pods
         .get(pod)
-        .and_then(|p| p.spec.containers.get(usize::from(i)))
+        .and_then(|p| p.spec.container_at(usize::from(i)))
         .cloned()
 }
 
@@ -620,14 +647,15 @@ fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
 /// config: a ConfigMap or Secret its environment needs is missing.
 fn container_config_error(cx: &Cx<'_>, pod: u32, i: u16) -> Option<String> {
     let p = cx.store.pods.get(pod)?;
-    let c = p.spec.containers.get(usize::from(i))?;
+    let c = p.spec.container_at(usize::from(i))?;
     config::env_error(cx.store, p.meta.namespace, &c.env_sources)
 }
 
 /// `startContainer` failed with `ErrCreateContainerConfig`: `Failed` with `Error: <message>`,
 /// the container waits in `CreateContainerConfigError`, and the pod worker syncs again after
-/// its back-off (pulling, or finding the image present, each time). The other containers are
-/// still started (`SyncPod` starts each one regardless of the others' errors).
+/// its back-off (pulling, or finding the image present, each time). The other regular
+/// containers are still started (`SyncPod` starts each one regardless of the others'
+/// errors); the next init container waits for this one.
 fn refuse_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, message: String) {
     cx.event(
         pod_obj(pod),
@@ -651,7 +679,7 @@ fn refuse_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, message
             step: KubeletStep::RetryPull(i),
         },
     );
-    if first && ix + 1 < n {
+    if first && ix >= wk.init && ix + 1 < n {
         ensure_image(me, cx, pod, i + 1);
     }
 }
@@ -693,6 +721,15 @@ impl Plan {
 fn plan(me: &Kubelet, c: &crate::model::pod::Container, wk: &PodWork, i: u16) -> Plan {
     let start = wk.life[usize::from(i)].started;
     let proc = process::of(c, &me.catalog);
+    if usize::from(i) < wk.init {
+        // Init containers have no probes (validateInitContainers forbids them).
+        return Plan {
+            startup: None,
+            readiness: None,
+            liveness: None,
+            exit: proc.exit.map(|(d, code)| (start + d, code)),
+        };
+    }
     let serves = start + proc.ready_after;
     let course = |p: &crate::model::pod::Probe, kind, from| {
         probes::course(p, kind, wk.started, start, from, serves)
@@ -730,18 +767,18 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         SOURCE,
         "Container started".into(),
     );
-    let readiness = c.probes.readiness;
     let (n, run, next_waits) = {
         let Some(wk) = me.pods.get_mut(&pod) else {
             return;
         };
         let ix = usize::from(i);
+        let init = ix < wk.init;
         let l = &mut wk.life[ix];
         l.runs += 1;
         l.started = now;
-        // The next container waits for this one's first start, unless a refused create
-        // already passed it on.
-        let next_waits = l.runs == 1 && l.config_failures == 0;
+        // The next regular container waits for this one's first start, unless a refused
+        // create already passed it on; the next init container waits for this one's exit.
+        let next_waits = !init && l.runs == 1 && l.config_failures == 0;
         let last = l.exited.take();
         let st = &mut wk.containers[ix];
         st.state = ContainerState::Running(now);
@@ -750,8 +787,8 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
             st.last_state = last;
         }
         // Without a readiness probe a running container is ready (prober_manager.go
-        // UpdatePodStatus).
-        st.ready = readiness.is_none();
+        // UpdatePodStatus); a running init container is not.
+        st.ready = !init && c.probes.readiness.is_none();
         let run = l.runs;
         update_ready(wk, now);
         (wk.containers.len(), run, next_waits)
@@ -920,7 +957,7 @@ fn probe_kill(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, kin
 
 /// Sets the pod's Ready time: when the last of its containers became ready.
 fn update_ready(wk: &mut PodWork, now: SimTime) {
-    let all = wk.containers.iter().all(|c| c.ready);
+    let all = wk.containers[wk.init..].iter().all(|c| c.ready);
     if !all {
         wk.ready_since = None;
     } else if wk.ready_since.is_none() {
@@ -969,8 +1006,11 @@ fn terminate(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, code
     let Some(policy) = cx.store.pods.get(pod).map(|p| p.spec.restart_policy) else {
         return;
     };
+    let init = me.pods.get(&pod).is_some_and(|w| usize::from(i) < w.init);
+    // An init container that exited 0 is done; a failed one is retried unless the policy is
+    // Never (kuberuntime_manager.go computeInitContainerActions).
     let restart = match policy {
-        RestartPolicy::Always => true,
+        RestartPolicy::Always => !init || code != 0,
         RestartPolicy::OnFailure => code != 0,
         RestartPolicy::Never => false,
     };
@@ -989,13 +1029,19 @@ fn terminate(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, code
             reason,
             exit_code: code,
         };
-        st.ready = false;
+        // prober_manager.go UpdatePodStatus: an init container that exited 0 is ready.
+        st.ready = init && code == 0;
         update_ready(wk, now);
-        let phase = status::phase(policy, &wk.containers);
+        let (inits, regular) = wk.containers.split_at(wk.init);
+        let phase = status::phase(policy, inits, regular);
         let done = !restart && matches!(phase, Phase::Succeeded | Phase::Failed);
         wk.finished = done;
         done
     };
+    if init && code == 0 && !finished {
+        // The next init container, or after the last one the first regular container.
+        ensure_image(me, cx, pod, i + 1);
+    }
     if finished {
         // The pod worker tears a finished pod's sandbox down (syncTerminatingPod); the
         // status keeps the address it had.
@@ -1039,7 +1085,7 @@ fn sync_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32)
         let Some(p) = cx.store.pods.get(pod) else {
             return;
         };
-        let name = p.spec.containers.get(ix).map_or("", |c| c.name.as_str());
+        let name = p.spec.container_at(ix).map_or("", |c| c.name.as_str());
         let message = format!(
             "Back-off restarting failed container {name} in pod {}_{}({})",
             p.meta.name,
@@ -1145,13 +1191,18 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     };
     let host_ip = cx.env.node_ip(me.vm);
     let wk = &me.pods[&pod];
+    let (inits, regular) = wk.containers.split_at(wk.init);
     let status = PodStatus {
-        phase: status::phase(policy, &wk.containers),
+        phase: status::phase(policy, inits, regular),
         reason: None,
         scheduled: Some(true),
         unschedulable_message: None,
         ready_since: wk.ready_since,
-        containers: wk.containers.clone(),
+        containers: regular.to_vec(),
+        init_containers: inits.to_vec(),
+        initialized: inits
+            .iter()
+            .all(|c| matches!(c.state, ContainerState::Terminated { exit_code: 0, .. })),
         pod_ip: wk.status_ip,
         host_ip,
         start_time: Some(wk.started),
@@ -1181,7 +1232,7 @@ fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         wk.stopping = true;
     }
     let obj = pod_obj(pod);
-    let names: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
+    let names: Vec<String> = p.spec.all_containers().map(|c| c.name.clone()).collect();
     for (name, run) in names.iter().zip(running.iter().copied()) {
         if run {
             cx.event(
@@ -1198,8 +1249,7 @@ fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     // parallel, so the slowest preStop decides.
     let pre_stop = p
         .spec
-        .containers
-        .iter()
+        .all_containers()
         .zip(&running)
         .filter(|(_, run)| **run)
         .filter_map(|(c, _)| c.pre_stop_us)
@@ -1485,6 +1535,8 @@ mod tests {
     struct Trace {
         steps: Vec<(SimTime, KubeletStep)>,
         events: Vec<(SimTime, &'static str, String)>,
+        /// The statuses the kubelet sent.
+        statuses: Vec<(SimTime, PodStatus)>,
     }
 
     impl Trace {
@@ -1576,7 +1628,7 @@ mod tests {
         let last = st.last_state.expect("lastState after a restart");
         assert_eq!((last.reason, last.exit_code), ("Error", 1));
         assert_eq!(
-            status::phase(RestartPolicy::Always, &k.pods[&pod].containers),
+            status::phase(RestartPolicy::Always, &[], &k.pods[&pod].containers),
             Phase::Running
         );
     }
@@ -1625,7 +1677,7 @@ mod tests {
             }
         );
         assert_eq!(
-            status::phase(RestartPolicy::Never, &wk.containers),
+            status::phase(RestartPolicy::Never, &[], &wk.containers),
             Phase::Succeeded
         );
         assert!(wk.ip.is_none(), "a finished pod's address is released");
@@ -1653,7 +1705,7 @@ mod tests {
         let t = drive(&mut h, &mut k, &mut ipam, pod, secs(30));
         assert_eq!(t.times("Started").len(), 1);
         assert_eq!(
-            status::phase(RestartPolicy::OnFailure, &k.pods[&pod].containers),
+            status::phase(RestartPolicy::OnFailure, &[], &k.pods[&pod].containers),
             Phase::Succeeded
         );
     }
@@ -1879,6 +1931,11 @@ mod tests {
             for e in r.events() {
                 trace.events.push((at, e.reason, e.message.clone()));
             }
+            for (op, _) in r.requests() {
+                if let Op::PodStatus { status, .. } = op {
+                    trace.statuses.push((at, (**status).clone()));
+                }
+            }
             pending.extend(r.timers());
         }
         trace
@@ -1982,5 +2039,125 @@ mod tests {
         assert_eq!(sandbox.len(), 1);
         assert!(sandbox[0] > 16.5);
         assert_eq!(t.times("Started").len(), 1);
+    }
+
+    /// The `web` pod's regular container is `nginx:1.25` (present) after init containers
+    /// running busybox with these commands, under `policy`.
+    fn with_inits(policy: RestartPolicy, commands: &[&[&str]]) -> (Harness, Kubelet, Ipam, u32) {
+        let (mut h, k, ipam, pod) = setup(&["nginx:1.25", "busybox:1.36"]);
+        let p = h.store.pods.get_mut(pod).expect("pod");
+        let spec = Arc::make_mut(&mut p.spec);
+        spec.restart_policy = policy;
+        for (n, cmd) in commands.iter().enumerate() {
+            let mut c = spec.containers[0].clone();
+            c.name = format!("init-{n}");
+            c.image = "busybox:1.36".into();
+            c.pull_policy = PullPolicy::IfNotPresent;
+            c.command = cmd.iter().map(|s| s.to_string()).collect();
+            spec.init_containers.push(c);
+        }
+        (h, k, ipam, pod)
+    }
+
+    /// kubectl's STATUS for each distinct status the kubelet sent, in order.
+    fn status_cells(h: &mut Harness, pod: u32, t: &Trace) -> Vec<String> {
+        let mut cells: Vec<String> = Vec::new();
+        for (_, st) in &t.statuses {
+            let p = h.store.pods.get_mut(pod).expect("pod");
+            p.status = st.clone();
+            let cell = crate::output::metrics::pod_status_cell(p);
+            if cells.last() != Some(&cell) {
+                cells.push(cell);
+            }
+        }
+        cells
+    }
+
+    #[test]
+    fn init_containers_run_one_after_another_before_the_regular_ones() {
+        // kuberuntime_manager.go computeInitContainerActions: the next init container starts
+        // only once the previous one exited 0; the regular containers once all have.
+        // printers.go printPod: Init:<i>/<n> while init container i runs, PodInitializing
+        // (the regular containers' default waiting reason) once they are done.
+        let (mut h, mut k, mut ipam, pod) =
+            with_inits(RestartPolicy::Always, &[&["sleep", "2"], &["sleep", "3"]]);
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
+        let started = t.times("Started");
+        assert_eq!(started.len(), 3, "{:?}", t.events);
+        let exits = t.step_times(|s| matches!(s, KubeletStep::ContainerExited(..)));
+        assert_eq!(exits.len(), 2);
+        assert!((exits[0] - started[0] - 2.0).abs() < 1e-6);
+        assert!(started[1] >= exits[0] && (exits[1] - started[1] - 3.0).abs() < 1e-6);
+        assert!(
+            started[2] >= exits[1],
+            "main after the last init: {started:?}"
+        );
+        let first = &t.statuses[0].1;
+        assert_eq!(
+            first.init_containers[0].state,
+            ContainerState::Waiting("PodInitializing")
+        );
+        assert_eq!(
+            first.containers[0].state,
+            ContainerState::Waiting("PodInitializing")
+        );
+        assert!(!first.initialized);
+        let cells = status_cells(&mut h, pod, &t);
+        assert_eq!(
+            cells,
+            ["Init:0/2", "Init:1/2", "PodInitializing", "Running"]
+        );
+        let last = &t.statuses.last().expect("statuses").1;
+        assert!(last.initialized);
+        assert_eq!(last.phase, Phase::Running);
+        // prober_manager.go UpdatePodStatus: an init container that exited 0 is ready.
+        assert!(last.init_containers.iter().all(|c| c.ready));
+        assert!(last.ready_since.is_some());
+    }
+
+    #[test]
+    fn a_failed_init_container_fails_the_pod_under_never() {
+        // kubelet_pods.go getPhase: a failed init container with restartPolicy Never → Failed;
+        // the regular container never starts. printPod: Init:Error.
+        let (mut h, mut k, mut ipam, pod) =
+            with_inits(RestartPolicy::Never, &[&["sh", "-c", "exit 3"], &["true"]]);
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
+        assert_eq!(t.times("Started").len(), 1);
+        let last = &t.statuses.last().expect("statuses").1;
+        assert_eq!(last.phase, Phase::Failed);
+        assert!(!last.initialized);
+        assert_eq!(
+            status_cells(&mut h, pod, &t).last().map(String::as_str),
+            Some("Init:Error")
+        );
+        assert!(k.pods[&pod].finished);
+    }
+
+    #[test]
+    fn a_failed_init_container_crash_loops_under_always() {
+        // computeInitContainerActions restarts a failed init container (not under Never) with
+        // the crash-loop back-off; printPod shows Init:Error, then Init:CrashLoopBackOff, and
+        // RESTARTS counts the init container's restarts while the pod initializes.
+        let (mut h, mut k, mut ipam, pod) =
+            with_inits(RestartPolicy::Always, &[&["sh", "-c", "sleep 1; exit 1"]]);
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
+        assert!(t.times("Started").len() >= 3, "{:?}", t.events);
+        assert!(!t.times("BackOff").is_empty());
+        let cells = status_cells(&mut h, pod, &t);
+        assert!(cells.contains(&"Init:Error".to_string()), "{cells:?}");
+        assert!(
+            cells.contains(&"Init:CrashLoopBackOff".to_string()),
+            "{cells:?}"
+        );
+        let last = &t.statuses.last().expect("statuses").1;
+        assert_eq!(last.phase, Phase::Pending);
+        assert_eq!(
+            last.containers[0].state,
+            ContainerState::Waiting("PodInitializing")
+        );
+        let p = h.store.pods.get(pod).expect("pod");
+        let restarts = crate::output::metrics::pod_restarts(p);
+        assert_eq!(restarts, last.init_containers[0].restart_count);
+        assert!(restarts >= 2);
     }
 }
