@@ -4,9 +4,9 @@
 //! container waiting in `ContainerCreating`; creates the sandbox and network
 //! (`kubelet.podSandbox`, then a pod IP from the network plugin, or the node IP for
 //! `hostNetwork`); then for each container in order makes sure its image is there
-//! ([`images`]: pulls are serialized per node), creates and starts it
-//! (`kubelet.containerStart`). Status changes reach the API server `kubelet.statusUpdate`
-//! after they happen (PLEG relist, 1 s). On deletion it stops the containers (`Killing`,
+//! ([`images`]: pulls are serialized per node), creates it (`kubelet.containerCreate`, then
+//! `Created`) and starts it (`kubelet.containerStart`, then `Started`). Status changes
+//! reach the API server `kubelet.statusUpdate` after they happen (PLEG relist, 1 s). On deletion it stops the containers (`Killing`,
 //! `kubelet.containerStop`, capped by the grace period), releases the address and deletes
 //! the pod object with grace 0.
 //!
@@ -190,6 +190,8 @@ pub enum KubeletStep {
     SandboxReady,
     /// An image pull for container `i` finished.
     ImagePulled(u16),
+    /// The runtime's create call for container `i` returned.
+    ContainerCreated(u16),
     /// Container `i` started.
     ContainerStarted(u16),
     /// Container `i`'s run `n` exits.
@@ -408,6 +410,7 @@ fn step(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, s: KubeletStep) {
         KubeletStep::SandboxReady => sandbox_ready(me, cx, pod),
         KubeletStep::ImagePulled(i) => image_pulled(me, cx, pod, i),
         KubeletStep::RetryPull(i) => ensure_image(me, cx, pod, i),
+        KubeletStep::ContainerCreated(i) => container_created(me, cx, pod, i),
         KubeletStep::ContainerStarted(i) => container_started(me, cx, pod, i),
         KubeletStep::ContainerExited(i, run) => container_exited(me, cx, pod, i, run),
         KubeletStep::SyncContainer(i, run) => sync_container(me, cx, pod, i, run),
@@ -613,11 +616,27 @@ fn image_pulled(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     create_container(me, cx, pod, i);
 }
 
+/// `startContainer` (kuberuntime_container.go): the container's config (its environment
+/// from ConfigMaps and Secrets) first, then the runtime's `CreateContainer`
+/// (`kubelet.containerCreate`), after which `Created` is recorded.
 fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     if let Some(message) = container_config_error(cx, pod, i) {
         refuse_container(me, cx, pod, i, message);
         return;
     }
+    let d = runtime_call(me, cx, pod, i, TimingName::KubeletContainerCreate, "create");
+    cx.after(
+        d,
+        Step {
+            pod,
+            step: KubeletStep::ContainerCreated(i),
+        },
+    );
+}
+
+/// The runtime created container `i`: `Created`, then its `StartContainer`
+/// (`kubelet.containerStart`), after which `Started` is recorded.
+fn container_created(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     cx.event(
         pod_obj(pod),
         false,
@@ -625,15 +644,7 @@ fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         SOURCE,
         "Container created".into(),
     );
-    let key = pod_key(cx, pod);
-    let runs = me.pods[&pod].life[usize::from(i)].runs;
-    // The first run keeps the draw it always had; restarts draw their own.
-    let purpose = if runs == 0 {
-        format!("start:{i}")
-    } else {
-        format!("start:{i}:{runs}")
-    };
-    let d = cx.sample(TimingName::KubeletContainerStart, SOURCE, &key, &purpose);
+    let d = runtime_call(me, cx, pod, i, TimingName::KubeletContainerStart, "start");
     cx.after(
         d,
         Step {
@@ -641,6 +652,26 @@ fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
             step: KubeletStep::ContainerStarted(i),
         },
     );
+}
+
+/// One draw of a runtime call's latency for container `i`'s next run: the first run keeps
+/// the draw it always had (`start:0`), restarts draw their own (`start:0:2`).
+fn runtime_call(
+    me: &Kubelet,
+    cx: &mut Cx<'_>,
+    pod: u32,
+    i: u16,
+    timing: TimingName,
+    call: &str,
+) -> SimDuration {
+    let key = pod_key(cx, pod);
+    let runs = me.pods[&pod].life[usize::from(i)].runs;
+    let purpose = if runs == 0 {
+        format!("{call}:{i}")
+    } else {
+        format!("{call}:{i}:{runs}")
+    };
+    cx.sample(timing, SOURCE, &key, &purpose)
 }
 
 /// Why `generateContainerConfig` (kuberuntime_container.go) cannot build container `i`'s
@@ -1598,7 +1629,8 @@ mod tests {
         let (mut h, mut k, mut ipam, pod) = crashing();
         let t = drive(&mut h, &mut k, &mut ipam, pod, secs(150));
         let exits = t.step_times(|s| matches!(s, KubeletStep::ContainerExited(0, _)));
-        let created = t.times("Created");
+        // Each restart begins with the image found present (`Pulled`), then the create.
+        let created = t.times("Pulled");
         assert!(exits.len() >= 5, "{exits:?}");
         // Each run lasts crashAfter from its start.
         let started = t.times("Started");
@@ -1991,8 +2023,12 @@ mod tests {
         assert_eq!(fails[2] - fails[1], 10.0);
         // Each sync finds the image present again before the create fails.
         assert_eq!(t.times("Pulled").len(), 4);
+        // The sync 10 s after the last failure finds the ConfigMap and creates the container.
+        let pulled = t.times("Pulled");
+        assert_eq!(pulled[3], fails[2] + 10.0);
         let created = t.times("Created");
-        assert_eq!(created, [fails[2] + 10.0]);
+        assert_eq!(created.len(), 1);
+        assert!(created[0] > pulled[3]);
         assert_eq!(t.times("Started").len(), 1);
         let waiting = k.pods[&pod].containers[0].state.clone();
         assert!(matches!(waiting, ContainerState::Running(_)), "{waiting:?}");
@@ -2159,5 +2195,20 @@ mod tests {
         let restarts = crate::output::metrics::pod_restarts(p);
         assert_eq!(restarts, last.init_containers[0].restart_count);
         assert!(restarts >= 2);
+    }
+
+    #[test]
+    fn the_runtime_creates_then_starts_each_container() {
+        // kuberuntime_container.go startContainer: CreateContainer returns before `Created`
+        // is recorded, StartContainer before `Started` — two runtime calls, each with its
+        // own latency (kubelet.containerCreate, kubelet.containerStart).
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(30));
+        let (pulled, created, started) =
+            (t.times("Pulled"), t.times("Created"), t.times("Started"));
+        assert!(pulled[0] < created[0], "{pulled:?} {created:?}");
+        assert!(created[0] < started[0], "{created:?} {started:?}");
+        let steps = t.step_times(|s| s == KubeletStep::ContainerCreated(0));
+        assert_eq!(steps, created);
     }
 }
