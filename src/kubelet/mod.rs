@@ -7,8 +7,8 @@
 //! ([`images`]: pulls are serialized per node), creates it (`kubelet.containerCreate`, then
 //! `Created`) and starts it (`kubelet.containerStart`, then `Started`). Status changes
 //! reach the API server `kubelet.statusUpdate` after they happen (PLEG relist, 1 s). On deletion it stops the containers (`Killing`,
-//! `kubelet.containerStop`, capped by the grace period), releases the address and deletes
-//! the pod object with grace 0.
+//! `kubelet.containerStop`, capped by the grace period), releases the address, writes the
+//! pod's terminal status and then deletes the object with grace 0.
 //!
 //! Init containers run first, one at a time, each to exit 0 before the next is pulled and
 //! created; a failed one is restarted with the crash-loop back-off, or fails the pod under
@@ -32,8 +32,8 @@
 //! Event texts are Kubernetes 1.35's (`Container created`, `Container started`,
 //! `... already present on machine and can be accessed by the pod`, `Back-off restarting
 //! failed container ...`). Simplifications (docs/scenario.md `images:`): a process never
-//! stops serving once it serves; no image garbage collection; an image without `sizeMB` reports a stable illustrative size; the final
-//! terminal-phase status write before the object is removed is folded into the delete.
+//! stops serving once it serves; no image garbage collection; an image without `sizeMB`
+//! reports a stable illustrative size.
 
 pub mod backoff;
 pub mod config;
@@ -214,6 +214,16 @@ pub enum KubeletStep {
     PostStatus,
 }
 
+/// What a kubelet request was for, so its response can be followed up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// A status write (or the final delete): nothing follows.
+    Status,
+    /// The terminal status of a pod whose containers have stopped after deletion: the
+    /// status manager deletes the object once it is written.
+    TerminalStatus,
+}
+
 /// A kubelet's timer: a pod-worker step for one of its pods is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Step {
@@ -226,7 +236,7 @@ pub struct Step {
 type Cx<'a> = Ctx<'a, Kubelet>;
 
 impl Component for Kubelet {
-    type Tag = ();
+    type Tag = Sent;
     type Timer = Step;
     /// The node's CNI plugin (pod addresses), which the container runtime calls directly.
     type Env = Ipam;
@@ -235,9 +245,13 @@ impl Component for Kubelet {
         observe(self, cx, n.obj, n.change);
     }
 
-    fn on_response(&mut self, cx: &mut Cx<'_>, _: (), r: Response<'_>) {
-        if let (Op::Delete { target, .. }, Outcome::Deleted(_)) = (r.op, r.outcome) {
-            forget(self, cx, target.id);
+    fn on_response(&mut self, cx: &mut Cx<'_>, sent: Sent, r: Response<'_>) {
+        match (r.op, r.outcome) {
+            (Op::Delete { target, .. }, Outcome::Deleted(_)) => forget(self, cx, target.id),
+            (Op::PodStatus { pod, .. }, _) if sent == Sent::TerminalStatus => {
+                delete_terminated(cx, *pod)
+            }
+            _ => {}
         }
     }
 
@@ -762,7 +776,14 @@ fn plan(me: &Kubelet, c: &crate::model::pod::Container, wk: &PodWork, i: u16) ->
         };
     }
     let serves = start + proc.ready_after;
+    let latency = me.catalog.get(&c.image).map_or(0, |s| s.probe_latency_us);
+    // A probe the process answers only after its timeoutSeconds never passes.
     let course = |p: &crate::model::pod::Probe, kind, from| {
+        let serves = if probes::times_out(p, latency) {
+            start + probes::NEVER
+        } else {
+            serves
+        };
         probes::course(p, kind, wk.started, start, from, serves)
     };
     let startup = c
@@ -897,7 +918,8 @@ fn probe_failed(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, k
     let Some((p, course)) = plan.of(kind) else {
         return;
     };
-    unhealthy(me, cx, pod, &p, kind);
+    let timed_out = probe_timed_out(me, &c, pod, i, &p, cx.now);
+    unhealthy(me, cx, pod, &p, kind, timed_out);
     let next = probes::next_probe(&p, cx.now);
     let end = plan.end();
     let before_kill = course.kill.is_none_or(|k| next < k);
@@ -919,10 +941,28 @@ fn unhealthy(
     pod: u32,
     p: &crate::model::pod::Probe,
     kind: ProbeKind,
+    timed_out: bool,
 ) {
     let ip = me.pods.get(&pod).and_then(|w| w.ip);
-    let message = probes::failure_message(p, kind, ip);
+    let message = probes::failure_message(p, kind, ip, timed_out);
     cx.event(pod_obj(pod), true, "Unhealthy", SOURCE, message);
+}
+
+/// Whether probe `p` of container `i` fails at `now` by its timeout: the process serves but
+/// answers after `timeoutSeconds` (the image's `probeLatency`).
+fn probe_timed_out(
+    me: &Kubelet,
+    c: &crate::model::pod::Container,
+    pod: u32,
+    i: u16,
+    p: &crate::model::pod::Probe,
+    now: SimTime,
+) -> bool {
+    let latency = me.catalog.get(&c.image).map_or(0, |s| s.probe_latency_us);
+    let Some(l) = me.pods.get(&pod).and_then(|w| w.life.get(usize::from(i))) else {
+        return false;
+    };
+    probes::times_out(p, latency) && now >= l.started + process::of(c, &me.catalog).ready_after
 }
 
 /// The container's probe of `kind`.
@@ -945,7 +985,8 @@ fn probe_kill(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, kin
         return;
     };
     if let Some(p) = probe_of(&c, kind) {
-        unhealthy(me, cx, pod, &p, kind);
+        let timed_out = probe_timed_out(me, &c, pod, i, &p, cx.now);
+        unhealthy(me, cx, pod, &p, kind, timed_out);
     }
     if let Some(l) = me
         .pods
@@ -1246,7 +1287,7 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         pod,
         status: Box::new(status),
     };
-    cx.submit(op, (), &key);
+    cx.submit(op, Sent::Status, &key);
 }
 
 fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
@@ -1311,7 +1352,44 @@ fn containers_stopped(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         }
     }
     release_ip(me, cx, pod);
-    // The status manager deletes the object once the pod is terminal.
+    post_terminal_status(me, cx, pod);
+}
+
+/// The status manager's last write for a deleted pod whose containers have stopped
+/// (status_manager.go syncPod): every container terminated, the phase terminal — `getPhase`
+/// with `podIsTerminal`, all exited 0 is Succeeded, anything else Failed (kubelet_pods.go
+/// generateAPIPodStatus gives a terminal pod a terminal phase) — and not Ready. The delete
+/// follows once it is written ([`delete_terminated`]).
+fn post_terminal_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    let Some(p) = cx.store.pods.get(pod) else {
+        return;
+    };
+    let Some(wk) = me.pods.get(&pod) else {
+        return;
+    };
+    let (inits, regular) = wk.containers.split_at(wk.init);
+    let phase = match status::phase(RestartPolicy::Never, inits, regular) {
+        Phase::Succeeded => Phase::Succeeded,
+        _ => Phase::Failed,
+    };
+    let status = PodStatus {
+        phase,
+        ready_since: None,
+        containers: regular.to_vec(),
+        init_containers: inits.to_vec(),
+        ..p.status.clone()
+    };
+    let key = pod_key(cx, pod);
+    let op = Op::PodStatus {
+        pod,
+        status: Box::new(status),
+    };
+    cx.submit(op, Sent::TerminalStatus, &key);
+}
+
+/// `canBeDeleted` holds once the terminal status is stored: the status manager deletes the
+/// object with grace 0 and a UID precondition (status_manager.go syncPod).
+fn delete_terminated(cx: &mut Cx<'_>, pod: u32) {
     let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
@@ -1323,7 +1401,7 @@ fn containers_stopped(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         propagation: Propagation::Background,
         grace_seconds: Some(0),
     };
-    cx.submit(op, (), &key);
+    cx.submit(op, Sent::Status, &key);
 }
 
 fn release_ip(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
@@ -1526,15 +1604,32 @@ mod tests {
             stopped.0 <= SimTime(1_000_000 + 30_000_000),
             "capped by terminationGracePeriodSeconds 30"
         );
-        let deleted = fire(&mut k, &h, &mut ipam, stopped);
+        // status_manager.go syncPod: the terminal status is written first (nginx exits 0 on
+        // SIGTERM: Succeeded), and only then is the object deleted.
+        let terminal = fire(&mut k, &h, &mut ipam, stopped);
+        let status = match &terminal.requests()[..] {
+            [(Op::PodStatus { pod: p, status }, Sent::TerminalStatus)] if *p == pod => status,
+            other => panic!("the terminal status first: {other:?}"),
+        };
+        assert_eq!(status.phase, Phase::Succeeded);
+        assert!(status.ready_since.is_none());
+        assert!(matches!(
+            status.containers[0].state,
+            ContainerState::Terminated { exit_code: 0, .. }
+        ));
+        let id = me(&k);
+        let deleted = h.answer(&mut k, &mut ipam, id, stopped.0, &terminal);
+        assert_eq!(
+            h.store.pods.get(pod).unwrap().status.phase,
+            Phase::Succeeded
+        );
         let uid = h.store.pods.get(pod).unwrap().meta.uid;
         assert!(matches!(
             deleted.requests()[..],
-            [(Op::Delete { target, uid: Some(u), grace_seconds: Some(0), .. }, ())]
+            [(Op::Delete { target, uid: Some(u), grace_seconds: Some(0), .. }, Sent::Status)]
                 if target.id == pod && *u == uid
         ));
         // The kubelet's own grace-0 delete removes the object at once.
-        let id = me(&k);
         h.answer(&mut k, &mut ipam, id, stopped.0, &deleted);
         assert!(h.store.pods.get(pod).is_none());
     }
@@ -2210,5 +2305,80 @@ mod tests {
         assert!(created[0] < started[0], "{created:?} {started:?}");
         let steps = t.step_times(|s| s == KubeletStep::ContainerCreated(0));
         assert_eq!(steps, created);
+    }
+
+    #[test]
+    fn a_probe_answered_after_its_timeout_fails_and_liveness_restarts() {
+        // prober.go runProbe: the probe's timeoutSeconds bounds the HTTP client; an answer
+        // that comes later is a failure (`context deadline exceeded`), so readiness never
+        // passes and liveness kills the container after failureThreshold (3) failures.
+        let slow = crate::model::image::ImageSpec {
+            probe_latency_us: 2_000_000,
+            ..Default::default()
+        };
+        let catalog = catalog_of("registry.example/app:v5", slow.clone());
+        let probe = crate::model::pod::Probe::default();
+        let (mut h, mut k, mut ipam, pod) = lifecycle_setup(
+            "registry.example/app:v5",
+            &[],
+            RestartPolicy::Always,
+            catalog,
+            Some(probe),
+        );
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(100));
+        assert!(
+            t.step_times(|s| matches!(s, KubeletStep::ContainerReady(..)))
+                .is_empty()
+        );
+        let unhealthy: Vec<&str> = t
+            .events
+            .iter()
+            .filter(|e| e.1 == "Unhealthy")
+            .map(|e| e.2.as_str())
+            .collect();
+        assert!(
+            unhealthy.len() >= 8,
+            "every 10 s from the first tick after the start to 100 s: {unhealthy:?}"
+        );
+        assert!(unhealthy.iter().all(|m| *m
+            == "Readiness probe failed: context deadline exceeded (Client.Timeout exceeded while awaiting headers)"));
+        assert!(!k.pods[&pod].containers[0].ready);
+        // timeoutSeconds 3 > 2 s: the same image passes.
+        let patient = crate::model::pod::Probe {
+            timeout_s: 3,
+            ..Default::default()
+        };
+        let (mut h, mut k, mut ipam, pod) = lifecycle_setup(
+            "registry.example/app:v5",
+            &[],
+            RestartPolicy::Always,
+            catalog_of("registry.example/app:v5", slow.clone()),
+            Some(patient),
+        );
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
+        assert_eq!(
+            t.step_times(|s| matches!(s, KubeletStep::ContainerReady(..)))
+                .len(),
+            1
+        );
+        // A liveness probe that times out restarts the container.
+        let (mut h, mut k, mut ipam, pod) = lifecycle_setup(
+            "registry.example/app:v5",
+            &[],
+            RestartPolicy::Always,
+            catalog_of("registry.example/app:v5", slow),
+            None,
+        );
+        let p = h.store.pods.get_mut(pod).expect("pod");
+        Arc::make_mut(&mut p.spec).containers[0].probes.liveness = Some(probe);
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
+        let kills = t.step_times(|s| matches!(s, KubeletStep::ProbeKill(..)));
+        let started = t.times("Started");
+        assert!(!kills.is_empty());
+        // Probes at 1 s + 10 s k from the worker's start; the third failure kills.
+        assert!(
+            kills[0] - started[0] <= 30.0 + 1e-6,
+            "{kills:?} {started:?}"
+        );
     }
 }
