@@ -29,7 +29,7 @@ use crate::model::kind::Kind;
 
 /// One step's command, checked and typed: everything the executor needs, nothing it must
 /// re-parse.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// `kubectl apply -f PATH...`
     Apply(Apply),
@@ -41,6 +41,8 @@ pub enum Command {
     CreateNamespace(CreateNamespace),
     /// `kubectl create deployment NAME --image=IMAGE`
     CreateDeployment(CreateDeployment),
+    /// `kubectl create job`.
+    CreateJob(CreateJob),
     /// `kubectl scale KIND/NAME --replicas=N`
     Scale(Scale),
     /// `kubectl get KIND[,KIND...][/NAME] [NAME...]`
@@ -53,6 +55,8 @@ pub enum Command {
     Patch(super::patch::Patch),
     /// `kubectl wait --for=CONDITION TARGETS`
     Wait(super::wait::Wait),
+    /// `kubectl set image` or `kubectl rollout SUBCOMMAND` on one workload.
+    Rollout(super::rollout::Rollout),
 }
 
 impl Command {
@@ -64,6 +68,7 @@ impl Command {
             Command::Run(_) => Verb::Run,
             Command::CreateNamespace(_) => Verb::CreateNamespace,
             Command::CreateDeployment(_) => Verb::CreateDeployment,
+            Command::CreateJob(_) => Verb::CreateJob,
             Command::Scale(_) => Verb::Scale,
             Command::Get(_) => Verb::Get,
             Command::Describe(_) => Verb::Describe,
@@ -71,6 +76,7 @@ impl Command {
             Command::Label(_) => Verb::Label,
             Command::Patch(_) => Verb::Patch,
             Command::Wait(_) => Verb::Wait,
+            Command::Rollout(r) => super::rollout::verb_of(&r.action),
         }
     }
 }
@@ -88,6 +94,8 @@ pub enum Verb {
     CreateNamespace,
     /// `kubectl create deployment`
     CreateDeployment,
+    /// `kubectl create job`
+    CreateJob,
     /// `kubectl scale`
     Scale,
     /// `kubectl get`
@@ -102,6 +110,20 @@ pub enum Verb {
     Patch,
     /// `kubectl wait`
     Wait,
+    /// `kubectl set image`
+    SetImage,
+    /// `kubectl rollout status`
+    RolloutStatus,
+    /// `kubectl rollout history`
+    RolloutHistory,
+    /// `kubectl rollout undo`
+    RolloutUndo,
+    /// `kubectl rollout pause`
+    RolloutPause,
+    /// `kubectl rollout resume`
+    RolloutResume,
+    /// `kubectl rollout restart`
+    RolloutRestart,
 }
 
 impl Verb {
@@ -113,6 +135,7 @@ impl Verb {
             Verb::Run => "kubectl run",
             Verb::CreateNamespace => "kubectl create namespace",
             Verb::CreateDeployment => "kubectl create deployment",
+            Verb::CreateJob => "kubectl create job",
             Verb::Scale => "kubectl scale",
             Verb::Get => "kubectl get",
             Verb::Describe => "kubectl describe",
@@ -120,6 +143,13 @@ impl Verb {
             Verb::Annotate => "kubectl annotate",
             Verb::Patch => "kubectl patch",
             Verb::Wait => "kubectl wait",
+            Verb::SetImage => "kubectl set image",
+            Verb::RolloutStatus => "kubectl rollout status",
+            Verb::RolloutHistory => "kubectl rollout history",
+            Verb::RolloutUndo => "kubectl rollout undo",
+            Verb::RolloutPause => "kubectl rollout pause",
+            Verb::RolloutResume => "kubectl rollout resume",
+            Verb::RolloutRestart => "kubectl rollout restart",
         }
     }
 }
@@ -138,6 +168,7 @@ pub fn usage(verb: Verb) -> &'static str {
         Verb::CreateDeployment => {
             "kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=N] [-n NS] [-- COMMAND...]"
         }
+        Verb::CreateJob => "kubectl create job NAME --image=IMAGE [-n NS] [-- COMMAND...]",
         Verb::Scale => "kubectl scale (KIND/NAME... | KIND NAME...) --replicas=N [-n NS]",
         Verb::Get => {
             "kubectl get KIND[,KIND...][/NAME] [NAME...] [-n NS | -A] [-o wide|name] [-l SELECTOR] [--show-labels] [-w | --watch-only]"
@@ -157,11 +188,22 @@ pub fn usage(verb: Verb) -> &'static str {
         Verb::Wait => {
             "kubectl wait (KIND/NAME... | KIND NAME... | KIND -l SELECTOR | KIND --all) --for=delete|condition=NAME[=VALUE] [--timeout=30s] [-n NS]"
         }
+        Verb::SetImage => {
+            "kubectl set image (deployment/NAME | deployment NAME) CONTAINER=IMAGE... [-n NS]"
+        }
+        Verb::RolloutStatus => {
+            "kubectl rollout status (deployment|daemonset|statefulset)/NAME [--timeout=D] [--watch=false] [--revision=N] [-n NS]"
+        }
+        Verb::RolloutHistory => "kubectl rollout history deployment/NAME [--revision=N] [-n NS]",
+        Verb::RolloutUndo => "kubectl rollout undo deployment/NAME [--to-revision=N] [-n NS]",
+        Verb::RolloutPause => "kubectl rollout pause deployment/NAME [-n NS]",
+        Verb::RolloutResume => "kubectl rollout resume deployment/NAME [-n NS]",
+        Verb::RolloutRestart => "kubectl rollout restart deployment/NAME [-n NS]",
     }
 }
 
 /// The commands kubesim runs, for messages about anything else.
-const SUPPORTED: &str = "kubectl apply, create deployment, create namespace, delete, describe, get, run, scale, label, annotate, patch, wait";
+const SUPPORTED: &str = "kubectl apply, create deployment, create namespace, delete, describe, get, run, scale, label, annotate, patch, wait, set image, rollout status|history|undo|pause|resume|restart";
 
 /// Where `-f` reads manifests from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -283,6 +325,20 @@ pub struct CreateDeployment {
     /// `--port`, if given and not negative (kubectl's default is -1, meaning none).
     pub port: Option<i32>,
     /// Words after `--`: the containers' `command`.
+    pub command: Vec<String>,
+    /// `-n`/`--namespace`, if given.
+    pub namespace: Option<String>,
+}
+
+/// `kubectl create job NAME --image=IMAGE [-- COMMAND...]` (`create_job.go`): one container
+/// named NAME, restartPolicy Never.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateJob {
+    /// The Job's name.
+    pub name: String,
+    /// `--image`.
+    pub image: String,
+    /// Words after `--`: the container's `command`.
     pub command: Vec<String>,
     /// `-n`/`--namespace`, if given.
     pub namespace: Option<String>,
@@ -528,19 +584,35 @@ impl CommandError {
 }
 
 /// Every v1 command, to find one's usage from its cobra path.
-const VERBS: [Verb; 11] = [
+const VERBS: [Verb; 19] = [
     Verb::Apply,
     Verb::Delete,
     Verb::Run,
     Verb::CreateNamespace,
     Verb::CreateDeployment,
+    Verb::CreateJob,
     Verb::Scale,
     Verb::Get,
     Verb::Label,
     Verb::Annotate,
     Verb::Patch,
     Verb::Wait,
+    Verb::SetImage,
+    Verb::RolloutStatus,
+    Verb::RolloutHistory,
+    Verb::RolloutUndo,
+    Verb::RolloutPause,
+    Verb::RolloutResume,
+    Verb::RolloutRestart,
 ];
+
+/// A `DurationVar` flag's value in nanoseconds, or pflag's error for it.
+pub(super) fn duration_flag(text: &str, long: &str, verb: Verb) -> Result<i64, CommandError> {
+    crate::sim::duration::parse_nanos(text).map_err(|e| CommandError::Flag {
+        path: verb.path(),
+        message: format!("invalid argument {text:?} for \"--{long}\" flag: {e}"),
+    })
+}
 
 pub(super) fn failed(message: impl Into<String>) -> CommandError {
     CommandError::Failed {
@@ -601,6 +673,8 @@ pub fn parse(words: &[String]) -> Result<Command, CommandError> {
         "patch" => super::patch::parse(parse_flags(&super::patch::PATCH, &args)?),
         "wait" => super::wait::parse(parse_flags(&super::wait::WAIT, &args)?),
         "create" => create(&args),
+        "set" => super::rollout::set(&args),
+        "rollout" => super::rollout::rollout(&args),
         other if KUBECTL_COMMANDS.contains(&other) => {
             Err(unsupported(format!("\"kubectl {other}\""), None))
         }
@@ -621,6 +695,7 @@ fn create(args: &[String]) -> Result<Command, CommandError> {
             "deployment" | "deploy" => {
                 return create_deployment(parse_flags(&CREATE_DEPLOYMENT, &rest)?);
             }
+            "job" => return create_job(parse_flags(&CREATE_JOB, &rest)?),
             sub if CREATE_SUBCOMMANDS.contains(&sub) => {
                 return Err(unsupported(format!("\"kubectl create {sub}\""), None));
             }
@@ -1000,6 +1075,12 @@ const CREATE_DEPLOYMENT: Spec = Spec {
         flag("port", None, Ty::Int(32)),
         flag("replicas", Some('r'), Ty::Int(32)),
     ],
+    unsupported: CREATE_NAMESPACE.unsupported,
+};
+
+const CREATE_JOB: Spec = Spec {
+    verb: Verb::CreateJob,
+    flags: &[flag("image", None, Ty::Str)],
     unsupported: CREATE_NAMESPACE.unsupported,
 };
 
@@ -1522,9 +1603,6 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
     "cs",
     "controllerrevision",
     "controllerrevisions",
-    "cronjob",
-    "cronjobs",
-    "cj",
     "crd",
     "crds",
     "customresourcedefinition",
@@ -1591,7 +1669,7 @@ pub(super) fn map_kind(resource: &str, verb: Verb) -> Result<Kind, CommandError>
     if UNSIMULATED_RESOURCES.contains(&base.to_lowercase().as_str()) {
         return Err(unsupported(
             format!(
-                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, events)",
+                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, cronjobs, events)",
                 quote(resource)
             ),
             Some(verb),
@@ -1988,6 +2066,22 @@ fn create_deployment(p: Parsed) -> Result<Command, CommandError> {
         replicas: int32("replicas").unwrap_or(1),
         port: int32("port").filter(|port| *port >= 0),
         command,
+        namespace: p.namespace(),
+    }))
+}
+
+/// `create_job.go` `Complete` and `Validate`: `--image` is required (kubesim does not run
+/// `--from=cronjob/NAME` yet).
+fn create_job(p: Parsed) -> Result<Command, CommandError> {
+    let name = name_from_args(&p, Verb::CreateJob)?;
+    let image = p.str("image").unwrap_or_default().to_string();
+    if image.is_empty() {
+        return Err(failed("either --image or --from must be specified"));
+    }
+    Ok(Command::CreateJob(CreateJob {
+        name,
+        image,
+        command: p.args[1..].to_vec(),
         namespace: p.namespace(),
     }))
 }

@@ -78,11 +78,7 @@ pub(super) fn parse(p: Parsed) -> Result<Command, CommandError> {
     let timeout = match p.str("timeout") {
         None => Some(SimDuration::from_secs(30)),
         Some(text) => {
-            let nanos =
-                crate::sim::duration::parse_nanos(text).map_err(|e| CommandError::Flag {
-                    path: Verb::Wait.path(),
-                    message: format!("invalid argument {text:?} for \"--timeout\" flag: {e}"),
-                })?;
+            let nanos = super::command::duration_flag(text, "timeout", Verb::Wait)?;
             // Virtual time counts µs; a finer remainder rounds up so a wait never ends early.
             (nanos >= 0).then(|| SimDuration((nanos as u64).div_ceil(1000)))
         }
@@ -145,8 +141,8 @@ pub fn condition(store: &Store, obj: ObjRef, name: &str) -> Option<&'static str>
                 .find(|t| t.eq_ignore_ascii_case(name))?;
             match name {
                 "PodScheduled" => p.status.scheduled.map(word),
-                // No init containers run in kubesim: initialized once the kubelet started it.
-                "Initialized" => p.status.start_time.map(|_| "True"),
+                // True once the kubelet reports every init container exited 0.
+                "Initialized" => p.status.start_time.map(|_| word(p.status.initialized)),
                 _ => p
                     .status
                     .start_time
@@ -322,6 +318,12 @@ mod tests {
         assert_eq!(condition(&store, obj, "PodScheduled"), Some("True"));
         assert_eq!(condition(&store, obj, "Ready"), None, "not started");
         store.pods.get_mut(pod).unwrap().status.start_time = Some(crate::sim::time::SimTime(1));
+        assert_eq!(
+            condition(&store, obj, "Initialized"),
+            Some("False"),
+            "init running"
+        );
+        store.pods.get_mut(pod).unwrap().status.initialized = true;
         assert_eq!(condition(&store, obj, "Initialized"), Some("True"));
         assert_eq!(condition(&store, obj, "Ready"), Some("False"));
         store.pods.get_mut(pod).unwrap().status.ready_since = Some(crate::sim::time::SimTime(2));

@@ -2,6 +2,7 @@
 //! component speaks (as client-go's verbs and `metav1.Status` are), kept apart from the
 //! server so that components and the server depend on it rather than on each other.
 
+use crate::model::cronjob::CronJobStatus;
 use crate::model::job::JobStatus;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
@@ -74,6 +75,18 @@ pub enum Op {
         id: u32,
         /// The new revision.
         revision: i64,
+        /// The Deployment's annotations the RS copies (`copyDeploymentAnnotationsToReplicaSet`:
+        /// `kubernetes.io/change-cause` and the user's own), set over its own.
+        annotations: Vec<(String, String)>,
+    },
+    /// The Deployment controller's write of the Deployment's own
+    /// `deployment.kubernetes.io/revision` annotation: the new ReplicaSet's revision
+    /// (`SetDeploymentRevision`, sent with `UpdateStatus` in `getNewReplicaSet`).
+    DeploymentRevision {
+        /// The Deployment.
+        id: u32,
+        /// The revision.
+        revision: i64,
     },
     /// A Job's status subresource.
     JobStatus {
@@ -81,6 +94,13 @@ pub enum Op {
         id: u32,
         /// New status.
         status: Box<JobStatus>,
+    },
+    /// A CronJob's status subresource.
+    CronJobStatus {
+        /// The CronJob.
+        id: u32,
+        /// New status.
+        status: Box<CronJobStatus>,
     },
     /// A StatefulSet's status subresource.
     StatefulSetStatus {
