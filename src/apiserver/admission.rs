@@ -93,6 +93,19 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 },
             )
         }
+        Op::CronJobStatus { id, status } => {
+            let Some(cj) = s.store.cronjobs.get_mut(id) else {
+                return gone(Kind::CronJob);
+            };
+            cj.status = *status;
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::CronJob,
+                    id,
+                },
+            )
+        }
         Op::StatefulSetStatus { id, status } => {
             let Some(st) = s.store.statefulsets.get_mut(id) else {
                 return gone(Kind::StatefulSet);
@@ -236,6 +249,34 @@ fn resolve_ns(
     }
 }
 
+/// The ServiceAccount admission plugin (plugin/pkg/admission/serviceaccount/admission.go):
+/// a pod runs as an account that exists in its namespace, else the create is Forbidden with
+/// `error looking up service account <ns>/<name>: serviceaccount "<name>" not found`. The
+/// name in the message is the pod's, or its `generateName` before one is drawn (the
+/// admission errors' `extractResourceName`), as a ReplicaSet's FailedCreate events show it.
+fn service_account_admission(
+    s: &Server<'_>,
+    p: &crate::model::pod::Pod,
+    ns: Option<NsId>,
+    gen_name: Option<&str>,
+) -> Result<(), ApiError> {
+    let account = p.spec.service_account();
+    if s.store.lookup(Kind::ServiceAccount, ns, account).is_some() {
+        return Ok(());
+    }
+    let name = match (p.meta.name.as_str(), gen_name) {
+        ("", Some(base)) => base,
+        (name, _) => name,
+    };
+    let namespace = ns.map_or("", |n| s.store.ns_name(n));
+    Err(ApiError {
+        reason: "Forbidden",
+        message: format!(
+            "pods {name:?} is forbidden: error looking up service account {namespace}/{account}: serviceaccount {account:?} not found"
+        ),
+    })
+}
+
 fn create(
     s: &mut Server<'_>,
     mut object: NewObject,
@@ -247,6 +288,11 @@ fn create(
         Ok(ns) => ns,
         Err(e) => return Outcome::Failed(e),
     };
+    if let NewObject::Pod(p) = &object
+        && let Err(e) = service_account_admission(s, p, ns, gen_name.as_deref())
+    {
+        return Outcome::Failed(e);
+    }
     if let Some(base) = gen_name
         && object.meta().name.is_empty()
     {
@@ -298,6 +344,10 @@ fn create(
         NewObject::StatefulSet(d) => ObjRef {
             kind: Kind::StatefulSet,
             id: s.store.statefulsets.insert(d),
+        },
+        NewObject::CronJob(cj) => ObjRef {
+            kind: Kind::CronJob,
+            id: s.store.cronjobs.insert(cj),
         },
         NewObject::Service(mut svc) => {
             if let Err(e) = allocate_service(s, &mut svc) {
@@ -488,6 +538,23 @@ fn apply_object(s: &mut Server<'_>, object: NewObject, namespace: Option<String>
                 }
                 if labels_changed {
                     d.meta.labels = new.meta.labels;
+                }
+                spec_changed || labels_changed
+            }
+            None => false,
+        },
+        // ValidateCronJobUpdate: the whole spec may change; a spec change bumps the
+        // generation.
+        NewObject::CronJob(new) => match s.store.cronjobs.get_mut(id) {
+            Some(cj) => {
+                let spec_changed = cj.spec != new.spec;
+                let labels_changed = cj.meta.labels != new.meta.labels;
+                if spec_changed {
+                    cj.spec = new.spec;
+                    cj.meta.generation += 1;
+                }
+                if labels_changed {
+                    cj.meta.labels = new.meta.labels;
                 }
                 spec_changed || labels_changed
             }

@@ -1064,7 +1064,7 @@ mod tests {
                     pre_stop_us: None,
                     env_sources: Vec::new(),
                 }],
-                init_containers: 0,
+                init_containers: Vec::new(),
                 restart_policy: RestartPolicy::Always,
                 node_selector: Labels::from_pairs(
                     node_selector
@@ -1079,6 +1079,7 @@ mod tests {
                 scheduler_name: "default-scheduler".into(),
                 required_node_name: None,
                 config_volumes: Vec::new(),
+                service_account_name: None,
             };
             let ds = DaemonSet {
                 meta: Meta::new("foo".into(), self.store.find_ns("default"), labels.clone()),

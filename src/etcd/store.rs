@@ -5,6 +5,7 @@
 //! go through the request path ([`crate::apiserver`]); this module only keeps the data and
 //! records which objects changed in the current instant, for timeline.csv and expectations.
 
+use crate::model::cronjob::CronJob;
 use crate::model::job::Job;
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, NsId, ObjRef};
@@ -115,6 +116,8 @@ pub struct Store {
     pub jobs: Arena<Job>,
     /// StatefulSets.
     pub statefulsets: Arena<StatefulSet>,
+    /// CronJobs.
+    pub cronjobs: Arena<CronJob>,
     /// Other built-in kinds, stored only.
     pub others: Vec<OtherObject>,
     /// Kubernetes Events.
@@ -201,6 +204,7 @@ impl Store {
             Kind::DaemonSet => self.daemonsets.get(r.id).map(|o| &o.meta),
             Kind::Job => self.jobs.get(r.id).map(|o| &o.meta),
             Kind::StatefulSet => self.statefulsets.get(r.id).map(|o| &o.meta),
+            Kind::CronJob => self.cronjobs.get(r.id).map(|o| &o.meta),
             Kind::Event => None,
         }
     }
@@ -222,6 +226,7 @@ impl Store {
             Kind::DaemonSet => self.daemonsets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Job => self.jobs.get_mut(r.id).map(|o| &mut o.meta),
             Kind::StatefulSet => self.statefulsets.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::CronJob => self.cronjobs.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Event => None,
         }
     }
@@ -299,6 +304,7 @@ impl Store {
             Kind::DaemonSet => drop(self.daemonsets.remove(r.id)),
             Kind::Job => drop(self.jobs.remove(r.id)),
             Kind::StatefulSet => drop(self.statefulsets.remove(r.id)),
+            Kind::CronJob => drop(self.cronjobs.remove(r.id)),
             Kind::Event => {}
         }
     }
@@ -390,7 +396,7 @@ pub mod testing {
     pub fn spec_of(containers: Vec<Container>) -> Arc<PodSpec> {
         Arc::new(PodSpec {
             containers,
-            init_containers: 0,
+            init_containers: Vec::new(),
             restart_policy: RestartPolicy::Always,
             node_selector: Labels::default(),
             tolerations: Vec::new(),
@@ -401,6 +407,7 @@ pub mod testing {
             scheduler_name: "default-scheduler".into(),
             required_node_name: None,
             config_volumes: Vec::new(),
+            service_account_name: None,
         })
     }
 
@@ -432,7 +439,7 @@ pub mod testing {
         }
     }
 
-    /// A Namespace object (active).
+    /// A Namespace object (active), with its `default` ServiceAccount.
     pub fn namespace(store: &mut Store, name: &str) -> NsId {
         let ns = store.ns_id(name);
         let id = store.namespaces.insert(Namespace {
@@ -444,6 +451,21 @@ pub mod testing {
             ObjRef {
                 kind: Kind::Namespace,
                 id,
+            },
+        );
+        // Its `default` ServiceAccount, which the ServiceAccounts controller keeps and pod
+        // admission requires.
+        let sa = store
+            .serviceaccounts
+            .insert(crate::model::serviceaccount::ServiceAccount {
+                meta: Meta::new("default".to_string(), Some(ns), Labels::default()),
+                secrets: 0,
+            });
+        place(
+            store,
+            ObjRef {
+                kind: Kind::ServiceAccount,
+                id: sa,
             },
         );
         ns
@@ -632,19 +654,20 @@ mod tests {
         // etcd3: one revision per write; the object's resourceVersion is its last write's.
         let mut s = Store::default();
         let ns = fx::namespace(&mut s, "default");
-        assert_eq!(s.revision, 1);
+        let base = s.revision; // the namespace and its ServiceAccount
+        assert_eq!(base, 2);
         let a = ObjRef {
             kind: Kind::Pod,
             id: fx::pod(&mut s, "a", ns, fx::spec(100), None, None),
         };
-        assert_eq!(s.revision, 2);
-        assert_eq!(s.meta(a).unwrap().resource_version, 2);
+        assert_eq!(s.revision, base + 1);
+        assert_eq!(s.meta(a).unwrap().resource_version, base + 1);
         s.touch(a);
-        assert_eq!(s.revision, 3);
-        assert_eq!(s.meta(a).unwrap().resource_version, 3);
+        assert_eq!(s.revision, base + 2);
+        assert_eq!(s.meta(a).unwrap().resource_version, base + 2);
         assert_eq!(s.meta(a).unwrap().writes, 2);
         s.remove(a);
-        assert_eq!(s.revision, 4);
+        assert_eq!(s.revision, base + 3);
         assert!(s.meta(a).is_none());
         assert_eq!(s.lookup(Kind::Pod, Some(ns), "a"), None);
     }

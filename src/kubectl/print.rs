@@ -11,7 +11,9 @@ use crate::model::labels::Labels;
 use crate::model::meta::Meta;
 use crate::model::pod::PodSpec;
 use crate::model::service::ServiceType;
-use crate::output::metrics::{node_status_cell, pod_ready_cell, pod_restarts, pod_status_cell};
+use crate::output::metrics::{
+    node_status_cell, pod_ready_cell, pod_restarts_since, pod_status_cell,
+};
 use crate::sim::time::SimTime;
 
 /// The columns `kubectl get` prints for a kind.
@@ -111,6 +113,18 @@ pub fn columns(kind: Kind) -> Vec<Column> {
             C::wide("Containers"),
             C::wide("Images"),
         ],
+        Kind::CronJob => vec![
+            C::new("Name"),
+            C::new("Schedule"),
+            C::new("Timezone"),
+            C::new("Suspend"),
+            C::new("Active"),
+            C::new("Last Schedule"),
+            C::new("Age"),
+            C::wide("Containers"),
+            C::wide("Images"),
+            C::wide("Selector"),
+        ],
         Kind::Event => vec![
             C::new("Last Seen"),
             C::new("Type"),
@@ -133,13 +147,7 @@ fn age(meta: &Meta, now: SimTime) -> String {
 /// printPod's RESTARTS: the count, then `(42s ago)` from the latest
 /// `lastState.terminated.finishedAt` once there is a restart (reference §3.3).
 fn restarts_cell(p: &crate::model::pod::Pod, now: SimTime) -> String {
-    let restarts = pod_restarts(p);
-    let last = p
-        .status
-        .containers
-        .iter()
-        .filter_map(|c| c.last_state.map(|t| t.finished))
-        .max();
+    let (restarts, last) = pod_restarts_since(p);
     match last {
         Some(t) if restarts != 0 => {
             // metav1.Time keeps whole seconds, as AGE does.
@@ -407,6 +415,33 @@ pub fn row(
                     selector,
                 ],
                 &j.meta,
+            )
+        }
+        // printCronJob: TIMEZONE and LAST SCHEDULE `<none>` when unset, SUSPEND
+        // `printBoolPtr` of the defaulted field; -o wide's SELECTOR is the job template's
+        // `spec.selector`, which a CronJob's template leaves unset (`<none>`).
+        Kind::CronJob => {
+            let cj = store.cronjobs.get(id)?;
+            let (c, i) = containers_cells(&cj.spec.job_template.spec.template.spec);
+            let last = match cj.status.last_schedule_time {
+                Some(t) => translate_timestamp_since(Some(t), now),
+                None => "<none>".to_string(),
+            };
+            let suspend = if cj.spec.suspend { "True" } else { "False" };
+            (
+                vec![
+                    cj.meta.name.clone(),
+                    cj.spec.schedule.clone(),
+                    cj.spec.time_zone.as_deref().unwrap_or("<none>").to_string(),
+                    suspend.to_string(),
+                    cj.status.active.len().to_string(),
+                    last,
+                    age(&cj.meta, now),
+                    c,
+                    i,
+                    "<none>".to_string(),
+                ],
+                &cj.meta,
             )
         }
         Kind::Event => return None,
