@@ -19,8 +19,7 @@
 
 use crate::apiserver::{Op, Propagation};
 use crate::component::{Change, Component, Ctx, Notice, Response};
-use crate::controllers::kick;
-use crate::controllers::workqueue::WorkQueue;
+use crate::controllers::Workers;
 use crate::model::cron::Schedule;
 use crate::model::cronjob::{
     ActiveJob, ConcurrencyPolicy, CronJob, CronJobStatus, SCHEDULED_TIMESTAMP,
@@ -67,8 +66,8 @@ struct Pending {
 /// The controller's state.
 #[derive(Debug)]
 pub struct CronJobController {
-    /// Its work queue.
-    pub queue: WorkQueue,
+    /// Its work queue and workers.
+    pub workers: Workers<Timer>,
     pending: BTreeMap<u32, Pending>,
     /// `AddAfter` timers by key: the earliest wins.
     waiting: BTreeMap<u32, (SimTime, TimerKey)>,
@@ -79,7 +78,7 @@ pub struct CronJobController {
 impl Default for CronJobController {
     fn default() -> Self {
         CronJobController {
-            queue: WorkQueue::new(WORKERS),
+            workers: Workers::new(WORKERS, Kind::CronJob, NAME, Timer::Sync),
             pending: BTreeMap::new(),
             waiting: BTreeMap::new(),
             deleting: BTreeMap::new(),
@@ -259,13 +258,11 @@ impl Component for CronJobController {
 
 impl CronJobController {
     fn enqueue(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.add(key);
-        kick(&mut self.queue, cx, Kind::CronJob, NAME, Timer::Sync);
+        self.workers.enqueue(cx, key);
     }
 
     fn done(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.done(key);
-        kick(&mut self.queue, cx, Kind::CronJob, NAME, Timer::Sync);
+        self.workers.done(cx, key);
     }
 
     /// `queue.AddAfter`: a key already waiting keeps the earlier time.

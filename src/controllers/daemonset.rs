@@ -26,13 +26,12 @@
 //! leaves to the pod garbage collector for bound pods, is folded in here: pods whose node is
 //! gone are deleted by this controller.
 
-use crate::apiserver::{Op, Propagation};
+use crate::apiserver::Op;
 use crate::component::{Change, Component, Ctx, Notice, Response};
-use crate::controllers::kick;
+use crate::controllers::Workers;
 use crate::controllers::podcontrol::{
-    Expectations, record_create, record_delete, slow_start_batch,
+    Expectations, delete_pod, record_create, record_delete, slow_start_batch,
 };
-use crate::controllers::workqueue::WorkQueue;
 use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::labels::Labels;
@@ -84,7 +83,7 @@ struct NodeSeen {
 #[derive(Debug)]
 pub struct DaemonSetController {
     /// Its work queue.
-    pub queue: WorkQueue,
+    pub workers: Workers<Timer>,
     /// Per DaemonSet: creates and deletes expected but not yet observed.
     expectations: Expectations,
     syncs: BTreeMap<u32, SyncState>,
@@ -97,7 +96,7 @@ pub struct DaemonSetController {
 impl Default for DaemonSetController {
     fn default() -> Self {
         DaemonSetController {
-            queue: WorkQueue::new(WORKERS),
+            workers: Workers::new(WORKERS, Kind::DaemonSet, NAME, Timer::Sync),
             expectations: Expectations::default(),
             syncs: BTreeMap::new(),
             deleting: BTreeMap::new(),
@@ -127,7 +126,7 @@ impl Component for DaemonSetController {
     fn on_timer(&mut self, cx: &mut Cx<'_>, timer: Timer) {
         match timer {
             Timer::Sync(id) => sync(self, cx, id),
-            Timer::Requeue(id) => self.enqueue(cx, id),
+            Timer::Requeue(id) => self.workers.enqueue(cx, id),
         }
     }
 }
@@ -138,16 +137,6 @@ impl DaemonSetController {
         if let Some(n) = store.nodes.get(node) {
             self.nodes.insert(node, seen(n));
         }
-    }
-
-    fn enqueue(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.add(key);
-        kick(&mut self.queue, cx, Kind::DaemonSet, NAME, Timer::Sync);
-    }
-
-    fn done(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.done(key);
-        kick(&mut self.queue, cx, Kind::DaemonSet, NAME, Timer::Sync);
     }
 }
 
@@ -356,13 +345,13 @@ fn observe(me: &mut DaemonSetController, cx: &mut Cx<'_>, n: Notice) {
                 let after = SimDuration::from_secs(min_ready as u64 + 1);
                 cx.after(after, Timer::Requeue(ds));
             }
-            me.enqueue(cx, ds);
+            me.workers.enqueue(cx, ds);
         }
         Kind::DaemonSet => {
             if n.change == Change::Deleted {
                 me.expectations.forget(n.obj.id);
             }
-            me.enqueue(cx, n.obj.id);
+            me.workers.enqueue(cx, n.obj.id);
         }
         Kind::Node => observe_node(me, cx, n.obj.id, n.change),
         _ => {}
@@ -411,7 +400,7 @@ fn observe_node(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32, change: 
         }
     }
     for k in keys {
-        me.enqueue(cx, k);
+        me.workers.enqueue(cx, k);
     }
 }
 
@@ -419,7 +408,7 @@ fn observe_node(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32, change: 
 fn sync(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
     let Some(ds) = cx.store.daemonsets.get(id) else {
         me.expectations.forget(id);
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     };
     if ds.spec.selector.is_empty() {
@@ -430,11 +419,11 @@ fn sync(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
             NAME,
             "This daemon set is selecting all pods. A non-empty selector is required.".into(),
         );
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     }
     if ds.meta.deleted.is_some() {
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     }
     if !me.expectations.satisfied(id) {
@@ -821,23 +810,7 @@ fn next_batch(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
 
 fn send_deletes(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32, pods: Vec<u32>) {
     for pod in pods {
-        let target = ObjRef {
-            kind: Kind::Pod,
-            id: pod,
-        };
-        let Some(p) = cx.store.pods.get(pod) else {
-            continue;
-        };
-        let uid = Some(p.meta.uid);
-        me.deleting.insert(pod, p.meta.name.clone());
-        let key = cx.store.key(target);
-        let op = Op::Delete {
-            target,
-            uid,
-            propagation: Propagation::Background,
-            grace_seconds: None,
-        };
-        cx.submit(op, Tag::Delete(id), &key);
+        delete_pod(cx, &mut me.deleting, pod, Tag::Delete(id));
     }
 }
 
@@ -845,7 +818,7 @@ fn send_deletes(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32, pods: Ve
 /// worker is done once it returns.
 fn write_status(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32, observed: bool) {
     let Some(ds) = cx.store.daemonsets.get(id) else {
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     };
     let mut status = calculate_status(cx.store, id, cx.now);
@@ -857,7 +830,7 @@ fn write_status(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32, observed
         cx.after(SimDuration::from_secs(min_ready as u64), Timer::Requeue(id));
     }
     if status == ds.status {
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     }
     let key = cx.store.key(ds_ref(id));
@@ -951,7 +924,7 @@ fn on_response(me: &mut DaemonSetController, cx: &mut Cx<'_>, tag: Tag, req: Res
                 write_status(me, cx, id, true);
             }
         }
-        Tag::Status(id) => me.done(cx, id),
+        Tag::Status(id) => me.workers.done(cx, id),
         // Pods are not claimed by selector here (see the module docs), so none is released.
         Tag::Release(_) => {}
     }

@@ -17,8 +17,7 @@
 
 use crate::apiserver::{Op, Outcome, Propagation};
 use crate::component::{Component, Ctx, Notice, Response};
-use crate::controllers::kick;
-use crate::controllers::workqueue::WorkQueue;
+use crate::controllers::Workers;
 use crate::model::kind::Kind;
 use crate::model::labels::{Labels, Selector};
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
@@ -45,7 +44,7 @@ pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
 #[derive(Debug)]
 pub struct DeploymentController {
     /// Its work queue.
-    pub queue: WorkQueue,
+    pub workers: Workers<DeploymentTimer>,
     outstanding: BTreeMap<u32, u32>,
     applied: (u64, u32),
     /// The size each ReplicaSet had when a scale of it was sent (for the event text).
@@ -61,7 +60,9 @@ pub struct DeploymentController {
 impl Default for DeploymentController {
     fn default() -> Self {
         DeploymentController {
-            queue: WorkQueue::new(WORKERS),
+            workers: Workers::new(WORKERS, Kind::Deployment, NAME, |k| {
+                DeploymentTimer::Worker(Sync(k))
+            }),
             outstanding: BTreeMap::new(),
             applied: (0, 0),
             scaling_from: BTreeMap::new(),
@@ -128,7 +129,7 @@ impl Component for DeploymentController {
                 None => return,
             },
         };
-        self.enqueue(cx, key);
+        self.workers.enqueue(cx, key);
     }
 
     fn on_response(&mut self, cx: &mut Cx<'_>, tag: Tag, r: Response<'_>) {
@@ -138,7 +139,7 @@ impl Component for DeploymentController {
     fn on_timer(&mut self, cx: &mut Cx<'_>, t: DeploymentTimer) {
         match t {
             DeploymentTimer::Worker(Sync(id)) => sync(self, cx, id),
-            DeploymentTimer::Requeue(id) => self.enqueue(cx, id),
+            DeploymentTimer::Requeue(id) => self.workers.enqueue(cx, id),
         }
     }
 }
@@ -165,22 +166,6 @@ fn recreate_waiting_on(cx: &Cx<'_>, n: Notice) -> Option<u32> {
             .any(|p| p.kind == Kind::Pod)
     });
     (!pods_left).then_some(d.id)
-}
-
-impl DeploymentController {
-    fn enqueue(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.add(key);
-        kick(&mut self.queue, cx, Kind::Deployment, NAME, |k| {
-            DeploymentTimer::Worker(Sync(k))
-        });
-    }
-
-    fn done(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.done(key);
-        kick(&mut self.queue, cx, Kind::Deployment, NAME, |k| {
-            DeploymentTimer::Worker(Sync(k))
-        });
-    }
 }
 
 const NAME: &str = "deployment-controller";
@@ -282,7 +267,7 @@ fn max_surge(d: &Deployment) -> i32 {
 /// `syncDeployment`.
 fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
     let Some(d) = cx.store.deployments.get(id) else {
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     };
     let rss = owned(cx, id);
@@ -366,7 +351,7 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
             let (scales, stale) = rolling(cx, d, new_id, &olds);
             if stale.is_some() {
                 // handleErr: the failed sync is queued again.
-                me.queue.add(id);
+                me.workers.queue.add(id);
             }
             scales
         }
@@ -892,7 +877,7 @@ fn merge_selector(sel: &Selector, extra: &Labels) -> Selector {
 /// `calculateStatus` and the status write; the worker is done once it returns.
 fn write_status(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
     let Some(d) = cx.store.deployments.get(id) else {
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     };
     let rss = owned(cx, id);
@@ -936,7 +921,7 @@ fn write_status(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
         if !scaling_only && let Some(after) = progress::requeue_after(r, &stored, &s, cx.now) {
             cx.after(after, DeploymentTimer::Requeue(id));
         }
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     }
     let key = cx.store.key(ObjRef {
@@ -1091,7 +1076,7 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
             }
             finish_call(me, cx, id);
         }
-        Tag::Status(_) => me.done(cx, id),
+        Tag::Status(_) => me.workers.done(cx, id),
         Tag::DeleteReplicaSet(_) | Tag::Revision(_) => finish_call(me, cx, id),
     }
 }
@@ -1110,7 +1095,7 @@ fn continue_rollout(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32, new
     let olds: Vec<u32> = owned(cx, id).into_iter().filter(|r| *r != new_id).collect();
     let (scales, stale) = rolling(cx, d, new_id, &olds);
     if stale.is_some() {
-        me.queue.add(id);
+        me.workers.queue.add(id);
     }
     let sent = send_scales(me, cx, id, d, scales);
     if sent > 0 {

@@ -17,14 +17,13 @@
 //! `batch.kubernetes.io/job-completion-index` label only (the same-named annotation and the
 //! `JOB_COMPLETION_INDEX` variable hold the same value and are not stored).
 
-use crate::apiserver::{Op, Propagation};
+use crate::apiserver::Op;
 use crate::component::{Change, Component, Ctx, Notice, Response};
+use crate::controllers::Workers;
 use crate::controllers::activepods::{ActivePodsWithRanks, PodFacts};
-use crate::controllers::kick;
 use crate::controllers::podcontrol::{
-    Expectations, delete_returned, observe_owned_pod, record_create, slow_start_batch,
+    Expectations, delete_pod, delete_returned, observe_owned_pod, record_create, slow_start_batch,
 };
-use crate::controllers::workqueue::WorkQueue;
 use crate::model::job::{
     COMPLETION_INDEX, CONTROLLER_UID, CompletionMode, JOB_NAME, Job, JobCondition,
     JobConditionType as T, JobStatus, LEGACY_CONTROLLER_UID, LEGACY_JOB_NAME,
@@ -100,7 +99,7 @@ impl Backoff {
 #[derive(Debug)]
 pub struct JobController {
     /// Its work queue.
-    pub queue: WorkQueue,
+    pub workers: Workers<Timer>,
     expectations: Expectations,
     syncs: BTreeMap<u32, SyncState>,
     deleting: BTreeMap<u32, String>,
@@ -116,7 +115,7 @@ pub struct JobController {
 impl Default for JobController {
     fn default() -> Self {
         JobController {
-            queue: WorkQueue::new(WORKERS),
+            workers: Workers::new(WORKERS, Kind::Job, NAME, Timer::Sync),
             expectations: Expectations::default(),
             syncs: BTreeMap::new(),
             deleting: BTreeMap::new(),
@@ -161,7 +160,7 @@ impl Component for JobController {
                     self.expectations.forget(n.obj.id);
                     self.backoff.remove(&n.obj.id);
                 }
-                self.enqueue(cx, n.obj.id);
+                self.workers.enqueue(cx, n.obj.id);
             }
         }
     }
@@ -175,21 +174,9 @@ impl Component for JobController {
             Timer::Sync(id) => sync(self, cx, id),
             Timer::Requeue(id) => {
                 self.batched.remove(&id);
-                self.enqueue(cx, id);
+                self.workers.enqueue(cx, id);
             }
         }
-    }
-}
-
-impl JobController {
-    fn enqueue(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.add(key);
-        kick(&mut self.queue, cx, Kind::Job, NAME, Timer::Sync);
-    }
-
-    fn done(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.done(key);
-        kick(&mut self.queue, cx, Kind::Job, NAME, Timer::Sync);
     }
 }
 
@@ -253,12 +240,12 @@ fn sync(me: &mut JobController, cx: &mut Cx<'_>, id: u32) {
     let Some(job) = store.jobs.get(id) else {
         me.expectations.forget(id);
         me.backoff.remove(&id);
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     };
     if job.status.finished().is_some() {
         me.backoff.remove(&id);
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     }
     let now = cx.now;
@@ -557,22 +544,7 @@ fn delete_pods(me: &mut JobController, cx: &mut Cx<'_>, id: u32, victims: &[u32]
         },
     );
     for &pod in victims {
-        let target = ObjRef {
-            kind: Kind::Pod,
-            id: pod,
-        };
-        let uid = cx.store.pods.get(pod).map(|p| p.meta.uid);
-        if let Some(p) = cx.store.pods.get(pod) {
-            me.deleting.insert(pod, p.meta.name.clone());
-        }
-        let key = cx.store.key(target);
-        let op = Op::Delete {
-            target,
-            uid,
-            propagation: Propagation::Background,
-            grace_seconds: None,
-        };
-        cx.submit(op, Tag::Delete(id), &key);
+        delete_pod(cx, &mut me.deleting, pod, Tag::Delete(id));
     }
 }
 
@@ -641,11 +613,11 @@ fn next_batch(me: &mut JobController, cx: &mut Cx<'_>, id: u32) {
 /// Writes the status if it changed; the worker is done once the write returns.
 fn write_status(me: &mut JobController, cx: &mut Cx<'_>, id: u32, status: JobStatus) {
     let Some(job) = cx.store.jobs.get(id) else {
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     };
     if job.status == status {
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     }
     let key = cx.store.key(job_ref(id));
@@ -698,7 +670,7 @@ fn on_response(me: &mut JobController, cx: &mut Cx<'_>, tag: Tag, req: Response<
                 finish_sync(me, cx, id, 0);
             }
         }
-        Tag::Status(id) => me.done(cx, id),
+        Tag::Status(id) => me.workers.done(cx, id),
     }
 }
 
@@ -710,7 +682,7 @@ fn finish_sync(me: &mut JobController, cx: &mut Cx<'_>, id: u32, unsent: i32) {
             status.active -= unsent;
             write_status(me, cx, id, status);
         }
-        None => me.done(cx, id),
+        None => me.workers.done(cx, id),
     }
 }
 
@@ -803,7 +775,7 @@ mod tests {
                 rec = self.h.answer(&mut self.c, &mut (), ME, self.now, &rec);
                 events.extend(rec.events().into_iter().cloned());
             }
-            self.c.queue.done(job);
+            self.c.workers.queue.done(job);
             self.now = self.now + SimDuration::from_secs(1);
             events
         }
@@ -965,7 +937,7 @@ mod tests {
             "no replacement during the back-off"
         );
         f.h.answer(&mut f.c, &mut (), ME, f.now, &rec);
-        f.c.queue.done(job);
+        f.c.workers.queue.done(job);
         assert_eq!(f.job().status.failed, 1);
         f.now = t_fail + SimDuration::from_secs(10);
         f.sync();

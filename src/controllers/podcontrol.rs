@@ -1,7 +1,7 @@
-//! What the pod-owning controllers (ReplicaSet/RC, DaemonSet) share, as
+//! What the pod-owning controllers (ReplicaSet/RC, DaemonSet, Job) share, as
 //! `pkg/controller/controller_utils.go` shares it upstream: `ControllerExpectations` (creates
 //! and deletes a sync waits to observe), the slow-start batch sizes of `slowStartBatch`, and
-//! the Events `RealPodControl` records for each create and delete.
+//! `RealPodControl`'s pod delete request and the Events it records for each create and delete.
 
 use crate::apiserver::Outcome;
 use crate::component::{Change, Component, Ctx};
@@ -156,6 +156,33 @@ pub fn record_delete<C: Component + ?Sized>(
         }
         _ => false,
     }
+}
+
+/// `RealPodControl.DeletePod`'s request: a background-propagation delete of `pod`,
+/// preconditioned on its uid, its name kept in `deleting` for the Event [`record_delete`]
+/// writes when the response comes.
+pub fn delete_pod<C: Component + ?Sized>(
+    cx: &mut Ctx<'_, C>,
+    deleting: &mut BTreeMap<u32, String>,
+    pod: u32,
+    tag: C::Tag,
+) {
+    let target = ObjRef {
+        kind: crate::model::kind::Kind::Pod,
+        id: pod,
+    };
+    let uid = cx.store.pods.get(pod).map(|p| p.meta.uid);
+    if let Some(p) = cx.store.pods.get(pod) {
+        deleting.insert(pod, p.meta.name.clone());
+    }
+    let key = cx.store.key(target);
+    let op = crate::apiserver::Op::Delete {
+        target,
+        uid,
+        propagation: crate::apiserver::Propagation::Background,
+        grace_seconds: None,
+    };
+    cx.submit(op, tag, &key);
 }
 
 /// A pod delete of controller `id` returned: the pod's name comes out of `deleting` for

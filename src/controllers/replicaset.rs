@@ -9,14 +9,14 @@
 //! (`ClaimObject`). Simplifications: no adoption of orphan pods that match the selector, and
 //! no 5-minute expectations timeout (kubesim never loses a watch event).
 
-use crate::apiserver::{Op, Propagation};
+use crate::apiserver::Op;
 use crate::component::{Change, Component, Ctx, Notice, Response};
+use crate::controllers::Workers;
 use crate::controllers::activepods::{self, PodFacts};
-use crate::controllers::kick;
 use crate::controllers::podcontrol::{
-    Expectations, record_create, record_delete, slow_start_batch,
+    Expectations, delete_pod, record_create, record_delete, slow_start_batch,
 };
-use crate::controllers::workqueue::{FailureBackoff, WorkQueue};
+use crate::controllers::workqueue::FailureBackoff;
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
 use crate::model::object::NewObject;
@@ -47,7 +47,7 @@ struct SyncState {
 #[derive(Debug)]
 pub struct ReplicaSetController {
     /// Its work queue.
-    pub queue: WorkQueue,
+    pub workers: Workers<Timer>,
     /// Per RS: creates and deletes expected but not yet observed.
     expectations: Expectations,
     syncs: BTreeMap<u32, SyncState>,
@@ -59,7 +59,7 @@ pub struct ReplicaSetController {
 impl Default for ReplicaSetController {
     fn default() -> Self {
         ReplicaSetController {
-            queue: WorkQueue::new(WORKERS),
+            workers: Workers::new(WORKERS, Kind::ReplicaSet, NAME, Timer::Sync),
             expectations: Expectations::default(),
             syncs: BTreeMap::new(),
             deleting: BTreeMap::new(),
@@ -90,20 +90,8 @@ impl Component for ReplicaSetController {
     fn on_timer(&mut self, cx: &mut Cx<'_>, timer: Timer) {
         match timer {
             Timer::Sync(id) => sync(self, cx, id),
-            Timer::Requeue(id) => self.enqueue(cx, id),
+            Timer::Requeue(id) => self.workers.enqueue(cx, id),
         }
-    }
-}
-
-impl ReplicaSetController {
-    fn enqueue(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.add(key);
-        kick(&mut self.queue, cx, Kind::ReplicaSet, NAME, Timer::Sync);
-    }
-
-    fn done(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.done(key);
-        kick(&mut self.queue, cx, Kind::ReplicaSet, NAME, Timer::Sync);
     }
 }
 
@@ -148,7 +136,7 @@ fn observe(
             obj.id
         }
     };
-    me.enqueue(cx, key);
+    me.workers.enqueue(cx, key);
 }
 
 /// Pods controlled by this RS whose labels its selector still matches: the pods
@@ -212,7 +200,7 @@ fn sync(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
     let Some(rs) = cx.store.replicasets.get(id) else {
         me.expectations.forget(id);
         me.backoff.forget(id);
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     };
     let replicas = rs.spec.replicas;
@@ -252,22 +240,7 @@ fn sync(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
                 },
             );
             for pod in victims {
-                let target = ObjRef {
-                    kind: Kind::Pod,
-                    id: pod,
-                };
-                let uid = cx.store.pods.get(pod).map(|p| p.meta.uid);
-                let key = cx.store.key(target);
-                if let Some(p) = cx.store.pods.get(pod) {
-                    me.deleting.insert(pod, p.meta.name.clone());
-                }
-                let op = Op::Delete {
-                    target,
-                    uid,
-                    propagation: Propagation::Background,
-                    grace_seconds: None,
-                };
-                cx.submit(op, Tag::Delete(id), &key);
+                delete_pod(cx, &mut me.deleting, pod, Tag::Delete(id));
             }
             return;
         }
@@ -353,14 +326,14 @@ fn pods_to_delete(cx: &Cx<'_>, rs: ObjRef, active: &[u32], n: usize) -> Vec<u32>
 fn write_status(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
     let r = rs_ref(cx, id);
     let Some(rs) = cx.store.replicasets.get(id) else {
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     };
     let status = calculate_status(cx, rs, r);
     let min_ready = rs.spec.min_ready_seconds;
     if status == rs.status {
         requeue_for_availability(cx, id, &status, min_ready);
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     }
     let key = cx.store.key(r);
@@ -465,7 +438,7 @@ fn on_response(me: &mut ReplicaSetController, cx: &mut Cx<'_>, tag: Tag, req: Re
                 write_status(me, cx, id);
             }
         }
-        Tag::Status(id) => me.done(cx, id),
+        Tag::Status(id) => me.workers.done(cx, id),
         // The released pod no longer reaches this controller; nothing waits for it.
         Tag::Release(_) => {}
     }

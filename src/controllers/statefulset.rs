@@ -30,9 +30,8 @@
 
 use crate::apiserver::{Op, Outcome, Propagation};
 use crate::component::{Change, Component, Ctx, Notice, Response};
+use crate::controllers::Workers;
 use crate::controllers::deployment::template_hash;
-use crate::controllers::kick;
-use crate::controllers::workqueue::WorkQueue;
 use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
@@ -84,7 +83,7 @@ pub use crate::controllers::podcontrol::Timer;
 #[derive(Debug)]
 pub struct StatefulSetController {
     /// Its work queue.
-    pub queue: WorkQueue,
+    pub workers: Workers<Timer>,
     /// Requests of a sync still awaited, per StatefulSet.
     outstanding: BTreeMap<u32, u32>,
     /// The ControllerRevisions it made, per StatefulSet: revision name to template.
@@ -96,7 +95,7 @@ pub struct StatefulSetController {
 impl Default for StatefulSetController {
     fn default() -> Self {
         StatefulSetController {
-            queue: WorkQueue::new(WORKERS),
+            workers: Workers::new(WORKERS, Kind::StatefulSet, NAME, Timer::Sync),
             outstanding: BTreeMap::new(),
             revisions: BTreeMap::new(),
             deleting: BTreeMap::new(),
@@ -115,14 +114,14 @@ impl Component for StatefulSetController {
         match n.obj.kind {
             Kind::Pod => {
                 if let Some(set) = n.controller {
-                    self.enqueue(cx, set);
+                    self.workers.enqueue(cx, set);
                 }
             }
             Kind::StatefulSet => {
                 if n.change == Change::Deleted {
                     self.revisions.remove(&n.obj.id);
                 }
-                self.enqueue(cx, n.obj.id);
+                self.workers.enqueue(cx, n.obj.id);
             }
             _ => {}
         }
@@ -135,20 +134,8 @@ impl Component for StatefulSetController {
     fn on_timer(&mut self, cx: &mut Cx<'_>, timer: Timer) {
         match timer {
             Timer::Sync(id) => sync(self, cx, id),
-            Timer::Requeue(id) => self.enqueue(cx, id),
+            Timer::Requeue(id) => self.workers.enqueue(cx, id),
         }
-    }
-}
-
-impl StatefulSetController {
-    fn enqueue(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.add(key);
-        kick(&mut self.queue, cx, Kind::StatefulSet, NAME, Timer::Sync);
-    }
-
-    fn done(&mut self, cx: &mut Cx<'_>, key: u32) {
-        self.queue.done(key);
-        kick(&mut self.queue, cx, Kind::StatefulSet, NAME, Timer::Sync);
     }
 }
 
@@ -400,7 +387,7 @@ fn revisions(me: &mut StatefulSetController, set_id: u32, set: &StatefulSet) -> 
 fn sync(me: &mut StatefulSetController, cx: &mut Cx<'_>, id: u32) {
     let Some(set) = cx.store.statefulsets.get(id) else {
         me.revisions.remove(&id);
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     };
     let (current, update) = revisions(me, id, set);
@@ -474,7 +461,7 @@ fn sync(me: &mut StatefulSetController, cx: &mut Cx<'_>, id: u32) {
 /// `updateStatefulSetStatus`: written when it changed; the worker is done once it returns.
 fn write_status(me: &mut StatefulSetController, cx: &mut Cx<'_>, id: u32) {
     let Some(set) = cx.store.statefulsets.get(id) else {
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     };
     let (current, update) = revisions(me, id, set);
@@ -485,7 +472,7 @@ fn write_status(me: &mut StatefulSetController, cx: &mut Cx<'_>, id: u32) {
         cx.after(SimDuration::from_secs(min_ready as u64), Timer::Requeue(id));
     }
     if status == set.status {
-        me.done(cx, id);
+        me.workers.done(cx, id);
         return;
     }
     let key = cx.store.key(set_ref(id));
@@ -540,7 +527,7 @@ fn on_response(me: &mut StatefulSetController, cx: &mut Cx<'_>, tag: Tag, r: Res
             set
         }
         Tag::Status(set) => {
-            me.done(cx, set);
+            me.workers.done(cx, set);
             return;
         }
     };

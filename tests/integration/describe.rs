@@ -139,6 +139,26 @@ fn describe_deployment_shows_replicas_strategy_and_its_replica_sets() {
     );
     // DescribePodTemplate: container names one space deeper than in a pod ("   web:").
     assert!(d.contains(&"   web:"), "{d:#?}");
+    // describe.go DeploymentDescriber: after the template, rows "%v \t%v\t%v\n" at level 1;
+    // "Conditions:" (no tab) ends the tabwriter block above, and the rows run on into
+    // "OldReplicaSets:\t…", whose 15 characters (+ padding 2) set the first column to 17;
+    // "Status" sets the second to 8. This is the layout of the deployment.md example in
+    // kubectl-output reference §5.4. SetDeploymentCondition moves a changed condition to
+    // the end, so Progressing (NewReplicaSetAvailable, set last) follows Available.
+    let at = d
+        .iter()
+        .position(|l| *l == "Conditions:")
+        .expect("Conditions:");
+    assert_eq!(
+        d[at + 1..at + 5],
+        [
+            "  Type           Status  Reason",
+            "  ----           ------  ------",
+            "  Available      True    MinimumReplicasAvailable",
+            "  Progressing    True    NewReplicaSetAvailable",
+        ]
+    );
+    assert!(d[at + 5].starts_with("OldReplicaSets:"), "{d:#?}");
     assert!(d.iter().any(|l| l.contains("ScalingReplicaSet")));
 }
 
@@ -227,4 +247,81 @@ fn describe_node_totals_requests_as_a_truncated_share_of_allocatable() {
         "{total}"
     );
     assert_eq!(value(&n, "Unschedulable"), "false");
+}
+
+const JOB_AND_STS: &str = "    apiVersion: batch/v1\n    kind: Job\n    metadata: {name: pi}\n    spec:\n      completions: 4\n      parallelism: 2\n      template:\n        spec:\n          restartPolicy: Never\n          containers: [{name: pi, image: \"perl:5.34\", command: [sleep, \"600\"]}]\n    ---\n    apiVersion: apps/v1\n    kind: StatefulSet\n    metadata: {name: db}\n    spec:\n      replicas: 2\n      serviceName: db\n      selector: {matchLabels: {app: db}}\n      template:\n        metadata: {labels: {app: db}}\n        spec:\n          containers: [{name: db, image: \"nginx:1.27\"}]\n";
+
+#[test]
+fn describe_job_and_statefulset_print_their_describers_lines() {
+    let s = scenario(
+        "describe-batch",
+        "2m",
+        1,
+        &format!(
+            "steps:\n- at: 1s\n  apply: |\n{JOB_AND_STS}- at: 90s\n  run: kubectl describe job pi\n- at: 91s\n  run: kubectl describe statefulset db\n"
+        ),
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = r.file("transcript.txt");
+    // describe.go describeJob, in its order; the defaulted fields always print.
+    let j = output(&t, "kubectl describe job pi");
+    let titles: Vec<&str> = j
+        .iter()
+        .filter(|l| !l.starts_with(' ') && l.contains(':'))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        titles[..11],
+        [
+            "Name",
+            "Namespace",
+            "Selector",
+            "Labels",
+            "Annotations",
+            "Parallelism",
+            "Completions",
+            "Completion Mode",
+            "Suspend",
+            "Backoff Limit",
+            "Start Time",
+        ],
+        "{j:#?}"
+    );
+    assert!(value(&j, "Selector").starts_with("batch.kubernetes.io/controller-uid="));
+    assert_eq!(value(&j, "Parallelism"), "2");
+    assert_eq!(value(&j, "Completions"), "4");
+    assert_eq!(value(&j, "Completion Mode"), "NonIndexed");
+    assert_eq!(value(&j, "Suspend"), "false");
+    assert_eq!(value(&j, "Backoff Limit"), "6");
+    // Two pods of a 600 s sleep: running and ready, none finished.
+    assert_eq!(
+        value(&j, "Pods Statuses"),
+        "2 Active (2 Ready) / 0 Succeeded / 0 Failed"
+    );
+    assert!(!j.iter().any(|l| l.starts_with("Completed At:")));
+    // generateSelector's labels on the template.
+    assert!(
+        j.iter()
+            .any(|l| l.trim_start().ends_with("batch.kubernetes.io/job-name=pi")),
+        "{j:#?}"
+    );
+    assert!(j.iter().any(|l| l.contains("SuccessfulCreate")), "{j:#?}");
+
+    // describe.go describeStatefulSet.
+    let d = output(&t, "kubectl describe statefulset db");
+    assert_eq!(value(&d, "Replicas"), "2 desired | 2 total");
+    assert_eq!(value(&d, "Update Strategy"), "RollingUpdate");
+    // Level 1 in the block whose widest cell is "CreationTimestamp:" (18 + padding 2).
+    assert!(d.contains(&"  Partition:        0"), "{d:#?}");
+    assert!(!d.iter().any(|l| l.contains("MaxUnavailable")));
+    assert_eq!(
+        value(&d, "Pods Status"),
+        "2 Running / 0 Waiting / 0 Succeeded / 0 Failed"
+    );
+    assert_eq!(value(&d, "Volume Claims"), "<none>");
+    assert!(
+        d.iter()
+            .any(|l| l.contains("create Pod db-0 in StatefulSet db successful"))
+    );
 }

@@ -45,6 +45,8 @@ pub fn describe(v: &View<'_>, obj: ObjRef) -> Option<String> {
         Kind::Deployment => workload::deployment(v, &mut w, obj.id)?,
         Kind::ReplicaSet | Kind::ReplicationController => workload::replica_set(v, &mut w, obj.id)?,
         Kind::DaemonSet => workload::daemon_set(v, &mut w, obj.id)?,
+        Kind::Job => workload::job(v, &mut w, obj.id)?,
+        Kind::StatefulSet => workload::stateful_set(v, &mut w, obj.id)?,
         Kind::Node => node::describe(v, &mut w, obj.id)?,
         Kind::Service => service::describe(v, &mut w, obj.id)?,
         Kind::Namespace => service::namespace_describe(v, &mut w, obj.id)?,
@@ -69,6 +71,8 @@ pub fn describable(kind: Kind) -> bool {
             | Kind::ReplicaSet
             | Kind::ReplicationController
             | Kind::DaemonSet
+            | Kind::Job
+            | Kind::StatefulSet
             | Kind::Node
             | Kind::Service
             | Kind::Namespace
