@@ -27,7 +27,7 @@ use crate::model::cronjob::{
 };
 use crate::model::job::{Job, JobConditionType, JobStatus};
 use crate::model::kind::Kind;
-use crate::model::meta::{Meta, ObjRef, OwnerRef};
+use crate::model::meta::ObjRef;
 use crate::model::object::NewObject;
 use crate::model::request::Outcome;
 use crate::sim::engine::TimerKey;
@@ -572,24 +572,9 @@ fn sync_cron_job(
 /// `getJobFromTemplate2`: the template's labels, annotations and spec, the deterministic
 /// name, the controller reference and the scheduled-timestamp annotation (RFC 3339, UTC).
 fn job_from_template(cj: &CronJob, me: ObjRef, scheduled: i64) -> Job {
-    let t = &cj.spec.job_template;
-    let mut meta = Meta::new(job_name(&cj.meta.name, scheduled), None, t.labels.clone());
-    meta.annotations = t.annotations.clone();
-    meta.annotations.insert(
-        SCHEDULED_TIMESTAMP.to_string(),
-        crate::model::civil::rfc3339(scheduled),
-    );
-    meta.owners.push(OwnerRef {
-        owner: me,
-        uid: cj.meta.uid,
-        controller: true,
-        block_owner_deletion: true,
-    });
-    Job {
-        meta,
-        spec: t.spec.clone(),
-        status: JobStatus::default(),
-    }
+    let stamp = crate::model::civil::rfc3339(scheduled);
+    let name = job_name(&cj.meta.name, scheduled);
+    cj.job_from_template(me.id, name, (SCHEDULED_TIMESTAMP, stamp), true)
 }
 
 #[cfg(test)]
@@ -606,6 +591,7 @@ mod tests {
     use crate::etcd::store::testing as fx;
     use crate::model::cronjob::{CronJobSpec, JobTemplate};
     use crate::model::job::{CompletionMode, JobCondition, JobSpec};
+    use crate::model::meta::Meta;
     use crate::model::pod::RestartPolicy;
     use crate::model::workload::PodTemplate;
     use std::sync::Arc;
