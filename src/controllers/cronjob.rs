@@ -636,6 +636,7 @@ mod tests {
                         completion_mode: CompletionMode::NonIndexed,
                         suspend: false,
                         template: Arc::new(PodTemplate {
+                            annotations: Default::default(),
                             labels: fx::labels(&[("app", "pi")]),
                             spec: Arc::new(pod),
                         }),

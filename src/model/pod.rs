@@ -315,6 +315,9 @@ pub struct PodSpec {
     pub required_node_name: Option<String>,
     /// `volumes[]` backed by ConfigMaps and Secrets (other volume types are not simulated).
     pub config_volumes: Vec<ConfigVolume>,
+    /// `serviceAccountName` as written; None is `default`, which the ServiceAccount admission
+    /// plugin fills in (kept unset so templates without one hash as before).
+    pub service_account_name: Option<String>,
 }
 
 /// Written out by hand so that a spec without node affinity prints exactly as before the
@@ -338,11 +341,19 @@ impl std::fmt::Debug for PodSpec {
         if !self.config_volumes.is_empty() {
             d.field("config_volumes", &self.config_volumes);
         }
+        if let Some(n) = &self.service_account_name {
+            d.field("service_account_name", n);
+        }
         d.finish()
     }
 }
 
 impl PodSpec {
+    /// The service account the pod runs as (`default` unless named).
+    pub fn service_account(&self) -> &str {
+        self.service_account_name.as_deref().unwrap_or("default")
+    }
+
     /// Sum of container requests (what NodeResourcesFit counts).
     pub fn requests(&self) -> Resources {
         self.containers

@@ -561,6 +561,7 @@ pub(crate) mod tests {
                 replicas,
                 selector: Selector::default(),
                 template: Arc::new(PodTemplate {
+                    annotations: Default::default(),
                     labels: Labels::default(),
                     spec: p.spec.clone(),
                 }),
@@ -771,6 +772,7 @@ pub(crate) mod tests {
                 replicas: 3,
                 selector: Selector::default(),
                 template: Arc::new(PodTemplate {
+                    annotations: Default::default(),
                     labels: Labels::default(),
                     spec: p.spec.clone(),
                 }),

@@ -17,6 +17,7 @@ mod outputs;
 mod props;
 mod quickstart;
 mod rollout;
+mod rollout_commands;
 mod scheduling;
 mod statefulset;
 mod stopped;

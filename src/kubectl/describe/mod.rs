@@ -53,6 +53,13 @@ pub fn describe(v: &View<'_>, obj: ObjRef) -> Option<String> {
     Some(w.finish())
 }
 
+/// `DescribePodTemplate` alone: what `kubectl rollout history --revision=N` prints.
+pub fn pod_template(v: &View<'_>, t: &crate::model::workload::PodTemplate) -> String {
+    let mut w = Writer::default();
+    pod::template(&mut w, v, t);
+    w.finish()
+}
+
 /// The kinds [`describe`] knows.
 pub fn describable(kind: Kind) -> bool {
     matches!(
@@ -184,6 +191,12 @@ impl View<'_> {
 
 /// `time.RFC1123Z` of a Unix time, in UTC.
 pub(crate) use crate::model::civil::rfc1123z;
+
+/// `time.RFC3339` of the virtual instant `now` (whole seconds, UTC as a terminal here is):
+/// what `rollout restart` writes as `restartedAt`.
+pub(crate) fn rfc3339(start_unix: i64, now: SimTime) -> String {
+    crate::model::civil::rfc3339(start_unix + (now.as_micros() / 1_000_000) as i64)
+}
 
 /// CPU millicores as a Quantity prints them (`100m`, `1`, `1500m`).
 pub(crate) fn cpu(milli: i64) -> String {
