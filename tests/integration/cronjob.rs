@@ -192,3 +192,27 @@ fn create_job_refuses_both_or_neither_source_and_a_command_with_from() {
         refused("kubectl create job a --from=deployment/web").contains("--from takes cronjob/NAME")
     );
 }
+
+#[test]
+fn over_many_seeds_forbid_never_overlaps_and_every_minute_is_either_started_or_skipped() {
+    // Whatever the latencies drawn, each schedule time from 00:01 to 00:07 ends as a
+    // SuccessfulCreate or a JobAlreadyActive (cronjob_controllerv2.go syncCronJob), and the
+    // lab's `active <= 1` expectation holds.
+    for seed in 1..=8 {
+        let seed = seed.to_string();
+        let r = run_file(
+            &root().join("scenarios/cronjob.yaml"),
+            &["--seed", &seed, "--quiet"],
+        );
+        assert_eq!(r.code, 0, "seed {seed}: {}", r.stderr);
+        let decided = r
+            .events()
+            .into_iter()
+            .filter(|e| {
+                e[4] == "report" && (e[6] == "JobAlreadyActive" || e[6] == "SuccessfulCreate")
+            })
+            .count();
+        // Seven schedule times; a late start of a skipped time adds a create.
+        assert!(decided >= 7, "seed {seed}: {decided} decisions");
+    }
+}
