@@ -469,7 +469,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
                     env_sources: Vec::new(),
                 })
                 .collect(),
-            init_containers: 0,
+            init_containers: Vec::new(),
             restart_policy: RestartPolicy::Always,
             node_selector,
             tolerations: vec![Toleration {
@@ -818,6 +818,8 @@ fn add_running_pod(
                 };
                 n
             ],
+            init_containers: Vec::new(),
+            initialized: true,
             pod_ip: ip,
             host_ip: w.azure.ipam.node_ip(vm),
             start_time: Some(SimTime::ZERO),

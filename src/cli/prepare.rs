@@ -537,6 +537,7 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
                     name_only: g.output == OutputFormat::Name,
                     selector,
                     show_labels: g.show_labels,
+                    watch: g.watch,
                 }),
                 Vec::new(),
             ))

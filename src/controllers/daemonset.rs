@@ -1064,7 +1064,7 @@ mod tests {
                     pre_stop_us: None,
                     env_sources: Vec::new(),
                 }],
-                init_containers: 0,
+                init_containers: Vec::new(),
                 restart_policy: RestartPolicy::Always,
                 node_selector: Labels::from_pairs(
                     node_selector

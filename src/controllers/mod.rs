@@ -7,6 +7,7 @@
 //! API calls through the controller's own rate-limited client, and is free again when those
 //! calls have returned. The sync logic reads the committed store (see [`crate::apiserver`]).
 
+pub mod activepods;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;

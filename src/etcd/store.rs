@@ -396,7 +396,7 @@ pub mod testing {
     pub fn spec_of(containers: Vec<Container>) -> Arc<PodSpec> {
         Arc::new(PodSpec {
             containers,
-            init_containers: 0,
+            init_containers: Vec::new(),
             restart_policy: RestartPolicy::Always,
             node_selector: Labels::default(),
             tolerations: Vec::new(),

@@ -173,7 +173,7 @@ pub fn usage(verb: Verb) -> &'static str {
         }
         Verb::Scale => "kubectl scale (KIND/NAME... | KIND NAME...) --replicas=N [-n NS]",
         Verb::Get => {
-            "kubectl get KIND[,KIND...][/NAME] [NAME...] [-n NS | -A] [-o wide|name] [-l SELECTOR] [--show-labels]"
+            "kubectl get KIND[,KIND...][/NAME] [NAME...] [-n NS | -A] [-o wide|name] [-l SELECTOR] [--show-labels] [-w | --watch-only]"
         }
         Verb::Describe => {
             "kubectl describe (KIND [NAME_PREFIX...] | KIND/NAME...) [-n NS | -A] [-l SELECTOR] [--show-events=true|false]; KIND one of pods, deployments, replicasets, replicationcontrollers, daemonsets, nodes, services, namespaces"
@@ -396,6 +396,17 @@ pub struct Get {
     pub selector: Option<String>,
     /// `--show-labels`.
     pub show_labels: bool,
+    /// `-w`/`--watch` or `--watch-only`: keep printing changes after (or instead of) the list.
+    pub watch: Option<WatchMode>,
+}
+
+/// How `kubectl get` watches (`GetOptions.Watch` / `WatchOnly`, get.go).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchMode {
+    /// `-w`: the list, then one row per change.
+    ListThenChanges,
+    /// `--watch-only`: the changes only.
+    ChangesOnly,
 }
 
 /// `kubectl describe`.
@@ -1121,6 +1132,8 @@ const GET: Spec = Spec {
         flag("output", Some('o'), Ty::Str),
         flag("selector", Some('l'), Ty::Str),
         flag("show-labels", None, Ty::Bool),
+        flag("watch", Some('w'), Ty::Bool),
+        flag("watch-only", None, Ty::Bool),
     ],
     unsupported: &[
         ("allow-missing-template-keys", None),
@@ -1140,8 +1153,6 @@ const GET: Spec = Spec {
         ("sort-by", None),
         ("subresource", None),
         ("template", None),
-        ("watch", Some('w')),
-        ("watch-only", None),
     ],
 };
 
@@ -2177,6 +2188,7 @@ fn get(p: Parsed) -> Result<Command, CommandError> {
             )));
         }
     };
+    let watch = watch_mode(&p, &selection)?;
     Ok(Command::Get(Get {
         selection,
         namespace: p.namespace(),
@@ -2184,7 +2196,40 @@ fn get(p: Parsed) -> Result<Command, CommandError> {
         output,
         selector,
         show_labels,
+        watch,
     }))
+}
+
+/// `-w`/`--watch-only`, and what get.go's `watch` refuses: several types
+/// (`SingleResourceType`, cli-runtime builder.go) and several named objects (`Result.Watch`,
+/// cli-runtime result.go). kubesim keeps Events in their own table, not watchable.
+fn watch_mode(p: &Parsed, selection: &Selection) -> Result<Option<WatchMode>, CommandError> {
+    let mode = if p.bool("watch-only").unwrap_or(false) {
+        WatchMode::ChangesOnly
+    } else if p.bool("watch").unwrap_or(false) {
+        WatchMode::ListThenChanges
+    } else {
+        return Ok(None);
+    };
+    let kinds: Vec<Kind> = match selection {
+        Selection::Kinds(k) => k.clone(),
+        Selection::Objects(o) => {
+            if o.len() > 1 {
+                return Err(failed(format!(
+                    "watch is only supported on individual resources and resource collections, but {} resources were found",
+                    o.len()
+                )));
+            }
+            o.iter().map(|o| o.kind).collect()
+        }
+    };
+    if kinds.len() > 1 {
+        return Err(failed("you may only specify a single resource type"));
+    }
+    if kinds.contains(&Kind::Event) {
+        return Err(unsupported("--watch on events", Some(Verb::Get)));
+    }
+    Ok(Some(mode))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2543,9 +2588,9 @@ pub(super) mod tests {
     #[test]
     fn real_flags_kubesim_does_not_simulate_are_named_not_called_unknown() {
         assert_eq!(
-            err("kubectl get pods -w"),
+            err("kubectl get pods -L app"),
             format!(
-                "error: kubesim does not simulate the flag -w (--watch) of \"kubectl get\"; it accepts: {}",
+                "error: kubesim does not simulate the flag -L (--label-columns) of \"kubectl get\"; it accepts: {}",
                 usage(Verb::Get)
             )
         );
@@ -2985,6 +3030,33 @@ pub(super) mod tests {
     }
 
     // --- get --------------------------------------------------------------------------------
+
+    #[test]
+    fn get_watch_flags_choose_the_mode_and_refuse_what_get_go_refuses() {
+        // get.go: --watch-only wins over -w (it sets WatchOnly, which skips the list).
+        assert_eq!(get_of("kubectl get pods").watch, None);
+        assert_eq!(
+            get_of("kubectl get pods -w").watch,
+            Some(WatchMode::ListThenChanges)
+        );
+        assert_eq!(
+            get_of("kubectl get pod web --watch").watch,
+            Some(WatchMode::ListThenChanges)
+        );
+        assert_eq!(
+            get_of("kubectl get pods -w --watch-only").watch,
+            Some(WatchMode::ChangesOnly)
+        );
+        assert_eq!(
+            err("kubectl get pods,svc -w"),
+            "error: you may only specify a single resource type"
+        );
+        assert_eq!(
+            err("kubectl get pod/a pod/b --watch-only"),
+            "error: watch is only supported on individual resources and resource collections, but 2 resources were found"
+        );
+        assert!(err("kubectl get events -w").contains("--watch on events"));
+    }
 
     #[test]
     fn get_lists_kinds_by_every_resource_spelling() {

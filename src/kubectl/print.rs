@@ -11,7 +11,9 @@ use crate::model::labels::Labels;
 use crate::model::meta::Meta;
 use crate::model::pod::PodSpec;
 use crate::model::service::ServiceType;
-use crate::output::metrics::{node_status_cell, pod_ready_cell, pod_restarts, pod_status_cell};
+use crate::output::metrics::{
+    node_status_cell, pod_ready_cell, pod_restarts_since, pod_status_cell,
+};
 use crate::sim::time::SimTime;
 
 /// The columns `kubectl get` prints for a kind.
@@ -145,13 +147,7 @@ fn age(meta: &Meta, now: SimTime) -> String {
 /// printPod's RESTARTS: the count, then `(42s ago)` from the latest
 /// `lastState.terminated.finishedAt` once there is a restart (reference §3.3).
 fn restarts_cell(p: &crate::model::pod::Pod, now: SimTime) -> String {
-    let restarts = pod_restarts(p);
-    let last = p
-        .status
-        .containers
-        .iter()
-        .filter_map(|c| c.last_state.map(|t| t.finished))
-        .max();
+    let (restarts, last) = pod_restarts_since(p);
     match last {
         Some(t) if restarts != 0 => {
             // metav1.Time keeps whole seconds, as AGE does.

@@ -141,8 +141,8 @@ pub fn condition(store: &Store, obj: ObjRef, name: &str) -> Option<&'static str>
                 .find(|t| t.eq_ignore_ascii_case(name))?;
             match name {
                 "PodScheduled" => p.status.scheduled.map(word),
-                // No init containers run in kubesim: initialized once the kubelet started it.
-                "Initialized" => p.status.start_time.map(|_| "True"),
+                // True once the kubelet reports every init container exited 0.
+                "Initialized" => p.status.start_time.map(|_| word(p.status.initialized)),
                 _ => p
                     .status
                     .start_time
@@ -318,6 +318,12 @@ mod tests {
         assert_eq!(condition(&store, obj, "PodScheduled"), Some("True"));
         assert_eq!(condition(&store, obj, "Ready"), None, "not started");
         store.pods.get_mut(pod).unwrap().status.start_time = Some(crate::sim::time::SimTime(1));
+        assert_eq!(
+            condition(&store, obj, "Initialized"),
+            Some("False"),
+            "init running"
+        );
+        store.pods.get_mut(pod).unwrap().status.initialized = true;
         assert_eq!(condition(&store, obj, "Initialized"), Some("True"));
         assert_eq!(condition(&store, obj, "Ready"), Some("False"));
         store.pods.get_mut(pod).unwrap().status.ready_since = Some(crate::sim::time::SimTime(2));

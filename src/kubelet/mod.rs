@@ -4,11 +4,16 @@
 //! container waiting in `ContainerCreating`; creates the sandbox and network
 //! (`kubelet.podSandbox`, then a pod IP from the network plugin, or the node IP for
 //! `hostNetwork`); then for each container in order makes sure its image is there
-//! ([`images`]: pulls are serialized per node), creates and starts it
-//! (`kubelet.containerStart`). Status changes reach the API server `kubelet.statusUpdate`
-//! after they happen (PLEG relist, 1 s). On deletion it stops the containers (`Killing`,
-//! `kubelet.containerStop`, capped by the grace period), releases the address and deletes
-//! the pod object with grace 0.
+//! ([`images`]: pulls are serialized per node), creates it (`kubelet.containerCreate`, then
+//! `Created`) and starts it (`kubelet.containerStart`, then `Started`). Status changes
+//! reach the API server `kubelet.statusUpdate` after they happen (PLEG relist, 1 s). On deletion it stops the containers (`Killing`,
+//! `kubelet.containerStop`, capped by the grace period), releases the address, writes the
+//! pod's terminal status and then deletes the object with grace 0.
+//!
+//! Init containers run first, one at a time, each to exit 0 before the next is pulled and
+//! created; a failed one is restarted with the crash-loop back-off, or fails the pod under
+//! `restartPolicy: Never`. Until the last has succeeded every container waits in
+//! `PodInitializing`.
 //!
 //! A started container runs the [`process`] its image and command declare: it may exit
 //! (`Completed` or `Error` with its exit code), after which `restartPolicy` decides whether
@@ -27,9 +32,8 @@
 //! Event texts are Kubernetes 1.35's (`Container created`, `Container started`,
 //! `... already present on machine and can be accessed by the pod`, `Back-off restarting
 //! failed container ...`). Simplifications (docs/scenario.md `images:`): a process never
-//! stops serving once it serves; no image garbage collection; init containers
-//! are not run; an image without `sizeMB` reports a stable illustrative size; the final
-//! terminal-phase status write before the object is removed is folded into the delete.
+//! stops serving once it serves; no image garbage collection; an image without `sizeMB`
+//! reports a stable illustrative size.
 
 pub mod backoff;
 pub mod config;
@@ -78,6 +82,8 @@ struct Life {
 /// What the kubelet knows about one of its pods.
 #[derive(Clone, Debug)]
 struct PodWork {
+    /// How many of `containers` (and `life`) are init containers, which come first.
+    init: usize,
     containers: Vec<ContainerStatus>,
     life: Vec<Life>,
     ip: Option<Ipv4Addr>,
@@ -146,6 +152,7 @@ impl Kubelet {
         self.pods.insert(
             pod,
             PodWork {
+                init: 0,
                 containers: vec![running; containers],
                 life: vec![life; containers],
                 ip,
@@ -183,6 +190,8 @@ pub enum KubeletStep {
     SandboxReady,
     /// An image pull for container `i` finished.
     ImagePulled(u16),
+    /// The runtime's create call for container `i` returned.
+    ContainerCreated(u16),
     /// Container `i` started.
     ContainerStarted(u16),
     /// Container `i`'s run `n` exits.
@@ -205,6 +214,16 @@ pub enum KubeletStep {
     PostStatus,
 }
 
+/// What a kubelet request was for, so its response can be followed up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// A status write (or the final delete): nothing follows.
+    Status,
+    /// The terminal status of a pod whose containers have stopped after deletion: the
+    /// status manager deletes the object once it is written.
+    TerminalStatus,
+}
+
 /// A kubelet's timer: a pod-worker step for one of its pods is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Step {
@@ -217,7 +236,7 @@ pub struct Step {
 type Cx<'a> = Ctx<'a, Kubelet>;
 
 impl Component for Kubelet {
-    type Tag = ();
+    type Tag = Sent;
     type Timer = Step;
     /// The node's CNI plugin (pod addresses), which the container runtime calls directly.
     type Env = Ipam;
@@ -226,9 +245,13 @@ impl Component for Kubelet {
         observe(self, cx, n.obj, n.change);
     }
 
-    fn on_response(&mut self, cx: &mut Cx<'_>, _: (), r: Response<'_>) {
-        if let (Op::Delete { target, .. }, Outcome::Deleted(_)) = (r.op, r.outcome) {
-            forget(self, cx, target.id);
+    fn on_response(&mut self, cx: &mut Cx<'_>, sent: Sent, r: Response<'_>) {
+        match (r.op, r.outcome) {
+            (Op::Delete { target, .. }, Outcome::Deleted(_)) => forget(self, cx, target.id),
+            (Op::PodStatus { pod, .. }, _) if sent == Sent::TerminalStatus => {
+                delete_terminated(cx, *pod)
+            }
+            _ => {}
         }
     }
 
@@ -288,14 +311,24 @@ fn observe(me: &mut Kubelet, cx: &mut Cx<'_>, obj: ObjRef, change: Change) {
     }
 }
 
-fn new_work(n: usize, host_network: bool, now: SimTime) -> PodWork {
+/// A pod just admitted: every container waits, `PodInitializing` when the pod has init
+/// containers and `ContainerCreating` otherwise (kubelet_pods.go
+/// convertToAPIContainerStatuses, its `defaultWaitingState`).
+fn new_work(init: usize, n: usize, host_network: bool, now: SimTime) -> PodWork {
+    let reason = if init > 0 {
+        "PodInitializing"
+    } else {
+        "ContainerCreating"
+    };
+    let n = init + n;
     let waiting = ContainerStatus {
-        state: ContainerState::Waiting("ContainerCreating"),
+        state: ContainerState::Waiting(reason),
         ready: false,
         restart_count: 0,
         last_state: None,
     };
     PodWork {
+        init,
         containers: vec![waiting; n],
         life: vec![Life::default(); n],
         ip: None,
@@ -314,7 +347,12 @@ fn admit(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
-    let work = new_work(p.spec.containers.len(), p.spec.host_network, cx.now);
+    let work = new_work(
+        p.spec.init_containers.len(),
+        p.spec.containers.len(),
+        p.spec.host_network,
+        cx.now,
+    );
     me.pods.insert(pod, work);
     post_status_later(me, cx, pod);
     mount_volumes(me, cx, pod);
@@ -359,7 +397,12 @@ fn admit_for_teardown(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
-    let work = new_work(p.spec.containers.len(), p.spec.host_network, cx.now);
+    let work = new_work(
+        p.spec.init_containers.len(),
+        p.spec.containers.len(),
+        p.spec.host_network,
+        cx.now,
+    );
     me.pods.insert(pod, work);
     stop(me, cx, pod);
 }
@@ -381,6 +424,7 @@ fn step(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, s: KubeletStep) {
         KubeletStep::SandboxReady => sandbox_ready(me, cx, pod),
         KubeletStep::ImagePulled(i) => image_pulled(me, cx, pod, i),
         KubeletStep::RetryPull(i) => ensure_image(me, cx, pod, i),
+        KubeletStep::ContainerCreated(i) => container_created(me, cx, pod, i),
         KubeletStep::ContainerStarted(i) => container_started(me, cx, pod, i),
         KubeletStep::ContainerExited(i, run) => container_exited(me, cx, pod, i, run),
         KubeletStep::SyncContainer(i, run) => sync_container(me, cx, pod, i, run),
@@ -421,12 +465,12 @@ fn sandbox_ready(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     }
 }
 
-/// Container `i` of `pod` from the store.
+/// Container `i` of `pod` from the store, init containers first.
 fn container(cx: &Cx<'_>, pod: u32, i: u16) -> Option<crate::model::pod::Container> {
     cx.store
         .pods
         .get(pod)
-        .and_then(|p| p.spec.containers.get(usize::from(i)))
+        .and_then(|p| p.spec.container_at(usize::from(i)))
         .cloned()
 }
 
@@ -586,11 +630,27 @@ fn image_pulled(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     create_container(me, cx, pod, i);
 }
 
+/// `startContainer` (kuberuntime_container.go): the container's config (its environment
+/// from ConfigMaps and Secrets) first, then the runtime's `CreateContainer`
+/// (`kubelet.containerCreate`), after which `Created` is recorded.
 fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     if let Some(message) = container_config_error(cx, pod, i) {
         refuse_container(me, cx, pod, i, message);
         return;
     }
+    let d = runtime_call(me, cx, pod, i, TimingName::KubeletContainerCreate, "create");
+    cx.after(
+        d,
+        Step {
+            pod,
+            step: KubeletStep::ContainerCreated(i),
+        },
+    );
+}
+
+/// The runtime created container `i`: `Created`, then its `StartContainer`
+/// (`kubelet.containerStart`), after which `Started` is recorded.
+fn container_created(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     cx.event(
         pod_obj(pod),
         false,
@@ -598,15 +658,7 @@ fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         SOURCE,
         "Container created".into(),
     );
-    let key = pod_key(cx, pod);
-    let runs = me.pods[&pod].life[usize::from(i)].runs;
-    // The first run keeps the draw it always had; restarts draw their own.
-    let purpose = if runs == 0 {
-        format!("start:{i}")
-    } else {
-        format!("start:{i}:{runs}")
-    };
-    let d = cx.sample(TimingName::KubeletContainerStart, SOURCE, &key, &purpose);
+    let d = runtime_call(me, cx, pod, i, TimingName::KubeletContainerStart, "start");
     cx.after(
         d,
         Step {
@@ -616,18 +668,39 @@ fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     );
 }
 
+/// One draw of a runtime call's latency for container `i`'s next run: the first run keeps
+/// the draw it always had (`start:0`), restarts draw their own (`start:0:2`).
+fn runtime_call(
+    me: &Kubelet,
+    cx: &mut Cx<'_>,
+    pod: u32,
+    i: u16,
+    timing: TimingName,
+    call: &str,
+) -> SimDuration {
+    let key = pod_key(cx, pod);
+    let runs = me.pods[&pod].life[usize::from(i)].runs;
+    let purpose = if runs == 0 {
+        format!("{call}:{i}")
+    } else {
+        format!("{call}:{i}:{runs}")
+    };
+    cx.sample(timing, SOURCE, &key, &purpose)
+}
+
 /// Why `generateContainerConfig` (kuberuntime_container.go) cannot build container `i`'s
 /// config: a ConfigMap or Secret its environment needs is missing.
 fn container_config_error(cx: &Cx<'_>, pod: u32, i: u16) -> Option<String> {
     let p = cx.store.pods.get(pod)?;
-    let c = p.spec.containers.get(usize::from(i))?;
+    let c = p.spec.container_at(usize::from(i))?;
     config::env_error(cx.store, p.meta.namespace, &c.env_sources)
 }
 
 /// `startContainer` failed with `ErrCreateContainerConfig`: `Failed` with `Error: <message>`,
 /// the container waits in `CreateContainerConfigError`, and the pod worker syncs again after
-/// its back-off (pulling, or finding the image present, each time). The other containers are
-/// still started (`SyncPod` starts each one regardless of the others' errors).
+/// its back-off (pulling, or finding the image present, each time). The other regular
+/// containers are still started (`SyncPod` starts each one regardless of the others'
+/// errors); the next init container waits for this one.
 fn refuse_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, message: String) {
     cx.event(
         pod_obj(pod),
@@ -651,7 +724,7 @@ fn refuse_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, message
             step: KubeletStep::RetryPull(i),
         },
     );
-    if first && ix + 1 < n {
+    if first && ix >= wk.init && ix + 1 < n {
         ensure_image(me, cx, pod, i + 1);
     }
 }
@@ -693,8 +766,24 @@ impl Plan {
 fn plan(me: &Kubelet, c: &crate::model::pod::Container, wk: &PodWork, i: u16) -> Plan {
     let start = wk.life[usize::from(i)].started;
     let proc = process::of(c, &me.catalog);
+    if usize::from(i) < wk.init {
+        // Init containers have no probes (validateInitContainers forbids them).
+        return Plan {
+            startup: None,
+            readiness: None,
+            liveness: None,
+            exit: proc.exit.map(|(d, code)| (start + d, code)),
+        };
+    }
     let serves = start + proc.ready_after;
+    let latency = me.catalog.get(&c.image).map_or(0, |s| s.probe_latency_us);
+    // A probe the process answers only after its timeoutSeconds never passes.
     let course = |p: &crate::model::pod::Probe, kind, from| {
+        let serves = if probes::times_out(p, latency) {
+            start + probes::NEVER
+        } else {
+            serves
+        };
         probes::course(p, kind, wk.started, start, from, serves)
     };
     let startup = c
@@ -730,18 +819,18 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         SOURCE,
         "Container started".into(),
     );
-    let readiness = c.probes.readiness;
     let (n, run, next_waits) = {
         let Some(wk) = me.pods.get_mut(&pod) else {
             return;
         };
         let ix = usize::from(i);
+        let init = ix < wk.init;
         let l = &mut wk.life[ix];
         l.runs += 1;
         l.started = now;
-        // The next container waits for this one's first start, unless a refused create
-        // already passed it on.
-        let next_waits = l.runs == 1 && l.config_failures == 0;
+        // The next regular container waits for this one's first start, unless a refused
+        // create already passed it on; the next init container waits for this one's exit.
+        let next_waits = !init && l.runs == 1 && l.config_failures == 0;
         let last = l.exited.take();
         let st = &mut wk.containers[ix];
         st.state = ContainerState::Running(now);
@@ -750,8 +839,8 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
             st.last_state = last;
         }
         // Without a readiness probe a running container is ready (prober_manager.go
-        // UpdatePodStatus).
-        st.ready = readiness.is_none();
+        // UpdatePodStatus); a running init container is not.
+        st.ready = !init && c.probes.readiness.is_none();
         let run = l.runs;
         update_ready(wk, now);
         (wk.containers.len(), run, next_waits)
@@ -829,7 +918,8 @@ fn probe_failed(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, k
     let Some((p, course)) = plan.of(kind) else {
         return;
     };
-    unhealthy(me, cx, pod, &p, kind);
+    let timed_out = probe_timed_out(me, &c, pod, i, &p, cx.now);
+    unhealthy(me, cx, pod, &p, kind, timed_out);
     let next = probes::next_probe(&p, cx.now);
     let end = plan.end();
     let before_kill = course.kill.is_none_or(|k| next < k);
@@ -851,10 +941,28 @@ fn unhealthy(
     pod: u32,
     p: &crate::model::pod::Probe,
     kind: ProbeKind,
+    timed_out: bool,
 ) {
     let ip = me.pods.get(&pod).and_then(|w| w.ip);
-    let message = probes::failure_message(p, kind, ip);
+    let message = probes::failure_message(p, kind, ip, timed_out);
     cx.event(pod_obj(pod), true, "Unhealthy", SOURCE, message);
+}
+
+/// Whether probe `p` of container `i` fails at `now` by its timeout: the process serves but
+/// answers after `timeoutSeconds` (the image's `probeLatency`).
+fn probe_timed_out(
+    me: &Kubelet,
+    c: &crate::model::pod::Container,
+    pod: u32,
+    i: u16,
+    p: &crate::model::pod::Probe,
+    now: SimTime,
+) -> bool {
+    let latency = me.catalog.get(&c.image).map_or(0, |s| s.probe_latency_us);
+    let Some(l) = me.pods.get(&pod).and_then(|w| w.life.get(usize::from(i))) else {
+        return false;
+    };
+    probes::times_out(p, latency) && now >= l.started + process::of(c, &me.catalog).ready_after
 }
 
 /// The container's probe of `kind`.
@@ -877,7 +985,8 @@ fn probe_kill(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, kin
         return;
     };
     if let Some(p) = probe_of(&c, kind) {
-        unhealthy(me, cx, pod, &p, kind);
+        let timed_out = probe_timed_out(me, &c, pod, i, &p, cx.now);
+        unhealthy(me, cx, pod, &p, kind, timed_out);
     }
     if let Some(l) = me
         .pods
@@ -920,7 +1029,7 @@ fn probe_kill(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, kin
 
 /// Sets the pod's Ready time: when the last of its containers became ready.
 fn update_ready(wk: &mut PodWork, now: SimTime) {
-    let all = wk.containers.iter().all(|c| c.ready);
+    let all = wk.containers[wk.init..].iter().all(|c| c.ready);
     if !all {
         wk.ready_since = None;
     } else if wk.ready_since.is_none() {
@@ -969,8 +1078,11 @@ fn terminate(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, code
     let Some(policy) = cx.store.pods.get(pod).map(|p| p.spec.restart_policy) else {
         return;
     };
+    let init = me.pods.get(&pod).is_some_and(|w| usize::from(i) < w.init);
+    // An init container that exited 0 is done; a failed one is retried unless the policy is
+    // Never (kuberuntime_manager.go computeInitContainerActions).
     let restart = match policy {
-        RestartPolicy::Always => true,
+        RestartPolicy::Always => !init || code != 0,
         RestartPolicy::OnFailure => code != 0,
         RestartPolicy::Never => false,
     };
@@ -989,13 +1101,19 @@ fn terminate(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, code
             reason,
             exit_code: code,
         };
-        st.ready = false;
+        // prober_manager.go UpdatePodStatus: an init container that exited 0 is ready.
+        st.ready = init && code == 0;
         update_ready(wk, now);
-        let phase = status::phase(policy, &wk.containers);
+        let (inits, regular) = wk.containers.split_at(wk.init);
+        let phase = status::phase(policy, inits, regular);
         let done = !restart && matches!(phase, Phase::Succeeded | Phase::Failed);
         wk.finished = done;
         done
     };
+    if init && code == 0 && !finished {
+        // The next init container, or after the last one the first regular container.
+        ensure_image(me, cx, pod, i + 1);
+    }
     if finished {
         // The pod worker tears a finished pod's sandbox down (syncTerminatingPod); the
         // status keeps the address it had.
@@ -1039,7 +1157,7 @@ fn sync_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32)
         let Some(p) = cx.store.pods.get(pod) else {
             return;
         };
-        let name = p.spec.containers.get(ix).map_or("", |c| c.name.as_str());
+        let name = p.spec.container_at(ix).map_or("", |c| c.name.as_str());
         let message = format!(
             "Back-off restarting failed container {name} in pod {}_{}({})",
             p.meta.name,
@@ -1145,13 +1263,18 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     };
     let host_ip = cx.env.node_ip(me.vm);
     let wk = &me.pods[&pod];
+    let (inits, regular) = wk.containers.split_at(wk.init);
     let status = PodStatus {
-        phase: status::phase(policy, &wk.containers),
+        phase: status::phase(policy, inits, regular),
         reason: None,
         scheduled: Some(true),
         unschedulable_message: None,
         ready_since: wk.ready_since,
-        containers: wk.containers.clone(),
+        containers: regular.to_vec(),
+        init_containers: inits.to_vec(),
+        initialized: inits
+            .iter()
+            .all(|c| matches!(c.state, ContainerState::Terminated { exit_code: 0, .. })),
         pod_ip: wk.status_ip,
         host_ip,
         start_time: Some(wk.started),
@@ -1164,7 +1287,7 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         pod,
         status: Box::new(status),
     };
-    cx.submit(op, (), &key);
+    cx.submit(op, Sent::Status, &key);
 }
 
 fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
@@ -1181,7 +1304,7 @@ fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         wk.stopping = true;
     }
     let obj = pod_obj(pod);
-    let names: Vec<String> = p.spec.containers.iter().map(|c| c.name.clone()).collect();
+    let names: Vec<String> = p.spec.all_containers().map(|c| c.name.clone()).collect();
     for (name, run) in names.iter().zip(running.iter().copied()) {
         if run {
             cx.event(
@@ -1198,8 +1321,7 @@ fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     // parallel, so the slowest preStop decides.
     let pre_stop = p
         .spec
-        .containers
-        .iter()
+        .all_containers()
         .zip(&running)
         .filter(|(_, run)| **run)
         .filter_map(|(c, _)| c.pre_stop_us)
@@ -1230,7 +1352,44 @@ fn containers_stopped(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         }
     }
     release_ip(me, cx, pod);
-    // The status manager deletes the object once the pod is terminal.
+    post_terminal_status(me, cx, pod);
+}
+
+/// The status manager's last write for a deleted pod whose containers have stopped
+/// (status_manager.go syncPod): every container terminated, the phase terminal — `getPhase`
+/// with `podIsTerminal`, all exited 0 is Succeeded, anything else Failed (kubelet_pods.go
+/// generateAPIPodStatus gives a terminal pod a terminal phase) — and not Ready. The delete
+/// follows once it is written ([`delete_terminated`]).
+fn post_terminal_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
+    let Some(p) = cx.store.pods.get(pod) else {
+        return;
+    };
+    let Some(wk) = me.pods.get(&pod) else {
+        return;
+    };
+    let (inits, regular) = wk.containers.split_at(wk.init);
+    let phase = match status::phase(RestartPolicy::Never, inits, regular) {
+        Phase::Succeeded => Phase::Succeeded,
+        _ => Phase::Failed,
+    };
+    let status = PodStatus {
+        phase,
+        ready_since: None,
+        containers: regular.to_vec(),
+        init_containers: inits.to_vec(),
+        ..p.status.clone()
+    };
+    let key = pod_key(cx, pod);
+    let op = Op::PodStatus {
+        pod,
+        status: Box::new(status),
+    };
+    cx.submit(op, Sent::TerminalStatus, &key);
+}
+
+/// `canBeDeleted` holds once the terminal status is stored: the status manager deletes the
+/// object with grace 0 and a UID precondition (status_manager.go syncPod).
+fn delete_terminated(cx: &mut Cx<'_>, pod: u32) {
     let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
@@ -1242,7 +1401,7 @@ fn containers_stopped(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         propagation: Propagation::Background,
         grace_seconds: Some(0),
     };
-    cx.submit(op, (), &key);
+    cx.submit(op, Sent::Status, &key);
 }
 
 fn release_ip(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
@@ -1445,15 +1604,32 @@ mod tests {
             stopped.0 <= SimTime(1_000_000 + 30_000_000),
             "capped by terminationGracePeriodSeconds 30"
         );
-        let deleted = fire(&mut k, &h, &mut ipam, stopped);
+        // status_manager.go syncPod: the terminal status is written first (nginx exits 0 on
+        // SIGTERM: Succeeded), and only then is the object deleted.
+        let terminal = fire(&mut k, &h, &mut ipam, stopped);
+        let status = match &terminal.requests()[..] {
+            [(Op::PodStatus { pod: p, status }, Sent::TerminalStatus)] if *p == pod => status,
+            other => panic!("the terminal status first: {other:?}"),
+        };
+        assert_eq!(status.phase, Phase::Succeeded);
+        assert!(status.ready_since.is_none());
+        assert!(matches!(
+            status.containers[0].state,
+            ContainerState::Terminated { exit_code: 0, .. }
+        ));
+        let id = me(&k);
+        let deleted = h.answer(&mut k, &mut ipam, id, stopped.0, &terminal);
+        assert_eq!(
+            h.store.pods.get(pod).unwrap().status.phase,
+            Phase::Succeeded
+        );
         let uid = h.store.pods.get(pod).unwrap().meta.uid;
         assert!(matches!(
             deleted.requests()[..],
-            [(Op::Delete { target, uid: Some(u), grace_seconds: Some(0), .. }, ())]
+            [(Op::Delete { target, uid: Some(u), grace_seconds: Some(0), .. }, Sent::Status)]
                 if target.id == pod && *u == uid
         ));
         // The kubelet's own grace-0 delete removes the object at once.
-        let id = me(&k);
         h.answer(&mut k, &mut ipam, id, stopped.0, &deleted);
         assert!(h.store.pods.get(pod).is_none());
     }
@@ -1485,6 +1661,8 @@ mod tests {
     struct Trace {
         steps: Vec<(SimTime, KubeletStep)>,
         events: Vec<(SimTime, &'static str, String)>,
+        /// The statuses the kubelet sent.
+        statuses: Vec<(SimTime, PodStatus)>,
     }
 
     impl Trace {
@@ -1546,7 +1724,8 @@ mod tests {
         let (mut h, mut k, mut ipam, pod) = crashing();
         let t = drive(&mut h, &mut k, &mut ipam, pod, secs(150));
         let exits = t.step_times(|s| matches!(s, KubeletStep::ContainerExited(0, _)));
-        let created = t.times("Created");
+        // Each restart begins with the image found present (`Pulled`), then the create.
+        let created = t.times("Pulled");
         assert!(exits.len() >= 5, "{exits:?}");
         // Each run lasts crashAfter from its start.
         let started = t.times("Started");
@@ -1576,7 +1755,7 @@ mod tests {
         let last = st.last_state.expect("lastState after a restart");
         assert_eq!((last.reason, last.exit_code), ("Error", 1));
         assert_eq!(
-            status::phase(RestartPolicy::Always, &k.pods[&pod].containers),
+            status::phase(RestartPolicy::Always, &[], &k.pods[&pod].containers),
             Phase::Running
         );
     }
@@ -1625,7 +1804,7 @@ mod tests {
             }
         );
         assert_eq!(
-            status::phase(RestartPolicy::Never, &wk.containers),
+            status::phase(RestartPolicy::Never, &[], &wk.containers),
             Phase::Succeeded
         );
         assert!(wk.ip.is_none(), "a finished pod's address is released");
@@ -1653,7 +1832,7 @@ mod tests {
         let t = drive(&mut h, &mut k, &mut ipam, pod, secs(30));
         assert_eq!(t.times("Started").len(), 1);
         assert_eq!(
-            status::phase(RestartPolicy::OnFailure, &k.pods[&pod].containers),
+            status::phase(RestartPolicy::OnFailure, &[], &k.pods[&pod].containers),
             Phase::Succeeded
         );
     }
@@ -1879,6 +2058,11 @@ mod tests {
             for e in r.events() {
                 trace.events.push((at, e.reason, e.message.clone()));
             }
+            for (op, _) in r.requests() {
+                if let Op::PodStatus { status, .. } = op {
+                    trace.statuses.push((at, (**status).clone()));
+                }
+            }
             pending.extend(r.timers());
         }
         trace
@@ -1934,8 +2118,12 @@ mod tests {
         assert_eq!(fails[2] - fails[1], 10.0);
         // Each sync finds the image present again before the create fails.
         assert_eq!(t.times("Pulled").len(), 4);
+        // The sync 10 s after the last failure finds the ConfigMap and creates the container.
+        let pulled = t.times("Pulled");
+        assert_eq!(pulled[3], fails[2] + 10.0);
         let created = t.times("Created");
-        assert_eq!(created, [fails[2] + 10.0]);
+        assert_eq!(created.len(), 1);
+        assert!(created[0] > pulled[3]);
         assert_eq!(t.times("Started").len(), 1);
         let waiting = k.pods[&pod].containers[0].state.clone();
         assert!(matches!(waiting, ContainerState::Running(_)), "{waiting:?}");
@@ -1982,5 +2170,215 @@ mod tests {
         assert_eq!(sandbox.len(), 1);
         assert!(sandbox[0] > 16.5);
         assert_eq!(t.times("Started").len(), 1);
+    }
+
+    /// The `web` pod's regular container is `nginx:1.25` (present) after init containers
+    /// running busybox with these commands, under `policy`.
+    fn with_inits(policy: RestartPolicy, commands: &[&[&str]]) -> (Harness, Kubelet, Ipam, u32) {
+        let (mut h, k, ipam, pod) = setup(&["nginx:1.25", "busybox:1.36"]);
+        let p = h.store.pods.get_mut(pod).expect("pod");
+        let spec = Arc::make_mut(&mut p.spec);
+        spec.restart_policy = policy;
+        for (n, cmd) in commands.iter().enumerate() {
+            let mut c = spec.containers[0].clone();
+            c.name = format!("init-{n}");
+            c.image = "busybox:1.36".into();
+            c.pull_policy = PullPolicy::IfNotPresent;
+            c.command = cmd.iter().map(|s| s.to_string()).collect();
+            spec.init_containers.push(c);
+        }
+        (h, k, ipam, pod)
+    }
+
+    /// kubectl's STATUS for each distinct status the kubelet sent, in order.
+    fn status_cells(h: &mut Harness, pod: u32, t: &Trace) -> Vec<String> {
+        let mut cells: Vec<String> = Vec::new();
+        for (_, st) in &t.statuses {
+            let p = h.store.pods.get_mut(pod).expect("pod");
+            p.status = st.clone();
+            let cell = crate::output::metrics::pod_status_cell(p);
+            if cells.last() != Some(&cell) {
+                cells.push(cell);
+            }
+        }
+        cells
+    }
+
+    #[test]
+    fn init_containers_run_one_after_another_before_the_regular_ones() {
+        // kuberuntime_manager.go computeInitContainerActions: the next init container starts
+        // only once the previous one exited 0; the regular containers once all have.
+        // printers.go printPod: Init:<i>/<n> while init container i runs, PodInitializing
+        // (the regular containers' default waiting reason) once they are done.
+        let (mut h, mut k, mut ipam, pod) =
+            with_inits(RestartPolicy::Always, &[&["sleep", "2"], &["sleep", "3"]]);
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
+        let started = t.times("Started");
+        assert_eq!(started.len(), 3, "{:?}", t.events);
+        let exits = t.step_times(|s| matches!(s, KubeletStep::ContainerExited(..)));
+        assert_eq!(exits.len(), 2);
+        assert!((exits[0] - started[0] - 2.0).abs() < 1e-6);
+        assert!(started[1] >= exits[0] && (exits[1] - started[1] - 3.0).abs() < 1e-6);
+        assert!(
+            started[2] >= exits[1],
+            "main after the last init: {started:?}"
+        );
+        let first = &t.statuses[0].1;
+        assert_eq!(
+            first.init_containers[0].state,
+            ContainerState::Waiting("PodInitializing")
+        );
+        assert_eq!(
+            first.containers[0].state,
+            ContainerState::Waiting("PodInitializing")
+        );
+        assert!(!first.initialized);
+        let cells = status_cells(&mut h, pod, &t);
+        assert_eq!(
+            cells,
+            ["Init:0/2", "Init:1/2", "PodInitializing", "Running"]
+        );
+        let last = &t.statuses.last().expect("statuses").1;
+        assert!(last.initialized);
+        assert_eq!(last.phase, Phase::Running);
+        // prober_manager.go UpdatePodStatus: an init container that exited 0 is ready.
+        assert!(last.init_containers.iter().all(|c| c.ready));
+        assert!(last.ready_since.is_some());
+    }
+
+    #[test]
+    fn a_failed_init_container_fails_the_pod_under_never() {
+        // kubelet_pods.go getPhase: a failed init container with restartPolicy Never → Failed;
+        // the regular container never starts. printPod: Init:Error.
+        let (mut h, mut k, mut ipam, pod) =
+            with_inits(RestartPolicy::Never, &[&["sh", "-c", "exit 3"], &["true"]]);
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
+        assert_eq!(t.times("Started").len(), 1);
+        let last = &t.statuses.last().expect("statuses").1;
+        assert_eq!(last.phase, Phase::Failed);
+        assert!(!last.initialized);
+        assert_eq!(
+            status_cells(&mut h, pod, &t).last().map(String::as_str),
+            Some("Init:Error")
+        );
+        assert!(k.pods[&pod].finished);
+    }
+
+    #[test]
+    fn a_failed_init_container_crash_loops_under_always() {
+        // computeInitContainerActions restarts a failed init container (not under Never) with
+        // the crash-loop back-off; printPod shows Init:Error, then Init:CrashLoopBackOff, and
+        // RESTARTS counts the init container's restarts while the pod initializes.
+        let (mut h, mut k, mut ipam, pod) =
+            with_inits(RestartPolicy::Always, &[&["sh", "-c", "sleep 1; exit 1"]]);
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
+        assert!(t.times("Started").len() >= 3, "{:?}", t.events);
+        assert!(!t.times("BackOff").is_empty());
+        let cells = status_cells(&mut h, pod, &t);
+        assert!(cells.contains(&"Init:Error".to_string()), "{cells:?}");
+        assert!(
+            cells.contains(&"Init:CrashLoopBackOff".to_string()),
+            "{cells:?}"
+        );
+        let last = &t.statuses.last().expect("statuses").1;
+        assert_eq!(last.phase, Phase::Pending);
+        assert_eq!(
+            last.containers[0].state,
+            ContainerState::Waiting("PodInitializing")
+        );
+        let p = h.store.pods.get(pod).expect("pod");
+        let restarts = crate::output::metrics::pod_restarts(p);
+        assert_eq!(restarts, last.init_containers[0].restart_count);
+        assert!(restarts >= 2);
+    }
+
+    #[test]
+    fn the_runtime_creates_then_starts_each_container() {
+        // kuberuntime_container.go startContainer: CreateContainer returns before `Created`
+        // is recorded, StartContainer before `Started` — two runtime calls, each with its
+        // own latency (kubelet.containerCreate, kubelet.containerStart).
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(30));
+        let (pulled, created, started) =
+            (t.times("Pulled"), t.times("Created"), t.times("Started"));
+        assert!(pulled[0] < created[0], "{pulled:?} {created:?}");
+        assert!(created[0] < started[0], "{created:?} {started:?}");
+        let steps = t.step_times(|s| s == KubeletStep::ContainerCreated(0));
+        assert_eq!(steps, created);
+    }
+
+    #[test]
+    fn a_probe_answered_after_its_timeout_fails_and_liveness_restarts() {
+        // prober.go runProbe: the probe's timeoutSeconds bounds the HTTP client; an answer
+        // that comes later is a failure (`context deadline exceeded`), so readiness never
+        // passes and liveness kills the container after failureThreshold (3) failures.
+        let slow = crate::model::image::ImageSpec {
+            probe_latency_us: 2_000_000,
+            ..Default::default()
+        };
+        let catalog = catalog_of("registry.example/app:v5", slow.clone());
+        let probe = crate::model::pod::Probe::default();
+        let (mut h, mut k, mut ipam, pod) = lifecycle_setup(
+            "registry.example/app:v5",
+            &[],
+            RestartPolicy::Always,
+            catalog,
+            Some(probe),
+        );
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(100));
+        assert!(
+            t.step_times(|s| matches!(s, KubeletStep::ContainerReady(..)))
+                .is_empty()
+        );
+        let unhealthy: Vec<&str> = t
+            .events
+            .iter()
+            .filter(|e| e.1 == "Unhealthy")
+            .map(|e| e.2.as_str())
+            .collect();
+        assert!(
+            unhealthy.len() >= 8,
+            "every 10 s from the first tick after the start to 100 s: {unhealthy:?}"
+        );
+        assert!(unhealthy.iter().all(|m| *m
+            == "Readiness probe failed: context deadline exceeded (Client.Timeout exceeded while awaiting headers)"));
+        assert!(!k.pods[&pod].containers[0].ready);
+        // timeoutSeconds 3 > 2 s: the same image passes.
+        let patient = crate::model::pod::Probe {
+            timeout_s: 3,
+            ..Default::default()
+        };
+        let (mut h, mut k, mut ipam, pod) = lifecycle_setup(
+            "registry.example/app:v5",
+            &[],
+            RestartPolicy::Always,
+            catalog_of("registry.example/app:v5", slow.clone()),
+            Some(patient),
+        );
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
+        assert_eq!(
+            t.step_times(|s| matches!(s, KubeletStep::ContainerReady(..)))
+                .len(),
+            1
+        );
+        // A liveness probe that times out restarts the container.
+        let (mut h, mut k, mut ipam, pod) = lifecycle_setup(
+            "registry.example/app:v5",
+            &[],
+            RestartPolicy::Always,
+            catalog_of("registry.example/app:v5", slow),
+            None,
+        );
+        let p = h.store.pods.get_mut(pod).expect("pod");
+        Arc::make_mut(&mut p.spec).containers[0].probes.liveness = Some(probe);
+        let t = drive(&mut h, &mut k, &mut ipam, pod, secs(60));
+        let kills = t.step_times(|s| matches!(s, KubeletStep::ProbeKill(..)));
+        let started = t.times("Started");
+        assert!(!kills.is_empty());
+        // Probes at 1 s + 10 s k from the worker's start; the third failure kills.
+        assert!(
+            kills[0] - started[0] <= 30.0 + 1e-6,
+            "{kills:?} {started:?}"
+        );
     }
 }

@@ -90,18 +90,47 @@ pub fn course(
     }
 }
 
+/// Whether a process that answers after `latency_us` misses `p`'s `timeoutSeconds` (prober.go
+/// runProbe passes the timeout to the HTTP client, the dialer and the exec call; an answer
+/// that has not come when it ends is a failure).
+pub fn times_out(p: &Probe, latency_us: u64) -> bool {
+    latency_us >= u64::from(p.timeout_s.max(1)) * S
+}
+
+/// A time past any run's end: when a process that misses every probe's timeout "serves".
+pub const NEVER: SimDuration = SimDuration(100 * 365 * 86_400 * S);
+
 /// The probe after `t` (one period later).
 pub fn next_probe(p: &Probe, t: SimTime) -> SimTime {
     t + SimDuration(period(p))
 }
 
 /// `Unhealthy`'s message for a failing probe (prober.go `%s probe failed: %s`, trimmed as
-/// kubectl prints it): a server not yet serving answers 503 or refuses the connection.
-pub fn failure_message(p: &Probe, kind: ProbeKind, pod_ip: Option<std::net::Ipv4Addr>) -> String {
+/// kubectl prints it): a server not yet serving answers 503 or refuses the connection; one
+/// that answers too slowly (`timed_out`) hits the client's deadline.
+pub fn failure_message(
+    p: &Probe,
+    kind: ProbeKind,
+    pod_ip: Option<std::net::Ipv4Addr>,
+    timed_out: bool,
+) -> String {
+    let ip = pod_ip.map(|i| i.to_string()).unwrap_or_default();
     let output = match p.handler {
+        // The HTTP client's error, without the `Get "URL": ` prefix (kubesim keeps no URL).
+        ProbeHandler::HttpGet if timed_out => {
+            "context deadline exceeded (Client.Timeout exceeded while awaiting headers)".to_string()
+        }
+        ProbeHandler::TcpSocket(port) if timed_out => {
+            let port = port.map(|p| p.to_string()).unwrap_or_default();
+            format!("dial tcp {ip}:{port}: i/o timeout")
+        }
+        ProbeHandler::Grpc if timed_out => format!(
+            "timeout: health rpc did not complete within {}s",
+            p.timeout_s.max(1)
+        ),
+        ProbeHandler::Exec if timed_out => "command timed out".to_string(),
         ProbeHandler::HttpGet => "HTTP probe failed with statuscode: 503".to_string(),
         ProbeHandler::TcpSocket(port) => {
-            let ip = pod_ip.map(|i| i.to_string()).unwrap_or_default();
             let port = port.map(|p| p.to_string()).unwrap_or_default();
             format!("dial tcp {ip}:{port}: connect: connection refused")
         }
@@ -178,7 +207,7 @@ mod tests {
     fn failure_texts_follow_the_handler_and_the_probe() {
         let http = probe(0, 10, 1, 3);
         assert_eq!(
-            failure_message(&http, Readiness, None),
+            failure_message(&http, Readiness, None, false),
             "Readiness probe failed: HTTP probe failed with statuscode: 503"
         );
         let exec = Probe {
@@ -186,7 +215,7 @@ mod tests {
             ..http
         };
         assert_eq!(
-            failure_message(&exec, Liveness, None),
+            failure_message(&exec, Liveness, None, false),
             "Liveness probe failed:"
         );
         let tcp = Probe {
@@ -194,7 +223,12 @@ mod tests {
             ..http
         };
         assert_eq!(
-            failure_message(&tcp, Startup, Some(std::net::Ipv4Addr::new(10, 244, 0, 5))),
+            failure_message(
+                &tcp,
+                Startup,
+                Some(std::net::Ipv4Addr::new(10, 244, 0, 5)),
+                false
+            ),
             "Startup probe failed: dial tcp 10.244.0.5:8080: connect: connection refused"
         );
     }

@@ -1,15 +1,40 @@
 //! The pod phase the kubelet computes from its containers: a port of `getPhase`
-//! (pkg/kubelet/kubelet_pods.go).
+//! (pkg/kubelet/kubelet_pods.go), init containers first.
 
 use crate::model::pod::{ContainerState, ContainerStatus, Phase, RestartPolicy};
 
-/// `getPhase` for the regular containers (init containers are not run by kubesim): any
+/// `getPhase`. An init container that is running or waiting for its first run keeps the pod
+/// Pending; one that failed (terminated non-zero, or waiting after a non-zero exit) fails the
+/// pod under `Never` and otherwise keeps it Pending while it is retried (the regular
+/// containers all wait). Then for the regular containers: any
 /// container waiting for its first run keeps the pod Pending; any running one makes it
 /// Running; once all have stopped, `Always` stays Running (it restarts them), `OnFailure`
 /// is Succeeded if all exited 0 and Running otherwise, `Never` is Succeeded if all exited 0
 /// and Failed otherwise. A container waiting to be restarted (it has a `lastState`) counts
 /// as stopped, with its last exit code.
-pub fn phase(policy: RestartPolicy, containers: &[ContainerStatus]) -> Phase {
+pub fn phase(
+    policy: RestartPolicy,
+    init: &[ContainerStatus],
+    containers: &[ContainerStatus],
+) -> Phase {
+    let (mut pending_init, mut failed_init) = (0, 0);
+    for c in init {
+        match (&c.state, &c.last_state) {
+            (ContainerState::Terminated { exit_code, .. }, _) => {
+                failed_init += usize::from(*exit_code != 0);
+            }
+            (ContainerState::Waiting(_), Some(last)) => {
+                failed_init += usize::from(last.exit_code != 0);
+            }
+            _ => pending_init += 1,
+        }
+    }
+    if failed_init > 0 && policy == RestartPolicy::Never {
+        return Phase::Failed;
+    }
+    if pending_init > 0 {
+        return Phase::Pending;
+    }
     let (mut waiting, mut running, mut stopped, mut succeeded) = (0, 0, 0, 0);
     for c in containers {
         match (&c.state, &c.last_state) {
@@ -85,21 +110,59 @@ mod tests {
         let creating = cs(ContainerState::Waiting("ContainerCreating"), None);
         let backoff = cs(ContainerState::Waiting("CrashLoopBackOff"), Some(1));
         assert_eq!(
-            phase(Always, std::slice::from_ref(&creating)),
+            phase(Always, &[], std::slice::from_ref(&creating)),
             Phase::Pending
         );
-        assert_eq!(phase(Always, &[running.clone(), creating]), Phase::Pending);
-        assert_eq!(phase(Always, &[running.clone(), exited(1)]), Phase::Running);
-        assert_eq!(phase(Always, &[exited(0)]), Phase::Running);
         assert_eq!(
-            phase(Always, std::slice::from_ref(&backoff)),
+            phase(Always, &[], &[running.clone(), creating]),
+            Phase::Pending
+        );
+        assert_eq!(
+            phase(Always, &[], &[running.clone(), exited(1)]),
             Phase::Running
         );
-        assert_eq!(phase(OnFailure, &[exited(0), exited(0)]), Phase::Succeeded);
-        assert_eq!(phase(OnFailure, &[exited(0), exited(1)]), Phase::Running);
-        assert_eq!(phase(OnFailure, &[backoff]), Phase::Running);
-        assert_eq!(phase(Never, &[exited(0), exited(0)]), Phase::Succeeded);
-        assert_eq!(phase(Never, &[exited(0), exited(2)]), Phase::Failed);
-        assert_eq!(phase(Never, &[running, exited(2)]), Phase::Running);
+        assert_eq!(phase(Always, &[], &[exited(0)]), Phase::Running);
+        assert_eq!(
+            phase(Always, &[], std::slice::from_ref(&backoff)),
+            Phase::Running
+        );
+        assert_eq!(
+            phase(OnFailure, &[], &[exited(0), exited(0)]),
+            Phase::Succeeded
+        );
+        assert_eq!(
+            phase(OnFailure, &[], &[exited(0), exited(1)]),
+            Phase::Running
+        );
+        assert_eq!(phase(OnFailure, &[], &[backoff]), Phase::Running);
+        assert_eq!(phase(Never, &[], &[exited(0), exited(0)]), Phase::Succeeded);
+        assert_eq!(phase(Never, &[], &[exited(0), exited(2)]), Phase::Failed);
+        assert_eq!(phase(Never, &[], &[running, exited(2)]), Phase::Running);
+    }
+
+    #[test]
+    fn init_containers_hold_the_pod_pending_or_fail_it_under_never() {
+        // kubelet_pods_test.go TestPodPhaseWithRestartAlwaysInitContainers /
+        // TestPodPhaseWithRestartNeverInitContainers: a running or not yet run init container
+        // is Pending; a failed one is Pending while it is retried, Failed under Never.
+        use RestartPolicy::*;
+        let waiting = cs(ContainerState::Waiting("PodInitializing"), None);
+        let running = cs(ContainerState::Running(SimTime(0)), None);
+        let backoff = cs(ContainerState::Waiting("CrashLoopBackOff"), Some(1));
+        let main = std::slice::from_ref(&waiting);
+        assert_eq!(
+            phase(Always, std::slice::from_ref(&running), main),
+            Phase::Pending
+        );
+        assert_eq!(
+            phase(Always, &[exited(0), waiting.clone()], main),
+            Phase::Pending
+        );
+        assert_eq!(phase(Always, &[exited(1)], main), Phase::Pending);
+        assert_eq!(phase(OnFailure, &[backoff], main), Phase::Pending);
+        assert_eq!(phase(Never, &[exited(1)], main), Phase::Failed);
+        assert_eq!(phase(Never, &[exited(0)], main), Phase::Pending);
+        let started = cs(ContainerState::Running(SimTime(0)), None);
+        assert_eq!(phase(Never, &[exited(0)], &[started]), Phase::Running);
     }
 }

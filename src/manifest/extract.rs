@@ -681,10 +681,11 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
         .enumerate()
         .map(|(i, c)| container(cx, c, &format!("{path}.containers[{i}]"), &mut names))
         .collect();
-    let init = items(child(spec, "initContainers"));
-    for (i, c) in init.iter().enumerate() {
-        container(cx, c, &format!("{path}.initContainers[{i}]"), &mut names);
-    }
+    let init: Vec<Container> = items(child(spec, "initContainers"))
+        .iter()
+        .enumerate()
+        .map(|(i, c)| container(cx, c, &format!("{path}.initContainers[{i}]"), &mut names))
+        .collect();
     // SetDefaults_PodSpec: restartPolicy Always; validateRestartPolicy.
     let restart_node = child(spec, "restartPolicy");
     let restart_policy = match text(spec, "restartPolicy") {
@@ -727,7 +728,7 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
     subdomain_at(cx, spec, at, path, "serviceAccountName");
     PodSpec {
         containers,
-        init_containers: init.len(),
+        init_containers: init,
         restart_policy,
         node_selector,
         tolerations,
@@ -2998,7 +2999,8 @@ mod tests {
         assert_eq!(p.spec.node_name.as_deref(), Some("aks-n-1"));
         assert_eq!(p.spec.scheduler_name, "my-sched");
         assert_eq!(p.spec.node_selector.get("disk"), Some("ssd"));
-        assert_eq!(p.spec.init_containers, 1);
+        assert_eq!(p.spec.init_containers.len(), 1);
+        assert_eq!(p.spec.init_containers[0].image, "busybox");
         assert_eq!(p.spec.containers[0].pull_policy, PullPolicy::Never);
     }
 

@@ -20,6 +20,9 @@ pub struct ImageSpec {
     pub exit_after_us: Option<u64>,
     /// `exitCode` (default 1 with `crashAfter`, 0 with `runFor`).
     pub exit_code: i32,
+    /// `probeLatency`: how long the serving process takes to answer a probe; a probe whose
+    /// `timeoutSeconds` this reaches fails (default 0).
+    pub probe_latency_us: u64,
 }
 
 /// The `images:` table by image reference as pods write it (`registry.example/app:v2`).

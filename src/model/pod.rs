@@ -291,8 +291,9 @@ impl Toleration {
 pub struct PodSpec {
     /// `containers`.
     pub containers: Vec<Container>,
-    /// `initContainers` (counted for status; not run in this version).
-    pub init_containers: usize,
+    /// `initContainers`: run one after another, each to a successful exit, before the
+    /// regular containers start.
+    pub init_containers: Vec<Container>,
     /// `restartPolicy`.
     pub restart_policy: RestartPolicy,
     /// `nodeSelector`.
@@ -326,7 +327,7 @@ impl std::fmt::Debug for PodSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("PodSpec");
         d.field("containers", &self.containers)
-            .field("init_containers", &self.init_containers)
+            .field("init_containers", &self.init_containers.len())
             .field("restart_policy", &self.restart_policy)
             .field("node_selector", &self.node_selector)
             .field("tolerations", &self.tolerations)
@@ -344,6 +345,9 @@ impl std::fmt::Debug for PodSpec {
         if let Some(n) = &self.service_account_name {
             d.field("service_account_name", n);
         }
+        if !self.init_containers.is_empty() {
+            d.field("init", &self.init_containers);
+        }
         d.finish()
     }
 }
@@ -352,6 +356,19 @@ impl PodSpec {
     /// The service account the pod runs as (`default` unless named).
     pub fn service_account(&self) -> &str {
         self.service_account_name.as_deref().unwrap_or("default")
+    }
+    /// Container `i` counting the init containers first, then the regular ones: the order
+    /// the kubelet runs them in.
+    pub fn container_at(&self, i: usize) -> Option<&Container> {
+        match i.checked_sub(self.init_containers.len()) {
+            None => self.init_containers.get(i),
+            Some(j) => self.containers.get(j),
+        }
+    }
+
+    /// Init and regular containers together, in [`PodSpec::container_at`] order.
+    pub fn all_containers(&self) -> impl Iterator<Item = &Container> {
+        self.init_containers.iter().chain(&self.containers)
     }
 
     /// Sum of container requests (what NodeResourcesFit counts).
@@ -442,6 +459,11 @@ pub struct PodStatus {
     pub ready_since: Option<SimTime>,
     /// `containerStatuses` (empty until the kubelet reports).
     pub containers: Vec<ContainerStatus>,
+    /// `initContainerStatuses`, in `spec.initContainers` order (empty until the kubelet
+    /// reports, and for a pod without init containers).
+    pub init_containers: Vec<ContainerStatus>,
+    /// The `Initialized` condition is True: every init container has exited 0.
+    pub initialized: bool,
     /// `podIP`.
     pub pod_ip: Option<Ipv4Addr>,
     /// `hostIP`.
@@ -459,6 +481,8 @@ impl Default for PodStatus {
             unschedulable_message: None,
             ready_since: None,
             containers: Vec::new(),
+            init_containers: Vec::new(),
+            initialized: false,
             pod_ip: None,
             host_ip: None,
             start_time: None,

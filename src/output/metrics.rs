@@ -3,8 +3,8 @@
 //!
 //! The cells port `printPod` and `printNode` from kubernetes `pkg/printers/internalversion/
 //! printers.go` (reference/kubectl-output.md §3, §4). Simplified where kubesim's model is:
-//! init containers are never run (so no `Init:` states and no `Initialized` condition), there
-//! are no scheduling gates and no termination signals; a node's Ready condition is always
+//! there are no scheduling gates, no restartable (sidecar) init containers and no
+//! termination signals; a node's Ready condition is always
 //! present (never `Unknown`). RESTARTS with its `(42s ago)` is printed by `kubectl::print`.
 
 use std::fmt;
@@ -87,7 +87,29 @@ pub fn pod_status_cell(pod: &Pod) -> String {
         .reason
         .unwrap_or(pod.status.phase.as_str())
         .to_string();
-    // 2.-3. No scheduling gates and no init-container statuses in kubesim's model.
+    // 2. No scheduling gates in kubesim's model.
+    // 3. Init containers, in order, up to the first one that has not exited 0.
+    let mut initializing = false;
+    let inits = pod.spec.init_containers.len();
+    for (i, c) in pod.status.init_containers.iter().enumerate() {
+        reason = match &c.state {
+            ContainerState::Terminated { exit_code: 0, .. } => continue,
+            ContainerState::Terminated {
+                reason: "",
+                exit_code,
+            } => format!("Init:ExitCode:{exit_code}"),
+            ContainerState::Terminated { reason: r, .. } => format!("Init:{r}"),
+            ContainerState::Waiting(r) if !r.is_empty() && *r != "PodInitializing" => {
+                format!("Init:{r}")
+            }
+            _ => format!("Init:{i}/{inits}"),
+        };
+        initializing = true;
+        break;
+    }
+    if initializing && !pod.status.initialized {
+        return deleting(pod, reason);
+    }
     // 4. Regular containers, last to first, so the first container with a reason wins.
     let mut has_running = false;
     for c in pod.status.containers.iter().rev() {
@@ -115,13 +137,19 @@ pub fn pod_status_cell(pod: &Pod) -> String {
         }
         .to_string();
     }
-    // 5. Deletion.
+    deleting(pod, reason)
+}
+
+/// printPod's last rule: a deleted pod shows `Unknown` when its node was lost, otherwise
+/// `Terminating` until it is terminal.
+fn deleting(pod: &Pod, reason: String) -> String {
     if pod.meta.deleted.is_some() && pod.status.reason == Some("NodeLost") {
-        reason = "Unknown".to_string();
+        "Unknown".to_string()
     } else if pod.meta.deleted.is_some() && !pod.is_terminal() {
-        reason = "Terminating".to_string();
+        "Terminating".to_string()
+    } else {
+        reason
     }
-    reason
 }
 
 /// kubectl's READY cell: ready running containers / containers (reference §3.2).
@@ -137,10 +165,31 @@ pub fn pod_ready_cell(pod: &Pod) -> String {
 
 /// kubectl's RESTARTS count: the sum of the containers' `restartCount` (reference §3.3).
 pub fn pod_restarts(pod: &Pod) -> u32 {
-    pod.status
-        .containers
+    pod_restarts_since(pod).0
+}
+
+/// printPod's RESTARTS count and the latest `lastState.terminated.finishedAt` it counts:
+/// while the pod is initializing, the init containers' up to the first unfinished one;
+/// after that, the regular containers' only.
+pub fn pod_restarts_since(pod: &Pod) -> (u32, Option<crate::sim::time::SimTime>) {
+    let sum = |list: &[crate::model::pod::ContainerStatus]| {
+        let n = list
+            .iter()
+            .fold(0u32, |a, c| a.saturating_add(c.restart_count));
+        let last = list
+            .iter()
+            .filter_map(|c| c.last_state.map(|t| t.finished))
+            .max();
+        (n, last)
+    };
+    let inits = &pod.status.init_containers;
+    let unfinished = inits
         .iter()
-        .fold(0u32, |a, c| a.saturating_add(c.restart_count))
+        .position(|c| !matches!(c.state, ContainerState::Terminated { exit_code: 0, .. }));
+    match unfinished {
+        Some(i) if !pod.status.initialized => sum(&inits[..=i]),
+        _ => sum(&pod.status.containers),
+    }
 }
 
 /// kubectl's STATUS cell for a node: the Ready condition, then `SchedulingDisabled` when
@@ -433,6 +482,59 @@ pub(crate) mod tests {
         );
         assert_eq!(pod_status_cell(&crash), "CrashLoopBackOff");
         assert_eq!(pod_restarts(&crash), 5);
+    }
+
+    #[test]
+    fn init_container_statuses_follow_print_pod() {
+        // printers.go printPod, its init-container loop (reference §3.1 rule 3): the first
+        // init container that has not exited 0 decides; RESTARTS counts init containers
+        // only while the pod initializes.
+        let with_inits = |inits: Vec<ContainerStatus>, initialized: bool| {
+            let mut p = pod(
+                "p",
+                0,
+                1,
+                status(
+                    Phase::Pending,
+                    vec![cs(ContainerState::Waiting("PodInitializing"), false, 0)],
+                ),
+            );
+            let spec = Arc::make_mut(&mut p.spec);
+            spec.init_containers = vec![spec.containers[0].clone(); inits.len()];
+            p.status.init_containers = inits;
+            p.status.initialized = initialized;
+            p
+        };
+        let waiting = || cs(ContainerState::Waiting("PodInitializing"), false, 0);
+        let done = || cs(terminated("Completed", 0), true, 0);
+        let first = with_inits(vec![cs(running(), false, 0), waiting()], false);
+        assert_eq!(pod_status_cell(&first), "Init:0/2");
+        let second = with_inits(vec![done(), cs(running(), false, 0)], false);
+        assert_eq!(pod_status_cell(&second), "Init:1/2");
+        let crash = with_inits(
+            vec![
+                done(),
+                cs(ContainerState::Waiting("CrashLoopBackOff"), false, 3),
+            ],
+            false,
+        );
+        assert_eq!(pod_status_cell(&crash), "Init:CrashLoopBackOff");
+        assert_eq!(pod_restarts(&crash), 3);
+        let error = with_inits(vec![cs(terminated("Error", 1), false, 0)], false);
+        assert_eq!(pod_status_cell(&error), "Init:Error");
+        let bare = with_inits(vec![cs(terminated("", 2), false, 0)], false);
+        assert_eq!(pod_status_cell(&bare), "Init:ExitCode:2");
+        let initializing = with_inits(vec![done(), done()], true);
+        assert_eq!(pod_status_cell(&initializing), "PodInitializing");
+        let mut deleted = first.clone();
+        deleted.meta.deleted = Some(SimTime(5));
+        assert_eq!(pod_status_cell(&deleted), "Terminating");
+        let mut ran = with_inits(vec![cs(terminated("Completed", 0), true, 4)], true);
+        ran.status.containers = vec![cs(running(), true, 1)];
+        ran.status.phase = Phase::Running;
+        ran.status.ready_since = Some(SimTime::ZERO);
+        assert_eq!(pod_status_cell(&ran), "Running");
+        assert_eq!(pod_restarts(&ran), 1, "init restarts no longer count");
     }
 
     #[test]

@@ -76,6 +76,7 @@ const IMAGE_KEYS: &[&str] = &[
     "crashAfter",
     "runFor",
     "exitCode",
+    "probeLatency",
 ];
 /// Keys later issues define (docs/scenario.md): bad input until they exist, with a hint saying so.
 const FUTURE_KEYS: &[&str] = &["traffic", "controlPlane", "virtualNodes", "aad"];
@@ -573,6 +574,7 @@ impl Checker<'_> {
         let ready_after_us = dur(self, "readyAfter");
         let crash = dur(self, "crashAfter");
         let run_for = dur(self, "runFor");
+        let probe_latency_us = dur(self, "probeLatency");
         let exists = get("exists")
             .and_then(|n| self.boolean(n, &join(path, "exists")))
             .unwrap_or(true);
@@ -593,7 +595,13 @@ impl Checker<'_> {
             );
         }
         if !exists {
-            for k in ["readyAfter", "crashAfter", "runFor", "exitCode"] {
+            for k in [
+                "readyAfter",
+                "crashAfter",
+                "runFor",
+                "exitCode",
+                "probeLatency",
+            ] {
                 if let Some(n) = get(k) {
                     self.problem(
                         n.span,
@@ -611,6 +619,7 @@ impl Checker<'_> {
             ready_after_us: ready_after_us.unwrap_or(0),
             exit_after_us: crash.or(run_for),
             exit_code: exit_code.map_or(default_code, |c| c as i32),
+            probe_latency_us: probe_latency_us.unwrap_or(0),
         })
     }
 
@@ -1852,7 +1861,7 @@ expect:
     #[test]
     fn images_declare_pulls_exits_and_readiness() {
         let s = ok(&format!(
-            "{MIN}images:\n  registry.example/app:v2: {{pullTime: 5s, crashAfter: 3s}}\n  registry.example/app:v3: {{exists: false}}\n  registry.example/app:v4: {{readyAfter: 20s, sizeMB: 300}}\n  registry.example/job:1: {{runFor: 30s, exitCode: 0}}\n"
+            "{MIN}images:\n  registry.example/app:v2: {{pullTime: 5s, crashAfter: 3s}}\n  registry.example/app:v3: {{exists: false}}\n  registry.example/app:v4: {{readyAfter: 20s, sizeMB: 300, probeLatency: 2s}}\n  registry.example/job:1: {{runFor: 30s, exitCode: 0}}\n"
         ));
         let v2 = &s.images["registry.example/app:v2"];
         assert_eq!(
@@ -1865,6 +1874,8 @@ expect:
             (v4.ready_after_us, v4.size_mb, v4.exit_after_us),
             (20_000_000, Some(300), None)
         );
+        assert_eq!(v4.probe_latency_us, 2_000_000);
+        assert_eq!(s.images["registry.example/job:1"].probe_latency_us, 0);
         let job = &s.images["registry.example/job:1"];
         assert_eq!((job.exit_after_us, job.exit_code), (Some(30_000_000), 0));
     }

@@ -152,10 +152,12 @@ pub enum TimingName {
     KubectlRoundTrip,
     /// `kubelet.imageCheck`
     KubeletImageCheck,
+    /// `kubelet.containerCreate`
+    KubeletContainerCreate,
 }
 
 /// How many named delays there are.
-const COUNT: usize = 16;
+const COUNT: usize = 17;
 
 impl TimingName {
     /// Every name, in the order of `kubesim timings` (roughly the path of a request).
@@ -176,6 +178,7 @@ impl TimingName {
         TimingName::KubeletNodeReady,
         TimingName::KubectlRoundTrip,
         TimingName::KubeletImageCheck,
+        TimingName::KubeletContainerCreate,
     ];
 
     /// The name as written in scenarios and printed in tables (`etcd.write`).
@@ -284,7 +287,7 @@ const SPECS: [Spec; COUNT] = [
         name: "kubelet.containerStart",
         default: lognormal(500 * MS, S),
         source: "estimate: 0.3-1s to create and start once the image is present; cf. https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md",
-        description: "creating and starting one container once its image is present",
+        description: "the container runtime starting one created container, before `Started`",
     },
     Spec {
         name: "kubelet.containerStop",
@@ -330,6 +333,12 @@ const SPECS: [Spec; COUNT] = [
         default: lognormal(300 * MS, 2 * S),
         source: "estimate: one registry round trip to resolve a manifest (HEAD/GET of the tag) from an in-region registry; cf. https://distribution.github.io/distribution/spec/api/#existing-manifests",
         description: "a pull that downloads nothing: an image already on the node (pull policy Always) or one the registry does not have",
+    },
+    Spec {
+        name: "kubelet.containerCreate",
+        default: lognormal(100 * MS, 500 * MS),
+        source: "estimate: the CRI CreateContainer call (snapshot and OCI spec) before the Created event; cf. https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md",
+        description: "the container runtime creating one container once its image is present, before `Created`",
     },
 ];
 
@@ -440,6 +449,7 @@ mod tests {
             "kubelet.nodeReady",
             "kubectl.roundTrip",
             "kubelet.imageCheck",
+            "kubelet.containerCreate",
         ];
         let names: Vec<&str> = TimingName::ALL.iter().map(|n| n.as_str()).collect();
         assert_eq!(names, expected);

@@ -114,3 +114,66 @@ expect:
     assert!(events.iter().any(|e| e[6] == "FailedMount"
         && e[8] == r#"MountVolume.SetUp failed for volume "config" : configmap "app" not found"#));
 }
+
+#[test]
+fn init_containers_run_in_order_and_show_in_get_and_describe() {
+    // kuberuntime_manager.go computeInitContainerActions runs init containers one at a time;
+    // printers.go printPod shows Init:<i>/<n>, Init:Error; getPhase fails a pod whose init
+    // container failed under restartPolicy Never; describe lists `Init Containers:`.
+    let steps = r#"steps:
+- at: 1s
+  apply: |
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: init}
+    spec:
+      initContainers:
+      - {name: wait, image: busybox:1.36, command: [sleep, "20"]}
+      - {name: setup, image: busybox:1.36, command: [sleep, "20"]}
+      containers: [{name: app, image: nginx:1.25}]
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: broken}
+    spec:
+      restartPolicy: Never
+      initContainers: [{name: check, image: busybox:1.36, command: [sh, -c, "exit 1"]}]
+      containers: [{name: app, image: nginx:1.25}]
+- at: 2m
+  run: kubectl describe pod init
+expect:
+- that: pod/init status == Init:0/2
+  at: 15s
+- that: pod/init status == Init:1/2
+  at: 45s
+- that: pod/init status == Running
+  at: 90s
+- that: pod/broken status == Init:Error
+  at: 60s
+- that: pod/broken phase == Failed
+  at: 60s
+"#;
+    let r = super::support::run_yaml(
+        &super::support::scenario("init-containers", "3m", 1, steps),
+        &[],
+        &["--quiet"],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let t = r.file("transcript.txt");
+    let describe = super::support::block(&t, "kubectl describe pod init");
+    let at = |prefix: &str| {
+        describe
+            .iter()
+            .position(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix} in {describe:?}"))
+    };
+    assert!(at("Init Containers:") < at("Containers:"));
+    let words = |w: &[&str]| {
+        describe
+            .iter()
+            .any(|l| l.split_whitespace().eq(w.iter().copied()))
+    };
+    assert!(words(&["Initialized", "True"]));
+    // Both init containers ended Completed and count as ready.
+    assert!(words(&["Reason:", "Completed"]));
+}

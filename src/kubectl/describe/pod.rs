@@ -68,7 +68,25 @@ pub(super) fn describe(v: &View<'_>, w: &mut Writer, id: u32) -> Option<()> {
     if let Some(owner) = controlled_by(v, meta) {
         w.line(0, &format!("Controlled By:\t{owner}"));
     }
-    containers(w, &p.spec.containers, Some(&p.status.containers), v, "");
+    if !p.spec.init_containers.is_empty() {
+        let statuses = Some(&p.status.init_containers);
+        containers(
+            w,
+            "Init Containers",
+            &p.spec.init_containers,
+            statuses,
+            v,
+            "",
+        );
+    }
+    containers(
+        w,
+        "Containers",
+        &p.spec.containers,
+        Some(&p.status.containers),
+        v,
+        "",
+    );
     conditions(w, p);
     w.line(0, &format!("QoS Class:\t{}", qos_class(&p.spec)));
     w.labels(0, "Node-Selectors", &p.spec.node_selector);
@@ -95,16 +113,18 @@ pub(super) fn controlled_by(v: &View<'_>, meta: &Meta) -> Option<String> {
     Some(format!("{kind}/{name}"))
 }
 
-/// `describeContainers(label, containers, statuses, ..., space)`: `space` is `"  "` inside a
-/// pod template, where the names get one more space (`   nginx:`).
+/// `describeContainers(label, containers, statuses, ..., space)`: `label` is `Containers` or
+/// `Init Containers`; `space` is `"  "` inside a pod template, where the names get one more
+/// space (`   nginx:`).
 fn containers(
     w: &mut Writer,
+    label: &str,
     list: &[Container],
     statuses: Option<&Vec<ContainerStatus>>,
     v: &View<'_>,
     space: &str,
 ) {
-    w.line(0, &format!("{space}Containers:"));
+    w.line(0, &format!("{space}{label}:"));
     let name_indent = if space.is_empty() { "" } else { " " };
     for (i, c) in list.iter().enumerate() {
         w.line(1, &format!("{name_indent}{}:", c.name));
@@ -195,11 +215,17 @@ fn conditions(w: &mut Writer, p: &Pod) {
             || p.status
                 .containers
                 .iter()
-                .any(|c| c.state != ContainerState::Waiting("ContainerCreating"));
+                .chain(&p.status.init_containers)
+                .any(|c| {
+                    !matches!(
+                        c.state,
+                        ContainerState::Waiting("ContainerCreating" | "PodInitializing")
+                    )
+                });
         let all_ready =
             !p.status.containers.is_empty() && p.status.containers.iter().all(|c| c.ready);
         rows.push(("PodReadyToStartContainers", sandbox));
-        rows.push(("Initialized", true));
+        rows.push(("Initialized", p.status.initialized));
         rows.push(("Ready", p.is_ready()));
         rows.push((
             "ContainersReady",
@@ -289,7 +315,10 @@ pub(super) fn template(w: &mut Writer, v: &View<'_>, t: &PodTemplate) {
             .collect();
         w.annotations(1, &pairs);
     }
-    containers(w, &t.spec.containers, None, v, "  ");
+    if !t.spec.init_containers.is_empty() {
+        containers(w, "Init Containers", &t.spec.init_containers, None, v, "  ");
+    }
+    containers(w, "Containers", &t.spec.containers, None, v, "  ");
     w.labels(1, "Node-Selectors", &t.spec.node_selector);
     tolerations(w, "  ", &t.spec.tolerations);
 }
