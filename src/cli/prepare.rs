@@ -416,6 +416,19 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
                 crate::manifest::extract::create_deployment(&c.name, &image, c.replicas, c.port);
             wrapped_create(object, &c.namespace).unwrap_or_else(|e| bad(ctx, e))
         }
+        Command::CreateJob(command::CreateJob {
+            name,
+            from: Some(cronjob),
+            namespace,
+            ..
+        }) => Some((
+            Program::CreateJobFrom {
+                cronjob,
+                name,
+                namespace: ns_or_default(&namespace),
+            },
+            Vec::new(),
+        )),
         Command::CreateJob(c) => {
             let object = crate::manifest::extract::create_job(&c.name, &c.image, &c.command);
             wrapped_create(object, &c.namespace).unwrap_or_else(|e| bad(ctx, e))

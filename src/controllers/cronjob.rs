@@ -26,7 +26,7 @@ use crate::model::cronjob::{
 };
 use crate::model::job::{Job, JobConditionType, JobStatus};
 use crate::model::kind::Kind;
-use crate::model::meta::{Meta, ObjRef, OwnerRef};
+use crate::model::meta::ObjRef;
 use crate::model::object::NewObject;
 use crate::model::request::Outcome;
 use crate::sim::engine::TimerKey;
@@ -121,23 +121,39 @@ fn sim_of(cx: &Cx<'_>, unix: i64) -> SimTime {
     SimTime((unix * 1_000_000 - cx.store.events.start_unix() * 1_000_000).max(0) as u64)
 }
 
+/// What `mostRecentScheduleTime` reads, as Unix µs: now, the creation second, the last
+/// schedule time and `startingDeadlineSeconds`.
+#[derive(Clone, Copy, Debug)]
+struct Times {
+    now: i64,
+    created: i64,
+    last: Option<i64>,
+    deadline: Option<i64>,
+}
+
+impl Times {
+    fn of(cx: &Cx<'_>, cj: &CronJob) -> Times {
+        Times {
+            now: unix_us(cx, cx.now),
+            // metav1.Time keeps whole seconds.
+            created: unix_us(cx, cj.meta.created).div_euclid(1_000_000) * 1_000_000,
+            last: cj.status.last_schedule_time.map(|t| unix_us(cx, t)),
+            deadline: cj.spec.starting_deadline_seconds,
+        }
+    }
+}
+
 /// `mostRecentScheduleTime`: the earliest time considered (µs), the most recent schedule
 /// time not after now (s), and how many were missed; Err for a schedule whose two next
 /// activations are less than a second apart or never come.
 fn most_recent(
-    cx: &Cx<'_>,
-    cj: &CronJob,
+    t: Times,
     sched: &Schedule,
     with_deadline: bool,
 ) -> Result<(i64, Option<i64>, Missed), String> {
-    let now = unix_us(cx, cx.now);
-    // metav1.Time keeps whole seconds.
-    let created = unix_us(cx, cj.meta.created).div_euclid(1_000_000) * 1_000_000;
-    let mut earliest = cj
-        .status
-        .last_schedule_time
-        .map_or(created, |t| unix_us(cx, t));
-    if let (true, Some(d)) = (with_deadline, cj.spec.starting_deadline_seconds) {
+    let now = t.now;
+    let mut earliest = t.last.unwrap_or(t.created);
+    if let (true, Some(d)) = (with_deadline, t.deadline) {
         earliest = earliest.max(now - d * 1_000_000);
     }
     let never = || "time difference between two schedules is less than 1 second".to_string();
@@ -157,11 +173,11 @@ fn most_recent(
     // interval before the estimate (for schedules whose intervals differ).
     let elapsed = (now - t1 * 1_000_000) / 1_000_000;
     let missed = elapsed / between + 1;
-    let mut t = t1 + (missed - 2) * between;
+    let mut at = t1 + (missed - 2) * between;
     let mut most = None;
-    while let Some(n) = sched.next(t * 1_000_000).filter(|n| n * 1_000_000 <= now) {
+    while let Some(n) = sched.next(at * 1_000_000).filter(|n| n * 1_000_000 <= now) {
         most = Some(n);
-        t = n;
+        at = n;
     }
     let kind = if missed > MANY_MISSED {
         Missed::Many
@@ -171,18 +187,17 @@ fn most_recent(
     Ok((earliest, most, kind))
 }
 
-/// `nextScheduleTimeDuration`: when to look again, 100 ms after the next schedule time;
-/// None where that time never comes.
-fn next_requeue(cx: &Cx<'_>, cj: &CronJob, sched: &Schedule) -> Option<SimTime> {
-    let now = unix_us(cx, cx.now);
-    let from = match most_recent(cx, cj, sched, false) {
-        Err(_) => now,
+/// `nextScheduleTimeDuration`: the Unix µs to look again at, 100 ms after the next schedule
+/// time; None where that time never comes.
+fn next_requeue(t: Times, sched: &Schedule) -> Option<i64> {
+    let from = match most_recent(t, sched, false) {
+        Err(_) => t.now,
         Ok((earliest, None, Missed::None)) => earliest,
-        Ok((_, None, _)) => now,
-        Ok((_, Some(t), _)) => t * 1_000_000,
+        Ok((_, None, _)) => t.now,
+        Ok((_, Some(at), _)) => at * 1_000_000,
     };
     let next = sched.next(from)?;
-    Some(sim_of(cx, next) + NEXT_SCHEDULE_DELTA)
+    Some(next * 1_000_000 + NEXT_SCHEDULE_DELTA.as_micros() as i64)
 }
 
 /// `getJobName`: the CronJob's name and the scheduled time in minutes since the epoch.
@@ -512,8 +527,10 @@ fn sync_cron_job(
         spec: cj.spec.clone(),
         status: status.clone(),
     };
-    let requeue = next_requeue(cx, &view, &sched);
-    let scheduled = match most_recent(cx, &view, &sched, true) {
+    let times = Times::of(cx, &view);
+    let start = cx.store.events.start_unix() * 1_000_000;
+    let requeue = next_requeue(times, &sched).map(|at| SimTime((at - start).max(0) as u64));
+    let scheduled = match most_recent(times, &sched, true) {
         Err(e) => {
             let msg = format!("invalid schedule: {} : {e}", cj.spec.schedule);
             cx.event(me, true, "InvalidSchedule", NAME, msg);
@@ -569,24 +586,9 @@ fn sync_cron_job(
 /// `getJobFromTemplate2`: the template's labels, annotations and spec, the deterministic
 /// name, the controller reference and the scheduled-timestamp annotation (RFC 3339, UTC).
 fn job_from_template(cj: &CronJob, me: ObjRef, scheduled: i64) -> Job {
-    let t = &cj.spec.job_template;
-    let mut meta = Meta::new(job_name(&cj.meta.name, scheduled), None, t.labels.clone());
-    meta.annotations = t.annotations.clone();
-    meta.annotations.insert(
-        SCHEDULED_TIMESTAMP.to_string(),
-        crate::model::civil::rfc3339(scheduled),
-    );
-    meta.owners.push(OwnerRef {
-        owner: me,
-        uid: cj.meta.uid,
-        controller: true,
-        block_owner_deletion: true,
-    });
-    Job {
-        meta,
-        spec: t.spec.clone(),
-        status: JobStatus::default(),
-    }
+    let stamp = crate::model::civil::rfc3339(scheduled);
+    let name = job_name(&cj.meta.name, scheduled);
+    cj.job_from_template(me.id, name, (SCHEDULED_TIMESTAMP, stamp), true)
 }
 
 #[cfg(test)]
@@ -603,6 +605,7 @@ mod tests {
     use crate::etcd::store::testing as fx;
     use crate::model::cronjob::{CronJobSpec, JobTemplate};
     use crate::model::job::{CompletionMode, JobCondition, JobSpec};
+    use crate::model::meta::Meta;
     use crate::model::pod::RestartPolicy;
     use crate::model::workload::PodTemplate;
     use std::sync::Arc;
@@ -742,6 +745,177 @@ mod tests {
             .iter()
             .map(|e| format!("{} {}", e.reason, e.message))
             .collect()
+    }
+
+    /// `topOfTheHour` of utils_test.go, 2016-05-19T10:00:00Z (a Thursday), plus `d` seconds,
+    /// in Unix µs.
+    fn top(d: i64) -> i64 {
+        (1_463_652_000 + d) * 1_000_000
+    }
+
+    fn times(now: i64, created: i64, last: Option<i64>, deadline: Option<i64>) -> Times {
+        Times {
+            now: top(now),
+            created: top(created),
+            last: last.map(top),
+            deadline,
+        }
+    }
+
+    #[test]
+    fn most_recent_schedule_time_follows_the_rows_of_utils_test() {
+        // TestMostRecentScheduleTime (pkg/controller/cronjob/utils_test.go): (name, schedule,
+        // times, includeSDS) → (earliest, most recent, missed).
+        const M: i64 = 60;
+        const H: i64 = 3600;
+        let rows = [
+            (
+                "now before next schedule",
+                "0 * * * *",
+                times(30, 0, None, None),
+                false,
+                0,
+                None,
+                Missed::None,
+            ),
+            (
+                "now just after next schedule",
+                "0 * * * *",
+                times(61 * M, 0, None, None),
+                false,
+                0,
+                Some(60 * M),
+                Missed::None,
+            ),
+            (
+                "missed 5 schedules",
+                "0 * * * *",
+                times(301 * M, 10, None, None),
+                false,
+                10,
+                Some(300 * M),
+                Missed::Few,
+            ),
+            (
+                "complex schedule",
+                "30 6-16/4 * * 1-5",
+                times(24 * H + 31 * M, 0, Some(30 * M), None),
+                false,
+                30 * M,
+                Some(24 * H + 30 * M),
+                Missed::Few,
+            ),
+            (
+                "another complex schedule",
+                "30 10,11,12 * * 1-5",
+                times(30 * H + 30 * M, 0, Some(30 * M), None),
+                false,
+                30 * M,
+                None,
+                Missed::Few,
+            ),
+            (
+                "complex schedule with longer diff between executions",
+                "30 6-16/4 * * 1-5",
+                times(96 * H + 31 * M, 0, Some(30 * M), None),
+                false,
+                30 * M,
+                Some(96 * H + 30 * M),
+                Missed::Few,
+            ),
+            (
+                "complex schedule with shorter diff between executions",
+                "30 6-16/4 * * 1-5",
+                times(24 * H + 31 * M, 0, None, None),
+                false,
+                0,
+                Some(24 * H + 30 * M),
+                Missed::Few,
+            ),
+            (
+                "@every schedule",
+                "@every 1h",
+                times(7 * 24 * H, -59 * M, Some(M), Some(10)),
+                false,
+                M,
+                Some(6 * 24 * H + 23 * H + M),
+                Missed::Many,
+            ),
+            (
+                "earliestTime being CreationTimestamp and LastScheduleTime",
+                "0 * * * *",
+                times(30, 0, Some(0), None),
+                false,
+                0,
+                None,
+                Missed::None,
+            ),
+            (
+                "earliestTime being LastScheduleTime (within StartingDeadlineSeconds)",
+                "*/5 * * * *",
+                times(31 * M, 0, Some(30 * M), Some(60)),
+                false,
+                30 * M,
+                None,
+                Missed::None,
+            ),
+            (
+                "earliestTime being LastScheduleTime (outside StartingDeadlineSeconds)",
+                "*/5 * * * *",
+                times(32 * M, 0, Some(30 * M), Some(60)),
+                true,
+                31 * M,
+                None,
+                Missed::None,
+            ),
+        ];
+        for (name, schedule, t, sds, earliest, recent, missed) in rows {
+            let sched = crate::model::cron::parse(schedule).expect(name);
+            let got = most_recent(t, &sched, sds).expect(name);
+            let want = (top(earliest), recent.map(|r| top(r) / 1_000_000), missed);
+            assert_eq!(got, want, "{name}");
+        }
+        // "rogue cronjob": 31 February never comes.
+        let rogue = crate::model::cron::parse("59 23 31 2 *").expect("parses");
+        assert!(most_recent(times(H, 10, None, None), &rogue, false).is_err());
+    }
+
+    #[test]
+    fn next_schedule_time_duration_follows_the_rows_of_utils_test() {
+        // TestNextScheduleTimeDuration: the requeue is the next schedule time + 100 ms.
+        const M: i64 = 60;
+        const H: i64 = 3600;
+        let rows = [
+            (
+                "complex schedule skipping weekend",
+                "30 6-16/4 * * 1-5",
+                times(24 * H + 31 * M, 0, Some(30 * M), None),
+                3 * H + 59 * M,
+            ),
+            (
+                "another complex schedule skipping weekend",
+                "30 10,11,12 * * 1-5",
+                times(30 * H + 30 * M, 0, Some(30 * M), None),
+                66 * H,
+            ),
+            (
+                "once a week cronjob, missed two runs",
+                "0 12 * * 4",
+                times(19 * 24 * H + H + 30 * M, 0, Some(2 * H), None),
+                48 * H + 30 * M,
+            ),
+            (
+                "no previous run of a cronjob",
+                "0 12 * * 5",
+                times(6 * H, 0, None, None),
+                20 * H,
+            ),
+        ];
+        for (name, schedule, t, wait) in rows {
+            let sched = crate::model::cron::parse(schedule).expect(name);
+            let at = next_requeue(t, &sched).expect(name);
+            assert_eq!(at - t.now, wait * 1_000_000 + 100_000, "{name}");
+        }
     }
 
     #[test]

@@ -168,7 +168,9 @@ pub fn usage(verb: Verb) -> &'static str {
         Verb::CreateDeployment => {
             "kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=N] [-n NS] [-- COMMAND...]"
         }
-        Verb::CreateJob => "kubectl create job NAME --image=IMAGE [-n NS] [-- COMMAND...]",
+        Verb::CreateJob => {
+            "kubectl create job NAME (--image=IMAGE [-- COMMAND...] | --from=cronjob/NAME) [-n NS]"
+        }
         Verb::Scale => "kubectl scale (KIND/NAME... | KIND NAME...) --replicas=N [-n NS]",
         Verb::Get => {
             "kubectl get KIND[,KIND...][/NAME] [NAME...] [-n NS | -A] [-o wide|name] [-l SELECTOR] [--show-labels] [-w | --watch-only]"
@@ -330,14 +332,17 @@ pub struct CreateDeployment {
     pub namespace: Option<String>,
 }
 
-/// `kubectl create job NAME --image=IMAGE [-- COMMAND...]` (`create_job.go`): one container
-/// named NAME, restartPolicy Never.
+/// `kubectl create job NAME (--image=IMAGE [-- COMMAND...] | --from=cronjob/CJ)`
+/// (`create_job.go`): one container named NAME with restartPolicy Never, or the CronJob's
+/// job template.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreateJob {
     /// The Job's name.
     pub name: String,
-    /// `--image`.
+    /// `--image` (empty with `--from`).
     pub image: String,
+    /// `--from=cronjob/NAME`: the CronJob's name.
+    pub from: Option<String>,
     /// Words after `--`: the container's `command`.
     pub command: Vec<String>,
     /// `-n`/`--namespace`, if given.
@@ -1080,7 +1085,7 @@ const CREATE_DEPLOYMENT: Spec = Spec {
 
 const CREATE_JOB: Spec = Spec {
     verb: Verb::CreateJob,
-    flags: &[flag("image", None, Ty::Str)],
+    flags: &[flag("image", None, Ty::Str), flag("from", None, Ty::Str)],
     unsupported: CREATE_NAMESPACE.unsupported,
 };
 
@@ -2070,18 +2075,36 @@ fn create_deployment(p: Parsed) -> Result<Command, CommandError> {
     }))
 }
 
-/// `create_job.go` `Complete` and `Validate`: `--image` is required (kubesim does not run
-/// `--from=cronjob/NAME` yet).
+/// `create_job.go` `Complete` and `Validate`: exactly one of `--image` and `--from`, no
+/// command with `--from`, which must name a CronJob (`resource/name`).
 fn create_job(p: Parsed) -> Result<Command, CommandError> {
     let name = name_from_args(&p, Verb::CreateJob)?;
     let image = p.str("image").unwrap_or_default().to_string();
-    if image.is_empty() {
+    let from = p.str("from").unwrap_or_default();
+    let command = p.args[1..].to_vec();
+    if image.is_empty() == from.is_empty() {
         return Err(failed("either --image or --from must be specified"));
     }
+    if !command.is_empty() && !from.is_empty() {
+        return Err(failed("cannot specify --from and command"));
+    }
+    let from = match from.split_once('/') {
+        None if from.is_empty() => None,
+        Some((kind, cj)) if Kind::from_resource_name(kind) == Some(Kind::CronJob) => {
+            Some(cj.to_string())
+        }
+        _ => {
+            return Err(failed(format!(
+                "--from takes cronjob/NAME (kubectl creates Jobs only from CronJobs), got {}",
+                quote(from)
+            )));
+        }
+    };
     Ok(Command::CreateJob(CreateJob {
         name,
         image,
-        command: p.args[1..].to_vec(),
+        from,
+        command,
         namespace: p.namespace(),
     }))
 }

@@ -125,6 +125,16 @@ pub enum Program {
         /// `error: failed to create deployment: …` (`fmt.Errorf` in `create_*.go`).
         wrap_create_error: bool,
     },
+    /// `kubectl create job NAME --from=cronjob/CRONJOB`: a GET of the CronJob, then the
+    /// create of a Job from its template.
+    CreateJobFrom {
+        /// The CronJob's name.
+        cronjob: String,
+        /// The Job's name.
+        name: String,
+        /// Namespace.
+        namespace: String,
+    },
     /// `kubectl scale`.
     Scale {
         /// Targets.
@@ -396,6 +406,35 @@ impl Terminal {
         }
     }
 
+    /// `createJobFromCronJob` (create_job.go), once the GET of the CronJob returned: its job
+    /// template as a Job named `name`, annotated `cronjob.kubernetes.io/instantiate: manual`
+    /// and controlled by the CronJob; a missing CronJob is the GET's NotFound.
+    fn create_job_from(&mut self, cx: &mut Cx<'_>, tag: Tag, (cj, name, ns): (&str, &str, &str)) {
+        let target = DeleteItem {
+            kind: Kind::CronJob,
+            name: cj.to_string(),
+            namespace: ns.to_string(),
+        };
+        let Some(obj) = resolve(cx.store, &target) else {
+            self.failed = true;
+            let line = api_error(&ApiError::not_found(Kind::CronJob, cj), None);
+            self.print(cx, &line);
+            self.advance(cx);
+            return;
+        };
+        let Some(cronjob) = cx.store.cronjobs.get(obj.id) else {
+            return;
+        };
+        let manual = (crate::model::cronjob::INSTANTIATE, "manual".to_string());
+        let job = cronjob.job_from_template(obj.id, name.to_string(), manual, false);
+        let op = Op::Create {
+            object: Box::new(NewObject::Job(job)),
+            namespace: Some(ns.to_string()),
+            generate_name: None,
+        };
+        cx.submit(op, Tag { act: true, ..tag }, &format!("{ns}/{name}"));
+    }
+
     /// `stopAfter` elapsed or the run ended: Ctrl-C.
     pub fn stop(&mut self, cx: &mut Cx<'_>) {
         if !self.running {
@@ -448,6 +487,15 @@ impl Terminal {
                         generate_name: None,
                     };
                     cx.submit(op, tag, &key);
+                } else {
+                    self.actions_done(cx);
+                }
+            }
+            Program::CreateJobFrom {
+                cronjob, namespace, ..
+            } => {
+                if cursor == 0 {
+                    cx.submit(Op::Read, tag, &format!("{namespace}/{cronjob}"));
                 } else {
                     self.actions_done(cx);
                 }
@@ -598,6 +646,26 @@ impl Terminal {
                         }
                     }
                     _ => printed_name(kind, &name, Operation::Created),
+                };
+                self.print(cx, &line);
+                self.advance(cx);
+            }
+            Program::CreateJobFrom {
+                cronjob,
+                name,
+                namespace,
+            } => {
+                if !tag.act {
+                    let (cj, name, ns) = (cronjob.clone(), name.clone(), namespace.clone());
+                    self.create_job_from(cx, tag, (&cj, &name, &ns));
+                    return;
+                }
+                let line = match &outcome {
+                    Outcome::Failed(e) => {
+                        self.failed = true;
+                        format!("error: failed to create job: {}", e.message)
+                    }
+                    _ => printed_name(Kind::Job, name, Operation::Created),
                 };
                 self.print(cx, &line);
                 self.advance(cx);

@@ -2,14 +2,19 @@
 //! `SetDefaults_CronJob` (pkg/apis/batch/v1/defaults.go).
 
 use crate::model::cron::Schedule;
-use crate::model::job::JobSpec;
+use crate::model::job::{Job, JobSpec, JobStatus};
+use crate::model::kind::Kind;
 use crate::model::labels::Labels;
-use crate::model::meta::Meta;
+use crate::model::meta::{Meta, ObjRef, OwnerRef};
 use crate::sim::time::SimTime;
 
 /// Annotation with a created Job's scheduled time in RFC 3339
 /// (`batch.kubernetes.io/cronjob-scheduled-timestamp`, `CronJobScheduledTimestampAnnotation`).
 pub const SCHEDULED_TIMESTAMP: &str = "batch.kubernetes.io/cronjob-scheduled-timestamp";
+
+/// Annotation `kubectl create job --from=cronjob/NAME` puts on its Job
+/// (`cronjob.kubernetes.io/instantiate: manual`, create_job.go).
+pub const INSTANTIATE: &str = "cronjob.kubernetes.io/instantiate";
 
 /// `spec.concurrencyPolicy` (default Allow).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,4 +103,37 @@ pub struct CronJob {
     pub spec: CronJobSpec,
     /// Status.
     pub status: CronJobStatus,
+}
+
+impl CronJob {
+    /// A Job named `name` from the job template, controlled by this CronJob (arena id
+    /// `id`): the template's labels, its annotations plus `annotation`, its spec. The
+    /// controller's Jobs block owner deletion (`NewControllerRef`); kubectl's manual ones do
+    /// not (create_job.go `createJobFromCronJob`).
+    pub fn job_from_template(
+        &self,
+        id: u32,
+        name: String,
+        annotation: (&str, String),
+        block_owner_deletion: bool,
+    ) -> Job {
+        let t = &self.spec.job_template;
+        let mut meta = Meta::new(name, None, t.labels.clone());
+        meta.annotations = t.annotations.clone();
+        meta.annotations.insert(annotation.0, annotation.1);
+        meta.owners.push(OwnerRef {
+            owner: ObjRef {
+                kind: Kind::CronJob,
+                id,
+            },
+            uid: self.meta.uid,
+            controller: true,
+            block_owner_deletion,
+        });
+        Job {
+            meta,
+            spec: t.spec.clone(),
+            status: JobStatus::default(),
+        }
+    }
 }

@@ -133,3 +133,86 @@ fn an_invalid_schedule_is_refused_with_the_field_and_exit_2() {
         r.stderr
     );
 }
+
+#[test]
+fn create_job_from_a_cronjob_copies_its_template_and_the_cronjob_calls_it_unexpected() {
+    // create_job.go createJobFromCronJob: the template's labels and spec, annotation
+    // cronjob.kubernetes.io/instantiate=manual, a controller reference to the CronJob. The
+    // CronJob controller did not start it, so its next sync says UnexpectedJob.
+    let s = web("0 0 1 1 *").replace(
+        "- at: 41s\n",
+        "- at: 10s\n  run: kubectl create job manual --from=cronjob/web\n- at: 11s\n  run: kubectl create job again --from=cronjob/nope\n- at: 41s\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = r.file("transcript.txt");
+    assert_eq!(
+        block(&t, "kubectl create job manual --from=cronjob/web"),
+        ["job.batch/manual created"]
+    );
+    assert_eq!(
+        block(&t, "kubectl create job again --from=cronjob/nope"),
+        [
+            "Error from server (NotFound): cronjobs.batch \"nope\" not found",
+            "[exit 1]"
+        ]
+    );
+    let b = block(&t, "kubectl get jobs -l team=a");
+    assert!(b[1].starts_with("manual "), "{b:?}");
+    let unexpected: Vec<String> = r
+        .events()
+        .into_iter()
+        .filter(|e| e[4] == "web" && e[6] == "UnexpectedJob")
+        .map(|e| e[8].clone())
+        .collect();
+    assert_eq!(
+        unexpected.first().map(String::as_str),
+        Some("Saw a job that the controller did not create or forgot: manual")
+    );
+}
+
+#[test]
+fn create_job_refuses_both_or_neither_source_and_a_command_with_from() {
+    let refused = |cmd: &str| {
+        let s = format!("name: x\nduration: 5s\nsteps:\n- at: 1s\n  run: {cmd}\n");
+        let r = run_yaml(&s, &[], &["--quiet"]);
+        assert_eq!(r.code, 2, "{cmd}: {}", r.stderr);
+        r.stderr
+    };
+    assert!(refused("kubectl create job a").contains("either --image or --from must be specified"));
+    assert!(
+        refused("kubectl create job a --image=busybox --from=cronjob/web")
+            .contains("either --image or --from must be specified")
+    );
+    assert!(
+        refused("kubectl create job a --from=cronjob/web -- sleep 1")
+            .contains("cannot specify --from and command")
+    );
+    assert!(
+        refused("kubectl create job a --from=deployment/web").contains("--from takes cronjob/NAME")
+    );
+}
+
+#[test]
+fn over_many_seeds_forbid_never_overlaps_and_every_minute_is_either_started_or_skipped() {
+    // Whatever the latencies drawn, each schedule time from 00:01 to 00:07 ends as a
+    // SuccessfulCreate or a JobAlreadyActive (cronjob_controllerv2.go syncCronJob), and the
+    // lab's `active <= 1` expectation holds.
+    for seed in 1..=8 {
+        let seed = seed.to_string();
+        let r = run_file(
+            &root().join("scenarios/cronjob.yaml"),
+            &["--seed", &seed, "--quiet"],
+        );
+        assert_eq!(r.code, 0, "seed {seed}: {}", r.stderr);
+        let decided = r
+            .events()
+            .into_iter()
+            .filter(|e| {
+                e[4] == "report" && (e[6] == "JobAlreadyActive" || e[6] == "SuccessfulCreate")
+            })
+            .count();
+        // Seven schedule times; a late start of a skipped time adds a create.
+        assert!(decided >= 7, "seed {seed}: {decided} decisions");
+    }
+}
