@@ -486,8 +486,10 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
             scheduler_name: crate::scheduler::SCHEDULER_NAME.into(),
             required_node_name: None,
             config_volumes: Vec::new(),
+            service_account_name: None,
         });
         let template = Arc::new(PodTemplate {
+            annotations: Default::default(),
             labels: labels.clone(),
             spec: spec.clone(),
         });
@@ -556,6 +558,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
                     hash.clone(),
                 )]));
                 let rs_template = Arc::new(PodTemplate {
+                    annotations: Default::default(),
                     labels: rs_labels,
                     spec: spec.clone(),
                 });
@@ -701,6 +704,7 @@ fn add_daemon_set(
     w.store.register(owner, SimTime::ZERO);
     let hash = dsc::revision_hash(template);
     let pod_template = Arc::new(PodTemplate {
+        annotations: Default::default(),
         labels: dsc::pod_labels(template, 1, &hash),
         spec: Arc::new(dsc::daemon_pod_spec(&template.spec)),
     });

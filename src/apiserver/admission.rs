@@ -49,13 +49,36 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 },
             )
         }
-        Op::ReplicaSetRevision { id, revision } => {
+        Op::ReplicaSetRevision {
+            id,
+            revision,
+            annotations,
+        } => {
             let Some(rs) = s.store.replicasets.get_mut(id) else {
                 return gone(Kind::ReplicaSet);
             };
             rs.revision = revision;
+            for (k, v) in annotations {
+                rs.meta.annotations.insert(k, v);
+            }
             let kind = s.store.rs_kind(id);
             modified(s, ObjRef { kind, id })
+        }
+        Op::DeploymentRevision { id, revision } => {
+            let Some(d) = s.store.deployments.get_mut(id) else {
+                return gone(Kind::Deployment);
+            };
+            d.meta.annotations.insert(
+                crate::model::workload::REVISION_ANNOTATION,
+                revision.to_string(),
+            );
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Deployment,
+                    id,
+                },
+            )
         }
         Op::JobStatus { id, status } => {
             let Some(j) = s.store.jobs.get_mut(id) else {
@@ -213,6 +236,34 @@ fn resolve_ns(
     }
 }
 
+/// The ServiceAccount admission plugin (plugin/pkg/admission/serviceaccount/admission.go):
+/// a pod runs as an account that exists in its namespace, else the create is Forbidden with
+/// `error looking up service account <ns>/<name>: serviceaccount "<name>" not found`. The
+/// name in the message is the pod's, or its `generateName` before one is drawn (the
+/// admission errors' `extractResourceName`), as a ReplicaSet's FailedCreate events show it.
+fn service_account_admission(
+    s: &Server<'_>,
+    p: &crate::model::pod::Pod,
+    ns: Option<NsId>,
+    gen_name: Option<&str>,
+) -> Result<(), ApiError> {
+    let account = p.spec.service_account();
+    if s.store.lookup(Kind::ServiceAccount, ns, account).is_some() {
+        return Ok(());
+    }
+    let name = match (p.meta.name.as_str(), gen_name) {
+        ("", Some(base)) => base,
+        (name, _) => name,
+    };
+    let namespace = ns.map_or("", |n| s.store.ns_name(n));
+    Err(ApiError {
+        reason: "Forbidden",
+        message: format!(
+            "pods {name:?} is forbidden: error looking up service account {namespace}/{account}: serviceaccount {account:?} not found"
+        ),
+    })
+}
+
 fn create(
     s: &mut Server<'_>,
     mut object: NewObject,
@@ -224,6 +275,11 @@ fn create(
         Ok(ns) => ns,
         Err(e) => return Outcome::Failed(e),
     };
+    if let NewObject::Pod(p) = &object
+        && let Err(e) = service_account_admission(s, p, ns, gen_name.as_deref())
+    {
+        return Outcome::Failed(e);
+    }
     if let Some(base) = gen_name
         && object.meta().name.is_empty()
     {

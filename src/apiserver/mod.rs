@@ -234,6 +234,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::StatefulSetStatus { .. } => "sts-status",
         Op::DeploymentStatus { .. } => "deploy-status",
         Op::ReplicaSetRevision { .. } => "rs-revision",
+        Op::DeploymentRevision { .. } => "deploy-revision",
         Op::Bind { .. } => "bind",
         Op::PodStatus { .. } => "pod-status",
         Op::Delete { .. } => "delete",

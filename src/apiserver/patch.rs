@@ -191,8 +191,12 @@ fn template(
     selector: &Selector,
     patch: &ObjectPatch,
 ) -> Result<bool, String> {
-    let mut next = (**t).clone();
+    let mut next = match &patch.template {
+        Some(whole) => (**whole).clone(),
+        None => (**t).clone(),
+    };
     patch.template_labels.apply(&mut next.labels);
+    patch.template_annotations.apply(&mut next.annotations);
     if let Some(containers) = &patch.containers {
         let mut spec: PodSpec = (*next.spec).clone();
         patch_containers(&mut spec.containers, containers);

@@ -483,7 +483,18 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
             let visit = visit_of(ctx, step, &targets, &p.namespace)?;
             Some((
                 Program::Patch {
-                    patch: Box::new(p.patch),
+                    patch: p.patch,
+                    visit,
+                },
+                Vec::new(),
+            ))
+        }
+        Command::Rollout(r) => {
+            let targets = Targets::Named(vec![r.target.clone()]);
+            let visit = visit_of(ctx, step, &targets, &r.namespace)?;
+            Some((
+                Program::Rollout {
+                    spec: Box::new(r),
                     visit,
                 },
                 Vec::new(),

@@ -1079,12 +1079,14 @@ mod tests {
                 scheduler_name: "default-scheduler".into(),
                 required_node_name: None,
                 config_volumes: Vec::new(),
+                service_account_name: None,
             };
             let ds = DaemonSet {
                 meta: Meta::new("foo".into(), self.store.find_ns("default"), labels.clone()),
                 spec: DaemonSetSpec {
                     selector: Selector::from_map(&labels),
                     template: Arc::new(PodTemplate {
+                        annotations: Default::default(),
                         labels,
                         spec: Arc::new(spec),
                     }),
@@ -1235,6 +1237,7 @@ mod tests {
         let mut spec = (*d.spec.template.spec).clone();
         spec.containers[0].image = image.into();
         d.spec.template = Arc::new(PodTemplate {
+            annotations: Default::default(),
             labels: d.spec.template.labels.clone(),
             spec: Arc::new(spec),
         });

@@ -25,8 +25,8 @@ use crate::model::meta::{Meta, ObjRef, OwnerRef};
 use crate::model::object::NewObject;
 use crate::model::pod::Phase;
 use crate::model::workload::{
-    Deployment, DeploymentStatus, PodTemplate, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
-    Strategy,
+    Deployment, DeploymentStatus, PodTemplate, REVISION_ANNOTATION, ReplicaSet, ReplicaSetSpec,
+    ReplicaSetStatus, Strategy,
 };
 use crate::sim::time::SimTime;
 use rolling::{RsCount, StaleStatus, new_rs_new_replicas, reconcile_new, reconcile_olds};
@@ -189,7 +189,13 @@ const NAME: &str = "deployment-controller";
 /// alphabet (`rand.SafeEncodeString`). Stable for a template, independent of the seed.
 pub fn template_hash(t: &PodTemplate) -> String {
     const ALPHABET: &[u8] = crate::apiserver::SAFE_ALPHABET;
-    let text = format!("{:?}|{:?}", t.labels, t.spec);
+    // Annotations join the hashed text only when there are some, so the hashes of templates
+    // without any stay what they were.
+    let text = if t.annotations.is_empty() {
+        format!("{:?}|{:?}", t.labels, t.spec)
+    } else {
+        format!("{:?}|{:?}|{:?}", t.labels, t.annotations, t.spec)
+    };
     let h = crate::sim::rng::fnv1a_32(text.as_bytes());
     h.to_string()
         .bytes()
@@ -240,6 +246,7 @@ fn find_new(cx: &Cx<'_>, d: &Deployment, rss: &[u32]) -> Option<u32> {
     rss.iter().copied().find(|id| {
         cx.store.replicasets.get(*id).is_some_and(|rs| {
             rs.spec.template.spec == d.spec.template.spec
+                && rs.spec.template.annotations == d.spec.template.annotations
                 && without_hash(&rs.spec.template.labels) == d.spec.template.labels
         })
     })
@@ -315,7 +322,7 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
         );
         // sync.go `sync`: cleanupDeployment after scaling, whatever the rollout's state.
         let deletes = history_cleanup(cx, d, &olds);
-        let revision = new_rs.and_then(|n| revision_to_sync(cx, n, &olds));
+        let revision = revision_to_sync(cx, d, new_rs, &olds);
         apply(me, cx, id, d, scales, deletes, revision);
         return;
     }
@@ -373,7 +380,7 @@ fn sync(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
         } else {
             Vec::new()
         };
-    let revision = revision_to_sync(cx, new_id, &olds);
+    let revision = revision_to_sync(cx, d, Some(new_id), &olds);
     apply(me, cx, id, d, scales, deletes, revision);
 }
 
@@ -403,18 +410,86 @@ fn history_cleanup(cx: &Cx<'_>, d: &Deployment, olds: &[u32]) -> Vec<u32> {
         .collect()
 }
 
+/// What `getNewReplicaSet` writes for an existing new ReplicaSet
+/// (`SetNewReplicaSetAnnotations`) and for the Deployment (`SetDeploymentRevision`).
+#[derive(Debug, Default)]
+struct RevisionSync {
+    /// The new ReplicaSet's raised revision and the Deployment annotations it lacks.
+    replica_set: Option<RsRevision>,
+    /// The Deployment's `deployment.kubernetes.io/revision`, when it is not the new RS's.
+    deployment: Option<i64>,
+}
+
+/// One `SetNewReplicaSetAnnotations` update of the new ReplicaSet.
+#[derive(Debug)]
+struct RsRevision {
+    id: u32,
+    revision: i64,
+    annotations: Vec<(String, String)>,
+}
+
+impl RevisionSync {
+    fn is_empty(&self) -> bool {
+        self.replica_set.is_none() && self.deployment.is_none()
+    }
+}
+
 /// `getNewReplicaSet` for an existing new ReplicaSet: its revision becomes the old ones'
 /// highest plus one when it is lower (a template that comes back, as after `rollout undo`,
-/// gets the newest revision).
-fn revision_to_sync(cx: &Cx<'_>, new_id: u32, olds: &[u32]) -> Option<(u32, i64)> {
+/// gets the newest revision), it takes the Deployment's annotations it lacks
+/// (`copyDeploymentAnnotationsToReplicaSet`), and the Deployment's revision annotation
+/// follows it. Without a new ReplicaSet nothing is written.
+fn revision_to_sync(
+    cx: &Cx<'_>,
+    d: &Deployment,
+    new_id: Option<u32>,
+    olds: &[u32],
+) -> RevisionSync {
+    let Some(rs) = new_id.and_then(|n| cx.store.replicasets.get(n)) else {
+        return RevisionSync::default();
+    };
     let max_old = olds
         .iter()
         .filter_map(|o| cx.store.replicasets.get(*o))
         .map(|r| r.revision)
         .max()
         .unwrap_or(0);
-    let rs = cx.store.replicasets.get(new_id)?;
-    (rs.revision < max_old + 1).then_some((new_id, max_old + 1))
+    let revision = rs.revision.max(max_old + 1);
+    let missing: Vec<(String, String)> = copied_annotations(d)
+        .iter()
+        .filter(|(k, v)| rs.meta.annotations.get(k) != Some(*v))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let replica_set = (revision != rs.revision || !missing.is_empty()).then(|| RsRevision {
+        id: new_id.unwrap_or_default(),
+        revision,
+        annotations: missing,
+    });
+    let stored = d.meta.annotations.get(REVISION_ANNOTATION);
+    let deployment = (stored != Some(revision.to_string().as_str())).then_some(revision);
+    RevisionSync {
+        replica_set,
+        deployment,
+    }
+}
+
+/// The Deployment's annotations a new ReplicaSet carries: all but the ones the controller
+/// and kubectl keep for themselves (deployment_util.go `skipCopyAnnotation`).
+fn copied_annotations(d: &Deployment) -> Labels {
+    const SKIPPED: [&str; 5] = [
+        "kubectl.kubernetes.io/last-applied-configuration",
+        REVISION_ANNOTATION,
+        "deployment.kubernetes.io/revision-history",
+        "deployment.kubernetes.io/desired-replicas",
+        "deployment.kubernetes.io/max-replicas",
+    ];
+    Labels::from_pairs(
+        d.meta
+            .annotations
+            .iter()
+            .filter(|(k, _)| !SKIPPED.contains(k))
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    )
 }
 
 /// Sends one sync's scale and delete requests; the status is written once they all returned.
@@ -425,20 +500,33 @@ fn apply(
     d: &Deployment,
     scales: Vec<(u32, i32)>,
     deletes: Vec<u32>,
-    revision: Option<(u32, i64)>,
+    revision: RevisionSync,
 ) {
-    if deletes.is_empty() && revision.is_none() {
+    if deletes.is_empty() && revision.is_empty() {
         apply_scales(me, cx, id, d, scales);
         return;
     }
     let mut sent = send_scales(me, cx, id, d, scales);
-    if let Some((rs, revision)) = revision {
+    if let Some(rs) = revision.replica_set {
         let key = cx.store.key(ObjRef {
             kind: Kind::ReplicaSet,
-            id: rs,
+            id: rs.id,
+        });
+        let op = Op::ReplicaSetRevision {
+            id: rs.id,
+            revision: rs.revision,
+            annotations: rs.annotations,
+        };
+        cx.submit(op, Tag::Revision(id), &key);
+        sent += 1;
+    }
+    if let Some(revision) = revision.deployment {
+        let key = cx.store.key(ObjRef {
+            kind: Kind::Deployment,
+            id,
         });
         cx.submit(
-            Op::ReplicaSetRevision { id: rs, revision },
+            Op::DeploymentRevision { id, revision },
             Tag::Revision(id),
             &key,
         );
@@ -741,6 +829,7 @@ fn create_new_rs(
     let mut labels = d.spec.template.labels.clone();
     labels.insert(POD_TEMPLATE_HASH, hash.clone());
     let template = Arc::new(PodTemplate {
+        annotations: d.spec.template.annotations.clone(),
         labels: labels.clone(),
         spec: d.spec.template.spec.clone(),
     });
@@ -755,6 +844,8 @@ fn create_new_rs(
         .unwrap_or(0)
         + 1;
     let mut meta = Meta::new(format!("{}-{hash}", d.meta.name), None, labels);
+    // SetNewReplicaSetAnnotations: the change-cause and the user's annotations come along.
+    meta.annotations = copied_annotations(d);
     meta.owners.push(OwnerRef {
         owner: ObjRef {
             kind: Kind::Deployment,
@@ -1089,6 +1180,7 @@ mod tests {
     #[test]
     fn template_hash_uses_the_safe_alphabet_and_is_stable() {
         let t = PodTemplate {
+            annotations: Default::default(),
             labels: Labels::default(),
             spec: crate::etcd::store::testing::spec_of(Vec::new()),
         };
@@ -1325,6 +1417,7 @@ mod tests {
             let rs = fx::replicaset(&mut h.store, "web-old", ns, replicas, Some(owner));
             let r = h.store.replicasets.get_mut(rs).unwrap();
             r.spec.template = Arc::new(PodTemplate {
+                annotations: Default::default(),
                 labels: fx::labels(&[("app", "web"), (POD_TEMPLATE_HASH, "old")]),
                 spec: fx::spec(200),
             });
@@ -1580,6 +1673,7 @@ mod tests {
                 r.status.replicas = pods;
                 r.status.observed_generation = r.meta.generation;
                 r.spec.template = Arc::new(PodTemplate {
+                    annotations: Default::default(),
                     labels: fx::labels(&[("app", "web"), (POD_TEMPLATE_HASH, "old")]),
                     spec: fx::spec(100 + rev),
                 });
@@ -1626,7 +1720,7 @@ mod tests {
                 .requests()
                 .iter()
                 .filter_map(|(op, _)| match op {
-                    Op::ReplicaSetRevision { id, revision } => Some((*id, *revision)),
+                    Op::ReplicaSetRevision { id, revision, .. } => Some((*id, *revision)),
                     _ => None,
                 })
                 .collect();
@@ -1637,6 +1731,71 @@ mod tests {
                 second.requests()[..],
                 [(Op::DeploymentStatus { .. }, Tag::Status(_))]
             ));
+        }
+
+        #[test]
+        fn the_deployment_takes_the_new_revision_and_the_new_rs_its_change_cause() {
+            // deployment_util.go: SetNewReplicaSetAnnotations copies the Deployment's
+            // annotations (copyDeploymentAnnotationsToReplicaSet, change-cause included) to
+            // the new RS, and SetDeploymentRevision writes the RS's revision on the
+            // Deployment; once both hold, a sync writes neither.
+            let (mut h, d) = setup();
+            let ns = h.store.find_ns("default").unwrap();
+            let owner = ObjRef {
+                kind: Kind::Deployment,
+                id: d,
+            };
+            let new = fx::replicaset(&mut h.store, "web-new", ns, 4, Some(owner));
+            h.store
+                .deployments
+                .get_mut(d)
+                .unwrap()
+                .meta
+                .annotations
+                .insert(crate::model::workload::CHANGE_CAUSE_ANNOTATION, "v2 image");
+            let mut c = DeploymentController::default();
+            let first = sync_now(&mut c, &h, d);
+            let writes: Vec<String> = first
+                .requests()
+                .iter()
+                .filter_map(|(op, _)| match op {
+                    Op::ReplicaSetRevision {
+                        id,
+                        revision,
+                        annotations,
+                    } => Some(format!("rs {id} {revision} {annotations:?}")),
+                    Op::DeploymentRevision { id, revision } => {
+                        Some(format!("deploy {id} {revision}"))
+                    }
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(
+                writes,
+                vec![
+                    format!("rs {new} 1 [(\"kubernetes.io/change-cause\", \"v2 image\")]"),
+                    format!("deploy {d} 1"),
+                ]
+            );
+            h.answer(&mut c, &mut (), ME, NOW, &first);
+            let dep = h.store.deployments.get(d).unwrap();
+            assert_eq!(dep.meta.annotations.get(REVISION_ANNOTATION), Some("1"));
+            let rs = h.store.replicasets.get(new).unwrap();
+            assert_eq!(
+                rs.meta
+                    .annotations
+                    .get(crate::model::workload::CHANGE_CAUSE_ANNOTATION),
+                Some("v2 image")
+            );
+            let mut c = DeploymentController::default();
+            let again = sync_now(&mut c, &h, d);
+            assert!(
+                !again.requests().iter().any(|(op, _)| matches!(
+                    op,
+                    Op::ReplicaSetRevision { .. } | Op::DeploymentRevision { .. }
+                )),
+                "nothing left to write"
+            );
         }
 
         fn r_complete(s: &mut DeploymentStatus, n: i32, generation: i64) {

@@ -757,6 +757,7 @@ mod tests {
                     completion_mode: mode,
                     suspend: false,
                     template: Arc::new(PodTemplate {
+                        annotations: Default::default(),
                         labels: fx::labels(&[("app", "pi")]),
                         spec: Arc::new(spec),
                     }),

@@ -15,7 +15,7 @@ use crate::controllers::kick;
 use crate::controllers::podcontrol::{
     Expectations, record_create, record_delete, slow_start_batch,
 };
-use crate::controllers::workqueue::WorkQueue;
+use crate::controllers::workqueue::{FailureBackoff, WorkQueue};
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
 use crate::model::object::NewObject;
@@ -51,6 +51,8 @@ pub struct ReplicaSetController {
     expectations: Expectations,
     syncs: BTreeMap<u32, SyncState>,
     deleting: BTreeMap<u32, String>,
+    /// Per RS: how long to wait before retrying a sync whose creates failed.
+    backoff: FailureBackoff,
 }
 
 impl Default for ReplicaSetController {
@@ -60,6 +62,7 @@ impl Default for ReplicaSetController {
             expectations: Expectations::default(),
             syncs: BTreeMap::new(),
             deleting: BTreeMap::new(),
+            backoff: FailureBackoff::default(),
         }
     }
 }
@@ -207,6 +210,7 @@ fn sync(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
     let r = rs_ref(cx, id);
     let Some(rs) = cx.store.replicasets.get(id) else {
         me.expectations.forget(id);
+        me.backoff.forget(id);
         me.done(cx, id);
         return;
     };
@@ -266,6 +270,7 @@ fn sync(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
             }
             return;
         }
+        me.backoff.forget(id);
     }
     write_status(me, cx, id);
 }
@@ -445,9 +450,17 @@ fn on_response(me: &mut ReplicaSetController, cx: &mut Cx<'_>, tag: Tag, req: Re
             }
             if st.failed || st.remaining == 0 {
                 // Creates skipped after a failed batch are never observed: lower them.
-                let skipped = st.remaining;
+                let (skipped, failed) = (st.remaining, st.failed);
                 me.syncs.remove(&id);
                 me.expectations.lower(id, skipped, 0);
+                // processNextWorkItem: a sync that returned the create error is added
+                // again rate-limited; a clean one is forgotten.
+                if failed {
+                    let after = me.backoff.when(id);
+                    cx.after(after, Timer::Requeue(id));
+                } else {
+                    me.backoff.forget(id);
+                }
                 write_status(me, cx, id);
             } else {
                 next_batch(me, cx, id);

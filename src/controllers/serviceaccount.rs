@@ -62,6 +62,13 @@ mod tests {
         // creates each missing account; serviceAccountDeleted queues its namespace again.
         let mut store = Store::default();
         let dev = fx::namespace(&mut store, "dev");
+        let fixture = store
+            .lookup(Kind::ServiceAccount, Some(dev), "default")
+            .expect("the fixture namespace has one");
+        store.remove(ObjRef {
+            kind: Kind::ServiceAccount,
+            id: fixture,
+        });
         let mut c = ServiceAccountsController::default();
         let r = run(&mut c, &store, &mut (), ME, SimTime::ZERO, |c, cx| {
             c.observe(cx, notice(Kind::Namespace, dev.0, Change::Added));

@@ -120,6 +120,7 @@ mod tests {
                 completion_mode: CompletionMode::NonIndexed,
                 suspend: false,
                 template: Arc::new(PodTemplate {
+                    annotations: Default::default(),
                     labels: fx::labels(&[]),
                     spec: fx::spec(100),
                 }),

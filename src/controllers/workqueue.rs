@@ -3,7 +3,8 @@
 //! processed again afterwards. `concurrent-*-syncs` workers (5 by default, facts A.4) take
 //! keys in FIFO order.
 
-use std::collections::{BTreeSet, VecDeque};
+use crate::sim::time::SimDuration;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A de-duplicating FIFO of object ids with a bounded number of workers.
 #[derive(Debug)]
@@ -60,9 +61,56 @@ impl WorkQueue {
     }
 }
 
+/// `ItemExponentialFailureRateLimiter(5ms, 1000s)`, the per-key half of client-go's
+/// `DefaultControllerRateLimiter`: a key whose sync failed is added again after 5 ms · 2^n,
+/// n its failures since it last synced cleanly, capped at 1000 s. The other half, a 10 qps
+/// bucket over all keys, is not modelled (it only binds with more than 100 failing keys).
+#[derive(Debug, Default)]
+pub struct FailureBackoff {
+    failures: BTreeMap<u32, u32>,
+}
+
+/// The limiter's base delay, 5 ms.
+const BACKOFF_BASE: SimDuration = SimDuration(5_000);
+/// The limiter's cap, 1000 s.
+const BACKOFF_MAX: SimDuration = SimDuration(1_000_000_000);
+
+impl FailureBackoff {
+    /// `AddRateLimited`'s delay for `key`'s next retry (`When`), counting this failure.
+    pub fn when(&mut self, key: u32) -> SimDuration {
+        let n = self.failures.entry(key).or_default();
+        // 5 ms · 2^18 already passes the cap, so larger shifts need not be computed.
+        let delay =
+            SimDuration((BACKOFF_BASE.as_micros() << (*n).min(18)).min(BACKOFF_MAX.as_micros()));
+        *n += 1;
+        delay
+    }
+
+    /// `Forget(key)`: a clean sync starts the back-off over.
+    pub fn forget(&mut self, key: u32) {
+        self.failures.remove(&key);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failures_back_off_from_five_milliseconds_doubling_to_a_thousand_seconds() {
+        // client-go default_rate_limiters.go ItemExponentialFailureRateLimiter:
+        // baseDelay * 2^failures, capped at maxDelay; Forget resets.
+        let mut b = FailureBackoff::default();
+        let delays: Vec<u64> = (0..4).map(|_| b.when(7).as_micros()).collect();
+        assert_eq!(delays, [5_000, 10_000, 20_000, 40_000]);
+        assert_eq!(b.when(8).as_micros(), 5_000, "per key");
+        for _ in 0..40 {
+            b.when(7);
+        }
+        assert_eq!(b.when(7), BACKOFF_MAX);
+        b.forget(7);
+        assert_eq!(b.when(7).as_micros(), 5_000);
+    }
 
     #[test]
     fn a_key_added_twice_is_queued_once() {

@@ -401,6 +401,7 @@ pub mod testing {
             scheduler_name: "default-scheduler".into(),
             required_node_name: None,
             config_volumes: Vec::new(),
+            service_account_name: None,
         })
     }
 
@@ -412,6 +413,7 @@ pub mod testing {
     /// The template `app=<app>` with [`spec`]`(100)`.
     pub fn template(app: &str) -> Arc<PodTemplate> {
         Arc::new(PodTemplate {
+            annotations: Default::default(),
             labels: labels(&[("app", app)]),
             spec: spec(100),
         })
@@ -431,7 +433,7 @@ pub mod testing {
         }
     }
 
-    /// A Namespace object (active).
+    /// A Namespace object (active), with its `default` ServiceAccount.
     pub fn namespace(store: &mut Store, name: &str) -> NsId {
         let ns = store.ns_id(name);
         let id = store.namespaces.insert(Namespace {
@@ -443,6 +445,21 @@ pub mod testing {
             ObjRef {
                 kind: Kind::Namespace,
                 id,
+            },
+        );
+        // Its `default` ServiceAccount, which the ServiceAccounts controller keeps and pod
+        // admission requires.
+        let sa = store
+            .serviceaccounts
+            .insert(crate::model::serviceaccount::ServiceAccount {
+                meta: Meta::new("default".to_string(), Some(ns), Labels::default()),
+                secrets: 0,
+            });
+        place(
+            store,
+            ObjRef {
+                kind: Kind::ServiceAccount,
+                id: sa,
             },
         );
         ns
@@ -631,19 +648,20 @@ mod tests {
         // etcd3: one revision per write; the object's resourceVersion is its last write's.
         let mut s = Store::default();
         let ns = fx::namespace(&mut s, "default");
-        assert_eq!(s.revision, 1);
+        let base = s.revision; // the namespace and its ServiceAccount
+        assert_eq!(base, 2);
         let a = ObjRef {
             kind: Kind::Pod,
             id: fx::pod(&mut s, "a", ns, fx::spec(100), None, None),
         };
-        assert_eq!(s.revision, 2);
-        assert_eq!(s.meta(a).unwrap().resource_version, 2);
+        assert_eq!(s.revision, base + 1);
+        assert_eq!(s.meta(a).unwrap().resource_version, base + 1);
         s.touch(a);
-        assert_eq!(s.revision, 3);
-        assert_eq!(s.meta(a).unwrap().resource_version, 3);
+        assert_eq!(s.revision, base + 2);
+        assert_eq!(s.meta(a).unwrap().resource_version, base + 2);
         assert_eq!(s.meta(a).unwrap().writes, 2);
         s.remove(a);
-        assert_eq!(s.revision, 4);
+        assert_eq!(s.revision, base + 3);
         assert!(s.meta(a).is_none());
         assert_eq!(s.lookup(Kind::Pod, Some(ns), "a"), None);
     }

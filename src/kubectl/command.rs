@@ -29,7 +29,7 @@ use crate::model::kind::Kind;
 
 /// One step's command, checked and typed: everything the executor needs, nothing it must
 /// re-parse.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// `kubectl apply -f PATH...`
     Apply(Apply),
@@ -53,6 +53,8 @@ pub enum Command {
     Patch(super::patch::Patch),
     /// `kubectl wait --for=CONDITION TARGETS`
     Wait(super::wait::Wait),
+    /// `kubectl set image` or `kubectl rollout SUBCOMMAND` on one workload.
+    Rollout(super::rollout::Rollout),
 }
 
 impl Command {
@@ -71,6 +73,7 @@ impl Command {
             Command::Label(_) => Verb::Label,
             Command::Patch(_) => Verb::Patch,
             Command::Wait(_) => Verb::Wait,
+            Command::Rollout(r) => super::rollout::verb_of(&r.action),
         }
     }
 }
@@ -102,6 +105,20 @@ pub enum Verb {
     Patch,
     /// `kubectl wait`
     Wait,
+    /// `kubectl set image`
+    SetImage,
+    /// `kubectl rollout status`
+    RolloutStatus,
+    /// `kubectl rollout history`
+    RolloutHistory,
+    /// `kubectl rollout undo`
+    RolloutUndo,
+    /// `kubectl rollout pause`
+    RolloutPause,
+    /// `kubectl rollout resume`
+    RolloutResume,
+    /// `kubectl rollout restart`
+    RolloutRestart,
 }
 
 impl Verb {
@@ -120,6 +137,13 @@ impl Verb {
             Verb::Annotate => "kubectl annotate",
             Verb::Patch => "kubectl patch",
             Verb::Wait => "kubectl wait",
+            Verb::SetImage => "kubectl set image",
+            Verb::RolloutStatus => "kubectl rollout status",
+            Verb::RolloutHistory => "kubectl rollout history",
+            Verb::RolloutUndo => "kubectl rollout undo",
+            Verb::RolloutPause => "kubectl rollout pause",
+            Verb::RolloutResume => "kubectl rollout resume",
+            Verb::RolloutRestart => "kubectl rollout restart",
         }
     }
 }
@@ -157,11 +181,22 @@ pub fn usage(verb: Verb) -> &'static str {
         Verb::Wait => {
             "kubectl wait (KIND/NAME... | KIND NAME... | KIND -l SELECTOR | KIND --all) --for=delete|condition=NAME[=VALUE] [--timeout=30s] [-n NS]"
         }
+        Verb::SetImage => {
+            "kubectl set image (deployment/NAME | deployment NAME) CONTAINER=IMAGE... [-n NS]"
+        }
+        Verb::RolloutStatus => {
+            "kubectl rollout status (deployment|daemonset|statefulset)/NAME [--timeout=D] [--watch=false] [--revision=N] [-n NS]"
+        }
+        Verb::RolloutHistory => "kubectl rollout history deployment/NAME [--revision=N] [-n NS]",
+        Verb::RolloutUndo => "kubectl rollout undo deployment/NAME [--to-revision=N] [-n NS]",
+        Verb::RolloutPause => "kubectl rollout pause deployment/NAME [-n NS]",
+        Verb::RolloutResume => "kubectl rollout resume deployment/NAME [-n NS]",
+        Verb::RolloutRestart => "kubectl rollout restart deployment/NAME [-n NS]",
     }
 }
 
 /// The commands kubesim runs, for messages about anything else.
-const SUPPORTED: &str = "kubectl apply, create deployment, create namespace, delete, describe, get, run, scale, label, annotate, patch, wait";
+const SUPPORTED: &str = "kubectl apply, create deployment, create namespace, delete, describe, get, run, scale, label, annotate, patch, wait, set image, rollout status|history|undo|pause|resume|restart";
 
 /// Where `-f` reads manifests from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -517,7 +552,7 @@ impl CommandError {
 }
 
 /// Every v1 command, to find one's usage from its cobra path.
-const VERBS: [Verb; 11] = [
+const VERBS: [Verb; 18] = [
     Verb::Apply,
     Verb::Delete,
     Verb::Run,
@@ -529,7 +564,22 @@ const VERBS: [Verb; 11] = [
     Verb::Annotate,
     Verb::Patch,
     Verb::Wait,
+    Verb::SetImage,
+    Verb::RolloutStatus,
+    Verb::RolloutHistory,
+    Verb::RolloutUndo,
+    Verb::RolloutPause,
+    Verb::RolloutResume,
+    Verb::RolloutRestart,
 ];
+
+/// A `DurationVar` flag's value in nanoseconds, or pflag's error for it.
+pub(super) fn duration_flag(text: &str, long: &str, verb: Verb) -> Result<i64, CommandError> {
+    crate::sim::duration::parse_nanos(text).map_err(|e| CommandError::Flag {
+        path: verb.path(),
+        message: format!("invalid argument {text:?} for \"--{long}\" flag: {e}"),
+    })
+}
 
 pub(super) fn failed(message: impl Into<String>) -> CommandError {
     CommandError::Failed {
@@ -590,6 +640,8 @@ pub fn parse(words: &[String]) -> Result<Command, CommandError> {
         "patch" => super::patch::parse(parse_flags(&super::patch::PATCH, &args)?),
         "wait" => super::wait::parse(parse_flags(&super::wait::WAIT, &args)?),
         "create" => create(&args),
+        "set" => super::rollout::set(&args),
+        "rollout" => super::rollout::rollout(&args),
         other if KUBECTL_COMMANDS.contains(&other) => {
             Err(unsupported(format!("\"kubectl {other}\""), None))
         }

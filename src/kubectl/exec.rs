@@ -20,6 +20,7 @@ use crate::model::object::NewObject;
 use crate::sim::time::{SimDuration, SimTime};
 use std::collections::BTreeSet;
 
+mod rollout;
 mod visit;
 pub use visit::Visit;
 
@@ -165,6 +166,13 @@ pub enum Program {
         /// The objects it visits.
         visit: Visit,
     },
+    /// `kubectl set image` and `kubectl rollout …`.
+    Rollout {
+        /// The command.
+        spec: Box<crate::kubectl::rollout::Rollout>,
+        /// The workload it visits.
+        visit: Visit,
+    },
 }
 
 /// A scenario step, ready to run.
@@ -206,6 +214,10 @@ pub struct Terminal {
     watching: Option<ObjRef>,
     /// `kubectl wait`'s timeout passed while a request was in flight.
     timed_out: bool,
+    /// The last line `rollout status` printed (a repeat is not printed again).
+    last_status: Option<String>,
+    /// Errors `set image` prints once its PATCH returned.
+    after_patch: Vec<String>,
 }
 
 /// Which request of the step a response answers.
@@ -224,7 +236,7 @@ pub enum Timer {
     Start,
     /// `stopAfter` elapsed: Ctrl-C.
     Stop,
-    /// `kubectl wait --timeout` elapsed.
+    /// `kubectl wait --timeout` or `rollout status --timeout` elapsed.
     WaitTimeout,
 }
 
@@ -240,6 +252,10 @@ impl Component for Terminal {
     fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
         if matches!(self.step.program, Program::Wait { .. }) {
             self.observe_wait(cx, n);
+            return;
+        }
+        if matches!(self.step.program, Program::Rollout { .. }) {
+            self.observe_rollout(cx, n);
             return;
         }
         if !self.waiting.remove(&n.obj.in_arena()) {
@@ -292,6 +308,8 @@ impl Terminal {
             pending: String::new(),
             watching: None,
             timed_out: false,
+            last_status: None,
+            after_patch: Vec::new(),
         }
     }
 
@@ -334,9 +352,15 @@ impl Terminal {
         if let Some(d) = self.step.stop_after {
             cx.after(d, Timer::Stop);
         }
-        if let Program::Wait { spec, .. } = &self.step.program
-            && let Some(d) = spec.timeout
-        {
+        let timeout = match &self.step.program {
+            Program::Wait { spec, .. } => spec.timeout,
+            Program::Rollout { spec, .. } => match spec.action {
+                crate::kubectl::rollout::Action::Status { timeout, .. } => timeout,
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(d) = timeout {
             cx.after(d, Timer::WaitTimeout);
         }
         self.next_action(cx);
@@ -460,7 +484,8 @@ impl Terminal {
             },
             Program::Label { visit, .. }
             | Program::Patch { visit, .. }
-            | Program::Wait { visit, .. } => {
+            | Program::Wait { visit, .. }
+            | Program::Rollout { visit, .. } => {
                 let request = visit.next_request(cursor, self.resolved.as_deref());
                 match request {
                     Some(key) => cx.submit(Op::Read, tag, &key),
@@ -655,7 +680,10 @@ impl Terminal {
             }
             // az talks to Azure, not to the API server.
             Program::Az(_) => {}
-            Program::Label { .. } | Program::Patch { .. } | Program::Wait { .. } => {
+            Program::Label { .. }
+            | Program::Patch { .. }
+            | Program::Wait { .. }
+            | Program::Rollout { .. } => {
                 self.on_visit_response(cx, tag, outcome);
             }
         }

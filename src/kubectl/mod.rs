@@ -13,6 +13,7 @@ pub mod label;
 pub mod messages;
 pub mod patch;
 pub mod print;
+pub mod rollout;
 pub mod table;
 pub mod tabwriter;
 pub mod wait;

@@ -19,12 +19,12 @@ use crate::model::workload::IntOrPercent;
 use serde_json::{Map, Value};
 
 /// `kubectl patch`, checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Patch {
     /// The objects named (kubectl patches each).
     pub targets: Vec<NamedObject>,
-    /// The parsed patch.
-    pub patch: ObjectPatch,
+    /// The parsed patch (boxed: it is the largest of the commands).
+    pub patch: Box<ObjectPatch>,
     /// `-n`/`--namespace`, if given.
     pub namespace: Option<String>,
 }
@@ -96,7 +96,7 @@ pub(super) fn parse(p: Parsed) -> Result<Command, CommandError> {
     }
     Ok(Command::Patch(Patch {
         targets,
-        patch,
+        patch: Box::new(patch),
         namespace: p.namespace(),
     }))
 }
@@ -391,7 +391,7 @@ mod tests {
         let p = patch_of(
             r#"kubectl patch deploy web -p '{"metadata":{"labels":{"a":"1","b":null}},"spec":{"replicas":3,"paused":true,"minReadySeconds":5,"strategy":{"type":"Recreate","rollingUpdate":null},"template":{"metadata":{"labels":{"v":"2"}},"spec":{"containers":[{"name":"c","image":"nginx:1.26"}]}}}}'"#,
         );
-        let o = p.patch;
+        let o = *p.patch;
         assert_eq!(o.labels.set, vec![("a".to_string(), "1".to_string())]);
         assert_eq!(o.labels.remove, vec!["b".to_string()]);
         assert_eq!(

@@ -603,6 +603,7 @@ mod tests {
                 completion_mode: CompletionMode::NonIndexed,
                 suspend: false,
                 template: std::sync::Arc::new(PodTemplate {
+                    annotations: Default::default(),
                     labels: Labels::default(),
                     spec: crate::etcd::store::testing::spec(100),
                 }),

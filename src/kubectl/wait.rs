@@ -78,11 +78,7 @@ pub(super) fn parse(p: Parsed) -> Result<Command, CommandError> {
     let timeout = match p.str("timeout") {
         None => Some(SimDuration::from_secs(30)),
         Some(text) => {
-            let nanos =
-                crate::sim::duration::parse_nanos(text).map_err(|e| CommandError::Flag {
-                    path: Verb::Wait.path(),
-                    message: format!("invalid argument {text:?} for \"--timeout\" flag: {e}"),
-                })?;
+            let nanos = super::command::duration_flag(text, "timeout", Verb::Wait)?;
             // Virtual time counts µs; a finer remainder rounds up so a wait never ends early.
             (nanos >= 0).then(|| SimDuration((nanos as u64).div_ceil(1000)))
         }

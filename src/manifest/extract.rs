@@ -674,16 +674,7 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
         &format!("{path}.nodeSelector"),
     );
     // ValidatePodSpec: nodeName passes ValidateNodeName (NameIsDNSSubdomain).
-    let node_name = text(spec, "nodeName");
-    if !node_name.is_empty() {
-        for msg in is_dns1123_subdomain(node_name) {
-            cx.err(
-                span_or(child(spec, "nodeName"), at),
-                &format!("{path}.nodeName"),
-                invalid(go_quote(node_name), &msg),
-            );
-        }
-    }
+    let node_name = subdomain_at(cx, spec, at, path, "nodeName");
     let tolerations = tolerations(
         cx,
         child(spec, "tolerations"),
@@ -699,16 +690,9 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
     };
     // SetDefaults_PodSpec: schedulerName "default-scheduler"; ValidatePodSpec checks a
     // written one with ValidateDNS1123Subdomain.
-    let scheduler = text(spec, "schedulerName");
-    if !scheduler.is_empty() {
-        for msg in is_dns1123_subdomain(scheduler) {
-            cx.err(
-                span_or(child(spec, "schedulerName"), at),
-                &format!("{path}.schedulerName"),
-                invalid(go_quote(scheduler), &msg),
-            );
-        }
-    }
+    let scheduler = subdomain_at(cx, spec, at, path, "schedulerName");
+    // ValidatePodSpec: ValidateServiceAccountName is a DNS-1123 subdomain too.
+    subdomain_at(cx, spec, at, path, "serviceAccountName");
     PodSpec {
         containers,
         init_containers: init,
@@ -729,7 +713,34 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
         // Affinity is left to the schema check (module docs).
         required_node_name: None,
         config_volumes: config_volumes(cx, spec, path),
+        // `serviceAccount` is the deprecated alias the API server copies across.
+        service_account_name: ["serviceAccountName", "serviceAccount"]
+            .into_iter()
+            .map(|k| text(spec, k))
+            .find(|n| !n.is_empty())
+            .map(str::to_string),
     }
+}
+
+/// The string at `spec.<key>`, reported Invalid unless empty or a DNS-1123 subdomain.
+fn subdomain_at<'a>(
+    cx: &mut Cx,
+    spec: Option<&'a Node>,
+    at: Span,
+    path: &str,
+    key: &str,
+) -> &'a str {
+    let value = text(spec, key);
+    if !value.is_empty() {
+        for msg in is_dns1123_subdomain(value) {
+            cx.err(
+                span_or(child(spec, key), at),
+                &format!("{path}.{key}"),
+                invalid(go_quote(value), &msg),
+            );
+        }
+    }
+    value
 }
 
 /// One container: validateContainerCommon (name, image, ports, pull policy), the duplicate
@@ -1359,6 +1370,7 @@ fn pod_template(
         );
     }
     PodTemplate {
+        annotations: to_labels(&entries(child(child(t, "metadata"), "annotations"))),
         labels,
         spec: Arc::new(spec),
     }
@@ -2395,6 +2407,7 @@ fn job(cx: &mut Cx, root: &Node) -> crate::model::job::Job {
             completion_mode,
             suspend: bool_at(spec, "suspend"),
             template: Arc::new(PodTemplate {
+                annotations: Default::default(),
                 labels: to_labels(&pairs),
                 spec: Arc::new(pod_spec),
             }),

@@ -69,7 +69,7 @@ pub struct StrategyPatch {
 }
 
 /// Every change one PATCH request makes.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ObjectPatch {
     /// `metadata.labels`.
     pub labels: MapPatch,
@@ -83,8 +83,13 @@ pub struct ObjectPatch {
     pub min_ready_seconds: Option<i64>,
     /// `spec.strategy` (Deployment).
     pub strategy: Option<StrategyPatch>,
+    /// `spec.template` replaced whole (`rollout undo`'s JSON patch `replace /spec/template`),
+    /// applied before the template's other changes.
+    pub template: Option<std::sync::Arc<crate::model::workload::PodTemplate>>,
     /// `spec.template.metadata.labels`.
     pub template_labels: MapPatch,
+    /// `spec.template.metadata.annotations` (`rollout restart`'s `restartedAt`).
+    pub template_annotations: MapPatch,
     /// `spec.template.spec.containers`.
     pub containers: Option<ContainersPatch>,
     /// `spec.selector` of a Service; `Some(None)` is `"selector": null`.

@@ -316,6 +316,9 @@ pub struct PodSpec {
     pub required_node_name: Option<String>,
     /// `volumes[]` backed by ConfigMaps and Secrets (other volume types are not simulated).
     pub config_volumes: Vec<ConfigVolume>,
+    /// `serviceAccountName` as written; None is `default`, which the ServiceAccount admission
+    /// plugin fills in (kept unset so templates without one hash as before).
+    pub service_account_name: Option<String>,
 }
 
 /// Written out by hand so that a spec without node affinity prints exactly as before the
@@ -339,6 +342,9 @@ impl std::fmt::Debug for PodSpec {
         if !self.config_volumes.is_empty() {
             d.field("config_volumes", &self.config_volumes);
         }
+        if let Some(n) = &self.service_account_name {
+            d.field("service_account_name", n);
+        }
         if !self.init_containers.is_empty() {
             d.field("init", &self.init_containers);
         }
@@ -347,6 +353,11 @@ impl std::fmt::Debug for PodSpec {
 }
 
 impl PodSpec {
+    /// The service account the pod runs as (`default` unless named).
+    pub fn service_account(&self) -> &str {
+        self.service_account_name.as_deref().unwrap_or("default")
+    }
+
     /// Container `i` counting the init containers first, then the regular ones: the order
     /// the kubelet runs them in.
     pub fn container_at(&self, i: usize) -> Option<&Container> {

@@ -74,6 +74,18 @@ pub enum Op {
         id: u32,
         /// The new revision.
         revision: i64,
+        /// The Deployment's annotations the RS copies (`copyDeploymentAnnotationsToReplicaSet`:
+        /// `kubernetes.io/change-cause` and the user's own), set over its own.
+        annotations: Vec<(String, String)>,
+    },
+    /// The Deployment controller's write of the Deployment's own
+    /// `deployment.kubernetes.io/revision` annotation: the new ReplicaSet's revision
+    /// (`SetDeploymentRevision`, sent with `UpdateStatus` in `getNewReplicaSet`).
+    DeploymentRevision {
+        /// The Deployment.
+        id: u32,
+        /// The revision.
+        revision: i64,
     },
     /// A Job's status subresource.
     JobStatus {

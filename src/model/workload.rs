@@ -6,11 +6,21 @@ use crate::model::pod::PodSpec;
 use crate::sim::time::SimTime;
 use std::sync::Arc;
 
+/// The annotation that numbers a Deployment's ReplicaSets and names the Deployment's
+/// current one (`deploymentutil.RevisionAnnotation`).
+pub const REVISION_ANNOTATION: &str = "deployment.kubernetes.io/revision";
+/// The annotation `kubectl rollout history` shows as a revision's CHANGE-CAUSE
+/// (`ChangeCauseAnnotation`); the Deployment controller copies it to the new ReplicaSet.
+pub const CHANGE_CAUSE_ANNOTATION: &str = "kubernetes.io/change-cause";
+
 /// `spec.template`: labels plus the pod spec, shared by every pod made from it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodTemplate {
     /// `template.metadata.labels`.
     pub labels: Labels,
+    /// `template.metadata.annotations`: part of the template, so a change (as
+    /// `rollout restart`'s `kubectl.kubernetes.io/restartedAt`) starts a rollout.
+    pub annotations: Labels,
     /// `template.spec`.
     pub spec: Arc<PodSpec>,
 }

@@ -558,6 +558,7 @@ pub(crate) mod tests {
                 replicas,
                 selector: Selector::default(),
                 template: Arc::new(PodTemplate {
+                    annotations: Default::default(),
                     labels: Labels::default(),
                     spec: p.spec.clone(),
                 }),
@@ -768,6 +769,7 @@ pub(crate) mod tests {
                 replicas: 3,
                 selector: Selector::default(),
                 template: Arc::new(PodTemplate {
+                    annotations: Default::default(),
                     labels: Labels::default(),
                     spec: p.spec.clone(),
                 }),

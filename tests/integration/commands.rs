@@ -428,3 +428,38 @@ fn every_namespace_has_a_default_service_account_and_a_deleted_one_comes_back() 
         ["serviceaccount/default"]
     );
 }
+
+#[test]
+fn pods_of_a_missing_service_account_are_forbidden_until_it_exists() {
+    // plugin/pkg/admission/serviceaccount/admission.go: the named account must exist, else
+    // `error looking up service account <ns>/<name>: serviceaccount "<name>" not found`
+    // (Forbidden); the ReplicaSet controller records FailedCreate `Error creating: …` and
+    // retries with its rate limiter until the account appears.
+    let s = scenario(
+        "sa",
+        "3m",
+        1,
+        "steps:\n- at: 1s\n  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n    spec:\n      replicas: 2\n      selector: {matchLabels: {app: web}}\n      template:\n        metadata: {labels: {app: web}}\n        spec:\n          serviceAccountName: app\n          containers: [{name: c, image: \"nginx:1.25\"}]\n- at: 20s\n  run: kubectl get pods\n- at: 30s\n  apply: |\n    apiVersion: v1\n    kind: ServiceAccount\n    metadata: {name: app}\nexpect:\n- at: 29s\n  that: deployment/web replicas == 0\n- within: 30s..2m\n  that: deployment/web available_replicas == 2\n",
+    );
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let t = r.file("transcript.txt");
+    assert_eq!(
+        block(&t, "kubectl get pods"),
+        ["No resources found in default namespace."]
+    );
+    let failed: Vec<Vec<String>> = r
+        .events()
+        .into_iter()
+        .filter(|e| e.iter().any(|f| f == "FailedCreate"))
+        .collect();
+    assert!(!failed.is_empty(), "no FailedCreate");
+    let msg = failed[0].last().expect("a message");
+    assert!(
+        msg.starts_with("Error creating: pods \"web-")
+            && msg.ends_with(
+                "-\" is forbidden: error looking up service account default/app: serviceaccount \"app\" not found"
+            ),
+        "{msg}"
+    );
+}

@@ -16,6 +16,7 @@ mod outputs;
 mod props;
 mod quickstart;
 mod rollout;
+mod rollout_commands;
 mod scheduling;
 mod statefulset;
 mod stopped;

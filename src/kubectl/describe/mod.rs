@@ -53,6 +53,13 @@ pub fn describe(v: &View<'_>, obj: ObjRef) -> Option<String> {
     Some(w.finish())
 }
 
+/// `DescribePodTemplate` alone: what `kubectl rollout history --revision=N` prints.
+pub fn pod_template(v: &View<'_>, t: &crate::model::workload::PodTemplate) -> String {
+    let mut w = Writer::default();
+    pod::template(&mut w, v, t);
+    w.finish()
+}
+
 /// The kinds [`describe`] knows.
 pub fn describable(kind: Kind) -> bool {
     matches!(
@@ -195,6 +202,20 @@ pub(crate) fn rfc1123z(unix: i64) -> String {
         "{}, {d:02} {} {y} {:02}:{:02}:{:02} +0000",
         DAYS[days.rem_euclid(7) as usize],
         MONTHS[(m - 1) as usize],
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// `time.RFC3339` of the virtual instant `now` (whole seconds, UTC as a terminal here is):
+/// what `rollout restart` writes as `restartedAt`.
+pub(crate) fn rfc3339(start_unix: i64, now: SimTime) -> String {
+    let unix = start_unix + (now.as_micros() / 1_000_000) as i64;
+    let (y, m, d) = civil_from_days(unix.div_euclid(86_400));
+    let secs = unix.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
         secs / 3600,
         secs % 3600 / 60,
         secs % 60

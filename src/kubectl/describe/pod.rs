@@ -307,6 +307,14 @@ fn tolerations(w: &mut Writer, indent: &str, list: &[Toleration]) {
 pub(super) fn template(w: &mut Writer, v: &View<'_>, t: &PodTemplate) {
     w.line(0, "Pod Template:");
     w.labels(1, "Labels", &t.labels);
+    if !t.annotations.is_empty() {
+        let pairs: Vec<(&str, String)> = t
+            .annotations
+            .iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect();
+        w.annotations(1, &pairs);
+    }
     if !t.spec.init_containers.is_empty() {
         containers(w, "Init Containers", &t.spec.init_containers, None, v, "  ");
     }

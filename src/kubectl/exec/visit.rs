@@ -101,7 +101,8 @@ impl Terminal {
         match &self.step.program {
             Program::Label { visit, .. }
             | Program::Patch { visit, .. }
-            | Program::Wait { visit, .. } => Some(visit),
+            | Program::Wait { visit, .. }
+            | Program::Rollout { visit, .. } => Some(visit),
             _ => None,
         }
     }
@@ -163,6 +164,11 @@ impl Terminal {
     }
 
     fn not_found(&mut self, cx: &mut Cx<'_>, line: String) {
+        if matches!(self.step.program, Program::Rollout { .. }) {
+            self.print(cx, &line);
+            self.finish(cx, 1);
+            return;
+        }
         if let Program::Wait { spec, .. } = &self.step.program {
             // `--for=delete` ignores NotFound (IgnoreErrors(apierrors.IsNotFound)).
             if spec.condition == WaitFor::Delete {
@@ -222,6 +228,10 @@ impl Terminal {
                 self.await_object(cx, obj);
                 return;
             }
+            Program::Rollout { .. } => match self.rollout_plan(cx, obj) {
+                Some(patch) => patch,
+                None => return,
+            },
             _ => return,
         };
         let key = store.key(obj);
@@ -255,6 +265,10 @@ impl Terminal {
             _ => pending,
         };
         self.print(cx, &line);
+        for e in std::mem::take(&mut self.after_patch) {
+            self.failed = true;
+            self.print(cx, &e);
+        }
         self.advance(cx);
     }
 
@@ -324,6 +338,12 @@ impl Terminal {
         if !self.running {
             return;
         }
+        if matches!(self.step.program, Program::Rollout { .. }) {
+            // UntilWithSync's context ends: wait.ErrWaitTimeout through checkErr.
+            self.print(cx, "error: timed out waiting for the condition");
+            self.finish(cx, 1);
+            return;
+        }
         match self.watching {
             Some(obj) => self.time_out(cx, obj),
             // A request is in flight: its answer decides (the context is already done).
@@ -384,7 +404,7 @@ mod tests {
             },
             crate::kubectl::command::Command::Patch(p) => Program::Patch {
                 visit: named(&p.targets),
-                patch: Box::new(p.patch),
+                patch: p.patch,
             },
             crate::kubectl::command::Command::Wait(w) => Program::Wait {
                 visit: targets(&w.targets),
