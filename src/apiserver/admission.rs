@@ -93,6 +93,19 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 },
             )
         }
+        Op::CronJobStatus { id, status } => {
+            let Some(cj) = s.store.cronjobs.get_mut(id) else {
+                return gone(Kind::CronJob);
+            };
+            cj.status = *status;
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::CronJob,
+                    id,
+                },
+            )
+        }
         Op::StatefulSetStatus { id, status } => {
             let Some(st) = s.store.statefulsets.get_mut(id) else {
                 return gone(Kind::StatefulSet);
@@ -332,6 +345,10 @@ fn create(
             kind: Kind::StatefulSet,
             id: s.store.statefulsets.insert(d),
         },
+        NewObject::CronJob(cj) => ObjRef {
+            kind: Kind::CronJob,
+            id: s.store.cronjobs.insert(cj),
+        },
         NewObject::Service(mut svc) => {
             if let Err(e) = allocate_service(s, &mut svc) {
                 return Outcome::Failed(e);
@@ -521,6 +538,23 @@ fn apply_object(s: &mut Server<'_>, object: NewObject, namespace: Option<String>
                 }
                 if labels_changed {
                     d.meta.labels = new.meta.labels;
+                }
+                spec_changed || labels_changed
+            }
+            None => false,
+        },
+        // ValidateCronJobUpdate: the whole spec may change; a spec change bumps the
+        // generation.
+        NewObject::CronJob(new) => match s.store.cronjobs.get_mut(id) {
+            Some(cj) => {
+                let spec_changed = cj.spec != new.spec;
+                let labels_changed = cj.meta.labels != new.meta.labels;
+                if spec_changed {
+                    cj.spec = new.spec;
+                    cj.meta.generation += 1;
+                }
+                if labels_changed {
+                    cj.meta.labels = new.meta.labels;
                 }
                 spec_changed || labels_changed
             }

@@ -232,6 +232,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::DaemonSetStatus { .. } => "ds-status",
         Op::JobStatus { .. } => "job-status",
         Op::StatefulSetStatus { .. } => "sts-status",
+        Op::CronJobStatus { .. } => "cj-status",
         Op::DeploymentStatus { .. } => "deploy-status",
         Op::ReplicaSetRevision { .. } => "rs-revision",
         Op::DeploymentRevision { .. } => "deploy-revision",

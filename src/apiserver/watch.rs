@@ -10,6 +10,7 @@
 use crate::apiserver::Server;
 use crate::component::{Change, ComponentId, ComponentKind, Notice, Select};
 use crate::etcd::Store;
+use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::model::service::ServiceType;
 use crate::sim::time::SimTime;
@@ -35,12 +36,33 @@ pub struct Watches {
     /// Watches of every change of one object (`kubectl wait --for=condition`), ended by its
     /// deletion.
     objects: BTreeMap<ObjRef, Vec<ComponentId>>,
+    /// Watches of every change of every object of one kind (its arena's kind; `kubectl get
+    /// --watch`), until the watcher ends them; the watcher filters.
+    kinds: BTreeMap<Kind, Vec<ComponentId>>,
 }
 
 impl Watches {
     /// `who` waits for `obj` to be deleted.
     pub fn watch_deletion(&mut self, obj: ObjRef, who: ComponentId) {
         self.deletion.entry(obj.in_arena()).or_default().push(who);
+    }
+
+    /// `who` hears every change of every object of `kind` (ReplicaSets and
+    /// ReplicationControllers share one) until [`Watches::end_kind_watches`].
+    pub fn watch_kind(&mut self, kind: Kind, who: ComponentId) {
+        let kind = ObjRef { kind, id: 0 }.in_arena().kind;
+        let watchers = self.kinds.entry(kind).or_default();
+        if !watchers.contains(&who) {
+            watchers.push(who);
+        }
+    }
+
+    /// `who`'s kind watches end (its command stopped).
+    pub fn end_kind_watches(&mut self, who: ComponentId) {
+        for watchers in self.kinds.values_mut() {
+            watchers.retain(|w| *w != who);
+        }
+        self.kinds.retain(|_, w| !w.is_empty());
     }
 
     /// `who` hears every change of `obj` until it is deleted; a repeated watch is one.
@@ -82,6 +104,9 @@ pub fn publish(s: &mut Server<'_>, obj: ObjRef, change: Change) {
         s.watches.objects.get(&obj.in_arena()).cloned()
     };
     to.extend(watchers.into_iter().flatten().map(|w| (w, None)));
+    if let Some(watchers) = s.watches.kinds.get(&obj.in_arena().kind) {
+        to.extend(watchers.iter().map(|w| (*w, None)));
+    }
     let purpose = format!("{}:{writes}", obj.kind.lower());
     for (who, controller) in to {
         let d = sample(s, who.kind.info().watch_name, &key, &purpose);

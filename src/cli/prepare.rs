@@ -412,20 +412,13 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
         }
         Command::CreateDeployment(c) => {
             let image = c.images.first().cloned().unwrap_or_default();
-            let object = match crate::manifest::extract::create_deployment(
-                &c.name, &image, c.replicas, c.port,
-            ) {
-                Ok(o) => o,
-                Err(e) => return bad(ctx, e),
-            };
-            Some((
-                Program::Create {
-                    object: Box::new(object),
-                    namespace: Some(ns_or_default(&c.namespace)),
-                    wrap_create_error: true,
-                },
-                Vec::new(),
-            ))
+            let object =
+                crate::manifest::extract::create_deployment(&c.name, &image, c.replicas, c.port);
+            wrapped_create(object, &c.namespace).unwrap_or_else(|e| bad(ctx, e))
+        }
+        Command::CreateJob(c) => {
+            let object = crate::manifest::extract::create_job(&c.name, &c.image, &c.command);
+            wrapped_create(object, &c.namespace).unwrap_or_else(|e| bad(ctx, e))
         }
         Command::Scale(s) => {
             let namespace = ns_or_default(&s.namespace);
@@ -531,6 +524,7 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
                     name_only: g.output == OutputFormat::Name,
                     selector,
                     show_labels: g.show_labels,
+                    watch: g.watch,
                 }),
                 Vec::new(),
             ))
@@ -539,6 +533,22 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
 }
 
 /// A step's `-l` parsed, or its problem reported (the outer None).
+/// The program of `kubectl create deployment|job` (whose API errors kubectl wraps), or the
+/// 422 text of an object the API server would refuse.
+fn wrapped_create(
+    object: Result<crate::model::object::NewObject, String>,
+    namespace: &Option<String>,
+) -> Result<Option<(Program, Vec<String>)>, String> {
+    Ok(Some((
+        Program::Create {
+            object: Box::new(object?),
+            namespace: Some(namespace.clone().unwrap_or_else(|| "default".to_string())),
+            wrap_create_error: true,
+        },
+        Vec::new(),
+    )))
+}
+
 fn step_selector(
     ctx: &mut Ctx<'_>,
     step: &StepAt,

@@ -8,6 +8,7 @@ use crate::aks::fleet::Azure;
 use crate::aks::provider::AksProvider;
 use crate::cluster::{Call, Parts};
 use crate::component::{Component, ComponentId, ComponentKind};
+use crate::controllers::cronjob::CronJobController;
 use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
@@ -146,6 +147,7 @@ registry! {
         jobs: JobController => Job, JobController, env none;
         ttl: TtlAfterFinishedController => TtlAfterFinished, TtlAfterFinishedController, env none;
         statefulsets: StatefulSetController => StatefulSet, StatefulSetController, env none;
+        cronjobs: CronJobController => CronJob, CronJobController, env none;
         scheduler: Scheduler => Scheduler, Scheduler, env none;
         services: ServiceController => Service, ServiceController, env public_ips;
         gc: GarbageCollector => Gc, GarbageCollector, env none;

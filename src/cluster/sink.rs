@@ -4,6 +4,7 @@ use crate::apiserver::{ApiServer, Op, Request};
 use crate::cluster::event::{AnyTag, Event};
 use crate::cluster::registry::Registered;
 use crate::component::{ComponentId, EventRecord, Message, Sink, TerminalOutput};
+use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::sim::engine::{Engine, TimerKey};
 use crate::sim::rng::Streams;
@@ -58,6 +59,14 @@ impl<C: Registered> Sink<C> for Effects<'_> {
 
     fn watch_object(&mut self, from: ComponentId, obj: ObjRef) {
         self.api.watches.watch_object(obj, from);
+    }
+
+    fn watch_kind(&mut self, from: ComponentId, kind: Kind) {
+        self.api.watches.watch_kind(kind, from);
+    }
+
+    fn end_kind_watches(&mut self, from: ComponentId) {
+        self.api.watches.end_kind_watches(from);
     }
 
     fn send(&mut self, from: ComponentId, to: ComponentId, msg: Message) {

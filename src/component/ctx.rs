@@ -6,6 +6,7 @@
 
 use crate::component::{Component, ComponentId, Message};
 use crate::etcd::Store;
+use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::model::request::Op;
 use crate::sim::engine::TimerKey;
@@ -59,6 +60,10 @@ pub trait Sink<C: Component + ?Sized> {
     fn watch_deletion(&mut self, from: ComponentId, obj: ObjRef);
     /// Watches every change of one object until it is deleted (`kubectl wait`).
     fn watch_object(&mut self, from: ComponentId, obj: ObjRef);
+    /// Watches every change of every object of a kind (`kubectl get --watch`).
+    fn watch_kind(&mut self, from: ComponentId, kind: Kind);
+    /// Ends the component's kind watches.
+    fn end_kind_watches(&mut self, from: ComponentId);
     /// Sends a message to another component (delivered in this instant, after the handler).
     fn send(&mut self, from: ComponentId, to: ComponentId, msg: Message);
 }
@@ -154,6 +159,16 @@ impl<'a, C: Component + ?Sized> Ctx<'a, C> {
         self.sink.watch_object(self.me, obj);
     }
 
+    /// Watches every change of every object of `kind`, until [`Ctx::end_kind_watches`].
+    pub fn watch_kind(&mut self, kind: Kind) {
+        self.sink.watch_kind(self.me, kind);
+    }
+
+    /// Ends this component's kind watches.
+    pub fn end_kind_watches(&mut self) {
+        self.sink.end_kind_watches(self.me);
+    }
+
     /// Sends a message to another component.
     pub fn send(&mut self, to: ComponentId, msg: Message) {
         self.sink.send(self.me, to, msg);
@@ -201,6 +216,8 @@ pub mod testing {
         WatchDeletion(ObjRef),
         /// A watch of every change.
         WatchObject(ObjRef),
+        /// A kind watch started (`Some`) or the kind watches ended (`None`).
+        WatchKind(Option<Kind>),
         /// A message.
         Send(ComponentId, Message),
     }
@@ -291,6 +308,12 @@ pub mod testing {
         }
         fn watch_object(&mut self, _: ComponentId, obj: ObjRef) {
             self.effects.push(Effect::WatchObject(obj));
+        }
+        fn watch_kind(&mut self, _: ComponentId, kind: Kind) {
+            self.effects.push(Effect::WatchKind(Some(kind)));
+        }
+        fn end_kind_watches(&mut self, _: ComponentId) {
+            self.effects.push(Effect::WatchKind(None));
         }
         fn send(&mut self, _: ComponentId, to: ComponentId, msg: Message) {
             self.effects.push(Effect::Send(to, msg));

@@ -54,6 +54,8 @@ pub enum ComponentKind {
     TtlAfterFinishedController,
     /// kube-controller-manager's StatefulSet controller.
     StatefulSetController,
+    /// kube-controller-manager's CronJob controller.
+    CronJobController,
     /// kube-scheduler.
     Scheduler,
     /// The kubelet of one node (instance: the node id).
@@ -74,13 +76,14 @@ pub enum ComponentKind {
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 14] = [
+    pub const ALL: [ComponentKind; 15] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
         ComponentKind::JobController,
         ComponentKind::TtlAfterFinishedController,
         ComponentKind::StatefulSetController,
+        ComponentKind::CronJobController,
         ComponentKind::Scheduler,
         ComponentKind::Kubelet,
         ComponentKind::ServiceController,
@@ -101,6 +104,7 @@ impl ComponentKind {
             K::JobController => &JOB,
             K::TtlAfterFinishedController => &TTL_AFTER_FINISHED,
             K::StatefulSetController => &STATEFULSET,
+            K::CronJobController => &CRONJOB,
             K::Scheduler => &SCHEDULER,
             K::Kubelet => &KUBELET,
             K::ServiceController => &SERVICE,
@@ -334,6 +338,27 @@ static STATEFULSET: ComponentInfo = ComponentInfo {
         },
     ],
 };
+static CRONJOB: ComponentInfo = ComponentInfo {
+    name: "cronjob-controller",
+    user: "system:serviceaccount:kube-system:cronjob-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "cronjob-controller",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Job),
+            select: Select::ControlledBy(&[Kind::CronJob]),
+        },
+        Watch {
+            kind: Some(Kind::CronJob),
+            select: Select::All,
+        },
+    ],
+};
+
 static SCHEDULER: ComponentInfo = ComponentInfo {
     name: "default-scheduler",
     user: "system:kube-scheduler",

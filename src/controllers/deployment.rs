@@ -1373,6 +1373,34 @@ mod tests {
         }
     }
 
+    #[test]
+    fn proportional_scaling_writes_the_largest_replica_set_first() {
+        // sync.go scale(): `sort.Sort(controller.ReplicaSetsBySizeNewer(allRSs))` when adding,
+        // `ReplicaSetsBySizeOlder` when removing (controller_utils.go: larger spec.replicas
+        // first, equal sizes newer resp. older first), then "Update all replica sets" in
+        // that order, the leftover going to allRSs[0]. The TestScale rows P6–P9 (reference
+        // algorithms §1.3) depend on the tie-break; here the order of the writes.
+        let a = (7, 7);
+        let order = |d: i32, new_rs: RsView, olds: Vec<RsView>| -> Vec<u32> {
+            let got = proportional_scale(d, 0, true, 0, Some(&new_rs), &olds);
+            got.into_iter().map(|(id, _)| id).collect()
+        };
+        // P6 7 -> 10 (adding): v2=3 first, then the two 2s newest first.
+        let p6 = order(10, v(3, 2, 2, a), vec![v(2, 3, 3, a), v(1, 2, 2, a)]);
+        assert_eq!(p6, [2, 3, 1]);
+        let b = (13, 13);
+        // P7 13 -> 8 (removing): by size alone.
+        let p7 = order(8, v(3, 2, 2, b), vec![v(2, 8, 8, b), v(1, 3, 3, b)]);
+        assert_eq!(p7, [2, 1, 3]);
+        let c = (3, 3);
+        // P8 3 -> 4 (adding, all equal): newest first, so v3 takes the leftover.
+        let p8 = order(4, v(3, 1, 1, c), vec![v(2, 1, 1, c), v(1, 1, 1, c)]);
+        assert_eq!(p8, [3, 2, 1]);
+        // P9 3 -> 2 (removing, all equal): oldest first, so v1 loses the leftover.
+        let p9 = order(2, v(3, 1, 1, c), vec![v(2, 1, 1, c), v(1, 1, 1, c)]);
+        assert_eq!(p9, [1, 2, 3]);
+    }
+
     mod sync {
         use super::super::*;
         use crate::apiserver::testing::Harness;

@@ -19,6 +19,7 @@
 
 use crate::apiserver::{Op, Propagation};
 use crate::component::{Change, Component, Ctx, Notice, Response};
+use crate::controllers::activepods::{ActivePodsWithRanks, PodFacts};
 use crate::controllers::kick;
 use crate::controllers::podcontrol::{
     Expectations, delete_returned, observe_owned_pod, record_create, slow_start_batch,
@@ -489,15 +490,14 @@ fn manage_job(
         Some(c) => (c - status.succeeded).clamp(0, parallelism),
     };
     if active > want {
-        // Newest first among the active pods, not-ready before ready (a cut-down
-        // `ActivePods` ranking).
-        let mut ranked: Vec<&&Pod> = active_pods.iter().collect();
-        ranked.sort_by_key(|p| (p.is_ready(), std::cmp::Reverse(p.meta.created)));
+        // activePodsForRemoval: `sort.Sort(controller.ActivePods(pods))`, the first go.
+        let facts = active_pods.iter().map(|p| PodFacts::of(p)).collect();
         let n = (active - want).min(MAX_POD_CREATE_DELETE_PER_SYNC) as usize;
-        let victims: Vec<u32> = ranked
+        let victims: Vec<u32> = ActivePodsWithRanks::plain(facts)
+            .order()
             .into_iter()
             .take(n)
-            .filter_map(|p| pod_id(cx, p))
+            .filter_map(|i| pod_id(cx, active_pods[i]))
             .collect();
         let deleted = victims.len() as i32;
         delete_pods(me, cx, id, &victims);

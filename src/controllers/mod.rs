@@ -1,4 +1,4 @@
-//! kube-controller-manager (Deployment, ReplicaSet/RC, DaemonSet, Job, garbage collector,
+//! kube-controller-manager (Deployment, ReplicaSet/RC, DaemonSet, Job, CronJob, garbage collector,
 //! root CA publisher) and the
 //! cloud-controller-manager's service controller.
 //!
@@ -7,6 +7,8 @@
 //! API calls through the controller's own rate-limited client, and is free again when those
 //! calls have returned. The sync logic reads the committed store (see [`crate::apiserver`]).
 
+pub mod activepods;
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod gc;

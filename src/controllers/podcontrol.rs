@@ -181,16 +181,37 @@ pub fn delete_returned<C: Component + ?Sized>(
 mod tests {
     use super::*;
 
-    #[test]
-    fn slow_start_doubles_up_to_what_remains() {
-        // 10 creates go out as 1, 2, 4, 3.
-        let (mut last, mut left, mut sizes) = (0, 10, Vec::new());
+    /// `slowStartBatch(count, 1, fn)` where `fn` succeeds for the first `call_limit` calls:
+    /// (successes, calls, batch sizes). A batch with a failure is the last one.
+    fn slow_start(count: usize, call_limit: usize) -> (usize, usize, Vec<usize>) {
+        let (mut last, mut left, mut calls, mut ok, mut sizes) = (0, count, 0, 0, Vec::new());
         while left > 0 {
             last = slow_start_batch(last, left);
-            left -= last;
             sizes.push(last);
+            calls += last;
+            let good = last.min(call_limit.saturating_sub(ok));
+            ok += good;
+            left -= last;
+            if good < last {
+                break;
+            }
         }
-        assert_eq!(sizes, [1, 2, 4, 3]);
+        (ok, calls, sizes)
+    }
+
+    #[test]
+    fn slow_start_batch_table() {
+        // TestSlowStartBatch (replica_set_test.go; count 10, initial batch 1), rows S1–S3 of
+        // ../shared/reference/kubernetes-algorithms.md 1.5, and its derived batch sizes.
+        assert_eq!(slow_start(10, 0), (0, 1, vec![1]), "S1 callLimit = 0");
+        assert_eq!(
+            slow_start(10, 10),
+            (10, 10, vec![1, 2, 4, 3]),
+            "S2 all succeed"
+        );
+        assert_eq!(slow_start(10, 5), (5, 7, vec![1, 2, 4]), "S3 some succeed");
+        assert_eq!(slow_start(100, 100).2, [1, 2, 4, 8, 16, 32, 37]);
+        assert_eq!(slow_start(500, 500).2, [1, 2, 4, 8, 16, 32, 64, 128, 245]);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 use crate::apiserver::{Op, Propagation};
 use crate::component::{Change, Component, Ctx, Notice, Response};
+use crate::controllers::activepods::{self, PodFacts};
 use crate::controllers::kick;
 use crate::controllers::podcontrol::{
     Expectations, record_create, record_delete, slow_start_batch,
@@ -19,7 +20,7 @@ use crate::controllers::workqueue::{FailureBackoff, WorkQueue};
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
 use crate::model::object::NewObject;
-use crate::model::pod::{Phase, Pod, PodStatus};
+use crate::model::pod::{Pod, PodStatus};
 use crate::model::workload::{ReplicaSet, ReplicaSetStatus};
 use crate::sim::time::SimDuration;
 use std::collections::BTreeMap;
@@ -241,7 +242,7 @@ fn sync(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
         }
         if diff > 0 {
             let n = diff.min(BURST_REPLICAS) as usize;
-            let victims = pods_to_delete(cx, &active, n);
+            let victims = pods_to_delete(cx, r, &active, n);
             me.expectations.set(id, 0, victims.len() as i32);
             me.syncs.insert(
                 id,
@@ -316,57 +317,36 @@ fn next_batch(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
     }
 }
 
-/// Sort key of `ActivePodsWithRanks.Less`: lower sorts first, i.e. is deleted first.
-type DeletionRank = (bool, u8, bool, i32, i64, i64, i64);
-
-/// `getPodsToDelete`: the `n` lowest-ranked active pods (`ActivePodsWithRanks.Less`,
-/// pkg/controller/controller_utils.go): unassigned before assigned, Pending before Running,
-/// not ready before ready, more siblings on the same node first, ready for a shorter time,
-/// more restarts, newer.
-fn pods_to_delete(cx: &Cx<'_>, active: &[u32], n: usize) -> Vec<u32> {
-    let mut per_node: BTreeMap<u32, i32> = BTreeMap::new();
-    for p in active {
-        if let Some(node) = cx.store.pods.get(*p).and_then(|p| p.node) {
-            *per_node.entry(node).or_default() += 1;
-        }
-    }
-    let mut ranked: Vec<(u32, DeletionRank)> = active
+/// `getPodsToDelete` over the RS's active pods, ranked by the active pods of every
+/// ReplicaSet with the same controller on the same node (`getIndirectlyRelatedPods`); a
+/// ReplicaSet without a controller has no related pods, so all its ranks are 0. Related pods
+/// are those the sibling ReplicaSets control (Go lists each sibling's selector, which for a
+/// Deployment's ReplicaSets includes its pod-template-hash).
+fn pods_to_delete(cx: &Cx<'_>, rs: ObjRef, active: &[u32], n: usize) -> Vec<u32> {
+    let pods = active
         .iter()
-        .filter_map(|id| {
-            let p = cx.store.pods.get(*id)?;
-            let phase_rank = match p.status.phase {
-                Phase::Pending => 0,
-                Phase::Running => 2,
-                _ => 1,
-            };
-            let rank = p.node.and_then(|n| per_node.get(&n)).copied().unwrap_or(0);
-            let ready_since = p
-                .status
-                .ready_since
-                .map(|t| t.as_micros() as i64)
-                .unwrap_or(0);
-            let restarts: i64 = p
-                .status
-                .containers
-                .iter()
-                .map(|c| i64::from(c.restart_count))
-                .sum();
-            Some((
-                *id,
-                (
-                    p.node.is_some(),
-                    phase_rank,
-                    p.is_ready(),
-                    -rank,
-                    -ready_since,
-                    -restarts,
-                    -(p.meta.created.as_micros() as i64),
-                ),
-            ))
-        })
+        .filter_map(|id| Some((*id, PodFacts::of(cx.store.pods.get(*id)?))))
         .collect();
-    ranked.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-    ranked.into_iter().take(n).map(|(id, _)| id).collect()
+    let siblings: Vec<ObjRef> = match cx.store.meta(rs).and_then(|m| m.controller()) {
+        Some(owner) => cx
+            .store
+            .dependents_of(owner)
+            .iter()
+            .copied()
+            .filter(|d| matches!(d.kind, Kind::ReplicaSet | Kind::ReplicationController))
+            .collect(),
+        None => Vec::new(),
+    };
+    let related = siblings.into_iter().flat_map(|s| {
+        cx.store
+            .dependents_of(s)
+            .iter()
+            .filter(move |d| d.kind == Kind::Pod)
+            .filter_map(|d| cx.store.pods.get(d.id))
+            .filter(move |p| p.is_active() && p.meta.controller() == Some(s))
+            .map(|p| p.node)
+    });
+    activepods::pods_to_delete(pods, related, n, cx.now)
 }
 
 /// `calculateStatus` and the status write; the worker is done once it returns.
@@ -499,7 +479,8 @@ mod tests {
     use crate::component::{ComponentId, ComponentKind};
     use crate::etcd::store::testing as fx;
     use crate::model::meta::NsId;
-    use crate::model::pod::{ContainerState, ContainerStatus};
+    use crate::model::pod::{ContainerState, ContainerStatus, Phase};
+    use crate::model::workload::Strategy;
     use crate::sim::time::SimTime;
 
     const ME: ComponentId = ComponentId::of(ComponentKind::ReplicaSetController);
@@ -770,6 +751,95 @@ mod tests {
             ]
         );
         assert!(h.store.pods.get(ready).is_some());
+    }
+
+    /// The pod ids the first sync deletes, in request order.
+    fn deleted(r: &Recorder<ReplicaSetController>) -> Vec<u32> {
+        r.requests()
+            .iter()
+            .filter_map(|(op, _)| match op {
+                Op::Delete { target, .. } => Some(target.id),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A ready pod of `owner` on `node`, created and ready at t=1 µs.
+    fn ready_pod(h: &mut Harness, name: &str, owner: Option<ObjRef>, node: u32) -> u32 {
+        let ns = h.store.find_ns("default").unwrap();
+        let id = fx::pod(&mut h.store, name, ns, fx::spec(100), owner, Some(node));
+        let p = h.store.pods.get_mut(id).unwrap();
+        p.status.phase = Phase::Running;
+        p.status.ready_since = Some(SimTime(1));
+        id
+    }
+
+    #[test]
+    fn scale_down_prefers_pods_doubled_up_with_a_sibling_replica_sets_pods() {
+        // replica_set.go manageReplicas → getIndirectlyRelatedPods (pods of every ReplicaSet
+        // with the same controller) → getPodsRankedByRelatedPodsOnSameNode: the pod sharing
+        // node-0 with the old ReplicaSet's pod has rank 2, the one on node-1 rank 1, and
+        // ActivePodsWithRanks.Less deletes the higher rank first.
+        let mut h = Harness::default();
+        let ns = fx::namespace(&mut h.store, "default");
+        let dep = fx::deployment(&mut h.store, "web", ns, 1, Strategy::Recreate);
+        let dep = Some(ObjRef {
+            kind: Kind::Deployment,
+            id: dep,
+        });
+        let old = fx::replicaset(&mut h.store, "web-old", ns, 1, dep);
+        let new = fx::replicaset(&mut h.store, "web-new", ns, 1, dep);
+        let n0 = fx::node(&mut h.store, "node-0", 4000, 16 << 30);
+        let n1 = fx::node(&mut h.store, "node-1", 4000, 16 << 30);
+        let rs_ref = |id| {
+            Some(ObjRef {
+                kind: Kind::ReplicaSet,
+                id,
+            })
+        };
+        ready_pod(&mut h, "old-a", rs_ref(old), n0);
+        ready_pod(&mut h, "new-a", rs_ref(new), n1);
+        let doubled = ready_pod(&mut h, "new-b", rs_ref(new), n0);
+        let mut c = ReplicaSetController::default();
+        assert_eq!(deleted(&sync_now(&mut c, &h, new)), [doubled]);
+    }
+
+    #[test]
+    fn a_replica_set_without_a_controller_ranks_no_pods_by_node() {
+        // replica_set.go getReplicaSetsWithSameController returns nil without a controllerRef,
+        // so every rank is 0: the doubled-up pods on node-0 are not preferred, and the newest
+        // pod goes (step 8: created 1 ms before now, the others 1 s).
+        let (mut h, _, n0, rs, owner) = with_node(2);
+        let n1 = fx::node(&mut h.store, "node-1", 4000, 16 << 30);
+        let doubled = [
+            ready_pod(&mut h, "a", owner, n0),
+            ready_pod(&mut h, "b", owner, n0),
+        ];
+        let apart = ready_pod(&mut h, "c", owner, n1);
+        for id in doubled {
+            h.store.pods.get_mut(id).unwrap().meta.created = SimTime(0);
+        }
+        h.store.pods.get_mut(apart).unwrap().meta.created = SimTime(NOW.0 - 1_000);
+        let mut c = ReplicaSetController::default();
+        assert_eq!(deleted(&sync_now(&mut c, &h, rs)), [apart]);
+    }
+
+    #[test]
+    fn scale_down_deletes_the_lowest_pod_deletion_cost_first() {
+        // ActivePodsWithRanks.Less step 4: `controller.kubernetes.io/pod-deletion-cost`, lower
+        // first, before ranks and ready times (PodDeletionCost, on by default since 1.22).
+        let (mut h, _, node, rs, owner) = with_node(1);
+        let costly = ready_pod(&mut h, "costly", owner, node);
+        let cheap = ready_pod(&mut h, "cheap", owner, node);
+        let plain = ready_pod(&mut h, "plain", owner, node);
+        let set = |h: &mut Harness, id: u32, v: &str| {
+            let meta = &mut h.store.pods.get_mut(id).unwrap().meta;
+            meta.annotations.insert(activepods::POD_DELETION_COST, v);
+        };
+        set(&mut h, costly, "100");
+        set(&mut h, cheap, "-100");
+        let mut c = ReplicaSetController::default();
+        assert_eq!(deleted(&sync_now(&mut c, &h, rs)), [cheap, plain]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! go through the request path ([`crate::apiserver`]); this module only keeps the data and
 //! records which objects changed in the current instant, for timeline.csv and expectations.
 
+use crate::model::cronjob::CronJob;
 use crate::model::job::Job;
 use crate::model::kind::Kind;
 use crate::model::meta::{Meta, NsId, ObjRef};
@@ -115,6 +116,8 @@ pub struct Store {
     pub jobs: Arena<Job>,
     /// StatefulSets.
     pub statefulsets: Arena<StatefulSet>,
+    /// CronJobs.
+    pub cronjobs: Arena<CronJob>,
     /// Other built-in kinds, stored only.
     pub others: Vec<OtherObject>,
     /// Kubernetes Events.
@@ -201,6 +204,7 @@ impl Store {
             Kind::DaemonSet => self.daemonsets.get(r.id).map(|o| &o.meta),
             Kind::Job => self.jobs.get(r.id).map(|o| &o.meta),
             Kind::StatefulSet => self.statefulsets.get(r.id).map(|o| &o.meta),
+            Kind::CronJob => self.cronjobs.get(r.id).map(|o| &o.meta),
             Kind::Event => None,
         }
     }
@@ -222,6 +226,7 @@ impl Store {
             Kind::DaemonSet => self.daemonsets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Job => self.jobs.get_mut(r.id).map(|o| &mut o.meta),
             Kind::StatefulSet => self.statefulsets.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::CronJob => self.cronjobs.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Event => None,
         }
     }
@@ -299,6 +304,7 @@ impl Store {
             Kind::DaemonSet => drop(self.daemonsets.remove(r.id)),
             Kind::Job => drop(self.jobs.remove(r.id)),
             Kind::StatefulSet => drop(self.statefulsets.remove(r.id)),
+            Kind::CronJob => drop(self.cronjobs.remove(r.id)),
             Kind::Event => {}
         }
     }

@@ -41,6 +41,8 @@ pub enum Command {
     CreateNamespace(CreateNamespace),
     /// `kubectl create deployment NAME --image=IMAGE`
     CreateDeployment(CreateDeployment),
+    /// `kubectl create job`.
+    CreateJob(CreateJob),
     /// `kubectl scale KIND/NAME --replicas=N`
     Scale(Scale),
     /// `kubectl get KIND[,KIND...][/NAME] [NAME...]`
@@ -66,6 +68,7 @@ impl Command {
             Command::Run(_) => Verb::Run,
             Command::CreateNamespace(_) => Verb::CreateNamespace,
             Command::CreateDeployment(_) => Verb::CreateDeployment,
+            Command::CreateJob(_) => Verb::CreateJob,
             Command::Scale(_) => Verb::Scale,
             Command::Get(_) => Verb::Get,
             Command::Describe(_) => Verb::Describe,
@@ -91,6 +94,8 @@ pub enum Verb {
     CreateNamespace,
     /// `kubectl create deployment`
     CreateDeployment,
+    /// `kubectl create job`
+    CreateJob,
     /// `kubectl scale`
     Scale,
     /// `kubectl get`
@@ -130,6 +135,7 @@ impl Verb {
             Verb::Run => "kubectl run",
             Verb::CreateNamespace => "kubectl create namespace",
             Verb::CreateDeployment => "kubectl create deployment",
+            Verb::CreateJob => "kubectl create job",
             Verb::Scale => "kubectl scale",
             Verb::Get => "kubectl get",
             Verb::Describe => "kubectl describe",
@@ -162,9 +168,10 @@ pub fn usage(verb: Verb) -> &'static str {
         Verb::CreateDeployment => {
             "kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=N] [-n NS] [-- COMMAND...]"
         }
+        Verb::CreateJob => "kubectl create job NAME --image=IMAGE [-n NS] [-- COMMAND...]",
         Verb::Scale => "kubectl scale (KIND/NAME... | KIND NAME...) --replicas=N [-n NS]",
         Verb::Get => {
-            "kubectl get KIND[,KIND...][/NAME] [NAME...] [-n NS | -A] [-o wide|name] [-l SELECTOR] [--show-labels]"
+            "kubectl get KIND[,KIND...][/NAME] [NAME...] [-n NS | -A] [-o wide|name] [-l SELECTOR] [--show-labels] [-w | --watch-only]"
         }
         Verb::Describe => {
             "kubectl describe (KIND [NAME_PREFIX...] | KIND/NAME...) [-n NS | -A] [-l SELECTOR] [--show-events=true|false]; KIND one of pods, deployments, replicasets, replicationcontrollers, daemonsets, nodes, services, namespaces"
@@ -323,6 +330,20 @@ pub struct CreateDeployment {
     pub namespace: Option<String>,
 }
 
+/// `kubectl create job NAME --image=IMAGE [-- COMMAND...]` (`create_job.go`): one container
+/// named NAME, restartPolicy Never.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateJob {
+    /// The Job's name.
+    pub name: String,
+    /// `--image`.
+    pub image: String,
+    /// Words after `--`: the container's `command`.
+    pub command: Vec<String>,
+    /// `-n`/`--namespace`, if given.
+    pub namespace: Option<String>,
+}
+
 /// `kubectl scale KIND/NAME --replicas=N`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scale {
@@ -370,6 +391,17 @@ pub struct Get {
     pub selector: Option<String>,
     /// `--show-labels`.
     pub show_labels: bool,
+    /// `-w`/`--watch` or `--watch-only`: keep printing changes after (or instead of) the list.
+    pub watch: Option<WatchMode>,
+}
+
+/// How `kubectl get` watches (`GetOptions.Watch` / `WatchOnly`, get.go).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchMode {
+    /// `-w`: the list, then one row per change.
+    ListThenChanges,
+    /// `--watch-only`: the changes only.
+    ChangesOnly,
 }
 
 /// `kubectl describe`.
@@ -552,12 +584,13 @@ impl CommandError {
 }
 
 /// Every v1 command, to find one's usage from its cobra path.
-const VERBS: [Verb; 18] = [
+const VERBS: [Verb; 19] = [
     Verb::Apply,
     Verb::Delete,
     Verb::Run,
     Verb::CreateNamespace,
     Verb::CreateDeployment,
+    Verb::CreateJob,
     Verb::Scale,
     Verb::Get,
     Verb::Label,
@@ -662,6 +695,7 @@ fn create(args: &[String]) -> Result<Command, CommandError> {
             "deployment" | "deploy" => {
                 return create_deployment(parse_flags(&CREATE_DEPLOYMENT, &rest)?);
             }
+            "job" => return create_job(parse_flags(&CREATE_JOB, &rest)?),
             sub if CREATE_SUBCOMMANDS.contains(&sub) => {
                 return Err(unsupported(format!("\"kubectl create {sub}\""), None));
             }
@@ -1044,6 +1078,12 @@ const CREATE_DEPLOYMENT: Spec = Spec {
     unsupported: CREATE_NAMESPACE.unsupported,
 };
 
+const CREATE_JOB: Spec = Spec {
+    verb: Verb::CreateJob,
+    flags: &[flag("image", None, Ty::Str)],
+    unsupported: CREATE_NAMESPACE.unsupported,
+};
+
 const SCALE: Spec = Spec {
     verb: Verb::Scale,
     flags: &[flag("replicas", None, Ty::Int(64))],
@@ -1087,6 +1127,8 @@ const GET: Spec = Spec {
         flag("output", Some('o'), Ty::Str),
         flag("selector", Some('l'), Ty::Str),
         flag("show-labels", None, Ty::Bool),
+        flag("watch", Some('w'), Ty::Bool),
+        flag("watch-only", None, Ty::Bool),
     ],
     unsupported: &[
         ("allow-missing-template-keys", None),
@@ -1106,8 +1148,6 @@ const GET: Spec = Spec {
         ("sort-by", None),
         ("subresource", None),
         ("template", None),
-        ("watch", Some('w')),
-        ("watch-only", None),
     ],
 };
 
@@ -1563,9 +1603,6 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
     "cs",
     "controllerrevision",
     "controllerrevisions",
-    "cronjob",
-    "cronjobs",
-    "cj",
     "crd",
     "crds",
     "customresourcedefinition",
@@ -1632,7 +1669,7 @@ pub(super) fn map_kind(resource: &str, verb: Verb) -> Result<Kind, CommandError>
     if UNSIMULATED_RESOURCES.contains(&base.to_lowercase().as_str()) {
         return Err(unsupported(
             format!(
-                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, events)",
+                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, cronjobs, events)",
                 quote(resource)
             ),
             Some(verb),
@@ -2033,6 +2070,22 @@ fn create_deployment(p: Parsed) -> Result<Command, CommandError> {
     }))
 }
 
+/// `create_job.go` `Complete` and `Validate`: `--image` is required (kubesim does not run
+/// `--from=cronjob/NAME` yet).
+fn create_job(p: Parsed) -> Result<Command, CommandError> {
+    let name = name_from_args(&p, Verb::CreateJob)?;
+    let image = p.str("image").unwrap_or_default().to_string();
+    if image.is_empty() {
+        return Err(failed("either --image or --from must be specified"));
+    }
+    Ok(Command::CreateJob(CreateJob {
+        name,
+        image,
+        command: p.args[1..].to_vec(),
+        namespace: p.namespace(),
+    }))
+}
+
 /// `scale.go` `Validate`, then the builder (`ResourceTypeOrNameArgs(false, …)`).
 fn scale(p: Parsed) -> Result<Command, CommandError> {
     let replicas = p.int("replicas").unwrap_or(-1);
@@ -2112,6 +2165,7 @@ fn get(p: Parsed) -> Result<Command, CommandError> {
             )));
         }
     };
+    let watch = watch_mode(&p, &selection)?;
     Ok(Command::Get(Get {
         selection,
         namespace: p.namespace(),
@@ -2119,7 +2173,40 @@ fn get(p: Parsed) -> Result<Command, CommandError> {
         output,
         selector,
         show_labels,
+        watch,
     }))
+}
+
+/// `-w`/`--watch-only`, and what get.go's `watch` refuses: several types
+/// (`SingleResourceType`, cli-runtime builder.go) and several named objects (`Result.Watch`,
+/// cli-runtime result.go). kubesim keeps Events in their own table, not watchable.
+fn watch_mode(p: &Parsed, selection: &Selection) -> Result<Option<WatchMode>, CommandError> {
+    let mode = if p.bool("watch-only").unwrap_or(false) {
+        WatchMode::ChangesOnly
+    } else if p.bool("watch").unwrap_or(false) {
+        WatchMode::ListThenChanges
+    } else {
+        return Ok(None);
+    };
+    let kinds: Vec<Kind> = match selection {
+        Selection::Kinds(k) => k.clone(),
+        Selection::Objects(o) => {
+            if o.len() > 1 {
+                return Err(failed(format!(
+                    "watch is only supported on individual resources and resource collections, but {} resources were found",
+                    o.len()
+                )));
+            }
+            o.iter().map(|o| o.kind).collect()
+        }
+    };
+    if kinds.len() > 1 {
+        return Err(failed("you may only specify a single resource type"));
+    }
+    if kinds.contains(&Kind::Event) {
+        return Err(unsupported("--watch on events", Some(Verb::Get)));
+    }
+    Ok(Some(mode))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2478,9 +2565,9 @@ pub(super) mod tests {
     #[test]
     fn real_flags_kubesim_does_not_simulate_are_named_not_called_unknown() {
         assert_eq!(
-            err("kubectl get pods -w"),
+            err("kubectl get pods -L app"),
             format!(
-                "error: kubesim does not simulate the flag -w (--watch) of \"kubectl get\"; it accepts: {}",
+                "error: kubesim does not simulate the flag -L (--label-columns) of \"kubectl get\"; it accepts: {}",
                 usage(Verb::Get)
             )
         );
@@ -2920,6 +3007,33 @@ pub(super) mod tests {
     }
 
     // --- get --------------------------------------------------------------------------------
+
+    #[test]
+    fn get_watch_flags_choose_the_mode_and_refuse_what_get_go_refuses() {
+        // get.go: --watch-only wins over -w (it sets WatchOnly, which skips the list).
+        assert_eq!(get_of("kubectl get pods").watch, None);
+        assert_eq!(
+            get_of("kubectl get pods -w").watch,
+            Some(WatchMode::ListThenChanges)
+        );
+        assert_eq!(
+            get_of("kubectl get pod web --watch").watch,
+            Some(WatchMode::ListThenChanges)
+        );
+        assert_eq!(
+            get_of("kubectl get pods -w --watch-only").watch,
+            Some(WatchMode::ChangesOnly)
+        );
+        assert_eq!(
+            err("kubectl get pods,svc -w"),
+            "error: you may only specify a single resource type"
+        );
+        assert_eq!(
+            err("kubectl get pod/a pod/b --watch-only"),
+            "error: watch is only supported on individual resources and resource collections, but 2 resources were found"
+        );
+        assert!(err("kubectl get events -w").contains("--watch on events"));
+    }
 
     #[test]
     fn get_lists_kinds_by_every_resource_spelling() {

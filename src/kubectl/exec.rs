@@ -22,6 +22,7 @@ use std::collections::BTreeSet;
 
 mod rollout;
 mod visit;
+mod watch;
 pub use visit::Visit;
 
 /// One object `kubectl apply` sends.
@@ -90,6 +91,8 @@ pub struct GetSpec {
     pub selector: Option<Selector>,
     /// `--show-labels`.
     pub show_labels: bool,
+    /// `-w` or `--watch-only` (one kind, at most one name).
+    pub watch: Option<crate::kubectl::command::WatchMode>,
 }
 
 /// What `kubectl describe` was asked for.
@@ -112,13 +115,14 @@ pub struct DescribeSpec {
 pub enum Program {
     /// `kubectl apply -f`.
     Apply(Vec<ApplyItem>),
-    /// `kubectl run`, `kubectl create namespace|deployment`.
+    /// `kubectl run`, `kubectl create namespace|deployment|job`.
     Create {
         /// The object.
         object: Box<NewObject>,
         /// Namespace.
         namespace: Option<String>,
-        /// `create deployment` wraps AlreadyExists as `error: failed to create deployment: …`.
+        /// `create deployment` and `create job` wrap an API error as
+        /// `error: failed to create deployment: …` (`fmt.Errorf` in `create_*.go`).
         wrap_create_error: bool,
     },
     /// `kubectl scale`.
@@ -218,6 +222,8 @@ pub struct Terminal {
     last_status: Option<String>,
     /// Errors `set image` prints once its PATCH returned.
     after_patch: Vec<String>,
+    /// `kubectl get --watch`'s printer, once its list returned.
+    get_watch: Option<Box<watch::GetWatch>>,
 }
 
 /// Which request of the step a response answers.
@@ -256,6 +262,13 @@ impl Component for Terminal {
         }
         if matches!(self.step.program, Program::Rollout { .. }) {
             self.observe_rollout(cx, n);
+            return;
+        }
+        if let Program::Get(spec) = &self.step.program
+            && spec.watch.is_some()
+        {
+            let spec = spec.clone();
+            self.observe_get_watch(cx, &spec, n);
             return;
         }
         if !self.waiting.remove(&n.obj.in_arena()) {
@@ -310,6 +323,7 @@ impl Terminal {
             timed_out: false,
             last_status: None,
             after_patch: Vec::new(),
+            get_watch: None,
         }
     }
 
@@ -388,6 +402,9 @@ impl Terminal {
             return;
         }
         self.running = false;
+        if self.get_watch.take().is_some() {
+            cx.end_kind_watches();
+        }
         cx.terminal(TerminalOutput::Stopped);
     }
     /// Sends the request for the action at the cursor, or finishes the step.
@@ -575,7 +592,7 @@ impl Terminal {
                     Outcome::Failed(e) => {
                         self.failed = true;
                         if *wrap_create_error {
-                            format!("error: failed to create deployment: {}", e.message)
+                            format!("error: failed to create {}: {}", kind.lower(), e.message)
                         } else {
                             api_error(e, None)
                         }
@@ -656,6 +673,13 @@ impl Terminal {
                     }
                     self.advance(cx);
                 }
+            }
+            Program::Get(spec) if spec.watch.is_some() => {
+                let spec = spec.clone();
+                let mode = spec
+                    .watch
+                    .unwrap_or(crate::kubectl::command::WatchMode::ChangesOnly);
+                self.start_watch(cx, &spec, mode);
             }
             Program::Get(spec) => {
                 let (text, failed) = render_get(store, cx.now, spec);

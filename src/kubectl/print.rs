@@ -113,6 +113,18 @@ pub fn columns(kind: Kind) -> Vec<Column> {
             C::wide("Containers"),
             C::wide("Images"),
         ],
+        Kind::CronJob => vec![
+            C::new("Name"),
+            C::new("Schedule"),
+            C::new("Timezone"),
+            C::new("Suspend"),
+            C::new("Active"),
+            C::new("Last Schedule"),
+            C::new("Age"),
+            C::wide("Containers"),
+            C::wide("Images"),
+            C::wide("Selector"),
+        ],
         Kind::Event => vec![
             C::new("Last Seen"),
             C::new("Type"),
@@ -403,6 +415,33 @@ pub fn row(
                     selector,
                 ],
                 &j.meta,
+            )
+        }
+        // printCronJob: TIMEZONE and LAST SCHEDULE `<none>` when unset, SUSPEND
+        // `printBoolPtr` of the defaulted field; -o wide's SELECTOR is the job template's
+        // `spec.selector`, which a CronJob's template leaves unset (`<none>`).
+        Kind::CronJob => {
+            let cj = store.cronjobs.get(id)?;
+            let (c, i) = containers_cells(&cj.spec.job_template.spec.template.spec);
+            let last = match cj.status.last_schedule_time {
+                Some(t) => translate_timestamp_since(Some(t), now),
+                None => "<none>".to_string(),
+            };
+            let suspend = if cj.spec.suspend { "True" } else { "False" };
+            (
+                vec![
+                    cj.meta.name.clone(),
+                    cj.spec.schedule.clone(),
+                    cj.spec.time_zone.as_deref().unwrap_or("<none>").to_string(),
+                    suspend.to_string(),
+                    cj.status.active.len().to_string(),
+                    last,
+                    age(&cj.meta, now),
+                    c,
+                    i,
+                    "<none>".to_string(),
+                ],
+                &cj.meta,
             )
         }
         Kind::Event => return None,

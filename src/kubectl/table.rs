@@ -5,9 +5,9 @@
 //! `appendCellValue`) and `cli-runtime/pkg/printers/tabwriter.go` (minwidth 6, padding 3,
 //! pad character space, `github.com/liggitt/tabwriter`, a fork of Go's `text/tabwriter`).
 //!
-//! Simplifications: the whole table is laid out in one flush, which is what kubectl's
-//! pre-scan of all rows achieves (§1.3), so `RememberWidths` across watch events is not
-//! modelled here; cells are strings, so Go's `fmt.Sprint` of other cell types is the caller's
+//! Simplifications: a table is laid out in one flush, which is what kubectl's pre-scan of all
+//! rows achieves (§1.3); `get --watch` flushes once per change with the widths remembered
+//! ([`Table::render_remembering`]); cells are strings, so Go's `fmt.Sprint` of other cell types is the caller's
 //! business; ESC characters in cells are not escaped (kubesim's own cells never contain them).
 
 use crate::model::kind::Kind;
@@ -131,6 +131,29 @@ impl Table {
         if self.rows.is_empty() {
             return String::new();
         }
+        tabwriter(&self.lines(decoration), &mut Vec::new())
+    }
+
+    /// What one flush of `kubectl get --watch` writes: the rows, after the header when
+    /// `header`, laid out with the column widths of earlier flushes (`widths`), which only
+    /// grow (`RememberWidths`, reference §1.3 and §6.10): rows already printed are never
+    /// re-aligned.
+    pub fn render_remembering(
+        &self,
+        decoration: Decoration,
+        header: bool,
+        widths: &mut Vec<usize>,
+    ) -> String {
+        if self.rows.is_empty() {
+            return String::new();
+        }
+        let lines = self.lines(decoration);
+        let from = usize::from(!header);
+        tabwriter(lines.get(from..).unwrap_or_default(), widths)
+    }
+
+    /// The header line, then one line per row, as cells.
+    fn lines(&self, decoration: Decoration) -> Vec<Vec<String>> {
         let visible: Vec<(usize, Column)> = self
             .columns
             .iter()
@@ -168,7 +191,7 @@ impl Table {
             }
             lines.push(line);
         }
-        tabwriter(&lines)
+        lines
     }
 }
 
@@ -195,7 +218,9 @@ fn cell_text(cell: &str) -> String {
 /// all have the same number of cells (so they form one block): every cell but the last of its
 /// line is padded to its column's width, `max(6, widest cell in bytes + 3)`; the last cell is
 /// written as is, so an empty last cell leaves the previous cell's padding as trailing spaces.
-fn tabwriter(lines: &[Vec<String>]) -> String {
+/// `remembered` holds the widths of earlier flushes (none for a one-flush table) and is
+/// updated to this flush's.
+fn tabwriter(lines: &[Vec<String>], remembered: &mut Vec<usize>) -> String {
     let cells_per_line = lines.iter().map(Vec::len).max().unwrap_or(0);
     let aligned = cells_per_line.saturating_sub(1);
     let widths: Vec<usize> = (0..aligned)
@@ -204,9 +229,12 @@ fn tabwriter(lines: &[Vec<String>]) -> String {
                 .iter()
                 .filter_map(|line| line.get(j))
                 .map(|cell| cell.len().saturating_add(PADDING))
-                .fold(MIN_WIDTH, usize::max)
+                .fold(remembered.get(j).copied().unwrap_or(MIN_WIDTH), usize::max)
         })
         .collect();
+    if widths.len() >= remembered.len() {
+        remembered.clone_from(&widths);
+    }
     let mut out = String::new();
     for line in lines {
         let last = line.len().saturating_sub(1);
@@ -408,6 +436,50 @@ kube-system   coredns-5dd5756b68-7xq2z   1/1     Running   1 (2d3h ago)   8d
         assert_eq!(
             t.render(Decoration::default()),
             "NAME     AGE\né       1s\nabcdé   1s\n"
+        );
+    }
+
+    #[test]
+    fn watch_flushes_remember_widths_and_a_wider_cell_widens_only_later_rows() {
+        // Reference §3.3's real `-w` transcript (RememberWidths, §1.3/§6.10): the list flush
+        // sizes RESTARTS for `4 (53s ago)`; a later `5 (104s ago)` pushes only its own row's
+        // AGE, and the rows after it keep the grown width.
+        let mut widths = Vec::new();
+        let one = |cells: [&str; 5]| {
+            let mut t = pod_table();
+            t.push(Row::new(cells.iter().map(|c| c.to_string()).collect()));
+            t
+        };
+        let name = "www-deployment-77d6574796-bhktm";
+        let deco = Decoration::default();
+        let mut out = one([name, "0/1", "CrashLoopBackOff", "4 (53s ago)", "2m37s"])
+            .render_remembering(deco, true, &mut widths);
+        for (cells, header) in [
+            ([name, "0/1", "Error", "5 (92s ago)", "3m16s"], false),
+            (
+                [name, "0/1", "CrashLoopBackOff", "5 (12s ago)", "3m28s"],
+                false,
+            ),
+            (
+                [name, "0/1", "CrashLoopBackOff", "5 (104s ago)", "5m"],
+                false,
+            ),
+            (
+                [name, "0/1", "CrashLoopBackOff", "5 (2m ago)", "5m30s"],
+                false,
+            ),
+        ] {
+            out.push_str(&one(cells).render_remembering(deco, header, &mut widths));
+        }
+        assert_eq!(
+            out,
+            "NAME                              READY   STATUS             RESTARTS      AGE
+www-deployment-77d6574796-bhktm   0/1     CrashLoopBackOff   4 (53s ago)   2m37s
+www-deployment-77d6574796-bhktm   0/1     Error              5 (92s ago)   3m16s
+www-deployment-77d6574796-bhktm   0/1     CrashLoopBackOff   5 (12s ago)   3m28s
+www-deployment-77d6574796-bhktm   0/1     CrashLoopBackOff   5 (104s ago)   5m
+www-deployment-77d6574796-bhktm   0/1     CrashLoopBackOff   5 (2m ago)     5m30s
+"
         );
     }
 

@@ -32,6 +32,8 @@
 //!   typed Secrets (`kubernetes.io/tls`, ...) require, duplicate (port, protocol) pairs and
 //!   duplicate nodePorts in a Service, and `priorityClassName` (every pod gets priority 0).
 
+mod cronjob;
+
 use std::collections::BTreeSet;
 use std::fmt::{Display, Write as _};
 use std::net::IpAddr;
@@ -93,6 +95,7 @@ pub fn extract(doc: &Document) -> Result<NewObject, Vec<Problem>> {
         Kind::DaemonSet => NewObject::DaemonSet(daemon_set(&mut cx, root)),
         Kind::Job => NewObject::Job(job(&mut cx, root)),
         Kind::StatefulSet => NewObject::StatefulSet(stateful_set(&mut cx, root)),
+        Kind::CronJob => NewObject::CronJob(cronjob::cron_job(&mut cx, root)),
         Kind::ServiceAccount => NewObject::ServiceAccount(service_account(&mut cx, root)),
         // Nodes come from AKS and core/v1 Events from the system: a manifest of these kinds
         // is stored, not simulated.
@@ -266,6 +269,36 @@ pub fn create_deployment(
         "Deployment",
         name,
     )
+}
+
+/// The Job `kubectl create job NAME --image=IMAGE [-- COMMAND...]` creates (kubectl
+/// `create_job.go` `createJob`): one container named NAME with the image and command,
+/// restartPolicy Never, no labels. `Err` holds the 422 text.
+pub fn create_job(name: &str, image: &str, command: &[String]) -> Result<NewObject, String> {
+    let mut container = vec![("name", scalar(name)), ("image", scalar(image))];
+    if !command.is_empty() {
+        let words = command.iter().map(|w| scalar(w)).collect();
+        container.push(("command", sequence(words)));
+    }
+    let node = mapping(vec![
+        ("apiVersion", scalar("batch/v1")),
+        ("kind", scalar("Job")),
+        ("metadata", mapping(vec![("name", scalar(name))])),
+        (
+            "spec",
+            mapping(vec![(
+                "template",
+                mapping(vec![(
+                    "spec",
+                    mapping(vec![
+                        ("containers", sequence(vec![mapping(container)])),
+                        ("restartPolicy", scalar("Never")),
+                    ]),
+                )]),
+            )]),
+        ),
+    ]);
+    submit(document("batch/v1", "Job", node, name), "Job", name)
 }
 
 /// The Namespace `kubectl create namespace NAME` creates. `Err` holds the 422 text
@@ -2344,13 +2377,23 @@ fn is_digest(s: &str) -> bool {
 /// Indexed Job needs completions, and the template's restartPolicy must be OnFailure or
 /// Never.
 fn job(cx: &mut Cx, root: &Node) -> crate::model::job::Job {
-    use crate::model::job::{CompletionMode, Job, JobSpec, JobStatus};
     let (name, labels) = object_meta(cx, root, Kind::Job);
     let spec = child(Some(root), "spec");
     let at = span_or(spec, root.span);
+    crate::model::job::Job {
+        meta: Meta::new(name, None, labels),
+        spec: job_spec(cx, spec, at, "spec"),
+        status: crate::model::job::JobStatus::default(),
+    }
+}
+
+/// A Job's `spec` at `path` (`spec`, or a CronJob's `spec.jobTemplate.spec`), defaulted and
+/// validated as [`job`] describes.
+fn job_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> crate::model::job::JobSpec {
+    use crate::model::job::{CompletionMode, JobSpec};
     let count = |cx: &mut Cx, key: &str| {
         int_at(spec, key).map(|(n, at)| {
-            nonnegative(cx, at, &format!("spec.{key}"), n);
+            nonnegative(cx, at, &format!("{path}.{key}"), n);
             n
         })
     };
@@ -2370,7 +2413,7 @@ fn job(cx: &mut Cx, root: &Node) -> crate::model::job::Job {
             let at = span_or(child(spec, "completionMode"), at);
             cx.err(
                 at,
-                "spec.completionMode",
+                &format!("{path}.completionMode"),
                 unsupported(other, &["NonIndexed", "Indexed"]),
             );
             CompletionMode::NonIndexed
@@ -2379,40 +2422,37 @@ fn job(cx: &mut Cx, root: &Node) -> crate::model::job::Job {
     if completion_mode == CompletionMode::Indexed && completions.is_none() {
         cx.err(
             at,
-            "spec.completions",
+            &format!("{path}.completions"),
             required("when completion mode is Indexed"),
         );
     }
     let template_node = child(spec, "template");
     let t_at = span_or(template_node, at);
     let pairs = entries(child(child(template_node, "metadata"), "labels"));
-    check_labels(cx, &pairs, "spec.template.metadata.labels");
+    check_labels(cx, &pairs, &format!("{path}.template.metadata.labels"));
     let spec_node = child(template_node, "spec");
-    let pod_spec = pod_spec(cx, spec_node, t_at, "spec.template.spec");
+    let pod_path = format!("{path}.template.spec");
+    let pod_spec = pod_spec(cx, spec_node, t_at, &pod_path);
     if pod_spec.restart_policy == RestartPolicy::Always {
         cx.err(
             span_or(child(spec_node, "restartPolicy"), t_at),
-            "spec.template.spec.restartPolicy",
+            &format!("{pod_path}.restartPolicy"),
             unsupported("Always", &["OnFailure", "Never"]),
         );
     }
-    Job {
-        meta: Meta::new(name, None, labels),
-        spec: JobSpec {
-            parallelism,
-            completions,
-            backoff_limit,
-            active_deadline_seconds,
-            ttl_seconds_after_finished,
-            completion_mode,
-            suspend: bool_at(spec, "suspend"),
-            template: Arc::new(PodTemplate {
-                annotations: Default::default(),
-                labels: to_labels(&pairs),
-                spec: Arc::new(pod_spec),
-            }),
-        },
-        status: JobStatus::default(),
+    JobSpec {
+        parallelism,
+        completions,
+        backoff_limit,
+        active_deadline_seconds,
+        ttl_seconds_after_finished,
+        completion_mode,
+        suspend: bool_at(spec, "suspend"),
+        template: Arc::new(PodTemplate {
+            annotations: Default::default(),
+            labels: to_labels(&pairs),
+            spec: Arc::new(pod_spec),
+        }),
     }
 }
 

@@ -32,6 +32,8 @@ pub enum Kind {
     Job,
     /// apps/v1 StatefulSet.
     StatefulSet,
+    /// batch/v1 CronJob.
+    CronJob,
     /// core/v1 ServiceAccount.
     ServiceAccount,
     /// core/v1 Event.
@@ -40,7 +42,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -53,6 +55,7 @@ impl Kind {
         Kind::DaemonSet,
         Kind::Job,
         Kind::StatefulSet,
+        Kind::CronJob,
         Kind::ServiceAccount,
         Kind::Event,
     ];
@@ -72,6 +75,7 @@ impl Kind {
             Kind::DaemonSet => "DaemonSet",
             Kind::Job => "Job",
             Kind::StatefulSet => "StatefulSet",
+            Kind::CronJob => "CronJob",
             Kind::ServiceAccount => "ServiceAccount",
             Kind::Event => "Event",
         }
@@ -92,6 +96,7 @@ impl Kind {
             Kind::DaemonSet => "daemonset",
             Kind::Job => "job",
             Kind::StatefulSet => "statefulset",
+            Kind::CronJob => "cronjob",
             Kind::ServiceAccount => "serviceaccount",
             Kind::Event => "event",
         }
@@ -101,7 +106,7 @@ impl Kind {
     pub fn group(self) -> &'static str {
         match self {
             Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::StatefulSet => "apps",
-            Kind::Job => "batch",
+            Kind::Job | Kind::CronJob => "batch",
             _ => "",
         }
     }
@@ -130,6 +135,7 @@ impl Kind {
             Kind::DaemonSet => "daemonsets",
             Kind::Job => "jobs",
             Kind::StatefulSet => "statefulsets",
+            Kind::CronJob => "cronjobs",
             Kind::ServiceAccount => "serviceaccounts",
             Kind::Event => "events",
         }
@@ -150,6 +156,7 @@ impl Kind {
             Kind::DaemonSet => Some("ds"),
             Kind::Job => None,
             Kind::StatefulSet => Some("sts"),
+            Kind::CronJob => Some("cj"),
             Kind::ServiceAccount => Some("sa"),
             Kind::Event => Some("ev"),
         }
@@ -228,6 +235,11 @@ mod tests {
         assert_eq!(
             Kind::from_resource_name("statefulsets.apps"),
             Some(Kind::StatefulSet)
+        );
+        assert_eq!(Kind::from_resource_name("cj"), Some(Kind::CronJob));
+        assert_eq!(
+            Kind::from_resource_name("cronjobs.batch"),
+            Some(Kind::CronJob)
         );
         assert_eq!(Kind::from_resource_name("foo"), None);
     }

@@ -1,5 +1,8 @@
 //! Plain data: the objects the simulator keeps, in compact form.
 
+pub mod civil;
+pub mod cron;
+pub mod cronjob;
 pub mod image;
 pub mod job;
 pub mod kind;

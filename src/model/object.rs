@@ -3,6 +3,7 @@
 //! Plain data shared by the manifest reader, kubectl and the controllers (which build
 //! objects) and by the API server (which admits them), so none of them imports another.
 
+use crate::model::cronjob::CronJob;
 use crate::model::job::Job;
 use crate::model::kind::Kind;
 use crate::model::meta::Meta;
@@ -39,6 +40,8 @@ pub enum NewObject {
     Job(Job),
     /// A StatefulSet.
     StatefulSet(StatefulSet),
+    /// A CronJob.
+    CronJob(CronJob),
     /// A Service.
     Service(Service),
     /// A ConfigMap.
@@ -66,6 +69,7 @@ impl NewObject {
             NewObject::DaemonSet(_) => Kind::DaemonSet,
             NewObject::Job(_) => Kind::Job,
             NewObject::StatefulSet(_) => Kind::StatefulSet,
+            NewObject::CronJob(_) => Kind::CronJob,
             NewObject::Service(_) => Kind::Service,
             NewObject::ConfigMap(_) => Kind::ConfigMap,
             NewObject::Secret(_) => Kind::Secret,
@@ -85,6 +89,7 @@ impl NewObject {
             NewObject::DaemonSet(o) => &o.meta,
             NewObject::Job(o) => &o.meta,
             NewObject::StatefulSet(o) => &o.meta,
+            NewObject::CronJob(o) => &o.meta,
             NewObject::Service(o) => &o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &o.meta,
             NewObject::ServiceAccount(o) => &o.meta,
@@ -103,6 +108,7 @@ impl NewObject {
             NewObject::DaemonSet(o) => &mut o.meta,
             NewObject::Job(o) => &mut o.meta,
             NewObject::StatefulSet(o) => &mut o.meta,
+            NewObject::CronJob(o) => &mut o.meta,
             NewObject::Service(o) => &mut o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &mut o.meta,
             NewObject::ServiceAccount(o) => &mut o.meta,

@@ -2,6 +2,7 @@
 //! component speaks (as client-go's verbs and `metav1.Status` are), kept apart from the
 //! server so that components and the server depend on it rather than on each other.
 
+use crate::model::cronjob::CronJobStatus;
 use crate::model::job::JobStatus;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
@@ -93,6 +94,13 @@ pub enum Op {
         id: u32,
         /// New status.
         status: Box<JobStatus>,
+    },
+    /// A CronJob's status subresource.
+    CronJobStatus {
+        /// The CronJob.
+        id: u32,
+        /// New status.
+        status: Box<CronJobStatus>,
     },
     /// A StatefulSet's status subresource.
     StatefulSetStatus {

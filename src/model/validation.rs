@@ -234,6 +234,7 @@ pub fn validate_name(kind: Kind, name: &str) -> Vec<String> {
         | Kind::DaemonSet
         | Kind::Job
         | Kind::StatefulSet
+        | Kind::CronJob
         | Kind::ServiceAccount
         | Kind::Event => is_dns1123_subdomain(name),
     }

@@ -276,6 +276,10 @@ pub(crate) fn object_int(
             };
             Some(i64::from(v))
         }
+        (Kind::CronJob, Metric::Active) => store
+            .cronjobs
+            .get(r.id)
+            .map(|cj| cj.status.active.len() as i64),
         (Kind::StatefulSet, m) => {
             let st = store.statefulsets.get(r.id)?;
             let s = &st.status;

@@ -9,6 +9,7 @@
 pub mod events;
 pub mod expectations;
 pub mod metrics;
+pub mod rollouts;
 pub mod summary;
 pub mod timeline;
 pub mod transcript;
@@ -27,6 +28,7 @@ use crate::etcd::events::StoredEvent;
 use events::EventLog;
 use expectations::Expectations;
 use metrics::Counters;
+use rollouts::Rollouts;
 use timeline::Timeline;
 use transcript::Transcript;
 
@@ -190,6 +192,7 @@ pub struct Outputs {
     print: bool,
     events: EventLog,
     timeline: Timeline,
+    rollouts: Rollouts,
     transcript: Transcript,
     io_error: Option<String>,
 }
@@ -239,6 +242,7 @@ impl Outputs {
             print: true,
             events,
             timeline,
+            rollouts: Rollouts::default(),
             transcript: Transcript::new(file, !quiet),
             io_error: None,
         })
@@ -253,6 +257,7 @@ impl Outputs {
             print: false,
             events: EventLog::new(CsvSink::none("events.csv")),
             timeline: Timeline::new(CsvSink::none("timeline.csv")),
+            rollouts: Rollouts::default(),
             transcript: Transcript::new(None, false),
             io_error: None,
         }
@@ -287,6 +292,7 @@ impl Outputs {
     /// order.
     pub fn timeline_instant(&mut self, now: SimTime, store: &Store, changed: &[ObjRef]) {
         self.timeline.instant(now, store, changed);
+        self.rollouts.instant(now, store, changed);
         self.collect_errors();
     }
 
@@ -339,7 +345,8 @@ impl Outputs {
         }
     }
 
-    /// Ends the run's output: flushes every file and writes summary.json. `seed` is the seed
+    /// Ends the run's output: flushes every file, writes summary.json and prints one line
+    /// per rollout (docs/outputs.md#rollouts). `seed` is the seed
     /// used (after `--seed`); `stop` says why and when the run stopped, if it did not complete.
     /// Check [`Outputs::io_error`] afterwards.
     pub fn finish(
@@ -359,14 +366,26 @@ impl Outputs {
                 scenario,
                 seed,
                 events_processed,
-                &self.timeline,
-                &self.transcript,
+                summary::Recorded {
+                    timeline: &self.timeline,
+                    rollouts: &self.rollouts,
+                    transcript: &self.transcript,
+                },
                 expectations,
                 stop,
             );
             let r = summary::write(&dir.join("summary.json"), &s)
                 .map_err(|e| format!("writing summary.json: {e}"));
             self.note(r.err());
+            if self.print && !self.quiet {
+                let mut text = String::new();
+                for line in summary::rollout_lines(&s) {
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+                let r = write_stdout(&text);
+                self.note(r.err());
+            }
         }
     }
 }

@@ -12,6 +12,9 @@
 //!   Deployment's creation on, its creation value included;
 //!   `min_available_replicas_since_fully_available` the same from `first_fully_available_us`
 //!   on (null before);
+//! - `rollouts` (appended to each Deployment) comes from [`crate::output::rollouts`], whose
+//!   doc defines a rollout's start and end; its `outcome` is a word, the one string among the
+//!   figures (docs/outputs.md#rollouts);
 //! - a step's `exit_code` is null when it was stopped (`stopAfter` or the end of the run) or
 //!   never returned;
 //! - three keys are added after `expectations` (docs/outputs.md lets later versions add keys):
@@ -26,10 +29,12 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::output::expectations::Expectations;
+use crate::output::rollouts::{Rollout, Rollouts};
 use crate::output::timeline::Timeline;
 use crate::output::transcript::Transcript;
 use crate::scenario::Scenario;
 use crate::sim::stop::Stop;
+use crate::sim::time::SimTime;
 
 /// The whole file.
 #[derive(Debug, Serialize)]
@@ -99,6 +104,88 @@ pub struct DeploymentSummary {
     pub min_available_replicas: i64,
     /// The least available replicas since it was first fully available (null before).
     pub min_available_replicas_since_fully_available: Option<i64>,
+    /// Its rollouts in start order, creation first (docs/outputs.md#rollouts).
+    pub rollouts: Vec<RolloutSummary>,
+}
+
+/// One rollout of a Deployment: what an operator asks of it afterwards (how long, how much
+/// capacity it cost, how far it surged, how it ended).
+#[derive(Debug, Serialize)]
+pub struct RolloutSummary {
+    /// The new ReplicaSet's revision; null when none was ever made for it.
+    pub revision: Option<i64>,
+    /// `spec.replicas` when it was last observed.
+    pub desired: i64,
+    /// When its template was first observed, in µs.
+    pub start_us: u64,
+    /// When it completed (`DeploymentComplete` of its generation), in µs; null if never.
+    pub end_us: Option<u64>,
+    /// `end_us − start_us`; null if it never completed.
+    pub duration_us: Option<u64>,
+    /// The least `availableReplicas` during it.
+    pub min_available_replicas: i64,
+    /// ∫ max(0, desired − available) dt over it, in pod·µs.
+    pub unavailable_pod_us: u64,
+    /// Peak of the ReplicaSets' summed `spec.replicas` above `spec.replicas`.
+    pub max_surge_replicas: i64,
+    /// When its Progressing condition first said `ProgressDeadlineExceeded`; null if never.
+    pub progress_deadline_exceeded_us: Option<u64>,
+    /// `complete`, `superseded`, `progress_deadline_exceeded` or `running`.
+    pub outcome: &'static str,
+}
+
+impl RolloutSummary {
+    fn new(r: &Rollout) -> RolloutSummary {
+        RolloutSummary {
+            revision: r.revision,
+            desired: r.desired,
+            start_us: r.start.as_micros(),
+            end_us: r.end.map(|t| t.as_micros()),
+            duration_us: r.end.map(|t| t.0.saturating_sub(r.start.0)),
+            min_available_replicas: r.min_available,
+            unavailable_pod_us: r.unavailable_pod_us,
+            max_surge_replicas: r.max_surge,
+            progress_deadline_exceeded_us: r.deadline_exceeded.map(|t| t.as_micros()),
+            outcome: r.outcome().as_str(),
+        }
+    }
+}
+
+/// The lines `kubesim run` prints at its end, one per rollout of a Deployment outside
+/// `kube-system` (AKS's own add-ons, which summary.json still lists), Deployments by
+/// (namespace, name), e.g. `rollout default/web revision 2: 41.200s, min available 8/10, unavailable
+/// 31.4 pod-s, surge peak +3, complete`. The time is the rollout's duration when it
+/// completed, else from its start to the next rollout's start (superseded) or to the run's
+/// end.
+pub fn rollout_lines(s: &Summary) -> Vec<String> {
+    let run_end = s.stopped_at_us.unwrap_or(s.duration_us);
+    let mut lines = Vec::new();
+    for d in s
+        .deployments
+        .iter()
+        .filter(|d| d.namespace != "kube-system")
+    {
+        for (i, r) in d.rollouts.iter().enumerate() {
+            let next = d.rollouts.get(i + 1).map(|n| n.start_us);
+            let until = r.end_us.or(next).unwrap_or(run_end);
+            let took = SimTime(until.saturating_sub(r.start_us)).millis3();
+            let revision = r
+                .revision
+                .map_or_else(|| "<none>".to_string(), |v| v.to_string());
+            lines.push(format!(
+                "rollout {}/{} revision {revision}: {took}s, min available {}/{}, unavailable {}.{} pod-s, surge peak +{}, {}",
+                d.namespace,
+                d.name,
+                r.min_available_replicas,
+                r.desired,
+                r.unavailable_pod_us / 1_000_000,
+                r.unavailable_pod_us % 1_000_000 / 100_000,
+                r.max_surge_replicas,
+                r.outcome.replace('_', " "),
+            ));
+        }
+    }
+    lines
 }
 
 /// One step.
@@ -135,17 +222,31 @@ pub struct ExpectationSummary {
     pub reason: String,
 }
 
+/// What the run's writers recorded as it went, which the summary is assembled from.
+pub(crate) struct Recorded<'a> {
+    /// Counters and Deployment availability.
+    pub timeline: &'a Timeline,
+    /// Rollout histories.
+    pub rollouts: &'a Rollouts,
+    /// Step exit codes.
+    pub transcript: &'a Transcript,
+}
+
 /// Assembles the summary from the scenario and what the run recorded; `stop` when it stopped
 /// before its end.
 pub(crate) fn build(
     scenario: &Scenario,
     seed: u64,
     events_processed: u64,
-    timeline: &Timeline,
-    transcript: &Transcript,
+    recorded: Recorded<'_>,
     expectations: &Expectations,
     stop: Option<&Stop>,
 ) -> Summary {
+    let Recorded {
+        timeline,
+        rollouts,
+        transcript,
+    } = recorded;
     let c = timeline.counters();
     let get = |m| c.cluster(m).unwrap_or(0);
     use crate::scenario::Metric as M;
@@ -158,9 +259,10 @@ pub(crate) fn build(
         pods_failed: get(M::PodsFailed),
         pods_terminating: get(M::PodsTerminating),
     };
+    let run_end = stop.map_or(SimTime(scenario.duration_us), |s| s.at);
     let mut deployments: Vec<DeploymentSummary> = timeline
         .deployments()
-        .map(|(ns, name, _, track)| DeploymentSummary {
+        .map(|(ns, name, id, track)| DeploymentSummary {
             namespace: timeline.ns_name(ns).to_string(),
             name: name.to_string(),
             desired: track.desired,
@@ -168,6 +270,11 @@ pub(crate) fn build(
             first_fully_available_us: track.first_fully_available.map(|t| t.as_micros()),
             min_available_replicas: track.min_available,
             min_available_replicas_since_fully_available: track.min_available_since_fully_available,
+            rollouts: rollouts
+                .of(id, run_end)
+                .iter()
+                .map(RolloutSummary::new)
+                .collect(),
         })
         .collect();
     deployments.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
@@ -257,7 +364,9 @@ expect:
     #[test]
     fn summary_keys_and_shapes_follow_the_contract() {
         // docs/outputs.md summary.json: key order, integers only, null for absent values,
-        // deployments by (namespace, name), steps and expectations in file order.
+        // deployments by (namespace, name), steps and expectations in file order. The one
+        // rollout (the creation, no ReplicaSet, no Progressing condition) is running: 2 pods
+        // short from 0 s to 3 s is 2 × 3 s = 6,000,000 pod·µs, none short after.
         let scenario = crate::scenario::load_str(Path::new("tiny.yaml"), SCENARIO).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let mut out = Outputs::create(dir.path(), &OutputSet::default(), true).unwrap();
@@ -316,7 +425,21 @@ expect:
       "available_replicas": 2,
       "first_fully_available_us": 3000000,
       "min_available_replicas": 0,
-      "min_available_replicas_since_fully_available": 2
+      "min_available_replicas_since_fully_available": 2,
+      "rollouts": [
+        {
+          "revision": null,
+          "desired": 2,
+          "start_us": 0,
+          "end_us": null,
+          "duration_us": null,
+          "min_available_replicas": 0,
+          "unavailable_pod_us": 6000000,
+          "max_surge_replicas": 0,
+          "progress_deadline_exceeded_us": null,
+          "outcome": "running"
+        }
+      ]
     }
   ],
   "steps": [

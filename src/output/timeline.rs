@@ -46,6 +46,7 @@ pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
         Kind::Node => &[Exists, Ready, Pods],
         Kind::DaemonSet => &[Exists, Desired, Current, Ready, Updated, Available],
         Kind::Job => &[Exists, Active, Succeeded, Failed],
+        Kind::CronJob => &[Exists, Active],
         Kind::StatefulSet => &[
             Exists, Desired, Replicas, Current, Ready, Updated, Available,
         ],
@@ -70,6 +71,7 @@ enum Arena {
     DaemonSet,
     Job,
     StatefulSet,
+    CronJob,
     ServiceAccount,
 }
 
@@ -88,6 +90,7 @@ fn arena_of(kind: Kind) -> Option<Arena> {
         Kind::DaemonSet => Arena::DaemonSet,
         Kind::Job => Arena::Job,
         Kind::StatefulSet => Arena::StatefulSet,
+        Kind::CronJob => Arena::CronJob,
         Kind::ServiceAccount => Arena::ServiceAccount,
         Kind::Event => return None,
     })

@@ -196,7 +196,7 @@ pub enum Metric {
     Available,
     /// Node: bound pods that are not Succeeded/Failed.
     Pods,
-    /// Job `.status.active`.
+    /// Job `.status.active`; CronJob: the length of `.status.active`.
     Active,
     /// Job `.status.succeeded`.
     Succeeded,
@@ -297,6 +297,7 @@ impl Metric {
                 ],
                 Kind::Pod => &[Exists, Phase, Ready, Restarts, Node, Status],
                 Kind::Job => &[Exists, Active, Succeeded, Failed],
+                Kind::CronJob => &[Exists, Active],
                 _ => &[Exists],
             },
         }

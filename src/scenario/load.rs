@@ -1475,31 +1475,13 @@ fn parse_rfc3339(s: &str) -> Result<i64, String> {
     if !rest.is_empty() {
         return Err(format!("parsing time {s:?}: extra text: {rest:?}"));
     }
-    if day < 1 || day > days_in_month(year, month) {
+    // month is 1..=12 and day 1..=31 here (checked above).
+    use crate::model::civil::{days_from_civil, days_in_month};
+    if day < 1 || day > i64::from(days_in_month(year, month as u32)) {
         return Err(range("day"));
     }
-    let days = days_from_civil(year, month, day);
+    let days = days_from_civil(year, month as u32, day as u32);
     Ok(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

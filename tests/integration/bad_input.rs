@@ -520,7 +520,7 @@ fn an_unknown_command_or_flag_points_at_the_word_and_shows_the_usage() {
     assert_eq!(
         help_of(&err, "scenario.yaml:11:25"),
         Some(
-            "usage: kubectl get KIND[,KIND...][/NAME] [NAME...] [-n NS | -A] [-o wide|name] [-l SELECTOR] [--show-labels]"
+            "usage: kubectl get KIND[,KIND...][/NAME] [NAME...] [-n NS | -A] [-o wide|name] [-l SELECTOR] [--show-labels] [-w | --watch-only]"
         )
     );
     assert_eq!(

@@ -98,3 +98,106 @@ fn a_job_with_restart_policy_always_is_refused_as_the_api_server_does() {
         r.stderr
     );
 }
+
+#[test]
+fn the_bundled_job_lab_completes_the_parallel_job_and_fails_the_flaky_one_past_its_backoff_limit() {
+    let r = super::support::run_file(&super::support::root().join("scenarios/job.yaml"), &[]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("FAIL"), "{}", r.stdout);
+    let said = |job: &str| -> Vec<String> {
+        r.events()
+            .into_iter()
+            .filter(|e| e[3] == "job" && e[4] == job)
+            .map(|e| e[6].clone())
+            .collect()
+    };
+    // completions 6: six pods created (none failed), then `Completed` (job_controller.go).
+    let pi = said("pi");
+    assert_eq!(pi.iter().filter(|r| *r == "SuccessfulCreate").count(), 6);
+    assert_eq!(pi.last().map(String::as_str), Some("Completed"));
+    // backoffLimit 2: the first pod and two replacements, then BackoffLimitExceeded.
+    let flaky = said("flaky");
+    assert_eq!(
+        flaky,
+        [
+            "SuccessfulCreate",
+            "SuccessfulCreate",
+            "SuccessfulCreate",
+            "BackoffLimitExceeded"
+        ]
+    );
+    // The replacements wait out the pod failure back-off: 10 s, then 20 s.
+    let creates: Vec<f64> = r
+        .events()
+        .into_iter()
+        .filter(|e| e[4] == "flaky" && e[6] == "SuccessfulCreate")
+        .map(|e| e[0].parse().expect("time"))
+        .collect();
+    assert!(creates[1] - creates[0] >= 10.0, "{creates:?}");
+    assert!(creates[2] - creates[1] >= 20.0, "{creates:?}");
+    // printJob: STATUS Complete / Failed, COMPLETIONS 6/6 and 0/1.
+    let t = r.file("transcript.txt");
+    let b = block(&t, "kubectl get jobs");
+    let rows: Vec<Vec<&str>> = b.iter().map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(
+        rows[0],
+        ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]
+    );
+    let late = t.find("[t=150.000]").expect("the step at 2m30s");
+    let b = block(&t[late..], "kubectl get jobs");
+    let rows: Vec<Vec<&str>> = b.iter().map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows[1][..3], ["flaky", "Failed", "0/1"]);
+    assert_eq!(rows[2][..3], ["pi", "Complete", "6/6"]);
+}
+
+#[test]
+fn kubectl_create_job_runs_one_never_restarting_pod_and_wraps_api_errors() {
+    // create_job.go createJob: one container named after the Job, restartPolicy Never; an
+    // API error comes back through fmt.Errorf("failed to create job: %v").
+    let s = "name: create-job
+duration: 1m
+steps:
+- at: 1s
+  run: kubectl create job once --image=busybox -- sleep 5
+- at: 2s
+  run: kubectl create job once --image=busybox
+- at: 3s
+  run: kubectl create job bare
+- at: 50s
+  run: kubectl get jobs
+expect:
+- within: 45s
+  that: job/once succeeded == 1
+";
+    let r = run_yaml(s, &[], &["--quiet"]);
+    assert_eq!(
+        r.code, 2,
+        "the step without --image is refused before the run"
+    );
+    assert!(
+        r.stderr
+            .contains("either --image or --from must be specified"),
+        "{}",
+        r.stderr
+    );
+    let s = s.replace("- at: 3s\n  run: kubectl create job bare\n", "");
+    let r = run_yaml(&s, &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = r.file("transcript.txt");
+    assert_eq!(
+        block(&t, "kubectl create job once --image=busybox -- sleep 5"),
+        ["job.batch/once created"]
+    );
+    assert_eq!(
+        block(&t, "kubectl create job once --image=busybox"),
+        [
+            "error: failed to create job: jobs.batch \"once\" already exists",
+            "[exit 1]"
+        ]
+    );
+    let b = block(&t, "kubectl get jobs");
+    assert_eq!(
+        b[1].split_whitespace().take(3).collect::<Vec<_>>(),
+        ["once", "Complete", "1/1"]
+    );
+}
