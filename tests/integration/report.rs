@@ -206,3 +206,26 @@ fn a_rollout_past_its_deadline_reports_progress_deadline_exceeded() {
     assert_eq!(int(&r[1], "max_surge_replicas"), 1);
     assert!(stdout_rollouts(&run)[1].ends_with(", progress deadline exceeded"));
 }
+
+#[test]
+fn the_blue_green_lab_switches_the_selector_once_green_is_available() {
+    // scenarios/blue-green.yaml: a strategic merge patch merges the selector map, so `app`
+    // stays and only `version` changes; both Deployments report one complete rollout.
+    let run = run_file(
+        &super::support::root().join("scenarios/blue-green.yaml"),
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let t = run.file("transcript.txt");
+    let (before, after) = t
+        .split_once("$ kubectl patch service web")
+        .expect("the patch step");
+    assert!(before.contains(" app=web,version=blue\n"), "{t}");
+    assert!(after.contains(" app=web,version=green\n"), "{t}");
+    assert!(!after.contains("version=blue"), "{t}");
+    let lines = stdout_rollouts(&run);
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert!(lines[0].starts_with("rollout default/web-blue revision 1: "));
+    assert!(lines[1].starts_with("rollout default/web-green revision 1: "));
+    assert!(lines.iter().all(|l| l.ends_with(", complete")), "{lines:?}");
+}

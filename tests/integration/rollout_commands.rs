@@ -266,3 +266,47 @@ fn history_undo_pause_resume_and_restart_print_kubectls_lines() {
         ]
     );
 }
+
+#[test]
+fn the_bad_image_lab_reports_the_deadline_lists_history_and_recovers() {
+    let r = super::support::run_file(
+        &super::support::root().join("scenarios/bad-image-undo.yaml"),
+        &["--quiet"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = r.file("transcript.txt");
+    assert_eq!(
+        block(&t, "kubectl rollout status deployment/web --timeout=5m"),
+        [
+            "Waiting for deployment \"web\" rollout to finish: 2 out of 4 new replicas have been updated...",
+            "error: deployment \"web\" exceeded its progress deadline",
+            "[exit 1]"
+        ]
+    );
+    // After undo revision 1 came back as revision 3 with its own change-cause
+    // (rollback.go copies the ReplicaSet's annotations to the Deployment).
+    let last_history: Vec<&str> = t
+        .split("\n\n")
+        .filter(|b| b.contains("$ kubectl rollout history deployment/web"))
+        .last()
+        .map(|b| b.lines().skip(1).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        last_history,
+        [
+            "deployment.apps/web ",
+            "REVISION  CHANGE-CAUSE",
+            "2         app v2",
+            "3         app v1"
+        ]
+    );
+    let describe = block(&t, "kubectl describe deployment web");
+    assert!(
+        describe.contains(&"Annotations:            deployment.kubernetes.io/revision: 3"),
+        "{describe:?}"
+    );
+    assert!(
+        describe.contains(&"                        kubernetes.io/change-cause: app v1"),
+        "{describe:?}"
+    );
+}

@@ -27,12 +27,14 @@ pub(super) fn deployment(v: &View<'_>, w: &mut Writer, id: u32) -> Option<()> {
     w.line(0, &format!("Namespace:\t{}", namespace(v, meta)));
     w.line(0, &format!("CreationTimestamp:\t{}", v.date(meta.created)));
     w.labels(0, "Labels", &meta.labels);
-    // The controller copies the newest revision to the Deployment.
-    let revision = owned.iter().map(|rs| rs.revision).max();
-    let annotations: Vec<(&str, String)> = revision
-        .map(|r| ("deployment.kubernetes.io/revision", r.to_string()))
-        .into_iter()
+    // The stored annotations: the controller's `deployment.kubernetes.io/revision`, the
+    // user's (`kubernetes.io/change-cause`), sorted as printAnnotationsMultiline sorts them.
+    let mut annotations: Vec<(&str, String)> = meta
+        .annotations
+        .iter()
+        .map(|(k, v)| (k, v.to_string()))
         .collect();
+    annotations.sort();
     w.annotations(0, &annotations);
     w.line(0, &format!("Selector:\t{}", d.spec.selector));
     w.line(
