@@ -96,6 +96,9 @@ pub struct World {
     pub images: Vec<String>,
     /// The scenario's `images:`, shared by every kubelet.
     pub image_catalog: std::sync::Arc<crate::model::image::ImageCatalog>,
+    /// Parallel image pulls of each scenario node pool's kubelets, by pool index (pools
+    /// added later pull serially).
+    pub pool_pulls: Vec<Option<u32>>,
     /// The step started last (named when a limit stops the run).
     pub last_started: Option<u32>,
     /// Expectations.
@@ -140,6 +143,12 @@ impl World {
             terminals: steps.into_iter().map(Terminal::new).collect(),
             images: Vec::new(),
             image_catalog: std::sync::Arc::new(scenario.images.clone()),
+            pool_pulls: scenario
+                .cluster
+                .node_pools
+                .iter()
+                .map(|p| p.parallel_image_pulls())
+                .collect(),
             last_started: None,
             expectations: Expectations::new(scenario.expect.clone()),
             out,
@@ -168,13 +177,21 @@ impl World {
             if w.kubelets.len() <= i {
                 w.kubelets.resize_with(i + 1, || None);
             }
-            let vm = w.store.nodes.get(node).map_or(node, |n| n.vm);
-            w.kubelets[i] = Some(Kubelet::new(
-                node,
-                vm,
-                booted.images.iter().cloned(),
-                w.image_catalog.clone(),
-            ));
+            let (vm, pool) = w
+                .store
+                .nodes
+                .get(node)
+                .map_or((node, 0), |n| (n.vm, n.pool));
+            let pulls = w.pool_pulls.get(pool as usize).copied().unwrap_or(Some(1));
+            w.kubelets[i] = Some(
+                Kubelet::new(
+                    node,
+                    vm,
+                    booted.images.iter().cloned(),
+                    w.image_catalog.clone(),
+                )
+                .with_parallel_pulls(pulls),
+            );
             w.components.scheduler.register_node(&w.store, node);
             w.components.daemonsets.register_node(&w.store, node);
         }
@@ -337,12 +354,20 @@ impl World {
                 if self.kubelets.len() <= i {
                     self.kubelets.resize_with(i + 1, || None);
                 }
-                self.kubelets[i] = Some(Kubelet::new(
-                    r.id,
-                    node.vm,
-                    self.images.iter().cloned(),
-                    self.image_catalog.clone(),
-                ));
+                let pulls = self
+                    .pool_pulls
+                    .get(node.pool as usize)
+                    .copied()
+                    .unwrap_or(Some(1));
+                self.kubelets[i] = Some(
+                    Kubelet::new(
+                        r.id,
+                        node.vm,
+                        self.images.iter().cloned(),
+                        self.image_catalog.clone(),
+                    )
+                    .with_parallel_pulls(pulls),
+                );
             }
             (Op::Delete { target, .. }, Some(Outcome::Deleted(_))) if target.kind == Kind::Node => {
                 if let Some(k) = self.kubelets.get_mut(target.id as usize) {

@@ -1,6 +1,8 @@
-//! The node's image store and its puller. Pulls are serialized (KubeletConfiguration
-//! `serializeImagePulls: true`, the default and what AKS sets), so a pull waits for the one
-//! before it, which is what the `Pulled` event's `including waiting` measures. A pull of an
+//! The node's image store and its puller. Pulls are serialized by default (KubeletConfiguration
+//! `serializeImagePulls: true`, what AKS sets), so a pull waits for the one before it, which
+//! is what the `Pulled` event's `including waiting` measures; a pool with
+//! `serializeImagePulls: false` pulls in parallel, up to `maxParallelImagePulls` at once
+//! (pkg/kubelet/images puller.go `parallelImagePuller`, its semaphore). A pull of an
 //! image already on disk (pull policy `Always`) is a registry round trip to resolve the
 //! manifest, not a download; so is a pull of an image the registry does not have.
 
@@ -13,8 +15,10 @@ use crate::sim::time::{SimDuration, SimTime};
 pub struct ImageStore {
     /// Image → when it is (or will be, for a pull in the queue) on disk.
     on_disk: BTreeMap<String, SimTime>,
-    /// When the puller is free again.
-    busy_until: SimTime,
+    /// When each of the puller's workers is free again (one for a serial puller).
+    workers: Vec<SimTime>,
+    /// How many workers there may be; `None` is no limit.
+    max_workers: Option<u32>,
 }
 
 /// A pull put in the queue.
@@ -34,8 +38,38 @@ impl ImageStore {
     pub fn new(images: impl IntoIterator<Item = String>) -> ImageStore {
         ImageStore {
             on_disk: images.into_iter().map(|i| (i, SimTime::ZERO)).collect(),
-            busy_until: SimTime::ZERO,
+            workers: Vec::new(),
+            max_workers: Some(1),
         }
+    }
+
+    /// Pulls up to `max` images at once (`None`: no limit) instead of one after another.
+    pub fn parallel(mut self, max: Option<u32>) -> ImageStore {
+        self.max_workers = max.map(|m| m.max(1));
+        self
+    }
+
+    /// The worker a pull asked for at `now` runs on, and when it begins: the first worker
+    /// free by then, else a new one if the limit allows, else the earliest to become free.
+    fn worker(&mut self, now: SimTime) -> (usize, SimTime) {
+        if let Some(i) = self.workers.iter().position(|t| *t <= now) {
+            return (i, now);
+        }
+        let room = self
+            .max_workers
+            .is_none_or(|m| self.workers.len() < m as usize);
+        if room {
+            self.workers.push(now);
+            return (self.workers.len() - 1, now);
+        }
+        let (i, t) = self
+            .workers
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, t)| (**t, *i))
+            .map(|(i, t)| (i, *t))
+            .unwrap_or((0, now));
+        (i, t)
     }
 
     /// Whether `image` is on disk at `now` (`EnsureImageExists`'s presence check).
@@ -54,12 +88,12 @@ impl ImageStore {
         download: SimDuration,
         check: SimDuration,
     ) -> QueuedPull {
-        let begin = self.busy_until.max(now);
+        let (worker, begin) = self.worker(now);
         let cached = self.present(image, begin);
         let full = exists && !cached;
         let took = if full { download } else { check };
         let end = begin + took;
-        self.busy_until = end;
+        self.workers[worker] = end;
         if full {
             self.on_disk.insert(image.to_string(), end);
         }
@@ -126,6 +160,35 @@ mod tests {
         let m = store.queue("nope:1", SimTime(10 * S), false, d, c);
         assert_eq!((m.end, m.download), (SimTime(10 * S + S / 5), false));
         assert!(!store.present("nope:1", SimTime(100 * S)));
+    }
+
+    #[test]
+    fn a_parallel_puller_runs_up_to_max_parallel_image_pulls_at_once() {
+        // puller.go parallelImagePuller: a semaphore of maxParallelImagePulls; a pull beyond
+        // it waits for the first to finish. Unlimited with no maximum.
+        let d = SimDuration(5 * S);
+        let c = SimDuration(S / 5);
+        let mut two = ImageStore::new(Vec::new()).parallel(Some(2));
+        let ends: Vec<SimTime> = ["a", "b", "c"]
+            .iter()
+            .map(|i| two.queue(i, SimTime(0), true, d, c).end)
+            .collect();
+        assert_eq!(ends, [SimTime(5 * S), SimTime(5 * S), SimTime(10 * S)]);
+        let mut any = ImageStore::new(Vec::new()).parallel(None);
+        let ends: Vec<SimTime> = ["a", "b", "c"]
+            .iter()
+            .map(|i| any.queue(i, SimTime(0), true, d, c).end)
+            .collect();
+        assert_eq!(ends, [SimTime(5 * S); 3]);
+        let mut serial = ImageStore::new(Vec::new()).parallel(Some(1));
+        assert_eq!(
+            serial.queue("a", SimTime(0), true, d, c).end,
+            SimTime(5 * S)
+        );
+        assert_eq!(
+            serial.queue("b", SimTime(0), true, d, c).end,
+            SimTime(10 * S)
+        );
     }
 
     #[test]

@@ -131,6 +131,13 @@ impl Kubelet {
         }
     }
 
+    /// Pulls up to `max` images at once (`None`: no limit): its pool's
+    /// `serializeImagePulls: false` and `maxParallelImagePulls`.
+    pub fn with_parallel_pulls(mut self, max: Option<u32>) -> Kubelet {
+        self.images = std::mem::take(&mut self.images).parallel(max);
+        self
+    }
+
     /// Registers a pod that is already running when the run starts.
     pub fn adopt_running(
         &mut self,

@@ -357,6 +357,7 @@ impl PodSpec {
     pub fn service_account(&self) -> &str {
         self.service_account_name.as_deref().unwrap_or("default")
     }
+
     /// Container `i` counting the init containers first, then the regular ones: the order
     /// the kubelet runs them in.
     pub fn container_at(&self, i: usize) -> Option<&Container> {

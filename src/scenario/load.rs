@@ -64,7 +64,18 @@ const CLUSTER_KEYS: &[&str] = &[
     "nodePools",
 ];
 const POOL_KEYS: &[&str] = &[
-    "name", "mode", "count", "vmSize", "cpu", "memory", "maxPods", "zones", "labels", "taints",
+    "name",
+    "mode",
+    "count",
+    "vmSize",
+    "cpu",
+    "memory",
+    "maxPods",
+    "zones",
+    "labels",
+    "taints",
+    "serializeImagePulls",
+    "maxParallelImagePulls",
 ];
 const STEP_KEYS: &[&str] = &["at", "id", "run", "apply", "stopAfter"];
 const EXPECT_KEYS: &[&str] = &["that", "at", "during", "within"];
@@ -839,8 +850,35 @@ impl Checker<'_> {
                 "zones" => pool.zones = self.zones(v, &p),
                 "labels" => pool.labels = self.labels(v, &p),
                 "taints" => pool.taints = self.taints(v, &p),
+                "serializeImagePulls" => {
+                    pool.serialize_image_pulls = self.boolean(v, &p).unwrap_or(true);
+                }
+                "maxParallelImagePulls" => {
+                    // KubeletConfiguration validation: a positive number.
+                    match self.uint(v, &p, u64::from(u32::MAX)) {
+                        Some(0) => {
+                            self.problem(v.span, &p, "Invalid value: 0: must be a positive number")
+                        }
+                        Some(n) => pool.max_parallel_image_pulls = Some(n as u32),
+                        None => {}
+                    }
+                }
                 _ => {}
             }
+        }
+        // KubeletConfiguration validation: maxParallelImagePulls must be 1 (or unset) while
+        // serializeImagePulls is true.
+        if let Some(n) = pool.max_parallel_image_pulls.filter(|n| *n > 1)
+            && pool.serialize_image_pulls
+            && let Some((_, v)) = entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some("maxParallelImagePulls"))
+        {
+            self.problem(
+                v.span,
+                join(path, "maxParallelImagePulls"),
+                format!("Invalid value: {n}: must be 1 when serializeImagePulls is true"),
+            );
         }
         match name {
             Some(n) => pool.name = n,
@@ -1272,6 +1310,8 @@ fn default_pool(span: Span) -> NodePoolSpec {
         zones: Vec::new(),
         labels: Vec::new(),
         taints: Vec::new(),
+        serialize_image_pulls: true,
+        max_parallel_image_pulls: None,
     }
 }
 
@@ -2245,6 +2285,46 @@ expect:
         assert_eq!(
             msg,
             "cluster.nodePools[0].mode: Unsupported value: \"system\": supported values: \"System\", \"User\" (did you mean \"System\"?)"
+        );
+    }
+
+    #[test]
+    fn image_pull_settings_follow_kubelet_configuration_validation() {
+        // KubeletConfiguration: serializeImagePulls defaults to true; maxParallelImagePulls
+        // must be positive and may exceed 1 only with serializeImagePulls false
+        // (pkg/kubelet/apis/config/validation).
+        let pool = |extra: &str| format!("{MIN}cluster:\n  nodePools:\n  - name: a\n{extra}");
+        let s = ok(&pool(""));
+        assert_eq!(s.cluster.node_pools[0].parallel_image_pulls(), Some(1));
+        let s = ok(&pool("    serializeImagePulls: false\n"));
+        assert_eq!(s.cluster.node_pools[0].parallel_image_pulls(), None);
+        let s = ok(&pool(
+            "    serializeImagePulls: false\n    maxParallelImagePulls: 3\n",
+        ));
+        assert_eq!(s.cluster.node_pools[0].parallel_image_pulls(), Some(3));
+        let s = ok(&pool("    maxParallelImagePulls: 1\n"));
+        assert_eq!(s.cluster.node_pools[0].parallel_image_pulls(), Some(1));
+        let got: Vec<String> = errs(&pool("    maxParallelImagePulls: 3\n"))
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "cluster.nodePools[0].maxParallelImagePulls: Invalid value: 3: must be 1 when serializeImagePulls is true"
+            ]
+        );
+        let got: Vec<String> = errs(&pool(
+            "    serializeImagePulls: false\n    maxParallelImagePulls: 0\n",
+        ))
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        assert_eq!(
+            got,
+            [
+                "cluster.nodePools[0].maxParallelImagePulls: Invalid value: 0: must be a positive number"
+            ]
         );
     }
 

@@ -189,6 +189,24 @@ pub struct NodePoolSpec {
     pub labels: Vec<(Spanned<String>, Spanned<String>)>,
     /// Node taints in file order.
     pub taints: Vec<Taint>,
+    /// The kubelets' `serializeImagePulls` (default true, as AKS runs them).
+    pub serialize_image_pulls: bool,
+    /// The kubelets' `maxParallelImagePulls` (only with `serializeImagePulls: false`;
+    /// `None` there means no limit).
+    pub max_parallel_image_pulls: Option<u32>,
+}
+
+impl NodePoolSpec {
+    /// How many image pulls one of the pool's kubelets runs at once (`None`: no limit),
+    /// as pkg/kubelet/images `NewImageManager` picks its puller: serial, or parallel up to
+    /// `maxParallelImagePulls`.
+    pub fn parallel_image_pulls(&self) -> Option<u32> {
+        if self.serialize_image_pulls {
+            Some(1)
+        } else {
+            self.max_parallel_image_pulls
+        }
+    }
 }
 
 /// The effect of a taint (core/v1 `TaintEffect`).

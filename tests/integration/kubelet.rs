@@ -177,3 +177,64 @@ expect:
     // Both init containers ended Completed and count as ready.
     assert!(words(&["Reason:", "Completed"]));
 }
+
+/// The `Pulled` events' (pull time, time including waiting) in seconds, in event order.
+fn pulls(r: &super::support::Run) -> Vec<(f64, f64)> {
+    r.events()
+        .iter()
+        .filter_map(|e| {
+            let rest = e[8].strip_prefix("Successfully pulled image ")?;
+            let (_, rest) = rest.split_once(" in ")?;
+            let (took, rest) = rest.split_once(" (")?;
+            let waited = rest.split_once(" including waiting")?.0;
+            let secs = |s: &str| s.strip_suffix('s')?.parse::<f64>().ok();
+            Some((secs(took)?, secs(waited)?))
+        })
+        .collect()
+}
+
+#[test]
+fn serialize_image_pulls_false_lets_a_pools_kubelets_pull_in_parallel() {
+    // pkg/kubelet/images: serializeImagePulls true (the default) queues pulls one after
+    // another, so of two pods' pulls on one node the second Pulled event's "including
+    // waiting" adds (part of) the first pull; false pulls in parallel (up to
+    // maxParallelImagePulls), so nothing is added.
+    let run = |pool_keys: &str| {
+        let yaml = format!(
+            r#"name: pulls
+duration: 2m
+images:
+  registry.example/a:1: {{pullTime: 10s}}
+  registry.example/b:1: {{pullTime: 10s}}
+cluster:
+  nodePools:
+  - name: pool1
+    count: 1
+{pool_keys}steps:
+- at: 1s
+  apply: |
+    apiVersion: v1
+    kind: Pod
+    metadata: {{name: a}}
+    spec:
+      containers: [{{name: a, image: "registry.example/a:1"}}]
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {{name: b}}
+    spec:
+      containers: [{{name: b, image: "registry.example/b:1"}}]
+"#
+        );
+        let r = super::support::run_yaml(&yaml, &[], &["--quiet"]);
+        assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+        pulls(&r)
+    };
+    let serial = run("");
+    assert_eq!(serial.len(), 2, "{serial:?}");
+    assert_eq!(serial[0], (10.0, 10.0));
+    assert_eq!(serial[1].0, 10.0);
+    assert!(serial[1].1 > 10.0, "waited for the first pull: {serial:?}");
+    let parallel = run("    serializeImagePulls: false\n    maxParallelImagePulls: 2\n");
+    assert_eq!(parallel, [(10.0, 10.0), (10.0, 10.0)]);
+}
