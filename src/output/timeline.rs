@@ -50,6 +50,9 @@ pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
         Kind::StatefulSet => &[
             Exists, Desired, Replicas, Current, Ready, Updated, Available,
         ],
+        // The integer pod metrics; `phase`, `node` and `status` are words, which the
+        // timeline's integer values cannot carry (expectations read them).
+        Kind::Pod => &[Exists, Ready, Restarts],
         _ => &[Exists],
     }
 }
@@ -663,6 +666,8 @@ pub(crate) mod tests {
              1.000000,default,deployment,web,available_replicas,0\n\
              1.000000,default,deployment,web,unavailable_replicas,0\n\
              1.000000,default,pod,web-1,exists,1\n\
+             1.000000,default,pod,web-1,ready,0\n\
+             1.000000,default,pod,web-1,restarts,0\n\
              1.000000,,cluster,,pods_pending,1\n\
              2.000000,,cluster,,pods_pending,0\n\
              2.000000,,cluster,,pods_running,1\n\

@@ -238,3 +238,39 @@ cluster:
     let parallel = run("    serializeImagePulls: false\n    maxParallelImagePulls: 2\n");
     assert_eq!(parallel, [(10.0, 10.0), (10.0, 10.0)]);
 }
+
+#[test]
+fn the_timeline_records_each_pods_ready_flips_and_restart_count() {
+    // docs/outputs.md: pod rows `ready` and `restarts`. In the crash-loop lab the image
+    // exits 3 s after each start; the kubelet restarts it at once the first time, then after
+    // 10 s, 20 s, … (kuberuntime's crash-loop back-off), so RESTARTS climbs by one each time,
+    // each restart turns the pod ready again, and the waits grow.
+    let r = super::support::run_file(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/crash-loop.yaml"),
+        &["--quiet"],
+    );
+    let rows = r.timeline();
+    let app: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[2] == "pod" && r[3].starts_with("app-"))
+        .collect();
+    let restarts: Vec<(f64, i64)> = app
+        .iter()
+        .filter(|r| r[4] == "restarts")
+        .map(|r| (r[0].parse().unwrap(), r[5].parse().unwrap()))
+        .collect();
+    assert!(restarts.len() >= 4, "{restarts:?}");
+    for (i, (_, n)) in restarts.iter().enumerate() {
+        assert_eq!(*n, i as i64, "one more restart per row: {restarts:?}");
+    }
+    let gap = |i: usize| restarts[i + 1].0 - restarts[i].0;
+    assert!(gap(2) > gap(1) + 5.0, "the back-off doubles: {restarts:?}");
+    // Every restart after the first start makes the pod ready again at that instant.
+    for (t, n) in restarts.iter().skip(1) {
+        assert!(
+            app.iter()
+                .any(|r| r[4] == "ready" && r[5] == "1" && r[0].parse::<f64>().unwrap() == *t),
+            "restart {n} at {t} turns ready"
+        );
+    }
+}
