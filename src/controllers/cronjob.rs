@@ -20,7 +20,7 @@
 use crate::apiserver::{Op, Propagation};
 use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::controllers::Workers;
-use crate::model::cron::Schedule;
+use crate::model::cron::InZone;
 use crate::model::cronjob::{
     ActiveJob, ConcurrencyPolicy, CronJob, CronJobStatus, SCHEDULED_TIMESTAMP,
 };
@@ -148,7 +148,7 @@ impl Times {
 /// activations are less than a second apart or never come.
 fn most_recent(
     t: Times,
-    sched: &Schedule,
+    sched: &InZone,
     with_deadline: bool,
 ) -> Result<(i64, Option<i64>, Missed), String> {
     let now = t.now;
@@ -189,7 +189,7 @@ fn most_recent(
 
 /// `nextScheduleTimeDuration`: the Unix µs to look again at, 100 ms after the next schedule
 /// time; None where that time never comes.
-fn next_requeue(t: Times, sched: &Schedule) -> Option<i64> {
+fn next_requeue(t: Times, sched: &InZone) -> Option<i64> {
     let from = match most_recent(t, sched, false) {
         Err(_) => t.now,
         Ok((earliest, None, Missed::None)) => earliest,
@@ -520,7 +520,7 @@ fn sync_cron_job(
     if cj.meta.deleted.is_some() || cj.spec.suspend {
         return (None, None);
     }
-    let sched = cj.spec.parsed;
+    let sched = InZone::new(cj.spec.parsed, cj.spec.time_zone.as_deref());
     // The sync's view: the status as it stands now (nextScheduleTime reads it).
     let view = CronJob {
         meta: cj.meta.clone(),
@@ -871,13 +871,13 @@ mod tests {
         ];
         for (name, schedule, t, sds, earliest, recent, missed) in rows {
             let sched = crate::model::cron::parse(schedule).expect(name);
-            let got = most_recent(t, &sched, sds).expect(name);
+            let got = most_recent(t, &sched.into(), sds).expect(name);
             let want = (top(earliest), recent.map(|r| top(r) / 1_000_000), missed);
             assert_eq!(got, want, "{name}");
         }
         // "rogue cronjob": 31 February never comes.
         let rogue = crate::model::cron::parse("59 23 31 2 *").expect("parses");
-        assert!(most_recent(times(H, 10, None, None), &rogue, false).is_err());
+        assert!(most_recent(times(H, 10, None, None), &rogue.into(), false).is_err());
     }
 
     #[test]
@@ -913,7 +913,7 @@ mod tests {
         ];
         for (name, schedule, t, wait) in rows {
             let sched = crate::model::cron::parse(schedule).expect(name);
-            let at = next_requeue(t, &sched).expect(name);
+            let at = next_requeue(t, &sched.into()).expect(name);
             assert_eq!(at - t.now, wait * 1_000_000 + 100_000, "{name}");
         }
     }

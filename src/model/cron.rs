@@ -7,7 +7,12 @@
 //! @hourly`, or `@every <Go duration>` (which `ParseStandard` accepts, so Kubernetes does).
 //! Day of week is 0–6 (7 is out of range, as in robfig v3.0.1). When neither day field is
 //! `*`, a day matches if either matches (`dayMatches`). `TZ=`/`CRON_TZ=` prefixes are refused
-//! by batch/v1 validation before they reach here, so only UTC is computed.
+//! by batch/v1 validation before they reach here; a CronJob's `timeZone` comes as
+//! [`InZone`], which walks the fields in the zone's local time as robfig's `Next` does with
+//! `SpecSchedule.Location` (the IANA data is jiff's bundled copy, never the machine's).
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
 /// `starBit`: the field was `*` or `?` (matters for `dayMatches`).
 const STAR: u64 = 1 << 63;
@@ -306,6 +311,189 @@ impl Schedule {
     }
 }
 
+/// A schedule and the zone its fields are read in: what `cron.ParseStandard("TZ=<zone> …")`
+/// builds for a CronJob with `timeZone` (formatSchedule in cronjob_controllerv2.go).
+#[derive(Clone, Debug)]
+pub struct InZone {
+    /// The parsed schedule.
+    pub schedule: Schedule,
+    /// The zone; None is UTC.
+    pub zone: Option<TimeZone>,
+}
+
+impl From<Schedule> for InZone {
+    fn from(schedule: Schedule) -> InZone {
+        InZone {
+            schedule,
+            zone: None,
+        }
+    }
+}
+
+/// The IANA zone of that name from the bundled database, or the API server's
+/// `validateTimeZone` message (`time.LoadLocation` fails: `unknown time zone <name>`).
+pub fn zone(name: &str) -> Result<TimeZone, String> {
+    // Go reads the zoneinfo file of that exact name; jiff's lookup ignores case.
+    TimeZone::get(name)
+        .ok()
+        .filter(|tz| tz.iana_name() == Some(name))
+        .ok_or_else(|| format!("unknown time zone {name}"))
+}
+
+impl InZone {
+    /// The schedule in the zone of that name (UTC for None; an unknown name, which
+    /// validation refuses before here, is taken as UTC).
+    pub fn new(schedule: Schedule, zone_name: Option<&str>) -> InZone {
+        InZone {
+            schedule,
+            zone: zone_name.and_then(|n| zone(n).ok()),
+        }
+    }
+
+    /// `Schedule.Next` in the zone: the first activation strictly after `after_us` (Unix
+    /// µs), as Unix seconds.
+    pub fn next(&self, after_us: i64) -> Option<i64> {
+        match (&self.zone, self.schedule) {
+            (
+                Some(tz),
+                Schedule::Spec {
+                    minute,
+                    hour,
+                    dom,
+                    month,
+                    dow,
+                },
+            ) => next_in(tz, [minute, hour, dom, month, dow], after_us),
+            _ => self.schedule.next(after_us),
+        }
+    }
+}
+
+/// Local civil fields of an instant: year, month, day, days since the epoch, hour, minute,
+/// second.
+struct Local {
+    y: i64,
+    m: u32,
+    d: u32,
+    day: i64,
+    h: i64,
+    mi: i64,
+    s: i64,
+}
+
+/// robfig's `SpecSchedule.Next` with `Location` set, line by line over Unix seconds: the
+/// month and day loops step with `time.Date`/`AddDate` (Go's normalisation of local wall
+/// times), the hour, minute and second loops add absolute durations. So a wall time in a
+/// spring-forward gap is never reached (the hour loop goes 01:59 → 03:00), and in a
+/// fall-back overlap the repeated hour is walked twice (spec_test.go's "1am nightly job
+/// (runs twice)").
+fn next_in(tz: &TimeZone, [minute, hour, dom, month, dow]: [u64; 5], after_us: i64) -> Option<i64> {
+    use crate::model::civil::{DAY, civil_from_days, days_from_civil, weekday};
+    let off = |t: i64| -> i64 {
+        Timestamp::from_second(t).map_or(0, |ts| i64::from(tz.to_offset(ts).seconds()))
+    };
+    let local = |t: i64| {
+        let l = t + off(t);
+        let day = l.div_euclid(DAY);
+        let (y, m, d) = civil_from_days(day);
+        let s = l.rem_euclid(DAY);
+        Local {
+            y,
+            m,
+            d,
+            day,
+            h: s / 3600,
+            mi: s / 60 % 60,
+            s: s % 60,
+        }
+    };
+    // time.Date(y, m, d, h, mi, s, loc): out-of-range months and days carry over; the
+    // offset is the one in force at (wall time − the offset at the wall time read as UTC),
+    // as Go's Date picks it (so an ambiguous time is its first occurrence).
+    let date = |y: i64, m: i64, d: i64, h: i64, mi: i64, s: i64| {
+        let y = y + (m - 1).div_euclid(12);
+        let m = ((m - 1).rem_euclid(12) + 1) as u32;
+        let l = (days_from_civil(y, m, 1) + d - 1) * DAY + h * 3600 + mi * 60 + s;
+        l - off(l - off(l))
+    };
+    let day_matches = |f: &Local| {
+        let dom_ok = dom & (1 << f.d) != 0;
+        let dow_ok = dow & (1 << weekday(f.day)) != 0;
+        if dom & STAR != 0 || dow & STAR != 0 {
+            dom_ok && dow_ok
+        } else {
+            dom_ok || dow_ok
+        }
+    };
+    // The upcoming whole second.
+    let mut t = after_us.div_euclid(1_000_000) + 1;
+    let year_limit = local(t).y + 5;
+    let mut added = false;
+    'wrap: loop {
+        if local(t).y > year_limit {
+            return None;
+        }
+        while month & (1 << local(t).m) == 0 {
+            if !added {
+                added = true;
+                let f = local(t);
+                t = date(f.y, i64::from(f.m), 1, 0, 0, 0);
+            }
+            let f = local(t);
+            t = date(f.y, i64::from(f.m) + 1, i64::from(f.d), f.h, f.mi, f.s);
+            if local(t).m == 1 {
+                continue 'wrap;
+            }
+        }
+        while !day_matches(&local(t)) {
+            if !added {
+                added = true;
+                let f = local(t);
+                t = date(f.y, i64::from(f.m), i64::from(f.d), 0, 0, 0);
+            }
+            let f = local(t);
+            t = date(f.y, i64::from(f.m), i64::from(f.d) + 1, f.h, f.mi, f.s);
+            // Back to midnight if DST moved it: add an hour if it is 23, take one if 1.
+            let h = local(t).h;
+            if h != 0 {
+                t += if h > 12 { (24 - h) * 3600 } else { -h * 3600 };
+            }
+            if local(t).d == 1 {
+                continue 'wrap;
+            }
+        }
+        while hour & (1 << local(t).h) == 0 {
+            if !added {
+                added = true;
+                let f = local(t);
+                t = date(f.y, i64::from(f.m), i64::from(f.d), f.h, 0, 0);
+            }
+            t += 3600;
+            if local(t).h == 0 {
+                continue 'wrap;
+            }
+        }
+        while minute & (1 << local(t).mi) == 0 {
+            if !added {
+                added = true;
+                t -= t.rem_euclid(60);
+            }
+            t += 60;
+            if local(t).mi == 0 {
+                continue 'wrap;
+            }
+        }
+        // ParseStandard's second field is 0 alone.
+        let s = local(t).s;
+        if s != 0 {
+            added = true;
+            t += 60 - s;
+            continue 'wrap;
+        }
+        return Some(t);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! Rows of robfig/cron v3's parser_test.go (`TestRange`, `TestField`, `TestAll`,
@@ -419,6 +607,132 @@ mod tests {
         assert_eq!(next("0 0 15 * *", t0), Some(at(2026, 1, 15, 0, 0)));
         // A date that never comes gives the zero time.
         assert_eq!(next("0 0 30 2 *", t0), None);
+    }
+
+    /// Unix seconds of an RFC 3339 time with its offset.
+    fn ts(s: &str) -> i64 {
+        s.parse::<Timestamp>().expect("a time").as_second()
+    }
+
+    fn next_tz(spec: &str, tz: &str, from: &str) -> Option<i64> {
+        InZone::new(parse(spec).expect("valid"), Some(tz)).next(ts(from) * 1_000_000)
+    }
+
+    #[test]
+    fn zones_are_the_bundled_iana_names_spelt_exactly() {
+        assert!(zone("America/New_York").is_ok());
+        assert!(zone("US/Eastern").is_ok(), "a backward link");
+        assert!(zone("Etc/UTC").is_ok());
+        assert_eq!(
+            zone("Mars/Olympus_Mons").unwrap_err(),
+            "unknown time zone Mars/Olympus_Mons"
+        );
+        assert_eq!(
+            zone("america/new_york").unwrap_err(),
+            "unknown time zone america/new_york"
+        );
+    }
+
+    #[test]
+    fn a_daily_job_in_new_york_follows_its_offset_through_the_year() {
+        // 09:00 EST is 14:00 UTC; 09:00 EDT is 13:00 UTC.
+        let ny = |from| next_tz("0 9 * * *", "America/New_York", from);
+        assert_eq!(ny("2026-01-15T00:00:00Z"), Some(ts("2026-01-15T14:00:00Z")));
+        assert_eq!(ny("2026-07-15T00:00:00Z"), Some(ts("2026-07-15T13:00:00Z")));
+        // Across the 2026 spring-forward (8 March) and fall-back (1 November) days.
+        assert_eq!(ny("2026-03-07T14:00:00Z"), Some(ts("2026-03-08T13:00:00Z")));
+        assert_eq!(ny("2026-10-31T13:00:00Z"), Some(ts("2026-11-01T14:00:00Z")));
+    }
+
+    #[test]
+    fn dst_transitions_follow_robfigs_spec_test_rows() {
+        // spec_test.go TestNext, the "TZ=America/New_York" rows (with seconds dropped).
+        let ny = |spec, from| next_tz(spec, "America/New_York", from);
+        // 2am EST -> 3am EDT: 02:30 on 11 March does not exist, so next year's.
+        assert_eq!(
+            ny("30 2 11 Mar *", "2012-03-11T00:00:00-05:00"),
+            Some(ts("2013-03-11T02:30:00-04:00"))
+        );
+        // Hourly: 01:00 EST, then 03:00 EDT.
+        assert_eq!(
+            ny("0 * * * *", "2012-03-11T00:00:00-05:00"),
+            Some(ts("2012-03-11T01:00:00-05:00"))
+        );
+        assert_eq!(
+            ny("0 * * * *", "2012-03-11T01:00:00-05:00"),
+            Some(ts("2012-03-11T03:00:00-04:00"))
+        );
+        // 1am nightly; 2am nightly is skipped on the day of the gap.
+        assert_eq!(
+            ny("0 1 * * *", "2012-03-11T01:00:00-05:00"),
+            Some(ts("2012-03-12T01:00:00-04:00"))
+        );
+        assert_eq!(
+            ny("0 2 * * *", "2012-03-11T00:00:00-05:00"),
+            Some(ts("2012-03-12T02:00:00-04:00"))
+        );
+        // A daily 02:30 on the 2026 spring-forward day fires next at 02:30 EDT on 9 March,
+        // never at a wall time that did not exist.
+        assert_eq!(
+            ny("30 2 * * *", "2026-03-08T06:59:00Z"),
+            Some(ts("2026-03-09T02:30:00-04:00"))
+        );
+        // 2am EDT -> 1am EST.
+        assert_eq!(
+            ny("30 2 04 Nov *", "2012-11-04T00:00:00-04:00"),
+            Some(ts("2012-11-04T02:30:00-05:00"))
+        );
+        assert_eq!(
+            ny("30 1 04 Nov *", "2012-11-04T01:45:00-04:00"),
+            Some(ts("2012-11-04T01:30:00-05:00"))
+        );
+        // Hourly through the repeated hour.
+        assert_eq!(
+            ny("0 * * * *", "2012-11-04T00:00:00-04:00"),
+            Some(ts("2012-11-04T01:00:00-04:00"))
+        );
+        assert_eq!(
+            ny("0 * * * *", "2012-11-04T01:00:00-04:00"),
+            Some(ts("2012-11-04T01:00:00-05:00"))
+        );
+        assert_eq!(
+            ny("0 * * * *", "2012-11-04T01:00:00-05:00"),
+            Some(ts("2012-11-04T02:00:00-05:00"))
+        );
+        // 1am nightly runs twice.
+        assert_eq!(
+            ny("0 1 * * *", "2012-11-04T00:00:00-04:00"),
+            Some(ts("2012-11-04T01:00:00-04:00"))
+        );
+        assert_eq!(
+            ny("0 1 * * *", "2012-11-04T01:00:00-04:00"),
+            Some(ts("2012-11-04T01:00:00-05:00"))
+        );
+        assert_eq!(
+            ny("0 1 * * *", "2012-11-04T01:00:00-05:00"),
+            Some(ts("2012-11-05T01:00:00-05:00"))
+        );
+        // Never: the zero time, as in UTC.
+        assert_eq!(ny("0 0 30 2 *", "2026-01-01T00:00:00Z"), None);
+    }
+
+    #[test]
+    fn a_zone_of_offset_zero_walks_as_utc_does() {
+        use proptest::prelude::*;
+        let specs = [
+            "* * * * *",
+            "*/7 3-5 * * *",
+            "0 0 29 2 *",
+            "30 9 1,15 * mon",
+            "0 12 * jun-aug 0,6",
+            "@monthly",
+            "@weekly",
+        ];
+        proptest!(|(i in 0..specs.len(), from in 0i64..4_000_000_000)| {
+            let s = parse(specs[i]).unwrap();
+            let us = from * 1_000_000 + 123;
+            prop_assert_eq!(InZone::new(s, Some("Etc/UTC")).next(us), s.next(us));
+        });
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub struct CronJobSpec {
     pub schedule: String,
     /// `schedule`, parsed (validation refuses a CronJob whose schedule does not parse).
     pub parsed: Schedule,
-    /// `timeZone` (only UTC zones are simulated; see docs/scenario.md).
+    /// `timeZone`: an IANA zone of the bundled database (see docs/scenario.md).
     pub time_zone: Option<String>,
     /// `startingDeadlineSeconds`.
     pub starting_deadline_seconds: Option<i64>,

@@ -134,6 +134,52 @@ fn an_invalid_schedule_is_refused_with_the_field_and_exit_2() {
     );
 }
 
+/// `web` with `timeZone` set and the Job list at 80s.
+fn web_in(schedule: &str, zone: &str) -> String {
+    web(schedule)
+        .replace(
+            "      jobTemplate:",
+            &format!("      timeZone: {zone}\n      jobTemplate:"),
+        )
+        .replace("- at: 41s", "- at: 80s")
+}
+
+#[test]
+fn a_schedule_is_read_in_its_time_zone() {
+    // t=0 is 2025-12-31T19:00:00-05:00 in New York: 19:01 there is 00:01 UTC, the Job for
+    // minute MINUTE_ZERO + 1 (robfig's Next in the CronJob's location, formatSchedule's
+    // `TZ=<zone>` prefix).
+    let r = run_yaml(&web_in("1 19 * * *", "America/New_York"), &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = r.file("transcript.txt");
+    let b = block(&t, "kubectl get jobs -l team=a");
+    assert_eq!(b.len(), 2, "{b:?}");
+    assert!(
+        b[1].starts_with(&format!("web-{} ", MINUTE_ZERO + 1)),
+        "{b:?}"
+    );
+    // The same schedule in UTC is 19:01 UTC: nothing within 80s.
+    let r = run_yaml(&web_in("1 19 * * *", "Etc/UTC"), &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let t = r.file("transcript.txt");
+    let b = block(&t, "kubectl get jobs -l team=a");
+    assert!(b.len() <= 1, "{b:?}");
+}
+
+#[test]
+fn an_unknown_time_zone_is_refused_with_the_field_and_exit_2() {
+    // validateTimeZone: time.LoadLocation's error after the field path.
+    let r = run_yaml(&web_in("@hourly", "Mars/Olympus_Mons"), &[], &["--quiet"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "spec.timeZone: Invalid value: \"Mars/Olympus_Mons\": unknown time zone Mars/Olympus_Mons"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn create_job_from_a_cronjob_copies_its_template_and_the_cronjob_calls_it_unexpected() {
     // create_job.go createJobFromCronJob: the template's labels and spec, annotation

@@ -15,29 +15,6 @@ use crate::model::meta::Meta;
 /// characters for the next centuries) and a Job name must stay a 63-character label.
 const MAX_NAME: usize = 52;
 
-/// The time zones kubesim computes: the IANA names whose offset is always zero. Others are
-/// refused (a simplification; docs/scenario.md says why).
-const UTC_ZONES: &[&str] = &[
-    "UTC",
-    "Etc/UTC",
-    "Etc/UCT",
-    "UCT",
-    "Etc/Universal",
-    "Universal",
-    "Etc/Zulu",
-    "Zulu",
-    "GMT",
-    "Etc/GMT",
-    "Etc/GMT+0",
-    "Etc/GMT-0",
-    "Etc/GMT0",
-    "GMT0",
-    "GMT+0",
-    "GMT-0",
-    "Greenwich",
-    "Etc/Greenwich",
-];
-
 /// A CronJob: schedule required and parseable by robfig's `ParseStandard` with no `TZ`
 /// in it; concurrencyPolicy Allow (default), Forbid or Replace; startingDeadlineSeconds and
 /// the history limits (defaults 3 and 1) not negative; the job template validated as a
@@ -134,7 +111,8 @@ fn schedule_of(cx: &mut Cx, spec: Option<&Node>, at: super::Span, schedule: &str
     parsed.unwrap_or(Schedule::Every { secs: 1 })
 }
 
-/// `validateTimeZone`, then kubesim's own limit to zones of offset zero.
+/// `validateTimeZone`: non-empty, not `Local`, and a zone `time.LoadLocation` knows (here
+/// jiff's bundled IANA database).
 fn time_zone(cx: &mut Cx, n: &Node, tz: &str) {
     let at = n.span;
     if tz.is_empty() {
@@ -152,15 +130,8 @@ fn time_zone(cx: &mut Cx, n: &Node, tz: &str) {
                 "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
             ),
         );
-    } else if !UTC_ZONES.contains(&tz) {
-        cx.err(
-            at,
-            "spec.timeZone",
-            invalid(
-                go_quote(tz),
-                "kubesim computes schedules in UTC only: use UTC or Etc/UTC (or leave timeZone unset)",
-            ),
-        );
+    } else if let Err(e) = crate::model::cron::zone(tz) {
+        cx.err(at, "spec.timeZone", invalid(go_quote(tz), &e));
     }
 }
 
@@ -237,9 +208,21 @@ mod tests {
                 "spec.timeZone: Invalid value: \"Local\": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"
             ]
         );
+        assert_eq!(
+            one(
+                "pi",
+                "  schedule: \"@hourly\"\n  timeZone: Mars/Olympus_Mons\n"
+            ),
+            [
+                "spec.timeZone: Invalid value: \"Mars/Olympus_Mons\": unknown time zone Mars/Olympus_Mons"
+            ]
+        );
         assert!(
-            one("pi", "  schedule: \"@hourly\"\n  timeZone: Europe/Paris\n")[0]
-                .contains("kubesim computes schedules in UTC only")
+            extract(&src(
+                "pi",
+                "  schedule: \"@hourly\"\n  timeZone: Europe/Paris\n"
+            ))
+            .is_ok()
         );
         let long = "a".repeat(53);
         assert_eq!(
