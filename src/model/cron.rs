@@ -736,6 +736,36 @@ mod tests {
     }
 
     #[test]
+    fn odd_zones_always_give_a_later_activation() {
+        // Midnight DST changes (Sao Paulo until 2019, Santiago), a half-hour DST (Lord
+        // Howe), a 5:45 offset, and Apia's skipped 30 December 2011: each walk ends, later
+        // than where it started, at a whole minute.
+        use proptest::prelude::*;
+        let zones = [
+            "America/Sao_Paulo",
+            "America/Santiago",
+            "Australia/Lord_Howe",
+            "Asia/Kathmandu",
+            "Pacific/Apia",
+            "Europe/London",
+        ];
+        let specs = [
+            "0 0 * * *",
+            "30 0 1 * *",
+            "*/20 * * * *",
+            "0 2 * * 0",
+            "@daily",
+        ];
+        proptest!(|(z in 0..zones.len(), i in 0..specs.len(), from in 1_200_000_000i64..1_800_000_000)| {
+            let s = InZone::new(parse(specs[i]).unwrap(), Some(zones[z]));
+            let n = s.next(from * 1_000_000).expect("an activation");
+            prop_assert!(n > from);
+            prop_assert!(n - from < 40 * 86_400);
+            prop_assert_eq!(n.rem_euclid(60), 0);
+        });
+    }
+
+    #[test]
     fn descriptors_are_the_schedules_parse_descriptor_builds() {
         let t0 = at(2026, 1, 1, 0, 0) + 60;
         assert_eq!(next("@hourly", t0), Some(at(2026, 1, 1, 1, 0)));
