@@ -789,6 +789,8 @@ fn next_batch(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
             .map(|n| n.meta.name.clone())
             .unwrap_or_default();
         let mut meta = Meta::new(String::new(), None, labels.clone());
+        // GetPodFromTemplate: the pod takes the template's labels and annotations.
+        meta.annotations = template.annotations.clone();
         meta.owners.push(owner);
         let pod = Pod {
             meta,

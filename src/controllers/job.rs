@@ -14,8 +14,8 @@
 //! restarts the controller, so nothing is lost); a pod's finish time is when the controller
 //! counts it; no podFailurePolicy, successPolicy, backoffLimitPerIndex, managedBy or
 //! adoption of orphan pods; an Indexed Job's pods carry their index as the
-//! `batch.kubernetes.io/job-completion-index` label only (the same-named annotation and the
-//! `JOB_COMPLETION_INDEX` variable hold the same value and are not stored).
+//! `batch.kubernetes.io/job-completion-index` label and annotation (the
+//! `JOB_COMPLETION_INDEX` variable, which holds the same value, is not stored).
 
 use crate::apiserver::Op;
 use crate::component::{Change, Component, Ctx, Notice, Response};
@@ -585,10 +585,14 @@ fn next_batch(me: &mut JobController, cx: &mut Cx<'_>, id: u32) {
     for _ in 0..batch {
         let index = st.indexes.pop();
         let mut meta = Meta::new(String::new(), None, labels.clone());
+        meta.annotations = job.spec.template.annotations.clone();
         let generate_name = match index {
-            // podGenerateNameWithIndex: `<job>-<index>-`.
+            // podGenerateNameWithIndex: `<job>-<index>-`; addCompletionIndexAnnotation and
+            // addCompletionIndexLabel write the index both ways.
             Some(ix) => {
                 meta.labels
+                    .insert(COMPLETION_INDEX.to_string(), ix.to_string());
+                meta.annotations
                     .insert(COMPLETION_INDEX.to_string(), ix.to_string());
                 format!("{}-{ix}-", job.meta.name)
             }

@@ -274,6 +274,8 @@ fn next_batch(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
     let key = format!("{}/{}", ns.clone().unwrap_or_default(), rs_name);
     for _ in 0..batch {
         let mut meta = Meta::new(String::new(), None, template.labels.clone());
+        // GetPodFromTemplate: the pod takes the template's labels and annotations.
+        meta.annotations = template.annotations.clone();
         meta.owners.push(owner);
         let pod = Pod {
             meta,

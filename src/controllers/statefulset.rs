@@ -413,6 +413,8 @@ fn sync(me: &mut StatefulSetController, cx: &mut Cx<'_>, id: u32) {
         labels.insert(POD_NAME_LABEL, name.clone());
         labels.insert(POD_INDEX_LABEL, ord.to_string());
         let mut meta = Meta::new(name, None, labels);
+        // newStatefulSetPod → GetPodFromTemplate: the template's annotations too.
+        meta.annotations = template.annotations.clone();
         meta.owners.push(OwnerRef {
             owner: set_ref(id),
             uid: set.meta.uid,

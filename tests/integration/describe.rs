@@ -61,6 +61,7 @@ fn describe_pod_prints_describe_pods_sections_in_order_with_its_events() {
         "Name",
         "Namespace",
         "Priority",
+        "Service Account",
         "Node",
         "Start Time",
         "Labels",
@@ -76,11 +77,15 @@ fn describe_pod_prints_describe_pods_sections_in_order_with_its_events() {
         "Events",
     ];
     assert_eq!(titles, want, "{pod:#?}");
+    // The ServiceAccount admission plugin fills in `default` for a pod that names none.
+    assert_eq!(value(&pod, "Service Account"), "default");
     // §5.1: Name … IP are one tabwriter block (padding 2): every value starts two past the
-    // longest title, "Annotations:".
+    // longest title, "Service Account:".
     let col = |l: &str| l.len() - l[l.find(':').unwrap() + 1..].trim_start().len();
     assert!(
-        pod[..9].iter().all(|l| col(l) == "Annotations:".len() + 2),
+        pod[..10]
+            .iter()
+            .all(|l| col(l) == "Service Account:".len() + 2),
         "{pod:#?}"
     );
     assert_eq!(value(&pod, "Status"), "Running");
@@ -323,5 +328,27 @@ fn describe_job_and_statefulset_print_their_describers_lines() {
     assert!(
         d.iter()
             .any(|l| l.contains("create Pod db-0 in StatefulSet db successful"))
+    );
+}
+
+#[test]
+fn pods_carry_their_templates_annotations_and_an_indexed_jobs_pods_their_index() {
+    // controller_utils.go GetPodFromTemplate copies the template's annotations to each pod;
+    // the Job controller adds batch.kubernetes.io/job-completion-index as an annotation too
+    // (addCompletionIndexAnnotation). describe pod prints them (printAnnotationsMultiline).
+    let steps = "steps:\n- at: 1s\n  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n    spec:\n      replicas: 1\n      selector: {matchLabels: {app: web}}\n      template:\n        metadata: {labels: {app: web}, annotations: {prometheus.io/scrape: \"true\"}}\n        spec: {containers: [{name: c, image: \"nginx:1.27\"}]}\n    ---\n    apiVersion: batch/v1\n    kind: Job\n    metadata: {name: idx}\n    spec:\n      completions: 1\n      completionMode: Indexed\n      template:\n        spec:\n          restartPolicy: Never\n          containers: [{name: c, image: \"nginx:1.27\"}]\n- at: 30s\n  run: kubectl describe pods web\n- at: 31s\n  run: kubectl describe pods idx\n";
+    let r = run_yaml(&scenario("annotations", "1m", 1, steps), &[], &["--quiet"]);
+    let t = r.file("transcript.txt");
+    let web = output(&t, "kubectl describe pods web");
+    assert_eq!(
+        value(&web, "Annotations"),
+        "prometheus.io/scrape: true",
+        "{web:#?}"
+    );
+    let idx = output(&t, "kubectl describe pods idx");
+    assert_eq!(
+        value(&idx, "Annotations"),
+        "batch.kubernetes.io/job-completion-index: 0",
+        "{idx:#?}"
     );
 }

@@ -12,6 +12,14 @@ use crate::model::pod::{
 };
 use crate::model::workload::PodTemplate;
 
+/// Stored annotations as `printAnnotationsMultiline` takes them, in key order.
+fn pairs(annotations: &crate::model::labels::Labels) -> Vec<(&str, String)> {
+    annotations
+        .iter()
+        .map(|(k, v)| (k, v.to_string()))
+        .collect()
+}
+
 pub(super) fn describe(v: &View<'_>, w: &mut Writer, id: u32) -> Option<()> {
     let p = v.store.pods.get(id)?;
     let meta = &p.meta;
@@ -19,6 +27,12 @@ pub(super) fn describe(v: &View<'_>, w: &mut Writer, id: u32) -> Option<()> {
     w.line(0, &format!("Namespace:\t{}", namespace(v, meta)));
     // The Priority admission plugin always sets spec.priority.
     w.line(0, &format!("Priority:\t{}", p.spec.priority));
+    // describePod: `Service Account` after the priority lines; the ServiceAccount admission
+    // plugin has filled in `default` when the pod named none.
+    w.line(
+        0,
+        &format!("Service Account:\t{}", p.spec.service_account()),
+    );
     match p.node.and_then(|n| v.store.nodes.get(n)) {
         Some(node) => {
             let host = p
@@ -34,7 +48,7 @@ pub(super) fn describe(v: &View<'_>, w: &mut Writer, id: u32) -> Option<()> {
         w.line(0, &format!("Start Time:\t{}", v.date(t)));
     }
     w.labels(0, "Labels", &meta.labels);
-    w.annotations(0, &[]);
+    w.annotations(0, &pairs(&meta.annotations));
     match meta.deleted {
         Some(at) if !p.is_terminal() => {
             w.line(
@@ -308,12 +322,7 @@ pub(super) fn template(w: &mut Writer, v: &View<'_>, t: &PodTemplate) {
     w.line(0, "Pod Template:");
     w.labels(1, "Labels", &t.labels);
     if !t.annotations.is_empty() {
-        let pairs: Vec<(&str, String)> = t
-            .annotations
-            .iter()
-            .map(|(k, v)| (k, v.to_string()))
-            .collect();
-        w.annotations(1, &pairs);
+        w.annotations(1, &pairs(&t.annotations));
     }
     if !t.spec.init_containers.is_empty() {
         containers(w, "Init Containers", &t.spec.init_containers, None, v, "  ");
