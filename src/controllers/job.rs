@@ -24,6 +24,7 @@ use crate::controllers::activepods::{ActivePodsWithRanks, PodFacts};
 use crate::controllers::podcontrol::{
     Expectations, delete_pod, delete_returned, observe_owned_pod, record_create, slow_start_batch,
 };
+use crate::controllers::workqueue::FailureBackoff;
 use crate::model::job::{
     COMPLETION_INDEX, CONTROLLER_UID, CompletionMode, JOB_NAME, Job, JobCondition,
     JobConditionType as T, JobStatus, LEGACY_CONTROLLER_UID, LEGACY_JOB_NAME,
@@ -63,6 +64,9 @@ struct SyncState {
     outstanding: u32,
     /// A create in this batch failed.
     failed: bool,
+    /// Creates the API server refused, over all batches: manageJob counts each out of
+    /// `active` again (`atomic.AddInt32(&active, -1)`).
+    refused: i32,
 }
 
 /// `backoffRecord` (pkg/controller/job/backoff_utils.go).
@@ -110,6 +114,8 @@ pub struct JobController {
     batched: BTreeSet<u32>,
     /// Status computed by a sync whose pod requests are still in flight.
     pending: BTreeMap<u32, JobStatus>,
+    /// Per Job: the retry delay after a sync whose creates failed.
+    api_backoff: FailureBackoff,
 }
 
 impl Default for JobController {
@@ -123,6 +129,8 @@ impl Default for JobController {
             backoff: BTreeMap::new(),
             batched: BTreeSet::new(),
             pending: BTreeMap::new(),
+            // job_controller.go DefaultJobApiBackOff and MaxJobApiBackOff.
+            api_backoff: FailureBackoff::new(SimDuration::from_secs(1), SimDuration::from_secs(60)),
         }
     }
 }
@@ -159,6 +167,7 @@ impl Component for JobController {
                 if n.change == Change::Deleted {
                     self.expectations.forget(n.obj.id);
                     self.backoff.remove(&n.obj.id);
+                    self.api_backoff.forget(n.obj.id);
                 }
                 self.workers.enqueue(cx, n.obj.id);
             }
@@ -648,15 +657,25 @@ fn on_response(me: &mut JobController, cx: &mut Cx<'_>, tag: Tag, req: Response<
                 return;
             };
             st.failed |= failed;
+            st.refused += i32::from(failed);
             st.outstanding = st.outstanding.saturating_sub(1);
             match (st.outstanding, st.failed || st.remaining == 0) {
                 (0, true) => {
                     // manageJob stops at a failed batch; the creates never sent are never
                     // observed.
-                    let unsent = st.remaining;
+                    let (unsent, failed, refused) = (st.remaining, st.failed, st.refused);
                     me.syncs.remove(&id);
                     me.expectations.lower(id, unsent, 0);
-                    finish_sync(me, cx, id, unsent);
+                    // processNextWorkItem: syncJob's error re-adds the key rate-limited
+                    // (DefaultJobApiBackOff 1 s doubling to MaxJobApiBackOff 1 min); a clean
+                    // sync forgets it.
+                    if failed {
+                        let after = me.api_backoff.when(id);
+                        cx.after(after, Timer::Requeue(id));
+                    } else {
+                        me.api_backoff.forget(id);
+                    }
+                    finish_sync(me, cx, id, unsent + refused);
                 }
                 (0, false) => next_batch(me, cx, id),
                 _ => {}
@@ -679,7 +698,7 @@ fn on_response(me: &mut JobController, cx: &mut Cx<'_>, tag: Tag, req: Response<
 }
 
 /// The pod requests of a sync returned: write the status it computed, less the creates
-/// that were never sent.
+/// that were never sent or that the API server refused.
 fn finish_sync(me: &mut JobController, cx: &mut Cx<'_>, id: u32, unsent: i32) {
     match me.pending.remove(&id) {
         Some(mut status) => {

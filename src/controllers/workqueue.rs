@@ -61,29 +61,45 @@ impl WorkQueue {
     }
 }
 
-/// `ItemExponentialFailureRateLimiter(5ms, 1000s)`, the per-key half of client-go's
-/// `DefaultControllerRateLimiter`: a key whose sync failed is added again after 5 ms · 2^n,
-/// n its failures since it last synced cleanly, capped at 1000 s. The other half, a 10 qps
-/// bucket over all keys, is not modelled (it only binds with more than 100 failing keys).
-#[derive(Debug, Default)]
+/// `ItemExponentialFailureRateLimiter(base, max)`: a key whose sync failed is added again
+/// after base · 2^n, n its failures since it last synced cleanly, capped at max. The default
+/// is the per-key half of client-go's `DefaultControllerRateLimiter` (5 ms, 1000 s); its other
+/// half, a 10 qps bucket over all keys, is not modelled (it only binds with more than 100
+/// failing keys).
+#[derive(Debug)]
 pub struct FailureBackoff {
     failures: BTreeMap<u32, u32>,
+    base: SimDuration,
+    max: SimDuration,
 }
 
-/// The limiter's base delay, 5 ms.
-const BACKOFF_BASE: SimDuration = SimDuration(5_000);
-/// The limiter's cap, 1000 s.
-const BACKOFF_MAX: SimDuration = SimDuration(1_000_000_000);
+impl Default for FailureBackoff {
+    fn default() -> Self {
+        FailureBackoff::new(SimDuration(5_000), SimDuration(1_000_000_000))
+    }
+}
 
 impl FailureBackoff {
+    /// A limiter from `base` doubling up to `max`.
+    pub fn new(base: SimDuration, max: SimDuration) -> FailureBackoff {
+        FailureBackoff {
+            failures: BTreeMap::new(),
+            base,
+            max,
+        }
+    }
+
     /// `AddRateLimited`'s delay for `key`'s next retry (`When`), counting this failure.
     pub fn when(&mut self, key: u32) -> SimDuration {
         let n = self.failures.entry(key).or_default();
-        // 5 ms · 2^18 already passes the cap, so larger shifts need not be computed.
-        let delay =
-            SimDuration((BACKOFF_BASE.as_micros() << (*n).min(18)).min(BACKOFF_MAX.as_micros()));
+        // 2^40 times any base above 1 µs passes every cap, so larger shifts are not computed.
+        let delay = self
+            .base
+            .as_micros()
+            .saturating_mul(1 << (*n).min(40))
+            .min(self.max.as_micros());
         *n += 1;
-        delay
+        SimDuration(delay)
     }
 
     /// `Forget(key)`: a clean sync starts the back-off over.
@@ -107,7 +123,7 @@ mod tests {
         for _ in 0..40 {
             b.when(7);
         }
-        assert_eq!(b.when(7), BACKOFF_MAX);
+        assert_eq!(b.when(7), SimDuration(1_000_000_000));
         b.forget(7);
         assert_eq!(b.when(7).as_micros(), 5_000);
     }

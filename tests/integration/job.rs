@@ -201,3 +201,27 @@ expect:
         ["once", "Complete", "1/1"]
     );
 }
+
+#[test]
+fn a_job_whose_pods_are_forbidden_retries_with_the_job_api_back_off() {
+    // job_controller.go: a failed create makes syncJob return its error and the key is
+    // re-added rate-limited, DefaultJobApiBackOff 1 s doubling up to MaxJobApiBackOff 1 min;
+    // once the ServiceAccount exists the next retry creates the pod.
+    let s = "name: job\nduration: 3m\nsteps:\n- at: 1s\n  apply: |\n    apiVersion: batch/v1\n    kind: Job\n    metadata: {name: pi}\n    spec:\n      template:\n        spec:\n          serviceAccountName: batch\n          restartPolicy: Never\n          containers: [{name: pi, image: \"perl:5.34\"}]\n- at: 40s\n  apply: |\n    apiVersion: v1\n    kind: ServiceAccount\n    metadata: {name: batch}\nexpect:\n- at: 39s\n  that: job/pi active == 0\n- within: 40s..2m\n  that: job/pi active == 1\n";
+    let r = run_yaml(s, &[], &["--quiet"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let failed: Vec<f64> = r
+        .events()
+        .into_iter()
+        .filter(|e| e.iter().any(|f| f == "FailedCreate"))
+        .map(|e| e[0].parse().unwrap())
+        .collect();
+    // Retries spaced 1, 2, 4, 8, 16 s … (plus the sync's own latency): six or so fit in the
+    // 39 s the account is missing, never dozens.
+    assert!((4..=8).contains(&failed.len()), "{failed:?}");
+    let gaps: Vec<f64> = failed.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(
+        gaps.windows(2).all(|g| g[1] > g[0]),
+        "the back-off grows: {gaps:?}"
+    );
+}
