@@ -29,16 +29,17 @@
 use crate::apiserver::Op;
 use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::controllers::Workers;
+use crate::controllers::podcontrol::pod_from_template;
 use crate::controllers::podcontrol::{
     Expectations, delete_pod, record_create, record_delete, slow_start_batch,
 };
 use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::labels::Labels;
-use crate::model::meta::{Meta, ObjRef, OwnerRef};
+use crate::model::meta::{ObjRef, OwnerRef};
 use crate::model::node::Node;
 use crate::model::object::NewObject;
-use crate::model::pod::{Phase, Pod, PodSpec, PodStatus, Taint, TaintEffect, Toleration};
+use crate::model::pod::{Phase, Pod, PodSpec, Taint, TaintEffect, Toleration};
 use crate::model::service::{DaemonSet, DaemonSetStatus, DaemonSetStrategy};
 use crate::model::workload::PodTemplate;
 use crate::scheduler::plugins::{matches_node_selector_and_affinity, untolerated_taint};
@@ -788,19 +789,11 @@ fn next_batch(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
             .get(node)
             .map(|n| n.meta.name.clone())
             .unwrap_or_default();
-        let mut meta = Meta::new(String::new(), None, labels.clone());
-        // GetPodFromTemplate: the pod takes the template's labels and annotations.
-        meta.annotations = template.annotations.clone();
-        meta.owners.push(owner);
-        let pod = Pod {
-            meta,
-            spec: Arc::new(PodSpec {
-                required_node_name: Some(node_name),
-                ..spec.clone()
-            }),
-            node: None,
-            status: PodStatus::default(),
-        };
+        let mut pod = pod_from_template(&template, labels.clone(), owner);
+        pod.spec = Arc::new(PodSpec {
+            required_node_name: Some(node_name),
+            ..spec.clone()
+        });
         let op = Op::Create {
             object: Box::new(NewObject::Pod(pod)),
             namespace: ns.clone(),
@@ -942,6 +935,7 @@ mod tests {
     use crate::component::ComponentKind;
     use crate::component::ctx::testing::{Recorder, random};
     use crate::model::labels::Selector;
+    use crate::model::meta::Meta;
     use crate::model::node::NodeInfo;
     use crate::model::pod::{Container, PullPolicy, Resources, RestartPolicy};
     use crate::model::service::DaemonSetSpec;

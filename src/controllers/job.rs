@@ -21,6 +21,7 @@ use crate::apiserver::Op;
 use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::controllers::Workers;
 use crate::controllers::activepods::{ActivePodsWithRanks, PodFacts};
+use crate::controllers::podcontrol::pod_from_template;
 use crate::controllers::podcontrol::{
     Expectations, delete_pod, delete_returned, observe_owned_pod, record_create, slow_start_batch,
 };
@@ -30,9 +31,9 @@ use crate::model::job::{
     JobConditionType as T, JobStatus, LEGACY_CONTROLLER_UID, LEGACY_JOB_NAME,
 };
 use crate::model::kind::Kind;
-use crate::model::meta::{Meta, ObjRef, OwnerRef};
+use crate::model::meta::{ObjRef, OwnerRef};
 use crate::model::object::NewObject;
-use crate::model::pod::{Phase, Pod, PodStatus, RestartPolicy};
+use crate::model::pod::{Phase, Pod, RestartPolicy};
 use crate::sim::time::{SimDuration, SimTime};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -593,8 +594,8 @@ fn next_batch(me: &mut JobController, cx: &mut Cx<'_>, id: u32) {
     }
     for _ in 0..batch {
         let index = st.indexes.pop();
-        let mut meta = Meta::new(String::new(), None, labels.clone());
-        meta.annotations = job.spec.template.annotations.clone();
+        let mut pod = pod_from_template(&job.spec.template, labels.clone(), owner);
+        let meta = &mut pod.meta;
         let generate_name = match index {
             // podGenerateNameWithIndex: `<job>-<index>-`; addCompletionIndexAnnotation and
             // addCompletionIndexLabel write the index both ways.
@@ -606,13 +607,6 @@ fn next_batch(me: &mut JobController, cx: &mut Cx<'_>, id: u32) {
                 format!("{}-{ix}-", job.meta.name)
             }
             None => format!("{}-", job.meta.name),
-        };
-        meta.owners.push(owner);
-        let pod = Pod {
-            meta,
-            spec: job.spec.template.spec.clone(),
-            node: None,
-            status: PodStatus::default(),
         };
         let op = Op::Create {
             object: Box::new(NewObject::Pod(pod)),
@@ -666,14 +660,10 @@ fn on_response(me: &mut JobController, cx: &mut Cx<'_>, tag: Tag, req: Response<
                     let (unsent, failed, refused) = (st.remaining, st.failed, st.refused);
                     me.syncs.remove(&id);
                     me.expectations.lower(id, unsent, 0);
-                    // processNextWorkItem: syncJob's error re-adds the key rate-limited
-                    // (DefaultJobApiBackOff 1 s doubling to MaxJobApiBackOff 1 min); a clean
-                    // sync forgets it.
-                    if failed {
-                        let after = me.api_backoff.when(id);
+                    // syncJob's error re-adds the key rate-limited (DefaultJobApiBackOff 1 s
+                    // doubling to MaxJobApiBackOff 1 min).
+                    if let Some(after) = me.api_backoff.sync_ended(id, failed) {
                         cx.after(after, Timer::Requeue(id));
-                    } else {
-                        me.api_backoff.forget(id);
                     }
                     finish_sync(me, cx, id, unsent + refused);
                 }
@@ -720,6 +710,7 @@ mod tests {
     use crate::component::{ComponentId, ComponentKind};
     use crate::etcd::store::testing as fx;
     use crate::model::job::JobSpec;
+    use crate::model::meta::Meta;
     use crate::model::workload::PodTemplate;
     use std::sync::Arc;
 

@@ -5,7 +5,10 @@
 
 use crate::apiserver::Outcome;
 use crate::component::{Change, Component, Ctx};
-use crate::model::meta::ObjRef;
+use crate::model::labels::Labels;
+use crate::model::meta::{Meta, ObjRef, OwnerRef};
+use crate::model::pod::{Pod, PodStatus};
+use crate::model::workload::PodTemplate;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a response of a pod-owning controller is about (the controller object it synced).
@@ -96,6 +99,21 @@ pub fn observe_owned_pod(
         .is_some_and(|p| p.meta.deleted.is_some());
     expectations.observe_pod(owner, n.obj.id, n.change, terminating);
     Some(owner)
+}
+
+/// `GetPodFromTemplate` (controller_utils.go): a new pod with the controller's `labels`
+/// (the template's, plus what the controller adds), the template's annotations and spec, and
+/// `owner` as its controller reference; unnamed, for `generateName` unless the caller names it.
+pub fn pod_from_template(template: &PodTemplate, labels: Labels, owner: OwnerRef) -> Pod {
+    let mut meta = Meta::new(String::new(), None, labels);
+    meta.annotations = template.annotations.clone();
+    meta.owners.push(owner);
+    Pod {
+        meta,
+        spec: template.spec.clone(),
+        node: None,
+        status: PodStatus::default(),
+    }
 }
 
 /// `slowStartBatch`'s next batch: 1 first (`SlowStartInitialBatchSize`), then double the

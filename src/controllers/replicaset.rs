@@ -13,14 +13,15 @@ use crate::apiserver::Op;
 use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::controllers::Workers;
 use crate::controllers::activepods::{self, PodFacts};
+use crate::controllers::podcontrol::pod_from_template;
 use crate::controllers::podcontrol::{
     Expectations, delete_pod, record_create, record_delete, slow_start_batch,
 };
 use crate::controllers::workqueue::FailureBackoff;
 use crate::model::kind::Kind;
-use crate::model::meta::{Meta, ObjRef, OwnerRef};
+use crate::model::meta::{ObjRef, OwnerRef};
 use crate::model::object::NewObject;
-use crate::model::pod::{Pod, PodStatus};
+use crate::model::pod::Pod;
 use crate::model::workload::{ReplicaSet, ReplicaSetStatus};
 use crate::sim::time::SimDuration;
 use std::collections::BTreeMap;
@@ -273,16 +274,7 @@ fn next_batch(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
     };
     let key = format!("{}/{}", ns.clone().unwrap_or_default(), rs_name);
     for _ in 0..batch {
-        let mut meta = Meta::new(String::new(), None, template.labels.clone());
-        // GetPodFromTemplate: the pod takes the template's labels and annotations.
-        meta.annotations = template.annotations.clone();
-        meta.owners.push(owner);
-        let pod = Pod {
-            meta,
-            spec: template.spec.clone(),
-            node: None,
-            status: PodStatus::default(),
-        };
+        let pod = pod_from_template(&template, template.labels.clone(), owner);
         let op = Op::Create {
             object: Box::new(NewObject::Pod(pod)),
             namespace: ns.clone(),
@@ -408,13 +400,9 @@ fn on_response(me: &mut ReplicaSetController, cx: &mut Cx<'_>, tag: Tag, req: Re
                 let (skipped, failed) = (st.remaining, st.failed);
                 me.syncs.remove(&id);
                 me.expectations.lower(id, skipped, 0);
-                // processNextWorkItem: a sync that returned the create error is added
-                // again rate-limited; a clean one is forgotten.
-                if failed {
-                    let after = me.backoff.when(id);
+                // A sync that returned the create error is added again rate-limited.
+                if let Some(after) = me.backoff.sync_ended(id, failed) {
                     cx.after(after, Timer::Requeue(id));
-                } else {
-                    me.backoff.forget(id);
                 }
                 write_status(me, cx, id);
             } else {
@@ -454,6 +442,7 @@ mod tests {
     use crate::component::{ComponentId, ComponentKind};
     use crate::etcd::store::testing as fx;
     use crate::model::meta::NsId;
+    use crate::model::pod::PodStatus;
     use crate::model::pod::{ContainerState, ContainerStatus, Phase};
     use crate::model::workload::Strategy;
     use crate::sim::time::SimTime;

@@ -32,11 +32,12 @@ use crate::apiserver::{Op, Outcome, Propagation};
 use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::controllers::Workers;
 use crate::controllers::deployment::template_hash;
+use crate::controllers::podcontrol::pod_from_template;
 use crate::etcd::Store;
 use crate::model::kind::Kind;
-use crate::model::meta::{Meta, ObjRef, OwnerRef};
+use crate::model::meta::{ObjRef, OwnerRef};
 use crate::model::object::NewObject;
-use crate::model::pod::{Phase, Pod, PodStatus};
+use crate::model::pod::{Phase, Pod};
 use crate::model::statefulset::{
     PodManagement, StatefulSet, StatefulSetStatus, StatefulSetStrategy,
 };
@@ -412,21 +413,15 @@ fn sync(me: &mut StatefulSetController, cx: &mut Cx<'_>, id: u32) {
         labels.insert(CONTROLLER_REVISION_HASH, rev);
         labels.insert(POD_NAME_LABEL, name.clone());
         labels.insert(POD_INDEX_LABEL, ord.to_string());
-        let mut meta = Meta::new(name, None, labels);
-        // newStatefulSetPod → GetPodFromTemplate: the template's annotations too.
-        meta.annotations = template.annotations.clone();
-        meta.owners.push(OwnerRef {
+        // newStatefulSetPod: GetPodFromTemplate, named after its ordinal.
+        let owner = OwnerRef {
             owner: set_ref(id),
             uid: set.meta.uid,
             controller: true,
             block_owner_deletion: true,
-        });
-        let pod = Pod {
-            meta,
-            spec: template.spec.clone(),
-            node: None,
-            status: PodStatus::default(),
         };
+        let mut pod = pod_from_template(&template, labels, owner);
+        pod.meta.name = name;
         let op = Op::Create {
             object: Box::new(NewObject::Pod(pod)),
             namespace: ns.clone(),
@@ -548,6 +543,8 @@ mod tests {
     use super::*;
     use crate::etcd::store::testing::{labels, template};
     use crate::model::labels::Selector;
+    use crate::model::meta::Meta;
+    use crate::model::pod::PodStatus;
     use crate::model::statefulset::StatefulSetSpec;
 
     struct Fixture {

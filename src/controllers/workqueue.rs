@@ -106,6 +106,17 @@ impl FailureBackoff {
     pub fn forget(&mut self, key: u32) {
         self.failures.remove(&key);
     }
+
+    /// processNextWorkItem's ending: a sync that `failed` is added again after the delay
+    /// returned (`AddRateLimited`), a clean one is forgotten (`Forget`).
+    pub fn sync_ended(&mut self, key: u32, failed: bool) -> Option<SimDuration> {
+        if failed {
+            Some(self.when(key))
+        } else {
+            self.forget(key);
+            None
+        }
+    }
 }
 
 #[cfg(test)]
