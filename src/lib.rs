@@ -16,7 +16,8 @@
 //! 5. Each step's command ([`kubectl`]) becomes requests to the [`apiserver`], which commits
 //!    to [`etcd`] and fans out watch events to the [`controllers`], the [`scheduler`] and the
 //!    [`kubelet`]s; [`aks`] and [`network`] describe the cluster they run on, and an `az`
-//!    step asks AKS's resource provider ([`aks::provider`]) to add or remove nodes.
+//!    step asks AKS's resource provider ([`aks::provider`]) to add or remove nodes; a `kubesim`
+//!    step ([`fault`]) breaks or repairs a machine.
 //! 6. [`cluster`] assembles a run from all of them and routes events; [`output`] streams
 //!    events.csv, timeline.csv, the transcript and summary.json.
 
@@ -28,6 +29,7 @@ pub mod component;
 pub mod controllers;
 pub mod diag;
 pub mod etcd;
+pub mod fault;
 pub mod kubectl;
 pub mod kubelet;
 pub mod manifest;

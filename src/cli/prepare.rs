@@ -254,6 +254,15 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
             }
         };
     }
+    if words.first().is_some_and(|w| w == "kubesim") {
+        return match crate::fault::parse(&words) {
+            Ok(cmd) => Some((Program::Fault(cmd), Vec::new())),
+            Err(e) => {
+                ctx.step_problem(step, None, e);
+                None
+            }
+        };
+    }
     let cmd = match command::parse(&words) {
         Ok(c) => c,
         Err(e) => {

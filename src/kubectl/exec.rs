@@ -20,6 +20,7 @@ use crate::model::object::NewObject;
 use crate::sim::time::{SimDuration, SimTime};
 use std::collections::BTreeSet;
 
+mod fault;
 mod rollout;
 mod visit;
 mod watch;
@@ -159,6 +160,8 @@ pub enum Program {
     Describe(DescribeSpec),
     /// An `az aks` command.
     Az(crate::aks::az::AzCommand),
+    /// A `kubesim` fault or operation (`kubesim node fail NODE`, …).
+    Fault(crate::fault::FaultCommand),
     /// `kubectl label` or `kubectl annotate`.
     Label {
         /// The command.
@@ -547,6 +550,10 @@ impl Terminal {
                     }
                 }
             },
+            Program::Fault(cmd) => {
+                let cmd = cmd.clone();
+                self.start_fault(cx, &cmd);
+            }
             Program::Label { visit, .. }
             | Program::Patch { visit, .. }
             | Program::Wait { visit, .. }
@@ -770,8 +777,8 @@ impl Terminal {
                 }
                 self.advance(cx);
             }
-            // az talks to Azure, not to the API server.
-            Program::Az(_) => {}
+            // az talks to Azure, not to the API server; a fault happens to the machines.
+            Program::Az(_) | Program::Fault(_) => {}
             Program::Label { .. }
             | Program::Patch { .. }
             | Program::Wait { .. }

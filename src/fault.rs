@@ -1,0 +1,237 @@
+//! The `kubesim` step commands: faults and operations no real command line has, because they
+//! happen to the machines rather than through the API (docs/commands.md#faults). `kubesim node
+//! fail NODE` stops a VM; `kubesim etcd fail etcd-2` stops an etcd member; and so on.
+//!
+//! This module parses them (checked before the run, like kubectl's command lines) into a
+//! typed [`FaultCommand`]. A fault that this version does not simulate yet is bad input with
+//! kubesim's "not supported by this version of kubesim yet", never a silent no-op.
+
+/// A node pressure condition `kubesim node pressure` raises (the kubelet's eviction signals
+/// `memory.available`, `nodefs.available`, `pid.available`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Pressure {
+    /// `memory` → MemoryPressure.
+    Memory,
+    /// `disk` → DiskPressure.
+    Disk,
+    /// `pid` → PIDPressure.
+    Pid,
+}
+
+impl Pressure {
+    /// The word the command line uses.
+    pub fn word(self) -> &'static str {
+        match self {
+            Pressure::Memory => "memory",
+            Pressure::Disk => "disk",
+            Pressure::Pid => "pid",
+        }
+    }
+}
+
+/// What happens to one node's VM.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeFault {
+    /// `fail`: the VM stops (kubelet, containers and heartbeats stop; the VM still exists).
+    Fail,
+    /// `recover`: the VM boots again and its kubelet re-registers.
+    Recover,
+    /// `delete`: the VM is deleted, and with it the Node.
+    Delete,
+    /// `partition`: the node keeps running but cannot reach the API server.
+    Partition,
+    /// `heal`: the partition ends.
+    Heal,
+    /// `pressure RESOURCE`: the kubelet reports the pressure condition.
+    Pressure(Pressure),
+    /// `relieve [RESOURCE]`: the pressure ends (all of it without a resource).
+    Relieve(Option<Pressure>),
+}
+
+/// A parsed `kubesim` step command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FaultCommand {
+    /// `kubesim node VERB NODE [...]`.
+    Node {
+        /// The node's name.
+        node: String,
+        /// What happens to it.
+        fault: NodeFault,
+    },
+    /// `kubesim etcd fail|recover etcd-N`.
+    Etcd {
+        /// The member's name (`etcd-0`, `etcd-1`, …).
+        member: String,
+        /// `true` for `fail`, `false` for `recover`.
+        fail: bool,
+    },
+    /// `kubesim apiserver fail|recover N`.
+    ApiServer {
+        /// The API server's index.
+        index: u32,
+        /// `true` for `fail`, `false` for `recover`.
+        fail: bool,
+    },
+    /// `kubesim controller-manager restart`.
+    RestartControllerManager,
+    /// `kubesim scheduler restart`.
+    RestartScheduler,
+}
+
+impl FaultCommand {
+    /// Whether this version simulates the command. Each fault is switched on here when its
+    /// behaviour is built, so a scenario never runs a fault that silently does nothing.
+    fn simulated(&self) -> bool {
+        match self {
+            FaultCommand::Node { .. }
+            | FaultCommand::Etcd { .. }
+            | FaultCommand::ApiServer { .. }
+            | FaultCommand::RestartControllerManager
+            | FaultCommand::RestartScheduler => false,
+        }
+    }
+
+    /// The command's words without its arguments, for messages (`kubesim node fail`).
+    fn name(&self) -> String {
+        match self {
+            FaultCommand::Node { fault, .. } => {
+                let verb = match fault {
+                    NodeFault::Fail => "fail",
+                    NodeFault::Recover => "recover",
+                    NodeFault::Delete => "delete",
+                    NodeFault::Partition => "partition",
+                    NodeFault::Heal => "heal",
+                    NodeFault::Pressure(_) => "pressure",
+                    NodeFault::Relieve(_) => "relieve",
+                };
+                format!("kubesim node {verb}")
+            }
+            FaultCommand::Etcd { fail, .. } => {
+                format!("kubesim etcd {}", if *fail { "fail" } else { "recover" })
+            }
+            FaultCommand::ApiServer { fail, .. } => {
+                format!(
+                    "kubesim apiserver {}",
+                    if *fail { "fail" } else { "recover" }
+                )
+            }
+            FaultCommand::RestartControllerManager => "kubesim controller-manager restart".into(),
+            FaultCommand::RestartScheduler => "kubesim scheduler restart".into(),
+        }
+    }
+}
+
+/// The usage line of each group, shown when its words do not parse.
+const NODE_USAGE: &str = "kubesim node fail|recover|delete|partition|heal NODE | kubesim node pressure NODE memory|disk|pid | kubesim node relieve NODE [memory|disk|pid]";
+const ETCD_USAGE: &str = "kubesim etcd fail|recover etcd-N";
+const APISERVER_USAGE: &str = "kubesim apiserver fail|recover N";
+
+/// Parses a `kubesim …` command line (its words, `kubesim` first). The error is the
+/// diagnostic's text.
+pub fn parse(words: &[String]) -> Result<FaultCommand, String> {
+    let rest: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
+    let usage = |u: &str| format!("usage: {u}");
+    let cmd = match rest.as_slice() {
+        ["node", verb, node, more @ ..] => {
+            let fault = match (*verb, more) {
+                ("fail", []) => NodeFault::Fail,
+                ("recover", []) => NodeFault::Recover,
+                ("delete", []) => NodeFault::Delete,
+                ("partition", []) => NodeFault::Partition,
+                ("heal", []) => NodeFault::Heal,
+                ("pressure", [r]) => NodeFault::Pressure(pressure(r)?),
+                ("relieve", []) => NodeFault::Relieve(None),
+                ("relieve", [r]) => NodeFault::Relieve(Some(pressure(r)?)),
+                _ => return Err(usage(NODE_USAGE)),
+            };
+            FaultCommand::Node {
+                node: (*node).to_string(),
+                fault,
+            }
+        }
+        ["node", ..] => return Err(usage(NODE_USAGE)),
+        ["etcd", verb @ ("fail" | "recover"), member] => FaultCommand::Etcd {
+            member: (*member).to_string(),
+            fail: *verb == "fail",
+        },
+        ["etcd", ..] => return Err(usage(ETCD_USAGE)),
+        ["apiserver", verb @ ("fail" | "recover"), index] => FaultCommand::ApiServer {
+            index: index.parse().map_err(|_| {
+                format!("invalid API server index {index:?}: want 0, 1, … ({APISERVER_USAGE})")
+            })?,
+            fail: *verb == "fail",
+        },
+        ["apiserver", ..] => return Err(usage(APISERVER_USAGE)),
+        ["controller-manager", "restart"] => FaultCommand::RestartControllerManager,
+        ["scheduler", "restart"] => FaultCommand::RestartScheduler,
+        ["controller-manager" | "scheduler", ..] => {
+            return Err(usage(&format!("kubesim {} restart", rest[0])));
+        }
+        _ => {
+            return Err(format!(
+                "unknown kubesim command {:?}: the step commands are `kubesim node …`, `kubesim etcd …`, `kubesim apiserver …`, `kubesim controller-manager restart` and `kubesim scheduler restart`",
+                rest.join(" ")
+            ));
+        }
+    };
+    if !cmd.simulated() {
+        return Err(format!(
+            "\"{}\" is not supported by this version of kubesim yet",
+            cmd.name()
+        ));
+    }
+    Ok(cmd)
+}
+
+fn pressure(word: &str) -> Result<Pressure, String> {
+    [Pressure::Memory, Pressure::Disk, Pressure::Pid]
+        .into_iter()
+        .find(|p| p.word() == word)
+        .ok_or_else(|| format!("unknown pressure {word:?}: want memory, disk or pid"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        line.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn malformed_lines_name_the_usage_of_their_group() {
+        for (line, want) in [
+            ("kubesim node fail", NODE_USAGE),
+            ("kubesim node pressure n1 cpu", "unknown pressure \"cpu\""),
+            ("kubesim node fail n1 extra", NODE_USAGE),
+            ("kubesim etcd stop etcd-0", ETCD_USAGE),
+            (
+                "kubesim apiserver fail one",
+                "invalid API server index \"one\"",
+            ),
+            ("kubesim scheduler stop", "kubesim scheduler restart"),
+            ("kubesim pods fail", "unknown kubesim command \"pods fail\""),
+        ] {
+            let e = parse(&words(line)).unwrap_err();
+            assert!(e.contains(want), "{line}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_well_formed_fault_not_yet_simulated_is_refused_by_name() {
+        for (line, name) in [
+            ("kubesim node pressure n1 memory", "kubesim node pressure"),
+            ("kubesim etcd fail etcd-1", "kubesim etcd fail"),
+            (
+                "kubesim controller-manager restart",
+                "kubesim controller-manager restart",
+            ),
+        ] {
+            let cmd_name = parse(&words(line)).unwrap_err();
+            assert_eq!(
+                cmd_name,
+                format!("\"{name}\" is not supported by this version of kubesim yet")
+            );
+        }
+    }
+}
