@@ -13,7 +13,7 @@ use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::model::node::Node;
-use crate::model::pod::{ContainerState, Pod};
+use crate::model::pod::{ContainerState, Phase, Pod};
 use crate::scenario::{Metric, Target};
 
 /// A metric's value: integers for counts and flags, words for a pod's phase, node and STATUS.
@@ -296,9 +296,48 @@ pub(crate) fn object_int(
         }
         (Kind::Node, Metric::Ready) => store.nodes.get(r.id).map(|n| i64::from(n.ready)),
         (Kind::Node, Metric::Pods) => Some(counters.node_pods(r.id)),
+        (Kind::Pod, Metric::Phase) => store.pods.get(r.id).map(|p| phase_index(p.status.phase)),
+        (Kind::Pod, Metric::Node) => store.pods.get(r.id).map(|p| i64::from(p.node.is_some())),
         (Kind::Pod, Metric::Ready) => store.pods.get(r.id).map(|p| i64::from(p.is_ready())),
         (Kind::Pod, Metric::Restarts) => store.pods.get(r.id).map(|p| i64::from(pod_restarts(p))),
         _ => None,
+    }
+}
+
+/// A pod phase's integer in timeline.csv (docs/outputs.md): the order of the phases in the
+/// API's `PodPhase` documentation, fixed so a column of them can be plotted or compared.
+pub fn phase_index(phase: Phase) -> i64 {
+    match phase {
+        Phase::Pending => 0,
+        Phase::Running => 1,
+        Phase::Succeeded => 2,
+        Phase::Failed => 3,
+    }
+}
+
+/// The word behind a timeline metric's integer: a pod's phase (`Running`) and the node it is
+/// bound to (empty while unbound). Empty for every other metric.
+pub fn object_text<'a>(
+    store: &'a Store,
+    counters: &'a Counters,
+    r: ObjRef,
+    metric: Metric,
+) -> &'a str {
+    let Some(pod) = (r.kind == Kind::Pod)
+        .then(|| store.pods.get(r.id))
+        .flatten()
+    else {
+        return "";
+    };
+    match metric {
+        Metric::Phase => pod.status.phase.as_str(),
+        Metric::Node => pod
+            .node
+            .and_then(|n| {
+                (store.nodes.get(n).map(|node| node.meta.name.as_str())).or(counters.node_name(n))
+            })
+            .unwrap_or(""),
+        _ => "",
     }
 }
 

@@ -477,7 +477,7 @@ expect:
         assert_eq!(text, expected);
         // The other files were written too, each starting with its header.
         let timeline = std::fs::read_to_string(dir.path().join("timeline.csv")).unwrap();
-        assert!(timeline.starts_with("time,namespace,kind,name,metric,value\n"));
+        assert!(timeline.starts_with("time,namespace,kind,name,metric,value,text\n"));
         let transcript = std::fs::read_to_string(dir.path().join("transcript.txt")).unwrap();
         assert!(transcript.ends_with("[t=3.000] (stopped) $ kubectl get pods --watch\n"));
     }

@@ -20,12 +20,22 @@ use crate::model::kind::Kind;
 use crate::model::meta::{NsId, ObjRef};
 use crate::model::pod::{Phase, Pod};
 use crate::output::CsvSink;
-use crate::output::metrics::{CLUSTER_METRICS, Counters, object_int};
+use crate::output::metrics::{CLUSTER_METRICS, Counters, object_int, object_text};
 use crate::scenario::Metric;
 use crate::sim::time::SimTime;
 
-/// timeline.csv's header (docs/outputs.md).
-pub const HEADER: [&str; 6] = ["time", "namespace", "kind", "name", "metric", "value"];
+/// timeline.csv's header (docs/outputs.md). `text` came after `value` (columns are only added
+/// at the end): the word a metric's integer stands for, where it has one (a pod's phase and
+/// node), else empty.
+pub const HEADER: [&str; 7] = [
+    "time",
+    "namespace",
+    "kind",
+    "name",
+    "metric",
+    "value",
+    "text",
+];
 
 /// The timeline metrics of a kind, in docs/outputs.md's order (`exists` first).
 pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
@@ -50,9 +60,9 @@ pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
         Kind::StatefulSet => &[
             Exists, Desired, Replicas, Current, Ready, Updated, Available,
         ],
-        // The integer pod metrics; `phase`, `node` and `status` are words, which the
-        // timeline's integer values cannot carry (expectations read them).
-        Kind::Pod => &[Exists, Ready, Restarts],
+        // `phase` and `node` carry their word in the `text` column; `status` (kubectl's
+        // STATUS cell) has no integer and is read by expectations only.
+        Kind::Pod => &[Exists, Phase, Ready, Restarts, Node],
         _ => &[Exists],
     }
 }
@@ -463,7 +473,8 @@ impl Timeline {
                     };
                     if !self.started || self.cluster_last.get(i) != Some(&v) {
                         let value = v.to_string();
-                        self.sink.row(&[&time, "", "cluster", "", m.name(), &value]);
+                        self.sink
+                            .row(&[&time, "", "cluster", "", m.name(), &value, ""]);
                         if let Some(l) = self.cluster_last.get_mut(i) {
                             *l = v;
                         }
@@ -498,8 +509,21 @@ impl Timeline {
                         *last = value;
                         let ns = rec.ns.map(|n| store.ns_name(n)).unwrap_or("");
                         let v = value.to_string();
-                        self.sink
-                            .row(&[&time, ns, rec.kind.lower(), &rec.name, metric.name(), &v]);
+                        let text = if rec.gone {
+                            ""
+                        } else {
+                            let r = ObjRef { kind: rec.kind, id };
+                            object_text(store, &self.counters, r, metric)
+                        };
+                        self.sink.row(&[
+                            &time,
+                            ns,
+                            rec.kind.lower(),
+                            &rec.name,
+                            metric.name(),
+                            &v,
+                            text,
+                        ]);
                     }
                 }
             }
@@ -647,36 +671,40 @@ pub(crate) mod tests {
         let text = read(&mut out, dir.path());
         assert_eq!(
             text,
-            "time,namespace,kind,name,metric,value\n\
-             0.000000,,cluster,,nodes_ready,1\n\
-             0.000000,,cluster,,nodes_notready,0\n\
-             0.000000,,cluster,,pods_pending,0\n\
-             0.000000,,cluster,,pods_running,0\n\
-             0.000000,,cluster,,pods_succeeded,0\n\
-             0.000000,,cluster,,pods_failed,0\n\
-             0.000000,,cluster,,pods_terminating,0\n\
-             0.000000,,node,aks-a,exists,1\n\
-             0.000000,,node,aks-a,ready,1\n\
-             0.000000,,node,aks-a,pods,0\n\
-             1.000000,default,deployment,web,exists,1\n\
-             1.000000,default,deployment,web,desired,2\n\
-             1.000000,default,deployment,web,replicas,0\n\
-             1.000000,default,deployment,web,updated_replicas,0\n\
-             1.000000,default,deployment,web,ready_replicas,0\n\
-             1.000000,default,deployment,web,available_replicas,0\n\
-             1.000000,default,deployment,web,unavailable_replicas,0\n\
-             1.000000,default,pod,web-1,exists,1\n\
-             1.000000,default,pod,web-1,ready,0\n\
-             1.000000,default,pod,web-1,restarts,0\n\
-             1.000000,,cluster,,pods_pending,1\n\
-             2.000000,,cluster,,pods_pending,0\n\
-             2.000000,,cluster,,pods_running,1\n\
-             2.000000,,node,aks-a,pods,1\n\
-             2.000000,default,deployment,web,replicas,1\n\
-             2.000000,default,deployment,web,available_replicas,1\n\
-             4.000000,default,pod,web-1,exists,0\n\
-             4.000000,,cluster,,pods_running,0\n\
-             4.000000,,node,aks-a,pods,0\n"
+            "time,namespace,kind,name,metric,value,text\n\
+             0.000000,,cluster,,nodes_ready,1,\n\
+             0.000000,,cluster,,nodes_notready,0,\n\
+             0.000000,,cluster,,pods_pending,0,\n\
+             0.000000,,cluster,,pods_running,0,\n\
+             0.000000,,cluster,,pods_succeeded,0,\n\
+             0.000000,,cluster,,pods_failed,0,\n\
+             0.000000,,cluster,,pods_terminating,0,\n\
+             0.000000,,node,aks-a,exists,1,\n\
+             0.000000,,node,aks-a,ready,1,\n\
+             0.000000,,node,aks-a,pods,0,\n\
+             1.000000,default,deployment,web,exists,1,\n\
+             1.000000,default,deployment,web,desired,2,\n\
+             1.000000,default,deployment,web,replicas,0,\n\
+             1.000000,default,deployment,web,updated_replicas,0,\n\
+             1.000000,default,deployment,web,ready_replicas,0,\n\
+             1.000000,default,deployment,web,available_replicas,0,\n\
+             1.000000,default,deployment,web,unavailable_replicas,0,\n\
+             1.000000,default,pod,web-1,exists,1,\n\
+             1.000000,default,pod,web-1,phase,0,Pending\n\
+             1.000000,default,pod,web-1,ready,0,\n\
+             1.000000,default,pod,web-1,restarts,0,\n\
+             1.000000,default,pod,web-1,node,0,\n\
+             1.000000,,cluster,,pods_pending,1,\n\
+             2.000000,default,pod,web-1,phase,1,Running\n\
+             2.000000,default,pod,web-1,node,1,aks-a\n\
+             2.000000,,cluster,,pods_pending,0,\n\
+             2.000000,,cluster,,pods_running,1,\n\
+             2.000000,,node,aks-a,pods,1,\n\
+             2.000000,default,deployment,web,replicas,1,\n\
+             2.000000,default,deployment,web,available_replicas,1,\n\
+             4.000000,default,pod,web-1,exists,0,\n\
+             4.000000,,cluster,,pods_running,0,\n\
+             4.000000,,node,aks-a,pods,0,\n"
         );
     }
 
@@ -805,12 +833,12 @@ pub(crate) mod tests {
         assert_eq!(
             rows,
             [
-                "0.000000,default,replicationcontroller,rc,exists,1",
-                "0.000000,default,replicationcontroller,rc,desired,3",
-                "0.000000,default,replicationcontroller,rc,replicas,0",
-                "0.000000,default,replicationcontroller,rc,ready_replicas,0",
-                "0.000000,default,replicationcontroller,rc,available_replicas,0",
-                "1.000000,default,replicationcontroller,rc,replicas,3",
+                "0.000000,default,replicationcontroller,rc,exists,1,",
+                "0.000000,default,replicationcontroller,rc,desired,3,",
+                "0.000000,default,replicationcontroller,rc,replicas,0,",
+                "0.000000,default,replicationcontroller,rc,ready_replicas,0,",
+                "0.000000,default,replicationcontroller,rc,available_replicas,0,",
+                "1.000000,default,replicationcontroller,rc,replicas,3,",
             ]
         );
     }

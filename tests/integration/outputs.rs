@@ -9,9 +9,10 @@ fn csv_headers_are_the_contracts() {
         r.file("events.csv").lines().next(),
         Some("time,seq,namespace,kind,name,type,reason,source,message")
     );
+    // CONTRACT §5's six columns, then `text` (columns are only ever added at the end).
     assert_eq!(
         r.file("timeline.csv").lines().next(),
-        Some("time,namespace,kind,name,metric,value")
+        Some("time,namespace,kind,name,metric,value,text")
     );
     // `time` has exactly six decimals; `seq` numbers rows from 1.
     for (i, e) in r.events().iter().enumerate() {
@@ -162,4 +163,56 @@ fn a_rerun_into_the_same_folder_leaves_only_its_own_files() {
     assert_eq!(summary["seed"], 9, "the new run's summary");
     run(&["--outputs", "summary"]);
     assert_eq!(names(), ["extra.csv", "notes.txt", "summary.json"]);
+}
+
+#[test]
+fn pod_rows_give_phase_and_node_as_a_number_and_its_word() {
+    // docs/outputs.md: a pod's `phase` is 0 Pending, 1 Running, 2 Succeeded, 3 Failed with the
+    // phase in `text`; `node` is 1 with the node's name once bound. A pod runs only after the
+    // scheduler bound it, and a binding never changes (pods/binding is write-once).
+    let r = run_file(&root().join("scenarios/quickstart.yaml"), &["--quiet"]);
+    let rows = r.timeline();
+    let nodes: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter(|row| row[2] == "node")
+        .map(|row| row[3].as_str())
+        .collect();
+    // Per pod: when and where it was bound, and when it first ran (compared per instant: a
+    // pod created bound and running at t=0 gets both rows at 0).
+    let mut bound: std::collections::BTreeMap<&str, (f64, &str)> = Default::default();
+    let mut ran: std::collections::BTreeMap<&str, f64> = Default::default();
+    for row in rows.iter().filter(|row| row[2] == "pod") {
+        let (pod, metric, value, text) = (row[3].as_str(), &row[4], &row[5], row[6].as_str());
+        let time: f64 = row[0].parse().unwrap();
+        match metric.as_str() {
+            "phase" => {
+                let want =
+                    ["Pending", "Running", "Succeeded", "Failed"][value.parse::<usize>().unwrap()];
+                assert_eq!(text, want, "{row:?}");
+                if text == "Running" {
+                    ran.entry(pod).or_insert(time);
+                }
+            }
+            "node" if value == "1" => {
+                assert!(nodes.contains(text), "{row:?} names no node");
+                assert!(
+                    bound.insert(pod, (time, text)).is_none(),
+                    "{pod} bound twice"
+                );
+            }
+            "node" => assert_eq!((value.as_str(), text), ("0", ""), "{row:?}"),
+            _ => assert_eq!(text, "", "{row:?}"),
+        }
+    }
+    for (pod, t) in &ran {
+        let (b, _) = bound
+            .get(pod)
+            .unwrap_or_else(|| panic!("{pod} ran unbound"));
+        assert!(b <= t, "{pod} ran at {t} before it was bound at {b}");
+    }
+    let running = ran.len();
+    assert!(
+        running >= 6,
+        "the quickstart's six nginx pods run: {running}"
+    );
 }
