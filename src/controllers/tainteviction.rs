@@ -13,8 +13,8 @@
 //! - `processPodOnNode`: a taint no toleration matches (`GetMatchingTolerations`, the first
 //!   toleration of each taint) means deletion now; otherwise `getMinTolerationTime` of the
 //!   matching tolerations (any ≤ 0 s: now; none with seconds: never) from when the controller
-//!   saw the taint. An eviction already scheduled earlier is kept (so lengthening a
-//!   toleration does not postpone it).
+//!   saw the taint. An eviction already scheduled earlier is kept (a later change of the
+//!   node's taints does not restart its clock).
 //! - `TimedWorkerQueue`: one timer per pod with its deadline, cancelled by
 //!   `cancelWorkWithEvent`, which records `TaintManagerEviction` `Cancelling deletion of Pod
 //!   <ns>/<name>` when a timer was pending.
@@ -27,6 +27,9 @@
 //! Its client is the `node-controller` service account's (core.go
 //! `newTaintEvictionController`: "taint-manager uses existing cluster role from
 //! node-controller"), with the controller manager's 20 QPS / 30 burst.
+//!
+//! Scale: a node's taint change costs the pods bound to that node, a pod notification a few
+//! map look-ups; deadlines are timers, never a poll.
 //!
 //! Simplifications: a failed GET, PATCH or DELETE ends the eviction (upstream retries five
 //! times, 10 ms apart); the eight hashed workers are one (kubesim handles a notification in
