@@ -331,6 +331,7 @@ pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
 pub fn default_toleration_seconds(
     spec: &crate::model::pod::PodSpec,
 ) -> Option<crate::model::pod::PodSpec> {
+    use crate::model::node::{NOT_READY_TAINT, UNREACHABLE_TAINT};
     use crate::model::pod::{TaintEffect, Toleration};
     let tolerates = |key: &str| {
         spec.tolerations.iter().any(|t| {
@@ -338,7 +339,6 @@ pub fn default_toleration_seconds(
                 && t.effect.is_none_or(|e| e == TaintEffect::NoExecute)
         })
     };
-    use crate::model::node::{NOT_READY_TAINT, UNREACHABLE_TAINT};
     let missing: Vec<&str> = [NOT_READY_TAINT, UNREACHABLE_TAINT]
         .into_iter()
         .filter(|k| !tolerates(k))
