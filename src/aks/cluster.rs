@@ -801,7 +801,11 @@ fn add_running_pod(
     let n = template.spec.containers.len();
     let pod = Pod {
         meta: m,
-        spec: template.spec.clone(),
+        // Created through the API server at cluster creation, so admitted as any pod is.
+        spec: w.alloc.pod_specs.admit(
+            &template.spec,
+            crate::apiserver::admission::default_toleration_seconds,
+        ),
         node: Some(node),
         status: PodStatus {
             phase: Phase::Running,
@@ -823,6 +827,7 @@ fn add_running_pod(
             pod_ip: ip,
             host_ip: w.azure.ipam.node_ip(vm),
             start_time: Some(SimTime::ZERO),
+            disruption: None,
         },
     };
     let id = w.store.pods.insert(pod);

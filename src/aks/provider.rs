@@ -12,7 +12,8 @@
 //!   are deleted gracefully, except DaemonSet pods, as `kubectl drain --ignore-daemonsets`
 //!   does, and the node is polled every second until those pods are gone (drain.go's
 //!   `waitForDelete` interval). Then the Node and the VM are deleted; pods left on it (the
-//!   DaemonSet's) are deleted at once, the pod garbage collector's `gcOrphaned` folded in.
+//!   DaemonSet's) are left to the pod garbage collector (`gcOrphaned`, after its 40 s
+//!   quarantine).
 //! - Pool delete drains every node of the pool the same way, then removes the pool.
 //!
 //! Events: the kubelet's `Starting`, `NodeReady` and `NodeNotSchedulable`, the node lifecycle
@@ -111,7 +112,7 @@ pub enum Tag {
         /// Node.
         node: u32,
     },
-    /// A pod deletion (drain or orphan cleanup); nothing waits for its response.
+    /// A pod deletion of the drain; nothing waits for its response.
     Evict,
     /// The Node object of a removed VM was deleted.
     DeleteNode {
@@ -121,8 +122,6 @@ pub enum Tag {
         pool: u32,
         /// VM.
         vm: u32,
-        /// Node.
-        node: u32,
     },
 }
 
@@ -226,7 +225,7 @@ impl Component for AksProvider {
             }
             Tag::Cordon { op, pool, vm, node } => {
                 node_status_event(cx, node, "NodeNotSchedulable");
-                let evicted = self.evict_pods(cx, node, false);
+                let evicted = self.evict_pods(cx, node);
                 self.draining.insert(node, evicted);
                 cx.after(
                     SimDuration::from_secs(1),
@@ -234,10 +233,9 @@ impl Component for AksProvider {
                 );
             }
             Tag::Evict => {}
-            Tag::DeleteNode { op, pool, vm, node } => {
-                // Only now that the Node is gone: a DaemonSet pod deleted while its node still
-                // existed would be created again.
-                let _ = self.evict_pods(cx, node, true);
+            Tag::DeleteNode { op, pool, vm } => {
+                // The pods left on it (the DaemonSets') are PodGC's: `gcOrphaned` deletes
+                // them once the node has been missing for its quarantine.
                 cx.env.delete_vm(pool, vm);
                 self.one_done(cx, op, None);
             }
@@ -382,21 +380,20 @@ impl AksProvider {
         cx.send(p.from, Message::ArmDone { operation: op });
     }
 
-    /// Deletes the pods bound to `node`: all but DaemonSet pods while draining (`force`
-    /// false), every remaining one once the Node is gone (`force` true, grace 0). Returns the
-    /// pods it deleted.
-    fn evict_pods(&mut self, cx: &mut Cx<'_>, node: u32, force: bool) -> Vec<u32> {
+    /// The drain: deletes the pods bound to `node` but DaemonSet pods, gracefully (`kubectl
+    /// drain --ignore-daemonsets`). Returns the pods it deleted.
+    fn evict_pods(&mut self, cx: &mut Cx<'_>, node: u32) -> Vec<u32> {
         let store = cx.store;
         let mut deleted = Vec::new();
         for (id, p) in store.pods.iter() {
-            if p.node != Some(node) || (p.meta.deleted.is_some() && !force) {
+            if p.node != Some(node) || p.meta.deleted.is_some() {
                 continue;
             }
             let daemon = p
                 .meta
                 .controller()
                 .is_some_and(|c| c.kind == Kind::DaemonSet);
-            if daemon && !force {
+            if daemon {
                 continue;
             }
             let target = ObjRef {
@@ -407,7 +404,7 @@ impl AksProvider {
                 target,
                 uid: Some(p.meta.uid),
                 propagation: Propagation::Background,
-                grace_seconds: force.then_some(0),
+                grace_seconds: None,
             };
             cx.submit(op, Tag::Evict, &store.key(target));
             deleted.push(id);
@@ -449,7 +446,7 @@ impl AksProvider {
             format!("Node {key} event: Removing Node {key} from Controller"),
         );
         self.draining.remove(&node);
-        cx.submit(delete, Tag::DeleteNode { op, pool, vm, node }, &key);
+        cx.submit(delete, Tag::DeleteNode { op, pool, vm }, &key);
     }
 }
 
@@ -611,12 +608,11 @@ mod tests {
         );
         assert_eq!(ops.len(), 1, "the DaemonSet pod waits for its Node to go");
         assert_eq!(r.events()[0].reason, "RemovingNode");
-        // Once the Node is gone, the pods left on it go at once (grace 0).
+        // Once the Node is gone, the pods left on it are the pod garbage collector's
+        // (gc_controller.go gcOrphaned): the provider deletes nothing more.
         let r = h.answer(&mut p, &mut az, ME, SimTime(2_000_002), &r);
-        let ops: Vec<Op> = r.requests().iter().map(|(o, _)| (*o).clone()).collect();
-        assert!(
-            matches!(ops[0], Op::Delete { target, grace_seconds: Some(0), .. } if target.id == daemon)
-        );
+        assert!(r.requests().is_empty());
+        assert!(h.store.pods.get(daemon).is_some());
         assert!(sent_done(&r));
         assert_eq!(az.pools[0].instances.len(), 2);
         assert_eq!(az.operations[op as usize].result, Some(Ok(())));

@@ -138,10 +138,14 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 return gone(Kind::Pod);
             };
             let scheduled = p.status.scheduled;
+            let disruption = p.status.disruption;
             p.status = *status;
             if p.node.is_some() {
                 p.status.scheduled = scheduled.or(Some(true));
             }
+            // A status patch lists the conditions it sets; others stay (strategic merge by
+            // condition type).
+            p.status.disruption = p.status.disruption.or(disruption);
             modified(
                 s,
                 ObjRef {
@@ -150,6 +154,11 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 },
             )
         }
+        Op::PodDisruption {
+            pod,
+            condition,
+            fail,
+        } => pod_disruption(s, pod, condition, fail),
         Op::Delete {
             target,
             uid,
@@ -219,6 +228,38 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
     }
 }
 
+/// [`Op::PodDisruption`]: `UpdatePodCondition` keeps the transition time of a condition
+/// whose status does not change, and a finished pod keeps its phase.
+fn pod_disruption(
+    s: &mut Server<'_>,
+    pod: u32,
+    condition: Option<(&'static str, &'static str)>,
+    fail: bool,
+) -> Outcome {
+    let now = s.now;
+    let Some(p) = s.store.pods.get_mut(pod) else {
+        return gone(Kind::Pod);
+    };
+    if let Some((reason, message)) = condition {
+        let since = p.status.disruption.map_or(now, |d| d.since);
+        p.status.disruption = Some(crate::model::pod::DisruptionTarget {
+            reason,
+            message,
+            since,
+        });
+    }
+    if fail && !p.is_terminal() {
+        p.status.phase = Phase::Failed;
+    }
+    modified(
+        s,
+        ObjRef {
+            kind: Kind::Pod,
+            id: pod,
+        },
+    )
+}
+
 /// A write that changed an object: the new resourceVersion and the watch event.
 fn modified(s: &mut Server<'_>, r: ObjRef) -> Outcome {
     s.store.touch(r);
@@ -277,6 +318,47 @@ fn service_account_admission(
     })
 }
 
+/// kube-apiserver's `--default-not-ready-toleration-seconds` and
+/// `--default-unreachable-toleration-seconds` (300; AKS keeps the default).
+pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
+
+/// The DefaultTolerationSeconds admission plugin
+/// (plugin/pkg/admission/defaulttolerationseconds/admission.go `Admit`): a pod that does not
+/// already tolerate `not-ready:NoExecute` (or `unreachable:NoExecute`) gets
+/// `Exists`/`NoExecute` for 300 s of it, not-ready first. A toleration counts when its key
+/// is that taint's or empty and its effect NoExecute or empty; operator and value are not
+/// looked at. None when the spec needs nothing.
+pub fn default_toleration_seconds(
+    spec: &crate::model::pod::PodSpec,
+) -> Option<crate::model::pod::PodSpec> {
+    use crate::model::node::{NOT_READY_TAINT, UNREACHABLE_TAINT};
+    use crate::model::pod::{TaintEffect, Toleration};
+    let tolerates = |key: &str| {
+        spec.tolerations.iter().any(|t| {
+            (t.key == key || t.key.is_empty())
+                && t.effect.is_none_or(|e| e == TaintEffect::NoExecute)
+        })
+    };
+    let missing: Vec<&str> = [NOT_READY_TAINT, UNREACHABLE_TAINT]
+        .into_iter()
+        .filter(|k| !tolerates(k))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut admitted = spec.clone();
+    admitted
+        .tolerations
+        .extend(missing.into_iter().map(|key| Toleration {
+            key: key.to_string(),
+            exists: true,
+            value: String::new(),
+            effect: Some(TaintEffect::NoExecute),
+            seconds: Some(DEFAULT_TOLERATION_SECONDS),
+        }));
+    Some(admitted)
+}
+
 fn create(
     s: &mut Server<'_>,
     mut object: NewObject,
@@ -309,6 +391,7 @@ fn create(
     let now = s.now;
     let r = match object {
         NewObject::Pod(mut p) => {
+            p.spec = s.alloc.pod_specs.admit(&p.spec, default_toleration_seconds);
             if let Some(node_name) = p.spec.node_name.clone() {
                 p.node = s.store.lookup(Kind::Node, None, &node_name);
                 p.status.scheduled = p.node.map(|_| true);
@@ -888,6 +971,8 @@ mod tests {
     use super::*;
     use crate::apiserver::testing::{Harness, create, delete, new_pod};
     use crate::etcd::store::testing as fx;
+    use crate::model::node::{NOT_READY_TAINT, UNREACHABLE_TAINT};
+    use crate::model::pod::{TaintEffect, Toleration};
     use crate::sim::time::SimTime;
 
     const KUBECTL: ComponentId = ComponentId::terminal(0);
@@ -904,6 +989,122 @@ mod tests {
             Outcome::Created(r) => r,
             other => panic!("not created: {other:?}"),
         }
+    }
+
+    /// One row of `TestForgivenessAdmission` (defaulttolerationseconds/admission_test.go):
+    /// (key, effect, seconds) of each toleration.
+    type Row<'a> = Vec<(&'a str, Option<TaintEffect>, Option<i64>)>;
+
+    fn admitted(tolerations: Row<'_>) -> Row<'_> {
+        let mut spec = (*fx::spec(100)).clone();
+        spec.tolerations = tolerations
+            .iter()
+            .map(|(key, effect, seconds)| Toleration {
+                key: key.to_string(),
+                exists: true,
+                value: String::new(),
+                effect: *effect,
+                seconds: *seconds,
+            })
+            .collect();
+        let out = default_toleration_seconds(&spec).unwrap_or(spec);
+        out.tolerations
+            .iter()
+            .map(|t| {
+                let key = tolerations
+                    .iter()
+                    .map(|r| r.0)
+                    .chain([NOT_READY_TAINT, UNREACHABLE_TAINT])
+                    .find(|k| *k == t.key)
+                    .expect("only known keys");
+                (key, t.effect, t.seconds)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn default_toleration_seconds_follows_test_forgiveness_admission() {
+        const NE: Option<TaintEffect> = Some(TaintEffect::NoExecute);
+        // "pod has no tolerations, expect add tolerations for `notread:NoExecute` and
+        // `unreachable:NoExecute`"
+        assert_eq!(
+            admitted(vec![]),
+            vec![
+                (NOT_READY_TAINT, NE, Some(300)),
+                (UNREACHABLE_TAINT, NE, Some(300))
+            ]
+        );
+        // "pod has tolerations, but none is for taint `notread:NoExecute` or
+        // `unreachable:NoExecute`, expect add tolerations for …" (foo=bar:NoSchedule 700 s in
+        // the Go row; tolerationSeconds on NoSchedule is refused by validation here, so none)
+        assert_eq!(
+            admitted(vec![("foo", Some(TaintEffect::NoSchedule), None)]),
+            vec![
+                ("foo", Some(TaintEffect::NoSchedule), None),
+                (NOT_READY_TAINT, NE, Some(300)),
+                (UNREACHABLE_TAINT, NE, Some(300))
+            ]
+        );
+        // "pod specified a toleration for taint `notReady:NoExecute`, expect add toleration
+        // for `unreachable:NoExecute`"
+        assert_eq!(
+            admitted(vec![(NOT_READY_TAINT, NE, Some(700))]),
+            vec![
+                (NOT_READY_TAINT, NE, Some(700)),
+                (UNREACHABLE_TAINT, NE, Some(300))
+            ]
+        );
+        // "pod specified a toleration for taint `unreachable:NoExecute`, expect add
+        // toleration for `notReady:NoExecute`"
+        assert_eq!(
+            admitted(vec![(UNREACHABLE_TAINT, NE, Some(700))]),
+            vec![
+                (UNREACHABLE_TAINT, NE, Some(700)),
+                (NOT_READY_TAINT, NE, Some(300))
+            ]
+        );
+        // "pod specified tolerations for both `notread:NoExecute` and
+        // `unreachable:NoExecute`, expect no change"
+        let both = vec![
+            (NOT_READY_TAINT, NE, Some(700)),
+            (UNREACHABLE_TAINT, NE, Some(700)),
+        ];
+        assert_eq!(admitted(both.clone()), both);
+        // "pod specified toleration for taint `unreachable`, expect add toleration for
+        // `notReady:NoExecute`" (no effect: every effect)
+        assert_eq!(
+            admitted(vec![(UNREACHABLE_TAINT, None, Some(700))]),
+            vec![
+                (UNREACHABLE_TAINT, None, Some(700)),
+                (NOT_READY_TAINT, NE, Some(300))
+            ]
+        );
+        // "pod has wildcard toleration for all kind of taints, expect no change"
+        assert_eq!(
+            admitted(vec![("", None, Some(700))]),
+            vec![("", None, Some(700))]
+        );
+    }
+
+    #[test]
+    fn created_pods_get_the_default_tolerations_and_pods_of_one_spec_share_them() {
+        let mut h = setup();
+        let spec = fx::spec(100);
+        let pod = |name: &str| {
+            let NewObject::Pod(mut p) = new_pod(name, None) else {
+                unreachable!()
+            };
+            p.spec = spec.clone();
+            NewObject::Pod(p)
+        };
+        let a = created(h.apply(NOW, KUBECTL, create(pod("a"))));
+        let b = created(h.apply(NOW, KUBECTL, create(pod("b"))));
+        let (pa, pb) = (
+            h.store.pods.get(a.id).unwrap(),
+            h.store.pods.get(b.id).unwrap(),
+        );
+        assert_eq!(pa.spec.tolerations.len(), 2);
+        assert!(std::sync::Arc::ptr_eq(&pa.spec, &pb.spec));
     }
 
     #[test]

@@ -17,6 +17,7 @@
 
 pub mod admission;
 pub mod patch;
+pub mod podspecs;
 pub mod ratelimit;
 pub mod watch;
 
@@ -47,12 +48,14 @@ pub struct Request<T> {
 }
 
 /// What the API server allocates on behalf of objects: ClusterIPs, NodePorts, generated
-/// names.
+/// names, and the admitted pod specs the pods of a template share.
 pub struct Allocators {
     /// ClusterIP allocator.
     pub service_ips: ServiceIpAllocator,
     /// NodePort allocator.
     pub node_ports: NodePortAllocator,
+    /// Pod specs after the mutating admission plugins, shared between the pods of a template.
+    pub pod_specs: podspecs::AdmittedSpecs,
     generated: BTreeMap<String, u32>,
 }
 
@@ -79,6 +82,7 @@ impl<T> ApiServer<T> {
             alloc: Allocators {
                 service_ips,
                 node_ports: NodePortAllocator::new(),
+                pod_specs: Default::default(),
                 generated: BTreeMap::new(),
             },
             watches: Watches::default(),
@@ -238,6 +242,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::DeploymentRevision { .. } => "deploy-revision",
         Op::Bind { .. } => "bind",
         Op::PodStatus { .. } => "pod-status",
+        Op::PodDisruption { .. } => "pod-disruption",
         Op::Delete { .. } => "delete",
         Op::RemoveFinalizers { .. } => "finalize",
         Op::RemoveOwnerRef { .. } => "orphan",
@@ -391,6 +396,7 @@ pub mod testing {
                         crate::network::config::DEFAULT_SERVICE_CIDR,
                     ),
                     node_ports: NodePortAllocator::new(),
+                    pod_specs: Default::default(),
                     generated: BTreeMap::new(),
                 },
                 watches: Watches::default(),

@@ -261,10 +261,11 @@ mod tests {
     }
 
     #[test]
-    fn a_controlled_bound_pod_reaches_its_controller_the_scheduler_and_its_kubelet_only() {
+    fn a_controlled_bound_pod_reaches_its_controller_the_pod_watchers_and_its_kubelet_only() {
         // The ReplicaSet controller's pod handler resolves the controllerRef (so does the
-        // Deployment controller's, deployment_controller.go deletePod); the scheduler
-        // watches every pod; a kubelet watches `spec.nodeName=<its node>` only.
+        // Deployment controller's, deployment_controller.go deletePod); the scheduler, the
+        // taint eviction controller and PodGC watch every pod; a kubelet watches
+        // `spec.nodeName=<its node>` only.
         let (mut h, _n0, n1, rs) = setup();
         let obj = owned_pod(&h, rs, Some("n1"));
         h.apply(NOW, KUBECTL, create(obj));
@@ -275,6 +276,8 @@ mod tests {
                 (single(ComponentKind::DeploymentController), Some(rs)),
                 (single(ComponentKind::Scheduler), None),
                 (ComponentId::kubelet(n1), None),
+                (single(ComponentKind::TaintEvictionController), None),
+                (single(ComponentKind::PodGarbageCollector), None),
             ]
         );
         assert!(all_are(&h, Change::Added));
@@ -296,6 +299,8 @@ mod tests {
                 (single(ComponentKind::ReplicaSetController), Some(rs)),
                 (single(ComponentKind::DeploymentController), Some(rs)),
                 (single(ComponentKind::Scheduler), None),
+                (single(ComponentKind::TaintEvictionController), None),
+                (single(ComponentKind::PodGarbageCollector), None),
             ]
         );
         assert!(all_are(&h, Change::Deleted));

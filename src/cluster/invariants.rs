@@ -537,7 +537,7 @@ impl Checker {
             .filter_map(|(id, p)| p.node.map(|n| (id, n)))
             .collect();
         // A pod whose node was deleted has no kubelet to finish it: the pod garbage
-        // collector's `gcOrphaned` deletes it at once.
+        // collector's `gcOrphaned` force-deletes it.
         for (gone, node) in self
             .graceful
             .iter()

@@ -194,13 +194,24 @@ impl World {
             );
             w.components.scheduler.register_node(&w.store, node);
             w.components.daemonsets.register_node(&w.store, node);
+            w.components.tainteviction.register_node(&w.store, node);
         }
         for &(pod, node, ip, host_network, containers) in &booted.running {
             if let Some(Some(k)) = w.kubelets.get_mut(node as usize) {
                 k.adopt_running(pod, ip, host_network, containers);
             }
             w.components.scheduler.assume_existing(&w.store, pod);
+            w.components.tainteviction.register_pod(&w.store, pod);
+            w.components.podgc.register_pod(&w.store, pod);
         }
+        // PodGC's `wait.Until` loop: a cycle at start, then every gcCheckPeriod.
+        w.engine.inject(
+            SimTime::ZERO,
+            Event::Timer {
+                to: ComponentId::of(ComponentKind::PodGarbageCollector),
+                timer: AnyTimer::PodGc(()),
+            },
+        );
         w.images = booted.images.clone();
         for (i, t) in w.terminals.iter().enumerate() {
             let timer = AnyTimer::Terminal(TerminalTimer::Start);

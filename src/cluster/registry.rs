@@ -13,11 +13,13 @@ use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
 use crate::controllers::job::JobController;
+use crate::controllers::podgc::PodGcController;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::rootca::RootCaPublisher;
 use crate::controllers::service::ServiceController;
 use crate::controllers::serviceaccount::ServiceAccountsController;
 use crate::controllers::statefulset::StatefulSetController;
+use crate::controllers::tainteviction::TaintEvictionController;
 use crate::controllers::ttlafterfinished::TtlAfterFinishedController;
 use crate::kubectl::exec::Terminal;
 use crate::kubelet::Kubelet;
@@ -154,6 +156,8 @@ registry! {
         aks: AksProvider => Aks, AksProvider, env azure;
         rootca: RootCaPublisher => RootCa, RootCaPublisher, env none;
         serviceaccounts: ServiceAccountsController => ServiceAccounts, ServiceAccountsController, env none;
+        tainteviction: TaintEvictionController => TaintEviction, TaintEvictionController, env none;
+        podgc: PodGcController => PodGc, PodGarbageCollector, env none;
     }
     per_instance {
         Kubelet => Kubelet;

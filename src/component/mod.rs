@@ -70,13 +70,17 @@ pub enum ComponentKind {
     RootCaPublisher,
     /// kube-controller-manager's ServiceAccounts controller (`default` in every namespace).
     ServiceAccountsController,
+    /// kube-controller-manager's taint eviction controller (NoExecute taints evict pods).
+    TaintEvictionController,
+    /// kube-controller-manager's pod garbage collector (PodGC).
+    PodGarbageCollector,
     /// One scenario step's terminal running kubectl or az (instance: the step index).
     Terminal,
 }
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 15] = [
+    pub const ALL: [ComponentKind; 17] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
@@ -91,6 +95,8 @@ impl ComponentKind {
         ComponentKind::AksProvider,
         ComponentKind::RootCaPublisher,
         ComponentKind::ServiceAccountsController,
+        ComponentKind::TaintEvictionController,
+        ComponentKind::PodGarbageCollector,
         ComponentKind::Terminal,
     ];
 
@@ -112,6 +118,8 @@ impl ComponentKind {
             K::AksProvider => &AKS_PROVIDER,
             K::RootCaPublisher => &ROOT_CA,
             K::ServiceAccountsController => &SERVICE_ACCOUNTS,
+            K::TaintEvictionController => &TAINT_EVICTION,
+            K::PodGarbageCollector => &POD_GC,
             K::Terminal => &TERMINAL,
         }
     }
@@ -359,6 +367,19 @@ static CRONJOB: ComponentInfo = ComponentInfo {
     ],
 };
 
+/// Every pod and every node: the scheduler's cache and the taint eviction controller's
+/// informers.
+const PODS_AND_NODES: &[Watch] = &[
+    Watch {
+        kind: Some(Kind::Pod),
+        select: Select::All,
+    },
+    Watch {
+        kind: Some(Kind::Node),
+        select: Select::All,
+    },
+];
+
 static SCHEDULER: ComponentInfo = ComponentInfo {
     name: "default-scheduler",
     user: "system:kube-scheduler",
@@ -366,16 +387,7 @@ static SCHEDULER: ComponentInfo = ComponentInfo {
     // KubeSchedulerConfiguration clientConnection qps 50 / burst 100.
     client: Some((50, 100)),
     watch_name: "default-scheduler",
-    watches: &[
-        Watch {
-            kind: Some(Kind::Pod),
-            select: Select::All,
-        },
-        Watch {
-            kind: Some(Kind::Node),
-            select: Select::All,
-        },
-    ],
+    watches: PODS_AND_NODES,
 };
 
 static KUBELET: ComponentInfo = ComponentInfo {
@@ -477,6 +489,37 @@ static SERVICE_ACCOUNTS: ComponentInfo = ComponentInfo {
             select: Select::All,
         },
     ],
+};
+
+static TAINT_EVICTION: ComponentInfo = ComponentInfo {
+    // `names.TaintEvictionController`, its Events' source; its client is the node
+    // lifecycle controller's service account (core.go `newTaintEvictionController`).
+    name: "taint-eviction-controller",
+    user: "system:serviceaccount:kube-system:node-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "taint-eviction-controller",
+    watches: PODS_AND_NODES,
+};
+
+static POD_GC: ComponentInfo = ComponentInfo {
+    // controllermanager `ClientOrDie("pod-garbage-collector")`; its node lister is read from
+    // the store when a cycle runs, so only pods are watched.
+    name: "pod-garbage-collector",
+    user: "system:serviceaccount:kube-system:pod-garbage-collector",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "pod-garbage-collector",
+    watches: &[Watch {
+        kind: Some(Kind::Pod),
+        select: Select::All,
+    }],
 };
 
 static TERMINAL: ComponentInfo = ComponentInfo {

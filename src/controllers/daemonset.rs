@@ -22,9 +22,9 @@
 //! ([`PodSpec::required_node_name`]); no ControllerRevision objects (the revision hash is the template hash,
 //! as the Deployment controller's `pod-template-hash`, and there is no history to clean up);
 //! no adoption or release of pods by selector; no failed-pod backoff; no 5-minute
-//! expectations timeout (kubesim never loses a watch event); node deletion, which Kubernetes
-//! leaves to the pod garbage collector for bound pods, is folded in here: pods whose node is
-//! gone are deleted by this controller.
+//! expectations timeout (kubesim never loses a watch event). A pod bound to a node that is
+//! gone is the pod garbage collector's; this controller deletes only unbound pods whose
+//! node is gone (`getUnscheduledPodsWithoutNode`).
 
 use crate::apiserver::Op;
 use crate::component::{Change, Component, Ctx, Notice, Response};
@@ -250,9 +250,10 @@ pub fn node_should_run(node: &Node, spec: &PodSpec) -> (bool, bool) {
 enum Target {
     /// This node.
     Node(u32),
-    /// A node that no longer exists.
+    /// An unbound pod whose node no longer exists (`getUnscheduledPodsWithoutNode`).
     Gone,
-    /// No node at all (not a pod this controller made).
+    /// No node this controller handles: none at all (not a pod it made), or a node that is
+    /// gone while the pod is bound to it, which is PodGC's (`gcOrphaned`).
     Unknown,
 }
 
@@ -261,7 +262,7 @@ fn target(store: &Store, p: &Pod) -> Target {
         return if store.nodes.get(n).is_some() {
             Target::Node(n)
         } else {
-            Target::Gone
+            Target::Unknown
         };
     }
     let named = p

@@ -1,5 +1,5 @@
 //! kube-controller-manager (Deployment, ReplicaSet/RC, DaemonSet, Job, CronJob, garbage collector,
-//! root CA publisher) and the
+//! root CA publisher, taint eviction, pod garbage collector) and the
 //! cloud-controller-manager's service controller.
 //!
 //! Each work-queue controller follows client-go's shape: informers add keys to a
@@ -15,11 +15,13 @@ pub mod gc;
 pub mod job;
 pub mod nspublisher;
 pub mod podcontrol;
+pub mod podgc;
 pub mod replicaset;
 pub mod rootca;
 pub mod service;
 pub mod serviceaccount;
 pub mod statefulset;
+pub mod tainteviction;
 pub mod ttlafterfinished;
 pub mod workqueue;
 

@@ -1285,6 +1285,8 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         pod_ip: wk.status_ip,
         host_ip,
         start_time: Some(wk.started),
+        // mergePodStatus (status_manager.go) keeps the conditions other components own.
+        disruption: cx.store.pods.get(pod).and_then(|p| p.status.disruption),
     };
     if cx.store.pods.get(pod).is_some_and(|p| p.status == status) {
         return;

@@ -19,6 +19,14 @@ pub struct ObjRef {
 }
 
 impl ObjRef {
+    /// The pod with this id (pod-handling controllers name pods by id alone).
+    pub const fn pod(id: u32) -> ObjRef {
+        ObjRef {
+            kind: Kind::Pod,
+            id,
+        }
+    }
+
     /// The reference as the store keeps it: ReplicaSets and ReplicationControllers share an
     /// arena, so an RC may be referred to by either kind; this picks one.
     pub fn in_arena(self) -> ObjRef {

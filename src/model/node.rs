@@ -10,6 +10,14 @@ use std::sync::Arc;
 /// TaintNodesByCondition with effect NoSchedule).
 pub const NOT_READY_TAINT: &str = "node.kubernetes.io/not-ready";
 
+/// The taint of a node whose kubelet stopped reporting (`node.kubernetes.io/unreachable`,
+/// NoExecute from the node lifecycle controller): pods that do not tolerate it are evicted.
+pub const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
+
+/// The taint an operator puts on a node known to be shut down
+/// (`node.kubernetes.io/out-of-service`): PodGC then force-deletes its terminating pods.
+pub const OUT_OF_SERVICE_TAINT: &str = "node.kubernetes.io/out-of-service";
+
 /// `status.nodeInfo`, shared by the nodes of a pool.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeInfo {

@@ -471,6 +471,22 @@ pub struct PodStatus {
     pub host_ip: Option<Ipv4Addr>,
     /// `startTime`: when the kubelet accepted the pod.
     pub start_time: Option<SimTime>,
+    /// The `DisruptionTarget` condition (status True), set by the controller about to delete
+    /// the pod, so that its owner (a Job's podFailurePolicy, a user reading `describe`) can
+    /// tell a disruption from a failure of its own.
+    pub disruption: Option<DisruptionTarget>,
+}
+
+/// The `DisruptionTarget` pod condition as a controller writes it before deleting a pod
+/// (`apipod.UpdatePodCondition` in the taint eviction controller, `ApplyStatus` in PodGC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DisruptionTarget {
+    /// `reason` (`DeletionByTaintManager`, `DeletionByPodGC`).
+    pub reason: &'static str,
+    /// `message`.
+    pub message: &'static str,
+    /// `lastTransitionTime`.
+    pub since: SimTime,
 }
 
 impl Default for PodStatus {
@@ -487,6 +503,7 @@ impl Default for PodStatus {
             pod_ip: None,
             host_ip: None,
             start_time: None,
+            disruption: None,
         }
     }
 }

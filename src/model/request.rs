@@ -130,6 +130,18 @@ pub enum Op {
         /// New status.
         status: Box<PodStatus>,
     },
+    /// PATCH pods/status from a controller about to delete the pod: the `DisruptionTarget`
+    /// condition (if given) and, with `fail`, phase Failed unless the pod already finished
+    /// (the taint eviction controller's `PatchPodStatus`, PodGC's `ApplyStatus`). Unlike
+    /// [`Op::PodStatus`] it leaves the kubelet's fields alone.
+    PodDisruption {
+        /// The pod.
+        pod: u32,
+        /// `(reason, message)` of the `DisruptionTarget` condition.
+        condition: Option<(&'static str, &'static str)>,
+        /// Set phase Failed (PodGC: a pod without a kubelet would stay Running forever).
+        fail: bool,
+    },
     /// DELETE.
     Delete {
         /// The object.

@@ -19,6 +19,41 @@ fn transcript_block(run: &super::support::Run, command: &str) -> Vec<String> {
 }
 
 #[test]
+fn daemon_set_pods_of_a_removed_node_are_collected_by_pod_gc_after_its_quarantine() {
+    // gc_controller.go gcOrphaned: a node that pods are bound to but that is missing is
+    // quarantined for 40 s (quarantineTime) from the first 20 s cycle that sees it missing;
+    // then its pods are force-deleted (AKS's drain left the DaemonSet pods).
+    let steps = "- at: 0s\n  run: az aks scale -g rg -n c --node-count 1 -o none\n";
+    let run = run_yaml(&cluster("", ONE_POOL, steps), &[], &["-q"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let removing: f64 = run
+        .events()
+        .iter()
+        .find(|e| e[6] == "RemovingNode")
+        .map(|e| e[0].parse().expect("time"))
+        .expect("a node was removed");
+    let running: Vec<(f64, i64)> = run
+        .timeline()
+        .iter()
+        .filter(|r| r[2] == "cluster" && r[4] == "pods_running")
+        .map(|r| (r[0].parse().expect("time"), r[5].parse().expect("count")))
+        .collect();
+    let drops: Vec<f64> = running
+        .windows(2)
+        .filter(|w| w[1].1 < w[0].1 && w[1].0 > removing)
+        .map(|w| w[1].0)
+        .collect();
+    assert!(!drops.is_empty(), "{running:?}");
+    for d in drops {
+        let after = d - removing;
+        assert!(
+            (40.0..62.0).contains(&after),
+            "a pod went {after}s after its node: {running:?}"
+        );
+    }
+}
+
+#[test]
 fn the_bundled_scale_out_scenario_meets_its_expectations() {
     let run = run_file(&root().join("scenarios/scale-out.yaml"), &["-q"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);

@@ -108,6 +108,24 @@ fn describe_pod_prints_describe_pods_sections_in_order_with_its_events() {
     );
     // No requests or limits: BestEffort (qos.GetPodQOS).
     assert_eq!(value(&pod, "QoS Class"), "BestEffort");
+    // The DefaultTolerationSeconds admission plugin's two tolerations, printed as §5.3's
+    // example prints them, the second aligned under the first.
+    let i = pod
+        .iter()
+        .position(|l| l.starts_with("Tolerations:"))
+        .unwrap();
+    assert_eq!(
+        value(&pod, "Tolerations"),
+        "node.kubernetes.io/not-ready:NoExecute op=Exists for 300s"
+    );
+    assert_eq!(
+        pod[i + 1].trim_start(),
+        "node.kubernetes.io/unreachable:NoExecute op=Exists for 300s"
+    );
+    assert_eq!(
+        col(pod[i]),
+        pod[i + 1].len() - pod[i + 1].trim_start().len()
+    );
     // §5.2: one object: Events with the scheduler's Scheduled first.
     let e = pod.iter().position(|l| *l == "Events:").unwrap();
     assert_eq!(

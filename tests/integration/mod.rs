@@ -9,6 +9,7 @@ mod cronjob;
 mod daemonset;
 mod describe;
 mod determinism;
+mod eviction;
 mod invariants;
 mod job;
 mod kubelet;

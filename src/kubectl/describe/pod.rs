@@ -217,7 +217,8 @@ fn resources(w: &mut Writer, title: &str, r: Resources) {
 
 /// `status.conditions` in the order the kubelet writes them (1.35):
 /// PodReadyToStartContainers, Initialized, Ready, ContainersReady, then the scheduler's
-/// PodScheduled; a pod no kubelet has admitted has PodScheduled only.
+/// PodScheduled; a pod no kubelet has admitted has PodScheduled only. A controller's
+/// DisruptionTarget comes last.
 fn conditions(w: &mut Writer, p: &Pod) {
     let Some(scheduled) = p.status.scheduled else {
         return;
@@ -247,6 +248,11 @@ fn conditions(w: &mut Writer, p: &Pod) {
         ));
     }
     rows.push(("PodScheduled", scheduled));
+    // DisruptionTarget, as `UpdatePodCondition` appends it (the kubelet's next status
+    // merge would move it first; a lost node's kubelet sends none).
+    if p.status.disruption.is_some() {
+        rows.push(("DisruptionTarget", true));
+    }
     w.line(0, "Conditions:");
     w.line(1, "Type\tStatus");
     for (t, s) in rows {
