@@ -32,6 +32,7 @@
 //!   typed Secrets (`kubernetes.io/tls`, ...) require, duplicate (port, protocol) pairs and
 //!   duplicate nodePorts in a Service, and `priorityClassName` (every pod gets priority 0).
 
+mod affinity;
 mod cronjob;
 
 use std::collections::BTreeSet;
@@ -50,8 +51,8 @@ use crate::model::meta::Meta;
 use crate::model::object::NewObject;
 use crate::model::object::OtherObject;
 use crate::model::pod::{
-    ConfigKind, ConfigVolume, Container, EnvSource, Pod, PodSpec, PodStatus, Probe, ProbeHandler,
-    Probes, PullPolicy, Resources, RestartPolicy, TaintEffect, Toleration,
+    ConfigKind, ConfigVolume, Container, EnvSource, HostPort, Pod, PodSpec, PodStatus, Probe,
+    ProbeHandler, Probes, PullPolicy, Resources, RestartPolicy, TaintEffect, Toleration,
 };
 use crate::model::quantity::Quantity;
 use crate::model::service::{
@@ -726,13 +727,33 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
     let scheduler = subdomain_at(cx, spec, at, path, "schedulerName");
     // ValidatePodSpec: ValidateServiceAccountName is a DNS-1123 subdomain too.
     subdomain_at(cx, spec, at, path, "serviceAccountName");
+    let host_network = bool_at(spec, "hostNetwork");
+    let mut containers = containers;
+    if host_network {
+        // SetDefaults_Pod: a hostNetwork pod's ports bind the node: hostPort = containerPort.
+        for c in &mut containers {
+            for (port, protocol) in &c.ports {
+                if !c
+                    .host_ports
+                    .iter()
+                    .any(|h| h.port == *port && h.protocol == *protocol)
+                {
+                    c.host_ports.push(HostPort {
+                        ip: String::new(),
+                        protocol: protocol.clone(),
+                        port: *port,
+                    });
+                }
+            }
+        }
+    }
     PodSpec {
         containers,
         init_containers: init,
         restart_policy,
         node_selector,
         tolerations,
-        host_network: bool_at(spec, "hostNetwork"),
+        host_network,
         termination_grace_seconds,
         node_name: (!node_name.is_empty()).then(|| node_name.to_string()),
         // Priority admission resolves priorityClassName; without PriorityClasses every pod
@@ -743,7 +764,7 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
         } else {
             scheduler.to_string()
         },
-        // Affinity is left to the schema check (module docs).
+        // The DaemonSet controller's node-name term; manifests' affinity is `affinity`.
         required_node_name: None,
         config_volumes: config_volumes(cx, spec, path),
         // `serviceAccount` is the deprecated alias the API server copies across.
@@ -752,6 +773,8 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
             .map(|k| text(spec, k))
             .find(|n| !n.is_empty())
             .map(str::to_string),
+        affinity: affinity::affinity(cx, spec, path),
+        topology_spread: affinity::topology_spread(cx, spec, path),
     }
 }
 
@@ -805,6 +828,20 @@ fn container(cx: &mut Cx, c: &Node, path: &str, names: &mut BTreeSet<String>) ->
         );
     }
     let ports = container_ports(cx, child(node, "ports"), &format!("{path}.ports"));
+    let host_ports = items(child(node, "ports"))
+        .iter()
+        .filter_map(|p| {
+            let (port, _) = int_at(Some(p), "hostPort").filter(|(h, _)| *h > 0)?;
+            Some(HostPort {
+                ip: text(Some(p), "hostIP").to_string(),
+                protocol: match text(Some(p), "protocol") {
+                    "" => "TCP".to_string(),
+                    other => other.to_string(),
+                },
+                port: int32(port),
+            })
+        })
+        .collect();
     let (requests, limits) = resources(cx, child(node, "resources"), &format!("{path}.resources"));
     // SetDefaults_Container (facts B.10); the enum itself is checked by the schema.
     let pull_policy = match text(node, "imagePullPolicy") {
@@ -818,6 +855,7 @@ fn container(cx: &mut Cx, c: &Node, path: &str, names: &mut BTreeSet<String>) ->
         image: image.to_string(),
         pull_policy,
         ports,
+        host_ports,
         requests,
         limits,
         command: strings(child(node, "command")),
@@ -1275,6 +1313,20 @@ fn tolerations(cx: &mut Cx, list: Option<&Node>, path: &str) -> Vec<Toleration> 
 /// A `matchExpressions` item as `Selector::from_label_selector` takes it.
 type Expression = (String, String, Vec<String>);
 
+/// A `matchExpressions` item's key, operator and values as written.
+fn expression(e: &Node) -> Expression {
+    let values = items(child(Some(e), "values"))
+        .iter()
+        .filter_map(Node::as_str)
+        .map(str::to_string)
+        .collect();
+    (
+        text(Some(e), "key").to_string(),
+        text(Some(e), "operator").to_string(),
+        values,
+    )
+}
+
 /// `spec.selector` of a Deployment or ReplicaSet. Returns the selector when
 /// `LabelSelectorAsSelector` would succeed, so that the template is checked against it;
 /// None when it is missing or invalid (upstream then skips the template entirely).
@@ -1293,18 +1345,7 @@ fn label_selector_for(cx: &mut Cx, spec: Option<&Node>, at: Span, what: &str) ->
     let match_labels = entries(child(Some(sel), "matchLabels"));
     let expressions: Vec<Expression> = items(child(Some(sel), "matchExpressions"))
         .iter()
-        .map(|e| {
-            let values = items(child(Some(e), "values"))
-                .iter()
-                .filter_map(Node::as_str)
-                .map(str::to_string)
-                .collect();
-            (
-                text(Some(e), "key").to_string(),
-                text(Some(e), "operator").to_string(),
-                values,
-            )
-        })
+        .map(expression)
         .collect();
     let json = selector_json(&match_labels, &expressions);
     let pairs: Vec<(String, String)> = match_labels

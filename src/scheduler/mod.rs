@@ -10,7 +10,11 @@
 //! the scheduler's seeded stream), assumes the pod on the node and binds it through the
 //! scheduler's 50 QPS / 100 burst client; the next cycle does not wait for the binding.
 
+pub mod cycle;
+pub mod interpod;
 pub mod plugins;
+pub mod spread;
+pub mod topology;
 
 use crate::apiserver::{Op, Outcome};
 use crate::component::{Change, Component, Ctx, Notice, Response};
@@ -116,6 +120,11 @@ pub struct Scheduler {
     node_zone: Vec<Option<u32>>,
     zone_names: Vec<String>,
     nodes: Vec<u32>,
+    /// Cached pods with pod affinity or anti-affinity terms (InterPodAffinity's
+    /// `PodsWithAffinity`), and those binding host ports (NodePorts' `UsedPorts`): the only
+    /// pods a cycle of a pod without such terms reads.
+    affinity_pods: BTreeSet<u32>,
+    port_pods: BTreeSet<u32>,
     /// The pending flush timer: when, and its key (an earlier request cancels it).
     flush_at: Option<(SimTime, TimerKey)>,
 }
@@ -221,7 +230,53 @@ impl Scheduler {
         u.requested = u.requested.minus(req);
         u.nonzero_requested = u.nonzero_requested.minus(nz);
         u.pods = u.pods.saturating_sub(1);
+        self.affinity_pods.remove(&pod);
+        self.port_pods.remove(&pod);
         true
+    }
+
+    /// Counts an assigned (or assumed) pod in the cache, with what its spec means for the
+    /// plugins that read other pods.
+    fn add_pod(&mut self, id: u32, node: u32, p: &crate::model::pod::Pod) {
+        if self.entry(id).cached.is_some() {
+            return;
+        }
+        let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
+        self.add_to_cache(id, node, req, nz, spread_owner(p));
+        if interpod::has_pod_affinity(p) {
+            self.affinity_pods.insert(id);
+        }
+        if p.spec.containers.iter().any(|c| !c.host_ports.is_empty()) {
+            self.port_pods.insert(id);
+        }
+    }
+
+    /// The assigned pods the cycle of `p` reads.
+    fn placed(&self, p: &crate::model::pod::Pod) -> cycle::Placed {
+        let pair = |id: &u32| {
+            self.pods
+                .get(*id as usize)
+                .and_then(|e| e.cached)
+                .map(|(n, _, _)| (*id, n))
+        };
+        let wants_ports = p.spec.containers.iter().any(|c| !c.host_ports.is_empty());
+        cycle::Placed {
+            all: if cycle::needs_all_pods(p) {
+                self.pods
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, e)| e.cached.map(|(n, _, _)| (i as u32, n)))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            with_affinity: self.affinity_pods.iter().filter_map(pair).collect(),
+            with_host_ports: if wants_ports {
+                self.port_pods.iter().filter_map(pair).collect()
+            } else {
+                Vec::new()
+            },
+        }
     }
 }
 
@@ -289,9 +344,7 @@ impl Scheduler {
             return;
         };
         let Some(node) = p.node else { return };
-        let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
-        let owner = spread_owner(p);
-        self.add_to_cache(pod, node, req, nz, owner);
+        self.add_pod(pod, node, p);
     }
 }
 
@@ -357,10 +410,8 @@ fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
             if me.remove_from_cache(id) {
                 move_all_unschedulable(me, cx);
             }
-        } else if me.entry(id).cached.is_none() {
-            let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
-            let owner = spread_owner(p);
-            me.add_to_cache(id, node, req, nz, owner);
+        } else {
+            me.add_pod(id, node, p);
         }
         let e = me.entry(id);
         if e.state != QState::Assumed {
@@ -532,9 +583,7 @@ fn cycle_done(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
             let Some(p) = cx.store.pods.get(pod) else {
                 return;
             };
-            let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
-            let owner = spread_owner(p);
-            me.add_to_cache(pod, node, req, nz, owner);
+            me.add_pod(pod, node, p);
             me.entry(pod).state = QState::Assumed;
             let key = cx.store.key(ObjRef {
                 kind: Kind::Pod,
@@ -578,17 +627,19 @@ fn unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32, message: String)
     }
 }
 
-/// `schedulePod`: filters from the round-robin start until enough feasible nodes are found,
-/// scores them and selects one.
+/// `schedulePod`: runs the PreFilters once, filters from the round-robin start until
+/// enough feasible nodes are found, scores them and selects one.
 fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, String> {
-    let Some(p) = cx.store.pods.get(pod) else {
+    let store = cx.store;
+    let Some(p) = store.pods.get(pod) else {
         return Err(String::new());
     };
-    let spec = p.spec.clone();
-    let key = cx.store.key(ObjRef {
+    let key = store.key(ObjRef {
         kind: Kind::Pod,
         id: pod,
     });
+    let placed = me.placed(p);
+    let mut state = cycle::CycleState::new(store, &me.nodes, p, &placed);
     let n = me.nodes.len();
     let want = plugins::num_feasible_nodes_to_find(n);
     let mut feasible: Vec<u32> = Vec::with_capacity(want.min(n));
@@ -599,12 +650,12 @@ fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, St
     while processed < n && feasible.len() < want {
         let node_id = me.nodes[(start + processed) % n];
         processed += 1;
-        let Some(node) = cx.store.nodes.get(node_id) else {
+        let Some(node) = store.nodes.get(node_id) else {
             continue;
         };
         let usage = me.node_usage(node_id);
         reasons.clear();
-        if plugins::filter(&spec, node, &usage, &mut reasons) {
+        if state.filter(node_id, node, &usage, &mut reasons) {
             feasible.push(node_id);
         } else {
             rejected.push(reasons.clone());
@@ -616,25 +667,31 @@ fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, St
     if feasible.is_empty() {
         return Err(plugins::fit_error(n, &rejected));
     }
+    let nodes: Vec<&crate::model::node::Node> = feasible
+        .iter()
+        .filter_map(|id| store.nodes.get(*id))
+        .collect();
     let raw: Vec<(u32, i64, i64)> = feasible
         .iter()
-        .filter_map(|id| {
-            let node = cx.store.nodes.get(*id)?;
-            let (s, taints) = plugins::score(&spec, node, &me.node_usage(*id));
-            Some((*id, s, taints))
+        .zip(&nodes)
+        .map(|(id, node)| {
+            let (s, taints) = plugins::score(&p.spec, node, &me.node_usage(*id));
+            (*id, s, taints)
         })
         .collect();
     let max_taints = raw.iter().map(|r| r.2).max().unwrap_or(0);
-    let spread = match cx.store.pods.get(pod).and_then(spread_owner) {
+    let affinity = plugins::node_affinity_scores(&p.spec, &nodes);
+    let (inter, own_spread) = state.pod_scores(store, &me.nodes, &placed, &feasible);
+    let spread = own_spread.unwrap_or_else(|| match spread_owner(p) {
         Some(owner) => spread_scores(me, owner, &feasible),
         None => vec![0; feasible.len()],
-    };
+    });
     // selectHost: the highest score, ties broken by reservoir sampling.
     let mut rng = cx.stream(SCHEDULER_NAME, &key, "selectHost");
     let mut best: Option<(u32, i64)> = None;
     let mut ties = 0u64;
-    for ((id, s, t), spread) in raw.into_iter().zip(spread) {
-        let total = s + plugins::taint_score(t, max_taints) + spread;
+    for (i, (id, s, t)) in raw.into_iter().enumerate() {
+        let total = s + plugins::taint_score(t, max_taints) + spread[i] + affinity[i] + inter[i];
         match best {
             Some((_, b)) if total < b => {}
             Some((_, b)) if total == b => {

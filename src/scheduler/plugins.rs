@@ -64,8 +64,9 @@ fn tolerated(spec: &PodSpec, t: &Taint) -> bool {
 }
 
 /// NodeAffinity's filter (`nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`): the
-/// pod's nodeSelector and its required node affinity (kubesim models the `metadata.name`
-/// field term the DaemonSet controller sets) both match the node.
+/// pod's nodeSelector and its required node affinity (the manifest's
+/// `nodeSelectorTerms` and the `metadata.name` field term the DaemonSet controller sets)
+/// all match the node.
 pub fn matches_node_selector_and_affinity(spec: &PodSpec, node: &Node) -> bool {
     spec.node_selector
         .iter()
@@ -74,6 +75,40 @@ pub fn matches_node_selector_and_affinity(spec: &PodSpec, node: &Node) -> bool {
             .required_node_name
             .as_ref()
             .is_none_or(|n| *n == node.meta.name)
+        && spec
+            .affinity
+            .as_ref()
+            .is_none_or(|a| a.node.required_matches(&node.meta.labels, &node.meta.name))
+}
+
+/// NodeAffinity's Score and NormalizeScore (node_affinity.go): the summed weights of the
+/// preferred terms each node matches, scaled so the best node scores 100
+/// (`DefaultNormalizeScore`), times the plugin's weight 2; all 0 without preferred terms.
+pub fn node_affinity_scores(spec: &PodSpec, nodes: &[&Node]) -> Vec<i64> {
+    let preferred = spec
+        .affinity
+        .as_ref()
+        .map_or(&[][..], |a| &a.node.preferred[..]);
+    let raw: Vec<i64> = nodes
+        .iter()
+        .map(|n| {
+            preferred
+                .iter()
+                .filter(|p| p.term.matches(&n.meta.labels, &n.meta.name))
+                .map(|p| i64::from(p.weight))
+                .sum()
+        })
+        .collect();
+    let max = raw.iter().copied().max().unwrap_or(0);
+    raw.into_iter()
+        .map(|s| {
+            if max == 0 {
+                0
+            } else {
+                2 * (MAX_NODE_SCORE * s / max)
+            }
+        })
+        .collect()
 }
 
 /// `v1helper.FindMatchingUntoleratedTaint`: the first of `taints` that passes `filter` and
@@ -89,8 +124,9 @@ pub fn untolerated_taint<'a>(
         .find(|t| !tolerations.iter().any(|tol| tol.tolerates(t)))
 }
 
-/// Runs the filters in profile order; returns every reason of the first failing plugin.
-pub fn filter(spec: &PodSpec, node: &Node, usage: &NodeUsage, out: &mut Vec<Rejection>) -> bool {
+/// The node-only Filters in profile order (NodeUnschedulable, NodeName, TaintToleration,
+/// NodeAffinity); pushes the first failing plugin's reason.
+pub fn filter_node(spec: &PodSpec, node: &Node, out: &mut Vec<Rejection>) -> bool {
     let hard = |reason| Rejection {
         reason,
         resolvable: false,
@@ -125,7 +161,17 @@ pub fn filter(spec: &PodSpec, node: &Node, usage: &NodeUsage, out: &mut Vec<Reje
         out.push(hard("node(s) didn't match Pod's node affinity/selector"));
         return false;
     }
-    let req = spec.requests();
+    true
+}
+
+/// NodeResourcesFit's Filter on the pod's summed requests; pushes every insufficient
+/// resource.
+pub fn filter_resources(
+    req: Resources,
+    node: &Node,
+    usage: &NodeUsage,
+    out: &mut Vec<Rejection>,
+) -> bool {
     let before = out.len();
     if usage.pods + 1 > node.max_pods {
         out.push(Rejection {

@@ -1,0 +1,268 @@
+//! InterPodAffinity (pkg/scheduler/framework/plugins/interpodaffinity): the pod's required
+//! affinity and anti-affinity terms and the existing pods' required anti-affinity terms as
+//! a Filter (filtering.go), preferred terms of both sides and the existing pods' required
+//! affinity (`hardPodAffinityWeight` 1) as a Score (scoring.go), weight 2.
+//!
+//! PreFilter and PreScore count matching pods per topology pair once per cycle; Filter and
+//! Score only index those counts.
+
+use crate::etcd::Store;
+use crate::model::affinity::{PodAffinityTerm, WeightedPodAffinityTerm};
+use crate::model::pod::Pod;
+use crate::scheduler::plugins::{MAX_NODE_SCORE, Rejection};
+use crate::scheduler::topology::{PairCounts, Topologies, namespace_labels};
+
+/// `ErrReasonAffinityRulesNotMatch`.
+pub const AFFINITY_REASON: &str = "node(s) didn't match pod affinity rules";
+/// `ErrReasonAntiAffinityRulesNotMatch`.
+pub const ANTI_AFFINITY_REASON: &str = "node(s) didn't match pod anti-affinity rules";
+/// `ErrReasonExistingAntiAffinityRulesNotMatch`.
+pub const EXISTING_ANTI_AFFINITY_REASON: &str =
+    "node(s) didn't satisfy existing pods anti-affinity rules";
+/// `DefaultHardPodAffinityWeight` (InterPodAffinityArgs).
+const HARD_POD_AFFINITY_WEIGHT: i64 = 1;
+
+/// `AffinityTerm.Matches`: `term`, written in `owner`, selects `target`.
+pub fn term_matches(store: &Store, term: &PodAffinityTerm, owner: &Pod, target: &Pod) -> bool {
+    let own_ns = owner.meta.namespace.map_or("", |n| store.ns_name(n));
+    let ns = target.meta.namespace.map_or("", |n| store.ns_name(n));
+    let ns_labels = if term.namespace_selector.is_some() {
+        namespace_labels(store, target.meta.namespace)
+    } else {
+        namespace_labels(store, None)
+    };
+    term.matches(own_ns, ns, ns_labels, &target.meta.labels)
+}
+
+/// Whether a pod carries terms InterPodAffinity must look at on other pods' behalf
+/// (`PodsWithAffinity`).
+pub fn has_pod_affinity(p: &Pod) -> bool {
+    p.spec
+        .affinity
+        .as_ref()
+        .is_some_and(|a| !a.pod.is_empty() || !a.anti.is_empty())
+}
+
+/// PreFilter's `preFilterState`, with term topologies resolved.
+#[derive(Debug, Default)]
+pub struct FilterState {
+    /// Topology index of each required affinity term.
+    affinity: Vec<usize>,
+    /// Topology index of each required anti-affinity term.
+    anti: Vec<usize>,
+    affinity_counts: PairCounts,
+    anti_counts: PairCounts,
+    existing_anti_counts: PairCounts,
+    /// The pod matches all its own required affinity terms.
+    self_match: bool,
+}
+
+impl FilterState {
+    /// PreFilter: counts over `placed` (every assigned pod, needed only when the pod has
+    /// required terms) and `with_affinity` (assigned pods with pod (anti-)affinity).
+    pub fn new(
+        store: &Store,
+        nodes: &[u32],
+        topo: &mut Topologies,
+        pod: &Pod,
+        placed: &[(u32, u32)],
+        with_affinity: &[(u32, u32)],
+    ) -> FilterState {
+        let mut s = FilterState::default();
+        // getExistingAntiAffinityCounts.
+        for (q, node) in with_affinity {
+            let Some(existing) = store.pods.get(*q) else {
+                continue;
+            };
+            let Some(a) = existing.spec.affinity.as_ref() else {
+                continue;
+            };
+            for t in &a.anti.required {
+                if term_matches(store, t, existing, pod) {
+                    let i = topo.intern(store, nodes, &t.topology_key);
+                    let tp = topo.get(i);
+                    if let Some(d) = tp.of(*node) {
+                        s.existing_anti_counts.add(i, tp.domains, d, 1);
+                    }
+                }
+            }
+        }
+        let Some(a) = pod.spec.affinity.as_ref() else {
+            return s;
+        };
+        let (aff, anti) = (&a.pod.required, &a.anti.required);
+        s.affinity = aff
+            .iter()
+            .map(|t| topo.intern(store, nodes, &t.topology_key))
+            .collect();
+        s.anti = anti
+            .iter()
+            .map(|t| topo.intern(store, nodes, &t.topology_key))
+            .collect();
+        s.self_match = !aff.is_empty() && aff.iter().all(|t| term_matches(store, t, pod, pod));
+        if aff.is_empty() && anti.is_empty() {
+            return s;
+        }
+        // getIncomingAffinityAntiAffinityCounts.
+        for (q, node) in placed {
+            let Some(existing) = store.pods.get(*q) else {
+                continue;
+            };
+            if !aff.is_empty() && aff.iter().all(|t| term_matches(store, t, pod, existing)) {
+                for i in &s.affinity {
+                    let tp = topo.get(*i);
+                    if let Some(d) = tp.of(*node) {
+                        s.affinity_counts.add(*i, tp.domains, d, 1);
+                    }
+                }
+            }
+            for (t, i) in anti.iter().zip(&s.anti) {
+                if term_matches(store, t, pod, existing) {
+                    let tp = topo.get(*i);
+                    if let Some(d) = tp.of(*node) {
+                        s.anti_counts.add(*i, tp.domains, d, 1);
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    /// Whether PreFilter returned Skip (nothing to check).
+    pub fn skip(&self) -> bool {
+        !self.existing_anti_counts.any() && self.affinity.is_empty() && self.anti.is_empty()
+    }
+
+    /// Filter: `satisfyPodAffinity` (UnschedulableAndUnresolvable), then
+    /// `satisfyPodAntiAffinity` and `satisfyExistingPodsAntiAffinity` (Unschedulable).
+    pub fn filter(&self, topo: &Topologies, node: u32) -> Option<Rejection> {
+        let mut pods_exist = true;
+        for i in &self.affinity {
+            match topo.get(*i).of(node) {
+                None => return Some(hard(AFFINITY_REASON)),
+                Some(d) if self.affinity_counts.get(*i, d) <= 0 => pods_exist = false,
+                Some(_) => {}
+            }
+        }
+        // The first of a group of pods with affinity to each other may go anywhere the
+        // topology labels exist.
+        if !pods_exist && (self.affinity_counts.any() || !self.self_match) {
+            return Some(hard(AFFINITY_REASON));
+        }
+        if self.anti_counts.any() {
+            for i in &self.anti {
+                if let Some(d) = topo.get(*i).of(node)
+                    && self.anti_counts.get(*i, d) > 0
+                {
+                    return Some(soft(ANTI_AFFINITY_REASON));
+                }
+            }
+        }
+        for i in self.existing_anti_counts.topologies() {
+            if let Some(d) = topo.get(*i).of(node)
+                && self.existing_anti_counts.get(*i, d) > 0
+            {
+                return Some(soft(EXISTING_ANTI_AFFINITY_REASON));
+            }
+        }
+        None
+    }
+}
+
+fn hard(reason: &'static str) -> Rejection {
+    Rejection {
+        reason,
+        resolvable: false,
+    }
+}
+
+fn soft(reason: &'static str) -> Rejection {
+    Rejection {
+        reason,
+        resolvable: true,
+    }
+}
+
+/// PreScore's `topologyScore`: the summed weights per topology pair.
+#[derive(Debug, Default)]
+pub struct ScoreState {
+    scores: PairCounts,
+}
+
+impl ScoreState {
+    /// PreScore: every assigned pod when the pod has preferred terms, else only those with
+    /// affinity terms of their own (`placed` is then `with_affinity`).
+    pub fn new(
+        store: &Store,
+        nodes: &[u32],
+        topo: &mut Topologies,
+        pod: &Pod,
+        placed: &[(u32, u32)],
+    ) -> ScoreState {
+        let mut s = ScoreState::default();
+        let empty = crate::model::affinity::Affinity::default();
+        let mine = pod.spec.affinity.as_deref().unwrap_or(&empty);
+        for (q, node) in placed {
+            let Some(existing) = store.pods.get(*q) else {
+                continue;
+            };
+            let theirs = existing.spec.affinity.as_deref().unwrap_or(&empty);
+            let mut process = |t: &PodAffinityTerm, w: i64, owner: &Pod, target: &Pod| {
+                if term_matches(store, t, owner, target) {
+                    let i = topo.intern(store, nodes, &t.topology_key);
+                    let tp = topo.get(i);
+                    if let Some(d) = tp.of(*node) {
+                        s.scores.add(i, tp.domains, d, w);
+                    }
+                }
+            };
+            let w = |t: &WeightedPodAffinityTerm| i64::from(t.weight);
+            for t in &mine.pod.preferred {
+                process(&t.term, w(t), pod, existing);
+            }
+            for t in &mine.anti.preferred {
+                process(&t.term, -w(t), pod, existing);
+            }
+            for t in &theirs.pod.required {
+                process(t, HARD_POD_AFFINITY_WEIGHT, existing, pod);
+            }
+            for t in &theirs.pod.preferred {
+                process(&t.term, w(t), existing, pod);
+            }
+            for t in &theirs.anti.preferred {
+                process(&t.term, -w(t), existing, pod);
+            }
+        }
+        s
+    }
+
+    /// Score and NormalizeScore for the feasible nodes, in order: `100 × (s − min) /
+    /// (max − min)`, all 0 when no pair was scored or every node scores the same.
+    pub fn scores(&self, topo: &Topologies, feasible: &[u32]) -> Vec<i64> {
+        if !self.scores.touched() {
+            return vec![0; feasible.len()];
+        }
+        let raw: Vec<i64> = feasible
+            .iter()
+            .map(|n| {
+                self.scores
+                    .topologies()
+                    .iter()
+                    .filter_map(|i| topo.get(*i).of(*n).map(|d| self.scores.get(*i, d)))
+                    .sum()
+            })
+            .collect();
+        let max = raw.iter().copied().max().unwrap_or(0);
+        let min = raw.iter().copied().min().unwrap_or(0);
+        let diff = max - min;
+        raw.into_iter()
+            .map(|s| {
+                if diff > 0 {
+                    (MAX_NODE_SCORE as f64 * ((s - min) as f64 / diff as f64)) as i64
+                } else {
+                    0
+                }
+            })
+            .collect()
+    }
+}
