@@ -2614,6 +2614,67 @@ mod tests {
         format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec: {{{spec}}}\n")
     }
 
+    #[test]
+    fn affinity_and_spread_constraints_are_read_with_the_plugin_defaults() {
+        let p = pod_of(&pod_yaml(
+            "containers: [{name: c, image: nginx}], affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]}, preferredDuringSchedulingIgnoredDuringExecution: [{weight: 3, preference: {matchExpressions: [{key: zone, operator: Exists}]}}]}, podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: web}}, topologyKey: kubernetes.io/hostname}]}}, topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]}]",
+        ));
+        let a = p.spec.affinity.as_deref().expect("affinity");
+        let required = a.node.required.as_ref().expect("required terms");
+        assert_eq!(required[0].match_expressions[0].key, "disk");
+        assert_eq!(a.node.preferred[0].weight, 3);
+        assert_eq!(a.anti.required[0].topology_key, "kubernetes.io/hostname");
+        let c = &p.spec.topology_spread[0];
+        // filterTopologySpreadConstraints' defaults: minDomains 1 (unset), Honor, Ignore.
+        assert_eq!((c.max_skew, c.min_domains), (1, None));
+        assert!(c.honor_node_affinity && !c.honor_node_taints);
+        assert_eq!(c.match_label_keys, ["pod-template-hash"]);
+    }
+
+    #[test]
+    fn affinity_and_spread_constraints_are_validated_as_the_api_server_does() {
+        // ValidateNodeFieldSelectorRequirement, the preferred terms' weight and
+        // validateTopologySpreadConstraints (required fields are the schema check's).
+        assert_eq!(
+            causes(&pod_yaml(
+                "containers: [{name: c, image: nginx}], affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchFields: [{key: metadata.uid, operator: In, values: [a]}]}]}}, podAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 101, podAffinityTerm: {topologyKey: zone}}]}}"
+            )),
+            [
+                "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].key: Invalid value: \"metadata.uid\": not a valid field selector key",
+                "spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 101: must be in the range 1-100",
+            ]
+        );
+        assert_eq!(
+            causes(&pod_yaml(
+                "containers: [{name: c, image: nginx}], topologySpreadConstraints: [{maxSkew: 0, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, minDomains: 2}, {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway}]"
+            )),
+            [
+                "spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero",
+                "spec.topologySpreadConstraints[0].minDomains: Invalid value: 2: can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway",
+                "spec.topologySpreadConstraints[1].{topologyKey, whenUnsatisfiable}: Duplicate value: \"{zone, ScheduleAnyway}\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn host_ports_are_kept_and_host_network_ports_bind_the_node() {
+        // SetDefaults_Pod: a hostNetwork pod's ports get hostPort = containerPort.
+        let p = pod_of(&pod_yaml(
+            "containers: [{name: c, image: nginx, ports: [{containerPort: 80, hostPort: 8080, hostIP: 10.0.0.1}, {containerPort: 443}]}]",
+        ));
+        let h = &p.spec.containers[0].host_ports;
+        assert_eq!(h.len(), 1);
+        assert_eq!(
+            (h[0].ip.as_str(), h[0].protocol.as_str(), h[0].port),
+            ("10.0.0.1", "TCP", 8080)
+        );
+        let p = pod_of(&pod_yaml(
+            "hostNetwork: true, containers: [{name: c, image: nginx, ports: [{containerPort: 53, protocol: UDP}]}]",
+        ));
+        let h = &p.spec.containers[0].host_ports;
+        assert_eq!((h[0].protocol.as_str(), h[0].port), ("UDP", 53));
+    }
+
     // --- invalid_message (kubectl-output.md §7.4) ---------------------------------------
 
     #[test]

@@ -187,3 +187,107 @@ impl<'a> CycleState<'a> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::fixture::Cluster;
+
+    fn port(spec: &str) -> HostPort {
+        let mut parts = spec.split('/');
+        let protocol = parts.next().unwrap_or("TCP").to_string();
+        let ip = parts.next().unwrap_or("").to_string();
+        let port = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        HostPort { ip, protocol, port }
+    }
+
+    /// The NodePorts verdict for a pod wanting `want` on a node whose pod uses `used`.
+    fn fits(want: &[&str], used: &[&str]) -> bool {
+        let mut c = Cluster::default();
+        let n = c.node("node", &[]);
+        let ports = |list: &[&str]| list.iter().map(|p| port(p)).collect::<Vec<_>>();
+        if !used.is_empty() {
+            let used = ports(used);
+            c.pod("existing", "default", &[], Some(n), |s| {
+                s.containers[0].host_ports = used
+            });
+        }
+        let want = ports(want);
+        let p = c.pod("p", "default", &[], None, |s| {
+            s.containers[0].host_ports = want
+        });
+        match c.verdicts(p)[0] {
+            None => true,
+            Some(r) => {
+                assert_eq!(r, (NODE_PORTS_REASON, true));
+                false
+            }
+        }
+    }
+
+    #[test]
+    fn host_port_conflicts_follow_test_node_ports() {
+        // node_ports_test.go TestNodePorts, "protocol/hostIP/port".
+        assert!(fits(&[], &[]), "nothing running");
+        assert!(
+            fits(&["UDP/127.0.0.1/9090"], &["UDP/127.0.0.1/8080"]),
+            "other port"
+        );
+        assert!(
+            !fits(&["UDP/127.0.0.1/8080"], &["UDP/127.0.0.1/8080"]),
+            "same udp port"
+        );
+        assert!(
+            !fits(&["TCP/127.0.0.1/8080"], &["TCP/127.0.0.1/8080"]),
+            "same tcp port"
+        );
+        assert!(
+            fits(&["TCP/127.0.0.1/8080"], &["TCP/127.0.0.2/8080"]),
+            "different host ip"
+        );
+        assert!(
+            fits(&["UDP/127.0.0.1/8080"], &["TCP/127.0.0.1/8080"]),
+            "different protocol"
+        );
+        assert!(
+            !fits(
+                &["UDP/127.0.0.1/8000", "UDP/127.0.0.1/8080"],
+                &["UDP/127.0.0.1/8001", "UDP/127.0.0.1/8080"]
+            ),
+            "second udp port conflict"
+        );
+        assert!(
+            !fits(
+                &["TCP/127.0.0.1/8001", "UDP/127.0.0.1/8080"],
+                &["TCP/127.0.0.1/8001", "UDP/127.0.0.1/8081"]
+            ),
+            "first tcp port conflict"
+        );
+        assert!(
+            !fits(&["TCP/0.0.0.0/8001"], &["TCP/127.0.0.1/8001"]),
+            "first tcp port conflict due to 0.0.0.0 hostIP"
+        );
+        assert!(
+            !fits(
+                &["TCP/10.0.10.10/8001", "TCP/0.0.0.0/8001"],
+                &["TCP/127.0.0.1/8001"]
+            ),
+            "TCP hostPort conflict due to 0.0.0.0 hostIP"
+        );
+        assert!(
+            !fits(&["TCP/127.0.0.1/8001"], &["TCP/0.0.0.0/8001"]),
+            "second tcp port conflict to 0.0.0.0 hostIP"
+        );
+        assert!(
+            fits(&["UDP/127.0.0.1/8001"], &["TCP/0.0.0.0/8001"]),
+            "second different protocol"
+        );
+        assert!(
+            !fits(
+                &["UDP/127.0.0.1/8001"],
+                &["TCP/0.0.0.0/8001", "UDP/0.0.0.0/8001"]
+            ),
+            "UDP hostPort conflict due to 0.0.0.0 hostIP"
+        );
+    }
+}

@@ -266,3 +266,221 @@ impl ScoreState {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::affinity::{Affinity, PodAffinity};
+    use crate::scheduler::fixture::{Cluster, key_in, term};
+
+    const AFFINITY: Option<(&str, bool)> = Some((AFFINITY_REASON, false));
+    const ANTI: Option<(&str, bool)> = Some((ANTI_AFFINITY_REASON, true));
+    const EXISTING: Option<(&str, bool)> = Some((EXISTING_ANTI_AFFINITY_REASON, true));
+
+    fn required(pod: Vec<PodAffinityTerm>, anti: Vec<PodAffinityTerm>) -> Option<Box<Affinity>> {
+        Some(Box::new(Affinity {
+            pod: PodAffinity {
+                required: pod,
+                preferred: Vec::new(),
+            },
+            anti: PodAffinity {
+                required: anti,
+                preferred: Vec::new(),
+            },
+            ..Affinity::default()
+        }))
+    }
+
+    /// machine1 {region r1, zone z11}, machine2 {region r1, zone z12}, machine3 {region r2,
+    /// zone z21}, as filtering_test.go's multiple-node tables label them.
+    fn three_nodes() -> (Cluster, [u32; 3]) {
+        let mut c = Cluster::default();
+        let ids = [
+            ("machine1", "r1", "z11"),
+            ("machine2", "r1", "z12"),
+            ("machine3", "r2", "z21"),
+        ]
+        .map(|(n, r, z)| c.node(n, &[("region", r), ("zone", z), ("hostname", n)]));
+        (c, ids)
+    }
+
+    #[test]
+    fn required_affinity_rows_of_test_required_affinity_single_node() {
+        let securityscan = || term(key_in("service", &["securityscan", "value2"]), "region");
+        // "satisfies with requiredDuringSchedulingIgnoredDuringExecution in PodAffinity
+        // using In operator that matches the existing pod".
+        let (mut c, n) = three_nodes();
+        c.pod(
+            "existing",
+            "default",
+            &[("service", "securityscan")],
+            Some(n[0]),
+            |_| {},
+        );
+        let p = c.pod("p", "default", &[("security", "S1")], None, |s| {
+            s.affinity = required(vec![securityscan()], Vec::new())
+        });
+        assert_eq!(c.verdicts(p)[0], None);
+        // "Does not satisfy the PodAffinity with labelSelector because of diff Namespace".
+        let (mut c, n) = three_nodes();
+        c.pod(
+            "existing",
+            "ns",
+            &[("service", "securityscan")],
+            Some(n[0]),
+            |_| {},
+        );
+        let p = c.pod("p", "default", &[("security", "S1")], None, |s| {
+            s.affinity = required(vec![securityscan()], Vec::new())
+        });
+        assert_eq!(c.verdicts(p)[0], AFFINITY);
+        // "Doesn't satisfy the PodAffinity because of unmatching labelSelector with the
+        // existing pod".
+        let (mut c, n) = three_nodes();
+        c.pod(
+            "existing",
+            "default",
+            &[("service", "antivirusscan")],
+            Some(n[0]),
+            |_| {},
+        );
+        let p = c.pod("p", "default", &[("security", "S1")], None, |s| {
+            s.affinity = required(vec![securityscan()], Vec::new())
+        });
+        assert_eq!(c.verdicts(p)[0], AFFINITY);
+        // "satisfies the PodAntiAffinity with existing pod but doesn't satisfy
+        // PodAntiAffinity symmetry with incoming pod": the existing pod's anti-affinity
+        // selects the incoming one in its zone.
+        let (mut c, n) = three_nodes();
+        c.pod(
+            "existing",
+            "default",
+            &[("service", "securityscan")],
+            Some(n[0]),
+            |s| s.affinity = required(Vec::new(), vec![term(key_in("security", &["S1"]), "zone")]),
+        );
+        let p = c.pod("p", "default", &[("security", "S1")], None, |s| {
+            s.affinity = required(vec![securityscan()], Vec::new())
+        });
+        assert_eq!(c.verdicts(p)[0], EXISTING);
+    }
+
+    #[test]
+    fn the_first_pod_of_a_self_affine_group_may_go_anywhere_with_the_topology_label() {
+        // satisfyPodAffinity: no pod matches the terms anywhere and the pod matches its own
+        // terms, so every node carrying the topology key passes (the comment there: "This
+        // pod may be the first pod in a series that have affinity to themselves").
+        let (mut c, _) = three_nodes();
+        let p = c.pod("p", "default", &[("app", "web")], None, |s| {
+            s.affinity = required(vec![term(key_in("app", &["web"]), "region")], Vec::new())
+        });
+        assert_eq!(c.verdicts(p), vec![None; 3]);
+        // A node without the key never passes.
+        let (mut c, _) = three_nodes();
+        c.node("bare", &[]);
+        let p = c.pod("p", "default", &[("app", "web")], None, |s| {
+            s.affinity = required(vec![term(key_in("app", &["web"]), "region")], Vec::new())
+        });
+        assert_eq!(c.verdicts(p)[3], AFFINITY);
+    }
+
+    #[test]
+    fn topology_pairs_follow_test_required_affinity_multiple_nodes() {
+        // "A pod can be scheduled onto all the nodes that have the same topology key & label
+        // value with one of them has an existing pod that matches the affinity rules".
+        let (mut c, n) = three_nodes();
+        c.pod("existing", "default", &[("foo", "bar")], Some(n[0]), |_| {});
+        let p = c.pod("p", "default", &[], None, |s| {
+            s.affinity = required(vec![term(key_in("foo", &["bar"]), "region")], Vec::new())
+        });
+        assert_eq!(c.verdicts(p), vec![None, None, AFFINITY]);
+        // Anti-affinity over zone: only machine1's zone holds the matching pod.
+        let (mut c, n) = three_nodes();
+        c.pod("existing", "default", &[("foo", "bar")], Some(n[0]), |_| {});
+        let p = c.pod("p", "default", &[], None, |s| {
+            s.affinity = required(Vec::new(), vec![term(key_in("foo", &["bar"]), "zone")])
+        });
+        assert_eq!(c.verdicts(p), vec![ANTI, None, None]);
+        // Over region, machine2 shares machine1's region.
+        let (mut c, n) = three_nodes();
+        c.pod("existing", "default", &[("foo", "bar")], Some(n[0]), |_| {});
+        let p = c.pod("p", "default", &[], None, |s| {
+            s.affinity = required(Vec::new(), vec![term(key_in("foo", &["bar"]), "region")])
+        });
+        assert_eq!(c.verdicts(p), vec![ANTI, ANTI, None]);
+    }
+
+    fn preferred(weight: i32, t: PodAffinityTerm, anti: bool) -> Option<Box<Affinity>> {
+        let w = vec![WeightedPodAffinityTerm { weight, term: t }];
+        let mut a = Affinity::default();
+        if anti {
+            a.anti.preferred = w;
+        } else {
+            a.pod.preferred = w;
+        }
+        Some(Box::new(a))
+    }
+
+    #[test]
+    fn preferred_terms_score_as_test_preferred_affinity() {
+        // scoring_test.go TestPreferredAffinity, stayWithS1InRegion (weight 5, security In
+        // [S1], region), normalised 100 × (s − min) / (max − min), weight 2.
+        let stay = || preferred(5, term(key_in("security", &["S1"]), "region"), false);
+        // "Affinity: pod that matches topology key & pods in nodes will get high score
+        // comparing to others which doesn't match either pods in nodes or in topology key":
+        // 100, 0, 0.
+        let mut c = Cluster::default();
+        let m1 = c.node("machine1", &[("region", "China")]);
+        let m2 = c.node("machine2", &[("region", "India")]);
+        c.node("machine3", &[("az", "az1")]);
+        c.pod("s1", "default", &[("security", "S1")], Some(m1), |_| {});
+        c.pod("s2", "default", &[("security", "S2")], Some(m2), |_| {});
+        let p = c.pod("p", "default", &[("security", "S1")], None, |s| {
+            s.affinity = stay()
+        });
+        assert_eq!(c.pod_scores(p).0, vec![200, 0, 0]);
+        // "All the nodes that have the same topology key & label value with one of them has
+        // an existing pod that match the affinity rules, have the same score": 100, 100, 0.
+        let mut c = Cluster::default();
+        let m1 = c.node("machine1", &[("region", "China")]);
+        c.node("machine2", &[("region", "China"), ("az", "az1")]);
+        c.node("machine3", &[("region", "India")]);
+        c.pod("s1", "default", &[("security", "S1")], Some(m1), |_| {});
+        let p = c.pod("p", "default", &[("security", "S1")], None, |s| {
+            s.affinity = stay()
+        });
+        assert_eq!(c.pod_scores(p).0, vec![200, 200, 0]);
+        // "Anti Affinity: pod that does not match existing pods in node will get high
+        // score" (awayFromS1InAz, weight 5 on az): 0, 100.
+        let mut c = Cluster::default();
+        let m1 = c.node("machine1", &[("az", "az1")]);
+        let m2 = c.node("machine2", &[("region", "China")]);
+        c.pod("s1", "default", &[("security", "S1")], Some(m1), |_| {});
+        c.pod("s2", "default", &[("security", "S2")], Some(m2), |_| {});
+        let p = c.pod("p", "default", &[("security", "S1")], None, |s| {
+            s.affinity = preferred(5, term(key_in("security", &["S1"]), "az"), true)
+        });
+        assert_eq!(c.pod_scores(p).0, vec![0, 200]);
+    }
+
+    #[test]
+    fn existing_pods_required_affinity_counts_with_hard_pod_affinity_weight() {
+        // scoring.go processExistingPod: an existing pod's required affinity term that
+        // selects the incoming pod adds hardPodAffinityWeight (1) to its topology pair, so
+        // machine1's region scores highest; a pod without terms scores nothing.
+        let mut c = Cluster::default();
+        let m1 = c.node("machine1", &[("region", "China")]);
+        c.node("machine2", &[("region", "India")]);
+        c.node("machine3", &[("az", "az1")]);
+        c.pod("hard", "default", &[("security", "S2")], Some(m1), |s| {
+            s.affinity = required(
+                vec![term(key_in("security", &["S1"]), "region")],
+                Vec::new(),
+            )
+        });
+        let p = c.pod("p", "default", &[("security", "S1")], None, |_| {});
+        assert_eq!(c.pod_scores(p).0, vec![200, 0, 0]);
+        let q = c.pod("q", "default", &[("security", "S3")], None, |_| {});
+        assert_eq!(c.pod_scores(q).0, vec![0, 0, 0]);
+    }
+}

@@ -11,6 +11,8 @@
 //! scheduler's 50 QPS / 100 burst client; the next cycle does not wait for the binding.
 
 pub mod cycle;
+#[cfg(test)]
+mod fixture;
 pub mod interpod;
 pub mod plugins;
 pub mod spread;

@@ -341,3 +341,239 @@ pub fn scores(
             .collect(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::fixture::{Cluster, exists, spread};
+
+    const NOT_MATCH: Option<(&str, bool)> = Some((CONSTRAINTS_REASON, true));
+    const MISSING: Option<(&str, bool)> = Some((MISSING_LABEL_REASON, false));
+
+    /// node-a, node-b in zone1 and node-x, node-y in zone2, each labelled `node=<name>`, as
+    /// filtering_test.go builds them.
+    fn four_nodes() -> (Cluster, [u32; 4]) {
+        let mut c = Cluster::default();
+        let ids = [
+            ("node-a", "zone1"),
+            ("node-b", "zone1"),
+            ("node-x", "zone2"),
+            ("node-y", "zone2"),
+        ]
+        .map(|(n, z)| c.node(n, &[("zone", z), ("node", n)]));
+        (c, ids)
+    }
+
+    /// Pods labelled `foo` on the nodes, `per_node[i]` on node i.
+    fn foo_pods(c: &mut Cluster, nodes: &[u32], per_node: &[usize]) {
+        for (i, (n, count)) in nodes.iter().zip(per_node).enumerate() {
+            for j in 0..*count {
+                c.pod(
+                    &format!("p-{i}-{j}"),
+                    "default",
+                    &[("foo", "")],
+                    Some(*n),
+                    |_| {},
+                );
+            }
+        }
+    }
+
+    fn incoming(
+        c: &mut Cluster,
+        labels: &[(&str, &str)],
+        cs: Vec<TopologySpreadConstraint>,
+    ) -> u32 {
+        c.pod("p", "default", labels, None, |s| s.topology_spread = cs)
+    }
+
+    #[test]
+    fn single_constraint_rows_of_test_single_constraint() {
+        let zone = || {
+            vec![spread(
+                1,
+                "zone",
+                WhenUnsatisfiable::DoNotSchedule,
+                exists("foo"),
+            )]
+        };
+        let node = |skew| {
+            vec![spread(
+                skew,
+                "node",
+                WhenUnsatisfiable::DoNotSchedule,
+                exists("foo"),
+            )]
+        };
+        // "no existing pods": all fit.
+        let (mut c, n) = four_nodes();
+        let p = incoming(&mut c, &[("foo", "")], zone());
+        assert_eq!(c.verdicts(p), vec![None; 4]);
+        // "existing pods in a different namespace do not count".
+        let (mut c, n2) = four_nodes();
+        c.pod("p-a1", "ns1", &[("foo", "")], Some(n2[0]), |_| {});
+        c.pod("p-b1", "ns2", &[("foo", "")], Some(n2[0]), |_| {});
+        foo_pods(&mut c, &n2, &[0, 0, 1, 1]);
+        let p = incoming(&mut c, &[("foo", "")], zone());
+        assert_eq!(c.verdicts(p), vec![None, None, NOT_MATCH, NOT_MATCH]);
+        // "pods spread across zones as 3/3, all nodes fit".
+        let (mut c, _) = four_nodes();
+        foo_pods(&mut c, &n, &[2, 1, 0, 3]);
+        let p = incoming(&mut c, &[("foo", "")], zone());
+        assert_eq!(c.verdicts(p), vec![None; 4]);
+        // "pods spread across nodes as 2/1/0/3, only node-x fits".
+        let (mut c, _) = four_nodes();
+        foo_pods(&mut c, &n, &[2, 1, 0, 3]);
+        let p = incoming(&mut c, &[("foo", "")], node(1));
+        assert_eq!(c.verdicts(p), vec![NOT_MATCH, NOT_MATCH, None, NOT_MATCH]);
+        // "pods spread across nodes as 2/1/0/3, maxSkew is 2, node-b and node-x fit".
+        let (mut c, _) = four_nodes();
+        foo_pods(&mut c, &n, &[2, 1, 0, 3]);
+        let p = incoming(&mut c, &[("foo", "")], node(2));
+        assert_eq!(c.verdicts(p), vec![NOT_MATCH, None, None, NOT_MATCH]);
+        // "pods spread across nodes as 2/1/0/3, but pod doesn't match itself".
+        let (mut c, _) = four_nodes();
+        foo_pods(&mut c, &n, &[2, 1, 0, 3]);
+        let p = incoming(&mut c, &[("bar", "")], node(1));
+        assert_eq!(c.verdicts(p), vec![NOT_MATCH, None, None, NOT_MATCH]);
+        // "pod cannot be scheduled as all nodes don't have label 'rack'".
+        let (mut c, _) = four_nodes();
+        let rack = vec![spread(
+            1,
+            "rack",
+            WhenUnsatisfiable::DoNotSchedule,
+            exists("foo"),
+        )];
+        let p = incoming(&mut c, &[("foo", "")], rack);
+        assert_eq!(c.verdicts(p), vec![MISSING; 4]);
+    }
+
+    #[test]
+    fn a_missing_zone_label_and_terminating_pods_follow_test_single_constraint() {
+        // "pods spread across zones as 1/2 due to absence of label 'zone' on node-b".
+        let mut c = Cluster::default();
+        let a = c.node("node-a", &[("zone", "zone1"), ("node", "node-a")]);
+        let b = c.node("node-b", &[("zon", "zone1"), ("node", "node-b")]);
+        let x = c.node("node-x", &[("zone", "zone2"), ("node", "node-x")]);
+        let y = c.node("node-y", &[("zone", "zone2"), ("node", "node-y")]);
+        foo_pods(&mut c, &[a, b, x, y], &[1, 1, 1, 1]);
+        let zone = vec![spread(
+            1,
+            "zone",
+            WhenUnsatisfiable::DoNotSchedule,
+            exists("foo"),
+        )];
+        let p = incoming(&mut c, &[("foo", "")], zone);
+        assert_eq!(c.verdicts(p), vec![None, MISSING, NOT_MATCH, NOT_MATCH]);
+        // "terminating Pods should be excluded".
+        let mut c = Cluster::default();
+        let a = c.node("node-a", &[("node", "node-a")]);
+        let b = c.node("node-b", &[("node", "node-b")]);
+        let gone = c.pod("p-a", "default", &[("foo", "")], Some(a), |_| {});
+        c.terminate(gone);
+        c.pod("p-b", "default", &[("foo", "")], Some(b), |_| {});
+        let node = vec![spread(
+            1,
+            "node",
+            WhenUnsatisfiable::DoNotSchedule,
+            exists("foo"),
+        )];
+        let p = incoming(&mut c, &[("foo", "")], node);
+        assert_eq!(c.verdicts(p), vec![None, NOT_MATCH]);
+    }
+
+    #[test]
+    fn node_affinity_policy_and_two_constraints_follow_upstream_rows() {
+        // TestSingleConstraint "incoming pod has nodeAffinity, pods spread as 2/~1~/~0~/3,
+        // hence node-a fits": with nodeAffinityPolicy Honor only node-a and node-y count,
+        // so the minimum is 2. (Upstream's test runs PodTopologySpread alone; here
+        // NodeAffinity runs first and rejects node-b and node-x.)
+        let (mut c, n) = four_nodes();
+        foo_pods(&mut c, &n, &[2, 1, 0, 3]);
+        let p = c.pod("p", "default", &[("foo", "")], None, |s| {
+            s.topology_spread = vec![spread(
+                1,
+                "node",
+                WhenUnsatisfiable::DoNotSchedule,
+                exists("foo"),
+            )];
+            s.node_selector = Default::default();
+            s.affinity = Some(Box::new(crate::model::affinity::Affinity {
+                node: crate::model::affinity::NodeAffinity {
+                    required: Some(vec![crate::model::affinity::NodeSelectorTerm {
+                        match_expressions: vec![crate::model::labels::Requirement {
+                            key: "node".into(),
+                            operator: crate::model::labels::Operator::In,
+                            values: vec!["node-a".into(), "node-y".into()],
+                        }],
+                        match_fields: Vec::new(),
+                    }]),
+                    preferred: Vec::new(),
+                },
+                ..Default::default()
+            }));
+        });
+        let affinity = Some(("node(s) didn't match Pod's node affinity/selector", false));
+        assert_eq!(c.verdicts(p), vec![None, affinity, affinity, NOT_MATCH]);
+        // TestMultipleConstraints "two Constraints on zone and node, spreads = [3/3,
+        // 2/1/0/3]": only node-x fits.
+        let (mut c, _) = four_nodes();
+        foo_pods(&mut c, &n, &[2, 1, 0, 3]);
+        let both = vec![
+            spread(1, "zone", WhenUnsatisfiable::DoNotSchedule, exists("foo")),
+            spread(1, "node", WhenUnsatisfiable::DoNotSchedule, exists("foo")),
+        ];
+        let p = incoming(&mut c, &[("foo", "")], both);
+        assert_eq!(c.verdicts(p), vec![NOT_MATCH, NOT_MATCH, None, NOT_MATCH]);
+    }
+
+    #[test]
+    fn min_domains_above_the_domain_count_makes_the_global_minimum_zero() {
+        // filtering.go minMatchNum: with fewer eligible domains than minDomains the global
+        // minimum is 0. Spread 2/2/1 over three nodes, maxSkew 2: with minDomains 1 the
+        // minimum is 1 and every node fits (3 − 1 = 2); with minDomains 4 it is 0 and only
+        // the node holding 1 pod stays within the skew (1 + 1 − 0 = 2).
+        let build = |min_domains| {
+            let mut c = Cluster::default();
+            let ids: Vec<u32> = ["n1", "n2", "n3"]
+                .iter()
+                .map(|n| c.node(n, &[("node", n)]))
+                .collect();
+            foo_pods(&mut c, &ids, &[2, 2, 1]);
+            let mut cs = spread(2, "node", WhenUnsatisfiable::DoNotSchedule, exists("foo"));
+            cs.min_domains = min_domains;
+            let p = incoming(&mut c, &[("foo", "")], vec![cs]);
+            c.verdicts(p)
+        };
+        assert_eq!(build(None), vec![None; 3]);
+        assert_eq!(build(Some(4)), vec![NOT_MATCH, NOT_MATCH, None]);
+    }
+
+    #[test]
+    fn schedule_anyway_scores_follow_scoring_go() {
+        // scoring_test.go TestPodTopologySpreadScore "one constraint on node, all 4 nodes
+        // are candidates": pods 2/1/0/3 on the `node` key; weight ln(4 + 2), raw
+        // round(cnt × 1.79) = 4, 2, 0, 5; normalised 100 × (5 + 0 − s) / 5 = 20, 60, 100,
+        // 0; PodTopologySpread's weight 2.
+        let (mut c, n) = four_nodes();
+        foo_pods(&mut c, &n, &[2, 1, 0, 3]);
+        let cs = vec![spread(
+            1,
+            "node",
+            WhenUnsatisfiable::ScheduleAnyway,
+            exists("foo"),
+        )];
+        let p = incoming(&mut c, &[("foo", "")], cs);
+        assert_eq!(c.pod_scores(p).1, Some(vec![40, 120, 200, 0]));
+        // No pods yet: every node scores MaxNodeScore.
+        let (mut c, _) = four_nodes();
+        let cs = vec![spread(
+            1,
+            "zone",
+            WhenUnsatisfiable::ScheduleAnyway,
+            exists("foo"),
+        )];
+        let p = incoming(&mut c, &[("foo", "")], cs);
+        assert_eq!(c.pod_scores(p).1, Some(vec![200; 4]));
+    }
+}

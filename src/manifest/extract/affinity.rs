@@ -192,7 +192,7 @@ fn node_selector_term(cx: &mut Cx, t: &Node, path: &str) -> NodeSelectorTerm {
             cx.err(
                 span_or(child(Some(f), "key"), f.span),
                 &format!("{fp}.key"),
-                unsupported(&key, &["metadata.name"]),
+                invalid(go_quote(&key), "not a valid field selector key"),
             );
         }
         if let Some(operator) = operator {
