@@ -629,71 +629,18 @@ fn unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32, message: String)
     }
 }
 
-/// `schedulePod`: runs the PreFilters once, filters from the round-robin start until
-/// enough feasible nodes are found, scores them and selects one.
+/// `schedulePod`: the scored feasible nodes, then `selectHost` — the highest score, ties
+/// broken by reservoir sampling on the scheduler's stream.
 fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, String> {
-    let store = cx.store;
-    let Some(p) = store.pods.get(pod) else {
-        return Err(String::new());
-    };
-    let key = store.key(ObjRef {
+    let scored = me.prioritized_nodes(cx.store, pod)?;
+    let key = cx.store.key(ObjRef {
         kind: Kind::Pod,
         id: pod,
     });
-    let placed = me.placed(p);
-    let mut state = cycle::CycleState::new(store, &me.nodes, p, &placed);
-    let n = me.nodes.len();
-    let want = plugins::num_feasible_nodes_to_find(n);
-    let mut feasible: Vec<u32> = Vec::with_capacity(want.min(n));
-    let mut rejected: Vec<Vec<Rejection>> = Vec::new();
-    let start = if n == 0 { 0 } else { me.next_start % n };
-    let mut processed = 0;
-    let mut reasons = Vec::new();
-    while processed < n && feasible.len() < want {
-        let node_id = me.nodes[(start + processed) % n];
-        processed += 1;
-        let Some(node) = store.nodes.get(node_id) else {
-            continue;
-        };
-        let usage = me.node_usage(node_id);
-        reasons.clear();
-        if state.filter(node_id, node, &usage, &mut reasons) {
-            feasible.push(node_id);
-        } else {
-            rejected.push(reasons.clone());
-        }
-    }
-    if n > 0 {
-        me.next_start = (start + processed) % n;
-    }
-    if feasible.is_empty() {
-        return Err(plugins::fit_error(n, &rejected));
-    }
-    let nodes: Vec<&crate::model::node::Node> = feasible
-        .iter()
-        .filter_map(|id| store.nodes.get(*id))
-        .collect();
-    let raw: Vec<(u32, i64, i64)> = feasible
-        .iter()
-        .zip(&nodes)
-        .map(|(id, node)| {
-            let (s, taints) = plugins::score(&p.spec, node, &me.node_usage(*id));
-            (*id, s, taints)
-        })
-        .collect();
-    let max_taints = raw.iter().map(|r| r.2).max().unwrap_or(0);
-    let affinity = plugins::node_affinity_scores(&p.spec, &nodes);
-    let (inter, own_spread) = state.pod_scores(store, &me.nodes, &placed, &feasible);
-    let spread = own_spread.unwrap_or_else(|| match spread_owner(p) {
-        Some(owner) => spread_scores(me, owner, &feasible),
-        None => vec![0; feasible.len()],
-    });
-    // selectHost: the highest score, ties broken by reservoir sampling.
     let mut rng = cx.stream(SCHEDULER_NAME, &key, "selectHost");
     let mut best: Option<(u32, i64)> = None;
     let mut ties = 0u64;
-    for (i, (id, s, t)) in raw.into_iter().enumerate() {
-        let total = s + plugins::taint_score(t, max_taints) + spread[i] + affinity[i] + inter[i];
+    for (id, total) in scored {
         match best {
             Some((_, b)) if total < b => {}
             Some((_, b)) if total == b => {
@@ -708,8 +655,79 @@ fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, St
             }
         }
     }
-    best.map(|(id, _)| id)
-        .ok_or_else(|| plugins::fit_error(n, &rejected))
+    // prioritized_nodes returns at least one node or an error.
+    best.map(|(id, _)| id).ok_or_else(String::new)
+}
+
+impl Scheduler {
+    /// One scheduling cycle up to `selectHost` (`findNodesThatFitPod` and
+    /// `prioritizeNodes`): the PreFilters once, the Filters from the round-robin start
+    /// until `numFeasibleNodesToFind` nodes fit, then every Score plugin, weighted and
+    /// summed. Returns the feasible nodes with their totals, or the FitError message.
+    pub fn prioritized_nodes(
+        &mut self,
+        store: &Store,
+        pod: u32,
+    ) -> Result<Vec<(u32, i64)>, String> {
+        let Some(p) = store.pods.get(pod) else {
+            return Err(String::new());
+        };
+        let placed = self.placed(p);
+        let mut state = cycle::CycleState::new(store, &self.nodes, p, &placed);
+        let n = self.nodes.len();
+        let want = plugins::num_feasible_nodes_to_find(n);
+        let mut feasible: Vec<u32> = Vec::with_capacity(want.min(n));
+        let mut rejected: Vec<Vec<Rejection>> = Vec::new();
+        let start = if n == 0 { 0 } else { self.next_start % n };
+        let mut processed = 0;
+        let mut reasons = Vec::new();
+        while processed < n && feasible.len() < want {
+            let node_id = self.nodes[(start + processed) % n];
+            processed += 1;
+            let Some(node) = store.nodes.get(node_id) else {
+                continue;
+            };
+            let usage = self.node_usage(node_id);
+            reasons.clear();
+            if state.filter(node_id, node, &usage, &mut reasons) {
+                feasible.push(node_id);
+            } else {
+                rejected.push(reasons.clone());
+            }
+        }
+        if n > 0 {
+            self.next_start = (start + processed) % n;
+        }
+        if feasible.is_empty() {
+            return Err(plugins::fit_error(n, &rejected));
+        }
+        let nodes: Vec<&crate::model::node::Node> = feasible
+            .iter()
+            .filter_map(|id| store.nodes.get(*id))
+            .collect();
+        let raw: Vec<(i64, i64)> = feasible
+            .iter()
+            .zip(&nodes)
+            .map(|(id, node)| plugins::score(&p.spec, node, &self.node_usage(*id)))
+            .collect();
+        let max_taints = raw.iter().map(|r| r.1).max().unwrap_or(0);
+        let affinity = plugins::node_affinity_scores(&p.spec, &nodes);
+        let (inter, own_spread) = state.pod_scores(store, &self.nodes, &placed, &feasible);
+        let spread = own_spread.unwrap_or_else(|| match spread_owner(p) {
+            Some(owner) => spread_scores(self, owner, &feasible),
+            None => vec![0; feasible.len()],
+        });
+        Ok(feasible
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let (s, t) = raw[i];
+                let total =
+                    s + plugins::taint_score(t, max_taints) + spread[i] + affinity[i] + inter[i];
+                (*id, total)
+            })
+            .collect())
+    }
 }
 
 /// PodTopologySpread's weighted score (weight 2) for each feasible node under the system
