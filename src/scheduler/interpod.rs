@@ -24,6 +24,14 @@ const HARD_POD_AFFINITY_WEIGHT: i64 = 1;
 
 /// `AffinityTerm.Matches`: `term`, written in `owner`, selects `target`.
 pub fn term_matches(store: &Store, term: &PodAffinityTerm, owner: &Pod, target: &Pod) -> bool {
+    if term.namespaces.is_empty() && term.namespace_selector.is_none() {
+        // The owner's namespace only: compare ids, not names.
+        return owner.meta.namespace == target.meta.namespace
+            && term
+                .selector
+                .as_ref()
+                .is_some_and(|s| s.matches(&target.meta.labels));
+    }
     let own_ns = owner.meta.namespace.map_or("", |n| store.ns_name(n));
     let ns = target.meta.namespace.map_or("", |n| store.ns_name(n));
     let ns_labels = if term.namespace_selector.is_some() {

@@ -243,6 +243,11 @@ pub fn balanced_allocation(resources: &[(i64, i64)]) -> i64 {
     ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
 }
 
+/// BalancedAllocation's `isBestEffortPod`: the pod requests none of the scored resources.
+pub fn is_best_effort(requests: Resources) -> bool {
+    requests.cpu_milli == 0 && requests.memory == 0
+}
+
 /// The weighted sum of the modelled scores before TaintToleration normalisation, and the
 /// node's count of intolerable PreferNoSchedule taints.
 pub fn score(spec: &PodSpec, node: &Node, usage: &NodeUsage) -> (i64, i64) {
@@ -257,12 +262,18 @@ pub fn score(spec: &PodSpec, node: &Node, usage: &NodeUsage) -> (i64, i64) {
         ),
         (usage.nonzero_requested.memory + nz.memory, alloc.memory, 1),
     ]);
-    // NodeResourcesBalancedAllocation on actual requests.
+    // NodeResourcesBalancedAllocation on actual requests; its PreScore returns Skip for a
+    // best-effort pod (no cpu or memory requested), which then scores 0 everywhere
+    // (balanced_allocation.go isBestEffortPod, kubernetes#129138).
     let req = spec.requests();
-    let balanced = balanced_allocation(&[
-        (usage.requested.cpu_milli + req.cpu_milli, alloc.cpu_milli),
-        (usage.requested.memory + req.memory, alloc.memory),
-    ]);
+    let balanced = if is_best_effort(req) {
+        0
+    } else {
+        balanced_allocation(&[
+            (usage.requested.cpu_milli + req.cpu_milli, alloc.cpu_milli),
+            (usage.requested.memory + req.memory, alloc.memory),
+        ])
+    };
     let prefer_no_schedule = node
         .taints
         .iter()
@@ -413,6 +424,13 @@ mod tests {
         );
         // B7 "node without the scalar resource should skip the scalar resource": 63, 63.
         assert_eq!(balanced_allocation(&[(3000, 3500), (5000, 40000)]), 63);
+        // B1 "nothing scheduled, nothing requested, skip in PreScore": a best-effort pod
+        // skips the plugin.
+        assert!(is_best_effort(Resources::default()));
+        assert!(!is_best_effort(Resources {
+            cpu_milli: 3000,
+            memory: 0
+        }));
         // A resource without capacity is skipped (`allocable[i] == 0`).
         assert_eq!(balanced_allocation(&[(3000, 3500), (5000, 0)]), 100);
     }
