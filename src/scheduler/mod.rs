@@ -3,9 +3,11 @@
 //!
 //! The queue mirrors `pkg/scheduler/backend/queue/scheduling_queue.go`: `activeQ` ordered by
 //! PrioritySort (priority, then queue time), `backoffQ` (1 s doubling to 10 s: podInitialBackoffSeconds, podMaxBackoffSeconds) and
-//! `unschedulablePods`, which cluster events (a node added or changed, an assigned pod
-//! deleted) move back, and which are flushed after 5 minutes by the 30-second leftover loop.
-//! A cycle (`scheduler.schedule`) filters nodes from a round-robin start until
+//! `unschedulablePods`, which cluster events (a node added, changed or deleted, an assigned
+//! pod deleted or added) move back when a plugin that rejected the pod registered for the
+//! event (queueing hints, per event kind), and which are flushed after 5 minutes by the
+//! 30-second leftover loop. A cycle (`scheduler.schedule`) runs the PreFilters once
+//! (`cycle::CycleState`), filters nodes from a round-robin start until
 //! `numFeasibleNodesToFind` fit, scores them, picks the best (ties by reservoir sampling on
 //! the scheduler's seeded stream), assumes the pod on the node and binds it through the
 //! scheduler's 50 QPS / 100 burst client; the next cycle does not wait for the binding.
@@ -68,6 +70,10 @@ struct PodEntry {
     cached: Option<(u32, Resources, Resources)>,
     /// The controlling ReplicaSet/RC whose pods PodTopologySpread's system defaults spread.
     spread_owner: Option<u32>,
+    /// The `plugins::requeue` events that move it out of unschedulablePods.
+    requeue_on: u8,
+    /// The informer has seen it assigned (AssignedPodAdd fired).
+    seen_bound: bool,
 }
 
 /// A multiplicative hash for small integer keys (the scheduler looks them up once per
@@ -385,7 +391,7 @@ fn observe(me: &mut Scheduler, cx: &mut Cx<'_>, obj: ObjRef, change: Change) {
             if change == Change::Deleted {
                 me.nodes.retain(|n| *n != obj.id);
             }
-            move_all_unschedulable(me, cx);
+            move_unschedulable(me, cx, plugins::requeue::NODE);
         }
         Kind::Pod => observe_pod(me, cx, obj.id, change),
         _ => {}
@@ -401,8 +407,9 @@ fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
             me.unschedulable.remove(&id);
             me.entry(id).state = QState::None;
         }
+        me.entry(id).seen_bound = false;
         if me.remove_from_cache(id) {
-            move_all_unschedulable(me, cx);
+            move_unschedulable(me, cx, plugins::requeue::ASSIGNED_POD_DELETE);
         }
         return;
     };
@@ -410,10 +417,13 @@ fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
     if let Some(node) = p.node {
         if p.is_terminal() {
             if me.remove_from_cache(id) {
-                move_all_unschedulable(me, cx);
+                move_unschedulable(me, cx, plugins::requeue::ASSIGNED_POD_DELETE);
             }
         } else {
             me.add_pod(id, node, p);
+            if !std::mem::replace(&mut me.entry(id).seen_bound, true) {
+                move_unschedulable(me, cx, plugins::requeue::ASSIGNED_POD_ADD);
+            }
         }
         let e = me.entry(id);
         if e.state != QState::Assumed {
@@ -434,10 +444,21 @@ fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
     }
 }
 
-/// `MoveAllToActiveOrBackoffQueue` on a cluster event.
-fn move_all_unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>) {
-    let pods: Vec<u32> = std::mem::take(&mut me.unschedulable).into_iter().collect();
+/// `MoveAllToActiveOrBackoffQueue` on a cluster event: the unschedulable pods whose
+/// rejecting plugins registered for `event` (a `plugins::requeue` bit).
+fn move_unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>, event: u8) {
+    let pods: Vec<u32> = me
+        .unschedulable
+        .iter()
+        .copied()
+        .filter(|p| {
+            me.pods
+                .get(*p as usize)
+                .is_none_or(|e| e.requeue_on & event != 0)
+        })
+        .collect();
     for pod in pods {
+        me.unschedulable.remove(&pod);
         to_active_or_backoff(me, cx, pod);
     }
 }
@@ -593,7 +614,10 @@ fn cycle_done(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
             });
             cx.submit(Op::Bind { pod, node }, Tag::Bind, &key);
         }
-        Err(message) => unschedulable(me, cx, pod, message),
+        Err(fit) => {
+            me.entry(pod).requeue_on = fit.requeue_on;
+            unschedulable(me, cx, pod, fit.message)
+        }
     }
     kick(me, cx);
 }
@@ -631,7 +655,7 @@ fn unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32, message: String)
 
 /// `schedulePod`: the scored feasible nodes, then `selectHost` — the highest score, ties
 /// broken by reservoir sampling on the scheduler's stream.
-fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, String> {
+fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, FitError> {
     let scored = me.prioritized_nodes(cx.store, pod)?;
     let key = cx.store.key(ObjRef {
         kind: Kind::Pod,
@@ -656,7 +680,16 @@ fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, St
         }
     }
     // prioritized_nodes returns at least one node or an error.
-    best.map(|(id, _)| id).ok_or_else(String::new)
+    best.map(|(id, _)| id).ok_or_else(FitError::default)
+}
+
+/// A cycle that found no node: `FitError.Error()` and the events that may change that.
+#[derive(Clone, Debug, Default)]
+pub struct FitError {
+    /// The FailedScheduling message.
+    pub message: String,
+    /// `plugins::requeue` bits of every rejecting plugin.
+    pub requeue_on: u8,
 }
 
 impl Scheduler {
@@ -668,9 +701,9 @@ impl Scheduler {
         &mut self,
         store: &Store,
         pod: u32,
-    ) -> Result<Vec<(u32, i64)>, String> {
+    ) -> Result<Vec<(u32, i64)>, FitError> {
         let Some(p) = store.pods.get(pod) else {
-            return Err(String::new());
+            return Err(FitError::default());
         };
         let placed = self.placed(p);
         let mut state = cycle::CycleState::new(store, &self.nodes, p, &placed);
@@ -699,7 +732,16 @@ impl Scheduler {
             self.next_start = (start + processed) % n;
         }
         if feasible.is_empty() {
-            return Err(plugins::fit_error(n, &rejected));
+            let requeue_on = rejected
+                .iter()
+                .flatten()
+                .fold(plugins::requeue::NODE, |m, r| {
+                    m | plugins::requeue_events(r.reason)
+                });
+            return Err(FitError {
+                message: plugins::fit_error(n, &rejected),
+                requeue_on,
+            });
         }
         let nodes: Vec<&crate::model::node::Node> = feasible
             .iter()
@@ -952,6 +994,82 @@ mod tests {
             });
             assert!(again.requests().is_empty());
             assert_eq!(again.timers(), vec![(SimTime(3_000_000), Timer::Flush)]);
+        }
+
+        fn notice(
+            s: &mut Scheduler,
+            h: &Harness,
+            kind: Kind,
+            id: u32,
+            change: Change,
+        ) -> Recorder<Scheduler> {
+            run(s, &h.store, &mut (), ME, NOW, |s, cx| {
+                s.observe(
+                    cx,
+                    Notice {
+                        obj: ObjRef { kind, id },
+                        change,
+                        controller: None,
+                    },
+                )
+            })
+        }
+
+        #[test]
+        fn queueing_hints_move_a_pod_only_on_events_its_rejecting_plugin_registered() {
+            // NodeAffinity registers for node events only (node_affinity.go
+            // EventsToRegister): a deleted assigned pod leaves a pod whose nodeSelector
+            // matches no node in unschedulablePods; a node update moves it.
+            let (mut h, mut s, node, pod) = setup(100);
+            let ns = h.store.find_ns("default").expect("ns");
+            let mut spec = (*h.store.pods.get(pod).unwrap().spec).clone();
+            spec.node_selector = fx::labels(&[("disk", "ssd")]);
+            h.store.pods.get_mut(pod).unwrap().spec = std::sync::Arc::new(spec);
+            let other = fx::pod(&mut h.store, "other", ns, fx::spec(100), None, Some(node));
+            s.assume_existing(&h.store, other);
+            added(&mut s, &h, pod);
+            let failed = cycle(&mut s, &h, pod);
+            h.answer(&mut s, &mut (), ME, NOW, &failed);
+            h.store.pods.remove(other);
+            let deleted = notice(&mut s, &h, Kind::Pod, other, Change::Deleted);
+            assert!(deleted.timers().is_empty(), "not moved by a pod deletion");
+            let updated = notice(&mut s, &h, Kind::Node, node, Change::Modified);
+            assert_eq!(updated.timers(), vec![(SimTime(3_000_000), Timer::Flush)]);
+        }
+
+        #[test]
+        fn a_pod_rejected_by_anti_affinity_waits_for_assigned_pods() {
+            // InterPodAffinity registers for assigned pods added and deleted: the pod that
+            // the running one repels moves when that one is deleted.
+            let (mut h, mut s, node, pod) = setup(100);
+            let ns = h.store.find_ns("default").expect("ns");
+            let mut spec = (*h.store.pods.get(pod).unwrap().spec).clone();
+            spec.affinity = Some(Box::new(crate::model::affinity::Affinity {
+                anti: crate::model::affinity::PodAffinity {
+                    required: vec![crate::scheduler::fixture::term(
+                        crate::scheduler::fixture::key_in("app", &["web"]),
+                        "kubernetes.io/hostname",
+                    )],
+                    preferred: Vec::new(),
+                },
+                ..Default::default()
+            }));
+            h.store.pods.get_mut(pod).unwrap().spec = std::sync::Arc::new(spec);
+            if let Some(n) = h.store.nodes.get_mut(node) {
+                n.meta.labels = fx::labels(&[("kubernetes.io/hostname", "aks-nodepool1-0")]);
+            }
+            let other = fx::pod(&mut h.store, "other", ns, fx::spec(100), None, Some(node));
+            s.assume_existing(&h.store, other);
+            added(&mut s, &h, pod);
+            let failed = cycle(&mut s, &h, pod);
+            assert_eq!(
+                failed.events()[0].message,
+                "0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."
+            );
+            h.answer(&mut s, &mut (), ME, NOW, &failed);
+            h.store.pods.remove(other);
+            let deleted = notice(&mut s, &h, Kind::Pod, other, Change::Deleted);
+            assert_eq!(deleted.timers(), vec![(SimTime(3_000_000), Timer::Flush)]);
         }
 
         #[test]

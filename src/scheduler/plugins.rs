@@ -41,6 +41,37 @@ pub struct Rejection {
     pub resolvable: bool,
 }
 
+/// The cluster events that can make a rejected pod schedulable, as bits: each plugin's
+/// `EventsToRegister` (queueing hints), which decide whether an event moves the pod out of
+/// unschedulablePods.
+pub mod requeue {
+    /// A node added, updated or deleted.
+    pub const NODE: u8 = 1;
+    /// An assigned pod deleted (or terminated): its resources, ports and terms are freed.
+    pub const ASSIGNED_POD_DELETE: u8 = 2;
+    /// A pod assigned to a node: it may satisfy affinity or lift a spread minimum.
+    pub const ASSIGNED_POD_ADD: u8 = 4;
+}
+
+/// The events that can resolve a rejection, by the rejecting plugin: NodeUnschedulable,
+/// NodeName, TaintToleration and NodeAffinity wait for nodes; NodeResourcesFit and NodePorts
+/// also for deleted pods; InterPodAffinity and PodTopologySpread for added pods too.
+pub fn requeue_events(reason: &str) -> u8 {
+    use requeue::*;
+    if reason.starts_with("Insufficient ")
+        || reason == "Too many pods"
+        || reason == crate::scheduler::cycle::NODE_PORTS_REASON
+    {
+        NODE | ASSIGNED_POD_DELETE
+    } else if reason.starts_with("node(s) didn't match pod")
+        || reason.starts_with("node(s) didn't satisfy existing pods")
+    {
+        NODE | ASSIGNED_POD_DELETE | ASSIGNED_POD_ADD
+    } else {
+        NODE
+    }
+}
+
 /// Non-zero requests (`GetNonzeroRequests`), per container.
 pub fn nonzero_requests(spec: &PodSpec) -> Resources {
     spec.containers.iter().fold(Resources::default(), |a, c| {
