@@ -143,16 +143,16 @@ impl<'a> CycleState<'a> {
     }
 
     /// The weighted scores of the plugins that read other pods' terms, for the feasible
-    /// nodes in order: InterPodAffinity (weight 2) and, for a pod with its own spread
-    /// constraints, PodTopologySpread (weight 2; None leaves the system defaults to the
-    /// caller).
+    /// nodes in order: InterPodAffinity (weight 2; None when it skips) and, for a pod with
+    /// its own spread constraints, PodTopologySpread (weight 2; None leaves the system
+    /// defaults to the caller).
     pub fn pod_scores(
         &mut self,
         store: &Store,
         nodes: &[u32],
         placed: &Placed,
         feasible: &[u32],
-    ) -> (Vec<i64>, Option<Vec<i64>>) {
+    ) -> (Option<Vec<i64>>, Option<Vec<i64>>) {
         let has_preferred = self
             .pod
             .spec
@@ -164,8 +164,12 @@ impl<'a> CycleState<'a> {
         } else {
             &placed.with_affinity
         };
-        let inter = interpod::ScoreState::new(store, nodes, &mut self.topologies, self.pod, pods)
-            .scores(&self.topologies, feasible);
+        let inter = if pods.is_empty() {
+            None
+        } else {
+            interpod::ScoreState::new(store, nodes, &mut self.topologies, self.pod, pods)
+                .scores(&self.topologies, feasible)
+        };
         let own_spread = if self.pod.spec.topology_spread.is_empty() {
             None
         } else {
@@ -181,10 +185,8 @@ impl<'a> CycleState<'a> {
                 .unwrap_or_else(|| vec![0; feasible.len()]),
             )
         };
-        (
-            inter.into_iter().map(|s| 2 * s).collect(),
-            own_spread.map(|v| v.into_iter().map(|s| 2 * s).collect()),
-        )
+        let double = |v: Vec<i64>| v.into_iter().map(|s| 2 * s).collect();
+        (inter.map(double), own_spread.map(double))
     }
 }
 

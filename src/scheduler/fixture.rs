@@ -153,7 +153,7 @@ impl Cluster {
 
     /// The weighted InterPodAffinity scores and (for a pod with its own constraints) the
     /// PodTopologySpread scores over every node as the feasible set.
-    pub fn pod_scores(&self, pod: u32) -> (Vec<i64>, Option<Vec<i64>>) {
+    pub fn pod_scores(&self, pod: u32) -> (Option<Vec<i64>>, Option<Vec<i64>>) {
         let p = self.store.pods.get(pod).expect("pod");
         let placed = self.placed();
         let mut state = CycleState::new(&self.store, &self.nodes, p, &placed);

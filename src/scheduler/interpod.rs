@@ -245,10 +245,11 @@ impl ScoreState {
     }
 
     /// Score and NormalizeScore for the feasible nodes, in order: `100 × (s − min) /
-    /// (max − min)`, all 0 when no pair was scored or every node scores the same.
-    pub fn scores(&self, topo: &Topologies, feasible: &[u32]) -> Vec<i64> {
+    /// (max − min)`, all 0 when every node scores the same; None (all 0) when no pair was
+    /// scored (PreScore's Skip).
+    pub fn scores(&self, topo: &Topologies, feasible: &[u32]) -> Option<Vec<i64>> {
         if !self.scores.touched() {
-            return vec![0; feasible.len()];
+            return None;
         }
         let raw: Vec<i64> = feasible
             .iter()
@@ -263,15 +264,17 @@ impl ScoreState {
         let max = raw.iter().copied().max().unwrap_or(0);
         let min = raw.iter().copied().min().unwrap_or(0);
         let diff = max - min;
-        raw.into_iter()
-            .map(|s| {
-                if diff > 0 {
-                    (MAX_NODE_SCORE as f64 * ((s - min) as f64 / diff as f64)) as i64
-                } else {
-                    0
-                }
-            })
-            .collect()
+        Some(
+            raw.into_iter()
+                .map(|s| {
+                    if diff > 0 {
+                        (MAX_NODE_SCORE as f64 * ((s - min) as f64 / diff as f64)) as i64
+                    } else {
+                        0
+                    }
+                })
+                .collect(),
+        )
     }
 }
 
@@ -446,7 +449,7 @@ mod tests {
         let p = c.pod("p", "default", &[("security", "S1")], None, |s| {
             s.affinity = stay()
         });
-        assert_eq!(c.pod_scores(p).0, vec![200, 0, 0]);
+        assert_eq!(c.pod_scores(p).0, Some(vec![200, 0, 0]));
         // "All the nodes that have the same topology key & label value with one of them has
         // an existing pod that match the affinity rules, have the same score": 100, 100, 0.
         let mut c = Cluster::default();
@@ -457,7 +460,7 @@ mod tests {
         let p = c.pod("p", "default", &[("security", "S1")], None, |s| {
             s.affinity = stay()
         });
-        assert_eq!(c.pod_scores(p).0, vec![200, 200, 0]);
+        assert_eq!(c.pod_scores(p).0, Some(vec![200, 200, 0]));
         // "Anti Affinity: pod that does not match existing pods in node will get high
         // score" (awayFromS1InAz, weight 5 on az): 0, 100.
         let mut c = Cluster::default();
@@ -468,14 +471,14 @@ mod tests {
         let p = c.pod("p", "default", &[("security", "S1")], None, |s| {
             s.affinity = preferred(5, term(key_in("security", &["S1"]), "az"), true)
         });
-        assert_eq!(c.pod_scores(p).0, vec![0, 200]);
+        assert_eq!(c.pod_scores(p).0, Some(vec![0, 200]));
     }
 
     #[test]
     fn existing_pods_required_affinity_counts_with_hard_pod_affinity_weight() {
         // scoring.go processExistingPod: an existing pod's required affinity term that
         // selects the incoming pod adds hardPodAffinityWeight (1) to its topology pair, so
-        // machine1's region scores highest; a pod without terms scores nothing.
+        // machine1's region scores highest; a pod the term does not select skips the plugin.
         let mut c = Cluster::default();
         let m1 = c.node("machine1", &[("region", "China")]);
         c.node("machine2", &[("region", "India")]);
@@ -487,8 +490,8 @@ mod tests {
             )
         });
         let p = c.pod("p", "default", &[("security", "S1")], None, |_| {});
-        assert_eq!(c.pod_scores(p).0, vec![200, 0, 0]);
+        assert_eq!(c.pod_scores(p).0, Some(vec![200, 0, 0]));
         let q = c.pod("q", "default", &[("security", "S3")], None, |_| {});
-        assert_eq!(c.pod_scores(q).0, vec![0, 0, 0]);
+        assert_eq!(c.pod_scores(q).0, None);
     }
 }

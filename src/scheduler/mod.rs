@@ -759,13 +759,17 @@ impl Scheduler {
             Some(owner) => spread_scores(self, owner, &feasible),
             None => vec![0; feasible.len()],
         });
+        let at = |v: &Option<Vec<i64>>, i: usize| v.as_ref().map_or(0, |v| v[i]);
         Ok(feasible
             .iter()
             .enumerate()
             .map(|(i, id)| {
                 let (s, t) = raw[i];
-                let total =
-                    s + plugins::taint_score(t, max_taints) + spread[i] + affinity[i] + inter[i];
+                let total = s
+                    + plugins::taint_score(t, max_taints)
+                    + spread[i]
+                    + at(&affinity, i)
+                    + at(&inter, i);
                 (*id, total)
             })
             .collect())

@@ -114,12 +114,14 @@ pub fn matches_node_selector_and_affinity(spec: &PodSpec, node: &Node) -> bool {
 
 /// NodeAffinity's Score and NormalizeScore (node_affinity.go): the summed weights of the
 /// preferred terms each node matches, scaled so the best node scores 100
-/// (`DefaultNormalizeScore`), times the plugin's weight 2; all 0 without preferred terms.
-pub fn node_affinity_scores(spec: &PodSpec, nodes: &[&Node]) -> Vec<i64> {
+/// (`DefaultNormalizeScore`), times the plugin's weight 2; None (all 0) without preferred
+/// terms.
+pub fn node_affinity_scores(spec: &PodSpec, nodes: &[&Node]) -> Option<Vec<i64>> {
     let preferred = spec
         .affinity
         .as_ref()
-        .map_or(&[][..], |a| &a.node.preferred[..]);
+        .map(|a| &a.node.preferred)
+        .filter(|p| !p.is_empty())?;
     let raw: Vec<i64> = nodes
         .iter()
         .map(|n| {
@@ -131,15 +133,17 @@ pub fn node_affinity_scores(spec: &PodSpec, nodes: &[&Node]) -> Vec<i64> {
         })
         .collect();
     let max = raw.iter().copied().max().unwrap_or(0);
-    raw.into_iter()
-        .map(|s| {
-            if max == 0 {
-                0
-            } else {
-                2 * (MAX_NODE_SCORE * s / max)
-            }
-        })
-        .collect()
+    Some(
+        raw.into_iter()
+            .map(|s| {
+                if max == 0 {
+                    0
+                } else {
+                    2 * (MAX_NODE_SCORE * s / max)
+                }
+            })
+            .collect(),
+    )
 }
 
 /// `v1helper.FindMatchingUntoleratedTaint`: the first of `taints` that passes `filter` and
@@ -253,15 +257,21 @@ pub fn least_allocated(resources: &[(i64, i64, i64)]) -> i64 {
 /// the score is `(1 − std) × 100` truncated, std being `|f1 − f2| / 2` for two fractions
 /// and the population standard deviation for more.
 pub fn balanced_allocation(resources: &[(i64, i64)]) -> i64 {
-    let fractions: Vec<f64> = resources
-        .iter()
-        .filter(|(_, cap)| *cap != 0)
-        .map(|(req, cap)| (*req as f64 / *cap as f64).min(1.0))
-        .collect();
-    let std = match fractions.len() {
-        0 | 1 => 0.0,
-        2 => ((fractions[0] - fractions[1]) / 2.0).abs(),
-        n => {
+    // On the stack: this runs once per feasible node per cycle (kubesim scores at most a
+    // handful of resources).
+    let mut fractions = [0.0f64; 8];
+    let mut n = 0;
+    for (req, cap) in resources.iter().filter(|(_, cap)| *cap != 0) {
+        if let Some(slot) = fractions.get_mut(n) {
+            *slot = (*req as f64 / *cap as f64).min(1.0);
+            n += 1;
+        }
+    }
+    let fractions = &fractions[..n];
+    let std = match fractions {
+        [] | [_] => 0.0,
+        [a, b] => ((a - b) / 2.0).abs(),
+        _ => {
             let mean = fractions.iter().sum::<f64>() / n as f64;
             let var = fractions
                 .iter()
@@ -587,13 +597,16 @@ mod tests {
         // different priorities": 18, 100, 36.
         assert_eq!(
             node_affinity_scores(&spec, &[&m1, &m5, &m2]),
-            vec![36, 200, 72]
+            Some(vec![36, 200, 72])
         );
         // "no node matches preferred scheduling requirements": all 0.
         let none = labelled_node(&[("abc", "az11")]);
-        assert_eq!(node_affinity_scores(&spec, &[&none, &none]), vec![0, 0]);
+        assert_eq!(
+            node_affinity_scores(&spec, &[&none, &none]),
+            Some(vec![0, 0])
+        );
         // "all nodes are same priority as NodeAffinity is nil".
-        assert_eq!(node_affinity_scores(&fx::spec(0), &[&m1, &m2]), vec![0, 0]);
+        assert_eq!(node_affinity_scores(&fx::spec(0), &[&m1, &m2]), None);
     }
 
     #[test]
