@@ -467,6 +467,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
                     probes: Default::default(),
                     pre_stop_us: None,
                     env_sources: Vec::new(),
+                    host_ports: Vec::new(),
                 })
                 .collect(),
             init_containers: Vec::new(),
@@ -487,6 +488,8 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
             required_node_name: None,
             config_volumes: Vec::new(),
             service_account_name: None,
+            affinity: None,
+            topology_spread: Vec::new(),
         });
         let template = Arc::new(PodTemplate {
             annotations: Default::default(),

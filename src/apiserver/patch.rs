@@ -256,6 +256,7 @@ fn new_container(e: &ContainerPatch) -> Container {
         probes: Default::default(),
         pre_stop_us: None,
         env_sources: Vec::new(),
+        host_ports: Vec::new(),
     }
 }
 

@@ -1033,6 +1033,7 @@ mod tests {
                     probes: Default::default(),
                     pre_stop_us: None,
                     env_sources: Vec::new(),
+                    host_ports: Vec::new(),
                 }],
                 init_containers: Vec::new(),
                 restart_policy: RestartPolicy::Always,
@@ -1050,6 +1051,8 @@ mod tests {
                 required_node_name: None,
                 config_volumes: Vec::new(),
                 service_account_name: None,
+                affinity: None,
+                topology_spread: Vec::new(),
             };
             let ds = DaemonSet {
                 meta: Meta::new("foo".into(), self.store.find_ns("default"), labels.clone()),

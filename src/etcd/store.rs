@@ -389,6 +389,7 @@ pub mod testing {
             probes: Default::default(),
             pre_stop_us: None,
             env_sources: Vec::new(),
+            host_ports: Vec::new(),
         }
     }
 
@@ -408,6 +409,8 @@ pub mod testing {
             required_node_name: None,
             config_volumes: Vec::new(),
             service_account_name: None,
+            affinity: None,
+            topology_spread: Vec::new(),
         })
     }
 

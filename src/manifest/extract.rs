@@ -32,6 +32,7 @@
 //!   typed Secrets (`kubernetes.io/tls`, ...) require, duplicate (port, protocol) pairs and
 //!   duplicate nodePorts in a Service, and `priorityClassName` (every pod gets priority 0).
 
+mod affinity;
 mod cronjob;
 
 use std::collections::BTreeSet;
@@ -50,8 +51,8 @@ use crate::model::meta::Meta;
 use crate::model::object::NewObject;
 use crate::model::object::OtherObject;
 use crate::model::pod::{
-    ConfigKind, ConfigVolume, Container, EnvSource, Pod, PodSpec, PodStatus, Probe, ProbeHandler,
-    Probes, PullPolicy, Resources, RestartPolicy, TaintEffect, Toleration,
+    ConfigKind, ConfigVolume, Container, EnvSource, HostPort, Pod, PodSpec, PodStatus, Probe,
+    ProbeHandler, Probes, PullPolicy, Resources, RestartPolicy, TaintEffect, Toleration,
 };
 use crate::model::quantity::Quantity;
 use crate::model::service::{
@@ -726,13 +727,33 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
     let scheduler = subdomain_at(cx, spec, at, path, "schedulerName");
     // ValidatePodSpec: ValidateServiceAccountName is a DNS-1123 subdomain too.
     subdomain_at(cx, spec, at, path, "serviceAccountName");
+    let host_network = bool_at(spec, "hostNetwork");
+    let mut containers = containers;
+    if host_network {
+        // SetDefaults_Pod: a hostNetwork pod's ports bind the node: hostPort = containerPort.
+        for c in &mut containers {
+            for (port, protocol) in &c.ports {
+                if !c
+                    .host_ports
+                    .iter()
+                    .any(|h| h.port == *port && h.protocol == *protocol)
+                {
+                    c.host_ports.push(HostPort {
+                        ip: String::new(),
+                        protocol: protocol.clone(),
+                        port: *port,
+                    });
+                }
+            }
+        }
+    }
     PodSpec {
         containers,
         init_containers: init,
         restart_policy,
         node_selector,
         tolerations,
-        host_network: bool_at(spec, "hostNetwork"),
+        host_network,
         termination_grace_seconds,
         node_name: (!node_name.is_empty()).then(|| node_name.to_string()),
         // Priority admission resolves priorityClassName; without PriorityClasses every pod
@@ -743,7 +764,7 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
         } else {
             scheduler.to_string()
         },
-        // Affinity is left to the schema check (module docs).
+        // The DaemonSet controller's node-name term; manifests' affinity is `affinity`.
         required_node_name: None,
         config_volumes: config_volumes(cx, spec, path),
         // `serviceAccount` is the deprecated alias the API server copies across.
@@ -752,6 +773,8 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
             .map(|k| text(spec, k))
             .find(|n| !n.is_empty())
             .map(str::to_string),
+        affinity: affinity::affinity(cx, spec, path),
+        topology_spread: affinity::topology_spread(cx, spec, path),
     }
 }
 
@@ -805,6 +828,20 @@ fn container(cx: &mut Cx, c: &Node, path: &str, names: &mut BTreeSet<String>) ->
         );
     }
     let ports = container_ports(cx, child(node, "ports"), &format!("{path}.ports"));
+    let host_ports = items(child(node, "ports"))
+        .iter()
+        .filter_map(|p| {
+            let (port, _) = int_at(Some(p), "hostPort").filter(|(h, _)| *h > 0)?;
+            Some(HostPort {
+                ip: text(Some(p), "hostIP").to_string(),
+                protocol: match text(Some(p), "protocol") {
+                    "" => "TCP".to_string(),
+                    other => other.to_string(),
+                },
+                port: int32(port),
+            })
+        })
+        .collect();
     let (requests, limits) = resources(cx, child(node, "resources"), &format!("{path}.resources"));
     // SetDefaults_Container (facts B.10); the enum itself is checked by the schema.
     let pull_policy = match text(node, "imagePullPolicy") {
@@ -818,6 +855,7 @@ fn container(cx: &mut Cx, c: &Node, path: &str, names: &mut BTreeSet<String>) ->
         image: image.to_string(),
         pull_policy,
         ports,
+        host_ports,
         requests,
         limits,
         command: strings(child(node, "command")),
@@ -1275,6 +1313,20 @@ fn tolerations(cx: &mut Cx, list: Option<&Node>, path: &str) -> Vec<Toleration> 
 /// A `matchExpressions` item as `Selector::from_label_selector` takes it.
 type Expression = (String, String, Vec<String>);
 
+/// A `matchExpressions` item's key, operator and values as written.
+fn expression(e: &Node) -> Expression {
+    let values = items(child(Some(e), "values"))
+        .iter()
+        .filter_map(Node::as_str)
+        .map(str::to_string)
+        .collect();
+    (
+        text(Some(e), "key").to_string(),
+        text(Some(e), "operator").to_string(),
+        values,
+    )
+}
+
 /// `spec.selector` of a Deployment or ReplicaSet. Returns the selector when
 /// `LabelSelectorAsSelector` would succeed, so that the template is checked against it;
 /// None when it is missing or invalid (upstream then skips the template entirely).
@@ -1293,18 +1345,7 @@ fn label_selector_for(cx: &mut Cx, spec: Option<&Node>, at: Span, what: &str) ->
     let match_labels = entries(child(Some(sel), "matchLabels"));
     let expressions: Vec<Expression> = items(child(Some(sel), "matchExpressions"))
         .iter()
-        .map(|e| {
-            let values = items(child(Some(e), "values"))
-                .iter()
-                .filter_map(Node::as_str)
-                .map(str::to_string)
-                .collect();
-            (
-                text(Some(e), "key").to_string(),
-                text(Some(e), "operator").to_string(),
-                values,
-            )
-        })
+        .map(expression)
         .collect();
     let json = selector_json(&match_labels, &expressions);
     let pairs: Vec<(String, String)> = match_labels
@@ -2571,6 +2612,67 @@ mod tests {
 
     fn pod_yaml(spec: &str) -> String {
         format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec: {{{spec}}}\n")
+    }
+
+    #[test]
+    fn affinity_and_spread_constraints_are_read_with_the_plugin_defaults() {
+        let p = pod_of(&pod_yaml(
+            "containers: [{name: c, image: nginx}], affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]}, preferredDuringSchedulingIgnoredDuringExecution: [{weight: 3, preference: {matchExpressions: [{key: zone, operator: Exists}]}}]}, podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: web}}, topologyKey: kubernetes.io/hostname}]}}, topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}, matchLabelKeys: [pod-template-hash]}]",
+        ));
+        let a = p.spec.affinity.as_deref().expect("affinity");
+        let required = a.node.required.as_ref().expect("required terms");
+        assert_eq!(required[0].match_expressions[0].key, "disk");
+        assert_eq!(a.node.preferred[0].weight, 3);
+        assert_eq!(a.anti.required[0].topology_key, "kubernetes.io/hostname");
+        let c = &p.spec.topology_spread[0];
+        // filterTopologySpreadConstraints' defaults: minDomains 1 (unset), Honor, Ignore.
+        assert_eq!((c.max_skew, c.min_domains), (1, None));
+        assert!(c.honor_node_affinity && !c.honor_node_taints);
+        assert_eq!(c.match_label_keys, ["pod-template-hash"]);
+    }
+
+    #[test]
+    fn affinity_and_spread_constraints_are_validated_as_the_api_server_does() {
+        // ValidateNodeFieldSelectorRequirement, the preferred terms' weight and
+        // validateTopologySpreadConstraints (required fields are the schema check's).
+        assert_eq!(
+            causes(&pod_yaml(
+                "containers: [{name: c, image: nginx}], affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchFields: [{key: metadata.uid, operator: In, values: [a]}]}]}}, podAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 101, podAffinityTerm: {topologyKey: zone}}]}}"
+            )),
+            [
+                "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].key: Invalid value: \"metadata.uid\": not a valid field selector key",
+                "spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 101: must be in the range 1-100",
+            ]
+        );
+        assert_eq!(
+            causes(&pod_yaml(
+                "containers: [{name: c, image: nginx}], topologySpreadConstraints: [{maxSkew: 0, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, minDomains: 2}, {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway}]"
+            )),
+            [
+                "spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero",
+                "spec.topologySpreadConstraints[0].minDomains: Invalid value: 2: can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway",
+                "spec.topologySpreadConstraints[1].{topologyKey, whenUnsatisfiable}: Duplicate value: \"{zone, ScheduleAnyway}\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn host_ports_are_kept_and_host_network_ports_bind_the_node() {
+        // SetDefaults_Pod: a hostNetwork pod's ports get hostPort = containerPort.
+        let p = pod_of(&pod_yaml(
+            "containers: [{name: c, image: nginx, ports: [{containerPort: 80, hostPort: 8080, hostIP: 10.0.0.1}, {containerPort: 443}]}]",
+        ));
+        let h = &p.spec.containers[0].host_ports;
+        assert_eq!(h.len(), 1);
+        assert_eq!(
+            (h[0].ip.as_str(), h[0].protocol.as_str(), h[0].port),
+            ("10.0.0.1", "TCP", 8080)
+        );
+        let p = pod_of(&pod_yaml(
+            "hostNetwork: true, containers: [{name: c, image: nginx, ports: [{containerPort: 53, protocol: UDP}]}]",
+        ));
+        let h = &p.spec.containers[0].host_ports;
+        assert_eq!((h[0].protocol.as_str(), h[0].port), ("UDP", 53));
     }
 
     // --- invalid_message (kubectl-output.md §7.4) ---------------------------------------

@@ -1,5 +1,6 @@
 //! Plain data: the objects the simulator keeps, in compact form.
 
+pub mod affinity;
 pub mod civil;
 pub mod cron;
 pub mod cronjob;

@@ -1,6 +1,7 @@
 //! Pods: the spec kubesim simulates (shared between a template's pods) and the status the
 //! kubelet reports.
 
+use crate::model::affinity::{Affinity, TopologySpreadConstraint};
 use crate::model::labels::Labels;
 use crate::model::meta::Meta;
 use crate::sim::time::SimTime;
@@ -69,8 +70,11 @@ pub struct Container {
     pub image: String,
     /// `imagePullPolicy` after defaulting.
     pub pull_policy: PullPolicy,
-    /// `ports[].containerPort` (with protocol), for printing and NodePorts later.
+    /// `ports[].containerPort` (with protocol), for printing.
     pub ports: Vec<(i32, String)>,
+    /// The ports that also bind the node (`hostPort` set, or every port of a hostNetwork
+    /// pod, which `SetDefaults_Pod` gives `hostPort = containerPort`): NodePorts' input.
+    pub host_ports: Vec<HostPort>,
     /// `resources.requests` (absent → 0; limits without requests default requests to limits).
     pub requests: Resources,
     /// `resources.limits`.
@@ -88,6 +92,39 @@ pub struct Container {
     /// The ConfigMaps and Secrets its environment reads (`envFrom`, then `env[].valueFrom`),
     /// which the kubelet must find before it can create the container.
     pub env_sources: Vec<EnvSource>,
+}
+
+/// A port a container binds on its node (`ports[]` with `hostPort`), as the scheduler's
+/// `HostPortInfo` keys it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostPort {
+    /// `hostIP`; empty is `0.0.0.0`, every address.
+    pub ip: String,
+    /// `protocol` (default TCP).
+    pub protocol: String,
+    /// `hostPort`.
+    pub port: i32,
+}
+
+impl HostPort {
+    /// The address with `HostPortInfo`'s sanitising: empty means `0.0.0.0`.
+    pub fn address(&self) -> &str {
+        if self.ip.is_empty() {
+            "0.0.0.0"
+        } else {
+            &self.ip
+        }
+    }
+
+    /// `HostPortInfo.CheckConflict` for one used port: the same protocol and port on the
+    /// same address, or on either side the wildcard `0.0.0.0`.
+    pub fn conflicts(&self, used: &HostPort) -> bool {
+        if self.port <= 0 || self.port != used.port || self.protocol != used.protocol {
+            return false;
+        }
+        let (a, b) = (self.address(), used.address());
+        a == "0.0.0.0" || b == "0.0.0.0" || a == b
+    }
 }
 
 /// Which kind of object an environment source or a volume names.
@@ -152,6 +189,9 @@ impl std::fmt::Debug for Container {
         }
         if !self.env_sources.is_empty() {
             d.field("env_sources", &self.env_sources);
+        }
+        if !self.host_ports.is_empty() {
+            d.field("host_ports", &self.host_ports);
         }
         d.finish()
     }
@@ -319,6 +359,11 @@ pub struct PodSpec {
     /// `serviceAccountName` as written; None is `default`, which the ServiceAccount admission
     /// plugin fills in (kept unset so templates without one hash as before).
     pub service_account_name: Option<String>,
+    /// `affinity` as written (node affinity beyond `required_node_name`, pod affinity and
+    /// anti-affinity); None when absent.
+    pub affinity: Option<Box<Affinity>>,
+    /// `topologySpreadConstraints`.
+    pub topology_spread: Vec<TopologySpreadConstraint>,
 }
 
 /// Written out by hand so that a spec without node affinity prints exactly as before the
@@ -347,6 +392,12 @@ impl std::fmt::Debug for PodSpec {
         }
         if !self.init_containers.is_empty() {
             d.field("init", &self.init_containers);
+        }
+        if let Some(a) = &self.affinity {
+            d.field("affinity", a);
+        }
+        if !self.topology_spread.is_empty() {
+            d.field("topology_spread", &self.topology_spread);
         }
         d.finish()
     }

@@ -405,6 +405,7 @@ pub(crate) mod tests {
             probes: Default::default(),
             pre_stop_us: None,
             env_sources: Vec::new(),
+            host_ports: Vec::new(),
         };
         Pod {
             meta: Meta::new(

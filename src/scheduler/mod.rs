@@ -3,14 +3,22 @@
 //!
 //! The queue mirrors `pkg/scheduler/backend/queue/scheduling_queue.go`: `activeQ` ordered by
 //! PrioritySort (priority, then queue time), `backoffQ` (1 s doubling to 10 s: podInitialBackoffSeconds, podMaxBackoffSeconds) and
-//! `unschedulablePods`, which cluster events (a node added or changed, an assigned pod
-//! deleted) move back, and which are flushed after 5 minutes by the 30-second leftover loop.
-//! A cycle (`scheduler.schedule`) filters nodes from a round-robin start until
+//! `unschedulablePods`, which cluster events (a node added, changed or deleted, an assigned
+//! pod deleted or added) move back when a plugin that rejected the pod registered for the
+//! event (queueing hints, per event kind), and which are flushed after 5 minutes by the
+//! 30-second leftover loop. A cycle (`scheduler.schedule`) runs the PreFilters once
+//! (`cycle::CycleState`), filters nodes from a round-robin start until
 //! `numFeasibleNodesToFind` fit, scores them, picks the best (ties by reservoir sampling on
 //! the scheduler's seeded stream), assumes the pod on the node and binds it through the
 //! scheduler's 50 QPS / 100 burst client; the next cycle does not wait for the binding.
 
+pub mod cycle;
+#[cfg(test)]
+mod fixture;
+pub mod interpod;
 pub mod plugins;
+pub mod spread;
+pub mod topology;
 
 use crate::apiserver::{Op, Outcome};
 use crate::component::{Change, Component, Ctx, Notice, Response};
@@ -62,6 +70,10 @@ struct PodEntry {
     cached: Option<(u32, Resources, Resources)>,
     /// The controlling ReplicaSet/RC whose pods PodTopologySpread's system defaults spread.
     spread_owner: Option<u32>,
+    /// The `plugins::requeue` events that move it out of unschedulablePods.
+    requeue_on: u8,
+    /// The informer has seen it assigned (AssignedPodAdd fired).
+    seen_bound: bool,
 }
 
 /// A multiplicative hash for small integer keys (the scheduler looks them up once per
@@ -116,6 +128,11 @@ pub struct Scheduler {
     node_zone: Vec<Option<u32>>,
     zone_names: Vec<String>,
     nodes: Vec<u32>,
+    /// Cached pods with pod affinity or anti-affinity terms (InterPodAffinity's
+    /// `PodsWithAffinity`), and those binding host ports (NodePorts' `UsedPorts`): the only
+    /// pods a cycle of a pod without such terms reads.
+    affinity_pods: BTreeSet<u32>,
+    port_pods: BTreeSet<u32>,
     /// The pending flush timer: when, and its key (an earlier request cancels it).
     flush_at: Option<(SimTime, TimerKey)>,
 }
@@ -221,7 +238,53 @@ impl Scheduler {
         u.requested = u.requested.minus(req);
         u.nonzero_requested = u.nonzero_requested.minus(nz);
         u.pods = u.pods.saturating_sub(1);
+        self.affinity_pods.remove(&pod);
+        self.port_pods.remove(&pod);
         true
+    }
+
+    /// Counts an assigned (or assumed) pod in the cache, with what its spec means for the
+    /// plugins that read other pods.
+    fn add_pod(&mut self, id: u32, node: u32, p: &crate::model::pod::Pod) {
+        if self.entry(id).cached.is_some() {
+            return;
+        }
+        let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
+        self.add_to_cache(id, node, req, nz, spread_owner(p));
+        if interpod::has_pod_affinity(p) {
+            self.affinity_pods.insert(id);
+        }
+        if p.spec.containers.iter().any(|c| !c.host_ports.is_empty()) {
+            self.port_pods.insert(id);
+        }
+    }
+
+    /// The assigned pods the cycle of `p` reads.
+    fn placed(&self, p: &crate::model::pod::Pod) -> cycle::Placed {
+        let pair = |id: &u32| {
+            self.pods
+                .get(*id as usize)
+                .and_then(|e| e.cached)
+                .map(|(n, _, _)| (*id, n))
+        };
+        let wants_ports = p.spec.containers.iter().any(|c| !c.host_ports.is_empty());
+        cycle::Placed {
+            all: if cycle::needs_all_pods(p) {
+                self.pods
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, e)| e.cached.map(|(n, _, _)| (i as u32, n)))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            with_affinity: self.affinity_pods.iter().filter_map(pair).collect(),
+            with_host_ports: if wants_ports {
+                self.port_pods.iter().filter_map(pair).collect()
+            } else {
+                Vec::new()
+            },
+        }
     }
 }
 
@@ -289,9 +352,7 @@ impl Scheduler {
             return;
         };
         let Some(node) = p.node else { return };
-        let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
-        let owner = spread_owner(p);
-        self.add_to_cache(pod, node, req, nz, owner);
+        self.add_pod(pod, node, p);
     }
 }
 
@@ -330,7 +391,7 @@ fn observe(me: &mut Scheduler, cx: &mut Cx<'_>, obj: ObjRef, change: Change) {
             if change == Change::Deleted {
                 me.nodes.retain(|n| *n != obj.id);
             }
-            move_all_unschedulable(me, cx);
+            move_unschedulable(me, cx, plugins::requeue::NODE);
         }
         Kind::Pod => observe_pod(me, cx, obj.id, change),
         _ => {}
@@ -346,8 +407,9 @@ fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
             me.unschedulable.remove(&id);
             me.entry(id).state = QState::None;
         }
+        me.entry(id).seen_bound = false;
         if me.remove_from_cache(id) {
-            move_all_unschedulable(me, cx);
+            move_unschedulable(me, cx, plugins::requeue::ASSIGNED_POD_DELETE);
         }
         return;
     };
@@ -355,12 +417,13 @@ fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
     if let Some(node) = p.node {
         if p.is_terminal() {
             if me.remove_from_cache(id) {
-                move_all_unschedulable(me, cx);
+                move_unschedulable(me, cx, plugins::requeue::ASSIGNED_POD_DELETE);
             }
-        } else if me.entry(id).cached.is_none() {
-            let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
-            let owner = spread_owner(p);
-            me.add_to_cache(id, node, req, nz, owner);
+        } else {
+            me.add_pod(id, node, p);
+            if !std::mem::replace(&mut me.entry(id).seen_bound, true) {
+                move_unschedulable(me, cx, plugins::requeue::ASSIGNED_POD_ADD);
+            }
         }
         let e = me.entry(id);
         if e.state != QState::Assumed {
@@ -381,10 +444,21 @@ fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
     }
 }
 
-/// `MoveAllToActiveOrBackoffQueue` on a cluster event.
-fn move_all_unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>) {
-    let pods: Vec<u32> = std::mem::take(&mut me.unschedulable).into_iter().collect();
+/// `MoveAllToActiveOrBackoffQueue` on a cluster event: the unschedulable pods whose
+/// rejecting plugins registered for `event` (a `plugins::requeue` bit).
+fn move_unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>, event: u8) {
+    let pods: Vec<u32> = me
+        .unschedulable
+        .iter()
+        .copied()
+        .filter(|p| {
+            me.pods
+                .get(*p as usize)
+                .is_none_or(|e| e.requeue_on & event != 0)
+        })
+        .collect();
     for pod in pods {
+        me.unschedulable.remove(&pod);
         to_active_or_backoff(me, cx, pod);
     }
 }
@@ -532,9 +606,7 @@ fn cycle_done(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
             let Some(p) = cx.store.pods.get(pod) else {
                 return;
             };
-            let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
-            let owner = spread_owner(p);
-            me.add_to_cache(pod, node, req, nz, owner);
+            me.add_pod(pod, node, p);
             me.entry(pod).state = QState::Assumed;
             let key = cx.store.key(ObjRef {
                 kind: Kind::Pod,
@@ -542,7 +614,10 @@ fn cycle_done(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
             });
             cx.submit(Op::Bind { pod, node }, Tag::Bind, &key);
         }
-        Err(message) => unschedulable(me, cx, pod, message),
+        Err(fit) => {
+            me.entry(pod).requeue_on = fit.requeue_on;
+            unschedulable(me, cx, pod, fit.message)
+        }
     }
     kick(me, cx);
 }
@@ -578,63 +653,18 @@ fn unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32, message: String)
     }
 }
 
-/// `schedulePod`: filters from the round-robin start until enough feasible nodes are found,
-/// scores them and selects one.
-fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, String> {
-    let Some(p) = cx.store.pods.get(pod) else {
-        return Err(String::new());
-    };
-    let spec = p.spec.clone();
+/// `schedulePod`: the scored feasible nodes, then `selectHost` — the highest score, ties
+/// broken by reservoir sampling on the scheduler's stream.
+fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, FitError> {
+    let scored = me.prioritized_nodes(cx.store, pod)?;
     let key = cx.store.key(ObjRef {
         kind: Kind::Pod,
         id: pod,
     });
-    let n = me.nodes.len();
-    let want = plugins::num_feasible_nodes_to_find(n);
-    let mut feasible: Vec<u32> = Vec::with_capacity(want.min(n));
-    let mut rejected: Vec<Vec<Rejection>> = Vec::new();
-    let start = if n == 0 { 0 } else { me.next_start % n };
-    let mut processed = 0;
-    let mut reasons = Vec::new();
-    while processed < n && feasible.len() < want {
-        let node_id = me.nodes[(start + processed) % n];
-        processed += 1;
-        let Some(node) = cx.store.nodes.get(node_id) else {
-            continue;
-        };
-        let usage = me.node_usage(node_id);
-        reasons.clear();
-        if plugins::filter(&spec, node, &usage, &mut reasons) {
-            feasible.push(node_id);
-        } else {
-            rejected.push(reasons.clone());
-        }
-    }
-    if n > 0 {
-        me.next_start = (start + processed) % n;
-    }
-    if feasible.is_empty() {
-        return Err(plugins::fit_error(n, &rejected));
-    }
-    let raw: Vec<(u32, i64, i64)> = feasible
-        .iter()
-        .filter_map(|id| {
-            let node = cx.store.nodes.get(*id)?;
-            let (s, taints) = plugins::score(&spec, node, &me.node_usage(*id));
-            Some((*id, s, taints))
-        })
-        .collect();
-    let max_taints = raw.iter().map(|r| r.2).max().unwrap_or(0);
-    let spread = match cx.store.pods.get(pod).and_then(spread_owner) {
-        Some(owner) => spread_scores(me, owner, &feasible),
-        None => vec![0; feasible.len()],
-    };
-    // selectHost: the highest score, ties broken by reservoir sampling.
     let mut rng = cx.stream(SCHEDULER_NAME, &key, "selectHost");
     let mut best: Option<(u32, i64)> = None;
     let mut ties = 0u64;
-    for ((id, s, t), spread) in raw.into_iter().zip(spread) {
-        let total = s + plugins::taint_score(t, max_taints) + spread;
+    for (id, total) in scored {
         match best {
             Some((_, b)) if total < b => {}
             Some((_, b)) if total == b => {
@@ -649,8 +679,101 @@ fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, St
             }
         }
     }
-    best.map(|(id, _)| id)
-        .ok_or_else(|| plugins::fit_error(n, &rejected))
+    // prioritized_nodes returns at least one node or an error.
+    best.map(|(id, _)| id).ok_or_else(FitError::default)
+}
+
+/// A cycle that found no node: `FitError.Error()` and the events that may change that.
+#[derive(Clone, Debug, Default)]
+pub struct FitError {
+    /// The FailedScheduling message.
+    pub message: String,
+    /// `plugins::requeue` bits of every rejecting plugin.
+    pub requeue_on: u8,
+}
+
+impl Scheduler {
+    /// One scheduling cycle up to `selectHost` (`findNodesThatFitPod` and
+    /// `prioritizeNodes`): the PreFilters once, the Filters from the round-robin start
+    /// until `numFeasibleNodesToFind` nodes fit, then every Score plugin, weighted and
+    /// summed. Returns the feasible nodes with their totals, or the FitError message.
+    pub fn prioritized_nodes(
+        &mut self,
+        store: &Store,
+        pod: u32,
+    ) -> Result<Vec<(u32, i64)>, FitError> {
+        let Some(p) = store.pods.get(pod) else {
+            return Err(FitError::default());
+        };
+        let placed = self.placed(p);
+        let mut state = cycle::CycleState::new(store, &self.nodes, p, &placed);
+        let n = self.nodes.len();
+        let want = plugins::num_feasible_nodes_to_find(n);
+        let mut feasible: Vec<u32> = Vec::with_capacity(want.min(n));
+        let mut rejected: Vec<Vec<Rejection>> = Vec::new();
+        let start = if n == 0 { 0 } else { self.next_start % n };
+        let mut processed = 0;
+        let mut reasons = Vec::new();
+        while processed < n && feasible.len() < want {
+            let node_id = self.nodes[(start + processed) % n];
+            processed += 1;
+            let Some(node) = store.nodes.get(node_id) else {
+                continue;
+            };
+            let usage = self.node_usage(node_id);
+            reasons.clear();
+            if state.filter(node_id, node, &usage, &mut reasons) {
+                feasible.push(node_id);
+            } else {
+                rejected.push(reasons.clone());
+            }
+        }
+        if n > 0 {
+            self.next_start = (start + processed) % n;
+        }
+        if feasible.is_empty() {
+            let requeue_on = rejected
+                .iter()
+                .flatten()
+                .fold(plugins::requeue::NODE, |m, r| {
+                    m | plugins::requeue_events(r.reason)
+                });
+            return Err(FitError {
+                message: plugins::fit_error(n, &rejected),
+                requeue_on,
+            });
+        }
+        let nodes: Vec<&crate::model::node::Node> = feasible
+            .iter()
+            .filter_map(|id| store.nodes.get(*id))
+            .collect();
+        let raw: Vec<(i64, i64)> = feasible
+            .iter()
+            .zip(&nodes)
+            .map(|(id, node)| plugins::score(&p.spec, node, &self.node_usage(*id)))
+            .collect();
+        let max_taints = raw.iter().map(|r| r.1).max().unwrap_or(0);
+        let affinity = plugins::node_affinity_scores(&p.spec, &nodes);
+        let (inter, own_spread) = state.pod_scores(store, &self.nodes, &placed, &feasible);
+        let spread = own_spread.unwrap_or_else(|| match spread_owner(p) {
+            Some(owner) => spread_scores(self, owner, &feasible),
+            None => vec![0; feasible.len()],
+        });
+        let at = |v: &Option<Vec<i64>>, i: usize| v.as_ref().map_or(0, |v| v[i]);
+        Ok(feasible
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let (s, t) = raw[i];
+                let total = s
+                    + plugins::taint_score(t, max_taints)
+                    + spread[i]
+                    + at(&affinity, i)
+                    + at(&inter, i);
+                (*id, total)
+            })
+            .collect())
+    }
 }
 
 /// PodTopologySpread's weighted score (weight 2) for each feasible node under the system
@@ -875,6 +998,82 @@ mod tests {
             });
             assert!(again.requests().is_empty());
             assert_eq!(again.timers(), vec![(SimTime(3_000_000), Timer::Flush)]);
+        }
+
+        fn notice(
+            s: &mut Scheduler,
+            h: &Harness,
+            kind: Kind,
+            id: u32,
+            change: Change,
+        ) -> Recorder<Scheduler> {
+            run(s, &h.store, &mut (), ME, NOW, |s, cx| {
+                s.observe(
+                    cx,
+                    Notice {
+                        obj: ObjRef { kind, id },
+                        change,
+                        controller: None,
+                    },
+                )
+            })
+        }
+
+        #[test]
+        fn queueing_hints_move_a_pod_only_on_events_its_rejecting_plugin_registered() {
+            // NodeAffinity registers for node events only (node_affinity.go
+            // EventsToRegister): a deleted assigned pod leaves a pod whose nodeSelector
+            // matches no node in unschedulablePods; a node update moves it.
+            let (mut h, mut s, node, pod) = setup(100);
+            let ns = h.store.find_ns("default").expect("ns");
+            let mut spec = (*h.store.pods.get(pod).unwrap().spec).clone();
+            spec.node_selector = fx::labels(&[("disk", "ssd")]);
+            h.store.pods.get_mut(pod).unwrap().spec = std::sync::Arc::new(spec);
+            let other = fx::pod(&mut h.store, "other", ns, fx::spec(100), None, Some(node));
+            s.assume_existing(&h.store, other);
+            added(&mut s, &h, pod);
+            let failed = cycle(&mut s, &h, pod);
+            h.answer(&mut s, &mut (), ME, NOW, &failed);
+            h.store.pods.remove(other);
+            let deleted = notice(&mut s, &h, Kind::Pod, other, Change::Deleted);
+            assert!(deleted.timers().is_empty(), "not moved by a pod deletion");
+            let updated = notice(&mut s, &h, Kind::Node, node, Change::Modified);
+            assert_eq!(updated.timers(), vec![(SimTime(3_000_000), Timer::Flush)]);
+        }
+
+        #[test]
+        fn a_pod_rejected_by_anti_affinity_waits_for_assigned_pods() {
+            // InterPodAffinity registers for assigned pods added and deleted: the pod that
+            // the running one repels moves when that one is deleted.
+            let (mut h, mut s, node, pod) = setup(100);
+            let ns = h.store.find_ns("default").expect("ns");
+            let mut spec = (*h.store.pods.get(pod).unwrap().spec).clone();
+            spec.affinity = Some(Box::new(crate::model::affinity::Affinity {
+                anti: crate::model::affinity::PodAffinity {
+                    required: vec![crate::scheduler::fixture::term(
+                        crate::scheduler::fixture::key_in("app", &["web"]),
+                        "kubernetes.io/hostname",
+                    )],
+                    preferred: Vec::new(),
+                },
+                ..Default::default()
+            }));
+            h.store.pods.get_mut(pod).unwrap().spec = std::sync::Arc::new(spec);
+            if let Some(n) = h.store.nodes.get_mut(node) {
+                n.meta.labels = fx::labels(&[("kubernetes.io/hostname", "aks-nodepool1-0")]);
+            }
+            let other = fx::pod(&mut h.store, "other", ns, fx::spec(100), None, Some(node));
+            s.assume_existing(&h.store, other);
+            added(&mut s, &h, pod);
+            let failed = cycle(&mut s, &h, pod);
+            assert_eq!(
+                failed.events()[0].message,
+                "0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."
+            );
+            h.answer(&mut s, &mut (), ME, NOW, &failed);
+            h.store.pods.remove(other);
+            let deleted = notice(&mut s, &h, Kind::Pod, other, Change::Deleted);
+            assert_eq!(deleted.timers(), vec![(SimTime(3_000_000), Timer::Flush)]);
         }
 
         #[test]

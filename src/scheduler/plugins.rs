@@ -41,6 +41,37 @@ pub struct Rejection {
     pub resolvable: bool,
 }
 
+/// The cluster events that can make a rejected pod schedulable, as bits: each plugin's
+/// `EventsToRegister` (queueing hints), which decide whether an event moves the pod out of
+/// unschedulablePods.
+pub mod requeue {
+    /// A node added, updated or deleted.
+    pub const NODE: u8 = 1;
+    /// An assigned pod deleted (or terminated): its resources, ports and terms are freed.
+    pub const ASSIGNED_POD_DELETE: u8 = 2;
+    /// A pod assigned to a node: it may satisfy affinity or lift a spread minimum.
+    pub const ASSIGNED_POD_ADD: u8 = 4;
+}
+
+/// The events that can resolve a rejection, by the rejecting plugin: NodeUnschedulable,
+/// NodeName, TaintToleration and NodeAffinity wait for nodes; NodeResourcesFit and NodePorts
+/// also for deleted pods; InterPodAffinity and PodTopologySpread for added pods too.
+pub fn requeue_events(reason: &str) -> u8 {
+    use requeue::*;
+    if reason.starts_with("Insufficient ")
+        || reason == "Too many pods"
+        || reason == crate::scheduler::cycle::NODE_PORTS_REASON
+    {
+        NODE | ASSIGNED_POD_DELETE
+    } else if reason.starts_with("node(s) didn't match pod")
+        || reason.starts_with("node(s) didn't satisfy existing pods")
+    {
+        NODE | ASSIGNED_POD_DELETE | ASSIGNED_POD_ADD
+    } else {
+        NODE
+    }
+}
+
 /// Non-zero requests (`GetNonzeroRequests`), per container.
 pub fn nonzero_requests(spec: &PodSpec) -> Resources {
     spec.containers.iter().fold(Resources::default(), |a, c| {
@@ -64,8 +95,9 @@ fn tolerated(spec: &PodSpec, t: &Taint) -> bool {
 }
 
 /// NodeAffinity's filter (`nodeaffinity.GetRequiredNodeAffinity(pod).Match(node)`): the
-/// pod's nodeSelector and its required node affinity (kubesim models the `metadata.name`
-/// field term the DaemonSet controller sets) both match the node.
+/// pod's nodeSelector and its required node affinity (the manifest's
+/// `nodeSelectorTerms` and the `metadata.name` field term the DaemonSet controller sets)
+/// all match the node.
 pub fn matches_node_selector_and_affinity(spec: &PodSpec, node: &Node) -> bool {
     spec.node_selector
         .iter()
@@ -74,6 +106,44 @@ pub fn matches_node_selector_and_affinity(spec: &PodSpec, node: &Node) -> bool {
             .required_node_name
             .as_ref()
             .is_none_or(|n| *n == node.meta.name)
+        && spec
+            .affinity
+            .as_ref()
+            .is_none_or(|a| a.node.required_matches(&node.meta.labels, &node.meta.name))
+}
+
+/// NodeAffinity's Score and NormalizeScore (node_affinity.go): the summed weights of the
+/// preferred terms each node matches, scaled so the best node scores 100
+/// (`DefaultNormalizeScore`), times the plugin's weight 2; None (all 0) without preferred
+/// terms.
+pub fn node_affinity_scores(spec: &PodSpec, nodes: &[&Node]) -> Option<Vec<i64>> {
+    let preferred = spec
+        .affinity
+        .as_ref()
+        .map(|a| &a.node.preferred)
+        .filter(|p| !p.is_empty())?;
+    let raw: Vec<i64> = nodes
+        .iter()
+        .map(|n| {
+            preferred
+                .iter()
+                .filter(|p| p.term.matches(&n.meta.labels, &n.meta.name))
+                .map(|p| i64::from(p.weight))
+                .sum()
+        })
+        .collect();
+    let max = raw.iter().copied().max().unwrap_or(0);
+    Some(
+        raw.into_iter()
+            .map(|s| {
+                if max == 0 {
+                    0
+                } else {
+                    2 * (MAX_NODE_SCORE * s / max)
+                }
+            })
+            .collect(),
+    )
 }
 
 /// `v1helper.FindMatchingUntoleratedTaint`: the first of `taints` that passes `filter` and
@@ -89,8 +159,9 @@ pub fn untolerated_taint<'a>(
         .find(|t| !tolerations.iter().any(|tol| tol.tolerates(t)))
 }
 
-/// Runs the filters in profile order; returns every reason of the first failing plugin.
-pub fn filter(spec: &PodSpec, node: &Node, usage: &NodeUsage, out: &mut Vec<Rejection>) -> bool {
+/// The node-only Filters in profile order (NodeUnschedulable, NodeName, TaintToleration,
+/// NodeAffinity); pushes the first failing plugin's reason.
+pub fn filter_node(spec: &PodSpec, node: &Node, out: &mut Vec<Rejection>) -> bool {
     let hard = |reason| Rejection {
         reason,
         resolvable: false,
@@ -125,7 +196,17 @@ pub fn filter(spec: &PodSpec, node: &Node, usage: &NodeUsage, out: &mut Vec<Reje
         out.push(hard("node(s) didn't match Pod's node affinity/selector"));
         return false;
     }
-    let req = spec.requests();
+    true
+}
+
+/// NodeResourcesFit's Filter on the pod's summed requests; pushes every insufficient
+/// resource.
+pub fn filter_resources(
+    req: Resources,
+    node: &Node,
+    usage: &NodeUsage,
+    out: &mut Vec<Rejection>,
+) -> bool {
     let before = out.len();
     if usage.pods + 1 > node.max_pods {
         out.push(Rejection {
@@ -156,30 +237,84 @@ fn least_requested(requested: i64, capacity: i64) -> i64 {
     (capacity - requested) * MAX_NODE_SCORE / capacity
 }
 
+/// LeastAllocated (noderesources/least_allocated.go `leastResourceScorer`): each resource's
+/// `(requested, allocatable, weight)` scored `(allocatable − requested) × 100 /
+/// allocatable` (0 when over or without capacity), then the weighted integer mean.
+pub fn least_allocated(resources: &[(i64, i64, i64)]) -> i64 {
+    let weights: i64 = resources.iter().map(|r| r.2).sum();
+    if weights == 0 {
+        return 0;
+    }
+    let sum: i64 = resources
+        .iter()
+        .map(|(req, cap, w)| least_requested(*req, *cap) * w)
+        .sum();
+    sum / weights
+}
+
+/// BalancedAllocation (noderesources/balanced_allocation.go `balancedResourceScorer`):
+/// each resource with capacity gives the fraction `min(1, requested / allocatable)`;
+/// the score is `(1 − std) × 100` truncated, std being `|f1 − f2| / 2` for two fractions
+/// and the population standard deviation for more.
+pub fn balanced_allocation(resources: &[(i64, i64)]) -> i64 {
+    // On the stack: this runs once per feasible node per cycle (kubesim scores at most a
+    // handful of resources).
+    let mut fractions = [0.0f64; 8];
+    let mut n = 0;
+    for (req, cap) in resources.iter().filter(|(_, cap)| *cap != 0) {
+        if let Some(slot) = fractions.get_mut(n) {
+            *slot = (*req as f64 / *cap as f64).min(1.0);
+            n += 1;
+        }
+    }
+    let fractions = &fractions[..n];
+    let std = match fractions {
+        [] | [_] => 0.0,
+        [a, b] => ((a - b) / 2.0).abs(),
+        _ => {
+            let mean = fractions.iter().sum::<f64>() / n as f64;
+            let var = fractions
+                .iter()
+                .map(|f| (f - mean) * (f - mean))
+                .sum::<f64>()
+                / n as f64;
+            libm::sqrt(var)
+        }
+    };
+    ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
+}
+
+/// BalancedAllocation's `isBestEffortPod`: the pod requests none of the scored resources.
+pub fn is_best_effort(requests: Resources) -> bool {
+    requests.cpu_milli == 0 && requests.memory == 0
+}
+
 /// The weighted sum of the modelled scores before TaintToleration normalisation, and the
 /// node's count of intolerable PreferNoSchedule taints.
 pub fn score(spec: &PodSpec, node: &Node, usage: &NodeUsage) -> (i64, i64) {
     let nz = nonzero_requests(spec);
     let alloc = node.allocatable;
-    // NodeResourcesFit, LeastAllocated, cpu and memory weighted 1:1.
-    let cpu = least_requested(
-        usage.nonzero_requested.cpu_milli + nz.cpu_milli,
-        alloc.cpu_milli,
-    );
-    let mem = least_requested(usage.nonzero_requested.memory + nz.memory, alloc.memory);
-    let fit = (cpu + mem) / 2;
-    // NodeResourcesBalancedAllocation: 1 − |f_cpu − f_mem| / 2, on actual requests.
+    // NodeResourcesFit, LeastAllocated on non-zero requests, cpu and memory weighted 1:1.
+    let fit = least_allocated(&[
+        (
+            usage.nonzero_requested.cpu_milli + nz.cpu_milli,
+            alloc.cpu_milli,
+            1,
+        ),
+        (usage.nonzero_requested.memory + nz.memory, alloc.memory, 1),
+    ]);
+    // NodeResourcesBalancedAllocation on actual requests; its PreScore returns Skip for a
+    // best-effort pod (no cpu or memory requested), which then scores 0 everywhere
+    // (balanced_allocation.go isBestEffortPod, kubernetes#129138).
     let req = spec.requests();
-    let frac = |r: i64, a: i64| {
-        if a == 0 {
-            1.0
-        } else {
-            ((r as f64) / (a as f64)).min(1.0)
-        }
+    let balanced = if is_best_effort(req) {
+        0
+    } else {
+        balanced_allocation(&[
+            (usage.requested.cpu_milli + req.cpu_milli, alloc.cpu_milli),
+            (usage.requested.memory + req.memory, alloc.memory),
+        ])
     };
-    let fc = frac(usage.requested.cpu_milli + req.cpu_milli, alloc.cpu_milli);
-    let fm = frac(usage.requested.memory + req.memory, alloc.memory);
-    let balanced = ((1.0 - (fc - fm).abs() / 2.0) * MAX_NODE_SCORE as f64) as i64;
     let prefer_no_schedule = node
         .taints
         .iter()
@@ -247,6 +382,232 @@ fn histogram<'a>(items: impl Iterator<Item = &'a str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::etcd::store::testing as fx;
+    use crate::model::affinity::{Affinity, NodeSelectorTerm, PreferredSchedulingTerm};
+    use crate::model::labels::{Operator, Requirement};
+
+    #[test]
+    fn num_feasible_nodes_follows_test_num_feasible_nodes_to_find() {
+        // schedule_one_test.go TestNumFeasibleNodesToFind, the rows without a configured
+        // percentageOfNodesToScore (kubesim runs the adaptive default only):
+        // "nodes number not more than 50" 10 → 10; "more than 50" 1000 → 420;
+        // "more than 50*125" 6000 → 300.
+        assert_eq!(num_feasible_nodes_to_find(10), 10);
+        assert_eq!(num_feasible_nodes_to_find(1000), 420);
+        assert_eq!(num_feasible_nodes_to_find(6000), 300);
+    }
+
+    #[test]
+    fn least_allocated_matches_test_least_allocated_scoring_strategy() {
+        // least_allocated_test.go TestLeastAllocatedScoringStrategy (reference §1.6 L1–L11):
+        // (requested incl. the pod, allocatable, weight) for cpu then memory; the pod asks
+        // 3000/5000 unless the row says otherwise.
+        let la = |cpu: (i64, i64), mem: (i64, i64)| {
+            least_allocated(&[(cpu.0, cpu.1, 1), (mem.0, mem.1, 1)])
+        };
+        // L1 "nothing scheduled, nothing requested" and L3 "no resources requested, pods
+        // scheduled" (pods without containers): 100, 100.
+        assert_eq!(la((0, 4000), (0, 10000)), 100);
+        // L2 "nothing scheduled, resources requested, differently sized nodes": 37, 50.
+        assert_eq!(la((3000, 4000), (5000, 10000)), 37);
+        assert_eq!(la((3000, 6000), (5000, 10000)), 50);
+        // L4 "no resources requested, pods scheduled with resources": 70, 57.
+        assert_eq!(la((6000, 10000), (0, 20000)), 70);
+        assert_eq!(la((6000, 10000), (5000, 20000)), 57);
+        // L5 "resources requested, pods scheduled with resources": 57, 45.
+        assert_eq!(la((6000, 10000), (5000, 20000)), 57);
+        assert_eq!(la((6000, 10000), (10000, 20000)), 45);
+        // L6 "…, differently sized nodes": 57, 60.
+        assert_eq!(la((6000, 10000), (10000, 50000)), 60);
+        // L7 "requested resources exceed node capacity" (pod 3000 cpu, explicit 0
+        // memory): an over-committed resource scores 0: 50, 25.
+        assert_eq!(la((6000, 4000), (0, 10000)), 50);
+        assert_eq!(la((6000, 4000), (5000, 10000)), 25);
+        // L8 "zero node resources": 0, 0.
+        assert_eq!(la((3000, 0), (5000, 0)), 0);
+        // L9 weights memory=2, cpu=1: (25·1 + 50·2) / 3 = 41; 50.
+        assert_eq!(least_allocated(&[(3000, 4000, 1), (5000, 10000, 2)]), 41);
+        assert_eq!(least_allocated(&[(3000, 6000, 1), (5000, 10000, 2)]), 50);
+        // L11 "bypass extended resource if the pod does not request it": the extended
+        // resource is not among the scored ones: 50, 50.
+        assert_eq!(la((3000, 6000), (5000, 10000)), 50);
+        // L10 (weights −1, 0, 101 rejected) is scheduler-config validation: kubesim has no
+        // scoring configuration, so no row applies.
+    }
+
+    #[test]
+    fn balanced_allocation_matches_test_node_resources_balanced_allocation() {
+        // balanced_allocation_test.go TestNodeResourcesBalancedAllocation, modern table
+        // (reference §1.6 B1–B8): (requested incl. the pod, allocatable) per resource.
+        // B2 "nothing scheduled, resources requested, differently sized nodes": 87, 100.
+        assert_eq!(balanced_allocation(&[(3000, 4000), (5000, 10000)]), 87);
+        assert_eq!(balanced_allocation(&[(3000, 6000), (5000, 10000)]), 100);
+        // B3 "resources requested, pods scheduled with resources": 82, 95; B8 is the same
+        // without PreScore.
+        assert_eq!(balanced_allocation(&[(6000, 10000), (5000, 20000)]), 82);
+        assert_eq!(balanced_allocation(&[(6000, 10000), (10000, 20000)]), 95);
+        // B4 "…, differently sized nodes": 82, 80.
+        assert_eq!(balanced_allocation(&[(6000, 10000), (10000, 50000)]), 80);
+        // B5 "requested resources at node capacity" (cpuOnly pod): a fraction is capped
+        // at 1: 50, 75.
+        assert_eq!(balanced_allocation(&[(6000, 6000), (0, 10000)]), 50);
+        assert_eq!(balanced_allocation(&[(6000, 6000), (5000, 10000)]), 75);
+        // B6 "include scalar resource on a node for balanced resource allocation" (gpu 8,
+        // population std of three fractions): 70, 65.
+        assert_eq!(
+            balanced_allocation(&[(3000, 3500), (5000, 40000), (4, 8)]),
+            70
+        );
+        assert_eq!(
+            balanced_allocation(&[(3000, 3500), (5000, 40000), (1, 8)]),
+            65
+        );
+        // B7 "node without the scalar resource should skip the scalar resource": 63, 63.
+        assert_eq!(balanced_allocation(&[(3000, 3500), (5000, 40000)]), 63);
+        // B1 "nothing scheduled, nothing requested, skip in PreScore": a best-effort pod
+        // skips the plugin.
+        assert!(is_best_effort(Resources::default()));
+        assert!(!is_best_effort(Resources {
+            cpu_milli: 3000,
+            memory: 0
+        }));
+        // A resource without capacity is skipped (`allocable[i] == 0`).
+        assert_eq!(balanced_allocation(&[(3000, 3500), (5000, 0)]), 100);
+    }
+
+    fn labelled_node(labels: &[(&str, &str)]) -> Node {
+        let mut store = crate::etcd::Store::default();
+        let id = fx::node(&mut store, "node1", 4000, 16 << 30);
+        let mut n = store.nodes.get(id).expect("node").clone();
+        n.meta.labels = fx::labels(labels);
+        n
+    }
+
+    fn req(key: &str, operator: Operator, values: &[&str]) -> Requirement {
+        Requirement {
+            key: key.into(),
+            operator,
+            values: values.iter().map(|v| v.to_string()).collect(),
+        }
+    }
+
+    fn with_required(terms: Vec<NodeSelectorTerm>) -> PodSpec {
+        let mut spec = (*fx::spec(0)).clone();
+        spec.affinity = Some(Box::new(Affinity {
+            node: crate::model::affinity::NodeAffinity {
+                required: Some(terms),
+                preferred: Vec::new(),
+            },
+            ..Affinity::default()
+        }));
+        spec
+    }
+
+    fn exprs(e: Vec<Requirement>) -> NodeSelectorTerm {
+        NodeSelectorTerm {
+            match_expressions: e,
+            match_fields: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn required_node_affinity_follows_test_node_affinity() {
+        // node_affinity_test.go TestNodeAffinity rows.
+        let node = labelled_node(&[
+            ("foo", "bar"),
+            ("kernel-version", "0206"),
+            ("mem-type", "DDR3"),
+        ]);
+        let fits = |terms| matches_node_selector_and_affinity(&with_required(terms), &node);
+        // "Pod with matchExpressions using In operator that matches the existing node".
+        assert!(fits(vec![exprs(vec![req(
+            "foo",
+            Operator::In,
+            &["value1", "bar"]
+        )])]));
+        // "Pod with matchExpressions using Gt operator that matches the existing node".
+        assert!(fits(vec![exprs(vec![req(
+            "kernel-version",
+            Operator::GreaterThan,
+            &["0204"]
+        )])]));
+        // "Pod with matchExpressions using NotIn operator that matches the existing node".
+        assert!(fits(vec![exprs(vec![req(
+            "mem-type",
+            Operator::NotIn,
+            &["DDR", "DDR2"]
+        )])]));
+        // "Pod with matchExpressions using Exists operator that matches the existing node".
+        assert!(fits(vec![exprs(vec![req("foo", Operator::Exists, &[])])]));
+        // "Pod with affinity that don't match node's labels won't schedule onto the node".
+        assert!(!fits(vec![exprs(vec![req(
+            "foo",
+            Operator::In,
+            &["value1", "value2"]
+        )])]));
+        // "Pod with a nil []NodeSelectorTerm in affinity, can't match the node's labels".
+        assert!(!fits(Vec::new()));
+        // "Pod with empty MatchExpressions is not a valid value will match no objects".
+        assert!(!fits(vec![exprs(Vec::new())]));
+        // "Pod with multiple NodeSelectorTerms ORed in affinity, matches the node's labels".
+        assert!(fits(vec![
+            exprs(vec![req("foo", Operator::In, &["none"])]),
+            exprs(vec![req("mem-type", Operator::In, &["DDR3"])]),
+        ]));
+        // "Pod with matchFields using In operator that matches the existing node" and its
+        // NotIn counterpart.
+        let field = |op| NodeSelectorTerm {
+            match_expressions: Vec::new(),
+            match_fields: vec![req("metadata.name", op, &["node1"])],
+        };
+        assert!(fits(vec![field(Operator::In)]));
+        assert!(!fits(vec![field(Operator::NotIn)]));
+    }
+
+    #[test]
+    fn preferred_node_affinity_scores_follow_test_node_affinity_priority() {
+        // node_affinity_test.go TestNodeAffinityPriority: affinity2 prefers foo=bar
+        // (weight 2), key=value (4) and all of foo=bar, key=value, az=az1 (5); normalised
+        // to 100 × s / max, then NodeAffinity's weight 2.
+        let in_ = |k: &str, v: &str| req(k, Operator::In, &[v]);
+        let mut spec = (*fx::spec(0)).clone();
+        let pref = |weight, e| PreferredSchedulingTerm {
+            weight,
+            term: exprs(e),
+        };
+        spec.affinity = Some(Box::new(Affinity {
+            node: crate::model::affinity::NodeAffinity {
+                required: None,
+                preferred: vec![
+                    pref(2, vec![in_("foo", "bar")]),
+                    pref(4, vec![in_("key", "value")]),
+                    pref(
+                        5,
+                        vec![in_("foo", "bar"), in_("key", "value"), in_("az", "az1")],
+                    ),
+                ],
+            },
+            ..Affinity::default()
+        }));
+        let m1 = labelled_node(&[("foo", "bar")]);
+        let m5 = labelled_node(&[("foo", "bar"), ("key", "value"), ("az", "az1")]);
+        let m2 = labelled_node(&[("key", "value")]);
+        // "all machines matches the preferred scheduling requirements of pod but with
+        // different priorities": 18, 100, 36.
+        assert_eq!(
+            node_affinity_scores(&spec, &[&m1, &m5, &m2]),
+            Some(vec![36, 200, 72])
+        );
+        // "no node matches preferred scheduling requirements": all 0.
+        let none = labelled_node(&[("abc", "az11")]);
+        assert_eq!(
+            node_affinity_scores(&spec, &[&none, &none]),
+            Some(vec![0, 0])
+        );
+        // "all nodes are same priority as NodeAffinity is nil".
+        assert_eq!(node_affinity_scores(&fx::spec(0), &[&m1, &m2]), None);
+    }
 
     #[test]
     fn adaptive_percentage_matches_the_documented_examples() {

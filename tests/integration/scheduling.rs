@@ -123,3 +123,42 @@ fn max_pods_bounds_a_node_and_the_rest_report_too_many_pods() {
         }
     }
 }
+
+#[test]
+fn required_anti_affinity_puts_one_pod_per_node_and_leaves_the_surplus_pending() {
+    // scenarios/anti-affinity.yaml: 4 replicas with required anti-affinity on
+    // kubernetes.io/hostname over 3 nodes. interpodaffinity/filtering.go rejects every node
+    // holding a matching pod with ErrReasonAntiAffinityRulesNotMatch (Unschedulable), and
+    // FitError.Error() adds DefaultPreemption's verdict: equal-priority pods are no victims.
+    let path = super::support::root().join("scenarios/anti-affinity.yaml");
+    for seed in 1..=4u64 {
+        let r = super::support::run_file(&path, &["--seed", &seed.to_string(), "-q"]);
+        assert_eq!(
+            r.code, 0,
+            "seed {seed}: the lab's expectations pass: {}",
+            r.stderr
+        );
+        let events = r.events();
+        let failed: Vec<&Vec<String>> = events
+            .iter()
+            .filter(|e| e[6] == "FailedScheduling")
+            .collect();
+        assert!(!failed.is_empty());
+        for e in &failed {
+            assert_eq!(
+                e[8],
+                "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+            );
+        }
+        // The three scheduled pods are on three different nodes.
+        let mut nodes: Vec<String> = events
+            .iter()
+            .filter(|e| e[6] == "Scheduled")
+            .map(|e| e[8].rsplit(' ').next().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(nodes.len(), 3, "seed {seed}");
+        nodes.sort();
+        nodes.dedup();
+        assert_eq!(nodes.len(), 3, "seed {seed}: one pod per node");
+    }
+}
