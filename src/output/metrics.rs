@@ -206,15 +206,16 @@ pub fn node_status_cell(node: &Node) -> String {
 /// The name of the node a pod is bound to, or `<none>` (kubectl's placeholder in the NODE
 /// column) while it is unbound.
 fn pod_node_name(store: &Store, counters: &Counters, pod: &Pod) -> String {
-    match pod.node {
-        Some(n) => store
-            .nodes
-            .get(n)
-            .map(|node| node.meta.name.clone())
-            .or_else(|| counters.node_name(n).map(str::to_string))
-            .unwrap_or_else(|| "<none>".to_string()),
-        None => "<none>".to_string(),
-    }
+    bound_node_name(store, counters, pod)
+        .unwrap_or("<none>")
+        .to_string()
+}
+
+/// The name of the node `pod` is bound to: from the store, or from the timeline's memory when
+/// the node was deleted since.
+fn bound_node_name<'a>(store: &'a Store, counters: &'a Counters, pod: &Pod) -> Option<&'a str> {
+    let n = pod.node?;
+    (store.nodes.get(n).map(|node| node.meta.name.as_str())).or(counters.node_name(n))
 }
 
 /// The integer value of one of an existing object's timeline metrics (`r.kind` is the real
@@ -331,12 +332,7 @@ pub fn object_text<'a>(
     };
     match metric {
         Metric::Phase => pod.status.phase.as_str(),
-        Metric::Node => pod
-            .node
-            .and_then(|n| {
-                (store.nodes.get(n).map(|node| node.meta.name.as_str())).or(counters.node_name(n))
-            })
-            .unwrap_or(""),
+        Metric::Node => bound_node_name(store, counters, pod).unwrap_or(""),
         _ => "",
     }
 }
