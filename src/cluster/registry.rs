@@ -4,6 +4,7 @@
 //! its own file, its row in the component table ([`crate::component::ComponentKind::info`])
 //! and one row here.
 
+use crate::aks::cloudnode::CloudNodeLifecycleController;
 use crate::aks::fleet::Azure;
 use crate::aks::provider::AksProvider;
 use crate::cluster::{Call, Parts};
@@ -13,6 +14,7 @@ use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
 use crate::controllers::job::JobController;
+use crate::controllers::nodelifecycle::NodeLifecycleController;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::rootca::RootCaPublisher;
 use crate::controllers::service::ServiceController;
@@ -154,6 +156,8 @@ registry! {
         aks: AksProvider => Aks, AksProvider, env azure;
         rootca: RootCaPublisher => RootCa, RootCaPublisher, env none;
         serviceaccounts: ServiceAccountsController => ServiceAccounts, ServiceAccountsController, env none;
+        nodelifecycle: NodeLifecycleController => NodeLifecycle, NodeLifecycleController, env none;
+        cloudnodes: CloudNodeLifecycleController => CloudNodes, CloudNodeLifecycleController, env azure;
     }
     per_instance {
         Kubelet => Kubelet;

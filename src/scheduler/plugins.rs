@@ -100,6 +100,7 @@ pub fn filter(spec: &PodSpec, node: &Node, usage: &NodeUsage, out: &mut Vec<Reje
             key: "node.kubernetes.io/unschedulable".into(),
             value: String::new(),
             effect: TaintEffect::NoSchedule,
+            time_added: None,
         };
         if !tolerated(spec, &t) {
             out.push(hard("node(s) were unschedulable"));
