@@ -810,3 +810,49 @@ fn mark_pods_not_ready(cx: &mut Cx<'_>, node: u32) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zone_states_follow_compute_zone_state_in_test_monitor_node_health() {
+        // TestMonitorNodeHealth "Partial Disruption: one Node failed": 2 Unknown of 5 is
+        // Normal (not-ready must exceed 2), 3 of 5 (0.6 >= 0.55) PartialDisruption.
+        assert_eq!(zone_state(3, 2), ZoneState::Normal);
+        assert_eq!(zone_state(2, 3), ZoneState::PartialDisruption);
+        // "Nodes created recently without status conditions": 4 without conditions is
+        // FullDisruption; 3 unhealthy and 1 healthy (0.75) PartialDisruption.
+        assert_eq!(zone_state(0, 4), ZoneState::FullDisruption);
+        assert_eq!(zone_state(1, 3), ZoneState::PartialDisruption);
+        // "Initially both zones down, one comes back": the zone that is back is Normal.
+        assert_eq!(zone_state(1, 0), ZoneState::Normal);
+        // An empty zone has no disruption.
+        assert_eq!(zone_state(0, 0), ZoneState::Normal);
+    }
+
+    #[test]
+    fn conditions_map_to_the_taints_of_node_condition_to_taint_key_status_map() {
+        use ConditionStatus as S;
+        use ConditionType as T;
+        assert_eq!(condition_taint(T::Ready, S::False), Some(NOT_READY_TAINT));
+        assert_eq!(
+            condition_taint(T::Ready, S::Unknown),
+            Some(UNREACHABLE_TAINT)
+        );
+        assert_eq!(condition_taint(T::Ready, S::True), None);
+        assert_eq!(
+            condition_taint(T::MemoryPressure, S::True),
+            Some(MEMORY_PRESSURE_TAINT)
+        );
+        assert_eq!(
+            condition_taint(T::DiskPressure, S::True),
+            Some(DISK_PRESSURE_TAINT)
+        );
+        assert_eq!(
+            condition_taint(T::PidPressure, S::True),
+            Some(PID_PRESSURE_TAINT)
+        );
+        assert_eq!(condition_taint(T::PidPressure, S::False), None);
+    }
+}
