@@ -83,8 +83,13 @@ impl FaultCommand {
     /// behaviour is built, so a scenario never runs a fault that silently does nothing.
     fn simulated(&self) -> bool {
         match self {
-            FaultCommand::Node { .. }
-            | FaultCommand::Etcd { .. }
+            FaultCommand::Node { fault, .. } => {
+                matches!(
+                    fault,
+                    NodeFault::Fail | NodeFault::Recover | NodeFault::Delete
+                )
+            }
+            FaultCommand::Etcd { .. }
             | FaultCommand::ApiServer { .. }
             | FaultCommand::RestartControllerManager
             | FaultCommand::RestartScheduler => false,

@@ -256,6 +256,7 @@ fn taint(text: &str) -> Result<Taint, String> {
         key: key.to_string(),
         value: value.to_string(),
         effect,
+        time_added: None,
     })
 }
 

@@ -24,6 +24,7 @@ use crate::model::labels::{Labels, Selector};
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
 use crate::scheduler::plugins::{NodeUsage, nonzero_requests, score};
 
+use crate::model::node::LEASE_RENEW;
 use crate::model::pod::{
     Container, ContainerState, ContainerStatus, Phase, Pod, PodSpec, PodStatus, PullPolicy,
     Resources, RestartPolicy, Taint, TaintEffect, Toleration,
@@ -42,6 +43,7 @@ use crate::network::{IpamError, NetworkConfig, Plugin, PoolNodes, check_capacity
 use crate::scenario::spec::{ClusterSpec, PoolMode};
 use crate::sim::rng::Streams;
 use crate::sim::time::SimTime;
+use rand::RngExt;
 use std::sync::Arc;
 
 /// One node pool, resolved.
@@ -224,6 +226,7 @@ pub fn plan(spec: &ClusterSpec, cluster_span: Span) -> Result<ClusterPlan, Vec<P
                     }
                     crate::scenario::spec::TaintEffect::NoExecute => TaintEffect::NoExecute,
                 },
+                time_added: None,
             })
             .collect();
         if let (Some(s), Some(cpu), Some(mem)) = (size, cpu_milli, mem) {
@@ -389,10 +392,15 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
     for (pi, pool) in plan.pools.iter().enumerate() {
         for _ in 0..pool.count {
             let inst = w.azure.create_vm(pi as u32).map_err(|e| e.to_string())?;
+            // Its kubelet started before t=0: its renewals fall at a phase of their own.
+            let phase = w
+                .streams
+                .stream("kubelet", &inst.name, "lease-phase")
+                .random_range(0..LEASE_RENEW.0);
             // The VM was just given its addresses; an error here is a kubesim bug, reported.
             let node = w
                 .azure
-                .node_object(pi as u32, &inst, true)
+                .node_object(pi as u32, &inst, true, SimTime(phase))
                 .ok_or_else(|| format!("VM {} has no address", inst.name))?;
             let nid = w.store.nodes.insert(node);
             w.store.register(

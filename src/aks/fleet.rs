@@ -12,9 +12,12 @@ use crate::aks::naming::node_name;
 use crate::aks::node_info::{NodeLabelParams, node_labels};
 use crate::model::labels::Labels;
 use crate::model::meta::Meta;
-use crate::model::node::{NOT_READY_TAINT, Node, NodeInfo};
+use crate::model::node::{
+    Beat, Lease, NOT_READY_TAINT, Node, NodeInfo, STATUS_REPORT, kubelet_conditions,
+};
 use crate::model::pod::{Resources, Taint, TaintEffect};
 use crate::network::{Ipam, IpamError, NodeAddresses, PublicIpAllocator};
+use crate::sim::time::SimTime;
 use std::sync::Arc;
 
 /// AKS's limit of nodes in one pool (learn.microsoft.com/azure/aks/quotas-skus-regions).
@@ -174,6 +177,13 @@ impl Azure {
         Ok(inst)
     }
 
+    /// Whether the VM still exists (`InstanceExistsByProviderID`).
+    pub fn vm_exists(&self, pool: u32, vm: u32) -> bool {
+        self.pools
+            .get(pool as usize)
+            .is_some_and(|p| p.instances.iter().any(|i| i.vm == vm))
+    }
+
     /// Deletes a VM: its addresses go back to the subnet.
     pub fn delete_vm(&mut self, pool: u32, vm: u32) {
         self.ipam.remove_node(vm);
@@ -184,7 +194,14 @@ impl Azure {
 
     /// The Node a VM's kubelet registers: AKS's labels, the pool's taints, its addresses;
     /// `ready` false adds the not-ready taint it carries until its Ready condition is True.
-    pub fn node_object(&self, pool: u32, inst: &Instance, ready: bool) -> Option<Node> {
+    /// `kubelet_start` is when its kubelet started: its first status post and Lease.
+    pub fn node_object(
+        &self,
+        pool: u32,
+        inst: &Instance,
+        ready: bool,
+        kubelet_start: SimTime,
+    ) -> Option<Node> {
         let p = self.pools.get(pool as usize)?;
         let addrs: NodeAddresses = NodeAddresses {
             node_ip: self.ipam.node_ip(inst.vm)?,
@@ -196,7 +213,7 @@ impl Azure {
             inst,
             addrs,
             self.node_info.clone(),
-            ready,
+            (ready, kubelet_start),
         ))
     }
 
@@ -252,7 +269,7 @@ pub fn node_object(
     inst: &Instance,
     addrs: NodeAddresses,
     info: Arc<NodeInfo>,
-    ready: bool,
+    (ready, kubelet_start): (bool, SimTime),
 ) -> Node {
     let p = &pool.plan;
     let labels = node_labels(&NodeLabelParams {
@@ -274,6 +291,7 @@ pub fn node_object(
             key: NOT_READY_TAINT.to_string(),
             value: String::new(),
             effect: TaintEffect::NoSchedule,
+            time_added: None,
         });
     }
     Node {
@@ -294,7 +312,9 @@ pub fn node_object(
         internal_ip: addrs.node_ip,
         pod_cidr: addrs.pod_cidr,
         info,
-        ready,
+        conditions: kubelet_conditions(ready, kubelet_start),
+        heartbeat: Beat::new(kubelet_start, STATUS_REPORT),
+        lease: Some(Lease::new(kubelet_start)),
     }
 }
 

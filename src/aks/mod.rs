@@ -7,6 +7,7 @@
 
 pub mod allocatable;
 pub mod az;
+pub mod cloudnode;
 pub mod cluster;
 pub mod fleet;
 pub mod naming;

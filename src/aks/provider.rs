@@ -167,7 +167,7 @@ impl Component for AksProvider {
             Timer::Booted { op, pool, vm } => {
                 let node = cx.env.pools.get(pool as usize).and_then(|p| {
                     let inst = p.instances.iter().find(|i| i.vm == vm)?;
-                    cx.env.node_object(pool, inst, false)
+                    cx.env.node_object(pool, inst, false, cx.now)
                 });
                 let Some(node) = node else {
                     return self.one_done(cx, op, Some("the VM is gone".into()));
@@ -509,7 +509,7 @@ mod tests {
         let NewObject::Node(n) = object.as_ref() else {
             panic!("a Node");
         };
-        assert!(!n.ready);
+        assert!(!n.ready());
         assert!(n.taints.iter().any(|t| t.key == NOT_READY_TAINT));
         assert!(n.meta.name.starts_with("aks-nodepool1-") && n.meta.name.ends_with("vmss000000"));
         let r = h.answer(&mut p, &mut az, ME, at, &r);
@@ -531,7 +531,7 @@ mod tests {
             h.store
                 .nodes
                 .iter()
-                .any(|(_, n)| n.ready && n.taints.is_empty())
+                .any(|(_, n)| n.ready() && n.taints.is_empty())
         );
     }
 
@@ -542,7 +542,9 @@ mod tests {
         let mut nodes = Vec::new();
         for _ in 0..3 {
             let inst = az.create_vm(0).expect("room");
-            let node = az.node_object(0, &inst, true).expect("addresses");
+            let node = az
+                .node_object(0, &inst, true, SimTime::ZERO)
+                .expect("addresses");
             let create = Op::Create {
                 object: Box::new(NewObject::Node(node)),
                 namespace: None,

@@ -181,12 +181,59 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
             Outcome::Done
         }
         Op::NodeReady { node } => {
+            let now = s.now;
             let Some(n) = s.store.nodes.get_mut(node) else {
                 return gone(Kind::Node);
             };
-            n.ready = true;
-            n.taints
-                .retain(|t| t.key != crate::model::node::NOT_READY_TAINT);
+            crate::apiserver::nodestatus::post_ready(n, now);
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Node,
+                    id: node,
+                },
+            )
+        }
+        Op::KubeletSilent { node, at } => {
+            let Some(n) = s.store.nodes.get_mut(node) else {
+                return gone(Kind::Node);
+            };
+            crate::apiserver::nodestatus::fall_silent(n, at);
+            Outcome::Done
+        }
+        Op::NodeConditions {
+            node,
+            conditions,
+            resource_version,
+        } => {
+            let Some(n) = s.store.nodes.get_mut(node) else {
+                return gone(Kind::Node);
+            };
+            if n.meta.resource_version != resource_version {
+                return Outcome::Failed(ApiError {
+                    reason: "Conflict",
+                    message: format!(
+                        "Operation cannot be fulfilled on nodes {:?}: the object has been modified; please apply your changes to the latest version and try again",
+                        n.meta.name
+                    ),
+                });
+            }
+            n.conditions = conditions;
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Node,
+                    id: node,
+                },
+            )
+        }
+        Op::NodeTaints { node, add, remove } => {
+            let Some(n) = s.store.nodes.get_mut(node) else {
+                return gone(Kind::Node);
+            };
+            if !crate::apiserver::nodestatus::swap_taints(n, add, &remove) {
+                return Outcome::Done;
+            }
             modified(
                 s,
                 ObjRef {

@@ -16,6 +16,7 @@
 //! limiter.
 
 pub mod admission;
+pub mod nodestatus;
 pub mod patch;
 pub mod podspecs;
 pub mod ratelimit;
@@ -248,6 +249,9 @@ fn op_name(op: &Op) -> &'static str {
         Op::RemoveOwnerRef { .. } => "orphan",
         Op::LoadBalancerIngress { .. } => "lb-ingress",
         Op::NodeReady { .. } => "node-ready",
+        Op::KubeletSilent { .. } => "kubelet-silent",
+        Op::NodeConditions { .. } => "node-conditions",
+        Op::NodeTaints { .. } => "node-taints",
         Op::Cordon { .. } => "cordon",
         Op::Patch { .. } => "patch",
     }

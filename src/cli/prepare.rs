@@ -146,6 +146,14 @@ pub fn prepare(scenario: Scenario) -> Result<Prepared, BadInput> {
         }
     };
     let mut timings = Timings::defaults();
+    // --node-monitor-grace-period was 40 s before Kubernetes 1.32 (PR #126287 made it 50 s);
+    // the scenario's own `timing:` still overrides it.
+    if scenario.cluster.kubernetes_minor() < (1, 32) {
+        timings.set(
+            crate::sim::timing::TimingName::NodeLifecycleMonitorGracePeriod,
+            crate::sim::timing::Distribution::Constant(40_000_000),
+        );
+    }
     if let Some(t) = &scenario.timing {
         for p in crate::scenario::timing::apply_overrides(&mut timings, t) {
             ctx.scenario_problem(p);

@@ -274,6 +274,7 @@ impl Checker {
                 AnyTimer::Kubelet(Step {
                     pod,
                     step: KubeletStep::ContainersStopped,
+                    ..
                 }),
             ..
         } = ev.event

@@ -195,6 +195,21 @@ impl World {
             w.components.scheduler.register_node(&w.store, node);
             w.components.daemonsets.register_node(&w.store, node);
             w.components.tainteviction.register_node(&w.store, node);
+            w.components.nodelifecycle.register_node(&w.store, node);
+        }
+        // The node lifecycle controllers' first passes run at t=0 and repeat themselves.
+        for (kind, timer) in [
+            (
+                ComponentKind::NodeLifecycleController,
+                AnyTimer::NodeLifecycle(crate::controllers::nodelifecycle::Timer::Monitor),
+            ),
+            (
+                ComponentKind::CloudNodeLifecycleController,
+                AnyTimer::CloudNodes(crate::aks::cloudnode::Timer::Monitor),
+            ),
+        ] {
+            let to = ComponentId::of(kind);
+            w.engine.inject(SimTime::ZERO, Event::Timer { to, timer });
         }
         for &(pod, node, ip, host_network, containers) in &booted.running {
             if let Some(Some(k)) = w.kubelets.get_mut(node as usize) {

@@ -4,6 +4,7 @@
 //! its own file, its row in the component table ([`crate::component::ComponentKind::info`])
 //! and one row here.
 
+use crate::aks::cloudnode::CloudNodeLifecycleController;
 use crate::aks::fleet::Azure;
 use crate::aks::provider::AksProvider;
 use crate::cluster::{Call, Parts};
@@ -13,6 +14,7 @@ use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::gc::GarbageCollector;
 use crate::controllers::job::JobController;
+use crate::controllers::nodelifecycle::NodeLifecycleController;
 use crate::controllers::podgc::PodGcController;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::rootca::RootCaPublisher;
@@ -158,6 +160,8 @@ registry! {
         serviceaccounts: ServiceAccountsController => ServiceAccounts, ServiceAccountsController, env none;
         tainteviction: TaintEvictionController => TaintEviction, TaintEvictionController, env none;
         podgc: PodGcController => PodGc, PodGarbageCollector, env none;
+        nodelifecycle: NodeLifecycleController => NodeLifecycle, NodeLifecycleController, env none;
+        cloudnodes: CloudNodeLifecycleController => CloudNodes, CloudNodeLifecycleController, env azure;
     }
     per_instance {
         Kubelet => Kubelet;

@@ -74,13 +74,18 @@ pub enum ComponentKind {
     TaintEvictionController,
     /// kube-controller-manager's pod garbage collector (PodGC).
     PodGarbageCollector,
+    /// kube-controller-manager's node lifecycle controller (heartbeats, Unknown, taints).
+    NodeLifecycleController,
+    /// cloud-controller-manager's cloud node lifecycle controller (deletes the Nodes of
+    /// deleted VMs).
+    CloudNodeLifecycleController,
     /// One scenario step's terminal running kubectl or az (instance: the step index).
     Terminal,
 }
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 17] = [
+    pub const ALL: [ComponentKind; 19] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
@@ -97,6 +102,8 @@ impl ComponentKind {
         ComponentKind::ServiceAccountsController,
         ComponentKind::TaintEvictionController,
         ComponentKind::PodGarbageCollector,
+        ComponentKind::NodeLifecycleController,
+        ComponentKind::CloudNodeLifecycleController,
         ComponentKind::Terminal,
     ];
 
@@ -120,6 +127,8 @@ impl ComponentKind {
             K::ServiceAccountsController => &SERVICE_ACCOUNTS,
             K::TaintEvictionController => &TAINT_EVICTION,
             K::PodGarbageCollector => &POD_GC,
+            K::NodeLifecycleController => &NODE_LIFECYCLE,
+            K::CloudNodeLifecycleController => &CLOUD_NODE_LIFECYCLE,
             K::Terminal => &TERMINAL,
         }
     }
@@ -522,6 +531,42 @@ static POD_GC: ComponentInfo = ComponentInfo {
     }],
 };
 
+static NODE_LIFECYCLE: ComponentInfo = ComponentInfo {
+    // kube-controller-manager's `node-lifecycle-controller`, with the `node-controller`
+    // service account (controllermanager.go `ClientOrDie("node-controller")`), whose name
+    // its Events carry.
+    name: "node-controller",
+    user: "system:serviceaccount:kube-system:node-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "node-controller",
+    // Its node informer drives the NoSchedule taints; leases and pods it reads from the
+    // store on its 5 s pass.
+    watches: &[Watch {
+        kind: Some(Kind::Node),
+        select: Select::All,
+    }],
+};
+
+static CLOUD_NODE_LIFECYCLE: ComponentInfo = ComponentInfo {
+    // cloud-controller-manager's `cloud-node-lifecycle-controller` (k8s.io/cloud-provider
+    // controllers/nodelifecycle), with its own service account.
+    name: "cloud-node-lifecycle-controller",
+    user: "system:serviceaccount:kube-system:cloud-node-lifecycle-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    // cloud-controller-manager's --kube-api-qps 20 / --kube-api-burst 30.
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "cloud-node-lifecycle-controller",
+    // It lists the nodes on its own period (MonitorNodes).
+    watches: &[],
+};
+
 static TERMINAL: ComponentInfo = ComponentInfo {
     // AKS's clusterAdmin credential.
     name: "kubectl",
@@ -557,7 +602,7 @@ pub struct Response<'a> {
 }
 
 /// A message between components that does not go through the API server: `az`'s requests
-/// to Azure Resource Manager and their completion. The operation itself is in Azure's
+/// to Azure Resource Manager and their completion, and what happens to a node's VM. The operation itself is in Azure's
 /// operation table ([`crate::aks::fleet::Azure::operations`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Message {
@@ -571,6 +616,10 @@ pub enum Message {
         /// The operation's id.
         operation: u32,
     },
+    /// A node's VM stops (`kubesim node fail`, `delete`): to its kubelet.
+    VmStopped,
+    /// A stopped VM is started (`kubesim node recover`): to its kubelet.
+    VmStarted,
 }
 
 /// A component: state plus handlers. Each handler gets read access to the store and an

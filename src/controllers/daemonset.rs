@@ -999,7 +999,15 @@ mod tests {
                     kernel_version: String::new(),
                     container_runtime_version: String::new(),
                 }),
-                ready: true,
+                conditions: crate::model::node::kubelet_conditions(
+                    true,
+                    crate::sim::time::SimTime::ZERO,
+                ),
+                heartbeat: crate::model::node::Beat::new(
+                    crate::sim::time::SimTime::ZERO,
+                    crate::model::node::STATUS_REPORT,
+                ),
+                lease: None,
             };
             let id = self.store.nodes.insert(node);
             self.store.register(
@@ -1365,6 +1373,7 @@ mod tests {
             key: key.into(),
             value: String::new(),
             effect,
+            time_added: None,
         }
     }
 

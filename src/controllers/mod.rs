@@ -13,6 +13,7 @@ pub mod daemonset;
 pub mod deployment;
 pub mod gc;
 pub mod job;
+pub mod nodelifecycle;
 pub mod nspublisher;
 pub mod podcontrol;
 pub mod podgc;

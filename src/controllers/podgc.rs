@@ -35,7 +35,7 @@ use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
-use crate::model::node::{Node, OUT_OF_SERVICE_TAINT};
+use crate::model::node::OUT_OF_SERVICE_TAINT;
 use crate::model::pod::{Phase, Pod};
 use crate::sim::time::{SimDuration, SimTime};
 use std::collections::{BTreeMap, BTreeSet};
@@ -126,12 +126,6 @@ pub enum Tag {
 
 type Cx<'a> = Ctx<'a, PodGcController>;
 
-/// `nodeutil.IsNodeReady`. The store keeps a node's Ready condition as a bool today; when
-/// nodes carry their conditions, this is the one place that reads the Ready one.
-fn node_ready(n: &Node) -> bool {
-    n.ready
-}
-
 impl PodGcController {
     /// A PodGC with these settings.
     pub fn new(config: PodGcConfig) -> PodGcController {
@@ -218,7 +212,7 @@ impl PodGcController {
         let mut victims: Vec<(Order, u32)> = Vec::new();
         for (&node, pods) in &self.on_node {
             let out_of_service = store.nodes.get(node).is_some_and(|n| {
-                !node_ready(n) && n.taints.iter().any(|t| t.key == OUT_OF_SERVICE_TAINT)
+                !n.ready() && n.taints.iter().any(|t| t.key == OUT_OF_SERVICE_TAINT)
             });
             if !out_of_service {
                 continue;
@@ -591,9 +585,11 @@ mod tests {
             key: OUT_OF_SERVICE_TAINT.into(),
             value: "nodeshutdown".into(),
             effect: crate::model::pod::TaintEffect::NoExecute,
+            time_added: None,
         });
         assert!(f.cycle(SimTime::ZERO).requests().is_empty(), "still Ready");
-        f.h.store.nodes.get_mut(f.node).unwrap().ready = false;
+        f.h.store.nodes.get_mut(f.node).unwrap().conditions =
+            crate::model::node::kubelet_conditions(false, SimTime::ZERO);
         let r = f.cycle(SimTime::ZERO);
         assert!(matches!(
             r.requests()[..],

@@ -411,6 +411,7 @@ mod tests {
             key: format!("testTaint{i}"),
             value: format!("test{i}"),
             effect: TaintEffect::NoExecute,
+            time_added: None,
         }
     }
 
@@ -599,6 +600,7 @@ mod tests {
             key: UNREACHABLE_TAINT.into(),
             value: String::new(),
             effect: TaintEffect::NoExecute,
+            time_added: None,
         };
         let r = f.taint_node(vec![unreachable], T0);
         let deadline = T0 + SimDuration::from_secs(300);
@@ -712,6 +714,7 @@ mod tests {
             key: key.into(),
             value: String::new(),
             effect: TaintEffect::NoExecute,
+            time_added: None,
         });
         let r = f.taint_node(lost.to_vec(), T0);
         assert!(r.effects.is_empty(), "{:?}", r.effects);

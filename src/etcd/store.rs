@@ -516,7 +516,12 @@ pub mod testing {
                 kernel_version: "5.15.0".into(),
                 container_runtime_version: "containerd://1.7.0".into(),
             }),
-            ready: true,
+            conditions: crate::model::node::kubelet_conditions(true, SimTime::ZERO),
+            heartbeat: crate::model::node::Beat::new(
+                SimTime::ZERO,
+                crate::model::node::STATUS_REPORT,
+            ),
+            lease: Some(crate::model::node::Lease::new(SimTime::ZERO)),
         });
         place(
             store,

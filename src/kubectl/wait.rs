@@ -151,7 +151,8 @@ pub fn condition(store: &Store, obj: ObjRef, name: &str) -> Option<&'static str>
         }
         Kind::Node => {
             let n = store.nodes.get(obj.id)?;
-            name.eq_ignore_ascii_case("Ready").then_some(word(n.ready))
+            name.eq_ignore_ascii_case("Ready")
+                .then_some(word(n.ready()))
         }
         Kind::Deployment => {
             let d = store.deployments.get(obj.id)?;

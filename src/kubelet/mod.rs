@@ -40,10 +40,11 @@ pub mod config;
 pub mod images;
 pub mod probes;
 pub mod process;
+pub mod reboot;
 pub mod status;
 
 use crate::apiserver::{Op, Outcome, Propagation};
-use crate::component::{Change, Component, Ctx, Notice, Response};
+use crate::component::{Change, Component, Ctx, Message, Notice, Response};
 use crate::model::image::ImageCatalog;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
@@ -110,6 +111,12 @@ pub struct Kubelet {
     pods: BTreeMap<u32, PodWork>,
     /// Pulls in progress: (pod, container) → (requested at, pull duration).
     pulls: BTreeMap<(u32, u16), (SimTime, SimDuration)>,
+    /// The VM is stopped ([`reboot`]).
+    down: bool,
+    /// How many times the VM stopped: steps set in an earlier boot are ignored.
+    boot: u32,
+    /// When the VM last stopped.
+    stopped_at: SimTime,
 }
 
 impl Kubelet {
@@ -219,6 +226,8 @@ pub enum KubeletStep {
     ContainersStopped,
     /// The status manager sends the pod's current status.
     PostStatus,
+    /// The node's VM has booted again ([`reboot`]; the step's pod is unused).
+    NodeBooted,
 }
 
 /// What a kubelet request was for, so its response can be followed up.
@@ -226,6 +235,8 @@ pub enum KubeletStep {
 pub enum Sent {
     /// A status write (or the final delete): nothing follows.
     Status,
+    /// The node's Ready status after a reboot: its `NodeReady` Event follows.
+    NodeReady,
     /// The terminal status of a pod whose containers have stopped after deletion: the
     /// status manager deletes the object once it is written.
     TerminalStatus,
@@ -236,6 +247,9 @@ pub enum Sent {
 pub struct Step {
     /// The pod.
     pub pod: u32,
+    /// The boot of the node it was set in: a step set before the VM stopped never fires
+    /// into the pods the kubelet runs after it booted again.
+    pub boot: u32,
     /// The step.
     pub step: KubeletStep,
 }
@@ -249,11 +263,31 @@ impl Component for Kubelet {
     type Env = Ipam;
 
     fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
-        observe(self, cx, n.obj, n.change);
+        if !self.down {
+            observe(self, cx, n.obj, n.change);
+        }
     }
 
     fn on_response(&mut self, cx: &mut Cx<'_>, sent: Sent, r: Response<'_>) {
+        if self.down {
+            return;
+        }
         match (r.op, r.outcome) {
+            (Op::NodeReady { node }, Outcome::Done) => {
+                // kubelet_node_status.go recordNodeStatusEvent.
+                let obj = ObjRef {
+                    kind: Kind::Node,
+                    id: *node,
+                };
+                let name = cx.store.key(obj);
+                cx.event(
+                    obj,
+                    false,
+                    "NodeReady",
+                    SOURCE,
+                    format!("Node {name} status is now: NodeReady"),
+                );
+            }
             (Op::Delete { target, .. }, Outcome::Deleted(_)) => forget(self, cx, target.id),
             (Op::PodStatus { pod, .. }, _) if sent == Sent::TerminalStatus => {
                 delete_terminated(cx, *pod)
@@ -263,7 +297,22 @@ impl Component for Kubelet {
     }
 
     fn on_timer(&mut self, cx: &mut Cx<'_>, t: Step) {
-        step(self, cx, t.pod, t.step);
+        if t.boot != self.boot {
+            return;
+        }
+        if t.step == reboot::BOOT {
+            reboot::booted(self, cx);
+        } else if !self.down {
+            step(self, cx, t.pod, t.step);
+        }
+    }
+
+    fn on_message(&mut self, cx: &mut Cx<'_>, _: crate::component::ComponentId, msg: Message) {
+        match msg {
+            Message::VmStopped => reboot::stopped(self, cx),
+            Message::VmStarted => reboot::start(self, cx),
+            Message::ArmRequest { .. } | Message::ArmDone { .. } => {}
+        }
     }
 }
 
@@ -382,6 +431,7 @@ fn mount_volumes(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         cx.after(
             retry,
             Step {
+                boot: me.boot,
                 pod,
                 step: KubeletStep::MountVolumes,
             },
@@ -393,6 +443,7 @@ fn mount_volumes(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     cx.after(
         d,
         Step {
+            boot: me.boot,
             pod,
             step: KubeletStep::SandboxReady,
         },
@@ -440,6 +491,7 @@ fn step(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, s: KubeletStep) {
         KubeletStep::ProbeKill(i, run, kind) => probe_kill(me, cx, pod, i, run, kind),
         KubeletStep::ContainerKilled(i, run) => container_killed(me, cx, pod, i, run),
         KubeletStep::ContainersStopped => containers_stopped(me, cx, pod),
+        KubeletStep::NodeBooted => {}
     }
 }
 
@@ -535,6 +587,7 @@ fn ensure_image(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         cx.at(
             until.min(now + SYNC_FREQUENCY),
             Step {
+                boot: me.boot,
                 pod,
                 step: KubeletStep::RetryPull(i),
             },
@@ -571,6 +624,7 @@ fn ensure_image(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     cx.at(
         q.end,
         Step {
+            boot: me.boot,
             pod,
             step: KubeletStep::ImagePulled(i),
         },
@@ -612,6 +666,7 @@ fn image_pulled(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         cx.after(
             backoff::INITIAL,
             Step {
+                boot: me.boot,
                 pod,
                 step: KubeletStep::RetryPull(i),
             },
@@ -649,6 +704,7 @@ fn create_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     cx.after(
         d,
         Step {
+            boot: me.boot,
             pod,
             step: KubeletStep::ContainerCreated(i),
         },
@@ -669,6 +725,7 @@ fn container_created(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     cx.after(
         d,
         Step {
+            boot: me.boot,
             pod,
             step: KubeletStep::ContainerStarted(i),
         },
@@ -727,6 +784,7 @@ fn refuse_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, message
     cx.after(
         POD_SYNC_BACK_OFF,
         Step {
+            boot: me.boot,
             pod,
             step: KubeletStep::RetryPull(i),
         },
@@ -858,7 +916,14 @@ fn container_started(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     let end = plan.end();
     let by_end = |t: SimTime| end.is_none_or(|e| t <= e);
     let mut at = |t: SimTime, step: KubeletStep| {
-        cx.at(t, Step { pod, step });
+        cx.at(
+            t,
+            Step {
+                pod,
+                boot: me.boot,
+                step,
+            },
+        );
     };
     if let Some((t, _)) = plan.exit
         && by_end(t)
@@ -934,6 +999,7 @@ fn probe_failed(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, k
         cx.at(
             next,
             Step {
+                boot: me.boot,
                 pod,
                 step: KubeletStep::ProbeFailed(i, run, kind),
             },
@@ -1028,6 +1094,7 @@ fn probe_kill(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, kin
     cx.after(
         SimDuration(d.as_micros().min(grace * 1_000_000)),
         Step {
+            boot: me.boot,
             pod,
             step: KubeletStep::ContainerKilled(i, run),
         },
@@ -1137,6 +1204,7 @@ fn terminate(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32, code
         cx.after(
             d,
             Step {
+                boot: me.boot,
                 pod,
                 step: KubeletStep::SyncContainer(i, run),
             },
@@ -1182,6 +1250,7 @@ fn sync_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32)
         cx.at(
             until.min(now + SYNC_FREQUENCY),
             Step {
+                boot: me.boot,
                 pod,
                 step: KubeletStep::SyncContainer(i, run),
             },
@@ -1250,6 +1319,7 @@ fn post_status_later(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     cx.after(
         d,
         Step {
+            boot: me.boot,
             pod,
             step: KubeletStep::PostStatus,
         },
@@ -1342,6 +1412,7 @@ fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     cx.after(
         d,
         Step {
+            boot: me.boot,
             pod,
             step: KubeletStep::ContainersStopped,
         },
@@ -1521,6 +1592,7 @@ mod tests {
         assert_eq!(
             step.1,
             Step {
+                boot: 0,
                 pod,
                 step: KubeletStep::SandboxReady
             }

@@ -311,6 +311,9 @@ pub struct Taint {
     pub value: String,
     /// `effect`.
     pub effect: TaintEffect,
+    /// `timeAdded`: set only on the NoExecute taints the node lifecycle controller adds
+    /// (`SwapNodeControllerTaint` stamps them), so eviction can count from it.
+    pub time_added: Option<SimTime>,
 }
 
 impl Toleration {
@@ -629,6 +632,7 @@ mod tests {
             key: "azure.com/aci".into(),
             value: String::new(),
             effect: TaintEffect::NoSchedule,
+            time_added: None,
         };
         let equal_empty = Toleration {
             key: "azure.com/aci".into(),

@@ -165,11 +165,40 @@ pub enum Op {
         /// The owner.
         owner: ObjRef,
     },
-    /// A node's Ready condition becomes True: the kubelet's status update, with the node
-    /// lifecycle controller's removal of the `node.kubernetes.io/not-ready` taint folded in.
+    /// The kubelet posts its node Ready (its status update: every condition healthy) and,
+    /// if it had fallen silent, takes its Lease again; the node lifecycle controller's removal
+    /// of the not-ready NoSchedule taint is folded in.
     NodeReady {
         /// The node.
         node: u32,
+    },
+    /// The node's kubelet fell silent at `at` (its VM stopped): its status posts and Lease
+    /// renewals end there. Only the end of the lazy heartbeats is written
+    /// ([`crate::model::node`]): no timestamp a reader saw changes, and nobody is notified.
+    KubeletSilent {
+        /// The node.
+        node: u32,
+        /// The last instant the kubelet was alive.
+        at: crate::sim::time::SimTime,
+    },
+    /// The node lifecycle controller's `UpdateStatus` of a node's conditions.
+    NodeConditions {
+        /// The node.
+        node: u32,
+        /// The new `status.conditions`.
+        conditions: Vec<crate::model::node::NodeCondition>,
+        /// The node's resourceVersion when read: a write since is a Conflict.
+        resource_version: u64,
+    },
+    /// `SwapNodeControllerTaint`: add taints (replacing one of the same key and effect) and
+    /// remove others, applied to the taints as stored at commit time.
+    NodeTaints {
+        /// The node.
+        node: u32,
+        /// Taints to add.
+        add: Vec<crate::model::pod::Taint>,
+        /// Taints to remove, by key and effect.
+        remove: Vec<(&'static str, crate::model::pod::TaintEffect)>,
     },
     /// `spec.unschedulable` (cordon, uncordon).
     Cordon {

@@ -195,7 +195,7 @@ pub fn pod_restarts_since(pod: &Pod) -> (u32, Option<crate::sim::time::SimTime>)
 /// kubectl's STATUS cell for a node: the Ready condition, then `SchedulingDisabled` when
 /// cordoned (reference §4).
 pub fn node_status_cell(node: &Node) -> String {
-    let ready = if node.ready { "Ready" } else { "NotReady" };
+    let ready = if node.ready() { "Ready" } else { "NotReady" };
     if node.unschedulable {
         format!("{ready},SchedulingDisabled")
     } else {
@@ -295,7 +295,7 @@ pub(crate) fn object_int(
             };
             Some(i64::from(v))
         }
-        (Kind::Node, Metric::Ready) => store.nodes.get(r.id).map(|n| i64::from(n.ready)),
+        (Kind::Node, Metric::Ready) => store.nodes.get(r.id).map(|n| i64::from(n.ready())),
         (Kind::Node, Metric::Pods) => Some(counters.node_pods(r.id)),
         (Kind::Pod, Metric::Phase) => store.pods.get(r.id).map(|p| phase_index(p.status.phase)),
         (Kind::Pod, Metric::Node) => store.pods.get(r.id).map(|p| i64::from(p.node.is_some())),
@@ -434,7 +434,15 @@ pub(crate) mod tests {
                 kernel_version: String::new(),
                 container_runtime_version: String::new(),
             }),
-            ready,
+            conditions: crate::model::node::kubelet_conditions(
+                ready,
+                crate::sim::time::SimTime::ZERO,
+            ),
+            heartbeat: crate::model::node::Beat::new(
+                crate::sim::time::SimTime::ZERO,
+                crate::model::node::STATUS_REPORT,
+            ),
+            lease: None,
         }
     }
 
@@ -783,7 +791,8 @@ pub(crate) mod tests {
         assert_eq!(node_status_cell(&n), "Ready");
         n.unschedulable = true;
         assert_eq!(node_status_cell(&n), "Ready,SchedulingDisabled");
-        n.ready = false;
+        n.conditions =
+            crate::model::node::kubelet_conditions(false, crate::sim::time::SimTime::ZERO);
         assert_eq!(node_status_cell(&n), "NotReady,SchedulingDisabled");
         n.unschedulable = false;
         assert_eq!(node_status_cell(&n), "NotReady");

@@ -315,7 +315,7 @@ impl Timeline {
                 None => Extra::None,
             },
             Kind::Node => Extra::Node {
-                ready: store.nodes.get(r.id).is_some_and(|n| n.ready),
+                ready: store.nodes.get(r.id).is_some_and(|n| n.ready()),
             },
             Kind::Deployment => {
                 let Some(d) = store.deployments.get(r.id) else {
@@ -717,9 +717,11 @@ pub(crate) mod tests {
         let mut s = store();
         let n = add_node(&mut s, "aks-a", true, SimTime::ZERO);
         end(&mut out, &mut s, SimTime::ZERO);
-        s.nodes.get_mut(n.id).unwrap().ready = false;
+        s.nodes.get_mut(n.id).unwrap().conditions =
+            crate::model::node::kubelet_conditions(false, SimTime::ZERO);
         s.touch(n);
-        s.nodes.get_mut(n.id).unwrap().ready = true;
+        s.nodes.get_mut(n.id).unwrap().conditions =
+            crate::model::node::kubelet_conditions(true, SimTime::ZERO);
         s.touch(n);
         // A pod created and deleted in the same instant is never seen either.
         let p = add_pod(&mut s, "brief", SimTime(7));
@@ -776,7 +778,8 @@ pub(crate) mod tests {
         assert_eq!(counts(&out), [1, 0, 0, 0, 1, 0, 0]);
         assert_eq!(out.counters().node_pods(n.id), 0);
         // The node goes NotReady; then away.
-        s.nodes.get_mut(n.id).unwrap().ready = false;
+        s.nodes.get_mut(n.id).unwrap().conditions =
+            crate::model::node::kubelet_conditions(false, SimTime::ZERO);
         s.touch(n);
         end(&mut out, &mut s, SimTime(4));
         assert_eq!(counts(&out), [0, 1, 0, 0, 1, 0, 0]);

@@ -171,6 +171,7 @@ pub fn filter_node(spec: &PodSpec, node: &Node, out: &mut Vec<Rejection>) -> boo
             key: "node.kubernetes.io/unschedulable".into(),
             value: String::new(),
             effect: TaintEffect::NoSchedule,
+            time_added: None,
         };
         if !tolerated(spec, &t) {
             out.push(hard("node(s) were unschedulable"));

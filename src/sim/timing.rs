@@ -154,10 +154,22 @@ pub enum TimingName {
     KubeletImageCheck,
     /// `kubelet.containerCreate`
     KubeletContainerCreate,
+    /// `nodelifecycle.monitorPeriod`
+    NodeLifecycleMonitorPeriod,
+    /// `nodelifecycle.monitorGracePeriod`
+    NodeLifecycleMonitorGracePeriod,
+    /// `nodelifecycle.startupGracePeriod`
+    NodeLifecycleStartupGracePeriod,
+    /// `nodelifecycle.evictionInterval`
+    NodeLifecycleEvictionInterval,
+    /// `nodelifecycle.secondaryEvictionInterval`
+    NodeLifecycleSecondaryEvictionInterval,
+    /// `node.reboot`
+    NodeReboot,
 }
 
 /// How many named delays there are.
-const COUNT: usize = 17;
+const COUNT: usize = 23;
 
 impl TimingName {
     /// Every name, in the order of `kubesim timings` (roughly the path of a request).
@@ -179,6 +191,12 @@ impl TimingName {
         TimingName::KubectlRoundTrip,
         TimingName::KubeletImageCheck,
         TimingName::KubeletContainerCreate,
+        TimingName::NodeLifecycleMonitorPeriod,
+        TimingName::NodeLifecycleMonitorGracePeriod,
+        TimingName::NodeLifecycleStartupGracePeriod,
+        TimingName::NodeLifecycleEvictionInterval,
+        TimingName::NodeLifecycleSecondaryEvictionInterval,
+        TimingName::NodeReboot,
     ];
 
     /// The name as written in scenarios and printed in tables (`etcd.write`).
@@ -340,6 +358,45 @@ const SPECS: [Spec; COUNT] = [
         source: "estimate: the CRI CreateContainer call (snapshot and OCI spec) before the Created event; cf. https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md",
         description: "the container runtime creating one container once its image is present, before `Created`",
     },
+    // The node lifecycle controller's settings are periods rather than latencies; they are
+    // timings so that a scenario can override them like any delay. Each is sampled once per
+    // run.
+    Spec {
+        name: "nodelifecycle.monitorPeriod",
+        default: Distribution::Constant(5 * S),
+        source: "kubernetes/pkg/controller/nodelifecycle/config/v1alpha1/defaults.go: --node-monitor-period 5s, https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/",
+        description: "how often the node lifecycle controller checks every node's heartbeats (monitorNodeHealth)",
+    },
+    Spec {
+        name: "nodelifecycle.monitorGracePeriod",
+        default: Distribution::Constant(50 * S),
+        source: "kubernetes/pkg/controller/nodelifecycle/config/v1alpha1/defaults.go NodeMonitorGracePeriod: 50s from 1.32 (https://github.com/kubernetes/kubernetes/pull/126287), 40s before, which kubesim uses when cluster.kubernetesVersion < 1.32 unless this is set",
+        description: "how long a node may go without a heartbeat or Lease renewal before its conditions become Unknown",
+    },
+    Spec {
+        name: "nodelifecycle.startupGracePeriod",
+        default: Distribution::Constant(60 * S),
+        source: "kubernetes/pkg/controller/nodelifecycle/config/v1alpha1/defaults.go NodeStartupGracePeriod 1m, https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/",
+        description: "the grace period of a node that has never posted a Ready condition",
+    },
+    Spec {
+        name: "nodelifecycle.evictionInterval",
+        default: Distribution::Constant(10 * S),
+        source: "kubernetes/pkg/controller/nodelifecycle/node_lifecycle_controller.go per-zone token bucket at --node-eviction-rate 0.1 nodes/s (https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/), written as 1/rate",
+        description: "the least time between two NoExecute taintings in one healthy (or fully disrupted) zone",
+    },
+    Spec {
+        name: "nodelifecycle.secondaryEvictionInterval",
+        default: Distribution::Constant(100 * S),
+        source: "kubernetes/pkg/controller/nodelifecycle/node_lifecycle_controller.go ReducedQPSFunc: --secondary-node-eviction-rate 0.01 nodes/s in a partially disrupted zone of more than 50 nodes (https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/), written as 1/rate",
+        description: "the least time between two NoExecute taintings in a partially disrupted large zone",
+    },
+    Spec {
+        name: "node.reboot",
+        default: lognormal(45 * S, 2 * MIN),
+        source: "estimate: an Azure VM restart until its kubelet runs, typically under a minute; cf. https://learn.microsoft.com/azure/virtual-machines/restart-vm",
+        description: "`kubesim node recover`: from the command until the VM has booted and its kubelet posts Ready",
+    },
 ];
 
 /// The distribution of every named delay for one run: the defaults with the scenario's
@@ -450,6 +507,12 @@ mod tests {
             "kubectl.roundTrip",
             "kubelet.imageCheck",
             "kubelet.containerCreate",
+            "nodelifecycle.monitorPeriod",
+            "nodelifecycle.monitorGracePeriod",
+            "nodelifecycle.startupGracePeriod",
+            "nodelifecycle.evictionInterval",
+            "nodelifecycle.secondaryEvictionInterval",
+            "node.reboot",
         ];
         let names: Vec<&str> = TimingName::ALL.iter().map(|n| n.as_str()).collect();
         assert_eq!(names, expected);

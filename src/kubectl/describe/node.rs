@@ -1,10 +1,9 @@
 //! `describeNode` (kubectl-output reference §5.5; `describe.go` `describeNode`,
 //! `describeNodeResource`, `getPodsTotalRequestsAndLimits`).
 //!
-//! The conditions are the kubelet's four with its reasons and messages. Their times are
-//! derived, not recorded: the transition is the node's registration, and the heartbeat is the
-//! kubelet's last full status post, which with node leases it sends every
-//! `nodeStatusReportFrequency` (5 min) when nothing changes.
+//! The conditions are as stored (the kubelet's four with its reasons and messages, or the
+//! node lifecycle controller's Unknown); heartbeats and the Lease's renewTime are read at the
+//! describe's own now from their lazy beats ([`crate::model::node`]).
 
 use super::pod::namespace;
 use super::{View, Writer, cpu, memory};
@@ -12,10 +11,6 @@ use crate::kubectl::age::translate_timestamp_since;
 use crate::kubectl::print::roles;
 use crate::model::kind::Kind;
 use crate::model::pod::{Pod, Resources, TaintEffect};
-use crate::sim::time::SimTime;
-
-/// KubeletConfiguration `nodeStatusReportFrequency` default.
-const STATUS_REPORT_MICROS: u64 = 5 * 60 * 1_000_000;
 
 pub(super) fn describe(v: &View<'_>, w: &mut Writer, id: u32) -> Option<()> {
     let n = v.store.nodes.get(id)?;
@@ -57,51 +52,45 @@ pub(super) fn describe(v: &View<'_>, w: &mut Writer, id: u32) -> Option<()> {
         w.line(0, &format!("{title}\t{text}"));
     }
     w.line(0, &format!("Unschedulable:\t{}", n.unschedulable));
-    let registered = meta.created;
-    let since = v.now.since(registered).as_micros();
-    let heartbeat =
-        SimTime(registered.as_micros() + since / STATUS_REPORT_MICROS * STATUS_REPORT_MICROS);
-    let (hb, tr) = (v.date(heartbeat), v.date(registered));
-    let ready = if n.ready {
-        ("True", "KubeletReady", "kubelet is posting ready status")
-    } else {
-        (
-            "False",
-            "KubeletNotReady",
-            "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
-        )
-    };
-    w.line(0, "Conditions:");
-    w.line(
-        1,
-        "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage",
-    );
-    w.line(
-        1,
-        "----\t------\t-----------------\t------------------\t------\t-------",
-    );
-    for (t, s, reason, msg) in [
-        (
-            "MemoryPressure",
-            "False",
-            "KubeletHasSufficientMemory",
-            "kubelet has sufficient memory available",
-        ),
-        (
-            "DiskPressure",
-            "False",
-            "KubeletHasNoDiskPressure",
-            "kubelet has no disk pressure",
-        ),
-        (
-            "PIDPressure",
-            "False",
-            "KubeletHasSufficientPID",
-            "kubelet has sufficient PID available",
-        ),
-        ("Ready", ready.0, ready.1, ready.2),
-    ] {
-        w.line(1, &format!("{t} \t{s} \t{hb} \t{tr} \t{reason} \t{msg}"));
+    // describeNode's Lease block: the holder is the node's kubelet.
+    w.line(0, "Lease:");
+    match n.lease {
+        Some(l) => {
+            w.line(1, &format!("HolderIdentity:\t{}", meta.name));
+            w.line(1, &format!("AcquireTime:\t{}", v.date(l.acquired)));
+            w.line(1, &format!("RenewTime:\t{}", v.date(l.renew.last(v.now))));
+        }
+        None => {
+            for field in ["HolderIdentity", "AcquireTime", "RenewTime"] {
+                w.line(1, &format!("{field}:\t<unset>"));
+            }
+        }
+    }
+    if !n.conditions.is_empty() {
+        w.line(0, "Conditions:");
+        w.line(
+            1,
+            "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage",
+        );
+        w.line(
+            1,
+            "----\t------\t-----------------\t------------------\t------\t-------",
+        );
+        // Each cell ends with a space before its tab (`"%v \t%v \n"`, reference §5.5).
+        for c in &n.conditions {
+            let hb = v.date(n.heartbeat_of(c, v.now));
+            let tr = v.date(c.transition);
+            w.line(
+                1,
+                &format!(
+                    "{} \t{} \t{hb} \t{tr} \t{} \t{}",
+                    c.kind.as_str(),
+                    c.status.as_str(),
+                    c.reason,
+                    c.message
+                ),
+            );
+        }
     }
     w.line(0, "Addresses:");
     w.line(1, &format!("InternalIP:\t{}", n.internal_ip));

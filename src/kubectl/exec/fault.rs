@@ -3,15 +3,17 @@
 //! confirmation and returns at once.
 
 use super::{Cx, Terminal};
-use crate::fault::FaultCommand;
+use crate::component::{ComponentId, Message};
+use crate::fault::{FaultCommand, NodeFault};
+use crate::model::kind::Kind;
 
 impl Terminal {
     /// Starts `cmd`. Only faults [`crate::fault::parse`] accepts reach here, and it accepts
     /// only those that are simulated; each arm below is that fault's behaviour.
     pub(super) fn start_fault(&mut self, cx: &mut Cx<'_>, cmd: &FaultCommand) {
         match cmd {
-            FaultCommand::Node { .. }
-            | FaultCommand::Etcd { .. }
+            FaultCommand::Node { node, fault } => self.node_fault(cx, node, fault),
+            FaultCommand::Etcd { .. }
             | FaultCommand::ApiServer { .. }
             | FaultCommand::RestartControllerManager
             | FaultCommand::RestartScheduler => {
@@ -22,5 +24,53 @@ impl Terminal {
                 self.finish(cx, 1);
             }
         }
+    }
+}
+
+impl Terminal {
+    /// `kubesim node fail|recover|delete NODE`: the node's VM stops, boots again, or is
+    /// deleted (its addresses back to the subnet at once; cloud-controller-manager deletes the
+    /// Node once it is NotReady). A node the store does not have is a runtime error, exit 1:
+    /// nodes come and go during a run, so the name cannot be checked before it.
+    fn node_fault(&mut self, cx: &mut Cx<'_>, name: &str, fault: &NodeFault) {
+        let Some(id) = cx.store.lookup(Kind::Node, None, name) else {
+            self.print(cx, &format!("error: node {name:?} not found"));
+            return self.finish(cx, 1);
+        };
+        let kubelet = ComponentId::kubelet(id);
+        let line = match fault {
+            NodeFault::Fail => {
+                cx.send(kubelet, Message::VmStopped);
+                format!("node/{name} failed: its VM stopped")
+            }
+            NodeFault::Recover => {
+                cx.send(kubelet, Message::VmStarted);
+                format!("node/{name} recovering: its VM is booting")
+            }
+            NodeFault::Delete => {
+                if let Some(n) = cx.store.nodes.get(id) {
+                    let (pool, vm) = (n.pool, n.vm);
+                    cx.env.delete_vm(pool, vm);
+                    // Deleting a scale set instance lowers the pool's count with it.
+                    if let Some(p) = cx.env.pools.get_mut(pool as usize) {
+                        p.count = p.count.saturating_sub(1);
+                    }
+                }
+                cx.send(kubelet, Message::VmStopped);
+                format!("node/{name} deleted: its VM is gone")
+            }
+            NodeFault::Partition
+            | NodeFault::Heal
+            | NodeFault::Pressure(_)
+            | NodeFault::Relieve(_) => {
+                self.print(
+                    cx,
+                    "error: this fault is not simulated by this version of kubesim",
+                );
+                return self.finish(cx, 1);
+            }
+        };
+        self.print(cx, &line);
+        self.finish(cx, 0);
     }
 }
