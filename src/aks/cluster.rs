@@ -823,6 +823,7 @@ fn add_running_pod(
             pod_ip: ip,
             host_ip: w.azure.ipam.node_ip(vm),
             start_time: Some(SimTime::ZERO),
+            disruption_target: None,
         },
     };
     let id = w.store.pods.insert(pod);

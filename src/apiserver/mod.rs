@@ -16,6 +16,7 @@
 //! limiter.
 
 pub mod admission;
+pub mod eviction;
 pub mod patch;
 pub mod ratelimit;
 pub mod watch;
@@ -245,6 +246,8 @@ fn op_name(op: &Op) -> &'static str {
         Op::NodeReady { .. } => "node-ready",
         Op::Cordon { .. } => "cordon",
         Op::Patch { .. } => "patch",
+        Op::PdbStatus { .. } => "pdb-status",
+        Op::Evict { .. } => "evict",
     }
 }
 

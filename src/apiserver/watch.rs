@@ -275,6 +275,8 @@ mod tests {
                 (single(ComponentKind::DeploymentController), Some(rs)),
                 (single(ComponentKind::Scheduler), None),
                 (ComponentId::kubelet(n1), None),
+                // Its addPod looks for the pod's PodDisruptionBudget.
+                (single(ComponentKind::DisruptionController), None),
             ]
         );
         assert!(all_are(&h, Change::Added));
@@ -296,6 +298,7 @@ mod tests {
                 (single(ComponentKind::ReplicaSetController), Some(rs)),
                 (single(ComponentKind::DeploymentController), Some(rs)),
                 (single(ComponentKind::Scheduler), None),
+                (single(ComponentKind::DisruptionController), None),
             ]
         );
         assert!(all_are(&h, Change::Deleted));

@@ -11,6 +11,7 @@ use crate::component::{Component, ComponentId, ComponentKind};
 use crate::controllers::cronjob::CronJobController;
 use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
+use crate::controllers::disruption::DisruptionController;
 use crate::controllers::gc::GarbageCollector;
 use crate::controllers::job::JobController;
 use crate::controllers::replicaset::ReplicaSetController;
@@ -154,6 +155,7 @@ registry! {
         aks: AksProvider => Aks, AksProvider, env azure;
         rootca: RootCaPublisher => RootCa, RootCaPublisher, env none;
         serviceaccounts: ServiceAccountsController => ServiceAccounts, ServiceAccountsController, env none;
+        disruption: DisruptionController => Disruption, DisruptionController, env none;
     }
     per_instance {
         Kubelet => Kubelet;

@@ -70,13 +70,15 @@ pub enum ComponentKind {
     RootCaPublisher,
     /// kube-controller-manager's ServiceAccounts controller (`default` in every namespace).
     ServiceAccountsController,
+    /// kube-controller-manager's disruption controller (PodDisruptionBudget status).
+    DisruptionController,
     /// One scenario step's terminal running kubectl or az (instance: the step index).
     Terminal,
 }
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 15] = [
+    pub const ALL: [ComponentKind; 16] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
@@ -91,6 +93,7 @@ impl ComponentKind {
         ComponentKind::AksProvider,
         ComponentKind::RootCaPublisher,
         ComponentKind::ServiceAccountsController,
+        ComponentKind::DisruptionController,
         ComponentKind::Terminal,
     ];
 
@@ -112,6 +115,7 @@ impl ComponentKind {
             K::AksProvider => &AKS_PROVIDER,
             K::RootCaPublisher => &ROOT_CA,
             K::ServiceAccountsController => &SERVICE_ACCOUNTS,
+            K::DisruptionController => &DISRUPTION,
             K::Terminal => &TERMINAL,
         }
     }
@@ -474,6 +478,31 @@ static SERVICE_ACCOUNTS: ComponentInfo = ComponentInfo {
         },
         Watch {
             kind: Some(Kind::ServiceAccount),
+            select: Select::All,
+        },
+    ],
+};
+
+static DISRUPTION: ComponentInfo = ComponentInfo {
+    // kube-controller-manager's `disruption-controller`, with its own service account
+    // (controllermanager.go `ClientOrDie("disruption-controller")`). Its informers: every
+    // pod (addPod/updatePod/deletePod) and every budget; the workloads it reads for
+    // getExpectedScale are listers without handlers.
+    name: "disruption-controller",
+    user: "system:serviceaccount:kube-system:disruption-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "disruption-controller",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Pod),
+            select: Select::All,
+        },
+        Watch {
+            kind: Some(Kind::PodDisruptionBudget),
             select: Select::All,
         },
     ],

@@ -1285,6 +1285,7 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         pod_ip: wk.status_ip,
         host_ip,
         start_time: Some(wk.started),
+        disruption_target: None,
     };
     if cx.store.pods.get(pod).is_some_and(|p| p.status == status) {
         return;

@@ -471,6 +471,9 @@ pub struct PodStatus {
     pub host_ip: Option<Ipv4Addr>,
     /// `startTime`: when the kubelet accepted the pod.
     pub start_time: Option<SimTime>,
+    /// The `DisruptionTarget` condition (True), by its reason (`EvictionByEvictionAPI`):
+    /// written by the API server, kept through the kubelet's status writes.
+    pub disruption_target: Option<&'static str>,
 }
 
 impl Default for PodStatus {
@@ -487,6 +490,7 @@ impl Default for PodStatus {
             pod_ip: None,
             host_ip: None,
             start_time: None,
+            disruption_target: None,
         }
     }
 }

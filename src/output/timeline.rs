@@ -53,6 +53,7 @@ pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
         // The integer pod metrics; `phase`, `node` and `status` are words, which the
         // timeline's integer values cannot carry (expectations read them).
         Kind::Pod => &[Exists, Ready, Restarts],
+        Kind::PodDisruptionBudget => &crate::scenario::expect::PDB_METRICS,
         _ => &[Exists],
     }
 }
@@ -76,9 +77,10 @@ enum Arena {
     StatefulSet,
     CronJob,
     ServiceAccount,
+    PodDisruptionBudget,
 }
 
-const ARENAS: usize = Arena::ServiceAccount as usize + 1;
+const ARENAS: usize = Arena::PodDisruptionBudget as usize + 1;
 
 fn arena_of(kind: Kind) -> Option<Arena> {
     Some(match kind {
@@ -95,6 +97,7 @@ fn arena_of(kind: Kind) -> Option<Arena> {
         Kind::StatefulSet => Arena::StatefulSet,
         Kind::CronJob => Arena::CronJob,
         Kind::ServiceAccount => Arena::ServiceAccount,
+        Kind::PodDisruptionBudget => Arena::PodDisruptionBudget,
         Kind::Event => return None,
     })
 }
