@@ -132,6 +132,14 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 },
             )
         }
+        Op::PdbStatus {
+            id,
+            status,
+            resource_version,
+        } => crate::apiserver::eviction::update_status(s, id, *status, resource_version),
+        Op::Evict { pod, grace_seconds } => {
+            crate::apiserver::eviction::evict(s, client, pod, grace_seconds)
+        }
         Op::Bind { pod, node } => bind(s, pod, node),
         Op::PodStatus { pod, status } => {
             let Some(p) = s.store.pods.get_mut(pod) else {
@@ -308,7 +316,7 @@ fn pod_disruption(
 }
 
 /// A write that changed an object: the new resourceVersion and the watch event.
-fn modified(s: &mut Server<'_>, r: ObjRef) -> Outcome {
+pub(super) fn modified(s: &mut Server<'_>, r: ObjRef) -> Outcome {
     s.store.touch(r);
     s.publish(r, Change::Modified);
     Outcome::Done
@@ -499,6 +507,10 @@ fn create(
         NewObject::ServiceAccount(a) => ObjRef {
             kind: Kind::ServiceAccount,
             id: s.store.serviceaccounts.insert(a),
+        },
+        NewObject::PodDisruptionBudget(b) => ObjRef {
+            kind: Kind::PodDisruptionBudget,
+            id: s.store.pdbs.insert(b),
         },
         NewObject::Namespace(n) => {
             s.store.ns_id(&n.meta.name);
@@ -709,6 +721,23 @@ fn apply_object(s: &mut Server<'_>, object: NewObject, namespace: Option<String>
         },
         NewObject::ConfigMap(new) => update_config(s.store.configmaps.get_mut(id), new),
         NewObject::Secret(new) => update_config(s.store.secrets.get_mut(id), new),
+        // The PDB strategy's PrepareForUpdate: any spec change bumps the generation, which
+        // the eviction subresource refuses on until the controller has observed it.
+        NewObject::PodDisruptionBudget(new) => match s.store.pdbs.get_mut(id) {
+            Some(b) => {
+                let spec_changed = b.spec != new.spec;
+                let labels_changed = b.meta.labels != new.meta.labels;
+                if spec_changed {
+                    b.spec = new.spec;
+                    b.meta.generation += 1;
+                }
+                if labels_changed {
+                    b.meta.labels = new.meta.labels;
+                }
+                spec_changed || labels_changed
+            }
+            None => false,
+        },
         NewObject::ServiceAccount(new) => match s.store.serviceaccounts.get_mut(id) {
             Some(a) => {
                 let changed = a.secrets != new.secrets || a.meta.labels != new.meta.labels;
@@ -896,7 +925,7 @@ fn bind(s: &mut Server<'_>, pod: u32, node: u32) -> Outcome {
     Outcome::Done
 }
 
-fn delete(
+pub(super) fn delete(
     s: &mut Server<'_>,
     client: ComponentId,
     target: ObjRef,

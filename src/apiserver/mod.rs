@@ -16,6 +16,7 @@
 //! limiter.
 
 pub mod admission;
+pub mod eviction;
 pub mod nodestatus;
 pub mod patch;
 pub mod podspecs;
@@ -254,6 +255,8 @@ fn op_name(op: &Op) -> &'static str {
         Op::NodeTaints { .. } => "node-taints",
         Op::Cordon { .. } => "cordon",
         Op::Patch { .. } => "patch",
+        Op::PdbStatus { .. } => "pdb-status",
+        Op::Evict { .. } => "evict",
     }
 }
 

@@ -278,6 +278,8 @@ mod tests {
                 (ComponentId::kubelet(n1), None),
                 (single(ComponentKind::TaintEvictionController), None),
                 (single(ComponentKind::PodGarbageCollector), None),
+                // Its addPod looks for the pod's PodDisruptionBudget.
+                (single(ComponentKind::DisruptionController), None),
             ]
         );
         assert!(all_are(&h, Change::Added));
@@ -301,6 +303,7 @@ mod tests {
                 (single(ComponentKind::Scheduler), None),
                 (single(ComponentKind::TaintEvictionController), None),
                 (single(ComponentKind::PodGarbageCollector), None),
+                (single(ComponentKind::DisruptionController), None),
             ]
         );
         assert!(all_are(&h, Change::Deleted));

@@ -523,6 +523,8 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
                 Vec::new(),
             ))
         }
+        Command::Cordon(c) => Some((Program::Cordon(c), Vec::new())),
+        Command::Drain(d) => Some((Program::Drain(Box::new(d)), Vec::new())),
         Command::Wait(w) => {
             let visit = visit_of(ctx, step, &w.targets, &w.namespace)?;
             Some((

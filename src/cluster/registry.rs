@@ -12,6 +12,7 @@ use crate::component::{Component, ComponentId, ComponentKind};
 use crate::controllers::cronjob::CronJobController;
 use crate::controllers::daemonset::DaemonSetController;
 use crate::controllers::deployment::DeploymentController;
+use crate::controllers::disruption::DisruptionController;
 use crate::controllers::gc::GarbageCollector;
 use crate::controllers::job::JobController;
 use crate::controllers::nodelifecycle::NodeLifecycleController;
@@ -162,6 +163,7 @@ registry! {
         podgc: PodGcController => PodGc, PodGarbageCollector, env none;
         nodelifecycle: NodeLifecycleController => NodeLifecycle, NodeLifecycleController, env none;
         cloudnodes: CloudNodeLifecycleController => CloudNodes, CloudNodeLifecycleController, env azure;
+        disruption: DisruptionController => Disruption, DisruptionController, env none;
     }
     per_instance {
         Kubelet => Kubelet;

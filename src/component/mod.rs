@@ -79,13 +79,15 @@ pub enum ComponentKind {
     /// cloud-controller-manager's cloud node lifecycle controller (deletes the Nodes of
     /// deleted VMs).
     CloudNodeLifecycleController,
+    /// kube-controller-manager's disruption controller (PodDisruptionBudget status).
+    DisruptionController,
     /// One scenario step's terminal running kubectl or az (instance: the step index).
     Terminal,
 }
 
 impl ComponentKind {
     /// Every kind, in fan-out order.
-    pub const ALL: [ComponentKind; 19] = [
+    pub const ALL: [ComponentKind; 20] = [
         ComponentKind::ReplicaSetController,
         ComponentKind::DeploymentController,
         ComponentKind::DaemonSetController,
@@ -104,6 +106,7 @@ impl ComponentKind {
         ComponentKind::PodGarbageCollector,
         ComponentKind::NodeLifecycleController,
         ComponentKind::CloudNodeLifecycleController,
+        ComponentKind::DisruptionController,
         ComponentKind::Terminal,
     ];
 
@@ -129,6 +132,7 @@ impl ComponentKind {
             K::PodGarbageCollector => &POD_GC,
             K::NodeLifecycleController => &NODE_LIFECYCLE,
             K::CloudNodeLifecycleController => &CLOUD_NODE_LIFECYCLE,
+            K::DisruptionController => &DISRUPTION,
             K::Terminal => &TERMINAL,
         }
     }
@@ -495,6 +499,31 @@ static SERVICE_ACCOUNTS: ComponentInfo = ComponentInfo {
         },
         Watch {
             kind: Some(Kind::ServiceAccount),
+            select: Select::All,
+        },
+    ],
+};
+
+static DISRUPTION: ComponentInfo = ComponentInfo {
+    // kube-controller-manager's `disruption-controller`, with its own service account
+    // (controllermanager.go `ClientOrDie("disruption-controller")`). Its informers: every
+    // pod (addPod/updatePod/deletePod) and every budget; the workloads it reads for
+    // getExpectedScale are listers without handlers.
+    name: "disruption-controller",
+    user: "system:serviceaccount:kube-system:disruption-controller",
+    groups: &[
+        "system:serviceaccounts",
+        "system:serviceaccounts:kube-system",
+    ],
+    client: CONTROLLER_MANAGER_QPS,
+    watch_name: "disruption-controller",
+    watches: &[
+        Watch {
+            kind: Some(Kind::Pod),
+            select: Select::All,
+        },
+        Watch {
+            kind: Some(Kind::PodDisruptionBudget),
             select: Select::All,
         },
     ],

@@ -11,6 +11,7 @@ pub mod activepods;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod disruption;
 pub mod gc;
 pub mod job;
 pub mod nodelifecycle;

@@ -11,6 +11,7 @@ use crate::model::kind::Kind;
 use crate::model::meta::{Meta, NsId, ObjRef};
 use crate::model::node::Node;
 use crate::model::object::OtherObject;
+use crate::model::pdb::PodDisruptionBudget;
 use crate::model::pod::Pod;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
 use crate::model::serviceaccount::ServiceAccount;
@@ -118,6 +119,8 @@ pub struct Store {
     pub statefulsets: Arena<StatefulSet>,
     /// CronJobs.
     pub cronjobs: Arena<CronJob>,
+    /// PodDisruptionBudgets.
+    pub pdbs: Arena<PodDisruptionBudget>,
     /// Other built-in kinds, stored only.
     pub others: Vec<OtherObject>,
     /// Kubernetes Events.
@@ -201,6 +204,7 @@ impl Store {
             Kind::ConfigMap => self.configmaps.get(r.id).map(|o| &o.meta),
             Kind::Secret => self.secrets.get(r.id).map(|o| &o.meta),
             Kind::ServiceAccount => self.serviceaccounts.get(r.id).map(|o| &o.meta),
+            Kind::PodDisruptionBudget => self.pdbs.get(r.id).map(|o| &o.meta),
             Kind::DaemonSet => self.daemonsets.get(r.id).map(|o| &o.meta),
             Kind::Job => self.jobs.get(r.id).map(|o| &o.meta),
             Kind::StatefulSet => self.statefulsets.get(r.id).map(|o| &o.meta),
@@ -223,6 +227,7 @@ impl Store {
             Kind::ConfigMap => self.configmaps.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Secret => self.secrets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::ServiceAccount => self.serviceaccounts.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::PodDisruptionBudget => self.pdbs.get_mut(r.id).map(|o| &mut o.meta),
             Kind::DaemonSet => self.daemonsets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Job => self.jobs.get_mut(r.id).map(|o| &mut o.meta),
             Kind::StatefulSet => self.statefulsets.get_mut(r.id).map(|o| &mut o.meta),
@@ -301,6 +306,7 @@ impl Store {
             Kind::ConfigMap => drop(self.configmaps.remove(r.id)),
             Kind::Secret => drop(self.secrets.remove(r.id)),
             Kind::ServiceAccount => drop(self.serviceaccounts.remove(r.id)),
+            Kind::PodDisruptionBudget => drop(self.pdbs.remove(r.id)),
             Kind::DaemonSet => drop(self.daemonsets.remove(r.id)),
             Kind::Job => drop(self.jobs.remove(r.id)),
             Kind::StatefulSet => drop(self.statefulsets.remove(r.id)),

@@ -57,6 +57,10 @@ pub enum Command {
     Wait(super::wait::Wait),
     /// `kubectl set image` or `kubectl rollout SUBCOMMAND` on one workload.
     Rollout(super::rollout::Rollout),
+    /// `kubectl cordon NODE` or `kubectl uncordon NODE`.
+    Cordon(super::drain::Cordon),
+    /// `kubectl drain NODE`.
+    Drain(super::drain::Drain),
 }
 
 impl Command {
@@ -77,6 +81,9 @@ impl Command {
             Command::Patch(_) => Verb::Patch,
             Command::Wait(_) => Verb::Wait,
             Command::Rollout(r) => super::rollout::verb_of(&r.action),
+            Command::Cordon(c) if c.unschedulable => Verb::Cordon,
+            Command::Cordon(_) => Verb::Uncordon,
+            Command::Drain(_) => Verb::Drain,
         }
     }
 }
@@ -124,6 +131,12 @@ pub enum Verb {
     RolloutResume,
     /// `kubectl rollout restart`
     RolloutRestart,
+    /// `kubectl cordon`
+    Cordon,
+    /// `kubectl uncordon`
+    Uncordon,
+    /// `kubectl drain`
+    Drain,
 }
 
 impl Verb {
@@ -150,6 +163,9 @@ impl Verb {
             Verb::RolloutPause => "kubectl rollout pause",
             Verb::RolloutResume => "kubectl rollout resume",
             Verb::RolloutRestart => "kubectl rollout restart",
+            Verb::Cordon => "kubectl cordon",
+            Verb::Uncordon => "kubectl uncordon",
+            Verb::Drain => "kubectl drain",
         }
     }
 }
@@ -201,11 +217,16 @@ pub fn usage(verb: Verb) -> &'static str {
         Verb::RolloutPause => "kubectl rollout pause deployment/NAME [-n NS]",
         Verb::RolloutResume => "kubectl rollout resume deployment/NAME [-n NS]",
         Verb::RolloutRestart => "kubectl rollout restart deployment/NAME [-n NS]",
+        Verb::Cordon => "kubectl cordon NODE",
+        Verb::Uncordon => "kubectl uncordon NODE",
+        Verb::Drain => {
+            "kubectl drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force] [--grace-period=N] [--timeout=D] [--disable-eviction] [--pod-selector=SELECTOR]"
+        }
     }
 }
 
 /// The commands kubesim runs, for messages about anything else.
-const SUPPORTED: &str = "kubectl apply, create deployment, create namespace, delete, describe, get, run, scale, label, annotate, patch, wait, set image, rollout status|history|undo|pause|resume|restart";
+const SUPPORTED: &str = "kubectl apply, create deployment, create namespace, delete, describe, get, run, scale, label, annotate, patch, wait, set image, rollout status|history|undo|pause|resume|restart, cordon, uncordon, drain";
 
 /// Where `-f` reads manifests from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -589,7 +610,7 @@ impl CommandError {
 }
 
 /// Every v1 command, to find one's usage from its cobra path.
-const VERBS: [Verb; 19] = [
+const VERBS: [Verb; 22] = [
     Verb::Apply,
     Verb::Delete,
     Verb::Run,
@@ -609,6 +630,9 @@ const VERBS: [Verb; 19] = [
     Verb::RolloutPause,
     Verb::RolloutResume,
     Verb::RolloutRestart,
+    Verb::Cordon,
+    Verb::Uncordon,
+    Verb::Drain,
 ];
 
 /// A `DurationVar` flag's value in nanoseconds, or pflag's error for it.
@@ -680,6 +704,11 @@ pub fn parse(words: &[String]) -> Result<Command, CommandError> {
         "create" => create(&args),
         "set" => super::rollout::set(&args),
         "rollout" => super::rollout::rollout(&args),
+        "cordon" => super::drain::parse_cordon(parse_flags(&super::drain::CORDON, &args)?, true),
+        "uncordon" => {
+            super::drain::parse_cordon(parse_flags(&super::drain::UNCORDON, &args)?, false)
+        }
+        "drain" => super::drain::parse_drain(parse_flags(&super::drain::DRAIN, &args)?),
         other if KUBECTL_COMMANDS.contains(&other) => {
             Err(unsupported(format!("\"kubectl {other}\""), None))
         }
@@ -1641,9 +1670,6 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
     "persistentvolumeclaim",
     "persistentvolumeclaims",
     "pvc",
-    "poddisruptionbudget",
-    "poddisruptionbudgets",
-    "pdb",
     "podtemplate",
     "podtemplates",
     "priorityclass",
@@ -1674,7 +1700,7 @@ pub(super) fn map_kind(resource: &str, verb: Verb) -> Result<Kind, CommandError>
     if UNSIMULATED_RESOURCES.contains(&base.to_lowercase().as_str()) {
         return Err(unsupported(
             format!(
-                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, cronjobs, events)",
+                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, cronjobs, poddisruptionbudgets, events)",
                 quote(resource)
             ),
             Some(verb),
@@ -3148,8 +3174,8 @@ pub(super) mod tests {
         );
         assert!(err("kubectl get pods -o jsonpath={.items}").contains("-o \"jsonpath={.items}\""));
         assert!(
-            err("kubectl get poddisruptionbudgets")
-                .contains("kubesim does not simulate the resource type \"poddisruptionbudgets\"")
+            err("kubectl get networkpolicies")
+                .contains("kubesim does not simulate the resource type \"networkpolicies\"")
         );
         assert!(err("kubectl get all").contains("\"all\""));
     }

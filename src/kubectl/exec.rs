@@ -20,6 +20,7 @@ use crate::model::object::NewObject;
 use crate::sim::time::{SimDuration, SimTime};
 use std::collections::BTreeSet;
 
+mod drain;
 mod fault;
 mod rollout;
 mod visit;
@@ -183,6 +184,10 @@ pub enum Program {
         /// The objects it visits.
         visit: Visit,
     },
+    /// `kubectl cordon` or `kubectl uncordon`.
+    Cordon(crate::kubectl::drain::Cordon),
+    /// `kubectl drain`.
+    Drain(Box<crate::kubectl::drain::Drain>),
     /// `kubectl set image` and `kubectl rollout …`.
     Rollout {
         /// The command.
@@ -237,6 +242,8 @@ pub struct Terminal {
     after_patch: Vec<String>,
     /// `kubectl get --watch`'s printer, once its list returned.
     get_watch: Option<Box<watch::GetWatch>>,
+    /// `kubectl drain`'s evictions, once its LIST returned.
+    drain: Option<Box<drain::DrainRun>>,
 }
 
 /// Which request of the step a response answers.
@@ -257,6 +264,10 @@ pub enum Timer {
     Stop,
     /// `kubectl wait --timeout` or `rollout status --timeout` elapsed.
     WaitTimeout,
+    /// `kubectl drain` evicts this pod (its index) again after a 429.
+    DrainRetry(u32),
+    /// `kubectl drain` looks whether this evicted pod (its index) is gone.
+    DrainPoll(u32),
 }
 
 type Cx<'a> = Ctx<'a, Terminal>;
@@ -302,6 +313,8 @@ impl Component for Terminal {
             Timer::Start => self.start(cx),
             Timer::Stop => self.stop(cx),
             Timer::WaitTimeout => self.wait_timeout(cx),
+            Timer::DrainRetry(i) => self.drain_retry(cx, i),
+            Timer::DrainPoll(i) => self.poll(cx, i as usize),
         }
     }
 
@@ -337,6 +350,7 @@ impl Terminal {
             last_status: None,
             after_patch: Vec::new(),
             get_watch: None,
+            drain: None,
         }
     }
 
@@ -540,6 +554,7 @@ impl Terminal {
                     self.actions_done(cx);
                 }
             }
+            Program::Cordon(_) | Program::Drain(_) => self.drain_next(cx),
             Program::Az(cmd) => match crate::aks::az::start(cmd, cx.env) {
                 crate::aks::az::Started::Done(result) => self.az_result(cx, result),
                 crate::aks::az::Started::Waiting(operation) => {
@@ -627,7 +642,7 @@ impl Terminal {
                     }
                     Outcome::Configured(_) => format!("{}/{name} configured", item.kind_group),
                     Outcome::Unchanged(_) => format!("{}/{name} unchanged", item.kind_group),
-                    Outcome::Failed(e) => {
+                    Outcome::Failed(e) | Outcome::Refused { error: e, .. } => {
                         self.failed = true;
                         api_error(e, Some(&item.source))
                     }
@@ -777,6 +792,7 @@ impl Terminal {
                 }
                 self.advance(cx);
             }
+            Program::Cordon(_) | Program::Drain(_) => self.on_drain_response(cx, tag, outcome),
             // az talks to Azure, not to the API server; a fault happens to the machines.
             Program::Az(_) | Program::Fault(_) => {}
             Program::Label { .. }

@@ -8,6 +8,7 @@
 pub mod age;
 pub mod command;
 pub mod describe;
+pub mod drain;
 pub mod exec;
 pub mod label;
 pub mod messages;

@@ -76,6 +76,14 @@ pub fn columns(kind: Kind) -> Vec<Column> {
         Kind::ConfigMap => vec![C::new("Name"), C::new("Data"), C::new("Age")],
         // printServiceAccount: SECRETS is len(secrets).
         Kind::ServiceAccount => vec![C::new("Name"), C::new("Secrets"), C::new("Age")],
+        // printPodDisruptionBudget (printers.go podDisruptionBudgetColumnDefinitions).
+        Kind::PodDisruptionBudget => vec![
+            C::new("Name"),
+            C::new("Min Available"),
+            C::new("Max Unavailable"),
+            C::new("Allowed Disruptions"),
+            C::new("Age"),
+        ],
         Kind::Secret => vec![
             C::new("Name"),
             C::new("Type"),
@@ -350,6 +358,24 @@ pub fn row(
             (
                 vec![c.meta.name.clone(), c.keys.to_string(), age(&c.meta, now)],
                 &c.meta,
+            )
+        }
+        // printPodDisruptionBudget: MIN AVAILABLE and MAX UNAVAILABLE are the IntOrString's
+        // String(), `N/A` when unset.
+        Kind::PodDisruptionBudget => {
+            let b = store.pdbs.get(id)?;
+            let cell = |v: Option<crate::model::workload::IntOrPercent>| {
+                v.map_or_else(|| "N/A".to_string(), |v| v.to_string())
+            };
+            (
+                vec![
+                    b.meta.name.clone(),
+                    cell(b.spec.min_available),
+                    cell(b.spec.max_unavailable),
+                    b.status.disruptions_allowed.to_string(),
+                    age(&b.meta, now),
+                ],
+                &b.meta,
             )
         }
         Kind::ServiceAccount => {

@@ -34,6 +34,7 @@
 
 mod affinity;
 mod cronjob;
+mod pdb;
 
 use std::collections::BTreeSet;
 use std::fmt::{Display, Write as _};
@@ -98,6 +99,7 @@ pub fn extract(doc: &Document) -> Result<NewObject, Vec<Problem>> {
         Kind::StatefulSet => NewObject::StatefulSet(stateful_set(&mut cx, root)),
         Kind::CronJob => NewObject::CronJob(cronjob::cron_job(&mut cx, root)),
         Kind::ServiceAccount => NewObject::ServiceAccount(service_account(&mut cx, root)),
+        Kind::PodDisruptionBudget => NewObject::PodDisruptionBudget(pdb::pdb(&mut cx, root)),
         // Nodes come from AKS and core/v1 Events from the system: a manifest of these kinds
         // is stored, not simulated.
         Kind::Node | Kind::Event => return Ok(other(doc)),
@@ -1342,22 +1344,9 @@ fn label_selector_for(cx: &mut Cx, spec: Option<&Node>, at: Span, what: &str) ->
         cx.err(at, PATH, required(""));
         return None;
     };
-    let match_labels = entries(child(Some(sel), "matchLabels"));
-    let expressions: Vec<Expression> = items(child(Some(sel), "matchExpressions"))
-        .iter()
-        .map(expression)
-        .collect();
+    let (match_labels, expressions) = selector_parts(sel);
     let json = selector_json(&match_labels, &expressions);
-    let pairs: Vec<(String, String)> = match_labels
-        .iter()
-        .map(|(k, v, _)| (k.clone(), v.clone()))
-        .collect();
-    let result = Selector::from_label_selector(&pairs, &expressions);
-    if let Err(lines) = &result {
-        for line in lines {
-            cx.line(sel.span, &format!("{PATH}.{line}"));
-        }
-    }
+    let result = checked_selector(cx, sel, PATH, &match_labels, &expressions);
     if match_labels.is_empty() && expressions.is_empty() {
         cx.err(
             sel.span,
@@ -1372,6 +1361,37 @@ fn label_selector_for(cx: &mut Cx, spec: Option<&Node>, at: Span, what: &str) ->
             None
         }
     }
+}
+
+/// A selector's `matchLabels` and `matchExpressions` as written.
+fn selector_parts(sel: &Node) -> (Vec<(String, String, Span)>, Vec<Expression>) {
+    let match_labels = entries(child(Some(sel), "matchLabels"));
+    let expressions: Vec<Expression> = items(child(Some(sel), "matchExpressions"))
+        .iter()
+        .map(expression)
+        .collect();
+    (match_labels, expressions)
+}
+
+/// `ValidateLabelSelector` at `path`, each error a line under the selector.
+fn checked_selector(
+    cx: &mut Cx,
+    sel: &Node,
+    path: &str,
+    match_labels: &[(String, String, Span)],
+    expressions: &[Expression],
+) -> Result<Selector, Vec<String>> {
+    let pairs: Vec<(String, String)> = match_labels
+        .iter()
+        .map(|(k, v, _)| (k.clone(), v.clone()))
+        .collect();
+    let result = Selector::from_label_selector(&pairs, expressions);
+    if let Err(lines) = &result {
+        for line in lines {
+            cx.line(sel.span, &format!("{path}.{line}"));
+        }
+    }
+    result
 }
 
 /// A `metav1.LabelSelector` as `json.Marshal` writes it (empty fields omitted).
@@ -2498,14 +2518,14 @@ fn job_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> crate::mo
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::manifest::read_manifests;
     use crate::model::workload::IntOrPercent;
     use std::path::{Path, PathBuf};
 
     /// Reads one schema-valid document and extracts it.
-    fn extract_one(src: &str) -> Result<NewObject, Vec<Problem>> {
+    pub(super) fn extract_one(src: &str) -> Result<NewObject, Vec<Problem>> {
         let (docs, problems) = read_manifests(src);
         assert!(problems.is_empty(), "schema problems: {problems:?}");
         assert_eq!(docs.len(), 1, "one document expected");
@@ -2516,8 +2536,13 @@ mod tests {
     fn causes(src: &str) -> Vec<String> {
         match extract_one(src) {
             Ok(o) => panic!("expected problems, got {o:?}"),
-            Err(p) => p.iter().map(ToString::to_string).collect(),
+            Err(p) => problems_of(&p),
         }
+    }
+
+    /// Problems as the API server's `field: body` lines.
+    pub(super) fn problems_of(p: &[Problem]) -> Vec<String> {
+        p.iter().map(ToString::to_string).collect()
     }
 
     fn ok(src: &str) -> NewObject {
@@ -3391,14 +3416,14 @@ mod tests {
     #[test]
     fn kinds_kubesim_does_not_simulate_are_stored_as_other() {
         let o = ok(
-            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: db, labels: {a: b}}\nspec: {minAvailable: 1}\n",
+            "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: db, labels: {a: b}}\nvalue: 1000\n",
         );
         let NewObject::Other(o) = o else {
             panic!("other expected")
         };
         assert_eq!(
             (o.api_version.as_str(), o.kind.as_str()),
-            ("policy/v1", "PodDisruptionBudget")
+            ("scheduling.k8s.io/v1", "PriorityClass")
         );
         assert_eq!(o.meta.name, "db");
         assert_eq!(o.meta.labels.get("a"), Some("b"));

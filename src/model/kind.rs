@@ -36,13 +36,15 @@ pub enum Kind {
     CronJob,
     /// core/v1 ServiceAccount.
     ServiceAccount,
+    /// policy/v1 PodDisruptionBudget.
+    PodDisruptionBudget,
     /// core/v1 Event.
     Event,
 }
 
 impl Kind {
     /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -57,6 +59,7 @@ impl Kind {
         Kind::StatefulSet,
         Kind::CronJob,
         Kind::ServiceAccount,
+        Kind::PodDisruptionBudget,
         Kind::Event,
     ];
 
@@ -77,6 +80,7 @@ impl Kind {
             Kind::StatefulSet => "StatefulSet",
             Kind::CronJob => "CronJob",
             Kind::ServiceAccount => "ServiceAccount",
+            Kind::PodDisruptionBudget => "PodDisruptionBudget",
             Kind::Event => "Event",
         }
     }
@@ -98,6 +102,7 @@ impl Kind {
             Kind::StatefulSet => "statefulset",
             Kind::CronJob => "cronjob",
             Kind::ServiceAccount => "serviceaccount",
+            Kind::PodDisruptionBudget => "poddisruptionbudget",
             Kind::Event => "event",
         }
     }
@@ -107,6 +112,7 @@ impl Kind {
         match self {
             Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::StatefulSet => "apps",
             Kind::Job | Kind::CronJob => "batch",
+            Kind::PodDisruptionBudget => "policy",
             _ => "",
         }
     }
@@ -116,6 +122,7 @@ impl Kind {
         match self.group() {
             "" => "v1",
             "batch" => "batch/v1",
+            "policy" => "policy/v1",
             _ => "apps/v1",
         }
     }
@@ -137,6 +144,7 @@ impl Kind {
             Kind::StatefulSet => "statefulsets",
             Kind::CronJob => "cronjobs",
             Kind::ServiceAccount => "serviceaccounts",
+            Kind::PodDisruptionBudget => "poddisruptionbudgets",
             Kind::Event => "events",
         }
     }
@@ -158,6 +166,7 @@ impl Kind {
             Kind::StatefulSet => Some("sts"),
             Kind::CronJob => Some("cj"),
             Kind::ServiceAccount => Some("sa"),
+            Kind::PodDisruptionBudget => Some("pdb"),
             Kind::Event => Some("ev"),
         }
     }

@@ -12,6 +12,7 @@ pub mod meta;
 pub mod node;
 pub mod object;
 pub mod patch;
+pub mod pdb;
 pub mod pod;
 pub mod quantity;
 pub mod request;

@@ -8,6 +8,7 @@ use crate::model::job::Job;
 use crate::model::kind::Kind;
 use crate::model::meta::Meta;
 use crate::model::node::Node;
+use crate::model::pdb::PodDisruptionBudget;
 use crate::model::pod::Pod;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
 use crate::model::serviceaccount::ServiceAccount;
@@ -50,6 +51,8 @@ pub enum NewObject {
     Secret(ConfigData),
     /// A ServiceAccount.
     ServiceAccount(ServiceAccount),
+    /// A PodDisruptionBudget.
+    PodDisruptionBudget(PodDisruptionBudget),
     /// A Namespace.
     Namespace(Namespace),
     /// A Node (AKS registers nodes; scale-out later).
@@ -74,6 +77,7 @@ impl NewObject {
             NewObject::ConfigMap(_) => Kind::ConfigMap,
             NewObject::Secret(_) => Kind::Secret,
             NewObject::ServiceAccount(_) => Kind::ServiceAccount,
+            NewObject::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
             NewObject::Namespace(_) => Kind::Namespace,
             NewObject::Node(_) => Kind::Node,
             NewObject::Other(_) => return None,
@@ -93,6 +97,7 @@ impl NewObject {
             NewObject::Service(o) => &o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &o.meta,
             NewObject::ServiceAccount(o) => &o.meta,
+            NewObject::PodDisruptionBudget(o) => &o.meta,
             NewObject::Namespace(o) => &o.meta,
             NewObject::Node(o) => &o.meta,
             NewObject::Other(o) => &o.meta,
@@ -112,6 +117,7 @@ impl NewObject {
             NewObject::Service(o) => &mut o.meta,
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &mut o.meta,
             NewObject::ServiceAccount(o) => &mut o.meta,
+            NewObject::PodDisruptionBudget(o) => &mut o.meta,
             NewObject::Namespace(o) => &mut o.meta,
             NewObject::Node(o) => &mut o.meta,
             NewObject::Other(o) => &mut o.meta,

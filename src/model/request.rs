@@ -215,6 +215,25 @@ pub enum Op {
         /// The changes.
         patch: Box<crate::model::patch::ObjectPatch>,
     },
+    /// A PodDisruptionBudget's status subresource (`UpdateStatus`, with the resourceVersion
+    /// the controller read: a stale one is a Conflict, as the eviction subresource's own
+    /// writes make it).
+    PdbStatus {
+        /// The budget.
+        id: u32,
+        /// New status.
+        status: Box<crate::model::pdb::PdbStatus>,
+        /// `metadata.resourceVersion` the status was computed from.
+        resource_version: u64,
+    },
+    /// POST pods/NAME/eviction: delete the pod if its PodDisruptionBudget allows
+    /// (pkg/registry/core/pod/storage/eviction.go).
+    Evict {
+        /// The pod.
+        pod: u32,
+        /// `deleteOptions.gracePeriodSeconds` (None: the pod's own).
+        grace_seconds: Option<i64>,
+    },
     /// The service controller publishes a load balancer address.
     LoadBalancerIngress {
         /// The Service.
@@ -265,4 +284,11 @@ pub enum Outcome {
     Deleted(ObjRef),
     /// Failed.
     Failed(ApiError),
+    /// Failed with `details.causes` (the eviction subresource's 429 names the budget).
+    Refused {
+        /// The error (what clients print).
+        error: ApiError,
+        /// `details.causes[].message`.
+        causes: Vec<String>,
+    },
 }

@@ -236,6 +236,7 @@ pub fn validate_name(kind: Kind, name: &str) -> Vec<String> {
         | Kind::StatefulSet
         | Kind::CronJob
         | Kind::ServiceAccount
+        | Kind::PodDisruptionBudget
         | Kind::Event => is_dns1123_subdomain(name),
     }
 }

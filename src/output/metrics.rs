@@ -295,6 +295,17 @@ pub(crate) fn object_int(
             };
             Some(i64::from(v))
         }
+        (Kind::PodDisruptionBudget, m) => {
+            let s = &store.pdbs.get(r.id)?.status;
+            let v = match m {
+                Metric::DisruptionsAllowed => s.disruptions_allowed,
+                Metric::CurrentHealthy => s.current_healthy,
+                Metric::DesiredHealthy => s.desired_healthy,
+                Metric::ExpectedPods => s.expected_pods,
+                _ => return None,
+            };
+            Some(i64::from(v))
+        }
         (Kind::Node, Metric::Ready) => store.nodes.get(r.id).map(|n| i64::from(n.ready())),
         (Kind::Node, Metric::Pods) => Some(counters.node_pods(r.id)),
         (Kind::Pod, Metric::Phase) => store.pods.get(r.id).map(|p| phase_index(p.status.phase)),

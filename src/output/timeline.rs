@@ -63,6 +63,7 @@ pub fn timeline_metrics(kind: Kind) -> &'static [Metric] {
         // `phase` and `node` carry their word in the `text` column; `status` (kubectl's
         // STATUS cell) has no integer and is read by expectations only.
         Kind::Pod => &[Exists, Phase, Ready, Restarts, Node],
+        Kind::PodDisruptionBudget => &crate::scenario::expect::PDB_METRICS,
         _ => &[Exists],
     }
 }
@@ -86,9 +87,10 @@ enum Arena {
     StatefulSet,
     CronJob,
     ServiceAccount,
+    PodDisruptionBudget,
 }
 
-const ARENAS: usize = Arena::ServiceAccount as usize + 1;
+const ARENAS: usize = Arena::PodDisruptionBudget as usize + 1;
 
 fn arena_of(kind: Kind) -> Option<Arena> {
     Some(match kind {
@@ -105,6 +107,7 @@ fn arena_of(kind: Kind) -> Option<Arena> {
         Kind::StatefulSet => Arena::StatefulSet,
         Kind::CronJob => Arena::CronJob,
         Kind::ServiceAccount => Arena::ServiceAccount,
+        Kind::PodDisruptionBudget => Arena::PodDisruptionBudget,
         Kind::Event => return None,
     })
 }

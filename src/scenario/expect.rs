@@ -224,6 +224,14 @@ pub enum Metric {
     Node,
     /// Pod: kubectl's STATUS cell (a word: `Running`, `ContainerCreating`, `CrashLoopBackOff`).
     Status,
+    /// PodDisruptionBudget `.status.disruptionsAllowed`.
+    DisruptionsAllowed,
+    /// PodDisruptionBudget `.status.currentHealthy`.
+    CurrentHealthy,
+    /// PodDisruptionBudget `.status.desiredHealthy`.
+    DesiredHealthy,
+    /// PodDisruptionBudget `.status.expectedPods`.
+    ExpectedPods,
 }
 
 impl Metric {
@@ -256,6 +264,10 @@ impl Metric {
             Metric::Restarts => "restarts",
             Metric::Node => "node",
             Metric::Status => "status",
+            Metric::DisruptionsAllowed => "disruptions_allowed",
+            Metric::CurrentHealthy => "current_healthy",
+            Metric::DesiredHealthy => "desired_healthy",
+            Metric::ExpectedPods => "expected_pods",
         }
     }
 
@@ -298,11 +310,21 @@ impl Metric {
                 Kind::Pod => &[Exists, Phase, Ready, Restarts, Node, Status],
                 Kind::Job => &[Exists, Active, Succeeded, Failed],
                 Kind::CronJob => &[Exists, Active],
+                Kind::PodDisruptionBudget => &PDB_METRICS,
                 _ => &[Exists],
             },
         }
     }
 }
+
+/// A PodDisruptionBudget's metrics, for expectations and timeline.csv alike.
+pub const PDB_METRICS: [Metric; 5] = [
+    Metric::Exists,
+    Metric::DisruptionsAllowed,
+    Metric::CurrentHealthy,
+    Metric::DesiredHealthy,
+    Metric::ExpectedPods,
+];
 
 impl fmt::Display for Metric {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

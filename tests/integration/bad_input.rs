@@ -514,7 +514,7 @@ fn an_unknown_command_or_flag_points_at_the_word_and_shows_the_usage() {
     assert_eq!(
         help_of(&err, "scenario.yaml:9:16"),
         Some(
-            "kubesim runs: kubectl apply, create deployment, create namespace, delete, describe, get, run, scale, label, annotate, patch, wait, set image, rollout status|history|undo|pause|resume|restart"
+            "kubesim runs: kubectl apply, create deployment, create namespace, delete, describe, get, run, scale, label, annotate, patch, wait, set image, rollout status|history|undo|pause|resume|restart, cordon, uncordon, drain"
         )
     );
     assert_eq!(
