@@ -224,4 +224,7 @@ pub enum Outcome {
     Deleted(ObjRef),
     /// Failed.
     Failed(ApiError),
+    /// Never reached an API server: every replica was down and the connection to this
+    /// address (`host:port`) was refused.
+    Unreachable(String),
 }
