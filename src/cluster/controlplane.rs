@@ -160,10 +160,41 @@ impl World {
             if kind.process() != Some(p) || !self.components.restart(kind) {
                 continue;
             }
+            self.sync_caches(kind);
             let to = ComponentId::of(kind);
             for notice in relist(&self.store, kind) {
                 self.engine.schedule_at(now, Event::Notify { to, notice });
             }
+        }
+    }
+
+    /// The caches a fresh instance fills from its informers' initial LIST before its first
+    /// handler runs (`WaitForCacheSync`), the same hand-over a new run gives at t=0: the
+    /// scheduler's nodes and bound pods, the DaemonSet controller's nodes.
+    fn sync_caches(&mut self, kind: ComponentKind) {
+        let nodes: Vec<u32> = self.store.nodes.iter().map(|(id, _)| id).collect();
+        match kind {
+            ComponentKind::Scheduler => {
+                for &n in &nodes {
+                    self.components.scheduler.register_node(&self.store, n);
+                }
+                let bound: Vec<u32> = self
+                    .store
+                    .pods
+                    .iter()
+                    .filter(|(_, p)| p.node.is_some() && !p.is_terminal())
+                    .map(|(id, _)| id)
+                    .collect();
+                for pod in bound {
+                    self.components.scheduler.assume_existing(&self.store, pod);
+                }
+            }
+            ComponentKind::DaemonSetController => {
+                for &n in &nodes {
+                    self.components.daemonsets.register_node(&self.store, n);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -177,5 +208,52 @@ impl World {
             }
             None => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cluster::leader::{LEASE_DURATION, Phase};
+    use crate::fault::Process;
+    use crate::sim::time::{SimDuration, SimTime};
+
+    #[test]
+    fn a_long_quorum_loss_costs_the_leaders_their_leases_until_writes_return() {
+        // leaderelection.go: renewals fail past renewDeadline (10 s) -> the process exits;
+        // the restarted one can only read the Lease once etcd has a leader again, and takes
+        // it leaseDuration (15 s) after that first read.
+        let mut w = crate::cluster::test_world(
+            "name: t\nduration: 2m\nsteps:\n- at: 10s\n  run: kubesim etcd fail etcd-1\n- at: 11s\n  run: kubesim etcd fail etcd-2\n- at: 60s\n  run: kubesim etcd recover etcd-2\n",
+        );
+        let s = SimDuration::from_secs;
+        w.step_until(SimTime::ZERO + s(19));
+        assert!(w.electors.get(Process::ControllerManager).leading());
+        // Renewed last at 10 s (every 2 s since t=0): gone at 20 s.
+        w.step_until(SimTime::ZERO + s(20));
+        assert!(!w.electors.get(Process::ControllerManager).leading());
+        assert!(!w.electors.get(Process::Scheduler).leading());
+        w.step_until(SimTime::ZERO + s(59));
+        assert_eq!(
+            w.electors.get(Process::ControllerManager).phase,
+            Phase::Candidate { observed: None },
+            "restarted, but cannot read its Lease without etcd"
+        );
+        w.step_until(SimTime::ZERO + s(70));
+        let Phase::Candidate {
+            observed: Some(first),
+        } = w.electors.get(Process::ControllerManager).phase
+        else {
+            panic!("{:?}", w.electors.get(Process::ControllerManager).phase);
+        };
+        assert!(first > SimTime::ZERO + s(60), "read after the new election");
+        w.step_until(SimTime::ZERO + s(100));
+        let Phase::Leading { since } = w.electors.get(Process::ControllerManager).phase else {
+            panic!("leads again");
+        };
+        assert!(
+            since >= first + LEASE_DURATION,
+            "{since} vs first read {first}"
+        );
+        assert!(since <= first + LEASE_DURATION + SimDuration::from_secs(2));
     }
 }

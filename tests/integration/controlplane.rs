@@ -11,9 +11,14 @@ fn cluster(control_plane: &str, steps: &str) -> String {
     )
 }
 
-/// Runs the cluster with this control plane and steps: the run and its transcript.
+/// Runs the cluster with this control plane and steps, checking kubesim's invariants after
+/// every event: the run and its transcript.
 fn run(control_plane: &str, steps: &str) -> (Run, String) {
-    let r = run_yaml(&cluster(control_plane, steps), &[], &["-q"]);
+    let r = run_yaml(
+        &cluster(control_plane, steps),
+        &[],
+        &["-q", "--check-invariants"],
+    );
     let t = r.file("transcript.txt");
     (r, t)
 }
