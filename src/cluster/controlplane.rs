@@ -48,7 +48,6 @@ impl World {
                     self.engine
                         .schedule_at(t, Event::ControlPlane(Signal::ElectionEnds));
                 }
-                self.watch_leases();
             }
             Signal::ElectionEnds => drop(self.api.etcd.elect(now)),
             Signal::Fault(ControlPlaneFault::ApiServer(i, true)) => {
@@ -59,7 +58,6 @@ impl World {
                     timings.get(TimingName::ApiserverReconnect).sample(&mut rng)
                 };
                 self.api.endpoints.fail(i, now, reconnect);
-                self.watch_leases();
             }
             Signal::Fault(ControlPlaneFault::ApiServer(i, false)) => {
                 let was_down = self.api.endpoints.all_down();
@@ -79,14 +77,21 @@ impl World {
             }
             Signal::Campaign(p) => self.campaign(p),
             Signal::RenewDeadline(p, since) => {
-                let same = matches!(self.electors.get(p).phase,
-                    Phase::Leading { since: s } if s.as_micros() == since);
-                if same && !self.writes_work() {
+                let e = self.electors.get(p);
+                let same = matches!(e.phase, Phase::Leading { since: s } if s.as_micros() == since);
+                // Only the deadline of the outage still under way counts: a leader that
+                // renewed between two outages has a later one.
+                let due = self
+                    .electors
+                    .writes_down_since
+                    .and_then(|t| e.renew_deadline(t));
+                if same && due == Some(now) {
                     // leaderelection.go: "failed to renew lease", then the process exits.
                     self.exit_process(p);
                 }
             }
         }
+        self.watch_leases();
     }
 
     /// An election's length: a follower's randomized election timeout plus one round of
@@ -110,17 +115,23 @@ impl World {
         !self.api.endpoints.all_down() && self.api.etcd.gate() == Gate::Open
     }
 
-    /// When writes stop working, each leading process's renew deadline is set.
+    /// Notes when writes stop (or start) working; when they stop, each leading process's
+    /// renew deadline is set.
     fn watch_leases(&mut self) {
-        if self.writes_work() {
-            return;
-        }
+        let works = self.writes_work();
         let now = self.now();
-        for p in [Process::ControllerManager, Process::Scheduler] {
-            let e = self.electors.get(p);
-            if let (Some(at), Phase::Leading { since }) = (e.renew_deadline(now), e.phase) {
-                let signal = Signal::RenewDeadline(p, since.as_micros());
-                self.engine.schedule_at(at, Event::ControlPlane(signal));
+        match (works, self.electors.writes_down_since) {
+            (true, _) => self.electors.writes_down_since = None,
+            (false, Some(_)) => {}
+            (false, None) => {
+                self.electors.writes_down_since = Some(now);
+                for p in [Process::ControllerManager, Process::Scheduler] {
+                    let e = self.electors.get(p);
+                    if let (Some(at), Phase::Leading { since }) = (e.renew_deadline(now), e.phase) {
+                        let signal = Signal::RenewDeadline(p, since.as_micros());
+                        self.engine.schedule_at(at, Event::ControlPlane(signal));
+                    }
+                }
             }
         }
     }
@@ -255,5 +266,19 @@ mod tests {
             "{since} vs first read {first}"
         );
         assert!(since <= first + LEASE_DURATION + SimDuration::from_secs(2));
+    }
+
+    #[test]
+    fn a_leader_that_renewed_between_two_short_outages_keeps_its_lease() {
+        // Quorum lost at 10 s (deadline 20 s: last renewal at 10 s), back at 15 s (renewals
+        // resume), lost again at 19 s: the deadline is then 18 s + 10 s, not 20 s.
+        let mut w = crate::cluster::test_world(
+            "name: t\nduration: 1m\nsteps:\n- at: 10s\n  run: kubesim etcd fail etcd-1\n- at: 10s\n  run: kubesim etcd fail etcd-2\n- at: 15s\n  run: kubesim etcd recover etcd-2\n- at: 19s\n  run: kubesim etcd fail etcd-2\n",
+        );
+        let s = SimDuration::from_secs;
+        w.step_until(SimTime::ZERO + s(27));
+        assert!(w.electors.get(Process::ControllerManager).leading());
+        w.step_until(SimTime::ZERO + s(28));
+        assert!(!w.electors.get(Process::ControllerManager).leading());
     }
 }

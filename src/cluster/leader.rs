@@ -126,6 +126,8 @@ impl Elector {
 pub struct Electors {
     controller_manager: Elector,
     scheduler: Elector,
+    /// Since when renewals fail (no API server, or etcd without a leader), if they do.
+    pub writes_down_since: Option<SimTime>,
 }
 
 impl Electors {
