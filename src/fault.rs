@@ -78,6 +78,47 @@ pub enum FaultCommand {
     RestartScheduler,
 }
 
+/// A control-plane process that `kubesim … restart` restarts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Process {
+    /// kube-controller-manager (every controller of the component table that it runs).
+    ControllerManager,
+    /// kube-scheduler.
+    Scheduler,
+}
+
+impl Process {
+    /// Its name, which is also its leader-election Lease's name in kube-system.
+    pub fn name(self) -> &'static str {
+        match self {
+            Process::ControllerManager => "kube-controller-manager",
+            Process::Scheduler => "kube-scheduler",
+        }
+    }
+}
+
+/// A fault of the managed control plane, as the run carries it from a step to the machines
+/// (small and `Copy`, like every event payload).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ControlPlaneFault {
+    /// etcd member N stops (`true`) or runs again (`false`).
+    Etcd(u32, bool),
+    /// API server replica N stops (`true`) or runs again (`false`).
+    ApiServer(u32, bool),
+    /// The process exits and starts again.
+    Restart(Process),
+}
+
+/// The member index of `etcd-N`.
+pub fn etcd_index(member: &str) -> Option<u32> {
+    let n = member.strip_prefix("etcd-")?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) || (n.len() > 1 && n.starts_with('0'))
+    {
+        return None;
+    }
+    n.parse().ok()
+}
+
 impl FaultCommand {
     /// Whether this version simulates the command. Each fault is switched on here when its
     /// behaviour is built, so a scenario never runs a fault that silently does nothing.
@@ -92,8 +133,39 @@ impl FaultCommand {
             FaultCommand::Etcd { .. }
             | FaultCommand::ApiServer { .. }
             | FaultCommand::RestartControllerManager
-            | FaultCommand::RestartScheduler => false,
+            | FaultCommand::RestartScheduler => true,
         }
+    }
+
+    /// The control-plane fault this command is, checked against the cluster's control plane
+    /// (`etcd_members` members, `api_servers` replicas); `None` for a node fault. The error
+    /// names what exists.
+    pub fn control_plane(
+        &self,
+        etcd_members: u32,
+        api_servers: u32,
+    ) -> Option<Result<ControlPlaneFault, String>> {
+        Some(match self {
+            FaultCommand::Node { .. } => return None,
+            FaultCommand::Etcd { member, fail } => match etcd_index(member) {
+                Some(m) if m < etcd_members => Ok(ControlPlaneFault::Etcd(m, *fail)),
+                _ => Err(format!(
+                    "etcd member {member:?} does not exist: the cluster's etcd members are etcd-0 to etcd-{} (cluster.controlPlane.etcdMembers: {etcd_members})",
+                    etcd_members.saturating_sub(1)
+                )),
+            },
+            FaultCommand::ApiServer { index, fail } if *index < api_servers => {
+                Ok(ControlPlaneFault::ApiServer(*index, *fail))
+            }
+            FaultCommand::ApiServer { index, .. } => Err(format!(
+                "API server {index} does not exist: the cluster's API servers are 0 to {} (cluster.controlPlane.apiServers: {api_servers})",
+                api_servers.saturating_sub(1)
+            )),
+            FaultCommand::RestartControllerManager => {
+                Ok(ControlPlaneFault::Restart(Process::ControllerManager))
+            }
+            FaultCommand::RestartScheduler => Ok(ControlPlaneFault::Restart(Process::Scheduler)),
+        })
     }
 
     /// The command's words without its arguments, for messages (`kubesim node fail`).
@@ -223,14 +295,52 @@ mod tests {
     }
 
     #[test]
+    fn control_plane_faults_name_members_and_replicas_that_exist() {
+        let cp = |line: &str| parse(&words(line)).unwrap().control_plane(3, 2).unwrap();
+        assert_eq!(
+            cp("kubesim etcd fail etcd-2"),
+            Ok(ControlPlaneFault::Etcd(2, true))
+        );
+        assert_eq!(
+            cp("kubesim etcd recover etcd-0"),
+            Ok(ControlPlaneFault::Etcd(0, false))
+        );
+        assert_eq!(
+            cp("kubesim apiserver fail 1"),
+            Ok(ControlPlaneFault::ApiServer(1, true))
+        );
+        assert_eq!(
+            cp("kubesim scheduler restart"),
+            Ok(ControlPlaneFault::Restart(Process::Scheduler))
+        );
+        for (line, want) in [
+            (
+                "kubesim etcd fail etcd-3",
+                "etcd member \"etcd-3\" does not exist: the cluster's etcd members are etcd-0 to etcd-2",
+            ),
+            (
+                "kubesim etcd fail etcd-01",
+                "etcd member \"etcd-01\" does not exist",
+            ),
+            (
+                "kubesim etcd fail node-1",
+                "etcd member \"node-1\" does not exist",
+            ),
+            (
+                "kubesim apiserver recover 2",
+                "API server 2 does not exist: the cluster's API servers are 0 to 1",
+            ),
+        ] {
+            let e = cp(line).unwrap_err();
+            assert!(e.starts_with(want), "{line}: {e}");
+        }
+    }
+
+    #[test]
     fn a_well_formed_fault_not_yet_simulated_is_refused_by_name() {
         for (line, name) in [
             ("kubesim node pressure n1 memory", "kubesim node pressure"),
-            ("kubesim etcd fail etcd-1", "kubesim etcd fail"),
-            (
-                "kubesim controller-manager restart",
-                "kubesim controller-manager restart",
-            ),
+            ("kubesim node partition n1", "kubesim node partition"),
         ] {
             let cmd_name = parse(&words(line)).unwrap_err();
             assert_eq!(

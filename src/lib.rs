@@ -17,7 +17,9 @@
 //!    to [`etcd`] and fans out watch events to the [`controllers`], the [`scheduler`] and the
 //!    [`kubelet`]s; [`aks`] and [`network`] describe the cluster they run on, and an `az`
 //!    step asks AKS's resource provider ([`aks::provider`]) to add or remove nodes; a `kubesim`
-//!    step ([`fault`]) breaks or repairs a machine.
+//!    step ([`fault`]) breaks or repairs a machine: an etcd member of the Raft group
+//!    ([`etcd::raft`]), an API server replica ([`apiserver::endpoints`]), or a
+//!    control-plane process whose leader lease [`cluster::leader`] models.
 //! 6. [`cluster`] assembles a run from all of them and routes events; [`output`] streams
 //!    events.csv, timeline.csv, the transcript and summary.json.
 

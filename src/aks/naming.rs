@@ -10,6 +10,15 @@
 
 use crate::sim::rng::fnv1a_32;
 
+/// The address kubectl's kubeconfig names for the cluster's API server: AKS's public FQDN
+/// `<dnsPrefix>-<8 hex>.hcp.<location>.azmk8s.io` on port 443. A scenario has no resource
+/// group, so the DNS prefix is the cluster's name (as `az aks create --dns-name-prefix NAME`
+/// gives); the 8 hex digits are the FNV-1a hash of the name that `az aks show` prints too.
+pub fn api_server_host(cluster: &str, location: &str) -> String {
+    let hash = fnv1a_32(cluster.as_bytes());
+    format!("{cluster}-{hash:08x}.hcp.{location}.azmk8s.io:443")
+}
+
 /// The 8-digit pool hash of a node name: FNV-1a of the UTF-8 bytes of `<cluster>/<pool>`,
 /// modulo 10^8, zero-padded (docs/scenario.md#names). The same pool of the same cluster always gets the
 /// same digits; different pools of one cluster almost always differ, as on AKS.
@@ -52,6 +61,17 @@ pub fn vmss_instance_suffix(index: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_api_server_host_is_an_aks_fqdn_on_port_443() {
+        let h = api_server_host("kubesim", "eastus");
+        assert!(h.starts_with("kubesim-"), "{h}");
+        assert!(h.ends_with(".hcp.eastus.azmk8s.io:443"), "{h}");
+        assert_eq!(
+            h.len(),
+            "kubesim-".len() + 8 + ".hcp.eastus.azmk8s.io:443".len()
+        );
+    }
 
     #[test]
     fn fnv1a_32_matches_the_published_test_vectors() {

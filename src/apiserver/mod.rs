@@ -4,9 +4,15 @@
 //! manager 20/30, scheduler 50/100, kubelet 50/100: the components' documented defaults,
 //! listed in [`crate::component`]'s table), spends
 //! `apiserver.request` in the server (authentication, admission, validation, defaulting)
-//! and `etcd.write` (or `etcd.read`) in etcd, and commits: the store changes, the
-//! resourceVersion moves, and watch events go out to every informer after
-//! `watch.delivery`. The response reaches the client in the same instant as the commit.
+//! and `etcd.write` plus `etcd.peerRoundTrip` (or `etcd.read`) in etcd, and commits: the
+//! store changes, the resourceVersion moves, and watch events go out to every informer
+//! after `watch.delivery`. The response reaches the client in the same instant as the
+//! commit.
+//!
+//! The control plane can fail ([`endpoints`], [`crate::etcd::raft`]): a client of a failed
+//! replica reconnects to another; with none up, kubectl is refused and components wait.
+//! A request reaching etcd during an election waits for the new leader; without a quorum it
+//! fails after `etcd.requestTimeout` for kubectl and is retried then for a component.
 //!
 //! Simplifications (documented in README): authentication and authorization always allow
 //! (the request carries its user for later RBAC work); kubectl's network round trip is
@@ -16,6 +22,7 @@
 //! limiter.
 
 pub mod admission;
+pub mod endpoints;
 pub mod eviction;
 pub mod nodestatus;
 pub mod patch;
@@ -23,18 +30,20 @@ pub mod podspecs;
 pub mod ratelimit;
 pub mod watch;
 
+use crate::apiserver::endpoints::Endpoints;
 use crate::apiserver::ratelimit::TokenBucket;
 use crate::apiserver::watch::{Delivery, Watches};
 use crate::component::ComponentId;
 use crate::etcd::Store;
+use crate::etcd::raft::{Gate, RaftGroup};
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 pub use crate::model::request::{ApiError, Op, Outcome, Propagation};
 use crate::network::{NodePortAllocator, PublicIpAllocator, ServiceIpAllocator};
 use crate::sim::rng::Streams;
 use crate::sim::time::SimTime;
-use crate::sim::timing::{TimingName, Timings};
-use std::collections::{BTreeMap, HashMap};
+use crate::sim::timing::{Distribution, TimingName, Timings};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A request in flight, carrying the sender's tag back with the response.
 #[derive(Clone, Debug)]
@@ -61,7 +70,8 @@ pub struct Allocators {
     generated: BTreeMap<String, u32>,
 }
 
-/// The API server's state: requests in flight, client rate limiters, allocators, watches.
+/// The API server's state: requests in flight, client rate limiters, allocators, watches,
+/// its replicas and the etcd cluster behind them.
 pub struct ApiServer<T> {
     requests: Vec<Option<Request<T>>>,
     free: Vec<u32>,
@@ -71,10 +81,54 @@ pub struct ApiServer<T> {
     pub alloc: Allocators,
     /// Watches registered at run time (a terminal waiting for a deletion).
     pub watches: Watches,
+    /// etcd's members and Raft state.
+    pub etcd: RaftGroup,
+    /// The API server replicas and the clients' connections.
+    pub endpoints: Endpoints,
+    /// Components' requests waiting for any replica to come back, in the order sent.
+    parked: Vec<u32>,
+    /// Watch events for clients that have no connection while every replica is down.
+    parked_deliveries: Vec<Delivery>,
+    /// Requests whose sender is gone (a restarted process): their responses are dropped.
+    abandoned: BTreeSet<u32>,
+}
+
+/// Where a submitted request goes next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dispatch {
+    /// It reaches etcd at this instant.
+    Commit(SimTime),
+    /// It already has its outcome (refused); the response arrives at this instant.
+    Respond(SimTime),
+    /// No API server is up: it waits for one ([`ApiServer::unpark`]).
+    Parked,
+}
+
+/// What a request reaching etcd meets ([`ApiServer::arrive`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// etcd has a leader: apply it now.
+    Apply,
+    /// It waits (for an election to end, or, for a component, its retry after a timeout)
+    /// and reaches etcd again at this instant.
+    RetryAt(SimTime),
+    /// It failed with etcd's timeout; the response arrives at this instant.
+    FailAt(SimTime),
+}
+
+/// etcd's `ErrTimeout` as kube-apiserver passes it on: not a `metav1.Status`, so its reason
+/// is empty and kubectl prints `Error from server: etcdserver: request timed out`
+/// (apiserver `ErrorToAPIStatus`; kubectl `StandardErrorMessage`).
+pub fn etcd_timeout() -> ApiError {
+    ApiError {
+        reason: "",
+        message: "etcdserver: request timed out".into(),
+    }
 }
 
 impl<T> ApiServer<T> {
-    /// An API server for a cluster with this service range.
+    /// An API server with one replica at `kubernetes:443` and one etcd member, for a cluster
+    /// with this service range ([`ApiServer::with_control_plane`] sizes it).
     pub fn new(service_ips: ServiceIpAllocator) -> ApiServer<T> {
         ApiServer {
             requests: Vec::new(),
@@ -88,7 +142,19 @@ impl<T> ApiServer<T> {
                 generated: BTreeMap::new(),
             },
             watches: Watches::default(),
+            etcd: RaftGroup::new(1),
+            endpoints: Endpoints::new(1, "kubernetes:443".into()),
+            parked: Vec::new(),
+            parked_deliveries: Vec::new(),
+            abandoned: BTreeSet::new(),
         }
+    }
+
+    /// Sizes the control plane: `etcd` members and these API server replicas.
+    pub fn with_control_plane(mut self, etcd: RaftGroup, endpoints: Endpoints) -> ApiServer<T> {
+        self.etcd = etcd;
+        self.endpoints = endpoints;
+        self
     }
 
     /// The request with this id.
@@ -106,17 +172,19 @@ impl<T> ApiServer<T> {
         *n
     }
 
-    /// Accepts a request: returns its id and the instant it commits, after the client's rate
-    /// limit (the component table's QPS and burst), `apiserver.request` and `etcd.write` (or
-    /// `etcd.read`), plus kubectl's round trip for a terminal. `key` names the object for the
-    /// random streams.
+    /// Accepts a request: returns its id and where it goes. It leaves after the client's
+    /// rate limit (the component table's QPS and burst) once its connection works, spends
+    /// `apiserver.request` and then `etcd.read`, or for a write `etcd.write` plus
+    /// `etcd.peerRoundTrip` when etcd has followers, plus kubectl's round trip for a
+    /// terminal. With no API server up, a terminal's request is refused and a component's
+    /// is parked. `key` names the object for the random streams.
     pub fn submit(
         &mut self,
         now: SimTime,
         random: (&Streams, &Timings),
-        request: Request<T>,
+        mut request: Request<T>,
         key: &str,
-    ) -> (u32, SimTime) {
+    ) -> (u32, Dispatch) {
         let (streams, timings) = random;
         let client = request.client;
         let cname = client.client_name();
@@ -126,14 +194,22 @@ impl<T> ApiServer<T> {
             let mut rng = streams.stream(&cname, key, &purpose);
             timings.get(name).sample(&mut rng)
         };
+        let terminal = client.kind == crate::component::ComponentKind::Terminal;
         let mut delay = sample(TimingName::ApiserverRequest);
-        delay = delay
-            + sample(if matches!(request.op, Op::Read) {
-                TimingName::EtcdRead
+        if matches!(request.op, Op::Read) {
+            delay = delay + sample(TimingName::EtcdRead);
+        } else {
+            let append = timings.get(TimingName::EtcdWrite);
+            let quorum = timings.get(TimingName::EtcdPeerRoundTrip);
+            let mut rng = streams.stream(&cname, key, &purpose);
+            let commit = if self.etcd.replicates() {
+                Distribution::sample_sum(&[append, quorum], &mut rng)
             } else {
-                TimingName::EtcdWrite
-            });
-        if client.kind == crate::component::ComponentKind::Terminal {
+                Distribution::sample_sum(&[append], &mut rng)
+            };
+            delay = delay + commit;
+        }
+        if terminal {
             delay = delay + sample(TimingName::KubectlRoundTrip);
         }
         let send = match client.kind.info().client {
@@ -144,7 +220,24 @@ impl<T> ApiServer<T> {
                 .reserve(now),
             None => now,
         };
-        let id = match self.free.pop() {
+        let ready = self.endpoints.ready_at(client, send);
+        if ready.is_none() && terminal {
+            request.outcome = Some(Outcome::Unreachable(self.endpoints.host().to_string()));
+        }
+        let id = self.insert(request);
+        let dispatch = match ready {
+            Some(at) => Dispatch::Commit(at + delay),
+            None if terminal => Dispatch::Respond(send + sample(TimingName::KubectlRoundTrip)),
+            None => {
+                self.parked.push(id);
+                Dispatch::Parked
+            }
+        };
+        (id, dispatch)
+    }
+
+    fn insert(&mut self, request: Request<T>) -> u32 {
+        match self.free.pop() {
             Some(i) => {
                 self.requests[i as usize] = Some(request);
                 i
@@ -153,8 +246,93 @@ impl<T> ApiServer<T> {
                 self.requests.push(Some(request));
                 (self.requests.len() - 1) as u32
             }
+        }
+    }
+
+    /// When a watch event reaches its component: after the component's reconnect if its
+    /// connection broke; `None` if it is parked until an API server is back.
+    pub fn route_delivery(&mut self, d: Delivery) -> Option<Delivery> {
+        match self.endpoints.watch_ready(d.to, d.at) {
+            Some(at) => Some(Delivery { at, ..d }),
+            None => {
+                self.parked_deliveries.push(d);
+                None
+            }
+        }
+    }
+
+    /// An API server is back: the parked requests, in the order they were sent, with the
+    /// instant each reaches etcd (after its client's reconnect, which stands for the server's
+    /// time too), and the
+    /// parked watch events with the instant each is delivered (its watcher's reconnect).
+    pub fn unpark(
+        &mut self,
+        now: SimTime,
+        random: (&Streams, &Timings),
+    ) -> (Vec<(u32, SimTime)>, Vec<Delivery>) {
+        let (streams, timings) = random;
+        let reconnect = |client: ComponentId, purpose: &str| {
+            let mut rng = streams.stream(&client.client_name(), "reconnect", purpose);
+            timings.get(TimingName::ApiserverReconnect).sample(&mut rng)
         };
-        (id, send + delay)
+        let parked = std::mem::take(&mut self.parked);
+        let mut requests = Vec::with_capacity(parked.len());
+        for id in parked {
+            let Some(client) = self.request(id).map(|r| r.client) else {
+                continue;
+            };
+            let purpose = format!("unpark:{id}:{}", now.as_micros());
+            let at =
+                self.endpoints.ready_at(client, now).unwrap_or(now) + reconnect(client, &purpose);
+            requests.push((id, at));
+        }
+        let deliveries = std::mem::take(&mut self.parked_deliveries)
+            .into_iter()
+            .map(|d| Delivery {
+                at: now + reconnect(d.to, &format!("rewatch:{}", now.as_micros())),
+                ..d
+            })
+            .collect();
+        (requests, deliveries)
+    }
+
+    /// The request reaches etcd at `now`: whether etcd can serve it. Without a quorum a
+    /// terminal's request fails after `etcd.requestTimeout` and a component's is tried again
+    /// then (client-go's and the controllers' retries); during an election every request
+    /// waits for the new leader.
+    pub fn arrive(&mut self, id: u32, now: SimTime, random: (&Streams, &Timings)) -> Arrival {
+        let Some(req) = self.requests.get_mut(id as usize).and_then(|r| r.as_mut()) else {
+            return Arrival::Apply;
+        };
+        match self.etcd.gate() {
+            Gate::Open => Arrival::Apply,
+            Gate::ElectionUntil(t) => Arrival::RetryAt(t),
+            Gate::NoQuorum => {
+                let (streams, timings) = random;
+                let mut rng = streams.stream(
+                    "etcd",
+                    &req.client.client_name(),
+                    &format!("timeout:{id}:{}", now.as_micros()),
+                );
+                let at = now + timings.get(TimingName::EtcdRequestTimeout).sample(&mut rng);
+                if req.client.kind == crate::component::ComponentKind::Terminal {
+                    req.outcome = Some(Outcome::Failed(etcd_timeout()));
+                    Arrival::FailAt(at)
+                } else {
+                    Arrival::RetryAt(at)
+                }
+            }
+        }
+    }
+
+    /// Every request in flight from a client `gone` selects is abandoned: it still commits
+    /// (it was sent), but its response goes nowhere (the process that sent it exited).
+    pub fn abandon(&mut self, gone: impl Fn(ComponentId) -> bool) {
+        for (i, r) in self.requests.iter().enumerate() {
+            if r.as_ref().is_some_and(|r| gone(r.client)) {
+                self.abandoned.insert(i as u32);
+            }
+        }
     }
 
     /// The request reaches etcd: applies it to the store and keeps the outcome for the
@@ -179,10 +357,14 @@ impl<T> ApiServer<T> {
         req.outcome = Some(outcome);
     }
 
-    /// The response reaches its client: the request leaves the server.
+    /// The response reaches its client: the request leaves the server. An abandoned
+    /// request leaves with no one to hand it to (`None`).
     pub fn take(&mut self, id: u32) -> Option<Request<T>> {
         let req = self.requests.get_mut(id as usize).and_then(|r| r.take())?;
         self.free.push(id);
+        if self.abandoned.remove(&id) {
+            return None;
+        }
         Some(req)
     }
 }
@@ -462,6 +644,128 @@ pub mod testing {
                 all.effects.extend(r.effects);
             }
             all
+        }
+    }
+}
+
+#[cfg(test)]
+mod control_plane_tests {
+    use super::*;
+    use crate::component::ComponentKind;
+    use crate::sim::time::SimDuration;
+
+    fn server(etcd: u32, replicas: u32) -> ApiServer<()> {
+        let ips = ServiceIpAllocator::new(crate::network::config::DEFAULT_SERVICE_CIDR);
+        ApiServer::new(ips).with_control_plane(
+            RaftGroup::new(etcd),
+            Endpoints::new(replicas, "h:443".into()),
+        )
+    }
+
+    fn read(client: ComponentId) -> Request<()> {
+        Request {
+            client,
+            op: Op::Read,
+            tag: (),
+            outcome: None,
+        }
+    }
+
+    const T: SimTime = SimTime(10_000_000);
+
+    #[test]
+    fn without_a_quorum_kubectl_fails_after_etcds_timeout_and_a_component_retries_then() {
+        let (streams, timings) = crate::component::ctx::testing::random();
+        let r = (&streams, &timings);
+        let mut api = server(3, 1);
+        api.etcd.fail(1, T, SimDuration(1));
+        api.etcd.fail(2, T, SimDuration(1));
+        let (step, _) = api.submit(T, r, read(ComponentId::terminal(0)), "get");
+        let (rs, _) = api.submit(
+            T,
+            r,
+            read(ComponentId::of(ComponentKind::ReplicaSetController)),
+            "get",
+        );
+        // etcd ReqTimeout: 5 s + 2 x 1 s election timeout.
+        assert_eq!(
+            api.arrive(step, T, r),
+            Arrival::FailAt(T + SimDuration::from_secs(7))
+        );
+        assert_eq!(
+            api.request(step).unwrap().outcome,
+            Some(Outcome::Failed(etcd_timeout()))
+        );
+        assert_eq!(
+            api.arrive(rs, T, r),
+            Arrival::RetryAt(T + SimDuration::from_secs(7))
+        );
+        assert_eq!(api.request(rs).unwrap().outcome, None, "nothing applied");
+    }
+
+    #[test]
+    fn during_an_election_requests_wait_for_the_new_leader() {
+        let (streams, timings) = crate::component::ctx::testing::random();
+        let r = (&streams, &timings);
+        let mut api = server(3, 1);
+        let until = api.etcd.fail(0, T, SimDuration::from_secs(1)).unwrap();
+        let (id, _) = api.submit(T, r, read(ComponentId::terminal(0)), "get");
+        assert_eq!(api.arrive(id, T, r), Arrival::RetryAt(until));
+        api.etcd.elect(until);
+        assert_eq!(api.arrive(id, until, r), Arrival::Apply);
+    }
+
+    #[test]
+    fn with_no_api_server_kubectl_is_refused_and_a_components_request_parks_until_one_is_back() {
+        let (streams, timings) = crate::component::ctx::testing::random();
+        let r = (&streams, &timings);
+        let mut api = server(3, 1);
+        let kubelet = ComponentId::kubelet(0);
+        api.submit(SimTime::ZERO, r, read(kubelet), "a");
+        api.endpoints.fail(0, T, |_| SimDuration(1));
+        let (step, d) = api.submit(T, r, read(ComponentId::terminal(0)), "get");
+        assert!(matches!(d, Dispatch::Respond(at) if at > T));
+        assert_eq!(
+            api.request(step).unwrap().outcome,
+            Some(Outcome::Unreachable("h:443".into()))
+        );
+        let (parked, d) = api.submit(T, r, read(kubelet), "b");
+        assert_eq!(d, Dispatch::Parked);
+        api.endpoints.recover(0);
+        let back = T + SimDuration::from_secs(30);
+        let (requests, _) = api.unpark(back, r);
+        assert_eq!(requests.len(), 1);
+        assert_eq!(requests[0].0, parked);
+        assert!(requests[0].1 > back, "after a reconnect");
+    }
+
+    #[test]
+    fn a_write_pays_the_quorum_round_trip_only_with_followers() {
+        let (streams, mut timings) = crate::component::ctx::testing::random();
+        for (n, us) in [
+            (TimingName::ApiserverRequest, 0),
+            (TimingName::EtcdWrite, 1_000),
+            (TimingName::EtcdPeerRoundTrip, 300),
+        ] {
+            timings.set(n, Distribution::Constant(us));
+        }
+        let write = || Request {
+            client: ComponentId::of(ComponentKind::ReplicaSetController),
+            op: Op::Scale {
+                target: ObjRef {
+                    kind: Kind::ReplicaSet,
+                    id: 0,
+                },
+                replicas: 1,
+                annotations: None,
+            },
+            tag: (),
+            outcome: None,
+        };
+        for (members, want) in [(1, 1_000), (3, 1_300)] {
+            let mut api = server(members, 1);
+            let (_, d) = api.submit(SimTime::ZERO, (&streams, &timings), write(), "rs");
+            assert_eq!(d, Dispatch::Commit(SimTime(want)), "{members} members");
         }
     }
 }

@@ -143,6 +143,33 @@ pub fn publish(s: &mut Server<'_>, obj: ObjRef, change: Change) {
     }
 }
 
+/// What a fresh instance of a component hears from its informers' initial LIST: an ADDED
+/// for every stored object its watches select, in etcd's key order (kind, then namespace
+/// and name), as a reflector's `Replace` hands them to the handlers.
+pub fn relist(store: &Store, kind: ComponentKind) -> Vec<Notice> {
+    let mut out = Vec::new();
+    for watch in kind.info().watches {
+        let kinds: &[Kind] = match &watch.kind {
+            Some(k) => std::slice::from_ref(k),
+            None => &Kind::ALL,
+        };
+        for &k in kinds {
+            for id in store.list(k, None) {
+                let obj = ObjRef { kind: k, id };
+                if let Some((_, controller)) = select(store, watch.select, kind, obj, Change::Added)
+                {
+                    out.push(Notice {
+                        obj,
+                        change: Change::Added,
+                        controller,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 fn sample(
     s: &Server<'_>,
     watcher: &str,

@@ -82,6 +82,8 @@ struct Ctx<'a> {
     dir: &'a Path,
     bad: BadInput,
     warned: BTreeSet<String>,
+    /// The control plane `kubesim etcd|apiserver` steps must name members of.
+    control_plane: crate::scenario::spec::ControlPlaneSpec,
 }
 
 impl Ctx<'_> {
@@ -131,6 +133,7 @@ pub fn prepare(scenario: Scenario) -> Result<Prepared, BadInput> {
             warnings: Vec::new(),
         },
         warned: BTreeSet::new(),
+        control_plane: scenario.cluster.control_plane,
     };
     let first = Span {
         offset: 0,
@@ -263,7 +266,14 @@ fn prepare_run(ctx: &mut Ctx<'_>, line: &str, step: &StepAt) -> Option<(Program,
         };
     }
     if words.first().is_some_and(|w| w == "kubesim") {
-        return match crate::fault::parse(&words) {
+        let cp = ctx.control_plane;
+        let checked = crate::fault::parse(&words).and_then(|cmd| {
+            match cmd.control_plane(cp.etcd_members, cp.api_servers) {
+                Some(Err(e)) => Err(e),
+                _ => Ok(cmd),
+            }
+        });
+        return match checked {
             Ok(cmd) => Some((Program::Fault(cmd), Vec::new())),
             Err(e) => {
                 ctx.step_problem(step, None, e);

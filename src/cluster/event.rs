@@ -36,4 +36,7 @@ pub enum Event {
     },
     /// An expectation window edge (forces an instant boundary there).
     ExpectEdge(u32),
+    /// Something happens to the managed control plane: a fault, an election's end, a
+    /// process's restart.
+    ControlPlane(crate::cluster::controlplane::Signal),
 }

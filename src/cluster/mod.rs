@@ -8,15 +8,17 @@
 //! timeline rows and evaluates expectations, so a change undone within one instant is never
 //! seen.
 
+pub mod controlplane;
 pub mod event;
 pub mod invariants;
+pub mod leader;
 pub mod registry;
 mod sink;
 
 use crate::aks::cluster::{Boot, ClusterPlan};
 use crate::aks::fleet::Azure;
 use crate::apiserver::watch::Delivery;
-use crate::apiserver::{ApiServer, CommitEnv, Op, Outcome};
+use crate::apiserver::{ApiServer, Arrival, CommitEnv, Op, Outcome};
 use crate::cluster::event::{AnyTag, AnyTimer, Event};
 use crate::cluster::registry::{Components, Registered};
 use crate::cluster::sink::Effects;
@@ -88,6 +90,8 @@ pub struct World {
     pub azure: Azure,
     /// The cluster-wide components: the controllers, the scheduler, AKS's resource provider.
     pub components: Components,
+    /// The leader elections of kube-controller-manager and kube-scheduler.
+    pub electors: leader::Electors,
     /// The kubelet of each node id (None: no node, or its kubelet is gone).
     pub kubelets: Vec<Option<Kubelet>>,
     /// One terminal per scenario step.
@@ -136,9 +140,16 @@ impl World {
             store: Store::default(),
             streams: Streams::new(seed),
             timings,
-            api: ApiServer::new(service_ips),
+            api: ApiServer::new(service_ips).with_control_plane(
+                crate::etcd::raft::RaftGroup::new(scenario.cluster.control_plane.etcd_members),
+                crate::apiserver::endpoints::Endpoints::new(
+                    scenario.cluster.control_plane.api_servers,
+                    crate::aks::naming::api_server_host(&cluster.name, &cluster.location),
+                ),
+            ),
             azure: Azure::new(cluster.clone()),
             components: Components::default(),
+            electors: leader::Electors::default(),
             kubelets: Vec::new(),
             terminals: steps.into_iter().map(Terminal::new).collect(),
             images: Vec::new(),
@@ -197,20 +208,6 @@ impl World {
             w.components.tainteviction.register_node(&w.store, node);
             w.components.nodelifecycle.register_node(&w.store, node);
         }
-        // The node lifecycle controllers' first passes run at t=0 and repeat themselves.
-        for (kind, timer) in [
-            (
-                ComponentKind::NodeLifecycleController,
-                AnyTimer::NodeLifecycle(crate::controllers::nodelifecycle::Timer::Monitor),
-            ),
-            (
-                ComponentKind::CloudNodeLifecycleController,
-                AnyTimer::CloudNodes(crate::aks::cloudnode::Timer::Monitor),
-            ),
-        ] {
-            let to = ComponentId::of(kind);
-            w.engine.inject(SimTime::ZERO, Event::Timer { to, timer });
-        }
         for &(pod, node, ip, host_network, containers) in &booted.running {
             if let Some(Some(k)) = w.kubelets.get_mut(node as usize) {
                 k.adopt_running(pod, ip, host_network, containers);
@@ -219,14 +216,12 @@ impl World {
             w.components.tainteviction.register_pod(&w.store, pod);
             w.components.podgc.register_pod(&w.store, pod);
         }
-        // PodGC's `wait.Until` loop: a cycle at start, then every gcCheckPeriod.
-        w.engine.inject(
-            SimTime::ZERO,
-            Event::Timer {
-                to: ComponentId::of(ComponentKind::PodGarbageCollector),
-                timer: AnyTimer::PodGc(()),
-            },
-        );
+        for kind in ComponentKind::ALL {
+            if let Some(timer) = start_loop(kind) {
+                let to = ComponentId::of(kind);
+                w.engine.inject(SimTime::ZERO, Event::Timer { to, timer });
+            }
+        }
         w.images = booted.images.clone();
         for (i, t) in w.terminals.iter().enumerate() {
             let timer = AnyTimer::Terminal(TerminalTimer::Start);
@@ -301,6 +296,15 @@ impl World {
     }
 
     fn dispatch(&mut self, ev: Event) {
+        let to = match ev {
+            Event::Notify { to, .. } | Event::Timer { to, .. } | Event::Message { to, .. } => {
+                Some(to)
+            }
+            _ => None,
+        };
+        if to.is_some_and(|to| !self.receives(to, self.engine.current_seq())) {
+            return;
+        }
         match ev {
             Event::Commit(id) => self.commit(id),
             Event::Respond(id) => self.respond(id),
@@ -315,6 +319,7 @@ impl World {
             }
             Event::Message { to, from, msg } => self.call(to, Call::Message(from, msg)),
             Event::ExpectEdge(_) => {}
+            Event::ControlPlane(signal) => self.control_plane(signal),
         }
         let live = self.store.pods.len();
         if live > self.limits.max_live_pods && self.stopped.is_none() {
@@ -340,6 +345,17 @@ impl World {
 
     fn commit(&mut self, id: u32) {
         let now = self.now();
+        match self.api.arrive(id, now, (&self.streams, &self.timings)) {
+            Arrival::Apply => {}
+            Arrival::RetryAt(at) => {
+                self.engine.schedule_at(at, Event::Commit(id));
+                return;
+            }
+            Arrival::FailAt(at) => {
+                self.engine.schedule_at(at, Event::Respond(id));
+                return;
+            }
+        }
         self.api.commit(
             id,
             CommitEnv {
@@ -356,13 +372,20 @@ impl World {
         // allocation per event.
         let mut deliveries = std::mem::take(&mut self.deliveries);
         for d in deliveries.drain(..) {
-            let ev = Event::Notify {
-                to: d.to,
-                notice: d.notice,
-            };
-            self.engine.schedule_at(d.at, ev);
+            if let Some(d) = self.api.route_delivery(d) {
+                self.deliver(d);
+            }
         }
         self.deliveries = deliveries;
+    }
+
+    /// Queues one watch event for its component.
+    fn deliver(&mut self, d: Delivery) {
+        let ev = Event::Notify {
+            to: d.to,
+            notice: d.notice,
+        };
+        self.engine.schedule_at(d.at, ev);
     }
 
     /// A Node created at run time is a booted VM whose kubelet now runs; a deleted one's
@@ -752,5 +775,22 @@ mod boot_tests {
             3,
             "every node runs system pods: {per_node:?}"
         );
+    }
+}
+
+/// The periodic loop a component starts with (`wait.Until` in its `Run`): its first pass runs
+/// when the component starts, at t=0 or when a restarted process takes its lease again, and
+/// each pass schedules the next.
+pub(crate) fn start_loop(kind: ComponentKind) -> Option<AnyTimer> {
+    match kind {
+        ComponentKind::NodeLifecycleController => Some(AnyTimer::NodeLifecycle(
+            crate::controllers::nodelifecycle::Timer::Monitor,
+        )),
+        ComponentKind::CloudNodeLifecycleController => {
+            Some(AnyTimer::CloudNodes(crate::aks::cloudnode::Timer::Monitor))
+        }
+        // PodGC: a cycle at start, then every gcCheckPeriod.
+        ComponentKind::PodGarbageCollector => Some(AnyTimer::PodGc(())),
+        _ => None,
     }
 }

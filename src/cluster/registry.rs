@@ -98,6 +98,20 @@ macro_rules! registry {
         }
 
         impl Components {
+            /// Replaces the cluster-wide component of `kind` by a fresh instance (its process
+            /// restarted); false if `kind` has instances.
+            pub(crate) fn restart(&mut self, kind: ComponentKind) -> bool {
+                match kind {
+                    $(
+                        ComponentKind::$kind => {
+                            self.$field = <$ty>::default();
+                            true
+                        }
+                    )*
+                    _ => false,
+                }
+            }
+
             /// Hands `call` to the cluster-wide component of `kind`; false if `kind` has
             /// instances (kubelets, terminals), which the run routes itself.
             pub(crate) fn run(

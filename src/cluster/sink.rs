@@ -1,6 +1,6 @@
 //! The run's sink: what a component's [`Ctx`](crate::component::Ctx) calls turn into.
 
-use crate::apiserver::{ApiServer, Op, Request};
+use crate::apiserver::{ApiServer, Dispatch, Op, Request};
 use crate::cluster::event::{AnyTag, Event};
 use crate::cluster::registry::Registered;
 use crate::component::{ComponentId, EventRecord, Message, Sink, TerminalOutput};
@@ -31,8 +31,12 @@ impl<C: Registered> Sink<C> for Effects<'_> {
             tag: C::wrap_tag(tag),
             outcome: None,
         };
-        let (id, at) = self.api.submit(self.now, self.random, request, key);
-        self.engine.schedule_at(at, Event::Commit(id));
+        let (id, dispatch) = self.api.submit(self.now, self.random, request, key);
+        match dispatch {
+            Dispatch::Commit(at) => drop(self.engine.schedule_at(at, Event::Commit(id))),
+            Dispatch::Respond(at) => drop(self.engine.schedule_at(at, Event::Respond(id))),
+            Dispatch::Parked => {}
+        }
     }
 
     fn timer_at(&mut self, from: ComponentId, at: SimTime, timer: C::Timer) -> TimerKey {
@@ -72,5 +76,11 @@ impl<C: Registered> Sink<C> for Effects<'_> {
     fn send(&mut self, from: ComponentId, to: ComponentId, msg: Message) {
         self.engine
             .schedule_at(self.now, Event::Message { to, from, msg });
+    }
+
+    fn control_plane(&mut self, _: ComponentId, fault: crate::fault::ControlPlaneFault) {
+        let signal = crate::cluster::controlplane::Signal::Fault(fault);
+        self.engine
+            .schedule_at(self.now, Event::ControlPlane(signal));
     }
 }

@@ -66,6 +66,8 @@ pub trait Sink<C: Component + ?Sized> {
     fn end_kind_watches(&mut self, from: ComponentId);
     /// Sends a message to another component (delivered in this instant, after the handler).
     fn send(&mut self, from: ComponentId, to: ComponentId, msg: Message);
+    /// Breaks or repairs the managed control plane (a `kubesim` step), in this instant.
+    fn control_plane(&mut self, from: ComponentId, fault: crate::fault::ControlPlaneFault);
 }
 
 /// A handler's view of the run.
@@ -174,6 +176,12 @@ impl<'a, C: Component + ?Sized> Ctx<'a, C> {
         self.sink.send(self.me, to, msg);
     }
 
+    /// Breaks or repairs the control plane: only a `kubesim` step does this, because it
+    /// happens to the machines rather than through the API.
+    pub fn control_plane(&mut self, fault: crate::fault::ControlPlaneFault) {
+        self.sink.control_plane(self.me, fault);
+    }
+
     /// Draws a latency from a named distribution, from the stream keyed by `component`,
     /// `object` and `purpose`, so unrelated objects never shift each other's draws.
     pub fn sample(
@@ -220,6 +228,8 @@ pub mod testing {
         WatchKind(Option<Kind>),
         /// A message.
         Send(ComponentId, Message),
+        /// A control-plane fault.
+        ControlPlane(crate::fault::ControlPlaneFault),
     }
 
     /// Keeps effects in order.
@@ -317,6 +327,9 @@ pub mod testing {
         }
         fn send(&mut self, _: ComponentId, to: ComponentId, msg: Message) {
             self.effects.push(Effect::Send(to, msg));
+        }
+        fn control_plane(&mut self, _: ComponentId, fault: crate::fault::ControlPlaneFault) {
+            self.effects.push(Effect::ControlPlane(fault));
         }
     }
 

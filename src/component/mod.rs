@@ -110,6 +110,35 @@ impl ComponentKind {
         ComponentKind::Terminal,
     ];
 
+    /// The control-plane process that runs this component under a leader lease, if any:
+    /// kube-scheduler, or kube-controller-manager for its controllers. The service
+    /// and cloud node lifecycle controllers run in cloud-controller-manager, which kubesim does not restart.
+    pub fn process(self) -> Option<crate::fault::Process> {
+        use ComponentKind as K;
+        match self {
+            K::Scheduler => Some(crate::fault::Process::Scheduler),
+            K::Kubelet
+            | K::ServiceController
+            | K::CloudNodeLifecycleController
+            | K::AksProvider
+            | K::Terminal => None,
+            K::ReplicaSetController
+            | K::DeploymentController
+            | K::DaemonSetController
+            | K::JobController
+            | K::TtlAfterFinishedController
+            | K::StatefulSetController
+            | K::CronJobController
+            | K::GarbageCollector
+            | K::RootCaPublisher
+            | K::ServiceAccountsController
+            | K::TaintEvictionController
+            | K::PodGarbageCollector
+            | K::NodeLifecycleController
+            | K::DisruptionController => Some(crate::fault::Process::ControllerManager),
+        }
+    }
+
     /// The component table: name, identity, client limits and watches of each kind.
     pub fn info(self) -> &'static ComponentInfo {
         use ComponentKind as K;

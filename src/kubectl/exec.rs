@@ -305,6 +305,14 @@ impl Component for Terminal {
     }
 
     fn on_response(&mut self, cx: &mut Cx<'_>, tag: Tag, r: Response<'_>) {
+        if let Some(line) = unavailable(&r) {
+            if self.running {
+                self.failed = true;
+                self.print(cx, &line);
+                self.finish(cx, 1);
+            }
+            return;
+        }
         self.on_response(cx, tag, r.outcome);
     }
 
@@ -646,7 +654,7 @@ impl Terminal {
                         self.failed = true;
                         api_error(e, Some(&item.source))
                     }
-                    Outcome::Deleted(_) => String::new(),
+                    Outcome::Deleted(_) | Outcome::Unreachable(_) => String::new(),
                 };
                 self.print(cx, &line);
                 self.advance(cx);
@@ -802,6 +810,23 @@ impl Terminal {
                 self.on_visit_response(cx, tag, outcome);
             }
         }
+    }
+}
+
+/// The line kubectl exits with when a request found no server (connection refused) or a
+/// read found etcd without a quorum: kubectl gives up on the whole command
+/// (`cmdutil.CheckErr`; `StandardErrorMessage` in kubectl/pkg/cmd/util/helpers.go).
+fn unavailable(r: &Response<'_>) -> Option<String> {
+    match r.outcome {
+        Outcome::Unreachable(host) => Some(format!(
+            "The connection to the server {host} was refused - did you specify the right host or port?"
+        )),
+        Outcome::Failed(e)
+            if matches!(r.op, Op::Read) && *e == crate::apiserver::etcd_timeout() =>
+        {
+            Some(api_error(e, None))
+        }
+        _ => None,
     }
 }
 

@@ -291,4 +291,7 @@ pub enum Outcome {
         /// `details.causes[].message`.
         causes: Vec<String>,
     },
+    /// Never reached an API server: every replica was down and the connection to this
+    /// address (`host:port`) was refused.
+    Unreachable(String),
 }

@@ -23,8 +23,8 @@ use crate::sim::duration::parse_micros;
 
 use super::expect::{Expectation, Window, canonical_duration, parse_condition, parse_range};
 use super::spec::{
-    ClusterSpec, InlineMap, NodePoolSpec, PoolMode, Scenario, SourceFile, Spanned, Step,
-    StepAction, Taint, TaintEffect, Tier,
+    ClusterSpec, ControlPlaneSpec, InlineMap, NodePoolSpec, PoolMode, Scenario, SourceFile,
+    Spanned, Step, StepAction, Taint, TaintEffect, Tier,
 };
 
 /// The longest scenario docs/scenario.md allows: 30 days, in µs.
@@ -62,7 +62,14 @@ const CLUSTER_KEYS: &[&str] = &[
     "vnetSubnetCidr",
     "systemPods",
     "nodePools",
+    "controlPlane",
 ];
+const CONTROL_PLANE_KEYS: &[&str] = &["apiServers", "etcdMembers"];
+/// etcd's recommended cluster sizes: odd, and at most 7 (etcd FAQ "What is maximum cluster
+/// size?"; an even size adds a member without adding failure tolerance).
+const MAX_ETCD_MEMBERS: u64 = 7;
+/// API server replicas a scenario may ask for (kubesim's bound, far above what AKS runs).
+const MAX_API_SERVERS: u64 = 9;
 const POOL_KEYS: &[&str] = &[
     "name",
     "mode",
@@ -90,7 +97,7 @@ const IMAGE_KEYS: &[&str] = &[
     "probeLatency",
 ];
 /// Keys later issues define (docs/scenario.md): bad input until they exist, with a hint saying so.
-const FUTURE_KEYS: &[&str] = &["traffic", "controlPlane", "virtualNodes", "aad"];
+const FUTURE_KEYS: &[&str] = &["traffic", "virtualNodes", "aad"];
 
 /// Why a scenario file could not be loaded.
 #[derive(Debug)]
@@ -648,6 +655,7 @@ impl Checker<'_> {
             vnet_subnet_cidr: None,
             system_pods: true,
             node_pools: Vec::new(),
+            control_plane: ControlPlaneSpec::default(),
         };
         let node = node.filter(|n| n.value != Value::Null);
         let Some(node) = node else {
@@ -714,6 +722,7 @@ impl Checker<'_> {
                     }
                 }
                 "nodePools" => pools_node = Some(v),
+                "controlPlane" => spec.control_plane = self.control_plane(v),
                 _ => {}
             }
         }
@@ -722,6 +731,44 @@ impl Checker<'_> {
             Some(n) => spec.node_pools = self.node_pools(n, spec.tier)?,
         }
         (self.problems.len() == problems_before).then_some(spec)
+    }
+
+    /// `cluster.controlPlane`: 1 to 9 API servers; an odd number of etcd members, 1 to 7.
+    fn control_plane(&mut self, node: &Node) -> ControlPlaneSpec {
+        const PATH: &str = "cluster.controlPlane";
+        let mut spec = ControlPlaneSpec::default();
+        if node.value == Value::Null {
+            return spec;
+        }
+        let Some(entries) = self.mapping(node, PATH, CONTROL_PLANE_KEYS) else {
+            return spec;
+        };
+        for (k, v) in entries {
+            let key = k.as_str().unwrap_or_default();
+            let path = join(PATH, key);
+            match key {
+                "apiServers" => match self.uint(v, &path, MAX_API_SERVERS) {
+                    Some(0) => self.problem(
+                        v.span,
+                        &path,
+                        "Invalid value: 0: must be between 1 and 9, inclusive",
+                    ),
+                    Some(n) => spec.api_servers = n as u32,
+                    None => {}
+                },
+                "etcdMembers" => match self.uint(v, &path, MAX_ETCD_MEMBERS) {
+                    Some(n) if n % 2 == 1 => spec.etcd_members = n as u32,
+                    Some(n) => self.problem(
+                        v.span,
+                        &path,
+                        format!("Invalid value: {n}: must be an odd number between 1 and 7: an even size tolerates no more failures than the odd size below it"),
+                    ),
+                    None => {}
+                },
+                _ => {}
+            }
+        }
+        spec
     }
 
     fn node_pools(&mut self, node: &Node, tier: Tier) -> Option<Vec<NodePoolSpec>> {
@@ -1890,12 +1937,52 @@ expect:
                 )
             );
         }
-        let (_, _, msg) = one(&format!("{MIN}cluster:\n  controlPlane: {{}}\n"));
-        assert!(
-            msg.starts_with("cluster.controlPlane: unknown field"),
-            "{msg}"
+    }
+
+    #[test]
+    fn the_control_plane_defaults_to_one_api_server_and_three_etcd_members() {
+        assert_eq!(ok(MIN).cluster.control_plane, ControlPlaneSpec::default());
+        let s = ok(&format!(
+            "{MIN}cluster:\n  controlPlane: {{apiServers: 2, etcdMembers: 5}}\n"
+        ));
+        assert_eq!(
+            s.cluster.control_plane,
+            ControlPlaneSpec {
+                api_servers: 2,
+                etcd_members: 5
+            }
         );
-        assert!(msg.contains("not supported by this version of kubesim yet"));
+    }
+
+    #[test]
+    fn etcd_members_are_odd_from_one_to_seven_and_api_servers_at_least_one() {
+        for (yaml, want) in [
+            (
+                "etcdMembers: 4",
+                "cluster.controlPlane.etcdMembers: Invalid value: 4: must be an odd number",
+            ),
+            (
+                "etcdMembers: 9",
+                "cluster.controlPlane.etcdMembers: Invalid value: 9: must be between 0 and 7",
+            ),
+            (
+                "etcdMembers: 0",
+                "cluster.controlPlane.etcdMembers: Invalid value: 0: must be an odd number",
+            ),
+            (
+                "apiServers: 0",
+                "cluster.controlPlane.apiServers: Invalid value: 0: must be between 1 and 9",
+            ),
+            (
+                "etcdMember: 3",
+                "cluster.controlPlane.etcdMember: unknown field",
+            ),
+        ] {
+            let (line, col, msg) = one(&format!("{MIN}cluster:\n  controlPlane:\n    {yaml}\n"));
+            assert!(msg.starts_with(want), "{yaml}: {msg}");
+            assert_eq!(line, MIN.lines().count() as u32 + 3, "{yaml}");
+            assert!(col >= 5, "{yaml}: column {col}");
+        }
     }
 
     #[test]

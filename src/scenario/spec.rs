@@ -133,6 +133,28 @@ pub struct ClusterSpec {
     pub system_pods: bool,
     /// At least one pool; at least one of them System.
     pub node_pools: Vec<NodePoolSpec>,
+    /// The managed control plane's replicas (`cluster.controlPlane`).
+    pub control_plane: ControlPlaneSpec,
+}
+
+/// How many API servers and etcd members the control plane runs. AKS manages both and does
+/// not let a user choose; the key exists so that scenarios can teach quorum and HA
+/// (docs/scenario.md#the-control-plane).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ControlPlaneSpec {
+    /// kube-apiserver replicas behind the cluster's load balancer (default 1).
+    pub api_servers: u32,
+    /// etcd members, odd, 1 to 7 (default 3).
+    pub etcd_members: u32,
+}
+
+impl Default for ControlPlaneSpec {
+    fn default() -> Self {
+        ControlPlaneSpec {
+            api_servers: 1,
+            etcd_members: 3,
+        }
+    }
 }
 
 impl ClusterSpec {

@@ -47,6 +47,12 @@ impl<E> Engine<E> {
         self.cur_seq
     }
 
+    /// The `seq` the next scheduled event will get, which tells the events scheduled from now
+    /// on from those already pending.
+    pub fn next_seq(&self) -> u64 {
+        self.queue.next_seq()
+    }
+
     /// Events handed out so far.
     pub fn processed(&self) -> u64 {
         self.processed

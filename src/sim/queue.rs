@@ -68,6 +68,11 @@ impl<E> Queue<E> {
         });
         seq
     }
+    /// The `seq` the next scheduled event will get: every event already in the queue has a
+    /// smaller one.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
     /// Removes the earliest event.
     pub fn pop(&mut self) -> Option<Scheduled<E>> {
         self.heap.pop()

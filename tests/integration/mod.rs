@@ -4,6 +4,7 @@ mod az;
 mod bad_input;
 mod cascade;
 mod commands;
+mod controlplane;
 mod corpus;
 mod cronjob;
 mod daemonset;
