@@ -10,6 +10,7 @@ mod cronjob;
 mod daemonset;
 mod describe;
 mod determinism;
+mod drain;
 mod eviction;
 mod invariants;
 mod job;
