@@ -855,4 +855,299 @@ mod tests {
         );
         assert_eq!(condition_taint(T::PidPressure, S::False), None);
     }
+
+    /// The controller on a small store, driven pass by pass; after node_lifecycle_controller_test.go.
+    mod controller {
+        use super::*;
+        use crate::apiserver::testing::Harness;
+        use crate::component::ctx::testing::{Recorder, run};
+        use crate::component::{ComponentId, ComponentKind};
+        use crate::etcd::store::testing as fx;
+
+        const ME: ComponentId = ComponentId::of(ComponentKind::NodeLifecycleController);
+
+        fn s(secs: u64) -> SimTime {
+            SimTime::ZERO + SimDuration::from_secs(secs)
+        }
+
+        /// The controller-manager defaults with this monitor grace period.
+        fn params(grace_secs: u64) -> Params {
+            Params {
+                monitor_period: SimDuration::from_secs(5),
+                grace: SimDuration::from_secs(grace_secs),
+                startup_grace: SimDuration::from_secs(60),
+                eviction_interval: SimDuration::from_secs(10),
+                secondary_interval: SimDuration::from_secs(100),
+            }
+        }
+
+        struct F {
+            h: Harness,
+            c: NodeLifecycleController,
+            ns: crate::model::meta::NsId,
+        }
+
+        impl F {
+            fn new(grace_secs: u64) -> F {
+                let mut h = Harness::default();
+                let ns = fx::namespace(&mut h.store, "default");
+                F {
+                    h,
+                    c: NodeLifecycleController::with_params(params(grace_secs)),
+                    ns,
+                }
+            }
+
+            /// `count` Ready nodes in `zone`, known to the controller since t=0.
+            fn nodes(&mut self, zone: &str, count: u32) -> Vec<u32> {
+                (0..count)
+                    .map(|i| {
+                        let id =
+                            fx::node(&mut self.h.store, &format!("{zone}-{i}"), 4000, 16 << 30);
+                        let n = self.h.store.nodes.get_mut(id).unwrap();
+                        n.meta.labels = fx::labels(&[(REGION_LABEL, "eastus"), (ZONE_LABEL, zone)]);
+                        self.c.register_node(&self.h.store, id);
+                        id
+                    })
+                    .collect()
+            }
+
+            /// The node's kubelet stops at `at`: no status, no Lease renewal after it.
+            fn silence(&mut self, id: u32, at: SimTime) {
+                let n = self.h.store.nodes.get_mut(id).unwrap();
+                n.heartbeat.until = Some(at);
+                n.lease.as_mut().unwrap().renew.until = Some(at);
+            }
+
+            /// One `monitorNodeHealth` pass at `now`, its writes committed.
+            fn pass(&mut self, now: SimTime) -> Recorder<NodeLifecycleController> {
+                self.fire(now, Timer::Monitor)
+            }
+
+            fn fire(&mut self, now: SimTime, t: Timer) -> Recorder<NodeLifecycleController> {
+                let r = run(&mut self.c, &self.h.store, &mut (), ME, now, |c, cx| {
+                    c.on_timer(cx, t)
+                });
+                self.h.answer(&mut self.c, &mut (), ME, now, &r);
+                r
+            }
+
+            /// Runs the tainting passes the controller schedules until `until`: the time and
+            /// node of each NoExecute taint it adds.
+            fn taint_passes(
+                &mut self,
+                first: &Recorder<NodeLifecycleController>,
+                until: SimTime,
+            ) -> Vec<(SimTime, u32, String)> {
+                let mut out = Vec::new();
+                let mut next: Vec<SimTime> = pass_timers(first);
+                while let Some(at) = next.pop() {
+                    if at > until {
+                        break;
+                    }
+                    let r = self.fire(at, Timer::TaintPass);
+                    out.extend(no_execute_added(&r).into_iter().map(|(n, k)| (at, n, k)));
+                    next = pass_timers(&r);
+                }
+                out
+            }
+        }
+
+        fn pass_timers(r: &Recorder<NodeLifecycleController>) -> Vec<SimTime> {
+            r.timers()
+                .into_iter()
+                .filter(|(_, t)| *t == Timer::TaintPass)
+                .map(|(at, _)| at)
+                .collect()
+        }
+
+        /// The NoExecute taints a recorder's requests add: (node, key).
+        fn no_execute_added(r: &Recorder<NodeLifecycleController>) -> Vec<(u32, String)> {
+            r.requests()
+                .into_iter()
+                .filter_map(|(op, _)| match op {
+                    Op::NodeTaints { node, add, .. } => Some((*node, add)),
+                    _ => None,
+                })
+                .flat_map(|(node, add)| {
+                    add.iter()
+                        .filter(|t| t.effect == TaintEffect::NoExecute)
+                        .map(move |t| (node, t.key.clone()))
+                })
+                .collect()
+        }
+
+        /// The nodes whose conditions a recorder set Unknown.
+        fn set_unknown(r: &Recorder<NodeLifecycleController>) -> Vec<u32> {
+            r.requests()
+                .into_iter()
+                .filter_map(|(op, _)| match op {
+                    Op::NodeConditions {
+                        node, conditions, ..
+                    } => conditions
+                        .iter()
+                        .any(|c| {
+                            c.kind == ConditionType::Ready
+                                && c.status == ConditionStatus::Unknown
+                                && c.reason == "NodeStatusUnknown"
+                        })
+                        .then_some(*node),
+                    _ => None,
+                })
+                .collect()
+        }
+
+        #[test]
+        fn a_silent_node_turns_unknown_only_once_the_grace_period_has_strictly_passed() {
+            // tryUpdateNodeHealth: `now.After(probeTimestamp.Add(gracePeriod))`. The kubelet
+            // last renewed at 0; with 50 s (1.32+) the 50 s pass leaves it, the 55 s pass
+            // sets Unknown; with 40 s (before 1.32) the 45 s pass does.
+            for (grace, quiet, unknown) in [(50, 50, 55), (40, 40, 45)] {
+                let mut f = F::new(grace);
+                let node = f.nodes("eastus-1", 1)[0];
+                f.silence(node, SimTime::ZERO);
+                for t in (5..=quiet).step_by(5) {
+                    assert!(
+                        set_unknown(&f.pass(s(t))).is_empty(),
+                        "grace {grace}: {t} s"
+                    );
+                }
+                assert_eq!(set_unknown(&f.pass(s(unknown))), [node], "grace {grace}");
+                assert_eq!(
+                    f.h.store
+                        .nodes
+                        .get(node)
+                        .unwrap()
+                        .status_of(ConditionType::Ready),
+                    Some(ConditionStatus::Unknown)
+                );
+            }
+        }
+
+        #[test]
+        fn lease_renewals_alone_keep_a_node_healthy() {
+            // "Node created long time ago, with status updated by kubelet exceeds grace
+            // period, but lease renewed": the Lease moves the probe time although the
+            // status (posted every 5 min when unchanged) does not.
+            let mut f = F::new(50);
+            let node = f.nodes("eastus-1", 1)[0];
+            f.h.store.nodes.get_mut(node).unwrap().heartbeat.until = Some(SimTime::ZERO);
+            for t in (5..=300).step_by(5) {
+                assert!(set_unknown(&f.pass(s(t))).is_empty(), "{t} s");
+            }
+        }
+
+        #[test]
+        fn losing_a_node_marks_its_ready_pods_not_ready_with_node_not_ready_events() {
+            // MarkPodsNotReady on the Ready -> Unknown transition: a Ready pod gets Ready=False
+            // and a `NodeNotReady` Warning; a pod that is not Ready is left alone.
+            let mut f = F::new(50);
+            let node = f.nodes("eastus-1", 1)[0];
+            let ready = fx::pod(
+                &mut f.h.store,
+                "ready",
+                f.ns,
+                fx::spec(100),
+                None,
+                Some(node),
+            );
+            f.h.store.pods.get_mut(ready).unwrap().status.ready_since = Some(SimTime::ZERO);
+            fx::pod(
+                &mut f.h.store,
+                "starting",
+                f.ns,
+                fx::spec(100),
+                None,
+                Some(node),
+            );
+            f.silence(node, SimTime::ZERO);
+            let r = f.pass(s(55));
+            let marked: Vec<u32> = r
+                .requests()
+                .into_iter()
+                .filter_map(|(op, tag)| match (op, tag) {
+                    (Op::PodStatus { pod, .. }, Tag::PodNotReady) => Some(*pod),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(marked, [ready]);
+            let reasons: Vec<(&str, String)> = r
+                .events()
+                .iter()
+                .map(|e| (e.reason, e.message.clone()))
+                .collect();
+            assert!(reasons.contains(&(
+                "NodeNotReady",
+                "Node eastus-1-0 status is now: NodeNotReady".into()
+            )));
+            assert!(reasons.contains(&("NodeNotReady", "Node is not ready".into())));
+            assert!(!f.h.store.pods.get(ready).unwrap().is_ready());
+        }
+
+        #[test]
+        fn a_normal_zone_taints_its_lost_nodes_at_the_eviction_rate() {
+            // 2 of 3 lost is Normal (not-ready must exceed 2): the zone's token bucket takes
+            // one node per 1 / --node-eviction-rate (10 s), on the 100 ms tainting grid.
+            let mut f = F::new(50);
+            let nodes = f.nodes("eastus-1", 3);
+            for &n in &nodes[..2] {
+                f.silence(n, SimTime::ZERO);
+            }
+            f.pass(s(55));
+            let r = f.pass(s(60));
+            let tainted = f.taint_passes(&r, s(200));
+            let times: Vec<SimTime> = tainted.iter().map(|t| t.0).collect();
+            assert_eq!(tainted.len(), 2, "{tainted:?}");
+            assert!(tainted.iter().all(|t| t.2 == UNREACHABLE_TAINT));
+            assert_eq!(
+                times[1] - times[0],
+                SimDuration::from_secs(10),
+                "{tainted:?}"
+            );
+            assert_eq!(times[0].0 % TAINT_PASS.0, 0);
+        }
+
+        #[test]
+        fn a_small_partially_disrupted_zone_stops_tainting_and_a_large_one_slows_down() {
+            // handleDisruption: PartialDisruption (not-ready > 2 and >= 0.55) with the zone at
+            // most --large-cluster-size-threshold (50) nodes: QPS 0; above it: the secondary
+            // rate, one node per 100 s. Another healthy zone keeps it out of master disruption.
+            let mut f = F::new(50);
+            let small = f.nodes("eastus-1", 5);
+            f.nodes("eastus-2", 3);
+            for &n in &small[..3] {
+                f.silence(n, SimTime::ZERO);
+            }
+            f.pass(s(55));
+            let r = f.pass(s(60));
+            assert!(f.taint_passes(&r, s(400)).is_empty());
+
+            let mut f = F::new(50);
+            let large = f.nodes("eastus-1", 52);
+            f.nodes("eastus-2", 3);
+            for &n in &large[..30] {
+                f.silence(n, SimTime::ZERO);
+            }
+            f.pass(s(55));
+            let r = f.pass(s(60));
+            let tainted = f.taint_passes(&r, s(400));
+            assert!(tainted.len() >= 2, "{tainted:?}");
+            assert_eq!(tainted[1].0 - tainted[0].0, SimDuration::from_secs(100));
+        }
+
+        #[test]
+        fn when_every_zone_is_fully_disrupted_no_node_is_tainted() {
+            // "Controller detected that all Nodes are not-Ready. Entering master disruption
+            // mode": every zone Full, rate 0 everywhere, NoExecute taints removed.
+            let mut f = F::new(50);
+            let nodes = f.nodes("eastus-1", 2);
+            for &n in &nodes {
+                f.silence(n, SimTime::ZERO);
+            }
+            f.pass(s(55));
+            let r = f.pass(s(60));
+            assert!(f.taint_passes(&r, s(400)).is_empty());
+            assert!(no_execute_added(&r).is_empty());
+        }
+    }
 }
