@@ -76,7 +76,8 @@ pub struct ApiServer<T> {
     requests: Vec<Option<Request<T>>>,
     free: Vec<u32>,
     limiters: BTreeMap<ComponentId, TokenBucket>,
-    per_object: HashMap<u64, u32>,
+    /// Per client and object: requests sent so far, and when its last write commits.
+    per_object: HashMap<u64, (u32, SimTime)>,
     /// Allocators.
     pub alloc: Allocators,
     /// Watches registered at run time (a terminal waiting for a deletion).
@@ -165,11 +166,22 @@ impl<T> ApiServer<T> {
     /// How many requests this client has sent about this object before: keys the latency
     /// draws to the object's own history. The map is only looked up, never iterated, so its
     /// hashing cannot reach the output.
-    fn next_request_index(&mut self, client: &str, key: &str) -> u32 {
+    fn next_request_index(&mut self, client: &str, key: &str) -> (u64, u32) {
         let h = crate::sim::rng::fnv1a_64(&[client.as_bytes(), key.as_bytes()]);
-        let n = self.per_object.entry(h).or_insert(0);
+        let n = &mut self.per_object.entry(h).or_insert((0, SimTime::ZERO)).0;
         *n += 1;
-        *n
+        (h, *n)
+    }
+
+    /// A client's writes to one object commit in the order it sent them: the kubelet's
+    /// status manager, a controller's sync and kubectl each wait for one write before
+    /// the next, so a later write never lands under an earlier one (a Kubelet `Running`
+    /// status committing after its terminal one would resurrect the pod). The latency
+    /// draws are independent, so the later write waits for the earlier one's commit.
+    fn in_order(&mut self, h: u64, at: SimTime) -> SimTime {
+        let last = &mut self.per_object.entry(h).or_insert((0, SimTime::ZERO)).1;
+        *last = (*last).max(at);
+        *last
     }
 
     /// Accepts a request: returns its id and where it goes. It leaves after the client's
@@ -188,7 +200,7 @@ impl<T> ApiServer<T> {
         let (streams, timings) = random;
         let client = request.client;
         let cname = client.client_name();
-        let nth = self.next_request_index(&cname, key);
+        let (h, nth) = self.next_request_index(&cname, key);
         let purpose = format!("{}:{nth}", op_name(&request.op));
         let sample = |name: TimingName| {
             let mut rng = streams.stream(&cname, key, &purpose);
@@ -226,7 +238,10 @@ impl<T> ApiServer<T> {
         }
         let id = self.insert(request);
         let dispatch = match ready {
-            Some(at) => Dispatch::Commit(at + delay),
+            Some(at) if matches!(self.request(id).map(|r| &r.op), Some(Op::Read)) => {
+                Dispatch::Commit(at + delay)
+            }
+            Some(at) => Dispatch::Commit(self.in_order(h, at + delay)),
             None if terminal => Dispatch::Respond(send + sample(TimingName::KubectlRoundTrip)),
             None => {
                 self.parked.push(id);

@@ -501,6 +501,9 @@ fn sandbox_ready(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         cx.env
             .node_ip(me.vm)
             .ok_or_else(|| "node has no address".to_string())
+    } else if let Some(kept) = me.pods.get(&pod).and_then(|w| w.ip) {
+        // The address a pod kept through a reboot (reboot.rs).
+        Ok(kept)
     } else {
         cx.env.allocate_pod_ip(me.vm).map_err(|e| e.to_string())
     };

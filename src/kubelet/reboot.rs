@@ -13,6 +13,10 @@
 //! runtime's container records survive the reboot on disk, so each container's restart
 //! count goes on from them and its last state is the run the stop ended (`Unknown`, exit code
 //! 255, as containerd reports a container that died with its host).
+//!
+//! Simplification: a pod that runs again gets its old address for its new sandbox. A CNI's
+//! IPAM may hand out another one; reusing it keeps every address held by one pod while the
+//! store still shows the pods' old addresses, which the kubelet replaces pod by pod.
 
 use super::{Cx, Kubelet, KubeletStep, Step, mount_volumes, new_work, post_status_later};
 use crate::apiserver::{Op, Propagation};
@@ -97,15 +101,20 @@ pub(super) fn booted(me: &mut Kubelet, cx: &mut Cx<'_>) {
     );
     // The runtime's records of the old containers: how many runs each had.
     let old = std::mem::take(&mut me.pods);
-    for wk in old.values() {
-        // The old sandboxes are killed: their addresses go back (CNI DEL).
+    let store = cx.store;
+    for (id, wk) in &old {
+        // The old sandboxes are gone. A pod that runs again keeps its address for its new
+        // sandbox (see the module doc); the others' addresses go back (CNI DEL).
+        let restarts = store.pods.get(*id).is_some_and(|p| {
+            p.node == Some(me.node) && !p.is_terminal() && p.meta.deleted.is_none()
+        });
         if let Some(ip) = wk.ip
             && !wk.host_network
+            && !restarts
         {
             cx.env.release_pod_ip(me.vm, ip);
         }
     }
-    let store = cx.store;
     for (id, p) in store.pods.iter() {
         if p.node != Some(me.node) || p.is_terminal() {
             continue;
@@ -138,6 +147,9 @@ pub(super) fn booted(me: &mut Kubelet, cx: &mut Cx<'_>) {
             cx.now,
         );
         if let Some(before) = old.get(&id) {
+            if !before.host_network {
+                work.ip = before.ip;
+            }
             for (i, life) in before.life.iter().enumerate() {
                 if life.runs == 0 || i >= work.life.len() {
                     continue;

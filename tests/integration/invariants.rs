@@ -184,6 +184,20 @@ enum Action {
     /// `az aks nodepool scale` of a pool: nodes join (boot, register, turn Ready) or are
     /// cordoned, drained and removed while the workloads run.
     NodeCount { pool: usize, count: u32 },
+    /// `kubesim node fail|delete NODE` on instance `index` of a pool (a node that is gone is
+    /// a runtime error of the step, not a violation). Every failed node is recovered after
+    /// the action window, so the run can settle.
+    NodeFault {
+        pool: usize,
+        index: u32,
+        delete: bool,
+    },
+    /// `kubectl drain NODE` (with the flags that let it finish) or `kubectl uncordon NODE`.
+    Drain {
+        pool: usize,
+        index: u32,
+        uncordon: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -360,6 +374,10 @@ fn action() -> impl Strategy<Value = Action> {
         ])
             .prop_map(|(slot, cascade)| Action::Delete { slot, cascade }),
         1 => (0usize..3, 0u32..=4).prop_map(|(pool, count)| Action::NodeCount { pool, count }),
+        1 => (0usize..3, 0u32..4, prop::bool::weighted(0.25))
+            .prop_map(|(pool, index, delete)| Action::NodeFault { pool, index, delete }),
+        1 => (0usize..3, 0u32..4, any::<bool>())
+            .prop_map(|(pool, index, uncordon)| Action::Drain { pool, index, uncordon }),
     ]
 }
 
@@ -483,6 +501,28 @@ fn render(plan: &Plan) -> String {
         .iter()
         .filter_map(|(t, a)| render_action(plan, *t, a))
         .collect();
+    // Failed nodes boot again after the window (a node that never comes back keeps its pods
+    // Terminating, as in Kubernetes, and the run could not settle).
+    let mut failed: Vec<String> = actions
+        .iter()
+        .filter_map(|(_, a)| match *a {
+            Action::NodeFault {
+                pool,
+                index,
+                delete: false,
+            } => Some(node(plan, pool, index)),
+            _ => None,
+        })
+        .collect();
+    failed.sort();
+    failed.dedup();
+    let recover = failed.iter().map(|n| {
+        format!(
+            "- at: {}ms\n  run: kubesim node recover {n}\n",
+            ACTION_WINDOW_MS + 10_000
+        )
+    });
+    let steps: Vec<String> = steps.into_iter().chain(recover).collect();
     if !steps.is_empty() {
         let _ = writeln!(s, "steps:");
         for step in steps {
@@ -490,6 +530,12 @@ fn render(plan: &Plan) -> String {
         }
     }
     s
+}
+
+/// The Node name of instance `index` of a plan's pool.
+fn node(plan: &Plan, pool: usize, index: u32) -> String {
+    let pool = pool_name(pool % plan.cluster.pools.len());
+    kubesim::aks::naming::node_name("kubesim", &pool, index)
 }
 
 fn render_action(plan: &Plan, at_ms: u32, a: &Action) -> Option<String> {
@@ -526,6 +572,27 @@ fn render_action(plan: &Plan, at_ms: u32, a: &Action) -> Option<String> {
         Action::NodeCount { pool, count } => Some(format!(
             "- at: {at_ms}ms\n  run: az aks nodepool scale -g rg --cluster-name kubesim --name {} --node-count {count} -o none\n",
             pool_name(pool % plan.cluster.pools.len())
+        )),
+        Action::NodeFault {
+            pool,
+            index,
+            delete,
+        } => Some(format!(
+            "- at: {at_ms}ms\n  run: kubesim node {} {}\n",
+            if delete { "delete" } else { "fail" },
+            node(plan, pool, index)
+        )),
+        Action::Drain {
+            pool,
+            index,
+            uncordon: true,
+        } => Some(format!(
+            "- at: {at_ms}ms\n  run: kubectl uncordon {}\n",
+            node(plan, pool, index)
+        )),
+        Action::Drain { pool, index, .. } => Some(format!(
+            "- at: {at_ms}ms\n  run: kubectl drain {} --ignore-daemonsets --force --delete-emptydir-data --timeout=60s\n",
+            node(plan, pool, index)
         )),
         Action::Delete { slot, cascade } => {
             let c = match cascade {
