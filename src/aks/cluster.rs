@@ -334,6 +334,8 @@ pub struct Boot<'a> {
     pub alloc: &'a mut Allocators,
     /// Random streams (generated names).
     pub streams: &'a Streams,
+    /// The scenario's `images:` (the sizes nodes report).
+    pub images: &'a crate::model::image::ImageCatalog,
 }
 
 /// What exists at t=0 besides the stored objects: the nodes whose kubelets run, the images
@@ -387,6 +389,10 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
         .iter()
         .flat_map(|wl| wl.containers.iter().map(|c| c.image.to_string()))
         .collect();
+    w.azure.cached_images =
+        Arc::new(crate::model::node::status_images(system_images.iter().map(
+            |i| (i.as_str(), crate::model::image::size_bytes(w.images, i)),
+        )));
     let mut system_nodes = Vec::new();
     let mut all_nodes = Vec::new();
     for (pi, pool) in plan.pools.iter().enumerate() {

@@ -13,7 +13,7 @@ use crate::aks::node_info::{NodeLabelParams, node_labels};
 use crate::model::labels::Labels;
 use crate::model::meta::Meta;
 use crate::model::node::{
-    Beat, Lease, NOT_READY_TAINT, Node, NodeInfo, STATUS_REPORT, kubelet_conditions,
+    Beat, ContainerImage, Lease, NOT_READY_TAINT, Node, NodeInfo, STATUS_REPORT, kubelet_conditions,
 };
 use crate::model::pod::{Resources, Taint, TaintEffect};
 use crate::network::{Ipam, IpamError, NodeAddresses, PublicIpAllocator};
@@ -104,6 +104,9 @@ pub struct Azure {
     pub operations: Vec<Operation>,
     /// `status.nodeInfo` every node reports.
     pub node_info: Arc<NodeInfo>,
+    /// The images AKS's node image caches (the system pods' images): every new node's
+    /// first `status.images`.
+    pub cached_images: Arc<Vec<ContainerImage>>,
     next_vm: u32,
 }
 
@@ -137,6 +140,7 @@ impl Azure {
             pools,
             operations: Vec::new(),
             node_info,
+            cached_images: Arc::default(),
             next_vm: 0,
         }
     }
@@ -212,7 +216,7 @@ impl Azure {
             p,
             inst,
             addrs,
-            self.node_info.clone(),
+            (self.node_info.clone(), self.cached_images.clone()),
             (ready, kubelet_start),
         ))
     }
@@ -268,7 +272,7 @@ pub fn node_object(
     pool: &Pool,
     inst: &Instance,
     addrs: NodeAddresses,
-    info: Arc<NodeInfo>,
+    (info, images): (Arc<NodeInfo>, Arc<Vec<ContainerImage>>),
     (ready, kubelet_start): (bool, SimTime),
 ) -> Node {
     let p = &pool.plan;
@@ -315,6 +319,7 @@ pub fn node_object(
         conditions: kubelet_conditions(ready, kubelet_start),
         heartbeat: Beat::new(kubelet_start, STATUS_REPORT),
         lease: Some(Lease::new(kubelet_start)),
+        images,
     }
 }
 

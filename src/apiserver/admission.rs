@@ -202,6 +202,20 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 },
             )
         }
+        Op::NodeImages { node, images } => {
+            let now = s.now;
+            let Some(n) = s.store.nodes.get_mut(node) else {
+                return gone(Kind::Node);
+            };
+            crate::apiserver::nodestatus::post_images(n, images, now);
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Node,
+                    id: node,
+                },
+            )
+        }
         Op::KubeletSilent { node, at } => {
             let Some(n) = s.store.nodes.get_mut(node) else {
                 return gone(Kind::Node);

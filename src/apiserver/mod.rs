@@ -447,6 +447,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::RemoveOwnerRef { .. } => "orphan",
         Op::LoadBalancerIngress { .. } => "lb-ingress",
         Op::NodeReady { .. } => "node-ready",
+        Op::NodeImages { .. } => "node-images",
         Op::KubeletSilent { .. } => "kubelet-silent",
         Op::NodeConditions { .. } => "node-conditions",
         Op::NodeTaints { .. } => "node-taints",

@@ -2,9 +2,12 @@
 //! lazy heartbeats, and the node lifecycle controller's taint swap (`SwapNodeControllerTaint`,
 //! pkg/controller/util/node/controller_utils.go), each on the node as stored at commit time.
 
-use crate::model::node::{Beat, Lease, NOT_READY_TAINT, Node, STATUS_REPORT, kubelet_conditions};
+use crate::model::node::{
+    Beat, ContainerImage, Lease, NOT_READY_TAINT, Node, STATUS_REPORT, kubelet_conditions,
+};
 use crate::model::pod::{Taint, TaintEffect};
 use crate::sim::time::SimTime;
+use std::sync::Arc;
 
 /// The kubelet posts every condition healthy at `now` (`setNodeStatus`): a condition whose
 /// status changes takes `now` as its transition; the status posts restart from `now`, and a
@@ -26,6 +29,15 @@ pub fn post_ready(n: &mut Node, now: SimTime) {
     n.heartbeat = Beat::new(now, STATUS_REPORT);
     if n.lease.is_none_or(|l| l.renew.silent()) {
         n.lease = Some(Lease::new(now));
+    }
+}
+
+/// The kubelet's status loop patches `status.images` at `now`: the patch carries every
+/// condition's heartbeat too, so the status posts restart from `now`.
+pub fn post_images(n: &mut Node, images: Arc<Vec<ContainerImage>>, now: SimTime) {
+    n.images = images;
+    if !n.heartbeat.silent() {
+        n.heartbeat = Beat::new(now, STATUS_REPORT);
     }
 }
 

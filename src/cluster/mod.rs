@@ -178,6 +178,7 @@ impl World {
                 azure: &mut w.azure,
                 alloc: &mut w.api.alloc,
                 streams: &w.streams,
+                images: &w.image_catalog,
             },
             &cluster,
         )?;

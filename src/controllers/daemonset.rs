@@ -1008,6 +1008,7 @@ mod tests {
                     crate::model::node::STATUS_REPORT,
                 ),
                 lease: None,
+                images: Default::default(),
             };
             let id = self.store.nodes.insert(node);
             self.store.register(

@@ -528,6 +528,7 @@ pub mod testing {
                 crate::model::node::STATUS_REPORT,
             ),
             lease: Some(crate::model::node::Lease::new(SimTime::ZERO)),
+            images: Default::default(),
         });
         place(
             store,

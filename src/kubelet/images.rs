@@ -77,6 +77,14 @@ impl ImageStore {
         self.on_disk.get(image).is_some_and(|t| *t <= now)
     }
 
+    /// The images on disk at `now` (the image manager's list).
+    pub fn on_disk(&self, now: SimTime) -> impl Iterator<Item = &str> + '_ {
+        self.on_disk
+            .iter()
+            .filter(move |(_, t)| **t <= now)
+            .map(|(i, _)| i.as_str())
+    }
+
     /// Queues a pull of `image` at `now`: a download taking `download` unless the image is
     /// on disk when the pull begins (then `check`); an image the registry lacks (`exists`
     /// false) fails after `check` and never lands on disk.
@@ -105,31 +113,10 @@ impl ImageStore {
     }
 }
 
-/// The reference containerd resolves for `image` (docker's normalisation: a first component
-/// without `.` or `:` and other than `localhost` is a Docker Hub path, single names are
-/// `library/`, a missing tag is `:latest`), which its NotFound message names.
-pub fn normalized(image: &str) -> String {
-    let (first, _) = image.split_once('/').unwrap_or(("", image));
-    let has_domain =
-        !first.is_empty() && (first.contains('.') || first.contains(':') || first == "localhost");
-    let mut out = if has_domain {
-        image.to_string()
-    } else if image.contains('/') {
-        format!("docker.io/{image}")
-    } else {
-        format!("docker.io/library/{image}")
-    };
-    let last = out.rsplit('/').next().unwrap_or("");
-    if !last.contains(':') && !out.contains('@') {
-        out.push_str(":latest");
-    }
-    out
-}
-
 /// The `Failed` event text of a pull the registry answers NotFound for (kubelet
 /// images/image_manager.go `Failed to pull image %q: %v` around containerd's error).
 pub fn not_found_message(image: &str) -> String {
-    let r = normalized(image);
+    let r = crate::model::image::containerd_name(image);
     format!(
         "Failed to pull image {image:?}: rpc error: code = NotFound desc = failed to pull and unpack image {r:?}: failed to resolve reference {r:?}: {r}: not found"
     )
@@ -188,20 +175,6 @@ mod tests {
         assert_eq!(
             serial.queue("b", SimTime(0), true, d, c).end,
             SimTime(10 * S)
-        );
-    }
-
-    #[test]
-    fn references_are_normalized_as_containerd_resolves_them() {
-        assert_eq!(normalized("nginx"), "docker.io/library/nginx:latest");
-        assert_eq!(normalized("bitnami/redis:7"), "docker.io/bitnami/redis:7");
-        assert_eq!(
-            normalized("registry.example/app:v3"),
-            "registry.example/app:v3"
-        );
-        assert_eq!(
-            normalized("localhost:5000/app"),
-            "localhost:5000/app:latest"
         );
     }
 }

@@ -38,6 +38,7 @@
 pub mod backoff;
 pub mod config;
 pub mod images;
+mod nodeimages;
 pub mod probes;
 pub mod process;
 pub mod reboot;
@@ -109,14 +110,17 @@ pub struct Kubelet {
     images: ImageStore,
     catalog: Arc<ImageCatalog>,
     pods: BTreeMap<u32, PodWork>,
-    /// Pulls in progress: (pod, container) → (requested at, pull duration).
-    pulls: BTreeMap<(u32, u16), (SimTime, SimDuration)>,
+    /// Pulls in progress: (pod, container) → (requested at, pull duration, whether it
+    /// downloads the image).
+    pulls: BTreeMap<(u32, u16), (SimTime, SimDuration, bool)>,
     /// The VM is stopped ([`reboot`]).
     down: bool,
     /// How many times the VM stopped: steps set in an earlier boot are ignored.
     boot: u32,
     /// When the VM last stopped.
     stopped_at: SimTime,
+    /// The boot in which a `status.images` post is due ([`nodeimages`]).
+    images_post: Option<u32>,
 }
 
 impl Kubelet {
@@ -228,6 +232,8 @@ pub enum KubeletStep {
     PostStatus,
     /// The node's VM has booted again ([`reboot`]; the step's pod is unused).
     NodeBooted,
+    /// The node status loop reports the images on disk ([`nodeimages`]; pod unused).
+    PostNodeImages,
 }
 
 /// What a kubelet request was for, so its response can be followed up.
@@ -492,6 +498,7 @@ fn step(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, s: KubeletStep) {
         KubeletStep::ContainerKilled(i, run) => container_killed(me, cx, pod, i, run),
         KubeletStep::ContainersStopped => containers_stopped(me, cx, pod),
         KubeletStep::NodeBooted => {}
+        KubeletStep::PostNodeImages => nodeimages::post(me, cx),
     }
 }
 
@@ -633,14 +640,14 @@ fn ensure_image(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         },
     );
     // The Pulled event is recorded when the pull ends; remember when it was asked for.
-    me.pulls.insert((pod, i), (now, q.took));
+    me.pulls.insert((pod, i), (now, q.took, q.download));
 }
 
 fn image_pulled(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
     let Some(c) = container(cx, pod, i) else {
         return;
     };
-    let Some((requested, pull)) = me.pulls.remove(&(pod, i)) else {
+    let Some((requested, pull, downloaded)) = me.pulls.remove(&(pod, i)) else {
         return;
     };
     let obj = pod_obj(pod);
@@ -677,9 +684,10 @@ fn image_pulled(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16) {
         return;
     }
     let waited = cx.now.since(requested);
-    let size = spec
-        .and_then(|s| s.size_mb)
-        .map_or_else(|| illustrative_image_size(&c.image), |mb| mb * 1_000_000);
+    let size = crate::model::image::size_bytes(&me.catalog, &c.image);
+    if downloaded {
+        nodeimages::image_added(me, cx);
+    }
     cx.event(
         obj,
         false,
@@ -1295,13 +1303,6 @@ fn go_duration_ms(d: SimDuration) -> String {
     crate::sim::duration::format_micros(d.as_micros() / 1000 * 1000)
 }
 
-/// A stable stand-in for the size of an image the scenario gives no `sizeMB` for
-/// (20–220 MB by name).
-fn illustrative_image_size(image: &str) -> u64 {
-    let h = crate::sim::rng::fnv1a_64(&[image.as_bytes()]);
-    20_000_000 + h % 200_000_000
-}
-
 /// Schedules a status write `kubelet.statusUpdate` from now (coalescing changes).
 fn post_status_later(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     let Some(wk) = me.pods.get_mut(&pod) else {
@@ -1560,7 +1561,12 @@ mod tests {
         let steps: Vec<(SimTime, Step)> = r
             .timers()
             .into_iter()
-            .filter(|(_, s)| s.step != KubeletStep::PostStatus)
+            .filter(|(_, s)| {
+                !matches!(
+                    s.step,
+                    KubeletStep::PostStatus | KubeletStep::PostNodeImages
+                )
+            })
             .collect();
         assert_eq!(steps.len(), 1, "one pod-worker step at a time: {steps:?}");
         steps[0]
@@ -1636,6 +1642,38 @@ mod tests {
         assert!(bytes.parse::<u64>().is_ok());
         assert_eq!(events[2].1, "Container created");
         assert_eq!(events[3].1, "Container started");
+    }
+
+    #[test]
+    fn a_pulled_image_is_reported_in_node_status_at_the_next_status_loop_tick() {
+        // setters.go Images: the status loop (nodeStatusUpdateFrequency 10 s, from the
+        // node's last post at t=0 here) reports the new image, named as containerd does.
+        let (h, mut k, mut ipam, pod) = setup(&[]);
+        let mut step = next_step(&notice(&mut k, &h, &mut ipam, pod, Change::Modified));
+        let post = loop {
+            let r = fire(&mut k, &h, &mut ipam, step);
+            if let Some(t) = r
+                .timers()
+                .into_iter()
+                .find(|(_, s)| s.step == KubeletStep::PostNodeImages)
+            {
+                break (t, step.0);
+            }
+            step = next_step(&r);
+        };
+        let ((at, timer), pulled_at) = post;
+        assert_eq!(at.0 % 10_000_000, 0, "on a 10 s tick: {at:?}");
+        assert!(at > pulled_at && at.0 - pulled_at.0 <= 10_000_000);
+        let r = fire(&mut k, &h, &mut ipam, (at, timer));
+        let reqs = r.requests();
+        let Some((Op::NodeImages { images, .. }, _)) = reqs.first() else {
+            panic!("a node status patch: {reqs:?}");
+        };
+        assert_eq!(images.len(), 1);
+        assert_eq!(
+            images[0].names,
+            vec!["docker.io/library/nginx:1.25".to_string()]
+        );
     }
 
     #[test]

@@ -296,6 +296,49 @@ pub struct Node {
     pub heartbeat: Beat,
     /// The node's Lease (None: not created yet, or gone with the node).
     pub lease: Option<Lease>,
+    /// `status.images`: what the kubelet last reported on disk (ImageLocality's input).
+    /// Shared: every node of an image starts with the same list.
+    pub images: Arc<Vec<ContainerImage>>,
+}
+
+/// One entry of `status.images` (`v1.ContainerImage`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerImage {
+    /// `names`: the image's tags as the runtime reports them (kubesim keeps no digests).
+    pub names: Vec<String>,
+    /// `sizeBytes`.
+    pub size_bytes: u64,
+}
+
+/// KubeletConfiguration `nodeStatusMaxImages` (default 50): only the largest images are
+/// reported.
+pub const NODE_STATUS_MAX_IMAGES: usize = 50;
+
+/// The kubelet's `Images` status setter (pkg/kubelet/nodestatus/setters.go): the images on
+/// disk, largest first (the image manager's list sorted by size), at most
+/// [`NODE_STATUS_MAX_IMAGES`]; each named as containerd reports it, so references that
+/// name one image (`nginx:1.27`, `docker.io/library/nginx:1.27`) are one entry.
+pub fn status_images<'a>(on_disk: impl IntoIterator<Item = (&'a str, u64)>) -> Vec<ContainerImage> {
+    let mut by_name: std::collections::BTreeMap<String, u64> = Default::default();
+    for (image, size) in on_disk {
+        by_name
+            .entry(crate::model::image::containerd_name(image))
+            .or_insert(size);
+    }
+    let mut list: Vec<ContainerImage> = by_name
+        .into_iter()
+        .map(|(name, size_bytes)| ContainerImage {
+            names: vec![name],
+            size_bytes,
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.size_bytes
+            .cmp(&a.size_bytes)
+            .then_with(|| a.names.cmp(&b.names))
+    });
+    list.truncate(NODE_STATUS_MAX_IMAGES);
+    list
 }
 
 impl Node {

@@ -172,6 +172,13 @@ pub enum Op {
         /// The node.
         node: u32,
     },
+    /// The kubelet's node status loop reports the images on disk (`status.images`).
+    NodeImages {
+        /// The node.
+        node: u32,
+        /// The new list.
+        images: std::sync::Arc<Vec<crate::model::node::ContainerImage>>,
+    },
     /// The node's kubelet fell silent at `at` (its VM stopped): its status posts and Lease
     /// renewals end there. Only the end of the lazy heartbeats is written
     /// ([`crate::model::node`]): no timestamp a reader saw changes, and nobody is notified.

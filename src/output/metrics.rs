@@ -454,6 +454,7 @@ pub(crate) mod tests {
                 crate::model::node::STATUS_REPORT,
             ),
             lease: None,
+            images: Default::default(),
         }
     }
 

@@ -15,6 +15,7 @@
 pub mod cycle;
 #[cfg(test)]
 mod fixture;
+pub mod imagelocality;
 pub mod interpod;
 pub mod plugins;
 pub mod spread;
@@ -127,7 +128,10 @@ pub struct Scheduler {
     /// Each node's `topology.kubernetes.io/zone`, interned (None: no label).
     node_zone: Vec<Option<u32>>,
     zone_names: Vec<String>,
+    /// The nodes a cycle filters, in the order they were added (the round-robin start
+    /// walks it), and whether each node id is among them.
     nodes: Vec<u32>,
+    listed: Vec<bool>,
     /// Cached pods with pod affinity or anti-affinity terms (InterPodAffinity's
     /// `PodsWithAffinity`), and those binding host ports (NodePorts' `UsedPorts`): the only
     /// pods a cycle of a pod without such terms reads.
@@ -135,6 +139,8 @@ pub struct Scheduler {
     port_pods: BTreeSet<u32>,
     /// The pending flush timer: when, and its key (an earlier request cancels it).
     flush_at: Option<(SimTime, TimerKey)>,
+    /// ImageLocality's image states.
+    images: imagelocality::ImageStates,
 }
 
 impl Scheduler {
@@ -357,14 +363,19 @@ impl Scheduler {
 }
 
 fn register_node(me: &mut Scheduler, store: &Store, node: u32) {
-    if !me.nodes.contains(&node) {
+    let i = node as usize;
+    if me.listed.len() <= i {
+        me.listed.resize(i + 1, false);
+    }
+    if !std::mem::replace(&mut me.listed[i], true) {
         me.nodes.push(node);
     }
-    let zone = store
-        .nodes
-        .get(node)
-        .and_then(|n| n.meta.labels.get(ZONE_LABEL).map(str::to_string));
+    let Some(n) = store.nodes.get(node) else {
+        return;
+    };
+    let zone = n.meta.labels.get(ZONE_LABEL).map(str::to_string);
     me.set_zone(node, zone.as_deref());
+    me.images.set_node(node, &n.images);
 }
 
 /// The well-known zone label PodTopologySpread's second system default spreads over.
@@ -390,6 +401,10 @@ fn observe(me: &mut Scheduler, cx: &mut Cx<'_>, obj: ObjRef, change: Change) {
             }
             if change == Change::Deleted {
                 me.nodes.retain(|n| *n != obj.id);
+                if let Some(l) = me.listed.get_mut(obj.id as usize) {
+                    *l = false;
+                }
+                me.images.remove_node(obj.id);
             }
             move_unschedulable(me, cx, plugins::requeue::NODE);
         }
@@ -753,6 +768,7 @@ impl Scheduler {
             .map(|(id, node)| plugins::score(&p.spec, node, &self.node_usage(*id)))
             .collect();
         let max_taints = raw.iter().map(|r| r.1).max().unwrap_or(0);
+        let pod_images = self.images.pod_images(&p.spec);
         let affinity = plugins::node_affinity_scores(&p.spec, &nodes);
         let (inter, own_spread) = state.pod_scores(store, &self.nodes, &placed, &feasible);
         let spread = own_spread.unwrap_or_else(|| match spread_owner(p) {
@@ -769,7 +785,8 @@ impl Scheduler {
                     + plugins::taint_score(t, max_taints)
                     + spread[i]
                     + at(&affinity, i)
-                    + at(&inter, i);
+                    + at(&inter, i)
+                    + self.images.score(&pod_images, *id, n);
                 (*id, total)
             })
             .collect())
