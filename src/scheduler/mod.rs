@@ -17,6 +17,7 @@ pub mod cycle;
 mod fixture;
 pub mod imagelocality;
 pub mod interpod;
+mod nodeprops;
 pub mod plugins;
 pub mod spread;
 pub mod topology;
@@ -141,6 +142,8 @@ pub struct Scheduler {
     flush_at: Option<(SimTime, TimerKey)>,
     /// ImageLocality's image states.
     images: imagelocality::ImageStates,
+    /// What each node's last update showed of the fields cluster events are made of.
+    props: nodeprops::NodeProps,
 }
 
 impl Scheduler {
@@ -348,7 +351,7 @@ impl Component for Scheduler {
 impl Scheduler {
     /// Adds a node to the cache (its informer heard of it, or it existed at t=0).
     pub fn register_node(&mut self, store: &Store, node: u32) {
-        register_node(self, store, node);
+        let _ = register_node(self, store, node);
     }
 
     /// Counts a pod already bound when the run starts (AKS's system pods) in the cache, as
@@ -362,7 +365,8 @@ impl Scheduler {
     }
 }
 
-fn register_node(me: &mut Scheduler, store: &Store, node: u32) {
+/// Lists the node and records what it shows; the `requeue` events its update makes.
+fn register_node(me: &mut Scheduler, store: &Store, node: u32) -> u8 {
     let i = node as usize;
     if me.listed.len() <= i {
         me.listed.resize(i + 1, false);
@@ -371,11 +375,12 @@ fn register_node(me: &mut Scheduler, store: &Store, node: u32) {
         me.nodes.push(node);
     }
     let Some(n) = store.nodes.get(node) else {
-        return;
+        return 0;
     };
     let zone = n.meta.labels.get(ZONE_LABEL).map(str::to_string);
     me.set_zone(node, zone.as_deref());
     me.images.set_node(node, &n.images);
+    me.props.observe(node, Some(n))
 }
 
 /// The well-known zone label PodTopologySpread's second system default spreads over.
@@ -396,17 +401,26 @@ fn spread_owner(p: &crate::model::pod::Pod) -> Option<u32> {
 fn observe(me: &mut Scheduler, cx: &mut Cx<'_>, obj: ObjRef, change: Change) {
     match obj.kind {
         Kind::Node => {
-            if change != Change::Deleted {
-                register_node(me, cx.store, obj.id);
-            }
-            if change == Change::Deleted {
+            let event = if change == Change::Deleted {
                 me.nodes.retain(|n| *n != obj.id);
                 if let Some(l) = me.listed.get_mut(obj.id as usize) {
                     *l = false;
                 }
                 me.images.remove_node(obj.id);
+                me.props.forget(obj.id);
+                plugins::requeue::NODE_DELETE
+            } else {
+                let new = !me.listed.get(obj.id as usize).copied().unwrap_or(false);
+                let changed = register_node(me, cx.store, obj.id);
+                if new {
+                    plugins::requeue::NODE_ADD
+                } else {
+                    changed
+                }
+            };
+            if event != 0 {
+                move_unschedulable(me, cx, event);
             }
-            move_unschedulable(me, cx, plugins::requeue::NODE);
         }
         Kind::Pod => observe_pod(me, cx, obj.id, change),
         _ => {}
@@ -750,7 +764,7 @@ impl Scheduler {
             let requeue_on = rejected
                 .iter()
                 .flatten()
-                .fold(plugins::requeue::NODE, |m, r| {
+                .fold(plugins::requeue::NODE_ANY_PLUGIN, |m, r| {
                     m | plugins::requeue_events(r.reason)
                 });
             return Err(FitError {
@@ -997,9 +1011,18 @@ mod tests {
             }
             assert_eq!(s.node_usage(node).pods, 0, "nothing assumed");
             h.answer(&mut s, &mut (), ME, NOW, &failed);
-            // A node update moves the pod out of unschedulablePods, into backoffQ until its
-            // backoff (podInitialBackoffSeconds = 1 after one attempt) has passed: the queue
-            // flushes at 2 s + 1 s (scheduling_queue.go MoveAllToActiveOrBackoffQueue).
+            // A node update that changes nothing the scheduler's events are made of (a
+            // status post) moves nothing.
+            let quiet = notice(&mut s, &h, Kind::Node, node, Change::Modified);
+            assert!(quiet.timers().is_empty(), "no UpdateNode* event");
+            // A node update with more allocatable (UpdateNodeAllocatable, which
+            // NodeResourcesFit registers) moves the pod out of unschedulablePods, into
+            // backoffQ until its backoff (podInitialBackoffSeconds = 1 after one attempt)
+            // has passed: the queue flushes at 2 s + 1 s (scheduling_queue.go
+            // MoveAllToActiveOrBackoffQueue).
+            if let Some(n) = h.store.nodes.get_mut(node) {
+                n.allocatable.cpu_milli *= 4;
+            }
             let again = run(&mut s, &h.store, &mut (), ME, NOW, |s, cx| {
                 s.observe(
                     cx,
@@ -1039,8 +1062,9 @@ mod tests {
         #[test]
         fn queueing_hints_move_a_pod_only_on_events_its_rejecting_plugin_registered() {
             // NodeAffinity registers for node events only (node_affinity.go
-            // EventsToRegister): a deleted assigned pod leaves a pod whose nodeSelector
-            // matches no node in unschedulablePods; a node update moves it.
+            // EventsToRegister: Node/Add, UpdateNodeLabel, UpdateNodeTaint): a deleted
+            // assigned pod or a node's new allocatable leaves a pod whose nodeSelector
+            // matches no node in unschedulablePods; a node relabelled moves it.
             let (mut h, mut s, node, pod) = setup(100);
             let ns = h.store.find_ns("default").expect("ns");
             let mut spec = (*h.store.pods.get(pod).unwrap().spec).clone();
@@ -1054,6 +1078,17 @@ mod tests {
             h.store.pods.remove(other);
             let deleted = notice(&mut s, &h, Kind::Pod, other, Change::Deleted);
             assert!(deleted.timers().is_empty(), "not moved by a pod deletion");
+            if let Some(n) = h.store.nodes.get_mut(node) {
+                n.allocatable.cpu_milli *= 2;
+            }
+            let resized = notice(&mut s, &h, Kind::Node, node, Change::Modified);
+            assert!(
+                resized.timers().is_empty(),
+                "not moved by UpdateNodeAllocatable"
+            );
+            if let Some(n) = h.store.nodes.get_mut(node) {
+                n.meta.labels = fx::labels(&[("disk", "hdd")]);
+            }
             let updated = notice(&mut s, &h, Kind::Node, node, Change::Modified);
             assert_eq!(updated.timers(), vec![(SimTime(3_000_000), Timer::Flush)]);
         }

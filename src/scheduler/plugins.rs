@@ -45,30 +45,47 @@ pub struct Rejection {
 /// `EventsToRegister` (queueing hints), which decide whether an event moves the pod out of
 /// unschedulablePods.
 pub mod requeue {
-    /// A node added, updated or deleted.
-    pub const NODE: u8 = 1;
+    /// A node added.
+    pub const NODE_ADD: u8 = 1;
     /// An assigned pod deleted (or terminated): its resources, ports and terms are freed.
     pub const ASSIGNED_POD_DELETE: u8 = 2;
     /// A pod assigned to a node: it may satisfy affinity or lift a spread minimum.
     pub const ASSIGNED_POD_ADD: u8 = 4;
+    /// A node's labels changed (`UpdateNodeLabel`).
+    pub const NODE_LABEL: u8 = 8;
+    /// A node's taints or `spec.unschedulable` changed (`UpdateNodeTaint`).
+    pub const NODE_TAINT: u8 = 16;
+    /// A node's allocatable resources changed (`UpdateNodeAllocatable`).
+    pub const NODE_ALLOCATABLE: u8 = 32;
+    /// A node deleted.
+    pub const NODE_DELETE: u8 = 64;
+    /// What every default plugin that watches nodes registers: Node/Add, and with it
+    /// UpdateNodeTaint and UpdateNodeLabel, since a node's Add can be missed by the
+    /// queue's pre-check (noderesources/fit.go's note, kubernetes#109437).
+    pub const NODE_ANY_PLUGIN: u8 = NODE_ADD | NODE_LABEL | NODE_TAINT;
 }
 
-/// The events that can resolve a rejection, by the rejecting plugin: NodeUnschedulable,
-/// NodeName, TaintToleration and NodeAffinity wait for nodes; NodeResourcesFit and NodePorts
-/// also for deleted pods; InterPodAffinity and PodTopologySpread for added pods too.
+/// The cluster events that can resolve a rejection, by the rejecting plugin's
+/// `EventsToRegister` (1.35): every plugin waits for nodes added, relabelled or retainted;
+/// NodeResourcesFit also for allocatable changes and deleted pods; NodePorts for deleted
+/// pods; InterPodAffinity and PodTopologySpread for pods added and deleted, and
+/// PodTopologySpread for nodes deleted. A node update that changes none of these (its
+/// conditions' heartbeats, its `status.images`) moves no pod, as
+/// `NodeSchedulingPropertiesChange` yields no event for it.
 pub fn requeue_events(reason: &str) -> u8 {
     use requeue::*;
-    if reason.starts_with("Insufficient ")
-        || reason == "Too many pods"
-        || reason == crate::scheduler::cycle::NODE_PORTS_REASON
-    {
-        NODE | ASSIGNED_POD_DELETE
+    if reason.starts_with("Insufficient ") || reason == "Too many pods" {
+        NODE_ANY_PLUGIN | NODE_ALLOCATABLE | ASSIGNED_POD_DELETE
+    } else if reason == crate::scheduler::cycle::NODE_PORTS_REASON {
+        NODE_ANY_PLUGIN | ASSIGNED_POD_DELETE
+    } else if reason.starts_with("node(s) didn't match pod topology spread") {
+        NODE_ANY_PLUGIN | NODE_DELETE | ASSIGNED_POD_DELETE | ASSIGNED_POD_ADD
     } else if reason.starts_with("node(s) didn't match pod")
         || reason.starts_with("node(s) didn't satisfy existing pods")
     {
-        NODE | ASSIGNED_POD_DELETE | ASSIGNED_POD_ADD
+        NODE_ANY_PLUGIN | ASSIGNED_POD_DELETE | ASSIGNED_POD_ADD
     } else {
-        NODE
+        NODE_ANY_PLUGIN
     }
 }
 
