@@ -150,6 +150,12 @@ struct Health {
     lease: Option<SimTime>,
     zone: u32,
     tainter: Tainter,
+    /// The Unknown conditions were sent (and the pods marked not ready) since the node was
+    /// last heard from: what upstream's synchronous `UpdateStatus` has already made the
+    /// node's current condition while kubesim's write may still wait behind the
+    /// controller's client rate limit, so a later pass neither sends them again nor sees
+    /// the Ready → Unknown change a second time.
+    unknown_sent: bool,
 }
 
 /// One zone: its state, its counts in the current pass and its NoExecute tainter.
@@ -316,6 +322,7 @@ impl NodeLifecycleController {
                 lease: n.lease.map(|l| l.renew.last(now)),
                 zone,
                 tainter: Tainter::Out,
+                unknown_sent: false,
             },
         );
     }
@@ -424,27 +431,32 @@ impl NodeLifecycleController {
                     lease: None,
                     zone,
                     tainter: Tainter::Out,
+                    unknown_sent: false,
                 }
             }
         };
         if h.heartbeat != heartbeat {
             h.probe = now;
             h.heartbeat = heartbeat;
+            h.unknown_sent = false;
         }
         // Always update the probe time if the node lease is renewed.
         if lease.is_some() && (h.lease.is_none() || h.lease < lease) {
             h.lease = lease;
             h.probe = now;
+            h.unknown_sent = false;
         }
         let (grace, observed) = match ready {
             None => (p.startup_grace, ConditionStatus::Unknown),
+            Some(_) if h.unknown_sent => (p.grace, ConditionStatus::Unknown),
             Some(c) => (p.grace, c.status),
         };
         let mut current = observed;
         if now > h.probe + grace {
             let conditions = unknown_conditions(n, now);
             current = ConditionStatus::Unknown;
-            if ready.is_none_or(|c| c.status != ConditionStatus::Unknown) {
+            if !h.unknown_sent && ready.is_none_or(|c| c.status != ConditionStatus::Unknown) {
+                h.unknown_sent = true;
                 h.heartbeat = conditions
                     .iter()
                     .find(|c| c.kind == ConditionType::Ready)
@@ -1022,6 +1034,46 @@ mod tests {
                     Some(ConditionStatus::Unknown)
                 );
             }
+        }
+
+        #[test]
+        fn a_lost_node_is_written_once_while_its_writes_wait_behind_the_rate_limit() {
+            // Upstream's monitorNodeHealth updates the node and marks its pods synchronously,
+            // so a later pass sees the node Unknown. Here the writes are still queued behind
+            // the controller's 20 QPS when the next pass runs: it must not send them again.
+            let mut f = F::new(50);
+            let node = f.nodes("eastus-1", 1)[0];
+            let pod = fx::pod(&mut f.h.store, "p", f.ns, fx::spec(100), None, Some(node));
+            f.h.store.pods.get_mut(pod).unwrap().status.ready_since = Some(SimTime::ZERO);
+            f.silence(node, SimTime::ZERO);
+            let uncommitted = |f: &mut F, t: u64| {
+                run(&mut f.c, &f.h.store, &mut (), ME, s(t), |c, cx| {
+                    c.on_timer(cx, Timer::Monitor)
+                })
+            };
+            let pod_writes = |r: &Recorder<NodeLifecycleController>| {
+                r.requests()
+                    .into_iter()
+                    .filter(|(op, _)| matches!(op, Op::PodStatus { .. }))
+                    .count()
+            };
+            let first = uncommitted(&mut f, 55);
+            assert_eq!(set_unknown(&first), [node]);
+            assert_eq!(pod_writes(&first), 1);
+            for t in [60, 65, 100] {
+                let later = uncommitted(&mut f, t);
+                assert!(set_unknown(&later).is_empty(), "{t} s");
+                assert_eq!(pod_writes(&later), 0, "{t} s");
+            }
+            // The kubelet is heard from again (a Lease renewal at 101 s), then falls silent:
+            // the node is lost anew and written again once 50 s have passed from the pass that
+            // saw the renewal (105 s).
+            let n = f.h.store.nodes.get_mut(node).unwrap();
+            n.lease = Some(crate::model::node::Lease::new(s(101)));
+            n.lease.as_mut().unwrap().renew.until = Some(s(101));
+            assert!(set_unknown(&uncommitted(&mut f, 105)).is_empty());
+            assert!(set_unknown(&uncommitted(&mut f, 155)).is_empty());
+            assert_eq!(set_unknown(&uncommitted(&mut f, 160)), [node]);
         }
 
         #[test]
