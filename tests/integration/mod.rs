@@ -12,6 +12,7 @@ mod describe;
 mod determinism;
 mod drain;
 mod eviction;
+mod flowcontrol;
 mod invariants;
 mod job;
 mod kubelet;
