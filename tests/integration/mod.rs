@@ -16,6 +16,7 @@ mod invariants;
 mod job;
 mod kubelet;
 mod layout;
+mod nodefailure;
 mod outputs;
 mod props;
 mod quickstart;
