@@ -127,7 +127,11 @@ impl FaultCommand {
             FaultCommand::Node { fault, .. } => {
                 matches!(
                     fault,
-                    NodeFault::Fail | NodeFault::Recover | NodeFault::Delete
+                    NodeFault::Fail
+                        | NodeFault::Recover
+                        | NodeFault::Delete
+                        | NodeFault::Partition
+                        | NodeFault::Heal
                 )
             }
             FaultCommand::Etcd { .. }
@@ -340,7 +344,7 @@ mod tests {
     fn a_well_formed_fault_not_yet_simulated_is_refused_by_name() {
         for (line, name) in [
             ("kubesim node pressure n1 memory", "kubesim node pressure"),
-            ("kubesim node partition n1", "kubesim node partition"),
+            ("kubesim node relieve n1", "kubesim node relieve"),
         ] {
             let cmd_name = parse(&words(line)).unwrap_err();
             assert_eq!(

@@ -678,6 +678,11 @@ pub enum Message {
     VmStopped,
     /// A stopped VM is started (`kubesim node recover`): to its kubelet.
     VmStarted,
+    /// The node loses its network path to the API server (`kubesim node partition`): to its
+    /// kubelet, which keeps running.
+    Partitioned,
+    /// The partition ends (`kubesim node heal`): to its kubelet.
+    Healed,
 }
 
 /// A component: state plus handlers. Each handler gets read access to the store and an

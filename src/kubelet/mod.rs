@@ -39,6 +39,7 @@ pub mod backoff;
 pub mod config;
 pub mod images;
 mod nodeimages;
+pub mod partition;
 pub mod probes;
 pub mod process;
 pub mod reboot;
@@ -100,6 +101,20 @@ struct PodWork {
     ready_since: Option<SimTime>,
     /// Failed attempts to mount the pod's ConfigMap and Secret volumes.
     mount_failures: u32,
+    /// A write that could not reach the API server ([`partition`]), sent again at the heal.
+    held: Held,
+}
+
+/// What a partition held back of one pod's writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Held {
+    /// Nothing.
+    #[default]
+    Nothing,
+    /// A status write.
+    Status,
+    /// The terminal status or final delete of a pod whose containers have stopped.
+    Terminal,
 }
 
 /// One node's kubelet.
@@ -121,6 +136,8 @@ pub struct Kubelet {
     stopped_at: SimTime,
     /// The boot in which a `status.images` post is due ([`nodeimages`]).
     images_post: Option<u32>,
+    /// The node cannot reach the API server ([`partition`]).
+    partitioned: bool,
 }
 
 impl Kubelet {
@@ -182,6 +199,7 @@ impl Kubelet {
                 status_pending: false,
                 ready_since: Some(SimTime::ZERO),
                 mount_failures: 0,
+                held: Held::Nothing,
             },
         );
     }
@@ -269,7 +287,8 @@ impl Component for Kubelet {
     type Env = Ipam;
 
     fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
-        if !self.down {
+        // A partitioned kubelet's watch is broken: it re-lists when the partition heals.
+        if !self.down && !self.partitioned {
             observe(self, cx, n.obj, n.change);
         }
     }
@@ -296,7 +315,7 @@ impl Component for Kubelet {
             }
             (Op::Delete { target, .. }, Outcome::Deleted(_)) => forget(self, cx, target.id),
             (Op::PodStatus { pod, .. }, _) if sent == Sent::TerminalStatus => {
-                delete_terminated(cx, *pod)
+                delete_terminated(self, cx, *pod)
             }
             _ => {}
         }
@@ -317,6 +336,8 @@ impl Component for Kubelet {
         match msg {
             Message::VmStopped => reboot::stopped(self, cx),
             Message::VmStarted => reboot::start(self, cx),
+            Message::Partitioned => partition::cut(self, cx),
+            Message::Healed => partition::heal(self, cx),
             Message::ArmRequest { .. } | Message::ArmDone { .. } => {}
         }
     }
@@ -402,6 +423,7 @@ fn new_work(init: usize, n: usize, host_network: bool, now: SimTime) -> PodWork 
         status_pending: false,
         ready_since: None,
         mount_failures: 0,
+        held: Held::Nothing,
     }
 }
 
@@ -1370,7 +1392,24 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         pod,
         status: Box::new(status),
     };
-    cx.submit(op, Sent::Status, &key);
+    send(me, cx, pod, op, Sent::Status, &key);
+}
+
+/// Sends a request about `pod` to the API server; a partitioned node's request does not
+/// get there, and the pod's write is marked held, to be sent again at the heal.
+fn send(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, op: Op, sent: Sent, key: &str) {
+    if me.partitioned {
+        let terminal = sent == Sent::TerminalStatus || matches!(op, Op::Delete { .. });
+        if let Some(wk) = me.pods.get_mut(&pod) {
+            wk.held = if terminal {
+                Held::Terminal
+            } else {
+                Held::Status
+            };
+        }
+        return;
+    }
+    cx.submit(op, sent, key);
 }
 
 fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
@@ -1468,12 +1507,12 @@ fn post_terminal_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         pod,
         status: Box::new(status),
     };
-    cx.submit(op, Sent::TerminalStatus, &key);
+    send(me, cx, pod, op, Sent::TerminalStatus, &key);
 }
 
 /// `canBeDeleted` holds once the terminal status is stored: the status manager deletes the
 /// object with grace 0 and a UID precondition (status_manager.go syncPod).
-fn delete_terminated(cx: &mut Cx<'_>, pod: u32) {
+fn delete_terminated(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
@@ -1485,7 +1524,7 @@ fn delete_terminated(cx: &mut Cx<'_>, pod: u32) {
         propagation: Propagation::Background,
         grace_seconds: Some(0),
     };
-    cx.submit(op, Sent::Status, &key);
+    send(me, cx, pod, op, Sent::Status, &key);
 }
 
 fn release_ip(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
@@ -1705,6 +1744,61 @@ mod tests {
                 .effects
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_partitioned_kubelet_holds_its_writes_and_kills_a_pod_deleted_meanwhile_at_the_heal() {
+        // Cut off, the kubelet keeps the pod running: its status write does not get out and
+        // the deletion never reaches it (no watch). At the heal it posts Ready
+        // (kubelet_node_status.go tryUpdateNodeStatus), re-lists, and kills the pod with
+        // its grace period (`Stopping container web`); the terminal status follows.
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        start(&h, &mut k, &mut ipam, pod);
+        let id = me(&k);
+        let at = SimTime(2_000_000);
+        let cut = run(&mut k, &h.store, &mut ipam, id, at, |k, cx| {
+            k.on_message(cx, id, Message::Partitioned)
+        });
+        assert!(matches!(
+            cut.requests()[..],
+            [(Op::KubeletSilent { at: t, .. }, Sent::Status)] if *t == at
+        ));
+        let post = Step {
+            pod,
+            boot: 0,
+            step: KubeletStep::PostStatus,
+        };
+        let held = fire(&mut k, &h, &mut ipam, (at, post));
+        assert!(held.requests().is_empty(), "{:?}", held.requests());
+        h.store.pods.get_mut(pod).unwrap().meta.deleted = Some(SimTime(3_000_000));
+        assert!(
+            notice(&mut k, &h, &mut ipam, pod, Change::Modified)
+                .effects
+                .is_empty()
+        );
+        let healed = run(
+            &mut k,
+            &h.store,
+            &mut ipam,
+            id,
+            SimTime(9_000_000),
+            |k, cx| k.on_message(cx, id, Message::Healed),
+        );
+        assert!(matches!(
+            healed.requests()[..],
+            [(Op::NodeReady { .. }, Sent::NodeReady)]
+        ));
+        assert_eq!(
+            texts(&healed),
+            vec![("Killing", "Stopping container web".to_string())]
+        );
+        let stopped = next_step(&healed);
+        assert_eq!(stopped.1.step, KubeletStep::ContainersStopped);
+        let terminal = fire(&mut k, &h, &mut ipam, stopped);
+        assert!(matches!(
+            terminal.requests()[..],
+            [(Op::PodStatus { .. }, Sent::TerminalStatus)]
+        ));
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod kubelet;
 mod layout;
 mod nodefailure;
 mod outputs;
+mod partition;
 mod props;
 mod quickstart;
 mod recreate;

@@ -33,9 +33,10 @@ impl Terminal {
 }
 
 impl Terminal {
-    /// `kubesim node fail|recover|delete NODE`: the node's VM stops, boots again, or is
-    /// deleted (its addresses back to the subnet at once; cloud-controller-manager deletes the
-    /// Node once it is NotReady). A node the store does not have is a runtime error, exit 1:
+    /// `kubesim node fail|recover|delete|partition|heal NODE`: the node's VM stops, boots
+    /// again, or is deleted (its addresses back to the subnet at once; cloud-controller-manager
+    /// deletes the Node once it is NotReady), or its network path to the API server breaks or
+    /// is repaired (the kubelet keeps running, [`crate::kubelet::partition`]). A node the store does not have is a runtime error, exit 1:
     /// nodes come and go during a run, so the name cannot be checked before it.
     fn node_fault(&mut self, cx: &mut Cx<'_>, name: &str, fault: &NodeFault) {
         let Some(id) = cx.store.lookup(Kind::Node, None, name) else {
@@ -64,10 +65,15 @@ impl Terminal {
                 cx.send(kubelet, Message::VmStopped);
                 format!("node/{name} deleted: its VM is gone")
             }
-            NodeFault::Partition
-            | NodeFault::Heal
-            | NodeFault::Pressure(_)
-            | NodeFault::Relieve(_) => {
+            NodeFault::Partition => {
+                cx.send(kubelet, Message::Partitioned);
+                format!("node/{name} partitioned: it cannot reach the API server")
+            }
+            NodeFault::Heal => {
+                cx.send(kubelet, Message::Healed);
+                format!("node/{name} healed: it reaches the API server again")
+            }
+            NodeFault::Pressure(_) | NodeFault::Relieve(_) => {
                 self.print(
                     cx,
                     "error: this fault is not simulated by this version of kubesim",
