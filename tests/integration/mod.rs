@@ -31,3 +31,4 @@ mod stopped;
 pub mod support;
 mod verbs;
 mod watch;
+mod zoneoutage;
