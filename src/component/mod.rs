@@ -683,6 +683,10 @@ pub enum Message {
     Partitioned,
     /// The partition ends (`kubesim node heal`): to its kubelet.
     Healed,
+    /// An eviction signal of the node is met (`kubesim node pressure`): to its kubelet.
+    Pressure(crate::fault::Pressure),
+    /// The signal (every signal for None) is no longer met (`kubesim node relieve`).
+    Relieved(Option<crate::fault::Pressure>),
 }
 
 /// A component: state plus handlers. Each handler gets read access to the store and an

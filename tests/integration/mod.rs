@@ -19,6 +19,7 @@ mod layout;
 mod nodefailure;
 mod outputs;
 mod partition;
+mod pressure;
 mod props;
 mod quickstart;
 mod recreate;

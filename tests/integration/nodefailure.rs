@@ -6,13 +6,9 @@
 //! taint eviction controller deletes the pod when the 300 s of the DefaultTolerationSeconds
 //! tolerations run out (taint_eviction.go processPodOnNode).
 
-use super::support::{Run, root, run_yaml};
+use super::support::{Run, root, run_yaml, seconds};
 
 const NODE: &str = "aks-nodepool1-46262649-vmss000001";
-
-fn seconds(t: &str) -> f64 {
-    t.parse().expect("a time")
-}
 
 /// The lab with lines added under `cluster:` and at the top level; its own expectations
 /// (written for the 50 s default) are left out when `top` changes a setting.

@@ -5,14 +5,10 @@
 //! when the kubelet re-lists, kills it within its grace period and deletes it
 //! (status_manager.go syncPod), beside the replacement its ReplicaSet started elsewhere.
 
-use super::support::{root, run_file};
+use super::support::{root, run_file, seconds};
 
 const NODE: &str = "aks-nodepool1-46262649-vmss000001";
 const HEAL: f64 = 450.0;
-
-fn seconds(t: &str) -> f64 {
-    t.parse().expect("a time")
-}
 
 #[test]
 fn a_partitioned_nodes_pod_runs_beside_its_replacement_until_the_heal_kills_it() {

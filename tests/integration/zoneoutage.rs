@@ -4,11 +4,7 @@
 //! --large-cluster-size-threshold 50), seen in when the pods of lost nodes are evicted: a
 //! node's pods go 300 s after its NoExecute taint, so the evictions are spaced as the taints.
 
-use super::support::{Run, root, run_file, run_yaml};
-
-fn seconds(t: &str) -> f64 {
-    t.parse().expect("a time")
-}
+use super::support::{Run, root, run_file, run_yaml, seconds};
 
 /// When each web pod was marked for deletion, by name, in order.
 fn evictions(r: &Run) -> Vec<(f64, String)> {
