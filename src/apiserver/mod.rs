@@ -629,6 +629,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::NodeImages { .. } => "node-images",
         Op::KubeletSilent { .. } => "kubelet-silent",
         Op::NodeConditions { .. } => "node-conditions",
+        Op::NodePressure { .. } => "node-pressure",
         Op::NodeTaints { .. } => "node-taints",
         Op::Cordon { .. } => "cordon",
         Op::Patch { .. } => "patch",
