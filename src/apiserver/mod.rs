@@ -27,6 +27,7 @@ pub mod eviction;
 pub mod nodestatus;
 pub mod patch;
 pub mod podspecs;
+pub mod priority;
 pub mod ratelimit;
 pub mod watch;
 

@@ -17,6 +17,7 @@ mod job;
 mod kubelet;
 mod layout;
 mod outputs;
+mod priority;
 mod props;
 mod quickstart;
 mod recreate;
