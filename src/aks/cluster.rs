@@ -379,6 +379,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
         prefill::<RootCa>(w.store, ns_id, t0);
         prefill::<DefaultServiceAccount>(w.store, ns_id, t0);
     }
+    crate::apiserver::priority::add_system_priority_classes(w.store, t0);
     let workloads = if plan.system_pods {
         let nodes: u32 = plan.pools.iter().map(|p| p.count).sum();
         system_workloads(plan.network.plugin, nodes)
@@ -497,7 +498,10 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
             host_network: wl.host_network,
             termination_grace_seconds: 30,
             node_name: None,
-            priority: 2_000_001_000,
+            // Admission resolves the class (system pods are admitted at creation).
+            priority: 0,
+            priority_class_name: Some(wl.priority_class.to_string()),
+            preemption_policy: Default::default(),
             scheduler_name: crate::scheduler::SCHEDULER_NAME.into(),
             required_node_name: None,
             config_volumes: Vec::new(),
@@ -819,10 +823,13 @@ fn add_running_pod(
     let pod = Pod {
         meta: m,
         // Created through the API server at cluster creation, so admitted as any pod is.
-        spec: w.alloc.pod_specs.admit(
-            &template.spec,
-            crate::apiserver::admission::default_toleration_seconds,
-        ),
+        spec: {
+            let resolved = crate::apiserver::priority::resolve(w.store, &template.spec, &name)
+                .map_err(|e| e.message)?;
+            w.alloc.pod_specs.admit(&template.spec, |spec| {
+                crate::apiserver::admission::admit_pod_spec(spec, Some(&resolved))
+            })
+        },
         node: Some(node),
         status: PodStatus {
             phase: Phase::Running,

@@ -60,6 +60,10 @@ pub struct SystemWorkload {
     pub containers: &'static [SystemContainer],
     /// Whether the pod uses the node's network namespace (and so the node IP, no pod IP).
     pub host_network: bool,
+    /// `priorityClassName`: node agents are `system-node-critical`, cluster add-ons
+    /// `system-cluster-critical` (a kubesim choice after the upstream add-on manifests;
+    /// AKS's own manifests are not in the reference).
+    pub priority_class: &'static str,
     /// Where presence, requests and hostNetwork come from; `CHOSEN` marks kubesim's own picks.
     pub source: &'static str,
 }
@@ -102,6 +106,7 @@ const fn daemon_set(
         replicas: 0,
         containers,
         host_network: true,
+        priority_class: crate::model::priorityclass::SYSTEM_NODE_CRITICAL,
         source,
     }
 }
@@ -119,6 +124,7 @@ const fn deployment(
         replicas,
         containers,
         host_network: false,
+        priority_class: crate::model::priorityclass::SYSTEM_CLUSTER_CRITICAL,
         source,
     }
 }

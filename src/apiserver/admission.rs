@@ -442,6 +442,18 @@ pub fn default_toleration_seconds(
     Some(admitted)
 }
 
+/// A pod's mutating admission on create, in kube-apiserver's plugin order: Priority
+/// (`resolved`, None for a spec written before admission ran), then
+/// DefaultTolerationSeconds. None when the spec needs nothing.
+pub fn admit_pod_spec(
+    spec: &crate::model::pod::PodSpec,
+    resolved: Option<&crate::apiserver::priority::Resolved>,
+) -> Option<crate::model::pod::PodSpec> {
+    let prioritized = resolved.and_then(|r| crate::apiserver::priority::apply(spec, r));
+    let base = prioritized.as_ref().unwrap_or(spec);
+    default_toleration_seconds(base).or(prioritized)
+}
+
 fn create(
     s: &mut Server<'_>,
     mut object: NewObject,
@@ -458,6 +470,25 @@ fn create(
     {
         return Outcome::Failed(e);
     }
+    let priority = match &object {
+        NewObject::Pod(p) => {
+            let name = match (p.meta.name.as_str(), gen_name.as_deref()) {
+                ("", Some(base)) => base,
+                (name, _) => name,
+            };
+            match crate::apiserver::priority::resolve(s.store, &p.spec, name) {
+                Ok(r) => Some(r),
+                Err(e) => return Outcome::Failed(e),
+            }
+        }
+        NewObject::PriorityClass(c) => {
+            if let Err(e) = crate::apiserver::priority::admit_class(s.store, c) {
+                return Outcome::Failed(e);
+            }
+            None
+        }
+        _ => None,
+    };
     if let Some(base) = gen_name
         && object.meta().name.is_empty()
     {
@@ -474,7 +505,10 @@ fn create(
     let now = s.now;
     let r = match object {
         NewObject::Pod(mut p) => {
-            p.spec = s.alloc.pod_specs.admit(&p.spec, default_toleration_seconds);
+            p.spec = s
+                .alloc
+                .pod_specs
+                .admit(&p.spec, |spec| admit_pod_spec(spec, priority.as_ref()));
             if let Some(node_name) = p.spec.node_name.clone() {
                 p.node = s.store.lookup(Kind::Node, None, &node_name);
                 p.status.scheduled = p.node.map(|_| true);
@@ -540,6 +574,14 @@ fn create(
             kind: Kind::PodDisruptionBudget,
             id: s.store.pdbs.insert(b),
         },
+        NewObject::PriorityClass(c) => {
+            // Pods admitted from now on resolve against the new set of classes.
+            s.alloc.pod_specs.clear();
+            ObjRef {
+                kind: Kind::PriorityClass,
+                id: s.store.priorityclasses.insert(c),
+            }
+        }
         NewObject::Namespace(n) => {
             s.store.ns_id(&n.meta.name);
             ObjRef {
@@ -766,6 +808,41 @@ fn apply_object(s: &mut Server<'_>, object: NewObject, namespace: Option<String>
             }
             None => false,
         },
+        // ValidatePriorityClassUpdate: value and preemptionPolicy are immutable; the
+        // description, globalDefault (one default at most) and labels may change.
+        NewObject::PriorityClass(new) => {
+            if let Err(e) = crate::apiserver::priority::admit_class(s.store, &new) {
+                return Outcome::Failed(e);
+            }
+            match s.store.priorityclasses.get_mut(id) {
+                Some(c) if c.value != new.value || c.preemption_policy != new.preemption_policy => {
+                    let field = if c.value != new.value {
+                        "value"
+                    } else {
+                        "preemptionPolicy"
+                    };
+                    return Outcome::Failed(ApiError {
+                        reason: "Invalid",
+                        message: format!(
+                            "PriorityClass.scheduling.k8s.io {name:?} is invalid: {field}: Forbidden: may not be changed in an update."
+                        ),
+                    });
+                }
+                Some(c) => {
+                    let changed = c.global_default != new.global_default
+                        || c.description != new.description
+                        || c.meta.labels != new.meta.labels;
+                    c.global_default = new.global_default;
+                    c.description = new.description;
+                    c.meta.labels = new.meta.labels;
+                    if changed {
+                        s.alloc.pod_specs.clear();
+                    }
+                    changed
+                }
+                None => false,
+            }
+        }
         NewObject::ServiceAccount(new) => match s.store.serviceaccounts.get_mut(id) {
             Some(a) => {
                 let changed = a.secrets != new.secrets || a.meta.labels != new.meta.labels;
@@ -1064,6 +1141,9 @@ pub fn remove(s: &mut Server<'_>, target: ObjRef) {
         if let Some(ip) = svc.load_balancer_ip {
             s.public_ips.release(ip);
         }
+    }
+    if target.kind == Kind::PriorityClass {
+        s.alloc.pod_specs.clear();
     }
     // Watchers are told while the object's data is still there to route by.
     s.publish(target, Change::Deleted);

@@ -28,6 +28,7 @@ pub mod flowcontrol;
 pub mod nodestatus;
 pub mod patch;
 pub mod podspecs;
+pub mod priority;
 pub mod ratelimit;
 pub mod watch;
 

@@ -22,6 +22,12 @@ pub struct AdmittedSpecs {
 }
 
 impl AdmittedSpecs {
+    /// Forgets every admitted spec: admission's answer changed (a PriorityClass was
+    /// created, changed or deleted), so specs are admitted afresh.
+    pub fn clear(&mut self) {
+        self.by_written.clear();
+    }
+
     /// The admitted spec of `written`: `mutate` decides it (None: admission changes
     /// nothing, and `written` itself is kept), once per written spec.
     pub fn admit(

@@ -1056,6 +1056,8 @@ mod tests {
                 termination_grace_seconds: 30,
                 node_name: None,
                 priority: 0,
+                priority_class_name: None,
+                preemption_policy: Default::default(),
                 scheduler_name: "default-scheduler".into(),
                 required_node_name: None,
                 config_volumes: Vec::new(),

@@ -13,6 +13,7 @@ use crate::model::node::Node;
 use crate::model::object::OtherObject;
 use crate::model::pdb::PodDisruptionBudget;
 use crate::model::pod::Pod;
+use crate::model::priorityclass::PriorityClass;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
 use crate::model::serviceaccount::ServiceAccount;
 use crate::model::statefulset::StatefulSet;
@@ -121,6 +122,8 @@ pub struct Store {
     pub cronjobs: Arena<CronJob>,
     /// PodDisruptionBudgets.
     pub pdbs: Arena<PodDisruptionBudget>,
+    /// PriorityClasses.
+    pub priorityclasses: Arena<PriorityClass>,
     /// Other built-in kinds, stored only.
     pub others: Vec<OtherObject>,
     /// Kubernetes Events.
@@ -205,6 +208,7 @@ impl Store {
             Kind::Secret => self.secrets.get(r.id).map(|o| &o.meta),
             Kind::ServiceAccount => self.serviceaccounts.get(r.id).map(|o| &o.meta),
             Kind::PodDisruptionBudget => self.pdbs.get(r.id).map(|o| &o.meta),
+            Kind::PriorityClass => self.priorityclasses.get(r.id).map(|o| &o.meta),
             Kind::DaemonSet => self.daemonsets.get(r.id).map(|o| &o.meta),
             Kind::Job => self.jobs.get(r.id).map(|o| &o.meta),
             Kind::StatefulSet => self.statefulsets.get(r.id).map(|o| &o.meta),
@@ -228,6 +232,7 @@ impl Store {
             Kind::Secret => self.secrets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::ServiceAccount => self.serviceaccounts.get_mut(r.id).map(|o| &mut o.meta),
             Kind::PodDisruptionBudget => self.pdbs.get_mut(r.id).map(|o| &mut o.meta),
+            Kind::PriorityClass => self.priorityclasses.get_mut(r.id).map(|o| &mut o.meta),
             Kind::DaemonSet => self.daemonsets.get_mut(r.id).map(|o| &mut o.meta),
             Kind::Job => self.jobs.get_mut(r.id).map(|o| &mut o.meta),
             Kind::StatefulSet => self.statefulsets.get_mut(r.id).map(|o| &mut o.meta),
@@ -307,6 +312,7 @@ impl Store {
             Kind::Secret => drop(self.secrets.remove(r.id)),
             Kind::ServiceAccount => drop(self.serviceaccounts.remove(r.id)),
             Kind::PodDisruptionBudget => drop(self.pdbs.remove(r.id)),
+            Kind::PriorityClass => drop(self.priorityclasses.remove(r.id)),
             Kind::DaemonSet => drop(self.daemonsets.remove(r.id)),
             Kind::Job => drop(self.jobs.remove(r.id)),
             Kind::StatefulSet => drop(self.statefulsets.remove(r.id)),
@@ -411,6 +417,8 @@ pub mod testing {
             termination_grace_seconds: 30,
             node_name: None,
             priority: 0,
+            priority_class_name: None,
+            preemption_policy: Default::default(),
             scheduler_name: "default-scheduler".into(),
             required_node_name: None,
             config_volumes: Vec::new(),

@@ -1672,9 +1672,6 @@ const UNSIMULATED_RESOURCES: &[&str] = &[
     "pvc",
     "podtemplate",
     "podtemplates",
-    "priorityclass",
-    "priorityclasses",
-    "pc",
     "resourcequota",
     "resourcequotas",
     "quota",
@@ -1700,7 +1697,7 @@ pub(super) fn map_kind(resource: &str, verb: Verb) -> Result<Kind, CommandError>
     if UNSIMULATED_RESOURCES.contains(&base.to_lowercase().as_str()) {
         return Err(unsupported(
             format!(
-                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, cronjobs, poddisruptionbudgets, events)",
+                "the resource type {} yet (it simulates nodes, namespaces, pods, deployments, replicasets, replicationcontrollers, services, configmaps, secrets, serviceaccounts, daemonsets, statefulsets, jobs, cronjobs, poddisruptionbudgets, priorityclasses, events)",
                 quote(resource)
             ),
             Some(verb),

@@ -84,6 +84,14 @@ pub fn columns(kind: Kind) -> Vec<Column> {
             C::new("Allowed Disruptions"),
             C::new("Age"),
         ],
+        // printers.go priorityClassColumnDefinitions (PreemptionPolicy last, after Age).
+        Kind::PriorityClass => vec![
+            C::new("Name"),
+            C::new("Value"),
+            C::new("Global-Default"),
+            C::new("Age"),
+            C::new("PreemptionPolicy"),
+        ],
         Kind::Secret => vec![
             C::new("Name"),
             C::new("Type"),
@@ -376,6 +384,20 @@ pub fn row(
                     age(&b.meta, now),
                 ],
                 &b.meta,
+            )
+        }
+        // printPriorityClass: the value, globalDefault as Go prints a bool, the policy.
+        Kind::PriorityClass => {
+            let c = store.priorityclasses.get(id)?;
+            (
+                vec![
+                    c.meta.name.clone(),
+                    c.value.to_string(),
+                    c.global_default.to_string(),
+                    age(&c.meta, now),
+                    c.preemption_policy.as_str().to_string(),
+                ],
+                &c.meta,
             )
         }
         Kind::ServiceAccount => {

@@ -30,11 +30,13 @@
 //! - Not checked: kinds kubesim does not simulate (stored as [`NewObject::Other`] after the
 //!   schema check alone), the 1 MiB size limit of ConfigMaps and Secrets, the keys that
 //!   typed Secrets (`kubernetes.io/tls`, ...) require, duplicate (port, protocol) pairs and
-//!   duplicate nodePorts in a Service, and `priorityClassName` (every pod gets priority 0).
+//!   duplicate nodePorts in a Service. A pod's `priorityClassName` is resolved by the API
+//!   server's Priority admission, not here.
 
 mod affinity;
 mod cronjob;
 mod pdb;
+mod priorityclass;
 
 use std::collections::BTreeSet;
 use std::fmt::{Display, Write as _};
@@ -100,6 +102,9 @@ pub fn extract(doc: &Document) -> Result<NewObject, Vec<Problem>> {
         Kind::CronJob => NewObject::CronJob(cronjob::cron_job(&mut cx, root)),
         Kind::ServiceAccount => NewObject::ServiceAccount(service_account(&mut cx, root)),
         Kind::PodDisruptionBudget => NewObject::PodDisruptionBudget(pdb::pdb(&mut cx, root)),
+        Kind::PriorityClass => {
+            NewObject::PriorityClass(priorityclass::priority_class(&mut cx, root))
+        }
         // Nodes come from AKS and core/v1 Events from the system: a manifest of these kinds
         // is stored, not simulated.
         Kind::Node | Kind::Event => return Ok(other(doc)),
@@ -758,9 +763,12 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
         host_network,
         termination_grace_seconds,
         node_name: (!node_name.is_empty()).then(|| node_name.to_string()),
-        // Priority admission resolves priorityClassName; without PriorityClasses every pod
-        // gets the global default, 0.
+        // The Priority admission plugin resolves priorityClassName into these.
         priority: 0,
+        priority_class_name: Some(text(spec, "priorityClassName"))
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
+        preemption_policy: Default::default(),
         scheduler_name: if scheduler.is_empty() {
             "default-scheduler".to_string()
         } else {
@@ -3416,14 +3424,14 @@ pub(super) mod tests {
     #[test]
     fn kinds_kubesim_does_not_simulate_are_stored_as_other() {
         let o = ok(
-            "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: db, labels: {a: b}}\nvalue: 1000\n",
+            "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata: {name: db, labels: {a: b}}\nhandler: runc\n",
         );
         let NewObject::Other(o) = o else {
             panic!("other expected")
         };
         assert_eq!(
             (o.api_version.as_str(), o.kind.as_str()),
-            ("scheduling.k8s.io/v1", "PriorityClass")
+            ("node.k8s.io/v1", "RuntimeClass")
         );
         assert_eq!(o.meta.name, "db");
         assert_eq!(o.meta.labels.get("a"), Some("b"));

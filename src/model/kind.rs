@@ -38,13 +38,15 @@ pub enum Kind {
     ServiceAccount,
     /// policy/v1 PodDisruptionBudget.
     PodDisruptionBudget,
+    /// scheduling.k8s.io/v1 PriorityClass (cluster-scoped).
+    PriorityClass,
     /// core/v1 Event.
     Event,
 }
 
 impl Kind {
     /// Every kind, in a fixed order.
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -60,6 +62,7 @@ impl Kind {
         Kind::CronJob,
         Kind::ServiceAccount,
         Kind::PodDisruptionBudget,
+        Kind::PriorityClass,
         Kind::Event,
     ];
 
@@ -81,6 +84,7 @@ impl Kind {
             Kind::CronJob => "CronJob",
             Kind::ServiceAccount => "ServiceAccount",
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
+            Kind::PriorityClass => "PriorityClass",
             Kind::Event => "Event",
         }
     }
@@ -103,6 +107,7 @@ impl Kind {
             Kind::CronJob => "cronjob",
             Kind::ServiceAccount => "serviceaccount",
             Kind::PodDisruptionBudget => "poddisruptionbudget",
+            Kind::PriorityClass => "priorityclass",
             Kind::Event => "event",
         }
     }
@@ -113,6 +118,7 @@ impl Kind {
             Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::StatefulSet => "apps",
             Kind::Job | Kind::CronJob => "batch",
             Kind::PodDisruptionBudget => "policy",
+            Kind::PriorityClass => "scheduling.k8s.io",
             _ => "",
         }
     }
@@ -123,6 +129,7 @@ impl Kind {
             "" => "v1",
             "batch" => "batch/v1",
             "policy" => "policy/v1",
+            "scheduling.k8s.io" => "scheduling.k8s.io/v1",
             _ => "apps/v1",
         }
     }
@@ -145,6 +152,7 @@ impl Kind {
             Kind::CronJob => "cronjobs",
             Kind::ServiceAccount => "serviceaccounts",
             Kind::PodDisruptionBudget => "poddisruptionbudgets",
+            Kind::PriorityClass => "priorityclasses",
             Kind::Event => "events",
         }
     }
@@ -167,13 +175,14 @@ impl Kind {
             Kind::CronJob => Some("cj"),
             Kind::ServiceAccount => Some("sa"),
             Kind::PodDisruptionBudget => Some("pdb"),
+            Kind::PriorityClass => Some("pc"),
             Kind::Event => Some("ev"),
         }
     }
 
     /// Whether objects of this kind live in a namespace.
     pub fn namespaced(self) -> bool {
-        !matches!(self, Kind::Namespace | Kind::Node)
+        !matches!(self, Kind::Namespace | Kind::Node | Kind::PriorityClass)
     }
 
     /// `resource.group` as API errors name it (`deployments.apps`, `pods`).

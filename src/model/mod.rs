@@ -14,6 +14,7 @@ pub mod object;
 pub mod patch;
 pub mod pdb;
 pub mod pod;
+pub mod priorityclass;
 pub mod quantity;
 pub mod request;
 pub mod service;

@@ -10,6 +10,7 @@ use crate::model::meta::Meta;
 use crate::model::node::Node;
 use crate::model::pdb::PodDisruptionBudget;
 use crate::model::pod::Pod;
+use crate::model::priorityclass::PriorityClass;
 use crate::model::service::{ConfigData, DaemonSet, Namespace, Service};
 use crate::model::serviceaccount::ServiceAccount;
 use crate::model::statefulset::StatefulSet;
@@ -53,6 +54,8 @@ pub enum NewObject {
     ServiceAccount(ServiceAccount),
     /// A PodDisruptionBudget.
     PodDisruptionBudget(PodDisruptionBudget),
+    /// A PriorityClass.
+    PriorityClass(PriorityClass),
     /// A Namespace.
     Namespace(Namespace),
     /// A Node (AKS registers nodes; scale-out later).
@@ -78,6 +81,7 @@ impl NewObject {
             NewObject::Secret(_) => Kind::Secret,
             NewObject::ServiceAccount(_) => Kind::ServiceAccount,
             NewObject::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
+            NewObject::PriorityClass(_) => Kind::PriorityClass,
             NewObject::Namespace(_) => Kind::Namespace,
             NewObject::Node(_) => Kind::Node,
             NewObject::Other(_) => return None,
@@ -98,6 +102,7 @@ impl NewObject {
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &o.meta,
             NewObject::ServiceAccount(o) => &o.meta,
             NewObject::PodDisruptionBudget(o) => &o.meta,
+            NewObject::PriorityClass(o) => &o.meta,
             NewObject::Namespace(o) => &o.meta,
             NewObject::Node(o) => &o.meta,
             NewObject::Other(o) => &o.meta,
@@ -118,6 +123,7 @@ impl NewObject {
             NewObject::ConfigMap(o) | NewObject::Secret(o) => &mut o.meta,
             NewObject::ServiceAccount(o) => &mut o.meta,
             NewObject::PodDisruptionBudget(o) => &mut o.meta,
+            NewObject::PriorityClass(o) => &mut o.meta,
             NewObject::Namespace(o) => &mut o.meta,
             NewObject::Node(o) => &mut o.meta,
             NewObject::Other(o) => &mut o.meta,

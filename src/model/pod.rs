@@ -349,8 +349,13 @@ pub struct PodSpec {
     pub termination_grace_seconds: i64,
     /// `nodeName` set in the manifest (bypasses the scheduler).
     pub node_name: Option<String>,
-    /// `priority` (from priorityClassName; 0 by default).
+    /// `priority`: set by the Priority admission plugin from `priority_class_name` (the
+    /// globalDefault class's value, or 0, when none is named).
     pub priority: i32,
+    /// `priorityClassName` as written, or the globalDefault class admission filled in.
+    pub priority_class_name: Option<String>,
+    /// `preemptionPolicy`, from the pod's PriorityClass (PreemptLowerPriority by default).
+    pub preemption_policy: crate::model::priorityclass::PreemptionPolicy,
     /// `schedulerName`.
     pub scheduler_name: String,
     /// `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution` reduced to the
@@ -392,6 +397,12 @@ impl std::fmt::Debug for PodSpec {
         }
         if let Some(n) = &self.service_account_name {
             d.field("service_account_name", n);
+        }
+        if let Some(n) = &self.priority_class_name {
+            d.field("priority_class_name", n);
+        }
+        if self.preemption_policy != Default::default() {
+            d.field("preemption_policy", &self.preemption_policy);
         }
         if !self.init_containers.is_empty() {
             d.field("init", &self.init_containers);

@@ -237,6 +237,7 @@ pub fn validate_name(kind: Kind, name: &str) -> Vec<String> {
         | Kind::CronJob
         | Kind::ServiceAccount
         | Kind::PodDisruptionBudget
+        | Kind::PriorityClass
         | Kind::Event => is_dns1123_subdomain(name),
     }
 }

@@ -88,9 +88,10 @@ enum Arena {
     CronJob,
     ServiceAccount,
     PodDisruptionBudget,
+    PriorityClass,
 }
 
-const ARENAS: usize = Arena::PodDisruptionBudget as usize + 1;
+const ARENAS: usize = Arena::PriorityClass as usize + 1;
 
 fn arena_of(kind: Kind) -> Option<Arena> {
     Some(match kind {
@@ -108,6 +109,7 @@ fn arena_of(kind: Kind) -> Option<Arena> {
         Kind::CronJob => Arena::CronJob,
         Kind::ServiceAccount => Arena::ServiceAccount,
         Kind::PodDisruptionBudget => Arena::PodDisruptionBudget,
+        Kind::PriorityClass => Arena::PriorityClass,
         Kind::Event => return None,
     })
 }

@@ -21,6 +21,7 @@ mod nodefailure;
 mod outputs;
 mod partition;
 mod pressure;
+mod priority;
 mod props;
 mod quickstart;
 mod recreate;

@@ -27,6 +27,9 @@ pub(super) fn describe(v: &View<'_>, w: &mut Writer, id: u32) -> Option<()> {
     w.line(0, &format!("Namespace:\t{}", namespace(v, meta)));
     // The Priority admission plugin always sets spec.priority.
     w.line(0, &format!("Priority:\t{}", p.spec.priority));
+    if let Some(class) = &p.spec.priority_class_name {
+        w.line(0, &format!("Priority Class Name:\t{class}"));
+    }
     // describePod: `Service Account` after the priority lines; the ServiceAccount admission
     // plugin has filled in `default` when the pod named none.
     w.line(
