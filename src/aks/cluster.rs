@@ -852,6 +852,7 @@ fn add_running_pod(
             host_ip: w.azure.ipam.node_ip(vm),
             start_time: Some(SimTime::ZERO),
             disruption: None,
+            nominated_node: None,
         },
     };
     let id = w.store.pods.insert(pod);

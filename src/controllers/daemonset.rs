@@ -784,12 +784,7 @@ fn next_batch(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
     };
     let key = format!("{}/{}", ns.clone().unwrap_or_default(), ds_name);
     for node in targets {
-        let node_name = cx
-            .store
-            .nodes
-            .get(node)
-            .map(|n| n.meta.name.clone())
-            .unwrap_or_default();
+        let node_name = cx.store.node_name(node);
         let mut pod = pod_from_template(&template, labels.clone(), owner);
         pod.spec = Arc::new(PodSpec {
             required_node_name: Some(node_name),

@@ -193,6 +193,14 @@ impl Store {
         v.into_iter().map(|(_, _, id)| id).collect()
     }
 
+    /// A node's name, empty once the node is gone (for messages that name it).
+    pub fn node_name(&self, id: u32) -> String {
+        self.nodes
+            .get(id)
+            .map(|n| n.meta.name.clone())
+            .unwrap_or_default()
+    }
+
     /// Metadata of any stored object.
     pub fn meta(&self, r: ObjRef) -> Option<&Meta> {
         match r.kind {

@@ -211,7 +211,8 @@ pub fn row(
                         .map(|ip| ip.to_string())
                         .unwrap_or_else(none),
                     node.unwrap_or_else(none),
-                    none(),
+                    // printPod: NOMINATED NODE is status.nominatedNodeName.
+                    p.status.nominated_node.clone().unwrap_or_else(none),
                     none(),
                 ],
                 &p.meta,

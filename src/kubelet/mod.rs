@@ -1297,7 +1297,7 @@ fn sync_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32)
             "Back-off restarting failed container {name} in pod {}_{}({})",
             p.meta.name,
             p.meta.namespace.map_or("", |ns| cx.store.ns_name(ns)),
-            uid_text(p.meta.uid)
+            crate::model::meta::uid_text(p.meta.uid)
         );
         cx.event(pod_obj(pod), true, "BackOff", SOURCE, message);
         if let Some(wk) = me.pods.get_mut(&pod) {
@@ -1321,20 +1321,6 @@ fn sync_container(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, run: u32)
         wk.life[ix].crash.next(exited.finished, now);
     }
     ensure_image(me, cx, pod, i);
-}
-
-/// The UUID text of a uid (`format.Pod` prints `name_namespace(uid)`): kubesim's uids are
-/// integers, shown in the UUID layout.
-fn uid_text(uid: u64) -> String {
-    let h = crate::sim::rng::fnv1a_64(&[&uid.to_le_bytes()]);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-        (uid >> 32) as u32 ^ (h >> 32) as u32,
-        (h >> 16) & 0xffff,
-        h & 0xfff,
-        (h >> 12) & 0xfff,
-        uid & 0xffff_ffff_ffff
-    )
 }
 
 fn set_waiting(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, i: u16, reason: &'static str) {
@@ -1410,6 +1396,12 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         start_time: Some(wk.started),
         // mergePodStatus (status_manager.go) keeps the conditions other components own.
         disruption: cx.store.pods.get(pod).and_then(|p| p.status.disruption),
+        // The kubelet's status patch leaves the scheduler's nominatedNodeName alone.
+        nominated_node: cx
+            .store
+            .pods
+            .get(pod)
+            .and_then(|p| p.status.nominated_node.clone()),
     };
     if cx.store.pods.get(pod).is_some_and(|p| p.status == status) {
         return;

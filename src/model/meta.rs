@@ -111,3 +111,18 @@ impl Meta {
         self.owners.iter().find(|o| o.controller).map(|o| o.owner)
     }
 }
+
+/// The UUID text of a uid (`metadata.uid` as Kubernetes prints it: in `format.Pod`'s
+/// `name_namespace(uid)`, in the scheduler's `Preempted by pod <uid>`): kubesim's uids are
+/// integers, shown in the UUID layout.
+pub fn uid_text(uid: u64) -> String {
+    let h = crate::sim::rng::fnv1a_64(&[&uid.to_le_bytes()]);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        (uid >> 32) as u32 ^ (h >> 32) as u32,
+        (h >> 16) & 0xffff,
+        h & 0xfff,
+        (h >> 12) & 0xfff,
+        uid & 0xffff_ffff_ffff
+    )
+}

@@ -540,6 +540,9 @@ pub struct PodStatus {
     /// the pod, so that its owner (a Job's podFailurePolicy, a user reading `describe`) can
     /// tell a disruption from a failure of its own.
     pub disruption: Option<DisruptionTarget>,
+    /// `nominatedNodeName`: the node the scheduler preempted pods on for this pod, where the
+    /// freed room is held for it.
+    pub nominated_node: Option<String>,
 }
 
 /// The `DisruptionTarget` pod condition as a controller writes it before deleting a pod
@@ -569,6 +572,7 @@ impl Default for PodStatus {
             host_ip: None,
             start_time: None,
             disruption: None,
+            nominated_node: None,
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod imagelocality;
 pub mod interpod;
 mod nodeprops;
 pub mod plugins;
+pub mod preemption;
 pub mod spread;
 pub mod topology;
 
@@ -76,6 +77,10 @@ struct PodEntry {
     requeue_on: u8,
     /// The informer has seen it assigned (AssignedPodAdd fired).
     seen_bound: bool,
+    /// Its priority as the cache counts it.
+    priority: i32,
+    /// The node preemption nominated it to (the queue's nominator).
+    nominated: Option<u32>,
 }
 
 /// A multiplicative hash for small integer keys (the scheduler looks them up once per
@@ -142,6 +147,13 @@ pub struct Scheduler {
     flush_at: Option<(SimTime, TimerKey)>,
     /// ImageLocality's image states.
     images: imagelocality::ImageStates,
+    /// The cached pods on each node (NodeInfo's `Pods`), for preemption's dry runs.
+    node_pods: Vec<Vec<u32>>,
+    /// The pods nominated to each node (the nominator's `nominatedPodToNode`).
+    nominated_on: Vec<Vec<u32>>,
+    /// How many cached pods have each priority: preemption skips its dry runs when none is
+    /// below the preemptor's.
+    priorities: std::collections::BTreeMap<i32, u32>,
     /// What each node's last update showed of the fields cluster events are made of.
     props: nodeprops::NodeProps,
 }
@@ -217,6 +229,11 @@ impl Scheduler {
                 *self.spread_zones.entry((o, zone)).or_default() += 1;
             }
         }
+        let i = node as usize;
+        if self.node_pods.len() <= i {
+            self.node_pods.resize(i + 1, Vec::new());
+        }
+        self.node_pods[i].push(pod);
         let u = self.usage_mut(node);
         u.requested = u.requested.plus(req);
         u.nonzero_requested = u.nonzero_requested.plus(nz);
@@ -243,6 +260,16 @@ impl Scheduler {
                 }
             }
         }
+        if let Some(list) = self.node_pods.get_mut(node as usize) {
+            list.retain(|q| *q != pod);
+        }
+        let prio = self.entry(pod).priority;
+        if let Some(c) = self.priorities.get_mut(&prio) {
+            *c = c.saturating_sub(1);
+            if *c == 0 {
+                self.priorities.remove(&prio);
+            }
+        }
         let u = self.usage_mut(node);
         u.requested = u.requested.minus(req);
         u.nonzero_requested = u.nonzero_requested.minus(nz);
@@ -260,6 +287,8 @@ impl Scheduler {
         }
         let (req, nz) = (p.spec.requests(), plugins::nonzero_requests(&p.spec));
         self.add_to_cache(id, node, req, nz, spread_owner(p));
+        self.entry(id).priority = p.spec.priority;
+        *self.priorities.entry(p.spec.priority).or_default() += 1;
         if interpod::has_pod_affinity(p) {
             self.affinity_pods.insert(id);
         }
@@ -297,6 +326,80 @@ impl Scheduler {
     }
 }
 
+impl Scheduler {
+    /// The node's usage with the pods nominated to it that are at least as important as
+    /// `priority` (`addNominatedPods`), other than `pod` and those already counted.
+    fn usage_with_nominated(&self, store: &Store, node: u32, pod: u32, priority: i32) -> NodeUsage {
+        let mut u = self.node_usage(node);
+        let Some(list) = self.nominated_on.get(node as usize) else {
+            return u;
+        };
+        for q in list {
+            if *q == pod
+                || self
+                    .pods
+                    .get(*q as usize)
+                    .is_some_and(|e| e.cached.is_some())
+            {
+                continue;
+            }
+            if let Some(o) = store.pods.get(*q)
+                && o.spec.priority >= priority
+            {
+                u.requested = u.requested.plus(o.spec.requests());
+                u.nonzero_requested = u.nonzero_requested.plus(plugins::nonzero_requests(&o.spec));
+                u.pods += 1;
+            }
+        }
+        u
+    }
+
+    /// Records (or forgets) the node a pod is nominated to, in the nominator only.
+    fn nominate(&mut self, pod: u32, node: Option<u32>) {
+        let old = std::mem::replace(&mut self.entry(pod).nominated, node);
+        if old == node {
+            return;
+        }
+        if let Some(o) = old
+            && let Some(list) = self.nominated_on.get_mut(o as usize)
+        {
+            list.retain(|q| *q != pod);
+        }
+        if let Some(n) = node {
+            let i = n as usize;
+            if self.nominated_on.len() <= i {
+                self.nominated_on.resize(i + 1, Vec::new());
+            }
+            self.nominated_on[i].push(pod);
+        }
+    }
+
+    /// The name of the node the pod is nominated to.
+    fn nominated_name(&self, cx: &Cx<'_>, pod: u32) -> Option<String> {
+        let n = self.pods.get(pod as usize)?.nominated?;
+        cx.store.nodes.get(n).map(|n| n.meta.name.clone())
+    }
+
+    /// `ClearNominatedNodeName` and the like: the nominator and the pod's
+    /// `status.nominatedNodeName` both.
+    fn set_nomination(&mut self, cx: &mut Cx<'_>, pod: u32, node: Option<u32>) {
+        self.nominate(pod, node);
+        let name = self.nominated_name(cx, pod);
+        if let Some(p) = cx.store.pods.get(pod)
+            && p.status.nominated_node != name
+        {
+            let mut status = p.status.clone();
+            status.nominated_node = name;
+            let key = cx.store.key(ObjRef::pod(pod));
+            let op = Op::PodStatus {
+                pod,
+                status: Box::new(status),
+            };
+            cx.submit(op, Tag::Preempt, &key);
+        }
+    }
+}
+
 fn push_active(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
     let Some(p) = cx.store.pods.get(pod) else {
         return;
@@ -314,6 +417,8 @@ pub enum Tag {
     Bind,
     /// The PodScheduled=False status write.
     Unschedulable,
+    /// Preemption's writes about a victim or a nomination.
+    Preempt,
 }
 
 /// The scheduler's timers.
@@ -437,6 +542,7 @@ fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
             me.entry(id).state = QState::None;
         }
         me.entry(id).seen_bound = false;
+        me.nominate(id, None);
         if me.remove_from_cache(id) {
             move_unschedulable(me, cx, plugins::requeue::ASSIGNED_POD_DELETE);
         }
@@ -636,6 +742,8 @@ fn cycle_done(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
                 return;
             };
             me.add_pod(pod, node, p);
+            // assume: the nominator forgets the pod (DeleteNominatedPodIfExists).
+            me.nominate(pod, None);
             me.entry(pod).state = QState::Assumed;
             let key = cx.store.key(ObjRef {
                 kind: Kind::Pod,
@@ -645,7 +753,19 @@ fn cycle_done(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
         }
         Err(fit) => {
             me.entry(pod).requeue_on = fit.requeue_on;
-            unschedulable(me, cx, pod, fit.message)
+            // RunPostFilterPlugins: DefaultPreemption's message joins the FitError's.
+            let (post, nomination) = preemption::post_filter(me, cx, pod, &fit);
+            let message = if post.is_empty() {
+                fit.message
+            } else {
+                format!("{} {post}", fit.message)
+            };
+            match nomination {
+                preemption::Nomination::Keep => {}
+                preemption::Nomination::Clear => me.nominate(pod, None),
+                preemption::Nomination::Set(node) => me.nominate(pod, Some(node)),
+            }
+            unschedulable(me, cx, pod, message)
         }
     }
     kick(me, cx);
@@ -666,13 +786,17 @@ fn unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32, message: String)
     me.entry(pod).state = QState::Unschedulable;
     me.unschedulable.insert(pod);
     schedule_next_flush(me, cx);
-    // The PodScheduled=False condition, written through the API.
+    // The PodScheduled=False condition and the nomination (updatePod), written through the
+    // API.
+    let nominated = me.nominated_name(cx, pod);
     if let Some(p) = cx.store.pods.get(pod)
-        && p.status.unschedulable_message.as_deref() != Some(message.as_str())
+        && (p.status.unschedulable_message.as_deref() != Some(message.as_str())
+            || p.status.nominated_node != nominated)
     {
         let mut status = p.status.clone();
         status.scheduled = Some(false);
         status.unschedulable_message = Some(message);
+        status.nominated_node = nominated;
         let key = cx.store.key(obj);
         let op = Op::PodStatus {
             pod,
@@ -715,10 +839,14 @@ fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, Fi
 /// A cycle that found no node: `FitError.Error()` and the events that may change that.
 #[derive(Clone, Debug, Default)]
 pub struct FitError {
-    /// The FailedScheduling message.
+    /// The FailedScheduling message up to the PostFilter's part.
     pub message: String,
     /// `plugins::requeue` bits of every rejecting plugin.
     pub requeue_on: u8,
+    /// `NumAllNodes`.
+    pub total: usize,
+    /// Each rejected node with its Filter reasons (`Diagnosis.NodeToStatus`).
+    pub rejected: Vec<(u32, Vec<Rejection>)>,
 }
 
 impl Scheduler {
@@ -739,7 +867,18 @@ impl Scheduler {
         let n = self.nodes.len();
         let want = plugins::num_feasible_nodes_to_find(n);
         let mut feasible: Vec<u32> = Vec::with_capacity(want.min(n));
-        let mut rejected: Vec<Vec<Rejection>> = Vec::new();
+        let mut rejected: Vec<(u32, Vec<Rejection>)> = Vec::new();
+        // evaluateNominatedNode: a pod nominated by an earlier preemption tries its
+        // nominated node alone first.
+        if let Some(nominated) = self.pods.get(pod as usize).and_then(|e| e.nominated)
+            && let Some(node) = store.nodes.get(nominated)
+        {
+            let usage = self.usage_with_nominated(store, nominated, pod, p.spec.priority);
+            let mut reasons = Vec::new();
+            if state.filter(nominated, node, &usage, &mut reasons) {
+                return Ok(vec![(nominated, 0)]);
+            }
+        }
         let start = if n == 0 { 0 } else { self.next_start % n };
         let mut processed = 0;
         let mut reasons = Vec::new();
@@ -749,12 +888,12 @@ impl Scheduler {
             let Some(node) = store.nodes.get(node_id) else {
                 continue;
             };
-            let usage = self.node_usage(node_id);
+            let usage = self.usage_with_nominated(store, node_id, pod, p.spec.priority);
             reasons.clear();
             if state.filter(node_id, node, &usage, &mut reasons) {
                 feasible.push(node_id);
             } else {
-                rejected.push(reasons.clone());
+                rejected.push((node_id, reasons.clone()));
             }
         }
         if n > 0 {
@@ -763,13 +902,16 @@ impl Scheduler {
         if feasible.is_empty() {
             let requeue_on = rejected
                 .iter()
-                .flatten()
+                .flat_map(|(_, r)| r)
                 .fold(plugins::requeue::NODE_ANY_PLUGIN, |m, r| {
                     m | plugins::requeue_events(r.reason)
                 });
+            let reasons: Vec<Vec<Rejection>> = rejected.iter().map(|(_, r)| r.clone()).collect();
             return Err(FitError {
-                message: plugins::fit_error(n, &rejected),
+                message: plugins::fit_error(n, &reasons),
                 requeue_on,
+                total: n,
+                rejected,
             });
         }
         let nodes: Vec<&crate::model::node::Node> = feasible
@@ -852,12 +994,7 @@ fn on_response(me: &mut Scheduler, cx: &mut Cx<'_>, req: Response<'_>) {
     match outcome {
         Outcome::Done => {
             me.entry(pod).state = QState::None;
-            let node_name = cx
-                .store
-                .nodes
-                .get(node)
-                .map(|n| n.meta.name.clone())
-                .unwrap_or_default();
+            let node_name = cx.store.node_name(node);
             let pod_key = cx.store.key(obj);
             cx.event(
                 obj,
@@ -981,6 +1118,123 @@ mod tests {
                 "Successfully assigned default/web to aks-nodepool1-0"
             );
             assert_eq!(h.store.pods.get(pod).unwrap().node, Some(node));
+        }
+
+        #[test]
+        fn a_higher_priority_pod_preempts_a_lower_one_and_is_nominated() {
+            // default_preemption_test.go TestPreempt's single-node shape: a 3000m pod of
+            // priority 10 fills a 4000m node; a 2000m pod of priority 100 fits only
+            // without it. prepareCandidate writes the DisruptionTarget condition
+            // (PreemptionByScheduler), deletes the victim and records `Preempted`; the
+            // preemptor's FailedScheduling has no PostFilter message and its status names
+            // the node (updatePod with the nominating info).
+            let (mut h, mut s, node, pod) = setup(2000);
+            let ns = h.store.find_ns("default").unwrap();
+            let mut low_spec = (*fx::spec(3000)).clone();
+            low_spec.priority = 10;
+            let low = fx::pod(
+                &mut h.store,
+                "low",
+                ns,
+                std::sync::Arc::new(low_spec),
+                None,
+                Some(node),
+            );
+            s.assume_existing(&h.store, low);
+            let mut high = (*h.store.pods.get(pod).unwrap().spec).clone();
+            high.priority = 100;
+            h.store.pods.get_mut(pod).unwrap().spec = std::sync::Arc::new(high);
+            added(&mut s, &h, pod);
+            let out = cycle(&mut s, &h, pod);
+            let ev = out.events();
+            assert_eq!(ev.len(), 2, "{ev:?}");
+            assert_eq!(ev[0].reason, "Preempted");
+            assert!(!ev[0].warning);
+            let uid = crate::model::meta::uid_text(h.store.pods.get(pod).unwrap().meta.uid);
+            assert_eq!(
+                ev[0].message,
+                format!("Preempted by pod {uid} on node aks-nodepool1-0")
+            );
+            assert_eq!(ev[1].reason, "FailedScheduling");
+            assert_eq!(
+                ev[1].message,
+                "0/1 nodes are available: 1 Insufficient cpu."
+            );
+            match out.requests()[..] {
+                [
+                    (
+                        Op::PodDisruption {
+                            pod: v,
+                            condition: Some(c),
+                            fail: false,
+                        },
+                        Tag::Preempt,
+                    ),
+                    (Op::Delete { target, .. }, Tag::Preempt),
+                    (Op::PodStatus { pod: p, status }, Tag::Unschedulable),
+                ] => {
+                    assert_eq!(*v, low);
+                    assert_eq!(*c, preemption::PREEMPTION_CONDITION);
+                    assert_eq!(target.id, low);
+                    assert_eq!(*p, pod);
+                    assert_eq!(status.nominated_node.as_deref(), Some("aks-nodepool1-0"));
+                }
+                ref other => panic!("unexpected {other:?}"),
+            }
+            // While the victim is still counted, the nominated node is tried first and
+            // still does not fit; once it is gone the pod binds there.
+            h.answer(&mut s, &mut (), ME, NOW, &out);
+            assert!(
+                h.store
+                    .pods
+                    .get(low)
+                    .is_none_or(|p| p.meta.deleted.is_some())
+            );
+            h.store.pods.remove(low);
+            let _ = run(&mut s, &h.store, &mut (), ME, NOW, |s, cx| {
+                s.observe(
+                    cx,
+                    Notice {
+                        obj: ObjRef::pod(low),
+                        change: Change::Deleted,
+                        controller: None,
+                    },
+                )
+            });
+            // The deletion moved it to backoffQ; its next cycle:
+            s.entry(pod).state = QState::InFlight;
+            let bound = cycle(&mut s, &h, pod);
+            assert!(matches!(
+                bound.requests()[..],
+                [(Op::Bind { pod: p, node: n }, Tag::Bind)] if *p == pod && *n == node
+            ));
+        }
+
+        #[test]
+        fn an_equal_priority_pod_finds_no_victims_and_a_never_pod_is_not_eligible() {
+            // SelectVictimsOnNode: only lower-priority pods are victims ("No preemption
+            // victims found for incoming pod"); PodEligibleToPreemptOthers refuses
+            // preemptionPolicy Never.
+            let (mut h, mut s, node, pod) = setup(2000);
+            let ns = h.store.find_ns("default").unwrap();
+            let other = fx::pod(&mut h.store, "peer", ns, fx::spec(3000), None, Some(node));
+            s.assume_existing(&h.store, other);
+            added(&mut s, &h, pod);
+            let out = cycle(&mut s, &h, pod);
+            assert_eq!(
+                out.events()[0].message,
+                "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."
+            );
+            let mut never = (*h.store.pods.get(pod).unwrap().spec).clone();
+            never.priority = 100;
+            never.preemption_policy = crate::model::priorityclass::PreemptionPolicy::Never;
+            h.store.pods.get_mut(pod).unwrap().spec = std::sync::Arc::new(never);
+            s.entry(pod).state = QState::InFlight;
+            let out = cycle(&mut s, &h, pod);
+            assert_eq!(
+                out.events()[0].message,
+                "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never."
+            );
         }
 
         #[test]

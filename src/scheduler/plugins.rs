@@ -362,29 +362,19 @@ pub fn num_feasible_nodes_to_find(all: usize) -> usize {
     (all * pct / 100).max(MIN_FEASIBLE)
 }
 
-/// `FitError.Error()`: `0/N nodes are available: <histogram>.` plus DefaultPreemption's
-/// message when no victim exists (facts C.3; the 1.30+ single-period form). `per_node` holds
-/// each rejected node's reasons and whether preemption could resolve them; with no
-/// lower-priority pods to evict, resolvable nodes find no victims.
+/// `FitError.Error()` before the PostFilter's message: `0/N nodes are available:
+/// <histogram>.` (facts C.3; the 1.30+ single-period form) over every rejected node's
+/// reasons; DefaultPreemption ([`crate::scheduler::preemption`]) appends its own.
 pub fn fit_error(total: usize, per_node: &[Vec<Rejection>]) -> String {
     if total == 0 {
         return "no nodes available to schedule pods".to_string();
     }
     let main = histogram(per_node.iter().flat_map(|r| r.iter().map(|x| x.reason)));
-    let pre = histogram(per_node.iter().map(|r| {
-        if r.iter().all(|x| x.resolvable) {
-            "No preemption victims found for incoming pod"
-        } else {
-            "Preemption is not helpful for scheduling"
-        }
-    }));
-    format!(
-        "0/{total} nodes are available: {main}. preemption: 0/{total} nodes are available: {pre}."
-    )
+    format!("0/{total} nodes are available: {main}.")
 }
 
 /// `"<count> <reason>"` entries sorted as strings and joined by `", "`.
-fn histogram<'a>(items: impl Iterator<Item = &'a str>) -> String {
+pub fn histogram<'a>(items: impl Iterator<Item = &'a str>) -> String {
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for r in items {
         *counts.entry(r).or_default() += 1;
@@ -646,17 +636,14 @@ mod tests {
 
     #[test]
     fn fit_error_renders_like_the_documented_example() {
-        // facts C.3 / event-messages: `0/3 nodes are available: 3 Insufficient cpu. preemption:
-        // 0/3 nodes are available: 3 No preemption victims found for incoming pod.`
+        // facts C.3: `0/3 nodes are available: 3 Insufficient cpu.` before the PostFilter's
+        // message; reasons counted, sorted as strings, joined by `, `.
         let cpu = vec![Rejection {
             reason: "Insufficient cpu",
             resolvable: true,
         }];
         let msg = fit_error(3, &[cpu.clone(), cpu.clone(), cpu]);
-        assert_eq!(
-            msg,
-            "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
-        );
+        assert_eq!(msg, "0/3 nodes are available: 3 Insufficient cpu.");
         let taint = vec![Rejection {
             reason: "node(s) had untolerated taint(s)",
             resolvable: false,
@@ -667,7 +654,8 @@ mod tests {
         }];
         assert_eq!(
             fit_error(2, &[taint, mem]),
-            "0/2 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint(s). preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
+            "0/2 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint(s)."
         );
+        assert_eq!(fit_error(0, &[]), "no nodes available to schedule pods");
     }
 }

@@ -105,3 +105,113 @@ fn pods_get_the_named_class_or_the_global_default_and_an_unknown_class_is_forbid
         "{t}"
     );
 }
+
+/// The bundled lab with its text changed by `edit`, run with invariant checks.
+fn preemption_lab(edit: impl Fn(String) -> String) -> super::support::Run {
+    let path = super::support::root().join("scenarios/preemption.yaml");
+    let text = std::fs::read_to_string(path).expect("lab");
+    let r = run_yaml(&edit(text), &[], &["-q", "--check-invariants"]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    r
+}
+
+/// `(pod, message)` of every event with this reason.
+fn events(r: &super::support::Run, reason: &str) -> Vec<(String, String)> {
+    r.events()
+        .into_iter()
+        .filter(|e| e[6] == reason)
+        .map(|e| (e[4].clone(), e[8].clone()))
+        .collect()
+}
+
+#[test]
+fn high_priority_web_pods_preempt_the_lowest_priority_pods_and_are_nominated() {
+    // Each node: system pods, one reports pod (10000) and two batch pods (1000), 400m each;
+    // a 700m web pod (100000) fits nowhere. SelectVictimsOnNode removes all three, then
+    // reprieves from the most important: the reports pod fits back beside the web pod, the
+    // batch pods do not — so the victims are the four batch pods, the lowest priority.
+    let r = preemption_lab(|s| s);
+    assert_eq!(
+        r.code, 0,
+        "every expectation of the lab holds: {}",
+        r.stdout
+    );
+    let preempted = events(&r, "Preempted");
+    assert_eq!(preempted.len(), 4, "{preempted:?}");
+    for (pod, msg) in &preempted {
+        assert!(pod.starts_with("batch-"), "{pod} is not a batch pod");
+        // prepareCandidate: `Preempted by pod <preemptor uid> on node <node>`.
+        assert!(msg.starts_with("Preempted by pod "), "{msg}");
+        assert!(
+            msg.ends_with(" on node aks-nodepool1-46262649-vmss000000")
+                || msg.ends_with(" on node aks-nodepool1-46262649-vmss000001"),
+            "{msg}"
+        );
+    }
+    // Two preemptors, one per node.
+    let mut by: Vec<&str> = preempted
+        .iter()
+        .map(|(_, m)| m.split(' ').nth(3).unwrap())
+        .collect();
+    by.sort();
+    by.dedup();
+    assert_eq!(by.len(), 2, "{preempted:?}");
+    // A successful preemption leaves the PostFilter message empty.
+    for (pod, msg) in events(&r, "FailedScheduling") {
+        if pod.starts_with("web-") {
+            assert_eq!(msg, "0/2 nodes are available: 2 Insufficient cpu.");
+        } else {
+            // The replacements: nothing below batch-low is left to evict.
+            assert_eq!(
+                msg,
+                "0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+            );
+        }
+    }
+    // status.nominatedNodeName names the node whose room is held (NOMINATED NODE), and the
+    // web pod binds there.
+    let t = r.file("transcript.txt");
+    let at_42 = t
+        .split("[t=42.000]")
+        .nth(1)
+        .and_then(|rest| rest.split("[t=100.000]").next())
+        .expect("the 42s listing");
+    let web: Vec<Vec<&str>> = at_42
+        .lines()
+        .filter(|l| l.starts_with("web-"))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(web.len(), 2, "{at_42}");
+    for row in &web {
+        // NAME READY STATUS RESTARTS AGE IP NODE NOMINATED-NODE READINESS-GATES
+        assert!(row[7].starts_with("aks-nodepool1-"), "{row:?}");
+        assert!(row[6] == "<none>" || row[6] == row[7], "{row:?}");
+    }
+    assert_ne!(web[0][7], web[1][7], "one web pod per node");
+}
+
+#[test]
+fn a_never_preemption_policy_waits_instead_of_preempting() {
+    // DefaultPreemption PodEligibleToPreemptOthers: `preemptionPolicy: Never` is not
+    // eligible; the PostFilter message is `preemption: not eligible due to
+    // preemptionPolicy=Never.`
+    let r = preemption_lab(|s| {
+        s.replace(
+            "    value: 100000\n",
+            "    value: 100000\n    preemptionPolicy: Never\n",
+        )
+    });
+    assert_eq!(r.code, 1, "the web expectation fails");
+    assert!(events(&r, "Preempted").is_empty());
+    let web: Vec<(String, String)> = events(&r, "FailedScheduling")
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("web-"))
+        .collect();
+    assert!(!web.is_empty());
+    for (_, msg) in web {
+        assert_eq!(
+            msg,
+            "0/2 nodes are available: 2 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never."
+        );
+    }
+}
