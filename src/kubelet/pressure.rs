@@ -125,6 +125,21 @@ pub(super) fn signal(me: &mut Kubelet, cx: &mut Cx<'_>, p: Option<Pressure>, met
     }
 }
 
+/// The conditions reported True again after a Ready post that wrote them healthy (the
+/// kubelet's status after a partition carries the eviction manager's view).
+pub(super) fn repost(me: &Kubelet, cx: &mut Cx<'_>, name: &str) {
+    for s in SIGNALS {
+        if me.signals.reported[s as usize] {
+            let op = Op::NodePressure {
+                node: me.node,
+                kind: s.condition(),
+                under: true,
+            };
+            cx.submit(op, Sent::Status, name);
+        }
+    }
+}
+
 /// One look of the eviction manager (`synchronize`).
 pub(super) fn look(me: &mut Kubelet, cx: &mut Cx<'_>) {
     let now = cx.now;
