@@ -29,6 +29,9 @@
 //! back-off), a missing environment source refuses the container's create
 //! (`CreateContainerConfigError`, retried with the pod worker's back-off).
 //!
+//! Faults of the machine: a stopped and rebooted VM ([`reboot`]), a node cut off from the
+//! API server ([`partition`]), and the eviction manager under node pressure ([`pressure`]).
+//!
 //! Event texts are Kubernetes 1.35's (`Container created`, `Container started`,
 //! `... already present on machine and can be accessed by the pod`, `Back-off restarting
 //! failed container ...`). Simplifications (docs/scenario.md `images:`): a process never
@@ -1371,7 +1374,8 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         return;
     };
     wk.status_pending = false;
-    if wk.stopping {
+    // A stopping pod's next write is its terminal status; an evicted one's was its last.
+    if wk.stopping || wk.evicted.is_some() {
         return;
     }
     let Some(policy) = cx.store.pods.get(pod).map(|p| p.spec.restart_policy) else {

@@ -66,6 +66,7 @@ pub(super) fn heal(me: &mut Kubelet, cx: &mut Cx<'_>) {
     }
     let key = cx.store.key(node(me));
     cx.submit(Op::NodeReady { node: me.node }, Sent::NodeReady, &key);
+    super::pressure::repost(me, cx, &key);
     // The re-list: every pod the store binds here, then the known ones it no longer has.
     let store = cx.store;
     let bound: Vec<u32> = store

@@ -60,8 +60,15 @@ pub struct Signals {
     reported: [bool; 3],
     /// The last look that found the signal met (`nodeConditionsLastObservedAt`).
     observed: [SimTime; 3],
-    /// A look is due.
-    looking: bool,
+    /// The boot in which a look is due (a look set before the VM stopped never fires).
+    looking: Option<u32>,
+}
+
+impl Signals {
+    /// A signal is met or its condition still reported: the looks go on.
+    fn active(&self) -> bool {
+        self.met.iter().chain(&self.reported).any(|b| *b)
+    }
 }
 
 /// The reason and message of the `DisruptionTarget` condition and the `Evicted` Event.
@@ -110,18 +117,45 @@ pub(super) fn signal(me: &mut Kubelet, cx: &mut Cx<'_>, p: Option<Pressure>, met
             me.signals.met[s as usize] = met;
         }
     }
-    if !me.signals.looking && me.signals.met.iter().any(|m| *m) {
-        me.signals.looking = true;
-        // The manager's loop runs on its own 10 s period from the kubelet's start (t=0).
-        let next = SimTime((cx.now.0 / MONITORING.0 + 1) * MONITORING.0);
-        cx.at(
-            next,
-            Step {
-                pod: 0,
-                boot: me.boot,
-                step: KubeletStep::EvictionLook,
-            },
-        );
+    if me.signals.met.iter().any(|m| *m) {
+        schedule_look(me, cx);
+    }
+}
+
+/// The next look, unless one is due in this boot. The manager's loop runs on its own 10 s
+/// period from t=0.
+fn schedule_look(me: &mut Kubelet, cx: &mut Cx<'_>) {
+    if me.signals.looking == Some(me.boot) {
+        return;
+    }
+    me.signals.looking = Some(me.boot);
+    let next = SimTime((cx.now.0 / MONITORING.0 + 1) * MONITORING.0);
+    cx.at(
+        next,
+        Step {
+            pod: 0,
+            boot: me.boot,
+            step: KubeletStep::EvictionLook,
+        },
+    );
+}
+
+/// The conditions reported True again after a Ready post that wrote them healthy (the
+/// kubelet's status after a heal or a boot carries the eviction manager's view; their
+/// lastTransitionTime restarts then, a simplification), and the looks going on.
+pub(super) fn repost(me: &mut Kubelet, cx: &mut Cx<'_>, name: &str) {
+    if me.signals.active() {
+        schedule_look(me, cx);
+    }
+    for s in SIGNALS {
+        if me.signals.reported[s as usize] {
+            let op = Op::NodePressure {
+                node: me.node,
+                kind: s.condition(),
+                under: true,
+            };
+            cx.submit(op, Sent::Status, name);
+        }
     }
 }
 
@@ -160,17 +194,9 @@ pub(super) fn look(me: &mut Kubelet, cx: &mut Cx<'_>) {
             evict(me, cx, pod, s);
         }
     }
-    me.signals.looking =
-        me.signals.met.iter().any(|m| *m) || me.signals.reported.iter().any(|r| *r);
-    if me.signals.looking {
-        cx.after(
-            MONITORING,
-            Step {
-                pod: 0,
-                boot: me.boot,
-                step: KubeletStep::EvictionLook,
-            },
-        );
+    me.signals.looking = None;
+    if me.signals.active() {
+        schedule_look(me, cx);
     }
 }
 

@@ -103,6 +103,7 @@ pub(super) fn booted(me: &mut Kubelet, cx: &mut Cx<'_>) {
             super::Sent::NodeReady,
             &key,
         );
+        super::pressure::repost(me, cx, &key);
     }
     // The runtime's records of the old containers: how many runs each had.
     let old = std::mem::take(&mut me.pods);

@@ -83,3 +83,38 @@ fn memory_pressure_evicts_the_best_effort_pods_one_per_look_and_clears_5_minutes
             .contains("KubeletHasInsufficientMemory   kubelet has insufficient memory available")
     );
 }
+
+/// A partition healed, or a VM rebooted, while the node is under pressure: the kubelet's
+/// Ready post comes with its pressure condition still True (the eviction manager looks on),
+/// and its evicted pods stay Failed (its status reconcile does not write them over).
+#[test]
+fn a_heal_or_reboot_under_pressure_keeps_the_condition_and_the_evicted_pods() {
+    let lab = std::fs::read_to_string(root().join("scenarios/node-pressure.yaml")).expect("lab");
+    let lab = &lab[..lab.find("\nexpect:\n").expect("expectations") + 1];
+    for (cut, mend) in [("partition", "heal"), ("fail", "recover")] {
+        let mut text = lab.replace(
+            "- at: 150s\n  run: kubesim node relieve aks-nodepool1-46262649-vmss000001 memory\n",
+            &format!(
+                "- at: 130s\n  run: kubesim node {cut} {NODE}\n- at: 160s\n  run: kubesim node {mend} {NODE}\n- at: 260s\n  run: kubectl describe node {NODE}\n"
+            ),
+        );
+        text.push_str(
+            "expect:\n- during: 75s..479s\n  that: pod/batch-86d8948c5-f4l5x phase == Failed\n",
+        );
+        let r = super::support::run_yaml(&text, &[], &["--check-invariants", "--quiet"]);
+        assert_eq!(r.code, 0, "{cut}: {}{}", r.stdout, r.stderr);
+        let transcript = r.file("transcript.txt");
+        let node = transcript
+            .split(&format!("$ kubectl describe node {NODE}"))
+            .last()
+            .expect("describe node");
+        assert!(
+            node.contains("Taints:             node.kubernetes.io/memory-pressure:NoSchedule"),
+            "{cut}: {node}"
+        );
+        assert!(
+            node.contains("KubeletHasInsufficientMemory"),
+            "{cut}: {node}"
+        );
+    }
+}
