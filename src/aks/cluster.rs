@@ -505,6 +505,7 @@ pub fn bootstrap(w: &mut Boot<'_>, plan: &ClusterPlan) -> Result<Booted, String>
             scheduler_name: crate::scheduler::SCHEDULER_NAME.into(),
             required_node_name: None,
             config_volumes: Vec::new(),
+            claims: Vec::new(),
             service_account_name: None,
             affinity: None,
             topology_spread: Vec::new(),

@@ -1056,6 +1056,7 @@ mod tests {
                 scheduler_name: "default-scheduler".into(),
                 required_node_name: None,
                 config_volumes: Vec::new(),
+                claims: Vec::new(),
                 service_account_name: None,
                 affinity: None,
                 topology_spread: Vec::new(),

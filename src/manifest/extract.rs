@@ -777,6 +777,7 @@ fn pod_spec(cx: &mut Cx, spec: Option<&Node>, at: Span, path: &str) -> PodSpec {
         // The DaemonSet controller's node-name term; manifests' affinity is `affinity`.
         required_node_name: None,
         config_volumes: config_volumes(cx, spec, path),
+        claims: claims(cx, spec, path),
         // `serviceAccount` is the deprecated alias the API server copies across.
         service_account_name: ["serviceAccountName", "serviceAccount"]
             .into_iter()
@@ -973,6 +974,18 @@ fn config_volumes(cx: &mut Cx, spec: Option<&Node>, path: &str) -> Vec<ConfigVol
                     optional: bool_at(Some(r), "optional"),
                 });
             }
+        }
+    }
+    out
+}
+
+/// `volumes[].persistentVolumeClaim.claimName` (required), in volume order.
+fn claims(cx: &mut Cx, spec: Option<&Node>, path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, v) in items(child(spec, "volumes")).iter().enumerate() {
+        if let Some(r) = child(Some(v), "persistentVolumeClaim") {
+            let at = format!("{path}.volumes[{i}].persistentVolumeClaim");
+            out.push(required_name(cx, r, "claimName", &at));
         }
     }
     out

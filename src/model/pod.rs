@@ -364,6 +364,9 @@ pub struct PodSpec {
     pub required_node_name: Option<String>,
     /// `volumes[]` backed by ConfigMaps and Secrets (other volume types are not simulated).
     pub config_volumes: Vec<ConfigVolume>,
+    /// `volumes[].persistentVolumeClaim.claimName`: the claims VolumeBinding's PreFilter
+    /// looks up.
+    pub claims: Vec<String>,
     /// `serviceAccountName` as written; None is `default`, which the ServiceAccount admission
     /// plugin fills in (kept unset so templates without one hash as before).
     pub service_account_name: Option<String>,
@@ -394,6 +397,9 @@ impl std::fmt::Debug for PodSpec {
         }
         if !self.config_volumes.is_empty() {
             d.field("config_volumes", &self.config_volumes);
+        }
+        if !self.claims.is_empty() {
+            d.field("claims", &self.claims);
         }
         if let Some(n) = &self.service_account_name {
             d.field("service_account_name", n);

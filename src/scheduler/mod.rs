@@ -22,6 +22,7 @@ pub mod plugins;
 pub mod preemption;
 pub mod spread;
 pub mod topology;
+pub mod volumebinding;
 
 use crate::apiserver::{Op, Outcome};
 use crate::component::{Change, Component, Ctx, Notice, Response};
@@ -862,9 +863,19 @@ impl Scheduler {
         let Some(p) = store.pods.get(pod) else {
             return Err(FitError::default());
         };
+        let n = self.nodes.len();
+        if let Some(reason) = volumebinding::pre_filter(store, p).filter(|_| n > 0) {
+            // A PreFilter's UnschedulableAndUnresolvable: no node is filtered
+            // (FitError.Error() with Diagnosis.PreFilterMsg).
+            return Err(FitError {
+                message: format!("0/{n} nodes are available: {reason}."),
+                requeue_on: plugins::requeue::NODE_ANY_PLUGIN,
+                total: n,
+                rejected: Vec::new(),
+            });
+        }
         let placed = self.placed(p);
         let mut state = cycle::CycleState::new(store, &self.nodes, p, &placed);
-        let n = self.nodes.len();
         let want = plugins::num_feasible_nodes_to_find(n);
         let mut feasible: Vec<u32> = Vec::with_capacity(want.min(n));
         let mut rejected: Vec<(u32, Vec<Rejection>)> = Vec::new();

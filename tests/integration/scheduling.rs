@@ -204,3 +204,47 @@ fn image_locality_misses_an_unqualified_image_as_on_containerd() {
     let (first, second) = image_locality_placements("bigimage:v1");
     assert_ne!(first, second);
 }
+
+#[test]
+fn a_pod_whose_claim_does_not_exist_fails_volume_bindings_prefilter_and_one_whose_claim_exists_runs()
+ {
+    // VolumeBinding PreFilter (podHasPVCs): a missing claim makes the pod
+    // UnschedulableAndUnresolvable before any node is filtered, with the lister's NotFound
+    // text; preemption then has no node to try (`Preemption is not helpful` for each).
+    let pod = |name: &str, claim: &str| {
+        format!(
+            "- at: 1s\n  apply: |\n    apiVersion: v1\n    kind: Pod\n    metadata: {{name: {name}}}\n    spec:\n      volumes: [{{name: data, persistentVolumeClaim: {{claimName: {claim}}}}}]\n      containers: [{{name: c, image: nginx, volumeMounts: [{{name: data, mountPath: /data}}]}}]\n"
+        )
+    };
+    let claim = "- at: 1s\n  apply: |\n    apiVersion: v1\n    kind: PersistentVolumeClaim\n    metadata: {name: have}\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources: {requests: {storage: 1Gi}}\n";
+    let steps = format!(
+        "steps:\n{claim}{}{}- at: 40s\n  run: kubectl get pods\n",
+        pod("orphan", "missing"),
+        pod("db", "have")
+    );
+    let r = run_yaml(&scenario("pvc", "60s", 2, &steps), &[], &["--quiet"]);
+    let failed: Vec<(String, String)> = r
+        .events()
+        .into_iter()
+        .filter(|e| e[6] == "FailedScheduling")
+        .map(|e| (e[4].clone(), e[8].clone()))
+        .collect();
+    assert_eq!(
+        failed.first(),
+        Some(&(
+            "orphan".to_string(),
+            "0/2 nodes are available: persistentvolumeclaim \"missing\" not found. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.".to_string()
+        ))
+    );
+    assert!(failed.iter().all(|(p, _)| p == "orphan"), "{failed:?}");
+    let t = r.file("transcript.txt");
+    let rows = block(&t, "kubectl get pods");
+    let status = |name: &str| {
+        rows.iter()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(2))
+            .map(str::to_string)
+    };
+    assert_eq!(status("db").as_deref(), Some("Running"), "{t}");
+    assert_eq!(status("orphan").as_deref(), Some("Pending"), "{t}");
+}
