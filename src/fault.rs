@@ -3,8 +3,7 @@
 //! fail NODE` stops a VM; `kubesim etcd fail etcd-2` stops an etcd member; and so on.
 //!
 //! This module parses them (checked before the run, like kubectl's command lines) into a
-//! typed [`FaultCommand`]. A fault that this version does not simulate yet is bad input with
-//! kubesim's "not supported by this version of kubesim yet", never a silent no-op.
+//! typed [`FaultCommand`].
 
 /// A node pressure condition `kubesim node pressure` raises (the kubelet's eviction signals
 /// `memory.available`, `nodefs.available`, `pid.available`).
@@ -19,6 +18,16 @@ pub enum Pressure {
 }
 
 impl Pressure {
+    /// The node condition the kubelet reports under it.
+    pub fn condition(self) -> crate::model::node::ConditionType {
+        use crate::model::node::ConditionType as C;
+        match self {
+            Pressure::Memory => C::MemoryPressure,
+            Pressure::Disk => C::DiskPressure,
+            Pressure::Pid => C::PidPressure,
+        }
+    }
+
     /// The word the command line uses.
     pub fn word(self) -> &'static str {
         match self {
@@ -120,23 +129,6 @@ pub fn etcd_index(member: &str) -> Option<u32> {
 }
 
 impl FaultCommand {
-    /// Whether this version simulates the command. Each fault is switched on here when its
-    /// behaviour is built, so a scenario never runs a fault that silently does nothing.
-    fn simulated(&self) -> bool {
-        match self {
-            FaultCommand::Node { fault, .. } => {
-                matches!(
-                    fault,
-                    NodeFault::Fail | NodeFault::Recover | NodeFault::Delete
-                )
-            }
-            FaultCommand::Etcd { .. }
-            | FaultCommand::ApiServer { .. }
-            | FaultCommand::RestartControllerManager
-            | FaultCommand::RestartScheduler => true,
-        }
-    }
-
     /// The control-plane fault this command is, checked against the cluster's control plane
     /// (`etcd_members` members, `api_servers` replicas); `None` for a node fault. The error
     /// names what exists.
@@ -166,35 +158,6 @@ impl FaultCommand {
             }
             FaultCommand::RestartScheduler => Ok(ControlPlaneFault::Restart(Process::Scheduler)),
         })
-    }
-
-    /// The command's words without its arguments, for messages (`kubesim node fail`).
-    fn name(&self) -> String {
-        match self {
-            FaultCommand::Node { fault, .. } => {
-                let verb = match fault {
-                    NodeFault::Fail => "fail",
-                    NodeFault::Recover => "recover",
-                    NodeFault::Delete => "delete",
-                    NodeFault::Partition => "partition",
-                    NodeFault::Heal => "heal",
-                    NodeFault::Pressure(_) => "pressure",
-                    NodeFault::Relieve(_) => "relieve",
-                };
-                format!("kubesim node {verb}")
-            }
-            FaultCommand::Etcd { fail, .. } => {
-                format!("kubesim etcd {}", if *fail { "fail" } else { "recover" })
-            }
-            FaultCommand::ApiServer { fail, .. } => {
-                format!(
-                    "kubesim apiserver {}",
-                    if *fail { "fail" } else { "recover" }
-                )
-            }
-            FaultCommand::RestartControllerManager => "kubesim controller-manager restart".into(),
-            FaultCommand::RestartScheduler => "kubesim scheduler restart".into(),
-        }
     }
 }
 
@@ -251,12 +214,6 @@ pub fn parse(words: &[String]) -> Result<FaultCommand, String> {
             ));
         }
     };
-    if !cmd.simulated() {
-        return Err(format!(
-            "\"{}\" is not supported by this version of kubesim yet",
-            cmd.name()
-        ));
-    }
     Ok(cmd)
 }
 
@@ -333,20 +290,6 @@ mod tests {
         ] {
             let e = cp(line).unwrap_err();
             assert!(e.starts_with(want), "{line}: {e}");
-        }
-    }
-
-    #[test]
-    fn a_well_formed_fault_not_yet_simulated_is_refused_by_name() {
-        for (line, name) in [
-            ("kubesim node pressure n1 memory", "kubesim node pressure"),
-            ("kubesim node partition n1", "kubesim node partition"),
-        ] {
-            let cmd_name = parse(&words(line)).unwrap_err();
-            assert_eq!(
-                cmd_name,
-                format!("\"{name}\" is not supported by this version of kubesim yet")
-            );
         }
     }
 }

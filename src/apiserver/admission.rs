@@ -223,6 +223,20 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
             crate::apiserver::nodestatus::fall_silent(n, at);
             Outcome::Done
         }
+        Op::NodePressure { node, kind, under } => {
+            let now = s.now;
+            let Some(n) = s.store.nodes.get_mut(node) else {
+                return gone(Kind::Node);
+            };
+            crate::apiserver::nodestatus::post_pressure(n, kind, under, now);
+            modified(
+                s,
+                ObjRef {
+                    kind: Kind::Node,
+                    id: node,
+                },
+            )
+        }
         Op::NodeConditions {
             node,
             conditions,

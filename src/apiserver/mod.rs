@@ -24,6 +24,7 @@
 pub mod admission;
 pub mod endpoints;
 pub mod eviction;
+pub mod flowcontrol;
 pub mod nodestatus;
 pub mod patch;
 pub mod podspecs;
@@ -32,6 +33,7 @@ pub mod ratelimit;
 pub mod watch;
 
 use crate::apiserver::endpoints::Endpoints;
+use crate::apiserver::flowcontrol::{Admit, FlowControl, PriorityLevel};
 use crate::apiserver::ratelimit::TokenBucket;
 use crate::apiserver::watch::{Delivery, Watches};
 use crate::component::ComponentId;
@@ -42,7 +44,7 @@ use crate::model::meta::ObjRef;
 pub use crate::model::request::{ApiError, Op, Outcome, Propagation};
 use crate::network::{NodePortAllocator, PublicIpAllocator, ServiceIpAllocator};
 use crate::sim::rng::Streams;
-use crate::sim::time::SimTime;
+use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::timing::{Distribution, TimingName, Timings};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -93,6 +95,33 @@ pub struct ApiServer<T> {
     parked_deliveries: Vec<Delivery>,
     /// Requests whose sender is gone (a restarted process): their responses are dropped.
     abandoned: BTreeSet<u32>,
+    /// API Priority and Fairness: the seats and queues of the priority levels.
+    flow: FlowControl,
+    /// Each request's flow-control state, by request id.
+    held: Vec<Held>,
+    /// Per client and existing object, the write outstanding and the later ones waiting
+    /// behind it (looked up, never iterated).
+    behind: HashMap<u64, (u32, std::collections::VecDeque<u32>)>,
+    /// Client-side limits that replace a component's default (`controlPlane`'s
+    /// `controllerManagerQps`), by component kind.
+    client_limits: BTreeMap<crate::component::ComponentKind, (u32, u32)>,
+}
+
+/// A request's place in flow control: its level and flow (none when exempt), the server
+/// time it spends once it has a seat, and whether it holds one or waits in a queue.
+#[derive(Clone, Copy, Debug, Default)]
+struct Held {
+    class: Option<(PriorityLevel, u64)>,
+    service: SimDuration,
+    /// The client-and-object key of a write, whose commits keep their order.
+    order: Option<u64>,
+    /// The same for a write to an existing object (not a create, whose objects are new):
+    /// one such write at a time reaches flow control, the next when it is answered.
+    same_object: Option<u64>,
+    /// When it reached the server (a write waiting behind another goes on from there).
+    arrived: SimTime,
+    queue: Option<u16>,
+    seated: bool,
 }
 
 /// Where a submitted request goes next.
@@ -104,6 +133,15 @@ pub enum Dispatch {
     Respond(SimTime),
     /// No API server is up: it waits for one ([`ApiServer::unpark`]).
     Parked,
+    /// It reaches the API server's flow control at this instant ([`ApiServer::admit`]):
+    /// after its client's rate limit, or a 429's `Retry-After`.
+    Admit(SimTime),
+    /// It waits for a seat; if it still waits at this instant it is rejected
+    /// ([`ApiServer::expire`]).
+    Queued(SimTime),
+    /// It waits for its client's earlier write to the same object to be answered
+    /// ([`ApiServer::release`] sends it on).
+    Behind,
 }
 
 /// What a request reaching etcd meets ([`ApiServer::arrive`]).
@@ -149,7 +187,31 @@ impl<T> ApiServer<T> {
             parked: Vec::new(),
             parked_deliveries: Vec::new(),
             abandoned: BTreeSet::new(),
+            flow: FlowControl::new(400, 200),
+            held: Vec::new(),
+            behind: HashMap::new(),
+            client_limits: BTreeMap::new(),
         }
+    }
+
+    /// Sets kube-apiserver's `--max-requests-inflight` and `--max-mutating-requests-inflight`
+    /// (400 and 200), whose sum API Priority and Fairness shares out, and the controller
+    /// manager's client QPS and burst (`--kube-api-qps`, `--kube-api-burst`; 20 and 30).
+    pub fn with_limits(mut self, inflight: (u32, u32), controller_manager: (u32, u32)) -> Self {
+        self.flow = FlowControl::new(inflight.0, inflight.1);
+        if controller_manager != (20, 30) {
+            for kind in crate::component::ComponentKind::ALL {
+                if kind.info().client == Some((20, 30)) {
+                    self.client_limits.insert(kind, controller_manager);
+                }
+            }
+        }
+        self
+    }
+
+    /// Each priority level's figures so far (summary.json's `flow_control`).
+    pub fn flow_stats(&self) -> Vec<flowcontrol::LevelStats> {
+        self.flow.stats()
     }
 
     /// Sizes the control plane: `etcd` members and these API server replicas.
@@ -225,7 +287,12 @@ impl<T> ApiServer<T> {
         if terminal {
             delay = delay + sample(TimingName::KubectlRoundTrip);
         }
-        let send = match client.kind.info().client {
+        let limit = self
+            .client_limits
+            .get(&client.kind)
+            .copied()
+            .or(client.kind.info().client);
+        let send = match limit {
             Some((qps, burst)) => self
                 .limiters
                 .entry(client)
@@ -237,11 +304,41 @@ impl<T> ApiServer<T> {
         if ready.is_none() && terminal {
             request.outcome = Some(Outcome::Unreachable(self.endpoints.host().to_string()));
         }
+        let read = matches!(request.op, Op::Read);
+        let create = matches!(request.op, Op::Create { .. });
+        let class = FlowControl::classify(client, &request.op, key);
         let id = self.insert(request);
         let dispatch = match ready {
-            Some(at) if matches!(self.request(id).map(|r| &r.op), Some(Op::Read)) => {
-                Dispatch::Commit(at + delay)
+            Some(at) if class.is_some() => {
+                let same_object = (!read && !create).then_some(h);
+                self.held[id as usize] = Held {
+                    class,
+                    service: delay,
+                    order: (!read).then_some(h),
+                    same_object,
+                    arrived: at,
+                    ..Held::default()
+                };
+                let first = match same_object {
+                    Some(h) => match self.behind.get_mut(&h) {
+                        Some((_, waiting)) => {
+                            waiting.push_back(id);
+                            false
+                        }
+                        None => {
+                            self.behind.insert(h, (id, Default::default()));
+                            true
+                        }
+                    },
+                    None => true,
+                };
+                match (first, at == now) {
+                    (false, _) => Dispatch::Behind,
+                    (true, true) => self.admit(id, now),
+                    (true, false) => Dispatch::Admit(at),
+                }
             }
+            Some(at) if read => Dispatch::Commit(at + delay),
             Some(at) => Dispatch::Commit(self.in_order(h, at + delay)),
             None if terminal => Dispatch::Respond(send + sample(TimingName::KubectlRoundTrip)),
             None => {
@@ -256,13 +353,95 @@ impl<T> ApiServer<T> {
         match self.free.pop() {
             Some(i) => {
                 self.requests[i as usize] = Some(request);
+                self.held[i as usize] = Held::default();
                 i
             }
             None => {
                 self.requests.push(Some(request));
+                self.held.push(Held::default());
                 (self.requests.len() - 1) as u32
             }
         }
+    }
+
+    /// The request reaches flow control at `now`: it executes (reaching etcd after its
+    /// server time), waits for a seat, or is rejected with 429 and sent again after
+    /// `Retry-After` (client-go's retry).
+    pub fn admit(&mut self, id: u32, now: SimTime) -> Dispatch {
+        let Some(held) = self.held.get(id as usize).copied() else {
+            return Dispatch::Commit(now);
+        };
+        let Some((level, flow)) = held.class else {
+            return Dispatch::Commit(now);
+        };
+        match self.flow.admit(level, flow, id, now) {
+            Admit::Execute => Dispatch::Commit(self.seat(id, now)),
+            Admit::Queued(q, until) => {
+                self.held[id as usize].queue = Some(q);
+                Dispatch::Queued(until)
+            }
+            Admit::Reject => Dispatch::Admit(now + flowcontrol::RETRY_AFTER),
+        }
+    }
+
+    /// The request takes its seat at `now`: when it reaches etcd.
+    fn seat(&mut self, id: u32, now: SimTime) -> SimTime {
+        let held = &mut self.held[id as usize];
+        held.seated = true;
+        held.queue = None;
+        let (service, order) = (held.service, held.order);
+        match order {
+            Some(h) => self.in_order(h, now + service),
+            None => now + service,
+        }
+    }
+
+    /// The request's queue wait ran out at `now`: if it still waits, it is rejected with 429
+    /// and its client sends it again after `Retry-After`.
+    pub fn expire(&mut self, id: u32, now: SimTime) -> Option<SimTime> {
+        let held = self.held.get(id as usize).copied()?;
+        let ((level, _), q) = (held.class?, held.queue?);
+        if !self.flow.expire(level, q, id, now) {
+            return None;
+        }
+        self.held[id as usize].queue = None;
+        Some(now + flowcontrol::RETRY_AFTER)
+    }
+
+    /// The response leaves at `now`: the request's seat goes to the next request waiting
+    /// at its level (it reaches etcd at the instant returned), and the client's next write
+    /// to the same object, if one waits behind it, reaches flow control.
+    pub fn release(&mut self, id: u32, now: SimTime) -> [Option<(u32, Dispatch)>; 2] {
+        let Some(held) = self.held.get_mut(id as usize) else {
+            return [None, None];
+        };
+        let seated = std::mem::take(&mut held.seated);
+        let held = *held;
+        let next_seat = match held.class {
+            Some((level, _)) if seated => self
+                .flow
+                .finish(level, now)
+                .map(|next| (next, Dispatch::Commit(self.seat(next, now)))),
+            _ => None,
+        };
+        let next_write = held.same_object.and_then(|h| {
+            let (head, waiting) = self.behind.get_mut(&h)?;
+            if *head != id {
+                return None;
+            }
+            match waiting.pop_front() {
+                Some(next) => {
+                    *head = next;
+                    let at = self.held[next as usize].arrived.max(now);
+                    Some((next, Dispatch::Admit(at)))
+                }
+                None => {
+                    self.behind.remove(&h);
+                    None
+                }
+            }
+        });
+        [next_seat, next_write]
     }
 
     /// When a watch event reaches its component: after the component's reconnect if its
@@ -451,6 +630,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::NodeImages { .. } => "node-images",
         Op::KubeletSilent { .. } => "kubelet-silent",
         Op::NodeConditions { .. } => "node-conditions",
+        Op::NodePressure { .. } => "node-pressure",
         Op::NodeTaints { .. } => "node-taints",
         Op::Cordon { .. } => "cordon",
         Op::Patch { .. } => "patch",

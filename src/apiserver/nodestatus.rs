@@ -3,7 +3,8 @@
 //! pkg/controller/util/node/controller_utils.go), each on the node as stored at commit time.
 
 use crate::model::node::{
-    Beat, ContainerImage, Lease, NOT_READY_TAINT, Node, STATUS_REPORT, kubelet_conditions,
+    Beat, ConditionStatus, ConditionType, ContainerImage, Lease, NOT_READY_TAINT, Node,
+    STATUS_REPORT, kubelet_conditions,
 };
 use crate::model::pod::{Taint, TaintEffect};
 use crate::sim::time::SimTime;
@@ -30,6 +31,22 @@ pub fn post_ready(n: &mut Node, now: SimTime) {
     if n.lease.is_none_or(|l| l.renew.silent()) {
         n.lease = Some(Lease::new(now));
     }
+}
+
+/// The kubelet posts one pressure condition: True with its pressured reason and message
+/// when `under`, else its healthy value; `now` is the transition when the status changes.
+pub fn post_pressure(n: &mut Node, kind: ConditionType, under: bool, now: SimTime) {
+    let (status, reason, message) = match kind.pressured() {
+        Some((reason, message)) if under => (ConditionStatus::True, reason, message),
+        _ => kind.healthy(),
+    };
+    let Some(c) = n.conditions.iter_mut().find(|c| c.kind == kind) else {
+        return;
+    };
+    if c.status != status {
+        c.transition = now;
+    }
+    (c.status, c.reason, c.message) = (status, reason, message);
 }
 
 /// The kubelet's status loop patches `status.images` at `now`: the patch carries every
@@ -77,7 +94,7 @@ pub fn swap_taints(n: &mut Node, add: Vec<Taint>, remove: &[(&str, TaintEffect)]
 mod tests {
     use super::*;
     use crate::etcd::store::testing as fx;
-    use crate::model::node::{ConditionStatus, ConditionType, UNREACHABLE_TAINT};
+    use crate::model::node::UNREACHABLE_TAINT;
 
     fn node() -> Node {
         let mut s = crate::etcd::Store::default();

@@ -252,6 +252,7 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
         events,
         &world.expectations,
         stopped.as_ref(),
+        world.api.flow_stats(),
     );
     for v in broken.borrow().iter().take(20) {
         eprintln!(

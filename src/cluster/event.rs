@@ -7,6 +7,10 @@ use crate::component::{ComponentId, Message, Notice};
 /// One event in the future-event list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
+    /// A request reaches the API server's flow control (API Priority and Fairness).
+    Admit(u32),
+    /// A request waiting for a seat reaches its queue-wait limit.
+    QueueTimeout(u32),
     /// A request reaches etcd's commit (or the read is served).
     Commit(u32),
     /// The response reaches its client.

@@ -140,13 +140,27 @@ impl World {
             store: Store::default(),
             streams: Streams::new(seed),
             timings,
-            api: ApiServer::new(service_ips).with_control_plane(
-                crate::etcd::raft::RaftGroup::new(scenario.cluster.control_plane.etcd_members),
-                crate::apiserver::endpoints::Endpoints::new(
-                    scenario.cluster.control_plane.api_servers,
-                    crate::aks::naming::api_server_host(&cluster.name, &cluster.location),
+            api: ApiServer::new(service_ips)
+                .with_control_plane(
+                    crate::etcd::raft::RaftGroup::new(scenario.cluster.control_plane.etcd_members),
+                    crate::apiserver::endpoints::Endpoints::new(
+                        scenario.cluster.control_plane.api_servers,
+                        crate::aks::naming::api_server_host(&cluster.name, &cluster.location),
+                    ),
+                )
+                .with_limits(
+                    (
+                        scenario.cluster.control_plane.max_requests_inflight,
+                        scenario
+                            .cluster
+                            .control_plane
+                            .max_mutating_requests_inflight,
+                    ),
+                    (
+                        scenario.cluster.control_plane.controller_manager_qps,
+                        scenario.cluster.control_plane.controller_manager_burst,
+                    ),
                 ),
-            ),
             azure: Azure::new(cluster.clone()),
             components: Components::default(),
             electors: leader::Electors::default(),
@@ -307,6 +321,15 @@ impl World {
             return;
         }
         match ev {
+            Event::Admit(id) => {
+                let dispatch = self.api.admit(id, self.now());
+                sink::schedule(&mut self.engine, id, dispatch);
+            }
+            Event::QueueTimeout(id) => {
+                if let Some(at) = self.api.expire(id, self.now()) {
+                    self.engine.schedule_at(at, Event::Admit(id));
+                }
+            }
             Event::Commit(id) => self.commit(id),
             Event::Respond(id) => self.respond(id),
             Event::Notify { to, notice } => self.call(to, Call::Observe(notice)),
@@ -429,6 +452,9 @@ impl World {
     }
 
     fn respond(&mut self, id: u32) {
+        for (next, dispatch) in self.api.release(id, self.now()).into_iter().flatten() {
+            sink::schedule(&mut self.engine, next, dispatch);
+        }
         let Some(req) = self.api.take(id) else {
             return;
         };

@@ -23,6 +23,18 @@ pub(crate) struct Effects<'a> {
     pub(crate) printed: &'a mut Vec<(ComponentId, TerminalOutput)>,
 }
 
+/// Queues the event that takes request `id` where the API server sent it.
+pub(crate) fn schedule(engine: &mut Engine<Event>, id: u32, dispatch: Dispatch) {
+    let (at, event) = match dispatch {
+        Dispatch::Commit(at) => (at, Event::Commit(id)),
+        Dispatch::Respond(at) => (at, Event::Respond(id)),
+        Dispatch::Admit(at) => (at, Event::Admit(id)),
+        Dispatch::Queued(until) => (until, Event::QueueTimeout(id)),
+        Dispatch::Parked | Dispatch::Behind => return,
+    };
+    engine.schedule_at(at, event);
+}
+
 impl<C: Registered> Sink<C> for Effects<'_> {
     fn submit(&mut self, from: ComponentId, op: Op, tag: C::Tag, key: &str) {
         let request = Request {
@@ -32,11 +44,7 @@ impl<C: Registered> Sink<C> for Effects<'_> {
             outcome: None,
         };
         let (id, dispatch) = self.api.submit(self.now, self.random, request, key);
-        match dispatch {
-            Dispatch::Commit(at) => drop(self.engine.schedule_at(at, Event::Commit(id))),
-            Dispatch::Respond(at) => drop(self.engine.schedule_at(at, Event::Respond(id))),
-            Dispatch::Parked => {}
-        }
+        schedule(self.engine, id, dispatch);
     }
 
     fn timer_at(&mut self, from: ComponentId, at: SimTime, timer: C::Timer) -> TimerKey {

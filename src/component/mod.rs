@@ -678,6 +678,15 @@ pub enum Message {
     VmStopped,
     /// A stopped VM is started (`kubesim node recover`): to its kubelet.
     VmStarted,
+    /// The node loses its network path to the API server (`kubesim node partition`): to its
+    /// kubelet, which keeps running.
+    Partitioned,
+    /// The partition ends (`kubesim node heal`): to its kubelet.
+    Healed,
+    /// An eviction signal of the node is met (`kubesim node pressure`): to its kubelet.
+    Pressure(crate::fault::Pressure),
+    /// The signal (every signal for None) is no longer met (`kubesim node relieve`).
+    Relieved(Option<crate::fault::Pressure>),
 }
 
 /// A component: state plus handlers. Each handler gets read access to the store and an

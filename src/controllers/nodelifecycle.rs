@@ -156,6 +156,11 @@ struct Health {
     /// controller's client rate limit, so a later pass neither sends them again nor sees
     /// the Ready → Unknown change a second time.
     unknown_sent: bool,
+    /// The tainting pass sent this node's NoExecute taint and it has not committed yet:
+    /// upstream's `SwapNodeControllerTaint` is synchronous, so its next pass already sees
+    /// the taint and leaves the node out of the queue; here the write may still wait behind
+    /// the client's rate limit, and re-queueing the node would spend a later token on it.
+    tainting: bool,
 }
 
 /// One zone: its state, its counts in the current pass and its NoExecute tainter.
@@ -235,6 +240,11 @@ pub enum Tag {
     },
     /// A pod set Ready=False.
     PodNotReady,
+    /// The tainting pass's NoExecute taint of a node.
+    Tainting {
+        /// The node.
+        node: u32,
+    },
 }
 
 type Cx<'a> = Ctx<'a, NodeLifecycleController>;
@@ -251,6 +261,11 @@ impl Component for NodeLifecycleController {
     }
 
     fn on_response(&mut self, cx: &mut Cx<'_>, tag: Tag, _: Response<'_>) {
+        if let Tag::Tainting { node } = tag
+            && let Some(Some(h)) = self.nodes.get_mut(node as usize)
+        {
+            h.tainting = false;
+        }
         if let Tag::NoSchedule { node } = tag
             && let Some(s) = self.no_schedule.get_mut(node as usize)
         {
@@ -323,6 +338,7 @@ impl NodeLifecycleController {
                 zone,
                 tainter: Tainter::Out,
                 unknown_sent: false,
+                tainting: false,
             },
         );
     }
@@ -432,6 +448,7 @@ impl NodeLifecycleController {
                     zone,
                     tainter: Tainter::Out,
                     unknown_sent: false,
+                    tainting: false,
                 }
             }
         };
@@ -507,11 +524,11 @@ impl NodeLifecycleController {
         };
         if has_taint(n, other, TaintEffect::NoExecute) {
             // Swapped straight away.
-            swap_no_execute(cx, id, n, mine, other);
+            swap_no_execute(cx, id, n, mine, other, Tag::NoExecute);
             return;
         }
         // markNodeForTainting: a node without its taint yet is queued again at the back.
-        if !has_taint(n, mine, TaintEffect::NoExecute) {
+        if !has_taint(n, mine, TaintEffect::NoExecute) && !h.tainting {
             self.dequeue(id, h.zone);
         }
         self.enqueue(id, h.zone);
@@ -662,20 +679,21 @@ impl NodeLifecycleController {
                     break;
                 }
                 zone.queue.pop_front();
-                if let Some(Some(h)) = self.nodes.get_mut(id as usize) {
-                    h.tainter = Tainter::Done;
-                }
                 let Some(n) = cx.store.nodes.get(id) else {
                     continue;
                 };
-                match n.status_of(ConditionType::Ready) {
-                    Some(ConditionStatus::False) => {
-                        swap_no_execute(cx, id, n, NOT_READY_TAINT, UNREACHABLE_TAINT)
-                    }
-                    Some(ConditionStatus::Unknown) => {
-                        swap_no_execute(cx, id, n, UNREACHABLE_TAINT, NOT_READY_TAINT)
-                    }
-                    _ => {}
+                let (add, remove) = match n.status_of(ConditionType::Ready) {
+                    Some(ConditionStatus::False) => (NOT_READY_TAINT, UNREACHABLE_TAINT),
+                    Some(ConditionStatus::Unknown) => (UNREACHABLE_TAINT, NOT_READY_TAINT),
+                    _ => ("", ""),
+                };
+                if let Some(Some(h)) = self.nodes.get_mut(id as usize) {
+                    h.tainter = Tainter::Done;
+                    h.tainting = !add.is_empty();
+                }
+                if !add.is_empty() {
+                    let tag = Tag::Tainting { node: id };
+                    swap_no_execute(cx, id, n, add, remove, tag);
                 }
             }
         }
@@ -780,7 +798,14 @@ fn unknown_conditions(n: &Node, now: SimTime) -> Vec<NodeCondition> {
 }
 
 /// `SwapNodeControllerTaint`: `add` as NoExecute stamped now, `remove`'s NoExecute taint off.
-fn swap_no_execute(cx: &mut Cx<'_>, id: u32, n: &Node, add: &'static str, remove: &'static str) {
+fn swap_no_execute(
+    cx: &mut Cx<'_>,
+    id: u32,
+    n: &Node,
+    add: &'static str,
+    remove: &'static str,
+    tag: Tag,
+) {
     let op = Op::NodeTaints {
         node: id,
         add: vec![Taint {
@@ -791,7 +816,7 @@ fn swap_no_execute(cx: &mut Cx<'_>, id: u32, n: &Node, add: &'static str, remove
         }],
         remove: vec![(remove, TaintEffect::NoExecute)],
     };
-    cx.submit(op, Tag::NoExecute, &n.meta.name);
+    cx.submit(op, tag, &n.meta.name);
 }
 
 /// `MarkPodsNotReady` (pkg/controller/util/node/controller_utils.go): every pod on the node
@@ -1136,10 +1161,8 @@ mod tests {
             assert!(!f.h.store.pods.get(ready).unwrap().is_ready());
         }
 
-        #[test]
-        fn a_normal_zone_taints_its_lost_nodes_at_the_eviction_rate() {
-            // 2 of 3 lost is Normal (not-ready must exceed 2): the zone's token bucket takes
-            // one node per 1 / --node-eviction-rate (10 s), on the 100 ms tainting grid.
+        /// A zone of 3 nodes, 2 silent from t=0, after the 60 s pass that queues them.
+        fn two_of_three_lost() -> (F, Recorder<NodeLifecycleController>) {
             let mut f = F::new(50);
             let nodes = f.nodes("eastus-1", 3);
             for &n in &nodes[..2] {
@@ -1147,6 +1170,14 @@ mod tests {
             }
             f.pass(s(55));
             let r = f.pass(s(60));
+            (f, r)
+        }
+
+        #[test]
+        fn a_normal_zone_taints_its_lost_nodes_at_the_eviction_rate() {
+            // 2 of 3 lost is Normal (not-ready must exceed 2): the zone's token bucket takes
+            // one node per 1 / --node-eviction-rate (10 s), on the 100 ms tainting grid.
+            let (mut f, r) = two_of_three_lost();
             let tainted = f.taint_passes(&r, s(200));
             let times: Vec<SimTime> = tainted.iter().map(|t| t.0).collect();
             assert_eq!(tainted.len(), 2, "{tainted:?}");
@@ -1157,6 +1188,29 @@ mod tests {
                 "{tainted:?}"
             );
             assert_eq!(times[0].0 % TAINT_PASS.0, 0);
+        }
+
+        #[test]
+        fn a_taint_still_waiting_behind_the_rate_limit_does_not_take_the_next_token() {
+            // Upstream's tainting pass writes the taint synchronously, so the next 5 s pass
+            // sees it and does not queue the node again: the next token goes to the next
+            // node. Here the first taint is still uncommitted when the 65 s pass runs.
+            let (mut f, queued) = two_of_three_lost();
+            let at = pass_timers(&queued)[0];
+            let first = run(&mut f.c, &f.h.store, &mut (), ME, at, |c, cx| {
+                c.on_timer(cx, Timer::TaintPass)
+            });
+            let tainted = no_execute_added(&first);
+            assert_eq!(tainted.len(), 1);
+            let r = run(&mut f.c, &f.h.store, &mut (), ME, s(65), |c, cx| {
+                c.on_timer(cx, Timer::Monitor)
+            });
+            f.h.answer(&mut f.c, &mut (), ME, s(65), &first);
+            f.h.answer(&mut f.c, &mut (), ME, s(65), &r);
+            let second = f.taint_passes(&first, s(75));
+            assert_eq!(second.len(), 1, "{second:?}");
+            assert_ne!(second[0].1, tainted[0].0, "the other node: {second:?}");
+            assert_eq!(second[0].0, at + SimDuration::from_secs(10));
         }
 
         #[test]

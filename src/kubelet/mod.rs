@@ -29,6 +29,9 @@
 //! back-off), a missing environment source refuses the container's create
 //! (`CreateContainerConfigError`, retried with the pod worker's back-off).
 //!
+//! Faults of the machine: a stopped and rebooted VM ([`reboot`]), a node cut off from the
+//! API server ([`partition`]), and the eviction manager under node pressure ([`pressure`]).
+//!
 //! Event texts are Kubernetes 1.35's (`Container created`, `Container started`,
 //! `... already present on machine and can be accessed by the pod`, `Back-off restarting
 //! failed container ...`). Simplifications (docs/scenario.md `images:`): a process never
@@ -39,6 +42,8 @@ pub mod backoff;
 pub mod config;
 pub mod images;
 mod nodeimages;
+pub mod partition;
+pub mod pressure;
 pub mod probes;
 pub mod process;
 pub mod reboot;
@@ -100,6 +105,22 @@ struct PodWork {
     ready_since: Option<SimTime>,
     /// Failed attempts to mount the pod's ConfigMap and Secret volumes.
     mount_failures: u32,
+    /// A write that could not reach the API server ([`partition`]), sent again at the heal.
+    held: Held,
+    /// Evicted by the eviction manager under this signal ([`pressure`]).
+    evicted: Option<crate::fault::Pressure>,
+}
+
+/// What a partition held back of one pod's writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Held {
+    /// Nothing.
+    #[default]
+    Nothing,
+    /// A status write.
+    Status,
+    /// The terminal status or final delete of a pod whose containers have stopped.
+    Terminal,
 }
 
 /// One node's kubelet.
@@ -121,6 +142,10 @@ pub struct Kubelet {
     stopped_at: SimTime,
     /// The boot in which a `status.images` post is due ([`nodeimages`]).
     images_post: Option<u32>,
+    /// The node cannot reach the API server ([`partition`]).
+    partitioned: bool,
+    /// The eviction manager's signals ([`pressure`]).
+    signals: pressure::Signals,
 }
 
 impl Kubelet {
@@ -182,6 +207,8 @@ impl Kubelet {
                 status_pending: false,
                 ready_since: Some(SimTime::ZERO),
                 mount_failures: 0,
+                held: Held::Nothing,
+                evicted: None,
             },
         );
     }
@@ -234,6 +261,8 @@ pub enum KubeletStep {
     NodeBooted,
     /// The node status loop reports the images on disk ([`nodeimages`]; pod unused).
     PostNodeImages,
+    /// The eviction manager looks at its signals ([`pressure`]; pod unused).
+    EvictionLook,
 }
 
 /// What a kubelet request was for, so its response can be followed up.
@@ -269,7 +298,8 @@ impl Component for Kubelet {
     type Env = Ipam;
 
     fn observe(&mut self, cx: &mut Cx<'_>, n: Notice) {
-        if !self.down {
+        // A partitioned kubelet's watch is broken: it re-lists when the partition heals.
+        if !self.down && !self.partitioned {
             observe(self, cx, n.obj, n.change);
         }
     }
@@ -296,7 +326,19 @@ impl Component for Kubelet {
             }
             (Op::Delete { target, .. }, Outcome::Deleted(_)) => forget(self, cx, target.id),
             (Op::PodStatus { pod, .. }, _) if sent == Sent::TerminalStatus => {
-                delete_terminated(cx, *pod)
+                let deleted = cx
+                    .store
+                    .pods
+                    .get(*pod)
+                    .is_none_or(|p| p.meta.deleted.is_some());
+                match self.pods.get_mut(pod) {
+                    // An evicted pod stays, Failed, until someone deletes it.
+                    Some(wk) if wk.evicted.is_some() && !deleted => {
+                        wk.stopping = false;
+                        wk.finished = true;
+                    }
+                    _ => delete_terminated(self, cx, *pod),
+                }
             }
             _ => {}
         }
@@ -308,6 +350,10 @@ impl Component for Kubelet {
         }
         if t.step == reboot::BOOT {
             reboot::booted(self, cx);
+        } else if t.step == KubeletStep::EvictionLook {
+            if !self.down {
+                pressure::look(self, cx);
+            }
         } else if !self.down {
             step(self, cx, t.pod, t.step);
         }
@@ -317,6 +363,10 @@ impl Component for Kubelet {
         match msg {
             Message::VmStopped => reboot::stopped(self, cx),
             Message::VmStarted => reboot::start(self, cx),
+            Message::Partitioned => partition::cut(self, cx),
+            Message::Healed => partition::heal(self, cx),
+            Message::Pressure(p) => pressure::signal(self, cx, Some(p), true),
+            Message::Relieved(p) => pressure::signal(self, cx, p, false),
             Message::ArmRequest { .. } | Message::ArmDone { .. } => {}
         }
     }
@@ -402,6 +452,8 @@ fn new_work(init: usize, n: usize, host_network: bool, now: SimTime) -> PodWork 
         status_pending: false,
         ready_since: None,
         mount_failures: 0,
+        held: Held::Nothing,
+        evicted: None,
     }
 }
 
@@ -497,7 +549,7 @@ fn step(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, s: KubeletStep) {
         KubeletStep::ProbeKill(i, run, kind) => probe_kill(me, cx, pod, i, run, kind),
         KubeletStep::ContainerKilled(i, run) => container_killed(me, cx, pod, i, run),
         KubeletStep::ContainersStopped => containers_stopped(me, cx, pod),
-        KubeletStep::NodeBooted => {}
+        KubeletStep::NodeBooted | KubeletStep::EvictionLook => {}
         KubeletStep::PostNodeImages => nodeimages::post(me, cx),
     }
 }
@@ -1322,7 +1374,8 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         return;
     };
     wk.status_pending = false;
-    if wk.stopping {
+    // A stopping pod's next write is its terminal status; an evicted one's was its last.
+    if wk.stopping || wk.evicted.is_some() {
         return;
     }
     let Some(policy) = cx.store.pods.get(pod).map(|p| p.spec.restart_policy) else {
@@ -1362,14 +1415,36 @@ fn post_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
         pod,
         status: Box::new(status),
     };
-    cx.submit(op, Sent::Status, &key);
+    send(me, cx, pod, op, Sent::Status, &key);
+}
+
+/// Sends a request about `pod` to the API server; a partitioned node's request does not
+/// get there, and the pod's write is marked held, to be sent again at the heal.
+fn send(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32, op: Op, sent: Sent, key: &str) {
+    if me.partitioned {
+        let terminal = sent == Sent::TerminalStatus || matches!(op, Op::Delete { .. });
+        if let Some(wk) = me.pods.get_mut(&pod) {
+            wk.held = if terminal {
+                Held::Terminal
+            } else {
+                Held::Status
+            };
+        }
+        return;
+    }
+    cx.submit(op, sent, key);
 }
 
 fn stop(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
-    let grace = p.spec.termination_grace_seconds.max(0) as u64;
+    // An evicted pod's grace is `immediateEvictionGracePeriodSeconds` (1 s, a hard
+    // threshold), which killContainer raises to `minimumGracePeriodInSeconds` (2 s).
+    let grace = match me.pods.get(&pod).and_then(|wk| wk.evicted) {
+        Some(_) => 2,
+        None => p.spec.termination_grace_seconds.max(0) as u64,
+    };
     let running: Vec<bool> = me.pods[&pod]
         .containers
         .iter()
@@ -1445,27 +1520,32 @@ fn post_terminal_status(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     };
     let (inits, regular) = wk.containers.split_at(wk.init);
     let phase = match status::phase(RestartPolicy::Never, inits, regular) {
-        Phase::Succeeded => Phase::Succeeded,
+        Phase::Succeeded if wk.evicted.is_none() => Phase::Succeeded,
         _ => Phase::Failed,
     };
-    let status = PodStatus {
+    let mut status = PodStatus {
         phase,
         ready_since: None,
         containers: regular.to_vec(),
         init_containers: inits.to_vec(),
         ..p.status.clone()
     };
+    if let Some(signal) = wk.evicted {
+        // evictPod's status: reason Evicted and the DisruptionTarget condition.
+        status.reason = Some("Evicted");
+        status.disruption = Some(pressure::evicted_status(signal, cx.now));
+    }
     let key = pod_key(cx, pod);
     let op = Op::PodStatus {
         pod,
         status: Box::new(status),
     };
-    cx.submit(op, Sent::TerminalStatus, &key);
+    send(me, cx, pod, op, Sent::TerminalStatus, &key);
 }
 
 /// `canBeDeleted` holds once the terminal status is stored: the status manager deletes the
 /// object with grace 0 and a UID precondition (status_manager.go syncPod).
-fn delete_terminated(cx: &mut Cx<'_>, pod: u32) {
+fn delete_terminated(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
     let Some(p) = cx.store.pods.get(pod) else {
         return;
     };
@@ -1477,7 +1557,7 @@ fn delete_terminated(cx: &mut Cx<'_>, pod: u32) {
         propagation: Propagation::Background,
         grace_seconds: Some(0),
     };
-    cx.submit(op, Sent::Status, &key);
+    send(me, cx, pod, op, Sent::Status, &key);
 }
 
 fn release_ip(me: &mut Kubelet, cx: &mut Cx<'_>, pod: u32) {
@@ -1697,6 +1777,140 @@ mod tests {
                 .effects
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_partitioned_kubelet_holds_its_writes_and_kills_a_pod_deleted_meanwhile_at_the_heal() {
+        // Cut off, the kubelet keeps the pod running: its status write does not get out and
+        // the deletion never reaches it (no watch). At the heal it posts Ready
+        // (kubelet_node_status.go tryUpdateNodeStatus), re-lists, and kills the pod with
+        // its grace period (`Stopping container web`); the terminal status follows.
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        start(&h, &mut k, &mut ipam, pod);
+        let id = me(&k);
+        let at = SimTime(2_000_000);
+        let cut = run(&mut k, &h.store, &mut ipam, id, at, |k, cx| {
+            k.on_message(cx, id, Message::Partitioned)
+        });
+        assert!(matches!(
+            cut.requests()[..],
+            [(Op::KubeletSilent { at: t, .. }, Sent::Status)] if *t == at
+        ));
+        let post = Step {
+            pod,
+            boot: 0,
+            step: KubeletStep::PostStatus,
+        };
+        let held = fire(&mut k, &h, &mut ipam, (at, post));
+        assert!(held.requests().is_empty(), "{:?}", held.requests());
+        h.store.pods.get_mut(pod).unwrap().meta.deleted = Some(SimTime(3_000_000));
+        assert!(
+            notice(&mut k, &h, &mut ipam, pod, Change::Modified)
+                .effects
+                .is_empty()
+        );
+        let healed = run(
+            &mut k,
+            &h.store,
+            &mut ipam,
+            id,
+            SimTime(9_000_000),
+            |k, cx| k.on_message(cx, id, Message::Healed),
+        );
+        assert!(matches!(
+            healed.requests()[..],
+            [(Op::NodeReady { .. }, Sent::NodeReady)]
+        ));
+        assert_eq!(
+            texts(&healed),
+            vec![("Killing", "Stopping container web".to_string())]
+        );
+        let stopped = next_step(&healed);
+        assert_eq!(stopped.1.step, KubeletStep::ContainersStopped);
+        let terminal = fire(&mut k, &h, &mut ipam, stopped);
+        assert!(matches!(
+            terminal.requests()[..],
+            [(Op::PodStatus { .. }, Sent::TerminalStatus)]
+        ));
+    }
+
+    #[test]
+    fn memory_pressure_evicts_the_pod_above_its_request_and_clears_after_the_transition_period() {
+        // eviction_manager.go synchronize: the condition and one eviction per look,
+        // rankMemoryPressure putting the pod whose container requests no memory first; the
+        // pod within its request stays. The condition stays True for
+        // --eviction-pressure-transition-period (5 m) after the last look that saw it.
+        let (mut h, mut k, mut ipam, pod) = setup(&["nginx:1.25"]);
+        start(&h, &mut k, &mut ipam, pod);
+        let ns = h.store.pods.get(pod).unwrap().meta.namespace.unwrap();
+        let node = k.node;
+        let mut within = fx::container("db", "nginx:1.25", 100);
+        within.requests.memory = 128 << 20;
+        let db = fx::pod(
+            &mut h.store,
+            "db",
+            ns,
+            fx::spec_of(vec![within]),
+            None,
+            Some(node),
+        );
+        k.adopt_running(db, None, false, 1);
+        let id = me(&k);
+        let raised = run(
+            &mut k,
+            &h.store,
+            &mut ipam,
+            id,
+            SimTime(12_000_000),
+            |k, cx| k.on_message(cx, id, Message::Pressure(crate::fault::Pressure::Memory)),
+        );
+        let look = |at: u64| {
+            (
+                SimTime(at * 1_000_000),
+                Step {
+                    pod: 0,
+                    boot: 0,
+                    step: KubeletStep::EvictionLook,
+                },
+            )
+        };
+        assert_eq!(raised.timers(), vec![look(20)]);
+        let first = fire(&mut k, &h, &mut ipam, look(20));
+        assert!(matches!(
+            first.requests()[..],
+            [(Op::NodePressure { under: true, .. }, Sent::Status)]
+        ));
+        let reasons: Vec<&str> = first.events().iter().map(|e| e.reason).collect();
+        assert_eq!(
+            reasons,
+            [
+                "NodeHasInsufficientMemory",
+                "EvictionThresholdMet",
+                "Evicted",
+                "Killing"
+            ]
+        );
+        assert_eq!(first.events()[2].obj.id, pod);
+        let second = fire(&mut k, &h, &mut ipam, look(30));
+        let reasons: Vec<&str> = second.events().iter().map(|e| e.reason).collect();
+        assert_eq!(
+            reasons,
+            ["EvictionThresholdMet"],
+            "db is within its request"
+        );
+        run(
+            &mut k,
+            &h.store,
+            &mut ipam,
+            id,
+            SimTime(35_000_000),
+            |k, cx| k.on_message(cx, id, Message::Relieved(None)),
+        );
+        assert!(fire(&mut k, &h, &mut ipam, look(329)).requests().is_empty());
+        assert!(matches!(
+            fire(&mut k, &h, &mut ipam, look(330)).requests()[..],
+            [(Op::NodePressure { under: false, .. }, Sent::Status)]
+        ));
     }
 
     #[test]

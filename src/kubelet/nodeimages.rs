@@ -40,6 +40,10 @@ pub(super) fn image_added(me: &mut Kubelet, cx: &mut Cx<'_>) {
 /// The status loop's tick: patch `status.images` if the disk holds something else now.
 pub(super) fn post(me: &mut Kubelet, cx: &mut Cx<'_>) {
     me.images_post = None;
+    if me.partitioned {
+        // The heal schedules the next tick ([`super::partition`]).
+        return;
+    }
     let now = cx.now;
     let catalog = me.catalog.clone();
     let list = status_images(

@@ -94,11 +94,17 @@ pub(super) fn booted(me: &mut Kubelet, cx: &mut Cx<'_>) {
         super::SOURCE,
         "Starting kubelet.".into(),
     );
-    cx.submit(
-        Op::NodeReady { node: me.node },
-        super::Sent::NodeReady,
-        &key,
-    );
+    // A partitioned node's Ready post and deletes wait for the heal, which posts Ready and
+    // re-lists ([`super::partition`]).
+    let reachable = !me.partitioned;
+    if reachable {
+        cx.submit(
+            Op::NodeReady { node: me.node },
+            super::Sent::NodeReady,
+            &key,
+        );
+        super::pressure::repost(me, cx, &key);
+    }
     // The runtime's records of the old containers: how many runs each had.
     let old = std::mem::take(&mut me.pods);
     let store = cx.store;
@@ -124,6 +130,9 @@ pub(super) fn booted(me: &mut Kubelet, cx: &mut Cx<'_>) {
             id,
         };
         if p.meta.deleted.is_some() {
+            if !reachable {
+                continue;
+            }
             let op = Op::Delete {
                 target,
                 uid: Some(p.meta.uid),

@@ -149,6 +149,25 @@ impl ConditionType {
         }
     }
 
+    /// The kubelet's value of a pressure condition whose eviction signal is met, with its
+    /// reason and message (setters.go `MemoryPressureCondition` etc.); None for Ready.
+    pub fn pressured(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            ConditionType::MemoryPressure => Some((
+                "KubeletHasInsufficientMemory",
+                "kubelet has insufficient memory available",
+            )),
+            ConditionType::DiskPressure => {
+                Some(("KubeletHasDiskPressure", "kubelet has disk pressure"))
+            }
+            ConditionType::PidPressure => Some((
+                "KubeletHasInsufficientPID",
+                "kubelet has insufficient PID available",
+            )),
+            ConditionType::Ready => None,
+        }
+    }
+
     /// The kubelet's healthy value with its reason and message
     /// (pkg/kubelet/nodestatus/setters.go `MemoryPressureCondition`, `DiskPressureCondition`,
     /// `PIDPressureCondition`, `ReadyCondition`).

@@ -188,6 +188,16 @@ pub enum Op {
         /// The last instant the kubelet was alive.
         at: crate::sim::time::SimTime,
     },
+    /// The kubelet's node status update of one pressure condition: True with its
+    /// pressured reason, or back to its healthy value (applied to the node as stored).
+    NodePressure {
+        /// The node.
+        node: u32,
+        /// MemoryPressure, DiskPressure or PIDPressure.
+        kind: crate::model::node::ConditionType,
+        /// Whether the condition is True.
+        under: bool,
+    },
     /// The node lifecycle controller's `UpdateStatus` of a node's conditions.
     NodeConditions {
         /// The node.

@@ -356,6 +356,7 @@ impl Outputs {
         events_processed: u64,
         expectations: &Expectations,
         stop: Option<&crate::sim::stop::Stop>,
+        flow_control: Vec<crate::apiserver::flowcontrol::LevelStats>,
     ) {
         self.events.sink.flush();
         self.timeline.sink.flush();
@@ -373,6 +374,7 @@ impl Outputs {
                 },
                 expectations,
                 stop,
+                flow_control,
             );
             let r = summary::write(&dir.join("summary.json"), &s)
                 .map_err(|e| format!("writing summary.json: {e}"));

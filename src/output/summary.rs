@@ -21,7 +21,8 @@
 //!   `completed` (false when the run stopped before its end), `stop_reason` (`SIGINT`,
 //!   `SIGTERM`, `max-live-pods` or `invariant`; null when completed) and `stopped_at_us` (the
 //!   virtual time it stopped at, in µs like every time here; null when completed). A stopped
-//!   run's `passed` is false, and expectations it did not decide say `not evaluated`.
+//!   run's `passed` is false, and expectations it did not decide say `not evaluated`;
+//! - `flow_control` follows them: one object per limited API Priority and Fairness level.
 
 use std::io::Write;
 use std::path::Path;
@@ -66,6 +67,8 @@ pub struct Summary {
     pub stop_reason: Option<&'static str>,
     /// When it stopped, in µs of virtual time; null when it completed.
     pub stopped_at_us: Option<u64>,
+    /// API Priority and Fairness: each limited priority level's seats and what it saw.
+    pub flow_control: Vec<crate::apiserver::flowcontrol::LevelStats>,
 }
 
 /// `final`: the cluster metrics at the end of the run.
@@ -241,6 +244,7 @@ pub(crate) fn build(
     recorded: Recorded<'_>,
     expectations: &Expectations,
     stop: Option<&Stop>,
+    flow_control: Vec<crate::apiserver::flowcontrol::LevelStats>,
 ) -> Summary {
     let Recorded {
         timeline,
@@ -320,6 +324,7 @@ pub(crate) fn build(
         completed: stop.is_none(),
         stop_reason: stop.map(|s| s.reason.as_str()),
         stopped_at_us: stop.map(|s| s.at.as_micros()),
+        flow_control,
     }
 }
 
@@ -398,7 +403,7 @@ expect:
         out.step_stopped(1, SimTime(3_000_000));
         instant(&mut out, &mut s, &mut ex, 5_000_000);
         ex.settle(SimTime(10_000_000), &s, out.counters());
-        out.finish(&scenario, 7, 42, &ex, None);
+        out.finish(&scenario, 7, 42, &ex, None, Vec::new());
         assert!(out.io_error().is_none());
         let text = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
         let expected = r#"{
@@ -471,7 +476,8 @@ expect:
   ],
   "completed": true,
   "stop_reason": null,
-  "stopped_at_us": null
+  "stopped_at_us": null,
+  "flow_control": []
 }
 "#;
         assert_eq!(text, expected);

@@ -64,7 +64,14 @@ const CLUSTER_KEYS: &[&str] = &[
     "nodePools",
     "controlPlane",
 ];
-const CONTROL_PLANE_KEYS: &[&str] = &["apiServers", "etcdMembers"];
+const CONTROL_PLANE_KEYS: &[&str] = &[
+    "apiServers",
+    "etcdMembers",
+    "maxRequestsInflight",
+    "maxMutatingRequestsInflight",
+    "controllerManagerQps",
+    "controllerManagerBurst",
+];
 /// etcd's recommended cluster sizes: odd, and at most 7 (etcd FAQ "What is maximum cluster
 /// size?"; an even size adds a member without adding failure tolerance).
 const MAX_ETCD_MEMBERS: u64 = 7;
@@ -763,6 +770,28 @@ impl Checker<'_> {
                         &path,
                         format!("Invalid value: {n}: must be an odd number between 1 and 7: an even size tolerates no more failures than the odd size below it"),
                     ),
+                    None => {}
+                },
+                "maxRequestsInflight"
+                | "maxMutatingRequestsInflight"
+                | "controllerManagerQps"
+                | "controllerManagerBurst" => match self.uint(v, &path, 100_000) {
+                    Some(0) => self.problem(
+                        v.span,
+                        &path,
+                        "Invalid value: 0: must be between 1 and 100000, inclusive",
+                    ),
+                    Some(n) => {
+                        let n = n as u32;
+                        match key {
+                            "maxRequestsInflight" => spec.max_requests_inflight = n,
+                            "maxMutatingRequestsInflight" => {
+                                spec.max_mutating_requests_inflight = n
+                            }
+                            "controllerManagerQps" => spec.controller_manager_qps = n,
+                            _ => spec.controller_manager_burst = n,
+                        }
+                    }
                     None => {}
                 },
                 _ => {}
@@ -1949,8 +1978,23 @@ expect:
             s.cluster.control_plane,
             ControlPlaneSpec {
                 api_servers: 2,
-                etcd_members: 5
+                etcd_members: 5,
+                ..ControlPlaneSpec::default()
             }
+        );
+        // kube-apiserver's and kube-controller-manager's flags, 400/200 and 20/30 unless set.
+        let s = ok(&format!(
+            "{MIN}cluster:\n  controlPlane: {{maxRequestsInflight: 40, maxMutatingRequestsInflight: 20, controllerManagerQps: 500, controllerManagerBurst: 1000}}\n"
+        ));
+        let cp = s.cluster.control_plane;
+        assert_eq!(
+            (
+                cp.max_requests_inflight,
+                cp.max_mutating_requests_inflight,
+                cp.controller_manager_qps,
+                cp.controller_manager_burst
+            ),
+            (40, 20, 500, 1000)
         );
     }
 

@@ -146,6 +146,14 @@ pub struct ControlPlaneSpec {
     pub api_servers: u32,
     /// etcd members, odd, 1 to 7 (default 3).
     pub etcd_members: u32,
+    /// kube-apiserver's `--max-requests-inflight` (default 400).
+    pub max_requests_inflight: u32,
+    /// kube-apiserver's `--max-mutating-requests-inflight` (default 200).
+    pub max_mutating_requests_inflight: u32,
+    /// kube-controller-manager's `--kube-api-qps` (default 20).
+    pub controller_manager_qps: u32,
+    /// kube-controller-manager's `--kube-api-burst` (default 30).
+    pub controller_manager_burst: u32,
 }
 
 impl Default for ControlPlaneSpec {
@@ -153,6 +161,10 @@ impl Default for ControlPlaneSpec {
         ControlPlaneSpec {
             api_servers: 1,
             etcd_members: 3,
+            max_requests_inflight: 400,
+            max_mutating_requests_inflight: 200,
+            controller_manager_qps: 20,
+            controller_manager_burst: 30,
         }
     }
 }

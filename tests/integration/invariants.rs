@@ -192,6 +192,10 @@ enum Action {
         index: u32,
         delete: bool,
     },
+    /// `kubesim node partition NODE` on instance `index` of a pool: the kubelet keeps its
+    /// pods running but cannot reach the API server. Every partition heals after the action
+    /// window.
+    Partition { pool: usize, index: u32 },
     /// `kubectl drain NODE` (with the flags that let it finish) or `kubectl uncordon NODE`.
     Drain {
         pool: usize,
@@ -378,6 +382,7 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(pool, index, delete)| Action::NodeFault { pool, index, delete }),
         1 => (0usize..3, 0u32..4, any::<bool>())
             .prop_map(|(pool, index, uncordon)| Action::Drain { pool, index, uncordon }),
+        1 => (0usize..3, 0u32..4).prop_map(|(pool, index)| Action::Partition { pool, index }),
     ]
 }
 
@@ -516,13 +521,26 @@ fn render(plan: &Plan) -> String {
         .collect();
     failed.sort();
     failed.dedup();
-    let recover = failed.iter().map(|n| {
-        format!(
-            "- at: {}ms\n  run: kubesim node recover {n}\n",
-            ACTION_WINDOW_MS + 10_000
-        )
-    });
-    let steps: Vec<String> = steps.into_iter().chain(recover).collect();
+    let mut partitioned: Vec<String> = actions
+        .iter()
+        .filter_map(|(_, a)| match *a {
+            Action::Partition { pool, index } => Some(node(plan, pool, index)),
+            _ => None,
+        })
+        .collect();
+    partitioned.sort();
+    partitioned.dedup();
+    let end = |verb: &'static str| {
+        move |n: &String| {
+            format!(
+                "- at: {}ms\n  run: kubesim node {verb} {n}\n",
+                ACTION_WINDOW_MS + 10_000
+            )
+        }
+    };
+    let recover = failed.iter().map(end("recover"));
+    let heal = partitioned.iter().map(end("heal"));
+    let steps: Vec<String> = steps.into_iter().chain(recover).chain(heal).collect();
     if !steps.is_empty() {
         let _ = writeln!(s, "steps:");
         for step in steps {
@@ -580,6 +598,10 @@ fn render_action(plan: &Plan, at_ms: u32, a: &Action) -> Option<String> {
         } => Some(format!(
             "- at: {at_ms}ms\n  run: kubesim node {} {}\n",
             if delete { "delete" } else { "fail" },
+            node(plan, pool, index)
+        )),
+        Action::Partition { pool, index } => Some(format!(
+            "- at: {at_ms}ms\n  run: kubesim node partition {}\n",
             node(plan, pool, index)
         )),
         Action::Drain {

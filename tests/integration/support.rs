@@ -103,6 +103,11 @@ fn run_path(path: &Path, dir: tempfile::TempDir, args: &[&str]) -> Run {
     }
 }
 
+/// A CSV time column (seconds) as a number.
+pub fn seconds(t: &str) -> f64 {
+    t.parse().expect("a time")
+}
+
 /// A small cluster and a prelude every scenario shares.
 pub fn scenario(name: &str, duration: &str, nodes: u32, steps: &str) -> String {
     format!(

@@ -8,8 +8,8 @@ use crate::fault::{ControlPlaneFault, FaultCommand, NodeFault};
 use crate::model::kind::Kind;
 
 impl Terminal {
-    /// Starts `cmd`. Only faults [`crate::fault::parse`] accepts reach here, and it accepts
-    /// only those that are simulated; each arm below is that fault's behaviour.
+    /// Starts `cmd`, a fault [`crate::fault::parse`] accepted; each arm below is that fault's
+    /// behaviour.
     pub(super) fn start_fault(&mut self, cx: &mut Cx<'_>, cmd: &FaultCommand) {
         if let FaultCommand::Node { node, fault } = cmd {
             return self.node_fault(cx, node, fault);
@@ -33,9 +33,11 @@ impl Terminal {
 }
 
 impl Terminal {
-    /// `kubesim node fail|recover|delete NODE`: the node's VM stops, boots again, or is
-    /// deleted (its addresses back to the subnet at once; cloud-controller-manager deletes the
-    /// Node once it is NotReady). A node the store does not have is a runtime error, exit 1:
+    /// `kubesim node fail|recover|delete|partition|heal NODE`: the node's VM stops, boots
+    /// again, or is deleted (its addresses back to the subnet at once; cloud-controller-manager
+    /// deletes the Node once it is NotReady), or its network path to the API server breaks or
+    /// is repaired (the kubelet keeps running, [`crate::kubelet::partition`]), or an eviction
+    /// signal is met or no longer met ([`crate::kubelet::pressure`]). A node the store does not have is a runtime error, exit 1:
     /// nodes come and go during a run, so the name cannot be checked before it.
     fn node_fault(&mut self, cx: &mut Cx<'_>, name: &str, fault: &NodeFault) {
         let Some(id) = cx.store.lookup(Kind::Node, None, name) else {
@@ -64,15 +66,24 @@ impl Terminal {
                 cx.send(kubelet, Message::VmStopped);
                 format!("node/{name} deleted: its VM is gone")
             }
-            NodeFault::Partition
-            | NodeFault::Heal
-            | NodeFault::Pressure(_)
-            | NodeFault::Relieve(_) => {
-                self.print(
-                    cx,
-                    "error: this fault is not simulated by this version of kubesim",
-                );
-                return self.finish(cx, 1);
+            NodeFault::Partition => {
+                cx.send(kubelet, Message::Partitioned);
+                format!("node/{name} partitioned: it cannot reach the API server")
+            }
+            NodeFault::Heal => {
+                cx.send(kubelet, Message::Healed);
+                format!("node/{name} healed: it reaches the API server again")
+            }
+            NodeFault::Pressure(p) => {
+                cx.send(kubelet, Message::Pressure(*p));
+                format!("node/{name} under {} pressure", p.word())
+            }
+            NodeFault::Relieve(p) => {
+                cx.send(kubelet, Message::Relieved(*p));
+                match p {
+                    Some(p) => format!("node/{name} {} pressure relieved", p.word()),
+                    None => format!("node/{name} pressure relieved"),
+                }
             }
         };
         self.print(cx, &line);
