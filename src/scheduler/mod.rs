@@ -1222,6 +1222,39 @@ mod tests {
         }
 
         #[test]
+        fn a_nominated_pods_room_is_held_from_lower_priority_pods_only() {
+            // addNominatedPods (RunFilterPluginsWithNominatedPods): a pod nominated to a node
+            // counts there for pods of lower or equal priority, not for more important ones.
+            let (mut h, mut s, node, pod) = setup(3000);
+            let ns = h.store.find_ns("default").unwrap();
+            let mut held = (*fx::spec(2000)).clone();
+            held.priority = 100;
+            let nominated = fx::pod(
+                &mut h.store,
+                "held",
+                ns,
+                std::sync::Arc::new(held),
+                None,
+                None,
+            );
+            s.nominate(nominated, Some(node));
+            // A 3000m pod of priority 0 does not fit beside the 2000m held for priority 100.
+            added(&mut s, &h, pod);
+            let out = cycle(&mut s, &h, pod);
+            assert_eq!(out.events()[0].reason, "FailedScheduling");
+            // The same pod at priority 1000 ignores the nomination and binds.
+            let mut important = (*h.store.pods.get(pod).unwrap().spec).clone();
+            important.priority = 1000;
+            h.store.pods.get_mut(pod).unwrap().spec = std::sync::Arc::new(important);
+            s.entry(pod).state = QState::InFlight;
+            let out = cycle(&mut s, &h, pod);
+            assert!(matches!(
+                out.requests()[..],
+                [(Op::Bind { pod: p, node: n }, Tag::Bind)] if *p == pod && *n == node
+            ));
+        }
+
+        #[test]
         fn an_equal_priority_pod_finds_no_victims_and_a_never_pod_is_not_eligible() {
             // SelectVictimsOnNode: only lower-priority pods are victims ("No preemption
             // victims found for incoming pod"); PodEligibleToPreemptOthers refuses

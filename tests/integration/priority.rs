@@ -188,6 +188,16 @@ fn high_priority_web_pods_preempt_the_lowest_priority_pods_and_are_nominated() {
         assert!(row[6] == "<none>" || row[6] == row[7], "{row:?}");
     }
     assert_ne!(web[0][7], web[1][7], "one web pod per node");
+    // describePod prints it after Controlled By.
+    let described = block(&t, "kubectl describe pod -l app=web");
+    let at = described
+        .iter()
+        .position(|l| l.starts_with("Controlled By:"))
+        .expect("Controlled By");
+    assert!(
+        described[at + 1].starts_with("NominatedNodeName:  aks-nodepool1-46262649-vmss00000"),
+        "{described:?}"
+    );
 }
 
 #[test]

@@ -85,6 +85,10 @@ pub(super) fn describe(v: &View<'_>, w: &mut Writer, id: u32) -> Option<()> {
     if let Some(owner) = controlled_by(v, meta) {
         w.line(0, &format!("Controlled By:\t{owner}"));
     }
+    // describePod: the preemption's nomination, after Controlled By.
+    if let Some(node) = &p.status.nominated_node {
+        w.line(0, &format!("NominatedNodeName:\t{node}"));
+    }
     if !p.spec.init_containers.is_empty() {
         let statuses = Some(&p.status.init_containers);
         containers(
