@@ -452,7 +452,14 @@ fn next_in(tz: &TimeZone, [minute, hour, dom, month, dow]: [u64; 5], after_us: i
                 t = date(f.y, i64::from(f.m), i64::from(f.d), 0, 0, 0);
             }
             let f = local(t);
+            let before = t;
             t = date(f.y, i64::from(f.m), i64::from(f.d) + 1, f.h, f.mi, f.s);
+            // A skipped day (Apia's 30 December 2011): Go's time.Date normalises the
+            // missing midnight back onto the day before, and robfig's loop never ends
+            // there; kubesim steps a day on instead.
+            if t <= before {
+                t = before + DAY;
+            }
             // Back to midnight if DST moved it: add an hour if it is 23, take one if 1.
             let h = local(t).h;
             if h != 0 {
@@ -733,6 +740,16 @@ mod tests {
             let us = from * 1_000_000 + 123;
             prop_assert_eq!(InZone::new(s, Some("Etc/UTC")).next(us), s.next(us));
         });
+    }
+
+    #[test]
+    fn a_day_walk_across_apias_skipped_day_ends() {
+        // Pacific/Apia went from 29 December 2011 23:59:59 (UTC-10) to 31 December 00:00
+        // (UTC+14). Walking days for 00:30 on the 1st from 29 December 00:00 local reaches
+        // 1 January 2012 00:30 local, 31 December 2011 10:30 UTC.
+        let s = InZone::new(parse("30 0 1 * *").unwrap(), Some("Pacific/Apia"));
+        let from = 1_325_152_800; // 2011-12-29 10:00 UTC, midnight in Apia
+        assert_eq!(s.next(from * 1_000_000), Some(1_325_327_400));
     }
 
     #[test]
