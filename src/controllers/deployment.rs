@@ -55,6 +55,10 @@ pub struct DeploymentController {
     /// Per Deployment, the new ReplicaSet its sync in progress created
     /// (`NewReplicaSetCreated`).
     created: BTreeMap<u32, String>,
+    /// Per Deployment whose sync in progress is creating the new ReplicaSet, the Deployment
+    /// as that sync read it: `rolloutRolling` goes on with the same `d` once the create
+    /// returns, whatever was written to the Deployment meanwhile.
+    creating: BTreeMap<u32, Deployment>,
 }
 
 impl Default for DeploymentController {
@@ -68,6 +72,7 @@ impl Default for DeploymentController {
             scaling_from: BTreeMap::new(),
             scaling_only: BTreeSet::new(),
             created: BTreeMap::new(),
+            creating: BTreeMap::new(),
         }
     }
 }
@@ -860,6 +865,7 @@ fn create_new_rs(
     let ns = d.meta.namespace.map(|n| cx.store.ns_name(n).to_string());
     let key = format!("{}/{}", ns.clone().unwrap_or_default(), rs.meta.name);
     me.outstanding.insert(id, 1);
+    me.creating.insert(id, d.clone());
     let op = Op::Create {
         object: Box::new(NewObject::ReplicaSet(rs)),
         namespace: ns,
@@ -1045,8 +1051,9 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
                     format!("Failed to create new replica set {name:?}: {}", e.message),
                 );
             }
-            if let Outcome::Created(rs) = &outcome
-                && continue_rollout(me, cx, id, rs.id)
+            let read = me.creating.remove(&id);
+            if let (Outcome::Created(rs), Some(d)) = (&outcome, read)
+                && continue_rollout(me, cx, id, &d, rs.id)
             {
                 return;
             }
@@ -1083,12 +1090,17 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
 
 /// The rest of `rolloutRolling` in the sync that created the new ReplicaSet:
 /// `reconcileNewReplicaSet` has nothing to add (the RS was created at `NewRSNewReplicas`), so
-/// `reconcileOldReplicaSets` runs at once. Returns whether scale requests went out (the
-/// sync then ends when they return).
-fn continue_rollout(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32, new_id: u32) -> bool {
-    let Some(d) = cx.store.deployments.get(id) else {
-        return false;
-    };
+/// `reconcileOldReplicaSets` runs at once. Both act on the Deployment as the sync read it
+/// (rolling.go `rolloutRolling` passes one `d` from `getAllReplicaSetsAndSyncRevision` to
+/// both), not on a spec written while the create was in flight: that spec is the next sync's.
+/// Returns whether scale requests went out (the sync then ends when they return).
+fn continue_rollout(
+    me: &mut DeploymentController,
+    cx: &mut Cx<'_>,
+    id: u32,
+    d: &Deployment,
+    new_id: u32,
+) -> bool {
     if !matches!(d.spec.strategy, Strategy::RollingUpdate { .. }) {
         return false;
     }
@@ -1599,6 +1611,41 @@ mod tests {
                 sixth.events()[0].message,
                 format!("Scaled up replica set {name} from 1 to 2")
             );
+        }
+
+        #[test]
+        fn a_spec_written_while_the_create_is_in_flight_waits_for_the_next_sync() {
+            // rolling.go rolloutRolling: the sync that creates the new ReplicaSet goes on
+            // (reconcileNewReplicaSet, reconcileOldReplicaSets) with the Deployment it read at
+            // its start. A sync that read replicas 0 (maxSurge 0, maxUnavailable 1) creates its
+            // ReplicaSet with NewRSNewReplicas = min(0 + 0 − 0, 0 − 0) = 0 and scales nothing,
+            // even if replicas 18 and a new template were written before the create returned.
+            let mut h = Harness::default();
+            let ns = fx::namespace(&mut h.store, "default");
+            let strategy = fx::rolling(IntOrPercent::Int(0), IntOrPercent::Int(1));
+            let d = fx::deployment(&mut h.store, "web", ns, 0, strategy);
+            let mut c = DeploymentController::default();
+            let first = sync_now(&mut c, &h, d);
+            let rs = created_rs(&first);
+            assert_eq!(rs.spec.replicas, 0);
+            let dep = h.store.deployments.get_mut(d).unwrap();
+            dep.spec.replicas = 18;
+            dep.spec.strategy = fx::rolling(IntOrPercent::Percent(39), IntOrPercent::Int(0));
+            dep.spec.template = Arc::new(PodTemplate {
+                annotations: Default::default(),
+                labels: fx::labels(&[("app", "web")]),
+                spec: fx::spec(64),
+            });
+            let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+            assert_eq!(scales(&second), vec![], "{:?}", second.requests());
+
+            // The next sync reads replicas 18 and the new template: NewRSNewReplicas with
+            // maxTotal = 18 + ⌈39%·18⌉ = 26 and nothing running gives min(26 − 0, 18 − 0) = 18.
+            let mut c = DeploymentController::default();
+            let third = sync_now(&mut c, &h, d);
+            let new = created_rs(&third);
+            assert_ne!(new.meta.name, rs.meta.name);
+            assert_eq!(new.spec.replicas, 18);
         }
 
         #[test]

@@ -1026,3 +1026,41 @@ fn scaling_a_deployment_down_mid_rollout_keeps_its_replicasets_within_max_surge(
     );
     run_clean(&yaml);
 }
+
+#[test]
+fn a_spec_written_while_the_new_replica_set_is_created_waits_for_the_next_sync() {
+    // Every request takes 1156 ms. The first sync reads replicas 0 (maxSurge 0) and creates
+    // ReplicaSet v0 with 0; the re-apply (replicas 18, template v1, maxSurge 39%) commits
+    // before that create returns. rolling.go rolloutRolling goes on with the Deployment the
+    // sync read, so nothing more happens in that sync; kubesim used to re-read the Deployment
+    // there and scale v0 — no longer the new ReplicaSet — to 18. The next sync creates v1 with
+    // NewRSNewReplicas = min(18 + ⌈39%·18⌉ − 0, 18 − 0) = 18.
+    let deployment = |replicas: u32, strategy: &str, version: &str, image: &str| {
+        format!(
+            "  apply: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {{name: web}}\n    spec:\n      replicas: {replicas}\n      selector: {{matchLabels: {{app: web}}}}\n      strategy: {{type: RollingUpdate, rollingUpdate: {strategy}}}\n      template:\n        metadata: {{labels: {{app: web, version: {version}}}}}\n        spec: {{containers: [{{name: c, image: \"{image}\"}}]}}\n"
+        )
+    };
+    let steps = format!(
+        "- at: 1s\n{}- at: 1800ms\n{}",
+        deployment(0, "{maxSurge: 0, maxUnavailable: 1}", "v0", "nginx:1.25"),
+        deployment(
+            18,
+            "{maxSurge: \"39%\", maxUnavailable: 0}",
+            "v1",
+            "nginx:1.26"
+        ),
+    );
+    let o = run_clean(&regression("  apiserver.request: 1156ms\n", &steps));
+    let mut sizes: Vec<(String, i32)> = o
+        .world
+        .store
+        .replicasets
+        .iter()
+        .map(|(_, rs)| {
+            let v = rs.spec.template.labels.get("version").unwrap_or_default();
+            (v.to_string(), rs.spec.replicas)
+        })
+        .collect();
+    sizes.sort();
+    assert_eq!(sizes, vec![("v0".into(), 0), ("v1".into(), 18)]);
+}
