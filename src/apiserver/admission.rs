@@ -119,10 +119,25 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 },
             )
         }
-        Op::DeploymentStatus { id, status } => {
+        Op::DeploymentStatus {
+            id,
+            status,
+            resource_version,
+        } => {
             let Some(d) = s.store.deployments.get_mut(id) else {
                 return gone(Kind::Deployment);
             };
+            if d.meta.resource_version != resource_version {
+                // NewConflict(apps, name, OptimisticLockError): a `kubectl scale` or `apply`
+                // committed while the status write was in flight.
+                return Outcome::Failed(ApiError {
+                    reason: "Conflict",
+                    message: format!(
+                        "Operation cannot be fulfilled on deployments.apps {:?}: the object has been modified; please apply your changes to the latest version and try again",
+                        d.meta.name
+                    ),
+                });
+            }
             d.status = status;
             modified(
                 s,

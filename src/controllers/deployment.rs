@@ -59,6 +59,8 @@ pub struct DeploymentController {
     /// as that sync read it: `rolloutRolling` goes on with the same `d` once the create
     /// returns, whatever was written to the Deployment meanwhile.
     creating: BTreeMap<u32, Deployment>,
+    /// The work queue's rate limiter for syncs that failed (a status write's Conflict).
+    backoff: crate::controllers::workqueue::FailureBackoff,
 }
 
 impl Default for DeploymentController {
@@ -73,6 +75,7 @@ impl Default for DeploymentController {
             scaling_only: BTreeSet::new(),
             created: BTreeMap::new(),
             creating: BTreeMap::new(),
+            backoff: Default::default(),
         }
     }
 }
@@ -924,6 +927,7 @@ fn write_status(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
         progress::sync_rollout_status(r, &stored, &mut s, cx.now);
     }
     if s == d.status {
+        me.backoff.forget(id);
         if !scaling_only && let Some(after) = progress::requeue_after(r, &stored, &s, cx.now) {
             cx.after(after, DeploymentTimer::Requeue(id));
         }
@@ -934,8 +938,13 @@ fn write_status(me: &mut DeploymentController, cx: &mut Cx<'_>, id: u32) {
         kind: Kind::Deployment,
         id,
     });
+    let resource_version = d.meta.resource_version;
     cx.submit(
-        Op::DeploymentStatus { id, status: s },
+        Op::DeploymentStatus {
+            id,
+            status: s,
+            resource_version,
+        },
         Tag::Status(id),
         &key,
     );
@@ -1083,7 +1092,15 @@ fn on_response(me: &mut DeploymentController, cx: &mut Cx<'_>, tag: Tag, req: Re
             }
             finish_call(me, cx, id);
         }
-        Tag::Status(_) => me.workers.done(cx, id),
+        Tag::Status(_) => {
+            // syncDeployment returned the Conflict: processNextWorkItem adds the key again
+            // rate-limited (5 ms doubling); a clean sync forgets it.
+            let conflict = matches!(&outcome, Outcome::Failed(e) if e.reason == "Conflict");
+            me.workers.done(cx, id);
+            if let Some(after) = me.backoff.sync_ended(id, conflict) {
+                cx.after(after, DeploymentTimer::Requeue(id));
+            }
+        }
         Tag::DeleteReplicaSet(_) | Tag::Revision(_) => finish_call(me, cx, id),
     }
 }
@@ -1610,6 +1627,63 @@ mod tests {
             assert_eq!(
                 sixth.events()[0].message,
                 format!("Scaled up replica set {name} from 1 to 2")
+            );
+        }
+
+        #[test]
+        fn a_status_write_that_meets_a_newer_deployment_is_a_conflict_and_the_sync_is_retried() {
+            // UpdateStatus carries the Deployment as the sync read it; a `kubectl scale`
+            // committed meanwhile makes it a 409 (`Operation cannot be fulfilled on
+            // deployments.apps "web": the object has been modified; …`), syncDeployment
+            // returns the error and processNextWorkItem adds the key again rate-limited
+            // (client-go's ItemExponentialFailureRateLimiter: 5 ms, then 10 ms, …).
+            let mut h = Harness::default();
+            let ns = fx::namespace(&mut h.store, "default");
+            let d = fx::deployment(&mut h.store, "web", ns, 2, default_strategy());
+            let mut c = DeploymentController::default();
+            let first = sync_now(&mut c, &h, d);
+            let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+            assert!(matches!(
+                second.requests()[..],
+                [(Op::DeploymentStatus { .. }, Tag::Status(_))]
+            ));
+            h.store
+                .deployments
+                .get_mut(d)
+                .unwrap()
+                .meta
+                .resource_version += 1;
+            let third = h.answer(&mut c, &mut (), ME, NOW, &second);
+            assert_eq!(
+                third.timers(),
+                vec![(
+                    NOW + crate::sim::time::SimDuration(5_000),
+                    DeploymentTimer::Requeue(d)
+                )]
+            );
+            assert_eq!(
+                h.store.deployments.get(d).unwrap().status,
+                Default::default()
+            );
+            // The retried sync (its revision annotation, then the status) writes the status
+            // with the current resourceVersion.
+            let mut sent = sync_now(&mut c, &h, d);
+            for _ in 0..4 {
+                let next = h.answer(&mut c, &mut (), ME, NOW, &sent);
+                assert!(next.timers().is_empty(), "{:?}", next.timers());
+                if next.requests().is_empty() {
+                    break;
+                }
+                sent = next;
+            }
+            assert_eq!(
+                h.store
+                    .deployments
+                    .get(d)
+                    .unwrap()
+                    .status
+                    .observed_generation,
+                h.store.deployments.get(d).unwrap().meta.generation
             );
         }
 

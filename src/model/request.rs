@@ -115,6 +115,9 @@ pub enum Op {
         id: u32,
         /// New status.
         status: DeploymentStatus,
+        /// The Deployment's resourceVersion when the controller read it: a write since is
+        /// a Conflict (`UpdateStatus` carries the object it read).
+        resource_version: u64,
     },
     /// POST pods/binding.
     Bind {
