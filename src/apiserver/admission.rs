@@ -128,15 +128,8 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 return gone(Kind::Deployment);
             };
             if d.meta.resource_version != resource_version {
-                // NewConflict(apps, name, OptimisticLockError): a `kubectl scale` or `apply`
-                // committed while the status write was in flight.
-                return Outcome::Failed(ApiError {
-                    reason: "Conflict",
-                    message: format!(
-                        "Operation cannot be fulfilled on deployments.apps {:?}: the object has been modified; please apply your changes to the latest version and try again",
-                        d.meta.name
-                    ),
-                });
+                // A `kubectl scale` or `apply` committed while the status write was in flight.
+                return crate::apiserver::eviction::stale(Kind::Deployment, &d.meta.name);
             }
             d.status = status;
             modified(
@@ -261,13 +254,7 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
                 return gone(Kind::Node);
             };
             if n.meta.resource_version != resource_version {
-                return Outcome::Failed(ApiError {
-                    reason: "Conflict",
-                    message: format!(
-                        "Operation cannot be fulfilled on nodes {:?}: the object has been modified; please apply your changes to the latest version and try again",
-                        n.meta.name
-                    ),
-                });
+                return crate::apiserver::eviction::stale(Kind::Node, &n.meta.name);
             }
             n.conditions = conditions;
             modified(

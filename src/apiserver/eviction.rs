@@ -35,6 +35,18 @@ pub const EVICTION_BY_EVICTION_API: &str = "EvictionByEvictionAPI";
 /// Its message (pkg/registry/core/pod/storage/eviction.go).
 const EVICTION_API_MESSAGE: &str = "Eviction API: evicting";
 
+/// A write carrying an older resourceVersion than the stored object's: apiserver's
+/// `NewConflict(resource, name, OptimisticLockError)`.
+pub fn stale(kind: Kind, name: &str) -> Outcome {
+    Outcome::Failed(ApiError {
+        reason: "Conflict",
+        message: format!(
+            "Operation cannot be fulfilled on {} {name:?}: the object has been modified; please apply your changes to the latest version and try again",
+            kind.group_resource()
+        ),
+    })
+}
+
 /// `UpdateStatus` of a budget, refused as a Conflict when the object changed since the
 /// client read it.
 pub fn update_status(s: &mut Server<'_>, id: u32, status: PdbStatus, rv: u64) -> Outcome {
@@ -45,14 +57,7 @@ pub fn update_status(s: &mut Server<'_>, id: u32, status: PdbStatus, rv: u64) ->
         });
     };
     if b.meta.resource_version != rv {
-        return Outcome::Failed(ApiError {
-            reason: "Conflict",
-            message: format!(
-                "Operation cannot be fulfilled on {} {:?}: the object has been modified; please apply your changes to the latest version and try again",
-                Kind::PodDisruptionBudget.group_resource(),
-                b.meta.name
-            ),
-        });
+        return stale(Kind::PodDisruptionBudget, &b.meta.name);
     }
     b.status = status;
     modified(s, pdb_ref(id))
