@@ -26,14 +26,21 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
             replicas,
             annotations,
         } => scale(s, target, replicas, annotations),
-        Op::ReplicaSetStatus { id, status } => {
+        Op::ReplicaSetStatus {
+            id,
+            status,
+            resource_version,
+        } => {
+            let kind = s.store.rs_kind(id);
             let Some(rs) = s.store.replicasets.get_mut(id) else {
                 return gone(Kind::ReplicaSet);
             };
+            if rs.meta.resource_version != resource_version {
+                return crate::apiserver::eviction::stale(kind, &rs.meta.name);
+            }
             rs.status = status;
             // A ReplicationController is published as one: watchers key by kind (the GC's
             // dependents index, kubectl's wait).
-            let kind = s.store.rs_kind(id);
             modified(s, ObjRef { kind, id })
         }
         Op::DaemonSetStatus { id, status } => {

@@ -55,6 +55,8 @@ pub struct ReplicaSetController {
     deleting: BTreeMap<u32, String>,
     /// Per RS: how long to wait before retrying a sync whose creates failed.
     backoff: FailureBackoff,
+    /// RSs whose status write met a Conflict and was sent again.
+    status_retried: std::collections::BTreeSet<u32>,
 }
 
 impl Default for ReplicaSetController {
@@ -65,6 +67,7 @@ impl Default for ReplicaSetController {
             syncs: BTreeMap::new(),
             deleting: BTreeMap::new(),
             backoff: FailureBackoff::default(),
+            status_retried: Default::default(),
         }
     }
 }
@@ -332,7 +335,16 @@ fn write_status(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
     }
     let key = cx.store.key(r);
     requeue_for_availability(cx, id, &status, min_ready);
-    cx.submit(Op::ReplicaSetStatus { id, status }, Tag::Status(id), &key);
+    let resource_version = rs.meta.resource_version;
+    cx.submit(
+        Op::ReplicaSetStatus {
+            id,
+            status,
+            resource_version,
+        },
+        Tag::Status(id),
+        &key,
+    );
 }
 
 /// `AddAfter(key, minReadySeconds)` while some ready pods are not yet available.
@@ -428,7 +440,22 @@ fn on_response(me: &mut ReplicaSetController, cx: &mut Cx<'_>, tag: Tag, req: Re
                 write_status(me, cx, id);
             }
         }
-        Tag::Status(id) => me.workers.done(cx, id),
+        Tag::Status(id) => {
+            // updateReplicaSetStatus: a Conflict (the Deployment controller scaled the RS
+            // meanwhile) GETs the RS and tries once more (statusUpdateRetries 1); a second
+            // failure returns the error, and the sync is added again rate-limited.
+            let conflict = matches!(outcome, crate::model::request::Outcome::Failed(e) if e.reason == "Conflict");
+            if conflict && me.status_retried.insert(id) {
+                write_status(me, cx, id);
+                return;
+            }
+            me.status_retried.remove(&id);
+            me.workers.done(cx, id);
+            if conflict {
+                let after = me.backoff.when(id);
+                cx.after(after, Timer::Requeue(id));
+            }
+        }
         // The released pod no longer reaches this controller; nothing waits for it.
         Tag::Release(_) => {}
     }
@@ -604,6 +631,55 @@ mod tests {
                     && *tag == Tag::Status(rs)),
             "the sync ends with the status write"
         );
+    }
+
+    #[test]
+    fn a_status_write_that_meets_a_scale_is_sent_once_more_then_the_sync_is_retried() {
+        // replica_set_utils.go updateReplicaSetStatus: UpdateStatus with the RS as read; on
+        // an error it GETs the RS and tries again (statusUpdateRetries = 1); a second error
+        // is returned and processNextWorkItem adds the key rate-limited (5 ms first).
+        let (mut h, rs) = setup(0);
+        h.store.replicasets.get_mut(rs).unwrap().status.replicas = 3;
+        let mut c = ReplicaSetController::default();
+        let first = sync_now(&mut c, &h, rs);
+        let status = |r: &Recorder<ReplicaSetController>| {
+            r.requests()
+                .into_iter()
+                .filter_map(|(op, _)| match op {
+                    Op::ReplicaSetStatus {
+                        resource_version, ..
+                    } => Some(*resource_version),
+                    _ => None,
+                })
+                .collect::<Vec<u64>>()
+        };
+        let read = h.store.replicasets.get(rs).unwrap().meta.resource_version;
+        // Another writer (the Deployment controller's scale) commits first.
+        let bump = |h: &mut Harness| {
+            h.store
+                .replicasets
+                .get_mut(rs)
+                .unwrap()
+                .meta
+                .resource_version += 1
+        };
+        assert_eq!(status(&first), [read]);
+        bump(&mut h);
+        let second = h.answer(&mut c, &mut (), ME, NOW, &first);
+        assert_eq!(
+            status(&second),
+            [read + 1],
+            "sent again with the RS as now read"
+        );
+        assert!(second.timers().is_empty());
+        bump(&mut h);
+        let third = h.answer(&mut c, &mut (), ME, NOW, &second);
+        assert!(status(&third).is_empty());
+        assert_eq!(
+            third.timers(),
+            vec![(NOW + SimDuration(5_000), Timer::Requeue(rs))]
+        );
+        assert_eq!(h.store.replicasets.get(rs).unwrap().status.replicas, 3);
     }
 
     #[test]

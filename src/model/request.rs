@@ -60,6 +60,9 @@ pub enum Op {
         id: u32,
         /// New status.
         status: ReplicaSetStatus,
+        /// The RS's resourceVersion when the controller read it: a write since (the
+        /// Deployment controller's scale) is a Conflict.
+        resource_version: u64,
     },
     /// A DaemonSet's status subresource.
     DaemonSetStatus {
