@@ -15,7 +15,7 @@
 //! | 400 | `system-node-high` | group `system:nodes`, on `nodes`, `nodes/status`, `leases` | node-high | user |
 //! | 500 | `system-nodes` | group `system:nodes` | system | user |
 //! | 800 | `kube-controller-manager`, `kube-scheduler` | those users | workload-high | namespace |
-//! | 900 | `kube-system-service-accounts` | service accounts in `kube-system` (the controllers, which run with `--use-service-account-credentials` as on AKS) | workload-high | namespace |
+//! | 900 | `kube-system-service-accounts` | service accounts in `kube-system` (the controllers: kubesim's component table gives each its own, as `--use-service-account-credentials` does) | workload-high | namespace |
 //! | 9000 | `service-accounts` | any other service account | workload-low | user |
 //! | 9900 | `global-default` | every authenticated user | global-default | user |
 //!
@@ -201,17 +201,22 @@ impl FlowControl {
         FlowControl { levels }
     }
 
-    /// The FlowSchema a request matches: its level and flow, or `None` when exempt. `key`
-    /// is the request's object key (`namespace/name`), whose namespace distinguishes the
-    /// controllers' and the scheduler's flows.
-    pub fn classify(client: ComponentId, op: &Op, key: &str) -> Option<(PriorityLevel, u64)> {
+    /// The FlowSchema a request matches: its level and flow, or `None` when exempt. `user`
+    /// is the client's name (one per kubelet), which distinguishes the kubelets' flows;
+    /// `key` is the request's object key (`namespace/name`), whose namespace distinguishes
+    /// the controllers' and the scheduler's.
+    pub fn classify(
+        client: ComponentId,
+        user: &str,
+        op: &Op,
+        key: &str,
+    ) -> Option<(PriorityLevel, u64)> {
         let info = client.kind.info();
         if info.groups.contains(&"system:masters") {
             return None;
         }
-        let by_user = |schema: &str| {
-            crate::sim::rng::fnv1a_64(&[schema.as_bytes(), client.client_name().as_bytes()])
-        };
+        let by_user =
+            |schema: &str| crate::sim::rng::fnv1a_64(&[schema.as_bytes(), user.as_bytes()]);
         let by_namespace = |schema: &str| {
             let ns = key.split_once('/').map_or("", |(ns, _)| ns);
             crate::sim::rng::fnv1a_64(&[schema.as_bytes(), ns.as_bytes()])
@@ -323,20 +328,19 @@ impl FlowControl {
 fn shortest_in_hand(queues: &[VecDeque<Waiter>], flow: u64, hand: u32) -> usize {
     let deck = queues.len() as u64;
     let mut h = flow;
+    // The queues dealt so far, kept sorted: a card indexes the queues not dealt yet.
     let mut dealt: Vec<u64> = Vec::with_capacity(hand as usize);
     let mut best = (usize::MAX, 0usize);
     for i in 0..u64::from(hand).min(deck) {
         let mut card = h % (deck - i);
         h /= deck - i;
-        // The card indexes the queues not dealt yet, in order.
-        let mut sorted = dealt.clone();
-        sorted.sort_unstable();
-        for d in sorted {
+        for &d in &dealt {
             if d <= card {
                 card += 1;
             }
         }
-        dealt.push(card);
+        let at = dealt.partition_point(|&d| d < card);
+        dealt.insert(at, card);
         let len = queues[card as usize].len();
         if len < best.0 {
             best = (len, card as usize);
@@ -390,7 +394,9 @@ mod tests {
             propagation: crate::model::request::Propagation::Background,
             grace_seconds: None,
         };
-        let level = |c, op: &Op, key| FlowControl::classify(c, op, key).map(|(l, _)| l);
+        let level = |c: ComponentId, op: &Op, key| {
+            FlowControl::classify(c, &c.client_name(), op, key).map(|(l, _)| l)
+        };
         assert_eq!(
             level(kubelet, &node_status, "aks-a"),
             Some(PriorityLevel::NodeHigh)
@@ -415,7 +421,9 @@ mod tests {
             None
         );
         // The controllers' flows are per namespace; the kubelets' per user.
-        let flow = |c, key| FlowControl::classify(c, &pod_delete, key).map(|(_, f)| f);
+        let flow = |c: ComponentId, key| {
+            FlowControl::classify(c, &c.client_name(), &pod_delete, key).map(|(_, f)| f)
+        };
         assert_eq!(flow(rs, "default/a"), flow(rs, "default/b"));
         assert_ne!(flow(rs, "default/a"), flow(rs, "prod/a"));
         let other = ComponentId::kubelet(4);

@@ -306,7 +306,7 @@ impl<T> ApiServer<T> {
         }
         let read = matches!(request.op, Op::Read);
         let create = matches!(request.op, Op::Create { .. });
-        let class = FlowControl::classify(client, &request.op, key);
+        let class = FlowControl::classify(client, &cname, &request.op, key);
         let id = self.insert(request);
         let dispatch = match ready {
             Some(at) if class.is_some() => {
