@@ -22,14 +22,22 @@
 
 use std::collections::BTreeMap;
 
-/// The Kubernetes minors kubesim can build a cluster for: AKS's GA 1.33–1.36 and 1.37 in preview
-/// (aks-nodes.md §5).
-pub const SUPPORTED_VERSIONS: [&str; 5] = ["1.33", "1.34", "1.35", "1.36", "1.37"];
+/// The Kubernetes minors kubesim can build a cluster for: AKS's GA 1.33–1.36, 1.37 in preview
+/// (aks-nodes.md §5), and 1.31 and 1.32, past community support but still on the node image as
+/// Long Term Support minors ([`LTS_ONLY_VERSIONS`]).
+pub const SUPPORTED_VERSIONS: [&str; 7] = ["1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.37"];
+
+/// Minors AKS serves only under Long Term Support (Premium tier with the `AKSLongTermSupport`
+/// plan): community support ended for 1.31 in Nov 2025 and 1.32 in Mar 2026
+/// (`supported-kubernetes-versions.md` calendar), yet the 2026-08-06 Ubuntu 22.04 image still
+/// caches kubelet 1.31.14 and 1.32.12. They are kept because the node lifecycle controller's
+/// grace period changed at 1.32 (40 s before, 50 s from), which a lab should be able to show.
+pub const LTS_ONLY_VERSIONS: [&str; 2] = ["1.31", "1.32"];
 
 /// A `kubernetesVersion` kubesim has no node image for.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "kubernetes version {version:?} is not supported; kubesim knows 1.33, 1.34, 1.35, 1.36 and 1.37 (written as \"1.35\")"
+    "kubernetes version {version:?} is not supported; kubesim knows 1.31, 1.32 (Long Term Support only), 1.33, 1.34, 1.35, 1.36 and 1.37 (written as \"1.35\")"
 )]
 pub struct UnsupportedVersion {
     /// The version as the scenario wrote it.
@@ -83,12 +91,15 @@ pub fn kubernetes_minor(kubernetes_version: &str) -> Result<u32, UnsupportedVers
 /// The node image facts of a node running `kubernetes_version` (`"1.35"`).
 ///
 /// Patch versions are the newest the 2026-08-06 node images carry: kubelet 1.34.10, 1.35.7 and
-/// 1.36.3 are cached on both images, 1.33.13 is the newest 1.33 binary there. 1.37 is in preview
+/// 1.36.3 are cached on both images, 1.33.13 is the newest 1.33 binary there, and 1.31.14 (the
+/// last upstream 1.31 patch) and 1.32.12 are the LTS binaries on the Ubuntu 22.04 image. 1.37 is in preview
 /// and on no image of that date; `v1.37.0` follows the first 1.37 components AKS shipped
 /// (`azure-cloud-node-manager:v1.37.0-1` in image 202610.03.0) and is the least certain row.
-/// 1.33 and 1.34 run Ubuntu 22.04, 1.35 and later Ubuntu 24.04 (`upgrade-os-version.md`).
+/// 1.31 to 1.34 run Ubuntu 22.04, 1.35 and later Ubuntu 24.04 (`upgrade-os-version.md`).
 pub fn node_info(kubernetes_version: &str) -> Result<NodeInfo, UnsupportedVersion> {
     let (kubelet_version, os) = match kubernetes_minor(kubernetes_version)? {
+        31 => ("v1.31.14", UBUNTU_2204),
+        32 => ("v1.32.12", UBUNTU_2204),
         33 => ("v1.33.13", UBUNTU_2204),
         34 => ("v1.34.10", UBUNTU_2204),
         35 => ("v1.35.7", UBUNTU_2404),
@@ -257,7 +268,7 @@ mod tests {
     #[test]
     fn versions_before_1_35_run_ubuntu_22_04() {
         // upgrade-os-version.md: Ubuntu 22.04 is the default for 1.25–1.34.
-        for v in ["1.33", "1.34"] {
+        for v in ["1.31", "1.32", "1.33", "1.34"] {
             let info = node_info(v).expect("supported");
             assert_eq!(info.os_image, "Ubuntu 22.04.5 LTS", "{v}");
             assert!(
@@ -266,6 +277,9 @@ mod tests {
             );
         }
         assert_eq!(node_info("1.34").map(|i| i.kubelet_version), Ok("v1.34.10"));
+        // vhd-notes AKSUbuntu-2204/202608.06.1.txt: /opt/bin/kubelet-1.31.14, kubelet-1.32.12.
+        assert_eq!(node_info("1.31").map(|i| i.kubelet_version), Ok("v1.31.14"));
+        assert_eq!(node_info("1.32").map(|i| i.kubelet_version), Ok("v1.32.12"));
     }
 
     #[test]
@@ -278,7 +292,7 @@ mod tests {
 
     #[test]
     fn other_versions_are_errors_that_name_the_supported_ones() {
-        for bad in ["1.32", "1.38", "1.35.7", "v1.35", "1.3", "", "2.0"] {
+        for bad in ["1.30", "1.38", "1.35.7", "v1.35", "1.3", "", "2.0"] {
             let err = node_info(bad).expect_err(bad);
             assert_eq!(err.version, bad);
             assert!(err.to_string().contains("1.33, 1.34, 1.35, 1.36 and 1.37"));

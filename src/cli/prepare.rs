@@ -151,6 +151,16 @@ pub fn prepare(scenario: Scenario) -> Result<Prepared, BadInput> {
     let mut timings = Timings::defaults();
     // --node-monitor-grace-period was 40 s before Kubernetes 1.32 (PR #126287 made it 50 s);
     // the scenario's own `timing:` still overrides it.
+    if crate::aks::node_info::LTS_ONLY_VERSIONS
+        .contains(&scenario.cluster.kubernetes_version.as_str())
+        && scenario.cluster.tier != crate::scenario::Tier::Premium
+    {
+        ctx.bad.warnings.push(format!(
+            "warning: Kubernetes {} is past AKS community support; AKS creates it only with Long Term Support (tier premium, support plan AKSLongTermSupport). kubesim simulates it on tier {}.",
+            scenario.cluster.kubernetes_version,
+            scenario.cluster.tier.as_str()
+        ));
+    }
     if scenario.cluster.kubernetes_minor() < (1, 32) {
         timings.set(
             crate::sim::timing::TimingName::NodeLifecycleMonitorGracePeriod,

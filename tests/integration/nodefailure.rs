@@ -77,16 +77,38 @@ fn the_pods_of_a_lost_node_go_300s_after_its_unreachable_taint() {
 }
 
 /// --node-monitor-grace-period is 50 s from Kubernetes 1.32 (PR #126287) and was 40 s
-/// before. kubesim supports only 1.33 and later (AKS's versions), so the older default is
-/// run as the setting it was; the whole sequence then comes exactly 10 s earlier.
+/// before, so on 1.31 the whole sequence (NotReady, then eviction 300 s after the taint) comes
+/// exactly 10 s earlier than on 1.35. An explicit `timing:` override gives 1.35 the old value.
 #[test]
-fn the_40s_grace_period_of_kubernetes_before_1_32_makes_everything_10s_earlier() {
+fn kubernetes_1_31_marks_the_node_and_evicts_10s_earlier_than_1_35() {
     let (not_ready, evicted) = instants(&lab("  kubernetesVersion: \"1.35\"\n", ""));
-    let (not_ready_40, evicted_40) = instants(&lab(
+    let r31 = lab(
+        "  kubernetesVersion: \"1.31\"\n  tier: premium\n",
+        "# 1.31\n",
+    );
+    assert!(!r31.stderr.contains("Long Term Support"), "{}", r31.stderr);
+    let (not_ready_31, evicted_31) = instants(&r31);
+    assert_eq!(not_ready - not_ready_31, 10.0);
+    let d = evicted - evicted_31;
+    assert!((d - 10.0).abs() < 0.1, "evictions {d}s apart");
+
+    let (not_ready_40, _) = instants(&lab(
         "",
         "timing:\n  nodelifecycle.monitorGracePeriod: 40s\n",
     ));
-    assert_eq!(not_ready - not_ready_40, 10.0);
-    let d = evicted - evicted_40;
-    assert!((d - 10.0).abs() < 0.1, "evictions {d}s apart");
+    assert_eq!(not_ready_40, not_ready_31);
+}
+
+/// 1.31 is served by AKS only as a Long Term Support minor (Premium tier); on another tier the
+/// run still goes ahead and says so on stderr.
+#[test]
+fn a_long_term_support_minor_outside_premium_is_simulated_with_a_warning() {
+    let r = lab("  kubernetesVersion: \"1.31\"\n", "# 1.31\n");
+    assert!(
+        r.stderr
+            .contains("warning: Kubernetes 1.31 is past AKS community support"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.file("transcript.txt").contains("v1.31.14"));
 }
