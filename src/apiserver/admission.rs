@@ -20,7 +20,7 @@ pub fn apply(s: &mut Server<'_>, client: ComponentId, op: Op) -> Outcome {
             generate_name,
         } => create(s, *object, namespace, generate_name),
         Op::Apply { object, namespace } => apply_object(s, *object, namespace),
-        Op::Read => Outcome::Done,
+        Op::Read | Op::List => Outcome::Done,
         Op::Scale {
             target,
             replicas,

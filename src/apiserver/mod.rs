@@ -2,8 +2,9 @@
 //!
 //! A request leaves its client when the client's token bucket allows it (controller
 //! manager 20/30, scheduler 50/100, kubelet 50/100: the components' documented defaults,
-//! listed in [`crate::component`]'s table), spends
-//! `apiserver.request` in the server (authentication, admission, validation, defaulting)
+//! listed in [`crate::component`]'s table), spends its verb's `apiserver.get`, `.list`,
+//! `.create`, `.update`, `.patch` or `.delete` (each `apiserver.request` unless a scenario sets
+//! it) in the server (authentication, admission, validation, defaulting)
 //! and `etcd.write` plus `etcd.peerRoundTrip` (or `etcd.read`) in etcd, and commits: the
 //! store changes, the resourceVersion moves, and watch events go out to every informer
 //! after `watch.delivery`. The response reaches the client in the same instant as the
@@ -41,7 +42,7 @@ use crate::etcd::Store;
 use crate::etcd::raft::{Gate, RaftGroup};
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
-pub use crate::model::request::{ApiError, Op, Outcome, Propagation};
+pub use crate::model::request::{ApiError, Op, Outcome, Propagation, Verb};
 use crate::network::{NodePortAllocator, PublicIpAllocator, ServiceIpAllocator};
 use crate::sim::rng::Streams;
 use crate::sim::time::{SimDuration, SimTime};
@@ -249,8 +250,9 @@ impl<T> ApiServer<T> {
 
     /// Accepts a request: returns its id and where it goes. It leaves after the client's
     /// rate limit (the component table's QPS and burst) once its connection works, spends
-    /// `apiserver.request` and then `etcd.read`, or for a write `etcd.write` plus
-    /// `etcd.peerRoundTrip` when etcd has followers, plus kubectl's round trip for a
+    /// its verb's `apiserver.<verb>` (by default `apiserver.request`) and then `etcd.read`,
+    /// or for a write `etcd.write` plus `etcd.peerRoundTrip` when etcd has followers, plus
+    /// kubectl's round trip for a
     /// terminal. With no API server up, a terminal's request is refused and a component's
     /// is parked. `key` names the object for the random streams.
     pub fn submit(
@@ -270,8 +272,8 @@ impl<T> ApiServer<T> {
             timings.get(name).sample(&mut rng)
         };
         let terminal = client.kind == crate::component::ComponentKind::Terminal;
-        let mut delay = sample(TimingName::ApiserverRequest);
-        if matches!(request.op, Op::Read) {
+        let mut delay = sample(verb_timing(request.op.verb()));
+        if request.op.is_read() {
             delay = delay + sample(TimingName::EtcdRead);
         } else {
             let append = timings.get(TimingName::EtcdWrite);
@@ -304,7 +306,7 @@ impl<T> ApiServer<T> {
         if ready.is_none() && terminal {
             request.outcome = Some(Outcome::Unreachable(self.endpoints.host().to_string()));
         }
-        let read = matches!(request.op, Op::Read);
+        let read = request.op.is_read();
         let create = matches!(request.op, Op::Create { .. });
         let class = FlowControl::classify(client, &cname, &request.op, key);
         let id = self.insert(request);
@@ -605,11 +607,24 @@ impl Server<'_> {
     }
 }
 
+/// The distribution of kube-apiserver's own work on a request of this verb.
+fn verb_timing(verb: Verb) -> TimingName {
+    match verb {
+        Verb::Get => TimingName::ApiserverGet,
+        Verb::List => TimingName::ApiserverList,
+        Verb::Create => TimingName::ApiserverCreate,
+        Verb::Update => TimingName::ApiserverUpdate,
+        Verb::Patch => TimingName::ApiserverPatch,
+        Verb::Delete => TimingName::ApiserverDelete,
+    }
+}
+
 fn op_name(op: &Op) -> &'static str {
     match op {
         Op::Create { .. } => "create",
         Op::Apply { .. } => "apply",
-        Op::Read => "read",
+        // A LIST draws as a GET did before the two were told apart.
+        Op::Read | Op::List => "read",
         Op::Scale { .. } => "scale",
         Op::ReplicaSetStatus { .. } => "rs-status",
         Op::DaemonSetStatus { .. } => "ds-status",
@@ -964,5 +979,41 @@ mod control_plane_tests {
             let (_, d) = api.submit(SimTime::ZERO, (&streams, &timings), write(), "rs");
             assert_eq!(d, Dispatch::Commit(SimTime(want)), "{members} members");
         }
+    }
+
+    /// A request spends its verb's row: a LIST set slower than the rest slows only LISTs, and
+    /// a GET keeps following `apiserver.request`.
+    #[test]
+    fn each_verb_spends_its_own_row_which_follows_apiserver_request_until_set() {
+        let (streams, mut timings) = crate::component::ctx::testing::random();
+        timings.set(TimingName::EtcdRead, Distribution::Constant(1_000));
+        timings.set(TimingName::ApiserverRequest, Distribution::Constant(2_000));
+        timings.set(TimingName::ApiserverList, Distribution::Constant(50_000));
+        let client = ComponentId::of(ComponentKind::ReplicaSetController);
+        let list = Request {
+            op: Op::List,
+            ..read(client)
+        };
+        let commit = |timings: &Timings, r: Request<()>, key: &str| {
+            let mut api = server(1, 1);
+            api.submit(SimTime::ZERO, (&streams, timings), r, key).1
+        };
+        assert_eq!(
+            commit(&timings, read(client), "a"),
+            Dispatch::Commit(SimTime(3_000))
+        );
+        assert_eq!(
+            commit(&timings, list.clone(), "b"),
+            Dispatch::Commit(SimTime(51_000))
+        );
+        timings.set(TimingName::ApiserverRequest, Distribution::Constant(4_000));
+        assert_eq!(
+            commit(&timings, read(client), "a"),
+            Dispatch::Commit(SimTime(5_000))
+        );
+        assert_eq!(
+            commit(&timings, list, "b"),
+            Dispatch::Commit(SimTime(51_000))
+        );
     }
 }

@@ -531,7 +531,7 @@ impl Terminal {
                 ..
             } => {
                 if cursor == 0 {
-                    cx.submit(Op::Read, tag, "list");
+                    cx.submit(Op::List, tag, "list");
                 } else if let Some(t) = self.selected.get(cursor - 1).cloned() {
                     // The items come from the LIST: kubectl deletes each without a GET.
                     let propagation = *propagation;
@@ -555,9 +555,15 @@ impl Terminal {
                     None => self.actions_done(cx),
                 }
             }
-            Program::Get(_) | Program::Describe(_) => {
+            Program::Get(GetSpec { items, .. }) | Program::Describe(DescribeSpec { items, .. }) => {
                 if cursor == 0 {
-                    cx.submit(Op::Read, tag, "get");
+                    // A whole kind (`get pods`) is a LIST; named objects are GETs.
+                    let op = if items.iter().any(|(_, name)| name.is_none()) {
+                        Op::List
+                    } else {
+                        Op::Read
+                    };
+                    cx.submit(op, tag, "get");
                 } else {
                     self.actions_done(cx);
                 }
@@ -583,7 +589,7 @@ impl Terminal {
             | Program::Rollout { visit, .. } => {
                 let request = visit.next_request(cursor, self.resolved.as_deref());
                 match request {
-                    Some(key) => cx.submit(Op::Read, tag, &key),
+                    Some((op, key)) => cx.submit(op, tag, &key),
                     None if self.resolved.as_ref().is_some_and(|r| cursor < r.len()) => {
                         self.visit_object(cx, tag);
                     }
@@ -821,9 +827,7 @@ fn unavailable(r: &Response<'_>) -> Option<String> {
         Outcome::Unreachable(host) => Some(format!(
             "The connection to the server {host} was refused - did you specify the right host or port?"
         )),
-        Outcome::Failed(e)
-            if matches!(r.op, Op::Read) && *e == crate::apiserver::etcd_timeout() =>
-        {
+        Outcome::Failed(e) if r.op.is_read() && *e == crate::apiserver::etcd_timeout() => {
             Some(api_error(e, None))
         }
         _ => None,

@@ -42,8 +42,12 @@ pub enum Op {
         /// The namespace name.
         namespace: Option<String>,
     },
-    /// GET/LIST, served from etcd at commit time (the client renders what it needs).
+    /// GET of named objects, served from etcd at commit time (the client renders what it
+    /// needs).
     Read,
+    /// LIST of a kind (`kubectl get pods`, a selector, drain's pods of a node): served as a
+    /// [`Op::Read`] is; only its verb, and so its latency distribution, differs.
+    List,
     /// PUT .../scale or a spec.replicas update.
     Scale {
         /// Deployment, ReplicaSet or ReplicationController.
@@ -266,6 +270,87 @@ pub enum Op {
     },
 }
 
+/// The Kubernetes API verb of a request, as RBAC and the API server's request metrics
+/// (`apiserver_request_duration_seconds{verb}`) name it; each has its own latency
+/// distribution, `apiserver.<verb>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verb {
+    /// GET of one object.
+    Get,
+    /// LIST of a collection.
+    List,
+    /// POST, including the `binding` and `eviction` subresources.
+    Create,
+    /// PUT, including `status` and `scale` subresources.
+    Update,
+    /// PATCH (merge, strategic-merge or apply).
+    Patch,
+    /// DELETE of one object.
+    Delete,
+}
+
+impl Verb {
+    /// The lower-case name RBAC rules and metrics use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "get",
+            Verb::List => "list",
+            Verb::Create => "create",
+            Verb::Update => "update",
+            Verb::Patch => "patch",
+            Verb::Delete => "delete",
+        }
+    }
+}
+
+impl Op {
+    /// The verb the real client sends for this operation. Status writes are `UpdateStatus`
+    /// (PUT) from controllers and PATCH from the kubelet (status_manager.go
+    /// `PatchPodStatus`, kubelet_node_status.go `PatchNodeStatus`); the node lifecycle
+    /// controller PUTs a silent node's status (`tryUpdateNodeHealth`) and PATCHes taints
+    /// (`PatchNodeTaints`); the garbage collector PATCHes owner references and finalizers;
+    /// `kubectl apply` and `cordon` PATCH. `Scale` is the controllers' PUT of the replicas
+    /// (`scaleReplicaSet`); kubectl's scale, a PATCH of the scale subresource, is counted
+    /// with it, a simplification.
+    pub fn verb(&self) -> Verb {
+        match self {
+            Op::Read => Verb::Get,
+            Op::List => Verb::List,
+            Op::Create { .. } | Op::Bind { .. } | Op::Evict { .. } => Verb::Create,
+            Op::Scale { .. }
+            | Op::ReplicaSetStatus { .. }
+            | Op::DaemonSetStatus { .. }
+            | Op::ReplicaSetRevision { .. }
+            | Op::DeploymentRevision { .. }
+            | Op::JobStatus { .. }
+            | Op::CronJobStatus { .. }
+            | Op::StatefulSetStatus { .. }
+            | Op::DeploymentStatus { .. }
+            | Op::KubeletSilent { .. }
+            | Op::NodeConditions { .. }
+            | Op::PdbStatus { .. } => Verb::Update,
+            Op::Apply { .. }
+            | Op::PodStatus { .. }
+            | Op::PodDisruption { .. }
+            | Op::RemoveFinalizers { .. }
+            | Op::RemoveOwnerRef { .. }
+            | Op::NodeReady { .. }
+            | Op::NodeImages { .. }
+            | Op::NodePressure { .. }
+            | Op::NodeTaints { .. }
+            | Op::Cordon { .. }
+            | Op::Patch { .. }
+            | Op::LoadBalancerIngress { .. } => Verb::Patch,
+            Op::Delete { .. } => Verb::Delete,
+        }
+    }
+
+    /// Whether the request only reads (GET or LIST): it writes nothing to etcd.
+    pub fn is_read(&self) -> bool {
+        matches!(self, Op::Read | Op::List)
+    }
+}
+
 /// A failed request, as the API server's Status reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
@@ -317,4 +402,35 @@ pub enum Outcome {
     /// Never reached an API server: every replica was down and the connection to this
     /// address (`host:port`) was refused.
     Unreachable(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The verbs the real clients send (client-go calls named in [`Op::verb`]): the
+    /// scheduler POSTs `pods/binding`, drain POSTs `pods/eviction`, the kubelet PATCHes pod
+    /// status, controllers PUT their objects' status.
+    #[test]
+    fn subresource_writes_carry_their_clients_verbs() {
+        assert_eq!(Op::Bind { pod: 0, node: 0 }.verb(), Verb::Create);
+        let evict = Op::Evict {
+            pod: 0,
+            grace_seconds: None,
+        };
+        assert_eq!(evict.verb(), Verb::Create);
+        let status = Op::PodStatus {
+            pod: 0,
+            status: Box::default(),
+        };
+        assert_eq!(status.verb(), Verb::Patch);
+        let rs = Op::ReplicaSetStatus {
+            id: 0,
+            status: ReplicaSetStatus::default(),
+            resource_version: 0,
+        };
+        assert_eq!(rs.verb(), Verb::Update);
+        assert_eq!(Op::List.verb().as_str(), "list");
+        assert!(Op::List.is_read() && Op::Read.is_read() && !rs.is_read());
+    }
 }

@@ -137,6 +137,18 @@ impl fmt::Display for Distribution {
 pub enum TimingName {
     /// `apiserver.request`
     ApiserverRequest,
+    /// `apiserver.get`
+    ApiserverGet,
+    /// `apiserver.list`
+    ApiserverList,
+    /// `apiserver.create`
+    ApiserverCreate,
+    /// `apiserver.update`
+    ApiserverUpdate,
+    /// `apiserver.patch`
+    ApiserverPatch,
+    /// `apiserver.delete`
+    ApiserverDelete,
     /// `etcd.write`
     EtcdWrite,
     /// `etcd.read`
@@ -194,12 +206,18 @@ pub enum TimingName {
 }
 
 /// How many named delays there are.
-const COUNT: usize = 28;
+const COUNT: usize = 34;
 
 impl TimingName {
     /// Every name, in the order of `kubesim timings` (roughly the path of a request).
     pub const ALL: [TimingName; COUNT] = [
         TimingName::ApiserverRequest,
+        TimingName::ApiserverGet,
+        TimingName::ApiserverList,
+        TimingName::ApiserverCreate,
+        TimingName::ApiserverUpdate,
+        TimingName::ApiserverPatch,
+        TimingName::ApiserverDelete,
         TimingName::EtcdWrite,
         TimingName::EtcdRead,
         TimingName::WatchDelivery,
@@ -234,6 +252,12 @@ impl TimingName {
         SPECS[self as usize].name
     }
 
+    /// The name whose distribution this one takes until a scenario sets it: the per-verb
+    /// rows follow `apiserver.request`.
+    pub fn follows(self) -> Option<TimingName> {
+        SPECS[self as usize].follows
+    }
+
     /// The name for its text, as scenarios and sweeps spell it; `None` if there is none.
     pub fn from_name(text: &str) -> Option<TimingName> {
         TimingName::ALL.into_iter().find(|n| n.as_str() == text)
@@ -250,6 +274,8 @@ impl fmt::Display for TimingName {
 struct Spec {
     name: &'static str,
     default: Distribution,
+    /// The row this one reads until it is set itself (its `default` is then that row's).
+    follows: Option<TimingName>,
     source: &'static str,
     description: &'static str,
 }
@@ -267,6 +293,9 @@ const fn lognormal(median_us: u64, p99_us: u64) -> Distribution {
     }
 }
 
+/// `apiserver.request`'s default, which the verb rows follow.
+const APISERVER_REQUEST: Distribution = lognormal(8 * MS, 140 * MS);
+
 /// The registry, in [`TimingName`] order. A SOURCE starts with `estimate` unless the default is
 /// a constant of Kubernetes' own source (then it names the file and the constant).
 const SPECS: [Spec; COUNT] = [
@@ -276,7 +305,8 @@ const SPECS: [Spec; COUNT] = [
     // total's p99 ends up slightly under 150 ms.
     Spec {
         name: "apiserver.request",
-        default: lognormal(8 * MS, 140 * MS),
+        default: APISERVER_REQUEST,
+        follows: None,
         source: "estimate: 10ms/150ms for a whole write, less etcd.write; cf. the p99 <= 1s SLO, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/api_call_latency.md",
         description: "one request inside kube-apiserver without etcd: authn, authz, admission, serialization",
     },
@@ -285,9 +315,56 @@ const SPECS: [Spec; COUNT] = [
     // once as a sum (Distribution::sample_sum); with the same p99/median ratio that sum is
     // the 2 ms / 10 ms lognormal this row used to be alone, so a healthy three-member
     // cluster keeps its commit latencies.
+    // One row per verb, so that a scenario can slow LISTs without touching writes. The SLO
+    // bounds differ by verb class (p99 <= 1s for a single-object mutation or GET, 5s for a
+    // namespace LIST, 30s for a cluster-wide one) but no typical value per verb is published,
+    // so each row follows apiserver.request until a scenario sets it.
+    Spec {
+        name: "apiserver.get",
+        default: APISERVER_REQUEST,
+        follows: Some(TimingName::ApiserverRequest),
+        source: "estimate: apiserver.request until set, no per-verb figure is published; cf. the API call latency SLO per verb class, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/api_call_latency.md",
+        description: "kube-apiserver's own work on a GET of one object; follows apiserver.request unless set",
+    },
+    Spec {
+        name: "apiserver.list",
+        default: APISERVER_REQUEST,
+        follows: Some(TimingName::ApiserverRequest),
+        source: "estimate: apiserver.request until set, no per-verb figure is published; cf. the API call latency SLO per verb class, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/api_call_latency.md",
+        description: "kube-apiserver's own work on a LIST of a collection; follows apiserver.request unless set",
+    },
+    Spec {
+        name: "apiserver.create",
+        default: APISERVER_REQUEST,
+        follows: Some(TimingName::ApiserverRequest),
+        source: "estimate: apiserver.request until set, no per-verb figure is published; cf. the API call latency SLO per verb class, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/api_call_latency.md",
+        description: "kube-apiserver's own work on a POST (create, and the binding and eviction subresources); follows apiserver.request unless set",
+    },
+    Spec {
+        name: "apiserver.update",
+        default: APISERVER_REQUEST,
+        follows: Some(TimingName::ApiserverRequest),
+        source: "estimate: apiserver.request until set, no per-verb figure is published; cf. the API call latency SLO per verb class, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/api_call_latency.md",
+        description: "kube-apiserver's own work on a PUT (update, and the status and scale subresources); follows apiserver.request unless set",
+    },
+    Spec {
+        name: "apiserver.patch",
+        default: APISERVER_REQUEST,
+        follows: Some(TimingName::ApiserverRequest),
+        source: "estimate: apiserver.request until set, no per-verb figure is published; cf. the API call latency SLO per verb class, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/api_call_latency.md",
+        description: "kube-apiserver's own work on a PATCH (labels, node and pod status from the kubelet, taints, apply); follows apiserver.request unless set",
+    },
+    Spec {
+        name: "apiserver.delete",
+        default: APISERVER_REQUEST,
+        follows: Some(TimingName::ApiserverRequest),
+        source: "estimate: apiserver.request until set, no per-verb figure is published; cf. the API call latency SLO per verb class, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/api_call_latency.md",
+        description: "kube-apiserver's own work on a DELETE; follows apiserver.request unless set",
+    },
     Spec {
         name: "etcd.write",
         default: lognormal(1_500, 7_500),
+        follows: None,
         source: "estimate: an SSD fdatasync of the leader's WAL append; with etcd.peerRoundTrip, cf. 1.6ms per write at light load, https://etcd.io/docs/v3.5/op-guide/performance/",
         description: "the etcd leader's append of a mutating request to its WAL (fsync)",
     },
@@ -295,24 +372,28 @@ const SPECS: [Spec; COUNT] = [
     Spec {
         name: "etcd.read",
         default: lognormal(MS, 5 * MS),
+        follows: None,
         source: "estimate: a quorum round trip, no fsync; cf. 0.7ms per linearizable read at light load, https://etcd.io/docs/v3.5/op-guide/performance/",
         description: "one consistent (quorum) read or list served by etcd",
     },
     Spec {
         name: "watch.delivery",
         default: lognormal(5 * MS, 50 * MS),
+        follows: None,
         source: "estimate, no published figure; cf. the watch latency SLI (no SLO yet), https://github.com/kubernetes/community/blob/master/sig-scalability/slos/watch_latency.md",
         description: "from an etcd commit until a watcher's informer sees the event",
     },
     Spec {
         name: "controller.sync",
         default: lognormal(MS, 10 * MS),
+        follows: None,
         source: "estimate: in-memory work on informer caches; cf. syncReplicaSet in kubernetes/pkg/controller/replicaset/replica_set.go",
         description: "processing of one Deployment or ReplicaSet controller sync, API calls excluded",
     },
     Spec {
         name: "scheduler.schedule",
         default: lognormal(3 * MS, 20 * MS),
+        follows: None,
         source: "estimate: a few ms per pod at small scale; cf. scheduling_algorithm_duration_seconds (buckets from 1ms) in kubernetes/pkg/scheduler/metrics/metrics.go",
         description: "one scheduling cycle (filter and score) for one pod, before binding",
     },
@@ -322,6 +403,7 @@ const SPECS: [Spec; COUNT] = [
     Spec {
         name: "kubelet.podSandbox",
         default: lognormal(800 * MS, 3 * S),
+        follows: None,
         source: "estimate: what the p99 <= 5s pod startup SLO (pulls excluded) leaves after container start, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md",
         description: "creating the pod sandbox and its network (CNI ADD) before images and containers",
     },
@@ -333,18 +415,21 @@ const SPECS: [Spec; COUNT] = [
             min_us: Some(500 * MS),
             max_us: Some(2 * MIN),
         },
+        follows: None,
         source: "estimate: 1-5s for an image under 100MB from an in-region registry, no published default; cf. why the SLO excludes pulls, https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md",
         description: "pulling one image that is not yet on the node",
     },
     Spec {
         name: "kubelet.containerStart",
         default: lognormal(500 * MS, S),
+        follows: None,
         source: "estimate: 0.3-1s to create and start once the image is present; cf. https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md",
         description: "the container runtime starting one created container, before `Started`",
     },
     Spec {
         name: "kubelet.containerStop",
         default: lognormal(100 * MS, 500 * MS),
+        follows: None,
         source: "estimate: a process that handles SIGTERM (nginx) exits well under 1s; capped at the grace period, https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination",
         description: "a container's exit after SIGTERM; the caller caps it at the grace period",
     },
@@ -354,42 +439,49 @@ const SPECS: [Spec; COUNT] = [
     Spec {
         name: "kubelet.statusUpdate",
         default: lognormal(500 * MS, S),
+        follows: None,
         source: "kubernetes/pkg/kubelet/kubelet.go genericPlegRelistPeriod = 1s; half a relist on average is kubesim's estimate",
         description: "from a container state change to the kubelet's status PATCH being sent",
     },
     Spec {
         name: "cloud.loadBalancerProvision",
         default: lognormal(45 * S, 2 * MIN),
+        follows: None,
         source: "estimate: 30s to 2min, no published figure; cf. https://learn.microsoft.com/azure/aks/load-balancer-standard",
         description: "Azure LB rule and public IP of a LoadBalancer Service until EXTERNAL-IP appears",
     },
     Spec {
         name: "aks.nodeProvision",
         default: lognormal(3 * MIN, 5 * MIN),
+        follows: None,
         source: "estimate: 2-5min for CPU sizes; cf. the autoscaler's max-node-provision-time 15m, https://learn.microsoft.com/azure/aks/cluster-autoscaler",
         description: "a VMSS scale-out, from the request until the new VM's kubelet registers its Node",
     },
     Spec {
         name: "kubelet.nodeReady",
         default: lognormal(15 * S, 45 * S),
+        follows: None,
         source: "estimate: a registered node reports Ready once containerd and the CNI are up; cf. https://kubernetes.io/docs/reference/node/node-status/#condition",
         description: "from a node's registration (NotReady) until its Ready condition is True",
     },
     Spec {
         name: "kubectl.roundTrip",
         default: lognormal(20 * MS, 100 * MS),
+        follows: None,
         source: "estimate: a client near the cluster's region; cf. https://learn.microsoft.com/azure/networking/azure-network-latency",
         description: "network round trip between kubectl and the API server (client side)",
     },
     Spec {
         name: "kubelet.imageCheck",
         default: lognormal(300 * MS, 2 * S),
+        follows: None,
         source: "estimate: one registry round trip to resolve a manifest (HEAD/GET of the tag) from an in-region registry; cf. https://distribution.github.io/distribution/spec/api/#existing-manifests",
         description: "a pull that downloads nothing: an image already on the node (pull policy Always) or one the registry does not have",
     },
     Spec {
         name: "kubelet.containerCreate",
         default: lognormal(100 * MS, 500 * MS),
+        follows: None,
         source: "estimate: the CRI CreateContainer call (snapshot and OCI spec) before the Created event; cf. https://github.com/kubernetes/community/blob/master/sig-scalability/slos/pod_startup_latency.md",
         description: "the container runtime creating one container once its image is present, before `Created`",
     },
@@ -399,42 +491,49 @@ const SPECS: [Spec; COUNT] = [
     Spec {
         name: "nodelifecycle.monitorPeriod",
         default: Distribution::Constant(5 * S),
+        follows: None,
         source: "kubernetes/pkg/controller/nodelifecycle/config/v1alpha1/defaults.go: --node-monitor-period 5s, https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/",
         description: "how often the node lifecycle controller checks every node's heartbeats (monitorNodeHealth)",
     },
     Spec {
         name: "nodelifecycle.monitorGracePeriod",
         default: Distribution::Constant(50 * S),
+        follows: None,
         source: "kubernetes/pkg/controller/nodelifecycle/config/v1alpha1/defaults.go NodeMonitorGracePeriod: 50s from 1.32 (https://github.com/kubernetes/kubernetes/pull/126287), 40s before, which kubesim uses when cluster.kubernetesVersion < 1.32 unless this is set",
         description: "how long a node may go without a heartbeat or Lease renewal before its conditions become Unknown",
     },
     Spec {
         name: "nodelifecycle.startupGracePeriod",
         default: Distribution::Constant(60 * S),
+        follows: None,
         source: "kubernetes/pkg/controller/nodelifecycle/config/v1alpha1/defaults.go NodeStartupGracePeriod 1m, https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/",
         description: "the grace period of a node that has never posted a Ready condition",
     },
     Spec {
         name: "nodelifecycle.evictionInterval",
         default: Distribution::Constant(10 * S),
+        follows: None,
         source: "kubernetes/pkg/controller/nodelifecycle/node_lifecycle_controller.go per-zone token bucket at --node-eviction-rate 0.1 nodes/s (https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/), written as 1/rate",
         description: "the least time between two NoExecute taintings in one healthy (or fully disrupted) zone",
     },
     Spec {
         name: "nodelifecycle.secondaryEvictionInterval",
         default: Distribution::Constant(100 * S),
+        follows: None,
         source: "kubernetes/pkg/controller/nodelifecycle/node_lifecycle_controller.go ReducedQPSFunc: --secondary-node-eviction-rate 0.01 nodes/s in a partially disrupted zone of more than 50 nodes (https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/), written as 1/rate",
         description: "the least time between two NoExecute taintings in a partially disrupted large zone",
     },
     Spec {
         name: "node.reboot",
         default: lognormal(45 * S, 2 * MIN),
+        follows: None,
         source: "estimate: an Azure VM restart until its kubelet runs, typically under a minute; cf. https://learn.microsoft.com/azure/virtual-machines/restart-vm",
         description: "`kubesim node recover`: from the command until the VM has booted and its kubelet posts Ready",
     },
     Spec {
         name: "etcd.peerRoundTrip",
         default: lognormal(500, 2_500),
+        follows: None,
         source: "estimate: an in-region round trip between etcd members; cf. https://etcd.io/docs/v3.5/tuning/ (heartbeat 100ms is sized to ~the max round trip)",
         description: "one round trip from the etcd leader to a quorum of followers: a write's replication, an election's votes (not drawn for a one-member cluster)",
     },
@@ -448,6 +547,7 @@ const SPECS: [Spec; COUNT] = [
             min_us: Some(S),
             max_us: Some(2 * S),
         },
+        follows: None,
         source: "etcd server/embed/config.go DefaultElectionMs = 1000, randomized by raft into [1x, 2x) (raft.go resetRandomizedElectionTimeout), https://etcd.io/docs/v3.5/tuning/; the lognormal clamped to [1s, 2s] standing for that uniform is kubesim's estimate",
         description: "from the etcd leader's loss until a follower starts an election",
     },
@@ -455,18 +555,21 @@ const SPECS: [Spec; COUNT] = [
     Spec {
         name: "etcd.requestTimeout",
         default: Distribution::Constant(7 * S),
+        follows: None,
         source: "etcd server/config/config.go ReqTimeout = 5s + 2 * 1000ms election timeout (kube-apiserver's 60s --request-timeout is longer, so etcd's error reaches the client); cf. https://github.com/etcd-io/etcd/issues/11809",
         description: "how long etcd holds a request it cannot serve without a quorum before failing it with `etcdserver: request timed out`",
     },
     Spec {
         name: "apiserver.reconnect",
         default: lognormal(2 * S, 10 * S),
+        follows: None,
         source: "estimate: a broken connection is re-dialed through the load balancer, whose health probe (5s interval) takes a dead instance out; cf. https://learn.microsoft.com/azure/load-balancer/load-balancer-custom-probe-overview",
         description: "a client of a failed API server: until it is connected to another and its watches are re-established",
     },
     Spec {
         name: "controlplane.restart",
         default: lognormal(3 * S, 10 * S),
+        follows: None,
         source: "estimate: a container restart with its image cached plus the informers' initial sync; cf. https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-restarts",
         description: "kube-controller-manager or kube-scheduler, from its process's exit until it runs and campaigns for its lease",
     },
@@ -477,6 +580,9 @@ const SPECS: [Spec; COUNT] = [
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Timings {
     by_name: [Distribution; COUNT],
+    /// Which rows a scenario (or a version rule) set; an unset row that follows another
+    /// reads that one's distribution.
+    set: [bool; COUNT],
 }
 
 impl Timings {
@@ -486,17 +592,25 @@ impl Timings {
         for (slot, spec) in by_name.iter_mut().zip(SPECS.iter()) {
             *slot = spec.default;
         }
-        Timings { by_name }
+        Timings {
+            by_name,
+            set: [false; COUNT],
+        }
     }
 
-    /// The distribution the engine draws `name` from.
+    /// The distribution the engine draws `name` from: its own once set, else the one of
+    /// the row it follows.
     pub fn get(&self, name: TimingName) -> &Distribution {
-        &self.by_name[name as usize]
+        match name.follows() {
+            Some(parent) if !self.set[name as usize] => self.get(parent),
+            _ => &self.by_name[name as usize],
+        }
     }
 
     /// Replaces one distribution (a scenario's `timing:` override).
     pub fn set(&mut self, name: TimingName, d: Distribution) {
         self.by_name[name as usize] = d;
+        self.set[name as usize] = true;
     }
 }
 
@@ -564,6 +678,12 @@ mod tests {
     fn the_registry_holds_exactly_the_engines_names() {
         let expected = [
             "apiserver.request",
+            "apiserver.get",
+            "apiserver.list",
+            "apiserver.create",
+            "apiserver.update",
+            "apiserver.patch",
+            "apiserver.delete",
             "etcd.write",
             "etcd.read",
             "watch.delivery",
@@ -603,6 +723,41 @@ mod tests {
             assert!(action.chars().all(|c| c.is_ascii_alphanumeric()));
         }
         assert_eq!(TimingName::from_name("etcd.Write"), None);
+    }
+
+    /// The verb rows read `apiserver.request` until they are set; setting one pins it and
+    /// leaves the others following.
+    #[test]
+    fn a_following_row_reads_its_parent_until_set() {
+        let verbs = [
+            TimingName::ApiserverGet,
+            TimingName::ApiserverList,
+            TimingName::ApiserverCreate,
+            TimingName::ApiserverUpdate,
+            TimingName::ApiserverPatch,
+            TimingName::ApiserverDelete,
+        ];
+        let mut t = Timings::defaults();
+        for v in verbs {
+            assert_eq!(v.follows(), Some(TimingName::ApiserverRequest));
+            assert!(v.as_str().starts_with("apiserver."));
+            assert_eq!(t.get(v), t.get(TimingName::ApiserverRequest), "{v}");
+        }
+        t.set(TimingName::ApiserverRequest, Distribution::Constant(7));
+        t.set(TimingName::ApiserverList, Distribution::Constant(9));
+        for v in verbs {
+            let want = if v == TimingName::ApiserverList { 9 } else { 7 };
+            assert_eq!(t.get(v), &Distribution::Constant(want), "{v}");
+        }
+        t.set(TimingName::ApiserverRequest, Distribution::Constant(8));
+        assert_eq!(t.get(TimingName::ApiserverList), &Distribution::Constant(9));
+        assert_eq!(t.get(TimingName::ApiserverGet), &Distribution::Constant(8));
+        // Only the verb rows follow anything.
+        let followers = TimingName::ALL
+            .iter()
+            .filter(|n| n.follows().is_some())
+            .count();
+        assert_eq!(followers, verbs.len());
     }
 
     /// Quantiles of a lognormal: the empirical median and p99 of 200,000 draws must land

@@ -93,7 +93,7 @@ impl Terminal {
         };
         match tag.action {
             NODE => cx.submit(Op::Read, tag, &format!("node/{}", self.node_name())),
-            LIST => cx.submit(Op::Read, tag, &format!("pods/{}", self.node_name())),
+            LIST => cx.submit(Op::List, tag, &format!("pods/{}", self.node_name())),
             _ => {}
         }
     }

@@ -44,12 +44,12 @@ impl Visit {
         &self,
         cursor: usize,
         resolved: Option<&[ObjRef]>,
-    ) -> Option<String> {
+    ) -> Option<(Op, String)> {
         match self {
             Visit::Named(items) => items
                 .get(cursor)
-                .map(|t| format!("{}/{}", t.namespace, t.name)),
-            Visit::Selected { .. } => resolved.is_none().then(|| "list".to_string()),
+                .map(|t| (Op::Read, format!("{}/{}", t.namespace, t.name))),
+            Visit::Selected { .. } => resolved.is_none().then(|| (Op::List, "list".to_string())),
         }
     }
 
