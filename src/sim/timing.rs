@@ -729,23 +729,18 @@ mod tests {
     /// leaves the others following.
     #[test]
     fn a_following_row_reads_its_parent_until_set() {
-        let verbs = [
-            TimingName::ApiserverGet,
-            TimingName::ApiserverList,
-            TimingName::ApiserverCreate,
-            TimingName::ApiserverUpdate,
-            TimingName::ApiserverPatch,
-            TimingName::ApiserverDelete,
-        ];
+        let verbs = &TimingName::ALL[1..7];
+        assert_eq!(verbs[0], TimingName::ApiserverGet);
+        assert_eq!(verbs[5], TimingName::ApiserverDelete);
         let mut t = Timings::defaults();
-        for v in verbs {
+        for &v in verbs {
             assert_eq!(v.follows(), Some(TimingName::ApiserverRequest));
             assert!(v.as_str().starts_with("apiserver."));
             assert_eq!(t.get(v), t.get(TimingName::ApiserverRequest), "{v}");
         }
         t.set(TimingName::ApiserverRequest, Distribution::Constant(7));
         t.set(TimingName::ApiserverList, Distribution::Constant(9));
-        for v in verbs {
+        for &v in verbs {
             let want = if v == TimingName::ApiserverList { 9 } else { 7 };
             assert_eq!(t.get(v), &Distribution::Constant(want), "{v}");
         }
