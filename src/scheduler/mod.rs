@@ -5,7 +5,8 @@
 //! PrioritySort (priority, then queue time), `backoffQ` (1 s doubling to 10 s: podInitialBackoffSeconds, podMaxBackoffSeconds) and
 //! `unschedulablePods`, which cluster events (a node added, changed or deleted, an assigned
 //! pod deleted or added) move back when a plugin that rejected the pod registered for the
-//! event (queueing hints, per event kind), and which are flushed after 5 minutes by the
+//! event and its queueing hint says the event's node may now pass ([`hints`]), and which
+//! are flushed after 5 minutes by the
 //! 30-second leftover loop. A cycle (`scheduler.schedule`) runs the PreFilters once
 //! (`cycle::CycleState`), filters nodes from a round-robin start until
 //! `numFeasibleNodesToFind` fit, scores them, picks the best (ties by reservoir sampling on
@@ -15,6 +16,7 @@
 pub mod cycle;
 #[cfg(test)]
 mod fixture;
+pub mod hints;
 pub mod imagelocality;
 pub mod interpod;
 mod nodeprops;
@@ -74,8 +76,9 @@ struct PodEntry {
     cached: Option<(u32, Resources, Resources)>,
     /// The controlling ReplicaSet/RC whose pods PodTopologySpread's system defaults spread.
     spread_owner: Option<u32>,
-    /// The `plugins::requeue` events that move it out of unschedulablePods.
-    requeue_on: u8,
+    /// The plugins that rejected it in its last cycle (`hints::plugin` bits), whose hints
+    /// decide which events move it out of unschedulablePods.
+    rejected_by: u16,
     /// The informer has seen it assigned (AssignedPodAdd fired).
     seen_bound: bool,
     /// Its priority as the cache counts it.
@@ -525,7 +528,22 @@ fn observe(me: &mut Scheduler, cx: &mut Cx<'_>, obj: ObjRef, change: Change) {
                 }
             };
             if event != 0 {
-                move_unschedulable(me, cx, event);
+                match cx
+                    .store
+                    .nodes
+                    .get(obj.id)
+                    .filter(|_| event != plugins::requeue::NODE_DELETE)
+                {
+                    Some(node) => move_unschedulable(
+                        me,
+                        cx,
+                        hints::Event::Node {
+                            node,
+                            change: event,
+                        },
+                    ),
+                    None => move_unschedulable(me, cx, hints::Event::Other(event)),
+                }
             }
         }
         Kind::Pod => observe_pod(me, cx, obj.id, change),
@@ -545,7 +563,11 @@ fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
         me.entry(id).seen_bound = false;
         me.nominate(id, None);
         if me.remove_from_cache(id) {
-            move_unschedulable(me, cx, plugins::requeue::ASSIGNED_POD_DELETE);
+            move_unschedulable(
+                me,
+                cx,
+                hints::Event::Other(plugins::requeue::ASSIGNED_POD_DELETE),
+            );
         }
         return;
     };
@@ -553,12 +575,20 @@ fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
     if let Some(node) = p.node {
         if p.is_terminal() {
             if me.remove_from_cache(id) {
-                move_unschedulable(me, cx, plugins::requeue::ASSIGNED_POD_DELETE);
+                move_unschedulable(
+                    me,
+                    cx,
+                    hints::Event::Other(plugins::requeue::ASSIGNED_POD_DELETE),
+                );
             }
         } else {
             me.add_pod(id, node, p);
             if !std::mem::replace(&mut me.entry(id).seen_bound, true) {
-                move_unschedulable(me, cx, plugins::requeue::ASSIGNED_POD_ADD);
+                move_unschedulable(
+                    me,
+                    cx,
+                    hints::Event::Other(plugins::requeue::ASSIGNED_POD_ADD),
+                );
             }
         }
         let e = me.entry(id);
@@ -580,17 +610,19 @@ fn observe_pod(me: &mut Scheduler, cx: &mut Cx<'_>, id: u32, change: Change) {
     }
 }
 
-/// `MoveAllToActiveOrBackoffQueue` on a cluster event: the unschedulable pods whose
-/// rejecting plugins registered for `event` (a `plugins::requeue` bit).
-fn move_unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>, event: u8) {
+/// `MoveAllToActiveOrBackoffQueue` on a cluster event: the unschedulable pods one of whose
+/// rejecting plugins registered for the event and hints `Queue` for it ([`hints`]).
+fn move_unschedulable(me: &mut Scheduler, cx: &mut Cx<'_>, event: hints::Event<'_>) {
+    let store = cx.store;
     let pods: Vec<u32> = me
         .unschedulable
         .iter()
         .copied()
-        .filter(|p| {
-            me.pods
-                .get(*p as usize)
-                .is_none_or(|e| e.requeue_on & event != 0)
+        .filter(|&p| {
+            let rejected_by = me.pods.get(p as usize).map_or(0, |e| e.rejected_by);
+            store.pods.get(p).is_none_or(|pod| {
+                hints::worth_requeuing(rejected_by, &pod.spec, pod.spec.requests(), event)
+            })
         })
         .collect();
     for pod in pods {
@@ -753,7 +785,7 @@ fn cycle_done(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) {
             cx.submit(Op::Bind { pod, node }, Tag::Bind, &key);
         }
         Err(fit) => {
-            me.entry(pod).requeue_on = fit.requeue_on;
+            me.entry(pod).rejected_by = fit.rejected_by;
             // RunPostFilterPlugins: DefaultPreemption's message joins the FitError's.
             let (post, nomination) = preemption::post_filter(me, cx, pod, &fit);
             let message = if post.is_empty() {
@@ -842,8 +874,8 @@ fn schedule_one(me: &mut Scheduler, cx: &mut Cx<'_>, pod: u32) -> Result<u32, Fi
 pub struct FitError {
     /// The FailedScheduling message up to the PostFilter's part.
     pub message: String,
-    /// `plugins::requeue` bits of every rejecting plugin.
-    pub requeue_on: u8,
+    /// Every rejecting plugin (`hints::plugin` bits; `UnschedulablePlugins`).
+    pub rejected_by: u16,
     /// `NumAllNodes`.
     pub total: usize,
     /// Each rejected node with its Filter reasons (`Diagnosis.NodeToStatus`).
@@ -869,7 +901,7 @@ impl Scheduler {
             // (FitError.Error() with Diagnosis.PreFilterMsg).
             return Err(FitError {
                 message: format!("0/{n} nodes are available: {reason}."),
-                requeue_on: plugins::requeue::NODE_ANY_PLUGIN,
+                rejected_by: hints::plugin::VOLUME,
                 total: n,
                 rejected: Vec::new(),
             });
@@ -911,16 +943,14 @@ impl Scheduler {
             self.next_start = (start + processed) % n;
         }
         if feasible.is_empty() {
-            let requeue_on = rejected
+            let rejected_by = rejected
                 .iter()
                 .flat_map(|(_, r)| r)
-                .fold(plugins::requeue::NODE_ANY_PLUGIN, |m, r| {
-                    m | plugins::requeue_events(r.reason)
-                });
+                .fold(0, |m, r| m | hints::rejecting_plugin(r.reason));
             let reasons: Vec<Vec<Rejection>> = rejected.iter().map(|(_, r)| r.clone()).collect();
             return Err(FitError {
                 message: plugins::fit_error(n, &reasons),
-                requeue_on,
+                rejected_by,
                 total: n,
                 rejected,
             });
@@ -1384,8 +1414,18 @@ mod tests {
                 resized.timers().is_empty(),
                 "not moved by UpdateNodeAllocatable"
             );
+            // Its hint (node_affinity.go isSchedulableAfterNodeChange) skips a relabel that
+            // still does not match and queues one that does.
             if let Some(n) = h.store.nodes.get_mut(node) {
                 n.meta.labels = fx::labels(&[("disk", "hdd")]);
+            }
+            let mismatched = notice(&mut s, &h, Kind::Node, node, Change::Modified);
+            assert!(
+                mismatched.timers().is_empty(),
+                "disk=hdd still does not match"
+            );
+            if let Some(n) = h.store.nodes.get_mut(node) {
+                n.meta.labels = fx::labels(&[("disk", "ssd")]);
             }
             let updated = notice(&mut s, &h, Kind::Node, node, Change::Modified);
             assert_eq!(updated.timers(), vec![(SimTime(3_000_000), Timer::Flush)]);

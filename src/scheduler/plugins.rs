@@ -65,30 +65,6 @@ pub mod requeue {
     pub const NODE_ANY_PLUGIN: u8 = NODE_ADD | NODE_LABEL | NODE_TAINT;
 }
 
-/// The cluster events that can resolve a rejection, by the rejecting plugin's
-/// `EventsToRegister` (1.35): every plugin waits for nodes added, relabelled or retainted;
-/// NodeResourcesFit also for allocatable changes and deleted pods; NodePorts for deleted
-/// pods; InterPodAffinity and PodTopologySpread for pods added and deleted, and
-/// PodTopologySpread for nodes deleted. A node update that changes none of these (its
-/// conditions' heartbeats, its `status.images`) moves no pod, as
-/// `NodeSchedulingPropertiesChange` yields no event for it.
-pub fn requeue_events(reason: &str) -> u8 {
-    use requeue::*;
-    if reason.starts_with("Insufficient ") || reason == "Too many pods" {
-        NODE_ANY_PLUGIN | NODE_ALLOCATABLE | ASSIGNED_POD_DELETE
-    } else if reason == crate::scheduler::cycle::NODE_PORTS_REASON {
-        NODE_ANY_PLUGIN | ASSIGNED_POD_DELETE
-    } else if reason.starts_with("node(s) didn't match pod topology spread") {
-        NODE_ANY_PLUGIN | NODE_DELETE | ASSIGNED_POD_DELETE | ASSIGNED_POD_ADD
-    } else if reason.starts_with("node(s) didn't match pod")
-        || reason.starts_with("node(s) didn't satisfy existing pods")
-    {
-        NODE_ANY_PLUGIN | ASSIGNED_POD_DELETE | ASSIGNED_POD_ADD
-    } else {
-        NODE_ANY_PLUGIN
-    }
-}
-
 /// Non-zero requests (`GetNonzeroRequests`), per container.
 pub fn nonzero_requests(spec: &PodSpec) -> Resources {
     spec.containers.iter().fold(Resources::default(), |a, c| {
@@ -176,6 +152,18 @@ pub fn untolerated_taint<'a>(
         .find(|t| !tolerations.iter().any(|tol| tol.tolerates(t)))
 }
 
+/// NodeUnschedulable: a cordoned node takes the pod only if it tolerates the
+/// `node.kubernetes.io/unschedulable:NoSchedule` taint.
+pub fn tolerates_unschedulable(spec: &PodSpec) -> bool {
+    let t = Taint {
+        key: "node.kubernetes.io/unschedulable".into(),
+        value: String::new(),
+        effect: TaintEffect::NoSchedule,
+        time_added: None,
+    };
+    tolerated(spec, &t)
+}
+
 /// The node-only Filters in profile order (NodeUnschedulable, NodeName, TaintToleration,
 /// NodeAffinity); pushes the first failing plugin's reason.
 pub fn filter_node(spec: &PodSpec, node: &Node, out: &mut Vec<Rejection>) -> bool {
@@ -183,17 +171,9 @@ pub fn filter_node(spec: &PodSpec, node: &Node, out: &mut Vec<Rejection>) -> boo
         reason,
         resolvable: false,
     };
-    if node.unschedulable {
-        let t = Taint {
-            key: "node.kubernetes.io/unschedulable".into(),
-            value: String::new(),
-            effect: TaintEffect::NoSchedule,
-            time_added: None,
-        };
-        if !tolerated(spec, &t) {
-            out.push(hard("node(s) were unschedulable"));
-            return false;
-        }
+    if node.unschedulable && !tolerates_unschedulable(spec) {
+        out.push(hard("node(s) were unschedulable"));
+        return false;
     }
     if let Some(name) = &spec.node_name
         && *name != node.meta.name
