@@ -29,6 +29,7 @@
 use crate::apiserver::Op;
 use crate::component::{Change, Component, Ctx, Notice, Response};
 use crate::controllers::Workers;
+use crate::controllers::daemonplacement::{Placements, Verdicts};
 use crate::controllers::podcontrol::pod_from_template;
 use crate::controllers::podcontrol::{
     Expectations, delete_pod, record_create, record_delete, slow_start_batch,
@@ -92,6 +93,8 @@ pub struct DaemonSetController {
     nodes: BTreeMap<u32, NodeSeen>,
     /// Daemon pods last seen Ready (`updatePod` compares old and new readiness).
     ready: std::collections::BTreeSet<u32>,
+    /// Each node's `NodeShouldRunDaemonPod` verdict per DaemonSet, until either is written.
+    placements: Placements,
 }
 
 impl Default for DaemonSetController {
@@ -103,6 +106,7 @@ impl Default for DaemonSetController {
             deleting: BTreeMap::new(),
             nodes: BTreeMap::new(),
             ready: std::collections::BTreeSet::new(),
+            placements: Placements::default(),
         }
     }
 }
@@ -410,6 +414,7 @@ fn observe_node(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32, change: 
 fn sync(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
     let Some(ds) = cx.store.daemonsets.get(id) else {
         me.expectations.forget(id);
+        me.placements.forget(id);
         me.workers.done(cx, id);
         return;
     };
@@ -433,10 +438,11 @@ fn sync(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
         write_status(me, cx, id, false);
         return;
     }
-    let (mut creates, mut deletes) = manage(cx.store, ds, cx.now);
+    let verdicts = me.placements.refresh(cx.store, id, ds);
+    let (mut creates, mut deletes) = manage(cx.store, ds, cx.now, verdicts);
     if creates.is_empty() && deletes.is_empty() {
         // The manage loop had nothing to do, so expectations still hold: roll the update.
-        (creates, deletes) = rolling_update(cx.store, ds, cx.now);
+        (creates, deletes) = rolling_update(cx.store, ds, cx.now, verdicts);
     }
     if creates.is_empty() && deletes.is_empty() {
         write_status(me, cx, id, true);
@@ -449,17 +455,21 @@ fn sync(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32) {
 
 /// `manage`: the nodes needing a daemon pod and the pods to delete (`podsShouldBeOnNode`
 /// over every node, then `getUnscheduledPodsWithoutNode`).
-fn manage(store: &Store, ds: &DaemonSet, now: SimTime) -> (Vec<u32>, Vec<u32>) {
+fn manage(
+    store: &Store,
+    ds: &DaemonSet,
+    now: SimTime,
+    verdicts: Verdicts<'_>,
+) -> (Vec<u32>, Vec<u32>) {
     let Some(id) = store.lookup(Kind::DaemonSet, ds.meta.namespace, &ds.meta.name) else {
         return (Vec::new(), Vec::new());
     };
-    let spec = daemon_pod_spec(&ds.spec.template.spec);
     let (by_node, orphaned) = nodes_to_daemon_pods(store, id);
     let surge = allows_surge(ds);
     let mut creates = Vec::new();
     let mut deletes = Vec::new();
-    for (nid, node) in store.nodes.iter() {
-        let (should_run, should_continue) = node_should_run(node, &spec);
+    for (nid, _) in store.nodes.iter() {
+        let (should_run, should_continue) = verdicts.get(nid);
         let pods = by_node.get(&nid);
         let pod = |p: &u32| store.pods.get(*p);
         match pods {
@@ -551,7 +561,12 @@ fn is_updated(p: &Pod, hash: &str, generation: i64) -> bool {
 /// over every node with daemon pods or wanting one (`updatedDesiredNodeCounts`), in node
 /// order. `maxUnavailable` and `maxSurge` are scaled up over the desired count (with
 /// maxUnavailable 1 if both come to 0). OnDelete does nothing.
-fn rolling_update(store: &Store, ds: &DaemonSet, now: SimTime) -> (Vec<u32>, Vec<u32>) {
+fn rolling_update(
+    store: &Store,
+    ds: &DaemonSet,
+    now: SimTime,
+    verdicts: Verdicts<'_>,
+) -> (Vec<u32>, Vec<u32>) {
     let DaemonSetStrategy::RollingUpdate {
         max_unavailable,
         max_surge,
@@ -562,11 +577,10 @@ fn rolling_update(store: &Store, ds: &DaemonSet, now: SimTime) -> (Vec<u32>, Vec
     let Some(id) = store.lookup(Kind::DaemonSet, ds.meta.namespace, &ds.meta.name) else {
         return (Vec::new(), Vec::new());
     };
-    let spec = daemon_pod_spec(&ds.spec.template.spec);
     let (mut by_node, _) = nodes_to_daemon_pods(store, id);
     let mut desired = 0;
-    for (nid, node) in store.nodes.iter() {
-        if node_should_run(node, &spec).0 {
+    for (nid, _) in store.nodes.iter() {
+        if verdicts.get(nid).0 {
             desired += 1;
             by_node.entry(nid).or_default();
         }
@@ -582,17 +596,19 @@ fn rolling_update(store: &Store, ds: &DaemonSet, now: SimTime) -> (Vec<u32>, Vec
         generation: ds.spec.template_generation,
         min_ready: ds.spec.min_ready_seconds,
         now,
+        verdicts,
     };
     if max_surge == 0 {
         (Vec::new(), r.without_surge(&by_node, max_unavailable))
     } else {
-        r.with_surge(&by_node, &spec, max_surge, desired)
+        r.with_surge(&by_node, max_surge, desired)
     }
 }
 
 /// What both rolling update paths read.
 struct Roll<'a> {
     store: &'a Store,
+    verdicts: Verdicts<'a>,
     hash: String,
     generation: i64,
     min_ready: i64,
@@ -669,7 +685,6 @@ impl Roll<'_> {
     fn with_surge(
         &self,
         by_node: &BTreeMap<u32, Vec<u32>>,
-        spec: &PodSpec,
         max_surge: i32,
         desired: i32,
     ) -> (Vec<u32>, Vec<u32>) {
@@ -686,12 +701,7 @@ impl Roll<'_> {
             if old.or(new).is_some_and(|p| self.available(p)) {
                 available += 1;
             }
-            let should_run = || {
-                self.store
-                    .nodes
-                    .get(nid)
-                    .is_some_and(|n| node_should_run(n, spec).0)
-            };
+            let should_run = || self.verdicts.get(nid).0;
             match (new, old) {
                 (_, None) => {}
                 (None, Some(o)) if !self.available(o) => {
@@ -812,7 +822,8 @@ fn write_status(me: &mut DaemonSetController, cx: &mut Cx<'_>, id: u32, observed
         me.workers.done(cx, id);
         return;
     };
-    let mut status = calculate_status(cx.store, id, cx.now);
+    let verdicts = me.placements.refresh(cx.store, id, ds);
+    let mut status = status_of(cx.store, id, ds, cx.now, verdicts);
     if !observed {
         status.observed_generation = ds.status.observed_generation;
     }
@@ -835,7 +846,18 @@ pub fn calculate_status(store: &Store, id: u32, now: SimTime) -> DaemonSetStatus
     let Some(ds) = store.daemonsets.get(id) else {
         return DaemonSetStatus::default();
     };
-    let spec = daemon_pod_spec(&ds.spec.template.spec);
+    let mut placements = Placements::default();
+    status_of(store, id, ds, now, placements.refresh(store, id, ds))
+}
+
+/// [`calculate_status`] with the nodes' verdicts at hand.
+fn status_of(
+    store: &Store,
+    id: u32,
+    ds: &DaemonSet,
+    now: SimTime,
+    verdicts: Verdicts<'_>,
+) -> DaemonSetStatus {
     let hash = revision_hash(&ds.spec.template);
     let generation = ds.spec.template_generation;
     let (by_node, _) = nodes_to_daemon_pods(store, id);
@@ -843,8 +865,8 @@ pub fn calculate_status(store: &Store, id: u32, now: SimTime) -> DaemonSetStatus
         observed_generation: ds.meta.generation,
         ..Default::default()
     };
-    for (nid, node) in store.nodes.iter() {
-        let (should_run, _) = node_should_run(node, &spec);
+    for (nid, _) in store.nodes.iter() {
+        let (should_run, _) = verdicts.get(nid);
         let oldest = by_node
             .get(&nid)
             .and_then(|v| v.first())
@@ -1532,6 +1554,11 @@ mod tests {
         }));
         assert_eq!(created, ["node-1"]);
         f.store.nodes.get_mut(n1).expect("node").meta.labels = Labels::default();
+        // As the API server's update does: a new resourceVersion.
+        f.store.touch(ObjRef {
+            kind: Kind::Node,
+            id: n1,
+        });
         f.settle(Notice {
             obj: ObjRef {
                 kind: Kind::Node,

@@ -9,6 +9,7 @@
 
 pub mod activepods;
 pub mod cronjob;
+pub mod daemonplacement;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
