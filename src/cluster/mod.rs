@@ -160,6 +160,10 @@ impl World {
                         scenario.cluster.control_plane.controller_manager_qps,
                         scenario.cluster.control_plane.controller_manager_burst,
                     ),
+                    (
+                        scenario.cluster.control_plane.scheduler_qps,
+                        scenario.cluster.control_plane.scheduler_burst,
+                    ),
                 ),
             azure: Azure::new(cluster.clone()),
             components: Components::default(),

@@ -71,6 +71,8 @@ const CONTROL_PLANE_KEYS: &[&str] = &[
     "maxMutatingRequestsInflight",
     "controllerManagerQps",
     "controllerManagerBurst",
+    "schedulerQps",
+    "schedulerBurst",
 ];
 /// etcd's recommended cluster sizes: odd, and at most 7 (etcd FAQ "What is maximum cluster
 /// size?"; an even size adds a member without adding failure tolerance).
@@ -775,7 +777,9 @@ impl Checker<'_> {
                 "maxRequestsInflight"
                 | "maxMutatingRequestsInflight"
                 | "controllerManagerQps"
-                | "controllerManagerBurst" => match self.uint(v, &path, 100_000) {
+                | "controllerManagerBurst"
+                | "schedulerQps"
+                | "schedulerBurst" => match self.uint(v, &path, 100_000) {
                     Some(0) => self.problem(
                         v.span,
                         &path,
@@ -789,7 +793,9 @@ impl Checker<'_> {
                                 spec.max_mutating_requests_inflight = n
                             }
                             "controllerManagerQps" => spec.controller_manager_qps = n,
-                            _ => spec.controller_manager_burst = n,
+                            "controllerManagerBurst" => spec.controller_manager_burst = n,
+                            "schedulerQps" => spec.scheduler_qps = n,
+                            _ => spec.scheduler_burst = n,
                         }
                     }
                     None => {}
@@ -1996,6 +2002,14 @@ expect:
             ),
             (40, 20, 500, 1000)
         );
+        // KubeSchedulerConfiguration's clientConnection defaults are qps 50, burst 100.
+        assert_eq!((cp.scheduler_qps, cp.scheduler_burst), (50, 100));
+        let s = ok(&format!(
+            "{MIN}cluster:\n  controlPlane: {{schedulerQps: 100, schedulerBurst: 200}}\n"
+        ));
+        let cp = s.cluster.control_plane;
+        assert_eq!((cp.scheduler_qps, cp.scheduler_burst), (100, 200));
+        assert_eq!(cp.controller_manager_qps, 20);
     }
 
     #[test]

@@ -154,6 +154,10 @@ pub struct ControlPlaneSpec {
     pub controller_manager_qps: u32,
     /// kube-controller-manager's `--kube-api-burst` (default 30).
     pub controller_manager_burst: u32,
+    /// kube-scheduler's `clientConnection.qps` (default 50): its bindings' client-side rate.
+    pub scheduler_qps: u32,
+    /// kube-scheduler's `clientConnection.burst` (default 100).
+    pub scheduler_burst: u32,
 }
 
 impl Default for ControlPlaneSpec {
@@ -165,6 +169,8 @@ impl Default for ControlPlaneSpec {
             max_mutating_requests_inflight: 200,
             controller_manager_qps: 20,
             controller_manager_burst: 30,
+            scheduler_qps: 50,
+            scheduler_burst: 100,
         }
     }
 }

@@ -23,6 +23,7 @@ mod nodeprops;
 pub mod plugins;
 pub mod preemption;
 pub mod spread;
+mod spreadcount;
 pub mod topology;
 pub mod volumebinding;
 
@@ -75,7 +76,7 @@ struct PodEntry {
     /// Node and requests counted in the cache (assumed or bound).
     cached: Option<(u32, Resources, Resources)>,
     /// The controlling ReplicaSet/RC whose pods PodTopologySpread's system defaults spread.
-    spread_owner: Option<u32>,
+    spread_owner: Option<spreadcount::OwnerKey>,
     /// The plugins that rejected it in its last cycle (`hints::plugin` bits), whose hints
     /// decide which events move it out of unschedulablePods.
     rejected_by: u16,
@@ -85,39 +86,6 @@ struct PodEntry {
     priority: i32,
     /// The node preemption nominated it to (the queue's nominator).
     nominated: Option<u32>,
-}
-
-/// A multiplicative hash for small integer keys (the scheduler looks them up once per
-/// feasible node per cycle; SipHash would dominate that loop).
-#[derive(Clone, Copy, Debug, Default)]
-struct PairHash;
-
-impl std::hash::BuildHasher for PairHash {
-    type Hasher = PairHasher;
-    fn build_hasher(&self) -> PairHasher {
-        PairHasher(0)
-    }
-}
-
-/// The hasher behind [`PairHash`].
-#[derive(Clone, Copy, Debug, Default)]
-struct PairHasher(u64);
-
-impl std::hash::Hasher for PairHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
 }
 
 /// The scheduler's state: queues and the node cache.
@@ -130,11 +98,8 @@ pub struct Scheduler {
     next_start: usize,
     pods: Vec<PodEntry>,
     usage: Vec<NodeUsage>,
-    /// Pods per (owner, node) and (owner, zone): PodTopologySpread's counts, kept as the
-    /// cache changes so scoring never scans a node's pods. Hash maps are only looked up,
-    /// never iterated, so their order cannot reach any output.
-    spread_nodes: std::collections::HashMap<(u32, u32), u32, PairHash>,
-    spread_zones: std::collections::HashMap<(u32, u32), u32, PairHash>,
+    /// Pods per owner by node and by zone: PodTopologySpread's counts.
+    spread: spreadcount::SpreadCounts,
     /// Each node's `topology.kubernetes.io/zone`, interned (None: no label).
     node_zone: Vec<Option<u32>>,
     zone_names: Vec<String>,
@@ -220,7 +185,7 @@ impl Scheduler {
         node: u32,
         req: Resources,
         nz: Resources,
-        owner: Option<u32>,
+        owner: Option<spreadcount::OwnerKey>,
     ) {
         if self.entry(pod).cached.is_some() {
             return;
@@ -228,10 +193,8 @@ impl Scheduler {
         self.entry(pod).cached = Some((node, req, nz));
         self.entry(pod).spread_owner = owner;
         if let Some(o) = owner {
-            *self.spread_nodes.entry((o, node)).or_default() += 1;
-            if let Some(zone) = self.zone(node) {
-                *self.spread_zones.entry((o, zone)).or_default() += 1;
-            }
+            let zone = self.zone(node);
+            self.spread.add(o, node, zone);
         }
         let i = node as usize;
         if self.node_pods.len() <= i {
@@ -250,19 +213,7 @@ impl Scheduler {
         };
         if let Some(o) = self.entry(pod).spread_owner.take() {
             let zone = self.zone(node);
-            let keys = [
-                (&mut self.spread_nodes, Some((o, node))),
-                (&mut self.spread_zones, zone.map(|z| (o, z))),
-            ];
-            for (map, key) in keys {
-                let Some(key) = key else { continue };
-                if let Some(c) = map.get_mut(&key) {
-                    *c = c.saturating_sub(1);
-                    if *c == 0 {
-                        map.remove(&key);
-                    }
-                }
-            }
+            self.spread.remove(o, node, zone);
         }
         if let Some(list) = self.node_pods.get_mut(node as usize) {
             list.retain(|q| *q != pod);
@@ -499,11 +450,11 @@ const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 /// default constraints apply to pods a controller owns (pkg/scheduler/framework/plugins/podtopologyspread). kubesim counts the
 /// controller's own pods as the ones its selector matches; Services' selectors are not merged
 /// in (a simplification).
-fn spread_owner(p: &crate::model::pod::Pod) -> Option<u32> {
+fn spread_owner(p: &crate::model::pod::Pod) -> Option<spreadcount::OwnerKey> {
     p.meta
         .controller()
         .filter(|c| matches!(c.kind, Kind::ReplicaSet | Kind::ReplicationController))
-        .map(|c| c.id)
+        .map(|c| spreadcount::OwnerKey::new(c.kind == Kind::ReplicationController, c.id))
 }
 
 /// An informer event (pods and nodes).
@@ -922,11 +873,39 @@ impl Scheduler {
                 return Ok(vec![(nominated, 0)]);
             }
         }
-        let start = if n == 0 { 0 } else { self.next_start % n };
+        // NodeAffinity's PreFilter may narrow the nodes to visit (a DaemonSet pod's one node);
+        // the round-robin start then walks that list but advances over all nodes.
+        let named: Vec<u32>;
+        let candidates: &[u32] = match plugins::prefilter_node_names(&p.spec) {
+            plugins::PreFilterNodes::All => &self.nodes,
+            plugins::PreFilterNodes::Conflict => {
+                return Err(FitError {
+                    message: format!("0/{n} nodes are available: pod affinity terms conflict."),
+                    rejected_by: hints::plugin::AFFINITY,
+                    total: n,
+                    rejected: Vec::new(),
+                });
+            }
+            plugins::PreFilterNodes::Names(names) => {
+                named = names
+                    .iter()
+                    .filter_map(|name| store.lookup(Kind::Node, None, name))
+                    .filter(|id| self.listed.get(*id as usize).copied().unwrap_or(false))
+                    .collect();
+                &named
+            }
+        };
+        let m = candidates.len();
+        let want = if m == n {
+            want
+        } else {
+            plugins::num_feasible_nodes_to_find(m)
+        };
+        let start = if m == 0 { 0 } else { self.next_start % m };
         let mut processed = 0;
         let mut reasons = Vec::new();
-        while processed < n && feasible.len() < want {
-            let node_id = self.nodes[(start + processed) % n];
+        while processed < m && feasible.len() < want {
+            let node_id = candidates[(start + processed) % m];
             processed += 1;
             let Some(node) = store.nodes.get(node_id) else {
                 continue;
@@ -940,16 +919,22 @@ impl Scheduler {
             }
         }
         if n > 0 {
-            self.next_start = (start + processed) % n;
+            self.next_start = (self.next_start + processed) % n;
         }
         if feasible.is_empty() {
+            let absent = n - m;
             let rejected_by = rejected
                 .iter()
                 .flat_map(|(_, r)| r)
-                .fold(0, |m, r| m | hints::rejecting_plugin(r.reason));
+                .fold(0, |m, r| m | hints::rejecting_plugin(r.reason))
+                | if absent > 0 {
+                    hints::plugin::AFFINITY
+                } else {
+                    0
+                };
             let reasons: Vec<Vec<Rejection>> = rejected.iter().map(|(_, r)| r.clone()).collect();
             return Err(FitError {
-                message: plugins::fit_error(n, &reasons),
+                message: plugins::fit_error(n, &reasons, absent),
                 rejected_by,
                 total: n,
                 rejected,
@@ -996,18 +981,22 @@ impl Scheduler {
 /// `podtopologyspread/scoring.go`: per constraint `count × ln(domains + 2) + (maxSkew − 1)`,
 /// rounded, then normalised so the node with the fewest matching pods scores 100
 /// (`100 × (max + min − s) / max`). Nodes without a zone label are ignored (score 0).
-fn spread_scores(s: &Scheduler, owner: u32, feasible: &[u32]) -> Vec<i64> {
-    let mut zones: Vec<u32> = feasible.iter().filter_map(|n| s.zone(*n)).collect();
-    zones.sort_unstable();
-    zones.dedup();
+fn spread_scores(s: &Scheduler, owner: spreadcount::OwnerKey, feasible: &[u32]) -> Vec<i64> {
+    let mut seen = vec![false; s.zone_names.len()];
+    for z in feasible.iter().filter_map(|n| s.zone(*n)) {
+        seen[z as usize] = true;
+    }
+    let zones = seen.iter().filter(|z| **z).count();
     let w_host = libm::log(feasible.len() as f64 + 2.0);
-    let w_zone = libm::log(zones.len() as f64 + 2.0);
+    let w_zone = libm::log(zones as f64 + 2.0);
+    let counts = s.spread.owner(owner);
     let raw: Vec<Option<i64>> = feasible
         .iter()
         .map(|n| {
             let zone = s.zone(*n)?;
-            let host = f64::from(s.spread_nodes.get(&(owner, *n)).copied().unwrap_or(0));
-            let in_zone = f64::from(s.spread_zones.get(&(owner, zone)).copied().unwrap_or(0));
+            let (host, in_zone) = counts.map_or((0.0, 0.0), |c| {
+                (f64::from(c.on_node(*n)), f64::from(c.in_zone(zone)))
+            });
             Some((host * w_host + 2.0 + in_zone * w_zone + 4.0).round() as i64)
         })
         .collect();
@@ -1078,15 +1067,18 @@ mod tests {
             s.set_zone(n, Some("0"));
         }
         let r = Resources::default();
-        s.add_to_cache(100, 1, r, r, Some(7));
-        s.add_to_cache(101, 2, r, r, Some(7));
-        s.add_to_cache(102, 2, r, r, Some(7));
-        assert_eq!(spread_scores(&s, 7, &[0, 1, 2]), vec![200, 168, 138]);
+        let rs = spreadcount::OwnerKey::new(false, 7);
+        s.add_to_cache(100, 1, r, r, Some(rs));
+        s.add_to_cache(101, 2, r, r, Some(rs));
+        s.add_to_cache(102, 2, r, r, Some(rs));
+        // A ReplicationController with the same id is another owner: its pods do not count.
+        s.add_to_cache(103, 0, r, r, Some(spreadcount::OwnerKey::new(true, 7)));
+        assert_eq!(spread_scores(&s, rs, &[0, 1, 2]), vec![200, 168, 138]);
         // Removing a pod updates the counts.
         s.remove_from_cache(102);
         s.remove_from_cache(101);
         s.remove_from_cache(100);
-        assert_eq!(spread_scores(&s, 7, &[0, 1, 2]), vec![200, 200, 200]);
+        assert_eq!(spread_scores(&s, rs, &[0, 1, 2]), vec![200, 200, 200]);
     }
 
     mod cycle {
@@ -1309,6 +1301,44 @@ mod tests {
                 out.events()[0].message,
                 "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never."
             );
+        }
+
+        #[test]
+        fn a_daemonset_pod_is_filtered_against_its_node_alone() {
+            // NodeAffinity's PreFilter returns PreFilterResult{NodeNames: {b}} for the
+            // DaemonSet controller's `matchFields metadata.name In [b]` term, so only b is
+            // filtered; the others count as "node(s) didn't satisfy plugin(s)
+            // [NodeAffinity]" (SetAbsentNodesStatus, schedule_one.go), and the round-robin
+            // start advances by the one node processed, over all nodes.
+            let mut h = Harness::default();
+            let ns = fx::namespace(&mut h.store, "default");
+            let mut s = Scheduler::default();
+            for name in ["a", "b", "c"] {
+                let id = fx::node(&mut h.store, name, 4000, 16 << 30);
+                s.register_node(&h.store, id);
+            }
+            let on_b = |cpu| {
+                let mut spec = (*fx::spec(cpu)).clone();
+                spec.required_node_name = Some("b".into());
+                std::sync::Arc::new(spec)
+            };
+            let big = fx::pod(&mut h.store, "ds-big", ns, on_b(8000), None, None);
+            let err = s
+                .prioritized_nodes(&h.store, big)
+                .expect_err("too big for b");
+            assert_eq!(
+                err.message,
+                "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy \
+                 plugin(s) [NodeAffinity]."
+            );
+            assert_eq!(err.rejected.len(), 1, "only b was filtered");
+            assert_ne!(err.rejected_by & hints::plugin::AFFINITY, 0);
+            assert_eq!(s.next_start, 1);
+            let small = fx::pod(&mut h.store, "ds-small", ns, on_b(100), None, None);
+            let b = h.store.lookup(Kind::Node, None, "b").expect("b");
+            let ok = s.prioritized_nodes(&h.store, small).expect("fits b");
+            assert_eq!(ok.iter().map(|(n, _)| *n).collect::<Vec<_>>(), vec![b]);
+            assert_eq!(s.next_start, 2);
         }
 
         #[test]

@@ -105,6 +105,68 @@ pub fn matches_node_selector_and_affinity(spec: &PodSpec, node: &Node) -> bool {
             .is_none_or(|a| a.node.required_matches(&node.meta.labels, &node.meta.name))
 }
 
+/// What NodeAffinity's PreFilter leaves for the Filters to visit.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PreFilterNodes {
+    /// Every node.
+    All,
+    /// Only these nodes (`PreFilterResult.NodeNames`), in the order the pod names them.
+    Names(Vec<String>),
+    /// The terms name no node in common: the pod fits none (`pod affinity terms conflict`).
+    Conflict,
+}
+
+/// NodeAffinity's PreFilter (node_affinity.go): when every required term has a
+/// `matchFields metadata.name In` requirement, only the union over terms of each term's
+/// intersected names can match, and the scheduler filters only those nodes. A DaemonSet pod
+/// (whose one term names its node) is filtered against one node instead of all of them.
+/// Names are kept in first-seen order (upstream's set has none).
+pub fn prefilter_node_names(spec: &PodSpec) -> PreFilterNodes {
+    if let Some(n) = &spec.required_node_name {
+        // ReplaceDaemonSetPodNodeNameNodeAffinity puts this name in every term.
+        return PreFilterNodes::Names(vec![n.clone()]);
+    }
+    let Some(terms) = spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node.required.as_ref())
+        .filter(|t| !t.is_empty())
+    else {
+        return PreFilterNodes::All;
+    };
+    let mut union: Vec<String> = Vec::new();
+    for t in terms {
+        let mut names: Option<Vec<String>> = None;
+        for r in &t.match_fields {
+            if r.key != "metadata.name" || r.operator != crate::model::labels::Operator::In {
+                continue;
+            }
+            names = Some(match names {
+                None => r.values.clone(),
+                Some(prev) => prev.into_iter().filter(|v| r.values.contains(v)).collect(),
+            });
+        }
+        let Some(names) = names else {
+            // A term without a name requirement: every node is a candidate (terms are ORed).
+            return PreFilterNodes::All;
+        };
+        for n in names {
+            if !union.contains(&n) {
+                union.push(n);
+            }
+        }
+    }
+    if union.is_empty() {
+        PreFilterNodes::Conflict
+    } else {
+        PreFilterNodes::Names(union)
+    }
+}
+
+/// The reason PreFilter gives the nodes it left out (`SetAbsentNodesStatus`,
+/// schedule_one.go), counted in the fit error like any Filter's.
+pub const ABSENT_NODES_REASON: &str = "node(s) didn't satisfy plugin(s) [NodeAffinity]";
+
 /// NodeAffinity's Score and NormalizeScore (node_affinity.go): the summed weights of the
 /// preferred terms each node matches, scaled so the best node scores 100
 /// (`DefaultNormalizeScore`), times the plugin's weight 2; None (all 0) without preferred
@@ -344,12 +406,19 @@ pub fn num_feasible_nodes_to_find(all: usize) -> usize {
 
 /// `FitError.Error()` before the PostFilter's message: `0/N nodes are available:
 /// <histogram>.` (facts C.3; the 1.30+ single-period form) over every rejected node's
-/// reasons; DefaultPreemption ([`crate::scheduler::preemption`]) appends its own.
-pub fn fit_error(total: usize, per_node: &[Vec<Rejection>]) -> String {
+/// reasons and the `absent` nodes PreFilter left out ([`ABSENT_NODES_REASON`]);
+/// DefaultPreemption ([`crate::scheduler::preemption`]) appends its own.
+pub fn fit_error(total: usize, per_node: &[Vec<Rejection>], absent: usize) -> String {
     if total == 0 {
         return "no nodes available to schedule pods".to_string();
     }
-    let main = histogram(per_node.iter().flat_map(|r| r.iter().map(|x| x.reason)));
+    let absent = std::iter::repeat_n(ABSENT_NODES_REASON, absent);
+    let main = histogram(
+        per_node
+            .iter()
+            .flat_map(|r| r.iter().map(|x| x.reason))
+            .chain(absent),
+    );
     format!("0/{total} nodes are available: {main}.")
 }
 
@@ -374,6 +443,44 @@ mod tests {
     use crate::etcd::store::testing as fx;
     use crate::model::affinity::{Affinity, NodeSelectorTerm, PreferredSchedulingTerm};
     use crate::model::labels::{Operator, Requirement};
+
+    #[test]
+    fn prefilter_narrows_to_named_nodes_only_when_every_term_names_some() {
+        // node_affinity.go PreFilter: per term the intersection of its `metadata.name In`
+        // sets, then the union over terms; a term without one lets every node through;
+        // an empty union is "pod affinity terms conflict".
+        let names = |vals: &[&str]| req("metadata.name", Operator::In, vals);
+        let with_terms = |terms| prefilter_node_names(&with_required(terms));
+        let term = |fields: Vec<Requirement>, exprs: Vec<Requirement>| NodeSelectorTerm {
+            match_expressions: exprs,
+            match_fields: fields,
+        };
+        assert_eq!(prefilter_node_names(&fx::spec(100)), PreFilterNodes::All);
+        assert_eq!(
+            with_terms(vec![
+                term(vec![names(&["a", "b"]), names(&["b", "c"])], vec![]),
+                term(vec![names(&["d"])], vec![]),
+            ]),
+            PreFilterNodes::Names(vec!["b".into(), "d".into()])
+        );
+        assert_eq!(
+            with_terms(vec![
+                term(vec![names(&["a"])], vec![]),
+                term(vec![], vec![req("zone", Operator::In, &["1"])]),
+            ]),
+            PreFilterNodes::All
+        );
+        assert_eq!(
+            with_terms(vec![term(vec![names(&["a"]), names(&["b"])], vec![])]),
+            PreFilterNodes::Conflict
+        );
+        let mut ds = (*fx::spec(100)).clone();
+        ds.required_node_name = Some("n1".into());
+        assert_eq!(
+            prefilter_node_names(&ds),
+            PreFilterNodes::Names(vec!["n1".into()])
+        );
+    }
 
     #[test]
     fn num_feasible_nodes_follows_test_num_feasible_nodes_to_find() {
@@ -622,7 +729,7 @@ mod tests {
             reason: "Insufficient cpu",
             resolvable: true,
         }];
-        let msg = fit_error(3, &[cpu.clone(), cpu.clone(), cpu]);
+        let msg = fit_error(3, &[cpu.clone(), cpu.clone(), cpu], 0);
         assert_eq!(msg, "0/3 nodes are available: 3 Insufficient cpu.");
         let taint = vec![Rejection {
             reason: "node(s) had untolerated taint(s)",
@@ -633,9 +740,9 @@ mod tests {
             resolvable: true,
         }];
         assert_eq!(
-            fit_error(2, &[taint, mem]),
+            fit_error(2, &[taint, mem], 0),
             "0/2 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint(s)."
         );
-        assert_eq!(fit_error(0, &[]), "no nodes available to schedule pods");
+        assert_eq!(fit_error(0, &[], 0), "no nodes available to schedule pods");
     }
 }

@@ -112,3 +112,36 @@ fn a_small_server_rejects_with_429_and_client_go_retries_until_every_pod_exists(
         assert_eq!(d["available_replicas"], 500, "{d}");
     }
 }
+
+#[test]
+fn the_schedulers_client_qps_paces_its_bindings() {
+    // 200 pods exist within a second (a 1,000 QPS controller manager); the scheduler binds
+    // each with one POST, through its own token bucket. At `schedulerQps: 5, schedulerBurst: 5`
+    // it can send at most 5 + 5 × t bindings in t seconds; at the default 50 / 100 the same
+    // 200 pods are all bound within a few seconds (KubeSchedulerConfiguration's
+    // clientConnection defaults).
+    let scheduled_by = |r: &Run, t: f64| {
+        r.events()
+            .into_iter()
+            .filter(|e| e[6] == "Scheduled" && super::support::seconds(&e[0]) <= t)
+            .count()
+    };
+    let paced = "{controllerManagerQps: 1000, controllerManagerBurst: 1000, schedulerQps: 5, schedulerBurst: 5}";
+    let r = run_yaml(&burst(paced, &["web"], 200, "60s"), &[], &["-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The first binding is sent after 1 s; 10 s later at most 5 + 5 × 10 have been sent.
+    let early = scheduled_by(&r, 11.0);
+    assert!((20..=55).contains(&early), "{early}");
+    assert_eq!(scheduled_by(&r, 60.0), 200);
+    let fast = run_yaml(
+        &burst(
+            "{controllerManagerQps: 1000, controllerManagerBurst: 1000}",
+            &["web"],
+            200,
+            "60s",
+        ),
+        &[],
+        &["-q"],
+    );
+    assert_eq!(scheduled_by(&fast, 11.0), 200);
+}
