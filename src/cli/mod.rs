@@ -6,6 +6,7 @@
 //! 143 a run stopped by SIGINT or SIGTERM (its files whole, summary.json saying so).
 
 pub mod prepare;
+pub mod progress;
 
 use crate::cluster::World;
 use crate::diag::{Problem, Span};
@@ -199,6 +200,13 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
             return 2;
         }
     };
+    let progress_mode = match progress::Mode::from_env() {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
     let Ok(prepared) = load_prepared(path) else {
         return 2;
     };
@@ -242,7 +250,17 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
             }
         }));
     }
+    let bar = progress::RunBar::new(progress_mode, quiet);
+    if let Some(bar) = &bar {
+        world.out.print_around(bar.handle());
+        world.progress = Some(bar.hook(progress_mode));
+    }
     world.run();
+    // The bar goes before the rollout lines and the closing line are printed.
+    world.progress = None;
+    if let Some(bar) = bar {
+        bar.clear();
+    }
     // Whether it completed or stopped, every file is flushed whole and summary.json written.
     let stopped = world.stopped.clone();
     let events = world.events_processed();

@@ -44,6 +44,28 @@ use crate::sim::timing::Timings;
 /// `--check-invariants`); off by default.
 pub type Observer = Box<dyn FnMut(&World, &Scheduled<Event>)>;
 
+/// How far a run has got, for a progress display outside the run (`kubesim run`'s bar).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Virtual time reached.
+    pub now: SimTime,
+    /// The scenario's end (`duration`).
+    pub end: SimTime,
+    /// Events handled so far.
+    pub events: u64,
+    /// Pods in the store.
+    pub live_pods: usize,
+}
+
+/// A callback [`World::step_until`] runs every [`PROGRESS_EVERY`] events. It only reads, so
+/// it cannot change what the run does; what it does with the wall clock stays its own.
+pub type ProgressHook = Box<dyn FnMut(Progress)>;
+
+/// Events between two [`ProgressHook`] calls: a power of two, so the check is a mask, and
+/// small enough that even a slow run (about 100,000 events a second) reports several times a
+/// second.
+pub const PROGRESS_EVERY: u64 = 4096;
+
 /// Limits that stop a run which would exhaust memory (exit 2, naming the step).
 #[derive(Clone, Copy, Debug)]
 pub struct RunLimits {
@@ -118,6 +140,8 @@ pub struct World {
     pub interrupt: Interrupt,
     /// Optional observer hook.
     pub observer: Option<Observer>,
+    /// Optional progress hook (every [`PROGRESS_EVERY`] events).
+    pub progress: Option<ProgressHook>,
     deliveries: Vec<Delivery>,
     records: Vec<EventRecord>,
     printed: Vec<(ComponentId, TerminalOutput)>,
@@ -185,6 +209,7 @@ impl World {
             stopped: None,
             interrupt: Interrupt::default(),
             observer: None,
+            progress: None,
             deliveries: Vec::new(),
             records: Vec::new(),
             printed: Vec::new(),
@@ -267,6 +292,7 @@ impl World {
     /// or at the end of the instant in which [`World::interrupt`] asked (steps still running
     /// are then stopped, as at the end of a run).
     pub fn run(&mut self) {
+        self.report_progress();
         self.step_until(self.end);
         if self.stopped.is_none() {
             self.engine.advance_to(self.end);
@@ -300,12 +326,27 @@ impl World {
                 obs(self, &item);
                 self.observer = Some(obs);
             }
+            if self.engine.processed() & (PROGRESS_EVERY - 1) == 0 {
+                self.report_progress();
+            }
             if self.engine.peek_time() != Some(self.now()) {
                 self.end_instant();
                 if let Some(reason) = self.interrupt.requested() {
                     self.stop(reason, String::new());
                 }
             }
+        }
+    }
+
+    /// Hands the progress hook, if any, where the run is.
+    pub fn report_progress(&mut self) {
+        if let Some(hook) = &mut self.progress {
+            hook(Progress {
+                now: self.engine.now(),
+                end: self.end,
+                events: self.engine.processed(),
+                live_pods: self.store.pods.len(),
+            });
         }
     }
 

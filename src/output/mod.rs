@@ -14,6 +14,7 @@ pub mod summary;
 pub mod timeline;
 pub mod transcript;
 
+use indicatif::ProgressBar;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
@@ -173,10 +174,19 @@ impl CsvSink {
     }
 }
 
-/// Writes `text` to stdout unless quiet; a closed pipe is not an error worth stopping a run.
-fn write_stdout(text: &str) -> Result<(), String> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+/// Writes `text` to stdout; a closed pipe is not an error worth stopping a run. With a
+/// progress bar on stderr, the bar is wiped first and drawn again after, so that on a terminal
+/// showing both the text never lands inside the bar's line.
+fn write_stdout(text: &str, bar: Option<&ProgressBar>) -> Result<(), String> {
+    let write = || {
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    };
+    let r = match bar {
+        Some(bar) => bar.suspend(write),
+        None => write(),
+    };
+    match r {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("writing to stdout: {e}")),
         _ => Ok(()),
     }
@@ -190,6 +200,8 @@ pub struct Outputs {
     quiet: bool,
     /// Print to stdout and stderr at all (false for [`Outputs::discard`]).
     print: bool,
+    /// The progress bar on stderr to step around when printing, if one is shown.
+    bar: Option<ProgressBar>,
     events: EventLog,
     timeline: Timeline,
     rollouts: Rollouts,
@@ -240,6 +252,7 @@ impl Outputs {
             dir: Some(dir.to_path_buf()),
             quiet,
             print: true,
+            bar: None,
             events,
             timeline,
             rollouts: Rollouts::default(),
@@ -255,6 +268,7 @@ impl Outputs {
             dir: None,
             quiet: true,
             print: false,
+            bar: None,
             events: EventLog::new(CsvSink::none("events.csv")),
             timeline: Timeline::new(CsvSink::none("timeline.csv")),
             rollouts: Rollouts::default(),
@@ -266,6 +280,12 @@ impl Outputs {
     /// The first I/O error, if any; the run then exits 2 (docs/outputs.md).
     pub fn io_error(&self) -> Option<&str> {
         self.io_error.as_deref()
+    }
+
+    /// Prints around `bar` from now on (it is on stderr, which may be the same terminal).
+    pub fn print_around(&mut self, bar: ProgressBar) {
+        self.transcript.print_around(bar.clone());
+        self.bar = Some(bar);
     }
 
     /// Whether stdout is silenced (`--quiet`).
@@ -338,7 +358,7 @@ impl Outputs {
             return;
         }
         if !self.quiet {
-            let r = write_stdout(&format!("{line}\n"));
+            let r = write_stdout(&format!("{line}\n"), self.bar.as_ref());
             self.note(r.err());
         } else if !passed {
             eprintln!("{line}");
@@ -385,7 +405,7 @@ impl Outputs {
                     text.push_str(&line);
                     text.push('\n');
                 }
-                let r = write_stdout(&text);
+                let r = write_stdout(&text, self.bar.as_ref());
                 self.note(r.err());
             }
         }

@@ -14,6 +14,8 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
+use indicatif::ProgressBar;
+
 use crate::sim::time::SimTime;
 
 /// What summary.json reports about a step.
@@ -34,6 +36,8 @@ pub struct StepRecord {
 pub struct Transcript {
     file: Option<BufWriter<File>>,
     echo: bool,
+    /// The progress bar to step around when echoing.
+    bar: Option<ProgressBar>,
     error: Option<String>,
     steps: Vec<StepRecord>,
     /// The step whose block is the last one written.
@@ -47,11 +51,17 @@ impl Transcript {
         Transcript {
             file,
             echo,
+            bar: None,
             error: None,
             steps: Vec::new(),
             last: None,
             wrote_any: false,
         }
+    }
+
+    /// Echoes around `bar` from now on.
+    pub(crate) fn print_around(&mut self, bar: ProgressBar) {
+        self.bar = Some(bar);
     }
 
     /// Every step seen so far, indexed by step number.
@@ -72,7 +82,7 @@ impl Transcript {
                 .get_or_insert_with(|| format!("writing transcript.txt: {e}"));
         }
         if self.echo
-            && let Err(e) = super::write_stdout(text)
+            && let Err(e) = super::write_stdout(text, self.bar.as_ref())
         {
             self.echo = false;
             self.error.get_or_insert(e);
@@ -121,9 +131,12 @@ impl Transcript {
             return;
         }
         self.continue_block(step, now);
-        self.emit(text);
-        if !text.ends_with('\n') {
-            self.emit("\n");
+        // One write with its line end: a progress bar on the same terminal is drawn again
+        // after each write, which must leave the cursor at the start of a line.
+        if text.ends_with('\n') {
+            self.emit(text);
+        } else {
+            self.emit(&format!("{text}\n"));
         }
     }
 

@@ -22,6 +22,7 @@ mod outputs;
 mod partition;
 mod pressure;
 mod priority;
+mod progress;
 mod props;
 mod quickstart;
 mod recreate;
