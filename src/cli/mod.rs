@@ -74,8 +74,9 @@ pub enum Cmd {
     },
     /// List every named latency distribution with its default and source.
     Timings,
-    /// Run a scenario over many seeds and `--set` values on every core; write sweep.csv,
-    /// one row of key figures per run.
+    /// Run a scenario over many seeds and `--set` values on every core; write sweep.csv
+    /// (one row of key figures per run) and sweep-summary.csv (min, p50, p90, p99, max of
+    /// each figure per combination).
     ///
     /// Example: kubesim sweep scenarios/scale-out.yaml --seeds 1..20 --set cluster.nodePools[0].count=3,6
     Sweep(sweep::SweepArgs),

@@ -137,6 +137,44 @@ fn sweep_output_is_the_same_whatever_the_jobs() {
     let one = read(&dir.path().join("one"), "sweep.csv");
     assert_eq!(one.lines().count(), 1 + 2 * 4);
     assert_eq!(one, read(&dir.path().join("two"), "sweep.csv"));
+    assert_eq!(
+        read(&dir.path().join("one"), "sweep-summary.csv"),
+        read(&dir.path().join("two"), "sweep-summary.csv")
+    );
+}
+
+#[test]
+fn the_summary_gives_nearest_rank_percentiles_of_each_combinations_seeds() {
+    let dir = folder();
+    let (code, err) = sweep(
+        dir.path(),
+        &[
+            "--seeds",
+            "1..5",
+            "--set",
+            "cluster.nodePools[0].count=2,3",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let runs = read(&dir.path().join("out"), "sweep.csv");
+    let summary = read(&dir.path().join("out"), "sweep-summary.csv");
+    let events = column(&runs, "events_processed");
+    for (c, seeds) in events.chunks(5).enumerate() {
+        let mut v: Vec<u64> = seeds.iter().map(|e| e.parse().expect("a count")).collect();
+        v.sort_unstable();
+        // Nearest rank over n = 5: p50 at rank ⌈2.5⌉ = 3, p90 at ⌈4.5⌉ = 5, p99 at ⌈4.95⌉ = 5.
+        let want = [v[0], v[2], v[4], v[4], v[4]].map(|x| x.to_string());
+        let got: Vec<String> = ["min", "p50", "p90", "p99", "max"]
+            .iter()
+            .map(|s| column(&summary, &format!("events_processed_{s}"))[c].clone())
+            .collect();
+        assert_eq!(got, want, "combination {c}");
+        assert_eq!(column(&summary, "runs")[c], "5");
+    }
+    // `cluster nodes_ready == 2` holds for every seed with two nodes and none with three.
+    assert_eq!(column(&summary, "passed_runs"), ["5", "0"]);
 }
 
 #[test]

@@ -12,6 +12,7 @@ pub mod emit;
 pub mod figures;
 pub mod plan;
 pub mod set;
+pub mod summary;
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -22,7 +23,7 @@ use rayon::prelude::*;
 use crate::cluster::World;
 use crate::output::Outputs;
 use figures::Figures;
-use plan::{Plan, Seeds};
+use plan::{Grid, Plan, Seeds};
 use set::SetFlag;
 
 /// `kubesim sweep`'s flags.
@@ -88,7 +89,7 @@ fn sweep(args: SweepArgs) -> Result<(), String> {
     let runs: Vec<usize> = (0..plan.grid.runs()).collect();
     let results = execute(&plan, &runs, jobs, args.quiet, args.max_live_pods)?;
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    write_runs(&plan, &dir, &results)?;
+    write_runs(&plan.grid, &dir, &results)?;
     eprintln!(
         "kubesim sweep: {} runs on {jobs} threads, {:.2}s wall",
         results.len(),
@@ -215,13 +216,24 @@ fn run_one(path: &Path, text: &str, seed: u64, max_live_pods: usize) -> Result<F
     Ok(Figures::measure(&world, &scenario, seed))
 }
 
-/// Writes sweep.csv.
-fn write_runs(plan: &Plan, dir: &Path, results: &[csv::RunResult]) -> Result<(), String> {
+/// Writes sweep.csv and, when `results` holds every run, sweep-summary.csv.
+fn write_runs(grid: &Grid, dir: &Path, results: &[csv::RunResult]) -> Result<(), String> {
     let rows: Vec<Vec<String>> = results
         .iter()
-        .map(|r| csv::row(r, &plan.grid.values(r.combination)))
+        .map(|r| csv::row(r, &grid.values(r.combination)))
         .collect();
-    let file = dir.join("sweep.csv");
-    csv::write(&file, &csv::header(&plan.grid.paths()), &rows)
-        .map_err(|e| format!("writing {}: {e}", file.display()))
+    let paths = grid.paths();
+    let write = |name: &str, header: Vec<String>, rows: Vec<Vec<String>>| {
+        let file = dir.join(name);
+        csv::write(&file, &header, &rows).map_err(|e| format!("writing {}: {e}", file.display()))
+    };
+    write("sweep.csv", csv::header(&paths), rows)?;
+    if results.len() == grid.runs() {
+        write(
+            "sweep-summary.csv",
+            summary::header(&paths),
+            summary::rows(grid, results),
+        )?;
+    }
+    Ok(())
 }
