@@ -129,6 +129,19 @@ pub fn etcd_index(member: &str) -> Option<u32> {
 }
 
 impl FaultCommand {
+    /// Whether it takes something away (a VM, a member, a process, a node's network or
+    /// resources) rather than giving it back: where a sweep's time to recover starts.
+    pub fn harms(&self) -> bool {
+        match self {
+            FaultCommand::Node { fault, .. } => matches!(
+                fault,
+                NodeFault::Fail | NodeFault::Delete | NodeFault::Partition | NodeFault::Pressure(_)
+            ),
+            FaultCommand::Etcd { fail, .. } | FaultCommand::ApiServer { fail, .. } => *fail,
+            FaultCommand::RestartControllerManager | FaultCommand::RestartScheduler => true,
+        }
+    }
+
     /// The control-plane fault this command is, checked against the cluster's control plane
     /// (`etcd_members` members, `api_servers` replicas); `None` for a node fault. The error
     /// names what exists.

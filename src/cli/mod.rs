@@ -1,4 +1,4 @@
-//! The command line: `kubesim run`, `kubesim validate`, `kubesim timings`.
+//! The command line: `kubesim run`, `kubesim validate`, `kubesim timings`, `kubesim sweep`.
 //!
 //! Two stages, as ripgrep does it: clap's raw values, then a checked scenario
 //! ([`prepare`]). Exit codes: 0 the run completed and every expectation held, 1 an
@@ -7,6 +7,7 @@
 
 pub mod prepare;
 pub mod progress;
+pub mod sweep;
 
 use crate::cluster::World;
 use crate::diag::{Problem, Span};
@@ -74,6 +75,12 @@ pub enum Cmd {
     },
     /// List every named latency distribution with its default and source.
     Timings,
+    /// Run a scenario over many seeds and `--set` values on every core; write sweep.csv
+    /// (one row of key figures per run) and sweep-summary.csv (min, p50, p90, p99, max of
+    /// each figure per combination).
+    ///
+    /// Example: kubesim sweep scenarios/scale-out.yaml --seeds 1..20 --set cluster.nodePools[0].count=3,6
+    Sweep(sweep::SweepArgs),
 }
 
 /// Entry point used by `main.rs`.
@@ -107,6 +114,7 @@ pub fn main() -> ExitCode {
             },
         ),
         Cmd::Validate { files } => validate(&files),
+        Cmd::Sweep(args) => sweep::main(args),
         Cmd::Timings => {
             print!("{}", crate::sim::timing::table());
             0
@@ -116,7 +124,16 @@ pub fn main() -> ExitCode {
 
 /// Loads and checks a scenario; on bad input prints every problem and returns None.
 fn load_prepared(path: &Path) -> Result<prepare::Prepared, ()> {
-    let scenario = match crate::scenario::load(path) {
+    prepared_from(crate::scenario::load(path), &mut |w| eprintln!("{w}"))
+}
+
+/// Checks a loaded (or refused) scenario and everything it names; on bad input prints every
+/// problem to stderr. Warnings go to `warn`, so a sweep can print each once.
+pub(crate) fn prepared_from(
+    loaded: Result<crate::scenario::Scenario, crate::scenario::LoadError>,
+    warn: &mut dyn FnMut(&str),
+) -> Result<prepare::Prepared, ()> {
+    let scenario = match loaded {
         Ok(s) => s,
         Err(crate::scenario::LoadError::Invalid {
             source,
@@ -129,7 +146,7 @@ fn load_prepared(path: &Path) -> Result<prepare::Prepared, ()> {
                 Err(bad) => bad,
             };
             for w in &bad.warnings {
-                eprintln!("{w}");
+                warn(w);
             }
             match bad.files.iter_mut().find(|f| f.path == source.path) {
                 Some(f) => {
@@ -158,13 +175,13 @@ fn load_prepared(path: &Path) -> Result<prepare::Prepared, ()> {
     match prepare::prepare(scenario) {
         Ok(p) => {
             for w in &p.warnings {
-                eprintln!("{w}");
+                warn(w);
             }
             Ok(p)
         }
         Err(bad) => {
             for w in &bad.warnings {
-                eprintln!("{w}");
+                warn(w);
             }
             eprint!("{}", bad.render());
             Err(())
@@ -264,14 +281,14 @@ fn run(path: &Path, flags: RunFlags) -> u8 {
     // Whether it completed or stopped, every file is flushed whole and summary.json written.
     let stopped = world.stopped.clone();
     let events = world.events_processed();
-    world.out.finish(
-        &scenario,
+    world.out.finish(crate::output::RunEnd {
+        scenario: &scenario,
         seed,
-        events,
-        &world.expectations,
-        stopped.as_ref(),
-        world.api.flow_stats(),
-    );
+        events_processed: events,
+        expectations: &world.expectations,
+        stop: stopped.as_ref(),
+        flow_control: world.api.flow_stats(),
+    });
     for v in broken.borrow().iter().take(20) {
         eprintln!(
             "error: invariant broken (a kubesim bug; please report it with the scenario): {v}"

@@ -9,6 +9,7 @@
 pub mod events;
 pub mod expectations;
 pub mod metrics;
+pub mod peaks;
 pub mod rollouts;
 pub mod summary;
 pub mod timeline;
@@ -192,6 +193,22 @@ fn write_stdout(text: &str, bar: Option<&ProgressBar>) -> Result<(), String> {
     }
 }
 
+/// How a run ended, which summary.json reports.
+pub struct RunEnd<'a> {
+    /// The scenario run.
+    pub scenario: &'a Scenario,
+    /// The seed used (after `--seed`).
+    pub seed: u64,
+    /// Engine events handled.
+    pub events_processed: u64,
+    /// The expectations' verdicts.
+    pub expectations: &'a Expectations,
+    /// Why and when the run stopped, if it did not complete.
+    pub stop: Option<&'a crate::sim::stop::Stop>,
+    /// API Priority and Fairness figures per limited level.
+    pub flow_control: Vec<crate::apiserver::flowcontrol::LevelStats>,
+}
+
 /// Every output writer of one run, and the incremental state summary.json and expectations
 /// need (cluster counters, deployment availability, step exit codes).
 #[derive(Debug)]
@@ -206,6 +223,8 @@ pub struct Outputs {
     timeline: Timeline,
     rollouts: Rollouts,
     transcript: Transcript,
+    /// Kept only for sweeps ([`Outputs::sweep`]).
+    peaks: Option<peaks::Peaks>,
     io_error: Option<String>,
 }
 
@@ -257,6 +276,7 @@ impl Outputs {
             timeline,
             rollouts: Rollouts::default(),
             transcript: Transcript::new(file, !quiet),
+            peaks: None,
             io_error: None,
         })
     }
@@ -273,8 +293,22 @@ impl Outputs {
             timeline: Timeline::new(CsvSink::none("timeline.csv")),
             rollouts: Rollouts::default(),
             transcript: Transcript::new(None, false),
+            peaks: None,
             io_error: None,
         }
+    }
+
+    /// Like [`Outputs::discard`], but also keeping the [`peaks::Peaks`] a sweep reports.
+    pub fn sweep() -> Outputs {
+        Outputs {
+            peaks: Some(peaks::Peaks::default()),
+            ..Outputs::discard()
+        }
+    }
+
+    /// The peaks kept by [`Outputs::sweep`] (None for any other outputs).
+    pub fn peaks(&self) -> Option<&peaks::Peaks> {
+        self.peaks.as_ref()
     }
 
     /// The first I/O error, if any; the run then exits 2 (docs/outputs.md).
@@ -313,6 +347,9 @@ impl Outputs {
     pub fn timeline_instant(&mut self, now: SimTime, store: &Store, changed: &[ObjRef]) {
         self.timeline.instant(now, store, changed);
         self.rollouts.instant(now, store, changed);
+        if let Some(p) = &mut self.peaks {
+            p.instant(now, store, changed, self.timeline.counters());
+        }
         self.collect_errors();
     }
 
@@ -365,37 +402,33 @@ impl Outputs {
         }
     }
 
+    /// The run's summary.json object as of now, without writing it: what [`Outputs::finish`]
+    /// writes, and what a sweep reads its figures from.
+    pub fn summary(&self, end: RunEnd<'_>) -> summary::Summary {
+        summary::build(
+            end.scenario,
+            end.seed,
+            end.events_processed,
+            summary::Recorded {
+                timeline: &self.timeline,
+                rollouts: &self.rollouts,
+                transcript: &self.transcript,
+            },
+            end.expectations,
+            end.stop,
+            end.flow_control,
+        )
+    }
+
     /// Ends the run's output: flushes every file, writes summary.json and prints one line
-    /// per rollout (docs/outputs.md#rollouts). `seed` is the seed
-    /// used (after `--seed`); `stop` says why and when the run stopped, if it did not complete.
-    /// Check [`Outputs::io_error`] afterwards.
-    pub fn finish(
-        &mut self,
-        scenario: &Scenario,
-        seed: u64,
-        events_processed: u64,
-        expectations: &Expectations,
-        stop: Option<&crate::sim::stop::Stop>,
-        flow_control: Vec<crate::apiserver::flowcontrol::LevelStats>,
-    ) {
+    /// per rollout (docs/outputs.md#rollouts). Check [`Outputs::io_error`] afterwards.
+    pub fn finish(&mut self, end: RunEnd<'_>) {
         self.events.sink.flush();
         self.timeline.sink.flush();
         self.transcript.flush();
         self.collect_errors();
         if let Some(dir) = self.dir.clone() {
-            let s = summary::build(
-                scenario,
-                seed,
-                events_processed,
-                summary::Recorded {
-                    timeline: &self.timeline,
-                    rollouts: &self.rollouts,
-                    transcript: &self.transcript,
-                },
-                expectations,
-                stop,
-                flow_control,
-            );
+            let s = self.summary(end);
             let r = summary::write(&dir.join("summary.json"), &s)
                 .map_err(|e| format!("writing summary.json: {e}"));
             self.note(r.err());

@@ -403,7 +403,14 @@ expect:
         out.step_stopped(1, SimTime(3_000_000));
         instant(&mut out, &mut s, &mut ex, 5_000_000);
         ex.settle(SimTime(10_000_000), &s, out.counters());
-        out.finish(&scenario, 7, 42, &ex, None, Vec::new());
+        out.finish(crate::output::RunEnd {
+            scenario: &scenario,
+            seed: 7,
+            events_processed: 42,
+            expectations: &ex,
+            stop: None,
+            flow_control: Vec::new(),
+        });
         assert!(out.io_error().is_none());
         let text = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
         let expected = r#"{

@@ -165,6 +165,12 @@ pub fn load(path: &Path) -> Result<Scenario, LoadError> {
                 .unwrap_or_else(|| format!("reading {name:?}: {e}")),
         }
     })?;
+    load_text(path, text)
+}
+
+/// Checks scenario `text` as if read from `path` (a sweep's scenario after its `--set`
+/// overrides), with the errors [`load`] gives.
+pub fn load_text(path: &Path, text: String) -> Result<Scenario, LoadError> {
     match load_str_partial(path, &text) {
         (Some(s), problems) if problems.is_empty() => Ok(s),
         (partial, problems) => Err(LoadError::Invalid {

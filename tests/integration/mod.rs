@@ -33,6 +33,7 @@ mod scheduling;
 mod statefulset;
 mod stopped;
 pub mod support;
+mod sweep;
 mod verbs;
 mod watch;
 mod zoneoutage;

@@ -1,0 +1,239 @@
+//! `kubesim sweep`: many runs of one scenario, over seeds and `--set` overrides, on every
+//! core (docs/sweeps.md). The capacity planner's "what if": each run is a whole in-process
+//! simulation whose key figures become one row of sweep.csv.
+//!
+//! Runs go to a rayon pool (rayon is used here only, never inside a run). A [`World`] is not
+//! `Send`, so each worker builds its own from the combination's scenario text; results are
+//! collected by run index and written after the last run, so the files are the same bytes
+//! whatever `--jobs` is and whichever thread finished first.
+
+pub mod csv;
+pub mod emit;
+pub mod figures;
+pub mod plan;
+pub mod set;
+pub mod summary;
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::cluster::World;
+use crate::output::Outputs;
+use figures::Figures;
+use plan::{Grid, Plan, Seeds};
+use set::SetFlag;
+
+/// `kubesim sweep`'s flags.
+#[derive(clap::Args, Debug)]
+pub struct SweepArgs {
+    /// The scenario file (YAML; see README.md "Scenario format").
+    pub scenario: PathBuf,
+    /// The seeds: A..B runs every seed from A to B, both included; N runs one.
+    #[arg(long)]
+    pub seeds: String,
+    /// A swept parameter: PATH into the scenario YAML and its values, split on commas
+    /// outside quotes and brackets (`\,` is a comma in a value). Repeat for more parameters;
+    /// every combination runs.
+    #[arg(long = "set", value_name = "PATH=V1,V2,…")]
+    pub sets: Vec<String>,
+    /// Runs at once [default: the available cores].
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Output folder [default: results/<scenario name>-sweep/].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Stop a run (its `completed` false) when more pods than this exist at once.
+    #[arg(long, default_value_t = 300_000)]
+    pub max_live_pods: usize,
+}
+
+/// Runs `kubesim sweep`; the exit code (0 written, 2 bad input or an I/O error). A run whose
+/// expectations fail is a result (`passed` false), not an error.
+pub fn main(args: SweepArgs) -> u8 {
+    match sweep(args) {
+        Ok(()) => 0,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
+            2
+        }
+    }
+}
+
+/// An error already printed (the scenario check renders its own problems).
+const PRINTED: String = String::new();
+
+fn sweep(args: SweepArgs) -> Result<(), String> {
+    let wall = std::time::Instant::now();
+    let seeds = Seeds::parse(&args.seeds)?;
+    let sets = parse_sets(&args.sets)?;
+    let jobs = match args.jobs {
+        Some(0) => return Err("--jobs 0: want at least 1".into()),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
+    let path = args.scenario.as_path();
+    let text = read_scenario(path)?;
+    let plan = Plan::new(path, text, sets, seeds)?;
+    let name = check(&plan)?;
+    let dir = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("results").join(format!("{name}-sweep")));
+    let runs: Vec<usize> = (0..plan.grid.runs()).collect();
+    let results = execute(&plan, &runs, jobs, args.quiet, args.max_live_pods)?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    write_runs(&plan.grid, &dir, &results)?;
+    eprintln!(
+        "kubesim sweep: {} runs on {jobs} threads, {:.2}s wall",
+        results.len(),
+        wall.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Parses every `--set`; a PATH given twice is an error (list all its values in one flag).
+fn parse_sets(flags: &[String]) -> Result<Vec<SetFlag>, String> {
+    let mut seen = BTreeSet::new();
+    let mut sets = Vec::new();
+    for f in flags {
+        let s = SetFlag::parse(f)?;
+        if !seen.insert(s.path.clone()) {
+            return Err(format!(
+                "--set {}: the path is given twice; list all its values in one --set",
+                s.path
+            ));
+        }
+        sets.push(s);
+    }
+    Ok(sets)
+}
+
+fn read_scenario(path: &Path) -> Result<String, String> {
+    use crate::manifest::yaml;
+    yaml::read_file(path, &yaml::Limits::default()).map_err(|e| {
+        let name = path.display().to_string();
+        yaml::path_problem(&name, &e).unwrap_or_else(|| format!("reading {name:?}: {e}"))
+    })
+}
+
+/// Checks every combination's scenario before anything runs, printing each warning once;
+/// returns the scenario's name.
+fn check(plan: &Plan) -> Result<String, String> {
+    let mut warned = BTreeSet::new();
+    let mut name = String::new();
+    for (i, text) in plan.texts.iter().enumerate() {
+        let loaded = crate::scenario::load::load_text(&plan.path, text.clone());
+        let mut warn = |w: &str| {
+            if warned.insert(w.to_string()) {
+                eprintln!("{w}");
+            }
+        };
+        match crate::cli::prepared_from(loaded, &mut warn) {
+            Ok(p) => name = p.scenario.name,
+            Err(()) if plan.grid.sets.is_empty() => return Err(PRINTED),
+            Err(()) => {
+                return Err(format!(
+                    "combination {i} ({}) makes the scenario invalid; the lines above are those of the scenario rewritten with these values",
+                    plan.grid.describe(i)
+                ));
+            }
+        }
+    }
+    Ok(name)
+}
+
+/// Runs `runs` (indices into the plan's run list) on `jobs` threads; results in `runs` order.
+fn execute(
+    plan: &Plan,
+    runs: &[usize],
+    jobs: usize,
+    quiet: bool,
+    max_live_pods: usize,
+) -> Result<Vec<csv::RunResult>, String> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        // The main thread's stack size: a run must not need less stack on a worker.
+        .stack_size(8 << 20)
+        .build()
+        .map_err(|e| format!("cannot start {jobs} threads: {e}"))?;
+    let bar = progress(runs.len() as u64, quiet);
+    let results: Vec<Result<csv::RunResult, String>> = pool.install(|| {
+        runs.par_iter()
+            .map(|&r| {
+                let (combination, seed) = plan.grid.run(r);
+                let text = &plan.texts[combination];
+                let figures = run_one(&plan.path, text, seed, max_live_pods).map_err(|e| {
+                    format!(
+                        "run {r} ({} seed {seed}): {e}",
+                        plan.grid.describe(combination)
+                    )
+                })?;
+                bar.inc(1);
+                Ok(csv::RunResult {
+                    run: r,
+                    combination,
+                    seed,
+                    figures,
+                })
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    results.into_iter().collect()
+}
+
+/// A progress bar of runs done, on stderr only when it is a terminal and not `--quiet`.
+fn progress(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs, {elapsed} (eta {eta})")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// One whole simulation of `text` (the scenario at `path` with a combination's values).
+fn run_one(path: &Path, text: &str, seed: u64, max_live_pods: usize) -> Result<Figures, String> {
+    let scenario =
+        crate::scenario::load::load_text(path, text.to_string()).map_err(|e| e.to_string())?;
+    let prepared = crate::cli::prepare::prepare(scenario).map_err(|b| b.render())?;
+    let scenario = prepared.scenario.clone();
+    let mut world = World::new(prepared.into_run_plan(), seed, Outputs::sweep())
+        .map_err(|e| format!("the cluster cannot be created: {e}"))?;
+    world.limits.max_live_pods = max_live_pods;
+    world.run();
+    Ok(Figures::measure(&world, &scenario, seed))
+}
+
+/// Writes sweep.csv and, when `results` holds every run, sweep-summary.csv.
+fn write_runs(grid: &Grid, dir: &Path, results: &[csv::RunResult]) -> Result<(), String> {
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| csv::row(r, &grid.values(r.combination)))
+        .collect();
+    let paths = grid.paths();
+    let write = |name: &str, header: Vec<String>, rows: Vec<Vec<String>>| {
+        let file = dir.join(name);
+        csv::write(&file, &header, &rows).map_err(|e| format!("writing {}: {e}", file.display()))
+    };
+    write("sweep.csv", csv::header(&paths), rows)?;
+    if results.len() == grid.runs() {
+        write(
+            "sweep-summary.csv",
+            summary::header(&paths),
+            summary::rows(grid, results),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,211 @@
+//! `kubesim sweep` (docs/sweeps.md): the run list, the figures a `--set` moves, bad flags,
+//! and output that does not depend on `--jobs`.
+
+use std::path::Path;
+use std::process::Command;
+
+use super::support::{bin, csv_rows};
+
+/// A two-node cluster, a Deployment of two replicas at 1s, a scale of it at 20s (step 1)
+/// and the expectation that two nodes are Ready at 30s.
+const SCENARIO: &str = "name: sweep-small
+duration: 40s
+cluster:
+  nodePools:
+  - name: pool1
+    count: 2
+steps:
+- at: 1s
+  run: kubectl create deployment web --image=nginx --replicas=2
+- at: 20s
+  run: kubectl scale deployment web --replicas=3
+expect:
+- at: 30s
+  that: cluster nodes_ready == 2
+";
+
+/// Runs `kubesim ARGS` in a folder holding scenario.yaml; exit code and stderr.
+fn kubesim(dir: &Path, args: &[&str]) -> (i32, String) {
+    let o = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run kubesim");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// `kubesim sweep scenario.yaml ARGS` in `dir`.
+fn sweep(dir: &Path, args: &[&str]) -> (i32, String) {
+    let mut all = vec!["sweep", "scenario.yaml"];
+    all.extend_from_slice(args);
+    kubesim(dir, &all)
+}
+
+fn folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("scenario.yaml"), SCENARIO).expect("write scenario");
+    dir
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap_or_default()
+}
+
+/// The column `name` of sweep.csv's rows.
+fn column(text: &str, name: &str) -> Vec<String> {
+    let header: Vec<&str> = text.lines().next().unwrap_or("").split(',').collect();
+    let i = header
+        .iter()
+        .position(|h| *h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"));
+    csv_rows(text).into_iter().map(|r| r[i].clone()).collect()
+}
+
+#[test]
+fn sweep_rows_follow_combinations_then_seeds_and_a_set_changes_the_run() {
+    let dir = folder();
+    let (code, err) = sweep(
+        dir.path(),
+        &[
+            "--seeds",
+            "5..6",
+            "--set",
+            "cluster.nodePools[0].count=2,3",
+            "--set",
+            "steps[1].run=kubectl scale deployment web --replicas=3,kubectl scale deployment nope --replicas=3",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = read(&dir.path().join("out"), "sweep.csv");
+    assert!(
+        text.starts_with("combination,cluster.nodePools[0].count,steps[1].run,seed,completed,rollout_s,lowest_availability,unavailable_pod_s,failed_requests,failed_steps,max_pods_pending,recovery_s,passed,events_processed\n"),
+        "{text}"
+    );
+    // docs/sweeps.md: the first --set outermost, the last fastest, seeds innermost.
+    assert_eq!(
+        column(&text, "combination"),
+        ["0", "0", "1", "1", "2", "2", "3", "3"]
+    );
+    assert_eq!(
+        column(&text, "seed"),
+        ["5", "6", "5", "6", "5", "6", "5", "6"]
+    );
+    assert_eq!(
+        column(&text, "cluster.nodePools[0].count"),
+        ["2", "2", "2", "2", "3", "3", "3", "3"]
+    );
+    // `cluster nodes_ready == 2` holds only with two nodes.
+    assert_eq!(
+        column(&text, "passed"),
+        [
+            "true", "true", "true", "true", "false", "false", "false", "false"
+        ]
+    );
+    // kubectl scale of a Deployment that does not exist exits 1 (NotFound); of web, 0.
+    assert_eq!(
+        column(&text, "failed_steps"),
+        ["0", "0", "1", "1", "0", "0", "1", "1"]
+    );
+    // No fault step: no time to recover.
+    assert!(column(&text, "recovery_s").iter().all(String::is_empty));
+}
+
+#[test]
+fn sweep_output_is_the_same_whatever_the_jobs() {
+    let dir = folder();
+    let args = |jobs: &'static str, out: &'static str| {
+        vec![
+            "--seeds",
+            "1..4",
+            "--set",
+            "cluster.nodePools[0].count=2,3",
+            "--jobs",
+            jobs,
+            "--out",
+            out,
+        ]
+    };
+    let (code, err) = sweep(dir.path(), &args("1", "one"));
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = sweep(dir.path(), &args("2", "two"));
+    assert_eq!(code, 0, "{err}");
+    let one = read(&dir.path().join("one"), "sweep.csv");
+    assert_eq!(one.lines().count(), 1 + 2 * 4);
+    assert_eq!(one, read(&dir.path().join("two"), "sweep.csv"));
+    assert_eq!(
+        read(&dir.path().join("one"), "sweep-summary.csv"),
+        read(&dir.path().join("two"), "sweep-summary.csv")
+    );
+}
+
+#[test]
+fn the_summary_gives_nearest_rank_percentiles_of_each_combinations_seeds() {
+    let dir = folder();
+    let (code, err) = sweep(
+        dir.path(),
+        &[
+            "--seeds",
+            "1..5",
+            "--set",
+            "cluster.nodePools[0].count=2,3",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let runs = read(&dir.path().join("out"), "sweep.csv");
+    let summary = read(&dir.path().join("out"), "sweep-summary.csv");
+    let events = column(&runs, "events_processed");
+    for (c, seeds) in events.chunks(5).enumerate() {
+        let mut v: Vec<u64> = seeds.iter().map(|e| e.parse().expect("a count")).collect();
+        v.sort_unstable();
+        // Nearest rank over n = 5: p50 at rank ⌈2.5⌉ = 3, p90 at ⌈4.5⌉ = 5, p99 at ⌈4.95⌉ = 5.
+        let want = [v[0], v[2], v[4], v[4], v[4]].map(|x| x.to_string());
+        let got: Vec<String> = ["min", "p50", "p90", "p99", "max"]
+            .iter()
+            .map(|s| column(&summary, &format!("events_processed_{s}"))[c].clone())
+            .collect();
+        assert_eq!(got, want, "combination {c}");
+        assert_eq!(column(&summary, "runs")[c], "5");
+    }
+    // `cluster nodes_ready == 2` holds for every seed with two nodes and none with three.
+    assert_eq!(column(&summary, "passed_runs"), ["5", "0"]);
+}
+
+#[test]
+fn a_bad_set_path_or_value_is_exit_2_naming_the_segment() {
+    let dir = folder();
+    let set = |flag: &str| sweep(dir.path(), &["--seeds", "1", "--set", flag]);
+    let (code, err) = set("cluster.nodePools[4].count=1");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "--set cluster.nodePools[4].count: [4] is out of range: cluster.nodePools has 1 item"
+        ),
+        "{err}"
+    );
+    let (code, err) = set("cluster.nodepools[0].count=1");
+    assert_eq!(code, 2);
+    assert!(err.contains("cluster has no key \"nodepools\""), "{err}");
+    // A value the scenario refuses: AKS needs at least one node in a System pool.
+    let (code, err) = set("cluster.nodePools[0].count=2,0");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "combination 1 (--set cluster.nodePools[0].count=0) makes the scenario invalid"
+        ),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("results").exists(),
+        "bad input writes nothing"
+    );
+    let (code, err) = sweep(dir.path(), &["--seeds", "3..1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--seeds \"3..1\""), "{err}");
+}
