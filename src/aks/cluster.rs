@@ -22,7 +22,7 @@ use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::labels::{Labels, Selector};
 use crate::model::meta::{Meta, ObjRef, OwnerRef};
-use crate::scheduler::plugins::{NodeUsage, nonzero_requests, score};
+use crate::scheduler::plugins::{NodeUsage, nonzero_requests, resource_score};
 
 use crate::model::node::LEASE_RENEW;
 use crate::model::pod::{
@@ -678,11 +678,12 @@ fn place_system_pod(
     mine: &[u32],
 ) -> usize {
     let mut best: Option<(usize, u32, i64)> = None;
+    let (nz, req) = (nonzero_requests(spec), spec.requests());
     for (i, &n) in nodes.iter().enumerate() {
         let Some(node) = store.nodes.get(n) else {
             continue;
         };
-        let s = score(spec, node, &usage[i]).0;
+        let s = resource_score(nz, req, node.allocatable, &usage[i]);
         let better = match best {
             None => true,
             Some((_, m, bs)) => mine[i] < m || (mine[i] == m && s > bs),

@@ -119,6 +119,30 @@ impl<'a> CycleState<'a> {
         if !plugins::filter_node(&self.pod.spec, node, out) {
             return false;
         }
+        self.filter_row(id, &plugins::NodeRow::of(node), usage, out)
+    }
+
+    /// No NodeName, nodeSelector or required node affinity: on a [`plugins::NodeRow::plain`]
+    /// node the first four Filters pass, and [`CycleState::filter_row`] is the whole Filter.
+    pub fn plain(&self) -> bool {
+        let spec = &self.pod.spec;
+        spec.node_name.is_none()
+            && spec.required_node_name.is_none()
+            && spec.node_selector.is_empty()
+            && spec
+                .affinity
+                .as_ref()
+                .is_none_or(|a| a.node.required.is_none())
+    }
+
+    /// The Filters from NodePorts on, which read only the node's packed row.
+    pub fn filter_row(
+        &self,
+        id: u32,
+        node: &plugins::NodeRow,
+        usage: &NodeUsage,
+        out: &mut Vec<Rejection>,
+    ) -> bool {
         if !self.ports_fit(id) {
             out.push(Rejection {
                 reason: NODE_PORTS_REASON,

@@ -103,6 +103,8 @@ pub struct Scheduler {
     /// Each node's `topology.kubernetes.io/zone`, interned (None: no label).
     node_zone: Vec<Option<u32>>,
     zone_names: Vec<String>,
+    /// Each node's packed row (by node id), refreshed on every node event.
+    rows: Vec<plugins::NodeRow>,
     /// The nodes a cycle filters, in the order they were added (the round-robin start
     /// walks it), and whether each node id is among them.
     nodes: Vec<u32>,
@@ -437,6 +439,10 @@ fn register_node(me: &mut Scheduler, store: &Store, node: u32) -> u8 {
     let Some(n) = store.nodes.get(node) else {
         return 0;
     };
+    if me.rows.len() <= i {
+        me.rows.resize(i + 1, plugins::NodeRow::default());
+    }
+    me.rows[i] = plugins::NodeRow::of(n);
     let zone = n.meta.labels.get(ZONE_LABEL).map(str::to_string);
     me.set_zone(node, zone.as_deref());
     me.images.set_node(node, &n.images);
@@ -895,6 +901,7 @@ impl Scheduler {
                 &named
             }
         };
+        let plain = state.plain();
         let m = candidates.len();
         let want = if m == n {
             want
@@ -912,7 +919,13 @@ impl Scheduler {
             };
             let usage = self.usage_with_nominated(store, node_id, pod, p.spec.priority);
             reasons.clear();
-            if state.filter(node_id, node, &usage, &mut reasons) {
+            let row = self.rows.get(node_id as usize).copied().unwrap_or_default();
+            let fits = if plain && row.plain {
+                state.filter_row(node_id, &row, &usage, &mut reasons)
+            } else {
+                state.filter(node_id, node, &usage, &mut reasons)
+            };
+            if fits {
                 feasible.push(node_id);
             } else {
                 rejected.push((node_id, reasons.clone()));
@@ -940,18 +953,33 @@ impl Scheduler {
                 rejected,
             });
         }
-        let nodes: Vec<&crate::model::node::Node> = feasible
-            .iter()
-            .filter_map(|id| store.nodes.get(*id))
-            .collect();
+        let nz = plugins::nonzero_requests(&p.spec);
         let raw: Vec<(i64, i64)> = feasible
             .iter()
-            .zip(&nodes)
-            .map(|(id, node)| plugins::score(&p.spec, node, &self.node_usage(*id)))
+            .map(|id| {
+                let row = self.rows.get(*id as usize).copied().unwrap_or_default();
+                let fit = plugins::resource_score(
+                    nz,
+                    state.requests,
+                    row.allocatable,
+                    &self.node_usage(*id),
+                );
+                // A plain node has no taint to count; only others are read whole.
+                let taints = match store.nodes.get(*id) {
+                    Some(node) if !row.plain => plugins::prefer_no_schedule_taints(&p.spec, node),
+                    _ => 0,
+                };
+                (fit, taints)
+            })
             .collect();
         let max_taints = raw.iter().map(|r| r.1).max().unwrap_or(0);
         let pod_images = self.images.pod_images(&p.spec);
-        let affinity = plugins::node_affinity_scores(&p.spec, &nodes);
+        let affinity = plugins::node_affinity_scores(&p.spec, || {
+            feasible
+                .iter()
+                .filter_map(|id| store.nodes.get(*id))
+                .collect()
+        });
         let (inter, own_spread) = state.pod_scores(store, &self.nodes, &placed, &feasible);
         let spread = own_spread.unwrap_or_else(|| match spread_owner(p) {
             Some(owner) => spread_scores(self, owner, &feasible),

@@ -31,6 +31,31 @@ pub struct NodeUsage {
     pub pods: u32,
 }
 
+/// What a cycle's hot path reads of a node, packed in the scheduler's own table (its cache's
+/// NodeInfo, refreshed on every node event) so that a plain pod's Filters and Scores on a
+/// plain node never touch the large Node object.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NodeRow {
+    /// `status.allocatable` cpu and memory.
+    pub allocatable: Resources,
+    /// `status.allocatable.pods`.
+    pub max_pods: u32,
+    /// Schedulable and without taints: NodeUnschedulable and TaintToleration pass every
+    /// pod, and TaintToleration's score counts no PreferNoSchedule taint.
+    pub plain: bool,
+}
+
+impl NodeRow {
+    /// The row of `node`.
+    pub fn of(node: &Node) -> NodeRow {
+        NodeRow {
+            allocatable: node.allocatable,
+            max_pods: node.max_pods,
+            plain: !node.unschedulable && node.taints.is_empty(),
+        }
+    }
+}
+
 /// A filter rejection: the reason string and whether preemption could help
 /// (`Unschedulable`) or not (`UnschedulableAndUnresolvable`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,12 +196,16 @@ pub const ABSENT_NODES_REASON: &str = "node(s) didn't satisfy plugin(s) [NodeAff
 /// preferred terms each node matches, scaled so the best node scores 100
 /// (`DefaultNormalizeScore`), times the plugin's weight 2; None (all 0) without preferred
 /// terms.
-pub fn node_affinity_scores(spec: &PodSpec, nodes: &[&Node]) -> Option<Vec<i64>> {
+pub fn node_affinity_scores<'a>(
+    spec: &PodSpec,
+    nodes: impl FnOnce() -> Vec<&'a Node>,
+) -> Option<Vec<i64>> {
     let preferred = spec
         .affinity
         .as_ref()
         .map(|a| &a.node.preferred)
         .filter(|p| !p.is_empty())?;
+    let nodes = nodes();
     let raw: Vec<i64> = nodes
         .iter()
         .map(|n| {
@@ -263,7 +292,7 @@ pub fn filter_node(spec: &PodSpec, node: &Node, out: &mut Vec<Rejection>) -> boo
 /// resource.
 pub fn filter_resources(
     req: Resources,
-    node: &Node,
+    node: &NodeRow,
     usage: &NodeUsage,
     out: &mut Vec<Rejection>,
 ) -> bool {
@@ -349,11 +378,18 @@ pub fn is_best_effort(requests: Resources) -> bool {
     requests.cpu_milli == 0 && requests.memory == 0
 }
 
-/// The weighted sum of the modelled scores before TaintToleration normalisation, and the
-/// node's count of intolerable PreferNoSchedule taints.
-pub fn score(spec: &PodSpec, node: &Node, usage: &NodeUsage) -> (i64, i64) {
-    let nz = nonzero_requests(spec);
-    let alloc = node.allocatable;
+/// TaintToleration's raw score: the node's PreferNoSchedule taints the pod does not
+/// tolerate (normalised by [`taint_score`]).
+pub fn prefer_no_schedule_taints(spec: &PodSpec, node: &Node) -> i64 {
+    node.taints
+        .iter()
+        .filter(|t| t.effect == TaintEffect::PreferNoSchedule && !tolerated(spec, t))
+        .count() as i64
+}
+
+/// NodeResourcesFit's and NodeResourcesBalancedAllocation's scores summed, from the pod's
+/// non-zero and actual requests (computed once per cycle) and the node's allocatable.
+pub fn resource_score(nz: Resources, req: Resources, alloc: Resources, usage: &NodeUsage) -> i64 {
     // NodeResourcesFit, LeastAllocated on non-zero requests, cpu and memory weighted 1:1.
     let fit = least_allocated(&[
         (
@@ -366,7 +402,6 @@ pub fn score(spec: &PodSpec, node: &Node, usage: &NodeUsage) -> (i64, i64) {
     // NodeResourcesBalancedAllocation on actual requests; its PreScore returns Skip for a
     // best-effort pod (no cpu or memory requested), which then scores 0 everywhere
     // (balanced_allocation.go isBestEffortPod, kubernetes#129138).
-    let req = spec.requests();
     let balanced = if is_best_effort(req) {
         0
     } else {
@@ -375,12 +410,7 @@ pub fn score(spec: &PodSpec, node: &Node, usage: &NodeUsage) -> (i64, i64) {
             (usage.requested.memory + req.memory, alloc.memory),
         ])
     };
-    let prefer_no_schedule = node
-        .taints
-        .iter()
-        .filter(|t| t.effect == TaintEffect::PreferNoSchedule && !tolerated(spec, t))
-        .count() as i64;
-    (fit + balanced, prefer_no_schedule)
+    fit + balanced
 }
 
 /// TaintToleration's normalised score (reverse: fewer taints score higher), weight 3.
@@ -443,6 +473,30 @@ mod tests {
     use crate::etcd::store::testing as fx;
     use crate::model::affinity::{Affinity, NodeSelectorTerm, PreferredSchedulingTerm};
     use crate::model::labels::{Operator, Requirement};
+
+    #[test]
+    fn only_a_schedulable_untainted_node_has_a_plain_row() {
+        // A plain row lets a cycle skip NodeUnschedulable and TaintToleration, so any taint
+        // (even PreferNoSchedule, which TaintToleration scores) or a cordon must clear it.
+        let clean = labelled_node(&[]);
+        let row = NodeRow::of(&clean);
+        assert!(row.plain);
+        assert_eq!(
+            (row.allocatable, row.max_pods),
+            (clean.allocatable, clean.max_pods)
+        );
+        let mut cordoned = clean.clone();
+        cordoned.unschedulable = true;
+        assert!(!NodeRow::of(&cordoned).plain);
+        let mut tainted = clean;
+        tainted.taints.push(Taint {
+            key: "k".into(),
+            value: String::new(),
+            effect: TaintEffect::PreferNoSchedule,
+            time_added: None,
+        });
+        assert!(!NodeRow::of(&tainted).plain);
+    }
 
     #[test]
     fn prefilter_narrows_to_named_nodes_only_when_every_term_names_some() {
@@ -691,17 +745,21 @@ mod tests {
         // "all machines matches the preferred scheduling requirements of pod but with
         // different priorities": 18, 100, 36.
         assert_eq!(
-            node_affinity_scores(&spec, &[&m1, &m5, &m2]),
+            node_affinity_scores(&spec, || vec![&m1, &m5, &m2]),
             Some(vec![36, 200, 72])
         );
         // "no node matches preferred scheduling requirements": all 0.
         let none = labelled_node(&[("abc", "az11")]);
         assert_eq!(
-            node_affinity_scores(&spec, &[&none, &none]),
+            node_affinity_scores(&spec, || vec![&none, &none]),
             Some(vec![0, 0])
         );
         // "all nodes are same priority as NodeAffinity is nil".
-        assert_eq!(node_affinity_scores(&fx::spec(0), &[&m1, &m2]), None);
+        // Without preferred terms the plugin skips, and the nodes are never read.
+        assert_eq!(
+            node_affinity_scores(&fx::spec(0), || unreachable!("nodes read without terms")),
+            None
+        );
     }
 
     #[test]
