@@ -11,6 +11,7 @@ mod daemonset;
 mod describe;
 mod determinism;
 mod drain;
+mod envelope;
 mod eviction;
 mod flowcontrol;
 mod invariants;

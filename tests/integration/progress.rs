@@ -94,3 +94,47 @@ fn a_forced_bar_shows_virtual_time_of_duration_rate_and_pods_and_changes_no_outp
     assert_eq!(bar.transcript, plain.transcript);
     assert_eq!(bar.events, plain.events);
 }
+
+/// The run hands the hook where it is once before the first event and then after every
+/// 4,096th event (`PROGRESS_EVERY`), exactly once each, with the clock never going back.
+#[test]
+fn the_hook_sees_the_start_and_every_4096th_event_once() {
+    use kubesim::cluster::{PROGRESS_EVERY, Progress, World};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let yaml = super::support::scenario(
+        "hook",
+        "5m",
+        3,
+        "steps:\n- at: 1s\n  run: kubectl create deployment web --image=nginx --replicas=300\n",
+    );
+    let scenario =
+        kubesim::scenario::load::load_str(std::path::Path::new("hook.yaml"), &yaml).expect("loads");
+    let seed = scenario.seed;
+    let prepared = kubesim::cli::prepare::prepare(scenario).expect("valid");
+    let mut w = World::new(
+        prepared.into_run_plan(),
+        seed,
+        kubesim::output::Outputs::discard(),
+    )
+    .expect("a cluster");
+    let seen: Rc<RefCell<Vec<Progress>>> = Rc::default();
+    let s = seen.clone();
+    w.progress = Some(Box::new(move |p| s.borrow_mut().push(p)));
+    w.run();
+    let seen = seen.borrow();
+    let total = w.events_processed();
+    assert!(
+        total > 2 * PROGRESS_EVERY,
+        "the scenario is big enough: {total}"
+    );
+    let events: Vec<u64> = seen.iter().map(|p| p.events).collect();
+    let expected: Vec<u64> = (0..=total / PROGRESS_EVERY)
+        .map(|k| k * PROGRESS_EVERY)
+        .collect();
+    assert_eq!(events, expected);
+    // `duration: 5m`.
+    assert!(seen.iter().all(|p| p.end.as_micros() == 300_000_000));
+    assert!(seen.windows(2).all(|w| w[0].now <= w[1].now));
+    assert!(seen.iter().all(|p| p.now <= p.end));
+}
