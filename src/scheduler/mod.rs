@@ -14,6 +14,7 @@
 //! scheduler's 50 QPS / 100 burst client; the next cycle does not wait for the binding.
 
 pub mod cycle;
+pub mod diagnosis;
 #[cfg(test)]
 mod fixture;
 pub mod hints;
@@ -33,7 +34,7 @@ use crate::etcd::Store;
 use crate::model::kind::Kind;
 use crate::model::meta::ObjRef;
 use crate::model::pod::Resources;
-use crate::scheduler::plugins::{NodeUsage, Rejection};
+use crate::scheduler::plugins::NodeUsage;
 use crate::sim::engine::TimerKey;
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::timing::TimingName;
@@ -836,7 +837,7 @@ pub struct FitError {
     /// `NumAllNodes`.
     pub total: usize,
     /// Each rejected node with its Filter reasons (`Diagnosis.NodeToStatus`).
-    pub rejected: Vec<(u32, Vec<Rejection>)>,
+    pub rejected: diagnosis::Rejected,
 }
 
 impl Scheduler {
@@ -860,14 +861,14 @@ impl Scheduler {
                 message: format!("0/{n} nodes are available: {reason}."),
                 rejected_by: hints::plugin::VOLUME,
                 total: n,
-                rejected: Vec::new(),
+                rejected: diagnosis::Rejected::default(),
             });
         }
         let placed = self.placed(p);
         let mut state = cycle::CycleState::new(store, &self.nodes, p, &placed);
         let want = plugins::num_feasible_nodes_to_find(n);
         let mut feasible: Vec<u32> = Vec::with_capacity(want.min(n));
-        let mut rejected: Vec<(u32, Vec<Rejection>)> = Vec::new();
+        let mut rejected = diagnosis::Rejected::default();
         // evaluateNominatedNode: a pod nominated by an earlier preemption tries its
         // nominated node alone first.
         if let Some(nominated) = self.pods.get(pod as usize).and_then(|e| e.nominated)
@@ -889,7 +890,7 @@ impl Scheduler {
                     message: format!("0/{n} nodes are available: pod affinity terms conflict."),
                     rejected_by: hints::plugin::AFFINITY,
                     total: n,
-                    rejected: Vec::new(),
+                    rejected: diagnosis::Rejected::default(),
                 });
             }
             plugins::PreFilterNodes::Names(names) => {
@@ -928,7 +929,7 @@ impl Scheduler {
             if fits {
                 feasible.push(node_id);
             } else {
-                rejected.push((node_id, reasons.clone()));
+                rejected.push(node_id, &reasons);
             }
         }
         if n > 0 {
@@ -937,17 +938,15 @@ impl Scheduler {
         if feasible.is_empty() {
             let absent = n - m;
             let rejected_by = rejected
-                .iter()
-                .flat_map(|(_, r)| r)
+                .reasons()
                 .fold(0, |m, r| m | hints::rejecting_plugin(r.reason))
                 | if absent > 0 {
                     hints::plugin::AFFINITY
                 } else {
                     0
                 };
-            let reasons: Vec<Vec<Rejection>> = rejected.iter().map(|(_, r)| r.clone()).collect();
             return Err(FitError {
-                message: plugins::fit_error(n, &reasons, absent),
+                message: plugins::fit_error(n, rejected.reasons().map(|r| r.reason), absent),
                 rejected_by,
                 total: n,
                 rejected,

@@ -438,25 +438,32 @@ pub fn num_feasible_nodes_to_find(all: usize) -> usize {
 /// <histogram>.` (facts C.3; the 1.30+ single-period form) over every rejected node's
 /// reasons and the `absent` nodes PreFilter left out ([`ABSENT_NODES_REASON`]);
 /// DefaultPreemption ([`crate::scheduler::preemption`]) appends its own.
-pub fn fit_error(total: usize, per_node: &[Vec<Rejection>], absent: usize) -> String {
+pub fn fit_error<'a>(
+    total: usize,
+    reasons: impl Iterator<Item = &'a str>,
+    absent: usize,
+) -> String {
     if total == 0 {
         return "no nodes available to schedule pods".to_string();
     }
     let absent = std::iter::repeat_n(ABSENT_NODES_REASON, absent);
-    let main = histogram(
-        per_node
-            .iter()
-            .flat_map(|r| r.iter().map(|x| x.reason))
-            .chain(absent),
-    );
+    let main = histogram(reasons.chain(absent));
     format!("0/{total} nodes are available: {main}.")
 }
 
 /// `"<count> <reason>"` entries sorted as strings and joined by `", "`.
 pub fn histogram<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    // A handful of distinct reasons over up to thousands of nodes: a short list, compared by
+    // address first (the reasons are mostly the same static strings), beats a map.
+    let mut counts: Vec<(&str, usize)> = Vec::new();
     for r in items {
-        *counts.entry(r).or_default() += 1;
+        match counts
+            .iter_mut()
+            .find(|(k, _)| std::ptr::eq(*k, r) || *k == r)
+        {
+            Some((_, n)) => *n += 1,
+            None => counts.push((r, 1)),
+        }
     }
     let mut parts: Vec<String> = counts
         .into_iter()
@@ -787,7 +794,13 @@ mod tests {
             reason: "Insufficient cpu",
             resolvable: true,
         }];
-        let msg = fit_error(3, &[cpu.clone(), cpu.clone(), cpu], 0);
+        let reasons = |per_node: &[&[Rejection]]| {
+            per_node
+                .iter()
+                .flat_map(|r| r.iter().map(|x| x.reason))
+                .collect::<Vec<_>>()
+        };
+        let msg = fit_error(3, reasons(&[&cpu, &cpu, &cpu]).into_iter(), 0);
         assert_eq!(msg, "0/3 nodes are available: 3 Insufficient cpu.");
         let taint = vec![Rejection {
             reason: "node(s) had untolerated taint(s)",
@@ -798,9 +811,12 @@ mod tests {
             resolvable: true,
         }];
         assert_eq!(
-            fit_error(2, &[taint, mem], 0),
+            fit_error(2, reasons(&[&taint, &mem]).into_iter(), 0),
             "0/2 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint(s)."
         );
-        assert_eq!(fit_error(0, &[], 0), "no nodes available to schedule pods");
+        assert_eq!(
+            fit_error(0, std::iter::empty(), 0),
+            "no nodes available to schedule pods"
+        );
     }
 }

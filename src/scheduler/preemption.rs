@@ -311,7 +311,7 @@ pub(super) fn post_filter(
         let unresolvable = fit
             .rejected
             .iter()
-            .any(|(n, r)| *n == nominated && r.iter().any(|x| !x.resolvable));
+            .any(|(n, r)| n == nominated && r.iter().any(|x| !x.resolvable));
         let terminating = me.node_pods.get(nominated as usize).is_some_and(|ids| {
             ids.iter().any(|q| {
                 cx.store
@@ -332,7 +332,7 @@ pub(super) fn post_filter(
         .rejected
         .iter()
         .filter(|(_, r)| r.iter().all(|x| x.resolvable))
-        .map(|(n, _)| *n)
+        .map(|(n, _)| n)
         .collect();
     let mut statuses: Vec<&'static str> = Vec::new();
     let mut evaluated = 0usize;
