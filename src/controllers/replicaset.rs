@@ -250,7 +250,7 @@ fn sync(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
         }
         me.backoff.forget(id);
     }
-    write_status(me, cx, id);
+    write_status_of(me, cx, id, &all);
 }
 
 fn next_batch(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
@@ -321,12 +321,19 @@ fn pods_to_delete(cx: &Cx<'_>, rs: ObjRef, active: &[u32], n: usize) -> Vec<u32>
 
 /// `calculateStatus` and the status write; the worker is done once it returns.
 fn write_status(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32) {
+    let owned = owned_pods(cx, rs_ref(cx, id));
+    write_status_of(me, cx, id, &owned);
+}
+
+/// [`write_status`] over the pods a sync has just claimed (`owned`), so a sync lists and
+/// matches its pods once, as `syncReplicaSet` passes `filteredPods` to `calculateStatus`.
+fn write_status_of(me: &mut ReplicaSetController, cx: &mut Cx<'_>, id: u32, owned: &[u32]) {
     let r = rs_ref(cx, id);
     let Some(rs) = cx.store.replicasets.get(id) else {
         me.workers.done(cx, id);
         return;
     };
-    let status = calculate_status(cx, rs, r);
+    let status = calculate_status(cx, rs, owned);
     let min_ready = rs.spec.min_ready_seconds;
     if status == rs.status {
         requeue_for_availability(cx, id, &status, min_ready);
@@ -354,13 +361,13 @@ fn requeue_for_availability(cx: &mut Cx<'_>, id: u32, s: &ReplicaSetStatus, min_
     }
 }
 
-fn calculate_status(cx: &Cx<'_>, rs: &ReplicaSet, r: ObjRef) -> ReplicaSetStatus {
+fn calculate_status(cx: &Cx<'_>, rs: &ReplicaSet, owned: &[u32]) -> ReplicaSetStatus {
     let now = cx.now;
     let mut s = ReplicaSetStatus {
         observed_generation: rs.meta.generation,
         ..Default::default()
     };
-    for pid in owned_pods(cx, r) {
+    for &pid in owned {
         let Some(p) = cx.store.pods.get(pid) else {
             continue;
         };
