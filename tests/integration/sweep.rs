@@ -209,3 +209,57 @@ fn a_bad_set_path_or_value_is_exit_2_naming_the_segment() {
     assert_eq!(code, 2);
     assert!(err.contains("--seeds \"3..1\""), "{err}");
 }
+
+#[test]
+fn merged_shards_are_the_unsharded_sweep_byte_for_byte() {
+    let dir = folder();
+    let base = ["--seeds", "1..3", "--set", "cluster.nodePools[0].count=2,3"];
+    let with = |extra: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        let (code, err) = sweep(dir.path(), &args);
+        assert_eq!(code, 0, "{extra:?}: {err}");
+    };
+    with(&["--out", "full"]);
+    // 6 runs in 4 shards: shard I holds the runs whose index % 4 == I (0-based).
+    for i in 0..4 {
+        with(&["--shard", &format!("{i}/4"), "--out", &format!("shard-{i}")]);
+    }
+    let runs = column(&read(&dir.path().join("shard-1"), "sweep.csv"), "seed");
+    // Runs 1 and 5: combination 0 seed 2, combination 1 seed 3.
+    assert_eq!(runs, ["2", "3"]);
+    assert!(!dir.path().join("shard-1/sweep-summary.csv").exists());
+    // Merged in any order.
+    let (code, err) = kubesim(
+        dir.path(),
+        &[
+            "sweep", "merge", "shard-3", "shard-0", "shard-2", "shard-1", "--out", "merged",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    for file in ["sweep.csv", "sweep-summary.csv"] {
+        let full = read(&dir.path().join("full"), file);
+        assert!(!full.is_empty());
+        assert_eq!(read(&dir.path().join("merged"), file), full, "{file}");
+    }
+    assert!(!dir.path().join("merged/shard.json").exists());
+    let merge = |dirs: &[&str]| {
+        let mut args = vec!["sweep", "merge"];
+        args.extend_from_slice(dirs);
+        args.extend(["--out", "bad"]);
+        kubesim(dir.path(), &args)
+    };
+    let (code, err) = merge(&["shard-0", "shard-1", "shard-3"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("shard 2 of 4 is missing"), "{err}");
+    let (code, err) = merge(&["shard-0", "shard-1", "shard-1", "shard-2", "shard-3"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("shard 1/4 is given twice"), "{err}");
+    let (code, err) = merge(&["shard-0", "full"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("full: cannot read shard.json"), "{err}");
+    with(&["--shard", "0/2", "--out", "half-0"]);
+    let (code, err) = merge(&["shard-0", "half-0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("they differ in shard count"), "{err}");
+}
