@@ -263,3 +263,85 @@ fn merged_shards_are_the_unsharded_sweep_byte_for_byte() {
     assert_eq!(code, 2);
     assert!(err.contains("they differ in shard count"), "{err}");
 }
+
+#[test]
+fn the_emitted_indexed_job_runs_one_pod_per_shard_in_kubesim() {
+    let dir = folder();
+    let o = Command::new(bin())
+        .args([
+            "sweep",
+            "scenario.yaml",
+            "--seeds",
+            "1..3",
+            "--set",
+            "cluster.nodePools[0].count=2,3",
+            "--emit-job",
+            "--shards",
+            "3",
+            "--parallelism",
+            "2",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("run kubesim");
+    assert_eq!(o.status.code(), Some(0));
+    let job = String::from_utf8_lossy(&o.stdout).into_owned();
+    for line in [
+        "  completionMode: Indexed\n",
+        "  completions: 3\n",
+        "  parallelism: 2\n",
+        "        runAsNonRoot: true\n",
+        "          allowPrivilegeEscalation: false\n",
+        "          readOnlyRootFilesystem: true\n",
+        // The kubelet expands $(VAR) in args from the env the Job controller sets.
+        "        - \"$(JOB_COMPLETION_INDEX)/3\"\n",
+        "        - \"/results/shard-$(JOB_COMPLETION_INDEX)\"\n",
+        "          claimName: kubesim-sweep-results\n",
+    ] {
+        assert!(job.contains(line), "{line:?} missing from\n{job}");
+    }
+    std::fs::write(dir.path().join("job.yaml"), &job).expect("write job");
+    // The image's process runs 20 s and exits 0; 2 nodes of 2 vCPU fit one 1-CPU pod each.
+    let run = "name: indexed-sweep
+duration: 3m
+cluster:
+  nodePools:
+  - name: pool1
+    count: 2
+images:
+  myregistry.azurecr.io/kubesim:latest: {runFor: 20s}
+steps:
+- at: 1s
+  run: kubectl apply -f job.yaml
+expect:
+- during: 2s..2m59s
+  that: job/sweep-sweep-small active <= 2
+- within: 2m
+  that: job/sweep-sweep-small succeeded == 3
+";
+    std::fs::write(dir.path().join("run.yaml"), run).expect("write scenario");
+    let (code, err) = kubesim(dir.path(), &["run", "run.yaml", "--out", "out", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    // One pod per completion index (pods are named JOB-INDEX-RANDOM), each succeeded once.
+    let timeline = csv_rows(&read(&dir.path().join("out"), "timeline.csv"));
+    let mut indexes: Vec<String> = timeline
+        .iter()
+        .filter(|r| r[2] == "pod" && r[4] == "phase" && r[6] == "Succeeded")
+        .filter_map(|r| r[3].strip_prefix("sweep-sweep-small-"))
+        .filter_map(|rest| rest.split('-').next().map(str::to_string))
+        .collect();
+    indexes.sort();
+    assert_eq!(indexes, ["0", "1", "2"]);
+}
+
+#[test]
+fn job_flags_need_emit_job_and_emit_job_no_shard() {
+    let dir = folder();
+    let (code, _) = sweep(dir.path(), &["--seeds", "1", "--shards", "3"]);
+    assert_eq!(code, 2);
+    let (code, _) = sweep(
+        dir.path(),
+        &["--seeds", "1", "--emit-job", "--shard", "0/2"],
+    );
+    assert_eq!(code, 2);
+}

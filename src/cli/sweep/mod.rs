@@ -10,6 +10,7 @@
 pub mod csv;
 pub mod emit;
 pub mod figures;
+pub mod job;
 pub mod plan;
 pub mod set;
 pub mod shard;
@@ -46,7 +47,7 @@ pub struct SweepArgs {
     /// every combination runs.
     #[arg(long = "set", value_name = "PATH=V1,V2,…")]
     pub sets: Vec<String>,
-    /// Runs at once [default: the available cores].
+    /// Runs at once [default: the available cores; with --emit-job, 1 per pod].
     #[arg(long)]
     pub jobs: Option<usize>,
     /// Output folder [default: results/<scenario name>-sweep/].
@@ -60,8 +61,32 @@ pub struct SweepArgs {
     pub max_live_pods: usize,
     /// Run only shard I of N (0-based): the runs whose index modulo N is I. Writes its
     /// sweep.csv rows and shard.json; `kubesim sweep merge` combines the shards.
-    #[arg(long, value_name = "I/N")]
+    #[arg(long, value_name = "I/N", conflicts_with = "emit_job")]
     pub shard: Option<String>,
+    /// Print (stdout) a PersistentVolumeClaim and a Kubernetes Indexed Job that run this
+    /// sweep in --shards pods, instead of running it.
+    #[arg(long)]
+    pub emit_job: bool,
+    /// --emit-job: the Job's completions, one shard each.
+    #[arg(long, default_value_t = 4, requires = "emit_job")]
+    pub shards: usize,
+    /// --emit-job: pods at once [default: --shards].
+    #[arg(long, requires = "emit_job")]
+    pub parallelism: Option<usize>,
+    /// --emit-job: the image, with kubesim as its entrypoint and the scenario files at the
+    /// paths given here.
+    #[arg(
+        long,
+        default_value = "myregistry.azurecr.io/kubesim:latest",
+        requires = "emit_job"
+    )]
+    pub image: String,
+    /// --emit-job: the PersistentVolumeClaim the shards write to (ReadWriteMany).
+    #[arg(long, default_value = "kubesim-sweep-results", requires = "emit_job")]
+    pub results_claim: String,
+    /// --emit-job: where the claim is mounted; shard I writes DIR/shard-I.
+    #[arg(long, default_value = "/results", requires = "emit_job")]
+    pub results_dir: String,
 }
 
 /// `kubesim sweep`'s subcommands.
@@ -119,6 +144,9 @@ fn sweep(args: SweepArgs) -> Result<(), String> {
     let fingerprint = shard::fnv1a(&text);
     let plan = Plan::new(path, text, sets, seeds)?;
     let name = check(&plan)?;
+    if args.emit_job {
+        return emit_job(&args, path, &name);
+    }
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("results").join(format!("{name}-sweep")));
@@ -150,6 +178,55 @@ fn sweep(args: SweepArgs) -> Result<(), String> {
         results.len(),
         wall.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Prints the Indexed Job of `--emit-job`.
+fn emit_job(args: &SweepArgs, path: &Path, name: &str) -> Result<(), String> {
+    if args.shards == 0 {
+        return Err("--shards 0: want at least 1".into());
+    }
+    let parallelism = args.parallelism.unwrap_or(args.shards);
+    if parallelism == 0 {
+        return Err("--parallelism 0: want at least 1".into());
+    }
+    let dns = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 253
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+    };
+    if !dns(&args.results_claim) {
+        return Err(format!(
+            "--results-claim {:?}: a claim name is lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+            args.results_claim
+        ));
+    }
+    if !args.results_dir.starts_with('/') {
+        return Err(format!(
+            "--results-dir {:?}: the mount path must be absolute",
+            args.results_dir
+        ));
+    }
+    let mut sweep_args = vec![path.display().to_string()];
+    sweep_args.extend(["--seeds".into(), args.seeds.clone().unwrap_or_default()]);
+    for s in &args.sets {
+        sweep_args.extend(["--set".into(), s.clone()]);
+    }
+    sweep_args.extend(["--max-live-pods".into(), args.max_live_pods.to_string()]);
+    let text = job::yaml(&job::JobSpec {
+        name: job::job_name(name),
+        image: &args.image,
+        shards: args.shards,
+        parallelism,
+        claim: &args.results_claim,
+        results: &args.results_dir,
+        jobs: args.jobs.unwrap_or(1),
+        sweep_args,
+    });
+    print!("{text}");
     Ok(())
 }
 
