@@ -345,3 +345,102 @@ fn job_flags_need_emit_job_and_emit_job_no_shard() {
     );
     assert_eq!(code, 2);
 }
+
+/// A figure's text (fixed decimals) as an integer in its smallest unit.
+fn exact(cell: &str) -> i64 {
+    cell.replace('.', "")
+        .parse()
+        .expect("a fixed-decimal figure")
+}
+
+#[test]
+fn an_earlier_grace_period_adds_exactly_the_pods_times_the_difference_to_unavailability() {
+    let dir = folder();
+    // The name AKS gives the single node, as this cluster's run reports it.
+    let (code, err) = kubesim(
+        dir.path(),
+        &["run", "scenario.yaml", "--out", "probe", "-q"],
+    );
+    assert!(code == 0 || code == 1, "{err}");
+    let timeline = csv_rows(&read(&dir.path().join("probe"), "timeline.csv"));
+    let node = timeline
+        .iter()
+        .find(|r| r[2] == "node" && r[3].ends_with("-vmss000000"))
+        .map(|r| r[3].clone())
+        .expect("the first node's row");
+    let scenario = format!(
+        "name: sweep-fault
+duration: 2m
+cluster:
+  nodePools:
+  - name: pool1
+    count: 1
+steps:
+- at: 1s
+  run: kubectl create deployment web --image=nginx --replicas=2
+- at: 20s
+  run: kubesim node fail {node}
+"
+    );
+    std::fs::write(dir.path().join("fault.yaml"), scenario).expect("write scenario");
+    let (code, err) = kubesim(
+        dir.path(),
+        &[
+            "sweep",
+            "fault.yaml",
+            "--seeds",
+            "1..2",
+            "--set",
+            "timing.nodelifecycle.monitorGracePeriod=40s,50s",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = read(&dir.path().join("out"), "sweep.csv");
+    assert_eq!(
+        column(&text, "failed_steps"),
+        ["0", "0", "0", "0"],
+        "{text}"
+    );
+    let unavailable: Vec<i64> = column(&text, "unavailable_pod_s")
+        .iter()
+        .map(|c| exact(c))
+        .collect();
+    // Both replicas sit on the only node, whose VM stops and never comes back: a grace period
+    // 10 s shorter marks them not ready 10 s earlier (the monitor period, 5 s, divides both),
+    // so 2 pods × 10 s = 20 pod-seconds more for every seed.
+    for seed in 0..2 {
+        assert_eq!(
+            unavailable[seed] - unavailable[2 + seed],
+            20_000_000,
+            "{text}"
+        );
+    }
+    assert_eq!(column(&text, "lowest_availability"), ["0.000"; 4]);
+    // Never fully available again: no time to recover.
+    assert!(
+        column(&text, "recovery_s").iter().all(String::is_empty),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_sweep_run_is_the_run_kubesim_run_makes_with_that_seed() {
+    let dir = folder();
+    let (code, err) = sweep(dir.path(), &["--seeds", "5", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = kubesim(
+        dir.path(),
+        &["run", "scenario.yaml", "--seed", "5", "--out", "run", "-q"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&dir.path().join("run"), "summary.json")).expect("json");
+    let text = read(&dir.path().join("out"), "sweep.csv");
+    assert_eq!(
+        column(&text, "events_processed"),
+        [summary["events_processed"].to_string()]
+    );
+    assert_eq!(column(&text, "passed"), [summary["passed"].to_string()]);
+}
