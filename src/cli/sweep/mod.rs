@@ -51,7 +51,7 @@ pub struct SweepArgs {
     #[arg(long)]
     pub jobs: Option<usize>,
     /// Output folder [default: results/<scenario name>-sweep/].
-    #[arg(long)]
+    #[arg(long, conflicts_with = "emit_job")]
     pub out: Option<PathBuf>,
     /// No progress bar.
     #[arg(long, short)]
@@ -391,6 +391,17 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<(), String> {
     let merged = shard::merge(dirs)?;
     let dir =
         out.unwrap_or_else(|| PathBuf::from("results").join(format!("{}-sweep", merged.scenario)));
+    // Writing into a shard's folder would overwrite the rows it holds.
+    if let Ok(out) = dir.canonicalize()
+        && let Some(d) = dirs
+            .iter()
+            .find(|d| d.canonicalize().is_ok_and(|d| d == out))
+    {
+        return Err(format!(
+            "--out {}: that is a shard folder; merge into another one",
+            d.display()
+        ));
+    }
     create(&dir)?;
     write_runs(&merged.grid, &dir, &merged.runs)?;
     remove_stale(&dir, shard::MANIFEST)
