@@ -156,6 +156,7 @@ fn sweep(args: SweepArgs) -> Result<(), String> {
     let results = execute(&plan, &runs, jobs, args.quiet, args.max_live_pods)?;
     create(&dir)?;
     write_runs(&plan.grid, &dir, &results)?;
+    let count = results.len();
     match shard {
         Some(shard) => shard::write(
             &dir,
@@ -168,14 +169,13 @@ fn sweep(args: SweepArgs) -> Result<(), String> {
                     grid: plan.grid.clone(),
                     max_live_pods: args.max_live_pods,
                 },
-                runs: results.clone(),
+                runs: results,
             },
         )?,
         None => remove_stale(&dir, shard::MANIFEST)?,
     }
     eprintln!(
-        "kubesim sweep: {} runs on {jobs} threads, {:.2}s wall",
-        results.len(),
+        "kubesim sweep: {count} runs on {jobs} threads, {:.2}s wall",
         wall.elapsed().as_secs_f64()
     );
     Ok(())
