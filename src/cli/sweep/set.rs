@@ -440,4 +440,21 @@ mod tests {
             "{e}"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_set_flag_is_parsed_or_refused_without_panicking(
+            flag in "[a-zA-Z0-9.=,\\[\\]{}\"': -]{0,40}",
+        ) {
+            let mut t = tree("cluster:\n  nodePools:\n  - name: a\n    count: 2\nsteps: []\n");
+            if let Ok(f) = SetFlag::parse(&flag) {
+                for i in 0..f.values.len() {
+                    if f.apply(&mut t, i).is_ok() {
+                        let out = crate::cli::sweep::emit::to_yaml(&t);
+                        proptest::prop_assert!(out.is_ok(), "{flag:?}");
+                    }
+                }
+            }
+        }
+    }
 }
