@@ -523,3 +523,21 @@ fn a_set_that_changes_nothing_changes_no_figure() {
     // Columns: combination, [seed: parameter], seed, figures…
     assert_eq!(figures(&plain, 1), figures(&rewritten, 2));
 }
+
+#[test]
+fn a_scenario_whose_yaml_does_not_read_is_reported_at_its_own_lines() {
+    let dir = folder();
+    std::fs::write(
+        dir.path().join("scenario.yaml"),
+        "name: x\nname: y\nduration: 1m\n",
+    )
+    .expect("write");
+    let (code, err) = sweep(dir.path(), &["--seeds", "1", "--set", "seed=2"]);
+    assert_eq!(code, 2);
+    // A duplicate key, reported where it is in the file.
+    assert!(
+        err.contains("scenario.yaml:2:1: error: yaml: key \"name\" already set"),
+        "{err}"
+    );
+    assert!(!err.contains("combination"), "{err}");
+}

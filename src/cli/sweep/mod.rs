@@ -141,6 +141,19 @@ fn sweep(args: SweepArgs) -> Result<(), String> {
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };
     let text = read_scenario(path)?;
+    let limits = crate::manifest::yaml::Limits::default();
+    if !sets.is_empty()
+        && !crate::manifest::yaml::parse_stream(&text, &limits)
+            .problems
+            .is_empty()
+    {
+        // YAML that cannot be edited: its problems, at the file's own lines.
+        let loaded = crate::scenario::load::load_text(path, text);
+        return match crate::cli::prepared_from(loaded, &mut |w| eprintln!("{w}")) {
+            Err(()) => Err(PRINTED),
+            Ok(_) => Err(format!("{}: the YAML cannot be read", path.display())),
+        };
+    }
     let fingerprint = shard::fnv1a(&text);
     let plan = Plan::new(path, text, sets, seeds)?;
     let name = check(&plan)?;
