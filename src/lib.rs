@@ -22,6 +22,9 @@
 //!    control-plane process whose leader lease [`cluster::leader`] models.
 //! 6. [`cluster`] assembles a run from all of them and routes events; [`output`] streams
 //!    events.csv, timeline.csv, the transcript and summary.json.
+//! 7. [`cli`] is the command line; its `sweep` ([`cli::sweep`]) runs many worlds of one
+//!    scenario, over seeds and `--set` overrides, on a thread pool, and writes a row of key
+//!    figures per run.
 
 pub mod aks;
 pub mod apiserver;

@@ -198,4 +198,14 @@ pub(crate) mod tests {
         assert!(out.contains("  - apply: |\n      kind: Pod\n"), "{out}");
         assert!(out.contains("quoted: \"10\"\n"), "{out}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_yaml_document_writes_back_to_the_same_values(body in "[ -~\n]{0,120}") {
+            let parsed = parse_stream(&body, &Limits::default());
+            if parsed.problems.is_empty() && let [root] = parsed.docs.as_slice() {
+                proptest::prop_assert!(to_yaml(root).is_ok(), "{body:?}");
+            }
+        }
+    }
 }

@@ -44,7 +44,7 @@ pub struct Figures {
     /// The least `min_available_replicas_since_fully_available / desired` over user
     /// Deployments, in thousandths (capped at 1000).
     pub lowest_availability_milli: Option<u64>,
-    /// ∫ max(0, desired − available) dt summed over user Deployments' rollouts, pod·µs.
+    /// ∫ Σ max(0, desired − available) dt over user Deployments, the whole run, pod·µs.
     pub unavailable_pod_us: Option<u64>,
     /// Requests API Priority and Fairness rejected with 429, each attempt counted.
     pub failed_requests: u64,
@@ -104,12 +104,6 @@ impl Figures {
                 Some((m.max(0) * 1000 / d.desired).min(1000) as u64)
             })
             .min();
-        let unavailable_pod_us = (!user.is_empty()).then(|| {
-            user.iter()
-                .flat_map(|d| &d.rollouts)
-                .map(|r| r.unavailable_pod_us)
-                .sum()
-        });
         let failed_requests = summary.flow_control.iter().map(|l| l.rejected).sum();
         let failed_steps = summary
             .steps
@@ -118,6 +112,7 @@ impl Figures {
             .count() as u64;
         let peaks = world.out.peaks();
         let max_pods_pending = peaks.map_or(0, |p| p.max_pods_pending.max(0) as u64);
+        let unavailable_pod_us = peaks.map(|p| p.unavailable_pod_us(world.now()));
         let recovery_us = first_fault_us(scenario).and_then(|fault| {
             let p = peaks?;
             if !p.all_available() {

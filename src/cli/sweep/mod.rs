@@ -10,8 +10,10 @@
 pub mod csv;
 pub mod emit;
 pub mod figures;
+pub mod job;
 pub mod plan;
 pub mod set;
+pub mod shard;
 pub mod summary;
 
 use std::collections::BTreeSet;
@@ -25,25 +27,31 @@ use crate::output::Outputs;
 use figures::Figures;
 use plan::{Grid, Plan, Seeds};
 use set::SetFlag;
+use shard::Shard;
 
-/// `kubesim sweep`'s flags.
+/// `kubesim sweep`'s flags, or `kubesim sweep merge`.
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct SweepArgs {
+    /// `merge` combines shard folders instead of running.
+    #[command(subcommand)]
+    pub command: Option<SweepCmd>,
     /// The scenario file (YAML; see README.md "Scenario format").
-    pub scenario: PathBuf,
+    #[arg(required = true)]
+    pub scenario: Option<PathBuf>,
     /// The seeds: A..B runs every seed from A to B, both included; N runs one.
-    #[arg(long)]
-    pub seeds: String,
+    #[arg(long, required = true)]
+    pub seeds: Option<String>,
     /// A swept parameter: PATH into the scenario YAML and its values, split on commas
     /// outside quotes and brackets (`\,` is a comma in a value). Repeat for more parameters;
     /// every combination runs.
     #[arg(long = "set", value_name = "PATH=V1,V2,…")]
     pub sets: Vec<String>,
-    /// Runs at once [default: the available cores].
+    /// Runs at once [default: the available cores; with --emit-job, 1 per pod].
     #[arg(long)]
     pub jobs: Option<usize>,
     /// Output folder [default: results/<scenario name>-sweep/].
-    #[arg(long)]
+    #[arg(long, conflicts_with = "emit_job")]
     pub out: Option<PathBuf>,
     /// No progress bar.
     #[arg(long, short)]
@@ -51,12 +59,61 @@ pub struct SweepArgs {
     /// Stop a run (its `completed` false) when more pods than this exist at once.
     #[arg(long, default_value_t = 300_000)]
     pub max_live_pods: usize,
+    /// Run only shard I of N (0-based): the runs whose index modulo N is I. Writes its
+    /// sweep.csv rows and shard.json; `kubesim sweep merge` combines the shards.
+    #[arg(long, value_name = "I/N", conflicts_with = "emit_job")]
+    pub shard: Option<String>,
+    /// Print (stdout) a PersistentVolumeClaim and a Kubernetes Indexed Job that run this
+    /// sweep in --shards pods, instead of running it.
+    #[arg(long)]
+    pub emit_job: bool,
+    /// --emit-job: the Job's completions, one shard each.
+    #[arg(long, default_value_t = 4, requires = "emit_job")]
+    pub shards: usize,
+    /// --emit-job: pods at once [default: --shards].
+    #[arg(long, requires = "emit_job")]
+    pub parallelism: Option<usize>,
+    /// --emit-job: the image, with kubesim as its entrypoint and the scenario files at the
+    /// paths given here.
+    #[arg(
+        long,
+        default_value = "myregistry.azurecr.io/kubesim:latest",
+        requires = "emit_job"
+    )]
+    pub image: String,
+    /// --emit-job: the PersistentVolumeClaim the shards write to (ReadWriteMany).
+    #[arg(long, default_value = "kubesim-sweep-results", requires = "emit_job")]
+    pub results_claim: String,
+    /// --emit-job: where the claim is mounted; shard I writes DIR/shard-I.
+    #[arg(long, default_value = "/results", requires = "emit_job")]
+    pub results_dir: String,
+}
+
+/// `kubesim sweep`'s subcommands.
+#[derive(clap::Subcommand, Debug)]
+pub enum SweepCmd {
+    /// Combine the folders of every shard of one sweep into the sweep.csv and
+    /// sweep-summary.csv the unsharded sweep writes, byte for byte.
+    ///
+    /// Example: kubesim sweep merge shard-0 shard-1 shard-2 --out merged
+    Merge {
+        /// The shards' output folders, each holding sweep.csv and shard.json.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output folder [default: results/<scenario name>-sweep/].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Runs `kubesim sweep`; the exit code (0 written, 2 bad input or an I/O error). A run whose
 /// expectations fail is a result (`passed` false), not an error.
 pub fn main(args: SweepArgs) -> u8 {
-    match sweep(args) {
+    let done = match args.command {
+        Some(SweepCmd::Merge { dirs, out }) => merge(&dirs, out),
+        None => sweep(args),
+    };
+    match done {
         Ok(()) => 0,
         Err(message) => {
             if !message.is_empty() {
@@ -72,29 +129,117 @@ const PRINTED: String = String::new();
 
 fn sweep(args: SweepArgs) -> Result<(), String> {
     let wall = std::time::Instant::now();
-    let seeds = Seeds::parse(&args.seeds)?;
+    let (Some(path), Some(seeds)) = (&args.scenario, &args.seeds) else {
+        return Err("kubesim sweep needs SCENARIO and --seeds (see kubesim sweep --help)".into());
+    };
+    let seeds = Seeds::parse(seeds)?;
     let sets = parse_sets(&args.sets)?;
+    let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
     let jobs = match args.jobs {
         Some(0) => return Err("--jobs 0: want at least 1".into()),
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(1, usize::from),
     };
-    let path = args.scenario.as_path();
     let text = read_scenario(path)?;
+    let limits = crate::manifest::yaml::Limits::default();
+    if !sets.is_empty()
+        && !crate::manifest::yaml::parse_stream(&text, &limits)
+            .problems
+            .is_empty()
+    {
+        // YAML that cannot be edited: its problems, at the file's own lines.
+        let loaded = crate::scenario::load::load_text(path, text);
+        return match crate::cli::prepared_from(loaded, &mut |w| eprintln!("{w}")) {
+            Err(()) => Err(PRINTED),
+            Ok(_) => Err(format!("{}: the YAML cannot be read", path.display())),
+        };
+    }
+    let fingerprint = shard::fnv1a(&text);
     let plan = Plan::new(path, text, sets, seeds)?;
     let name = check(&plan)?;
+    if args.emit_job {
+        return emit_job(&args, path, &name);
+    }
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("results").join(format!("{name}-sweep")));
-    let runs: Vec<usize> = (0..plan.grid.runs()).collect();
+    let runs: Vec<usize> = (0..plan.grid.runs())
+        .filter(|r| shard.is_none_or(|s| s.holds(*r)))
+        .collect();
     let results = execute(&plan, &runs, jobs, args.quiet, args.max_live_pods)?;
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    create(&dir)?;
     write_runs(&plan.grid, &dir, &results)?;
+    let count = results.len();
+    match shard {
+        Some(shard) => shard::write(
+            &dir,
+            &shard::Manifest {
+                format: 1,
+                head: shard::Head {
+                    scenario: name,
+                    scenario_fnv1a: fingerprint,
+                    shard,
+                    grid: plan.grid.clone(),
+                    max_live_pods: args.max_live_pods,
+                },
+                runs: results,
+            },
+        )?,
+        None => remove_stale(&dir, shard::MANIFEST)?,
+    }
     eprintln!(
-        "kubesim sweep: {} runs on {jobs} threads, {:.2}s wall",
-        results.len(),
+        "kubesim sweep: {count} runs on {jobs} threads, {:.2}s wall",
         wall.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// Prints the Indexed Job of `--emit-job`.
+fn emit_job(args: &SweepArgs, path: &Path, name: &str) -> Result<(), String> {
+    if args.shards == 0 {
+        return Err("--shards 0: want at least 1".into());
+    }
+    let parallelism = args.parallelism.unwrap_or(args.shards);
+    if parallelism == 0 {
+        return Err("--parallelism 0: want at least 1".into());
+    }
+    let dns = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 253
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+    };
+    if !dns(&args.results_claim) {
+        return Err(format!(
+            "--results-claim {:?}: a claim name is lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+            args.results_claim
+        ));
+    }
+    if !args.results_dir.starts_with('/') {
+        return Err(format!(
+            "--results-dir {:?}: the mount path must be absolute",
+            args.results_dir
+        ));
+    }
+    let mut sweep_args = vec![path.display().to_string()];
+    sweep_args.extend(["--seeds".into(), args.seeds.clone().unwrap_or_default()]);
+    for s in &args.sets {
+        sweep_args.extend(["--set".into(), s.clone()]);
+    }
+    sweep_args.extend(["--max-live-pods".into(), args.max_live_pods.to_string()]);
+    let text = job::yaml(&job::JobSpec {
+        name: job::job_name(name),
+        image: &args.image,
+        shards: args.shards,
+        parallelism,
+        claim: &args.results_claim,
+        results: &args.results_dir,
+        jobs: args.jobs.unwrap_or(1),
+        sweep_args,
+    });
+    print!("{text}");
     Ok(())
 }
 
@@ -233,7 +378,44 @@ fn write_runs(grid: &Grid, dir: &Path, results: &[csv::RunResult]) -> Result<(),
             "sweep-summary.csv",
             summary::header(&paths),
             summary::rows(grid, results),
-        )?;
+        )
+    } else {
+        // A shard's folder holds no summary of part of the seeds, nor an earlier one.
+        remove_stale(dir, "sweep-summary.csv")
     }
-    Ok(())
+}
+
+/// Removes `dir/file` left by an earlier sweep into the same folder.
+fn remove_stale(dir: &Path, file: &str) -> Result<(), String> {
+    match std::fs::remove_file(dir.join(file)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("cannot remove {}: {e}", dir.join(file).display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn create(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))
+}
+
+/// `kubesim sweep merge DIR… [--out DIR]`.
+fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> Result<(), String> {
+    let merged = shard::merge(dirs)?;
+    let dir =
+        out.unwrap_or_else(|| PathBuf::from("results").join(format!("{}-sweep", merged.scenario)));
+    // Writing into a shard's folder would overwrite the rows it holds.
+    if let Ok(out) = dir.canonicalize()
+        && let Some(d) = dirs
+            .iter()
+            .find(|d| d.canonicalize().is_ok_and(|d| d == out))
+    {
+        return Err(format!(
+            "--out {}: that is a shard folder; merge into another one",
+            d.display()
+        ));
+    }
+    create(&dir)?;
+    write_runs(&merged.grid, &dir, &merged.runs)?;
+    remove_stale(&dir, shard::MANIFEST)
 }

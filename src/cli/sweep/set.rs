@@ -89,8 +89,16 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
                     .strip_prefix('.')
                     .ok_or_else(|| format!("expected . or [ before {rest:?}"))?;
             }
-            let end = rest.find(['.', '[', ']']).unwrap_or(rest.len());
-            let (key, tail) = rest.split_at(end);
+            // `"a.b"` is one key holding dots.
+            let (key, tail) = match rest.strip_prefix('"') {
+                Some(quoted) => {
+                    let close = quoted
+                        .find('"')
+                        .ok_or_else(|| format!("{rest:?} has no closing \""))?;
+                    (&quoted[..close], &quoted[close + 1..])
+                }
+                None => rest.split_at(rest.find(['.', '[', ']']).unwrap_or(rest.len())),
+            };
             if key.is_empty() {
                 return Err(format!("an empty key before {tail:?}"));
             }
@@ -213,7 +221,7 @@ fn key_node(k: &str) -> Node {
 }
 
 /// Nested mappings holding `value` under `keys`.
-fn chain(keys: &[&str], value: Node) -> Node {
+fn chain(keys: &[String], value: Node) -> Node {
     keys.iter()
         .rev()
         .fold(value, |v, k| new_node(Value::Map(vec![(key_node(k), v)])))
@@ -221,7 +229,8 @@ fn chain(keys: &[&str], value: Node) -> Node {
 
 fn set_at(root: &mut Node, segments: &[Segment], value: Node) -> Result<(), String> {
     let mut cur = root;
-    for (i, seg) in segments.iter().enumerate() {
+    let mut i = 0;
+    while let Some(seg) = segments.get(i) {
         let here = prefix(&segments[..i]);
         match seg {
             Segment::Key(k) => {
@@ -235,26 +244,37 @@ fn set_at(root: &mut Node, segments: &[Segment], value: Node) -> Result<(), Stri
                         article(type_name),
                     ));
                 };
-                if let Some(at) = entries.iter().position(|(key, _)| key.as_str() == Some(k)) {
-                    cur = &mut entries[at].1;
-                    continue;
-                }
-                // A missing key: added with the keys after it, if no index follows.
-                let rest: Option<Vec<&str>> = segments[i..]
+                // The keys up to the next index; a key may itself hold dots (`etcd.write`),
+                // so the longest run of them that names an existing key wins.
+                let run: Vec<&str> = segments[i..]
                     .iter()
-                    .map(|s| match s {
+                    .map_while(|s| match s {
                         Segment::Key(k) => Some(k.as_str()),
                         Segment::Index(_) => None,
                     })
                     .collect();
-                let Some(keys) = rest else {
+                let found = (1..=run.len()).rev().find_map(|n| {
+                    let joined = run[..n].join(".");
+                    entries
+                        .iter()
+                        .position(|(key, _)| key.as_str() == Some(joined.as_str()))
+                        .map(|at| (at, n))
+                });
+                if let Some((at, n)) = found {
+                    cur = &mut entries[at].1;
+                    i += n;
+                    continue;
+                }
+                // A missing key: added with the keys after it, if no index follows.
+                if i + run.len() != segments.len() {
                     let known: Vec<&str> = entries.iter().filter_map(|(k, _)| k.as_str()).collect();
                     let mut msg = format!("{here} has no key {k:?} (it has {})", known.join(", "));
                     if let Some(s) = did_you_mean(k, known.iter().copied()) {
                         msg.push_str(&format!("; did you mean {s:?}?"));
                     }
                     return Err(msg);
-                };
+                }
+                let keys = new_keys(&run, &here);
                 let (first, more) = keys.split_first().expect("a key segment is here");
                 entries.push((key_node(first), chain(more, value)));
                 return Ok(());
@@ -275,11 +295,37 @@ fn set_at(root: &mut Node, segments: &[Segment], value: Node) -> Result<(), Stri
                     ));
                 };
                 cur = item;
+                i += 1;
             }
         }
     }
     *cur = value;
     Ok(())
+}
+
+/// The keys to add for a missing run of them at `here`. Under `timing:` the longest run that
+/// names a latency distribution (`kubesim timings`: `etcd.write`) is one key, as the file
+/// writes it.
+fn new_keys(run: &[&str], here: &str) -> Vec<String> {
+    let timing = |name: &str| {
+        crate::sim::timing::TimingName::ALL
+            .iter()
+            .any(|t| t.as_str() == name)
+    };
+    let (mut keys, rest) = match (here, run) {
+        ("the scenario", ["timing", rest @ ..]) => (vec!["timing".to_string()], rest),
+        ("timing", _) => (Vec::new(), run),
+        _ => return run.iter().map(|k| k.to_string()).collect(),
+    };
+    let n = (1..=rest.len())
+        .rev()
+        .find(|n| timing(&rest[..*n].join(".")))
+        .unwrap_or(1.min(rest.len()));
+    if n > 0 {
+        keys.push(rest[..n].join("."));
+    }
+    keys.extend(rest[n..].iter().map(|k| k.to_string()));
+    keys
 }
 
 fn article(type_name: &str) -> &'static str {
@@ -324,6 +370,22 @@ mod tests {
         assert!(parse_path("a..b").is_err());
         assert!(parse_path("a[x]").is_err());
         assert!(parse_path("a[0").is_err());
+        assert_eq!(
+            parse_path(r#"a."b.c".d"#).unwrap(),
+            [
+                Segment::Key("a".into()),
+                Segment::Key("b.c".into()),
+                Segment::Key("d".into())
+            ]
+        );
+    }
+
+    /// `cluster.nodePools[0]`.
+    fn pool0(t: &Node) -> &Node {
+        &t.get("cluster")
+            .and_then(|c| c.get("nodePools"))
+            .and_then(Node::as_seq)
+            .unwrap()[0]
     }
 
     #[test]
@@ -331,25 +393,29 @@ mod tests {
         let mut t = tree("cluster:\n  nodePools:\n  - name: a\n    count: 2\n");
         let f = SetFlag::parse("cluster.nodePools[0].count=10,20").unwrap();
         f.apply(&mut t, 1).unwrap();
-        let pool = &t
-            .get("cluster")
-            .unwrap()
-            .get("nodePools")
-            .unwrap()
-            .as_seq()
-            .unwrap()[0];
+        let pool = pool0(&t);
         assert_eq!(pool.get("count").unwrap().value, Value::Int(20));
-        let f = SetFlag::parse("timing.etcd.write.median=5ms").unwrap();
-        f.apply(&mut t, 0).unwrap();
-        let median = t
-            .get("timing")
-            .and_then(|t| t.get("etcd"))
-            .and_then(|e| e.get("write"));
-        assert_eq!(
-            median
+        // Timing names hold dots (`etcd.write`): added as one key, then found as one.
+        let median = |t: &Node| {
+            t.get("timing")
+                .and_then(|t| t.get("etcd.write"))
                 .and_then(|w| w.get("median"))
-                .map(|m| m.value.clone()),
-            Some(Value::Str("5ms".into()))
+                .map(|m| m.value.clone())
+        };
+        let f = SetFlag::parse("timing.etcd.write.median=5ms,50ms").unwrap();
+        f.apply(&mut t, 0).unwrap();
+        assert_eq!(median(&t), Some(Value::Str("5ms".into())));
+        f.apply(&mut t, 1).unwrap();
+        assert_eq!(median(&t), Some(Value::Str("50ms".into())));
+        let labels =
+            SetFlag::parse(r#"cluster.nodePools[0].labels."kubernetes.io/role"=web"#).unwrap();
+        labels.apply(&mut t, 0).unwrap();
+        let pool = pool0(&t);
+        assert_eq!(
+            pool.get("labels")
+                .and_then(|l| l.get("kubernetes.io/role"))
+                .map(|v| v.value.clone()),
+            Some(Value::Str("web".into()))
         );
         let e = SetFlag::parse("cluster.nodePools[3].count=1")
             .unwrap()
@@ -373,5 +439,22 @@ mod tests {
             e.contains("cluster.nodePools is an array, not an object"),
             "{e}"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_set_flag_is_parsed_or_refused_without_panicking(
+            flag in "[a-zA-Z0-9.=,\\[\\]{}\"': -]{0,40}",
+        ) {
+            let mut t = tree("cluster:\n  nodePools:\n  - name: a\n    count: 2\nsteps: []\n");
+            if let Ok(f) = SetFlag::parse(&flag) {
+                for i in 0..f.values.len() {
+                    if f.apply(&mut t, i).is_ok() {
+                        let out = crate::cli::sweep::emit::to_yaml(&t);
+                        proptest::prop_assert!(out.is_ok(), "{flag:?}");
+                    }
+                }
+            }
+        }
     }
 }
