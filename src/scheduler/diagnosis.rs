@@ -17,7 +17,10 @@ pub struct Rejected {
 impl Rejected {
     /// Records `node`, rejected for `reasons`.
     pub fn push(&mut self, node: u32, reasons: &[Rejection]) {
-        self.reasons.extend_from_slice(reasons);
+        // Usually one reason: copied in place rather than through a memcpy call.
+        for r in reasons {
+            self.reasons.push(*r);
+        }
         self.nodes.push((node, self.reasons.len() as u32));
     }
 

@@ -937,14 +937,19 @@ impl Scheduler {
         }
         if feasible.is_empty() {
             let absent = n - m;
-            let rejected_by = rejected
-                .reasons()
-                .fold(0, |m, r| m | hints::rejecting_plugin(r.reason))
-                | if absent > 0 {
-                    hints::plugin::AFFINITY
-                } else {
-                    0
-                };
+            // Nodes mostly share one reason string: look each run of it up once.
+            let mut last: Option<&str> = None;
+            let rejected_by = rejected.reasons().fold(0, |m, r| {
+                if last.is_some_and(|l| std::ptr::eq(l, r.reason)) {
+                    return m;
+                }
+                last = Some(r.reason);
+                m | hints::rejecting_plugin(r.reason)
+            }) | if absent > 0 {
+                hints::plugin::AFFINITY
+            } else {
+                0
+            };
             return Err(FitError {
                 message: plugins::fit_error(n, rejected.reasons().map(|r| r.reason), absent),
                 rejected_by,
