@@ -21,6 +21,7 @@
 //! - `<when>` in the printed line is the form and the canonical window: `within 0s..3m`.
 
 use crate::etcd::Store;
+use crate::model::meta::ObjRef;
 use crate::output::metrics::{Counters, MetricValue, metric_value};
 use crate::scenario::{CondValue, Condition, Expectation, Metric, Op, Window};
 use crate::sim::time::SimTime;
@@ -52,6 +53,8 @@ pub struct Expectations {
     last: Vec<Option<Observed>>,
     /// A `during` that failed: its first violation, and its worst one so far.
     failing: Vec<Option<Failing>>,
+    /// Each target's last resolution by name ([`metric_value`]).
+    resolved: Vec<Option<(ObjRef, u64)>>,
 }
 
 /// A failed `during` until its window ends: the first false instant's reason, and the value
@@ -87,8 +90,13 @@ fn secs(t: u64) -> String {
 }
 
 /// Reads the condition's value and compares it.
-fn check(c: &Condition, store: &Store, counters: &Counters) -> (bool, Observed) {
-    let v = metric_value(store, counters, &c.target, c.metric);
+fn check(
+    c: &Condition,
+    store: &Store,
+    counters: &Counters,
+    cache: &mut Option<(ObjRef, u64)>,
+) -> (bool, Observed) {
+    let v = metric_value(store, counters, &c.target, c.metric, cache);
     let missing = match &v {
         None => true,
         Some(MetricValue::Int(0)) => c.metric == Metric::Exists,
@@ -127,6 +135,7 @@ impl Expectations {
             started: vec![false; n],
             last: vec![None; n],
             failing: vec![None; n],
+            resolved: vec![None; n],
         }
     }
 
@@ -204,7 +213,11 @@ impl Expectations {
             if let Some(s) = self.started.get_mut(i) {
                 *s = true;
             }
-            let (ok, obs) = check(&e.that, store, counters);
+            let mut cache = self.resolved.get(i).copied().flatten();
+            let (ok, obs) = check(&e.that, store, counters, &mut cache);
+            if let Some(slot) = self.resolved.get_mut(i) {
+                *slot = cache;
+            }
             match window {
                 Window::At(_) => {
                     let reason = describe(&e.that, &obs, t);

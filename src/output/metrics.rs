@@ -350,25 +350,39 @@ pub fn object_text<'a>(
 
 /// The value a condition reads (docs/expectations.md): the cluster's counters, or an object found by
 /// kind, namespace and name. `None` means the object does not exist; `exists` then reads 0.
+///
+/// `cache` keeps the target's last resolution (the object and its uid): while that object
+/// exists it is the one its name resolves to (a name is not reused while its object is
+/// stored), so a reader that asks at every instant, as an expectation does, skips the
+/// by-name lookup. Pass `&mut None` for a one-off read.
 pub fn metric_value(
     store: &Store,
     counters: &Counters,
     target: &Target,
     metric: Metric,
+    cache: &mut Option<(ObjRef, u64)>,
 ) -> Option<MetricValue> {
     let (kind, name) = match target {
         Target::Cluster => return counters.cluster(metric).map(MetricValue::Int),
         Target::Object { kind, name, .. } => (*kind, name),
     };
-    let found = match target.namespace() {
-        Some(ns) => store
-            .find_ns(ns)
-            .and_then(|ns| store.lookup(kind, Some(ns), name)),
-        None => store.lookup(kind, None, name),
+    let cached = cache.filter(|(r, uid)| store.meta(*r).is_some_and(|m| m.uid == *uid));
+    let r = match cached {
+        Some((r, _)) => Some(r),
+        None => {
+            let found = match target.namespace() {
+                Some(ns) => store
+                    .find_ns(ns)
+                    .and_then(|ns| store.lookup(kind, Some(ns), name)),
+                None => store.lookup(kind, None, name),
+            };
+            let r = found
+                .map(|id| ObjRef { kind, id })
+                .filter(|r| store.meta(*r).is_some());
+            *cache = r.and_then(|r| store.meta(r).map(|m| (r, m.uid)));
+            r
+        }
     };
-    let r = found
-        .map(|id| ObjRef { kind, id })
-        .filter(|r| store.meta(*r).is_some());
     let Some(r) = r else {
         return (metric == Metric::Exists).then_some(MetricValue::Int(0));
     };
@@ -397,6 +411,53 @@ pub(crate) mod tests {
     use crate::sim::time::SimTime;
     use std::net::Ipv4Addr;
     use std::sync::Arc;
+
+    #[test]
+    fn a_cached_resolution_follows_the_name_to_a_re_created_object() {
+        // An expectation on pod/web keeps reading "web" by name: after the pod is deleted it
+        // reads exists 0, and a new pod of that name (a new uid) is read, not the old id.
+        use crate::etcd::store::testing as fx;
+        let mut s = Store::default();
+        let ns = fx::namespace(&mut s, "default");
+        let old = fx::pod(&mut s, "web", ns, fx::spec(100), None, None);
+        let target = Target::Object {
+            kind: Kind::Pod,
+            namespace: Some("default".into()),
+            name: "web".into(),
+        };
+        let c = Counters::default();
+        let mut cache = None;
+        let read = |s: &Store, m, cache: &mut Option<(ObjRef, u64)>| {
+            metric_value(s, &c, &target, m, cache)
+        };
+        assert_eq!(
+            read(&s, Metric::Exists, &mut cache),
+            Some(MetricValue::Int(1))
+        );
+        assert_eq!(cache.map(|(r, _)| r.id), Some(old));
+        s.remove(ObjRef {
+            kind: Kind::Pod,
+            id: old,
+        });
+        assert_eq!(
+            read(&s, Metric::Exists, &mut cache),
+            Some(MetricValue::Int(0))
+        );
+        let _other = fx::pod(&mut s, "other", ns, fx::spec(100), None, None);
+        let new = fx::pod(&mut s, "web", ns, fx::spec(100), None, None);
+        assert_eq!(
+            read(&s, Metric::Exists, &mut cache),
+            Some(MetricValue::Int(1))
+        );
+        assert_eq!(cache.map(|(r, _)| r.id), Some(new));
+        let uid = s
+            .meta(ObjRef {
+                kind: Kind::Pod,
+                id: new,
+            })
+            .map(|m| m.uid);
+        assert_eq!(cache.map(|(_, u)| u), uid);
+    }
 
     /// A pod with `n` containers and the given status, for printer tests.
     pub(crate) fn pod(name: &str, ns: u32, n: usize, status: PodStatus) -> Pod {
