@@ -605,9 +605,9 @@ pub fn event_row(store: &Store, e: &StoredEvent, now: SimTime) -> Row {
         e.message.trim().to_string(),
         last_seen,
         "1".to_string(),
-        e.name.clone(),
+        e.name(),
     ])
-    .namespace(e.namespace.clone())
+    .namespace(e.namespace.to_string())
 }
 
 /// Builds an empty table for a kind.

@@ -68,7 +68,8 @@ mod tests {
         message: &str,
     ) -> StoredEvent {
         StoredEvent {
-            name: object.into(),
+            object: object.into(),
+            stamp_ns: 0,
             time: SimTime(t),
             namespace: namespace.into(),
             kind,

@@ -494,7 +494,8 @@ mod tests {
             error: None,
         };
         out.event(&StoredEvent {
-            name: "a".into(),
+            object: "a".into(),
+            stamp_ns: 0,
             time: SimTime(1),
             namespace: "default".into(),
             kind: Kind::Pod,
@@ -513,7 +514,8 @@ mod tests {
             "{e:?}"
         );
         out.event(&StoredEvent {
-            name: "b".into(),
+            object: "b".into(),
+            stamp_ns: 0,
             time: SimTime(2),
             namespace: "default".into(),
             kind: Kind::Pod,
