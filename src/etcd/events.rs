@@ -226,6 +226,37 @@ mod tests {
     }
 
     #[test]
+    fn repeated_text_is_stored_once_and_different_text_apart() {
+        let mut e = Events::new(0);
+        let pod = ObjRef::pod(7);
+        let a = e.share(
+            pod,
+            "web-1",
+            "default",
+            "Created",
+            "Created container: web".into(),
+        );
+        let b = e.share(
+            pod,
+            "web-1",
+            "default",
+            "Created",
+            "Created container: web".into(),
+        );
+        assert!(Arc::ptr_eq(&a.0, &b.0) && Arc::ptr_eq(&a.1, &b.1) && Arc::ptr_eq(&a.2, &b.2));
+        // Another pod, another message for the same reason: their own text.
+        let c = e.share(
+            ObjRef::pod(8),
+            "web-2",
+            "default",
+            "Created",
+            "Created container: db".into(),
+        );
+        assert_eq!((&*c.0, &*c.2), ("web-2", "Created container: db"));
+        assert!(Arc::ptr_eq(&a.1, &c.1));
+    }
+
+    #[test]
     fn events_expire_after_the_ttl() {
         let mut e = Events::new(0);
         e.record(ev("a"), SimTime(0));
