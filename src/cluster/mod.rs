@@ -589,7 +589,7 @@ impl World {
                 warning: r.warning,
                 reason: r.reason,
                 source: r.source,
-                host,
+                host_plus_one: StoredEvent::host_field(host),
                 message,
             };
             self.out.event(events.record(e, now));

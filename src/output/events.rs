@@ -76,7 +76,7 @@ mod tests {
             warning,
             reason,
             source,
-            host: None,
+            host_plus_one: None,
             message: message.into(),
         }
     }

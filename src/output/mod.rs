@@ -502,7 +502,7 @@ mod tests {
             warning: false,
             reason: "Pulled",
             source: "kubelet",
-            host: None,
+            host_plus_one: None,
             message: "m".into(),
         });
         out.events.sink.flush();
@@ -522,7 +522,7 @@ mod tests {
             warning: false,
             reason: "Pulled",
             source: "kubelet",
-            host: None,
+            host_plus_one: None,
             message: "m".into(),
         });
         assert_eq!(out.io_error().map(str::to_string), e);
