@@ -560,14 +560,13 @@ impl World {
     fn flush_effects(&mut self) {
         let now = self.now();
         let mut records = std::mem::take(&mut self.records);
+        // Taken out while the records are read against the store, and put back below.
+        let mut events = std::mem::take(&mut self.store.events);
         for r in records.drain(..) {
             let Some(m) = self.store.meta(r.obj) else {
                 continue;
             };
-            let namespace = m
-                .namespace
-                .map(|n| self.store.ns_name(n).to_string())
-                .unwrap_or_default();
+            let namespace = m.namespace.map_or("", |n| self.store.ns_name(n));
             let kind = if r.obj.kind == Kind::ReplicaSet {
                 self.store.rs_kind(r.obj.id)
             } else {
@@ -579,20 +578,23 @@ impl World {
             } else {
                 None
             };
+            let (object, namespace, message) =
+                events.share(r.obj, &m.name, namespace, r.reason, r.message);
             let e = StoredEvent {
-                name: m.name.clone(),
+                object,
+                stamp_ns: 0,
                 time: now,
                 namespace,
                 kind,
                 warning: r.warning,
                 reason: r.reason,
                 source: r.source,
-                host,
-                message: r.message,
+                host_plus_one: StoredEvent::host_field(host),
+                message,
             };
-            let stored = self.store.events.record(e, now);
-            self.out.event(stored);
+            self.out.event(events.record(e, now));
         }
+        self.store.events = events;
         self.records = records;
         let mut printed = std::mem::take(&mut self.printed);
         for (who, out) in printed.drain(..) {

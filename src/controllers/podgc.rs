@@ -81,8 +81,9 @@ fn order(p: &Pod) -> Order {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Seen {
     node: Option<u32>,
-    /// The `byEvictionAndCreationTimestamp` key of a finished pod.
-    finished: Option<Order>,
+    /// The `byEvictionAndCreationTimestamp` key of a finished pod; boxed, so that the
+    /// record of each running pod stays small (results/BENCHMARKS.md, "Memory per pod").
+    finished: Option<Box<Order>>,
     /// Terminating and bound to no node.
     unscheduled_terminating: bool,
 }
@@ -91,7 +92,7 @@ impl Seen {
     fn of(p: &Pod) -> Seen {
         Seen {
             node: p.node,
-            finished: p.is_terminal().then(|| order(p)),
+            finished: p.is_terminal().then(|| Box::new(order(p))),
             unscheduled_terminating: p.meta.deleted.is_some() && p.node.is_none(),
         }
     }
@@ -160,7 +161,7 @@ impl PodGcController {
                 }
             }
             if let Some(o) = old.finished {
-                self.finished.remove(&(o, pod));
+                self.finished.remove(&(*o, pod));
             }
             self.unscheduled_terminating.remove(&pod);
         }
@@ -172,7 +173,7 @@ impl PodGcController {
             self.on_node.entry(n).or_default().insert(pod);
         }
         if let Some(o) = &s.finished {
-            self.finished.insert((o.clone(), pod));
+            self.finished.insert(((**o).clone(), pod));
         }
         if s.unscheduled_terminating {
             self.unscheduled_terminating.insert(pod);

@@ -583,7 +583,7 @@ pub(crate) fn roles(labels: &Labels) -> String {
 /// An event's row (`printEvent`).
 pub fn event_row(store: &Store, e: &StoredEvent, now: SimTime) -> Row {
     // SOURCE is `component, host` (formatEventSource), the host being the kubelet's node.
-    let source = match e.host.and_then(|n| store.nodes.get(n)) {
+    let source = match e.host().and_then(|n| store.nodes.get(n)) {
         Some(node) => format!("{}, {}", e.source, node.meta.name),
         None => e.source.to_string(),
     };
@@ -605,9 +605,9 @@ pub fn event_row(store: &Store, e: &StoredEvent, now: SimTime) -> Row {
         e.message.trim().to_string(),
         last_seen,
         "1".to_string(),
-        e.name.clone(),
+        e.name(),
     ])
-    .namespace(e.namespace.clone())
+    .namespace(e.namespace.to_string())
 }
 
 /// Builds an empty table for a kind.

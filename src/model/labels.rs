@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::model::validation::{
     field_forbidden, field_invalid, field_invalid_list, field_required, is_qualified_name,
@@ -17,9 +18,18 @@ use crate::model::validation::{
 };
 
 /// An object's labels, kept sorted by key so lookups are binary searches and printing is
-/// already in `FormatLabels` order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Labels(Vec<(String, String)>);
+/// already in `FormatLabels` order. Shared on clone (a template's pods all carry its labels,
+/// one copy for all of them) and copied on the first change; no labels is no allocation.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Labels(Option<Arc<Vec<(String, String)>>>);
+
+/// Prints as the plain list did (`Labels([("app", "web")])`): Deployment template hashes are
+/// taken over this text.
+impl fmt::Debug for Labels {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Labels").field(&self.pairs()).finish()
+    }
+}
 
 impl Labels {
     /// Builds labels from pairs; a repeated key keeps its last value, as a map would.
@@ -31,52 +41,62 @@ impl Labels {
         labels
     }
 
+    fn pairs(&self) -> &[(String, String)] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
     /// The value for `key`, if the label is set (possibly to the empty string).
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
+        let pairs = self.pairs();
+        pairs
             .binary_search_by(|(k, _)| k.as_str().cmp(key))
             .ok()
-            .and_then(|i| self.0.get(i))
+            .and_then(|i| pairs.get(i))
             .map(|(_, v)| v.as_str())
     }
 
     /// Sets `key` to `value`, replacing any previous value.
     pub fn insert(&mut self, key: impl Into<String>, value: impl Into<String>) {
         let (key, value) = (key.into(), value.into());
-        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+        let pairs = Arc::make_mut(self.0.get_or_insert_with(Default::default));
+        match pairs.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
             Ok(i) => {
-                if let Some(slot) = self.0.get_mut(i) {
+                if let Some(slot) = pairs.get_mut(i) {
                     slot.1 = value;
                 }
             }
-            Err(i) => self.0.insert(i, (key, value)),
+            Err(i) => pairs.insert(i, (key, value)),
         }
     }
 
     /// Removes `key`; whether it was set (`kubectl label KEY-`).
     pub fn remove(&mut self, key: &str) -> bool {
-        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
-            Ok(i) => {
-                self.0.remove(i);
-                true
+        let Ok(i) = self.pairs().binary_search_by(|(k, _)| k.as_str().cmp(key)) else {
+            return false;
+        };
+        if let Some(shared) = self.0.as_mut() {
+            let pairs = Arc::make_mut(shared);
+            pairs.remove(i);
+            if pairs.is_empty() {
+                self.0 = None;
             }
-            Err(_) => false,
         }
+        true
     }
 
     /// The pairs in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.pairs().iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// The number of labels.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.pairs().len()
     }
 
     /// Whether there are no labels.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.pairs().is_empty()
     }
 
     /// Whether every label of `other` is set here to the same value: the equality-selector

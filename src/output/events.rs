@@ -68,14 +68,15 @@ mod tests {
         message: &str,
     ) -> StoredEvent {
         StoredEvent {
-            name: object.into(),
+            object: object.into(),
+            stamp_ns: 0,
             time: SimTime(t),
             namespace: namespace.into(),
             kind,
             warning,
             reason,
             source,
-            host: None,
+            host_plus_one: None,
             message: message.into(),
         }
     }

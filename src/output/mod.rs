@@ -494,14 +494,15 @@ mod tests {
             error: None,
         };
         out.event(&StoredEvent {
-            name: "a".into(),
+            object: "a".into(),
+            stamp_ns: 0,
             time: SimTime(1),
             namespace: "default".into(),
             kind: Kind::Pod,
             warning: false,
             reason: "Pulled",
             source: "kubelet",
-            host: None,
+            host_plus_one: None,
             message: "m".into(),
         });
         out.events.sink.flush();
@@ -513,14 +514,15 @@ mod tests {
             "{e:?}"
         );
         out.event(&StoredEvent {
-            name: "b".into(),
+            object: "b".into(),
+            stamp_ns: 0,
             time: SimTime(2),
             namespace: "default".into(),
             kind: Kind::Pod,
             warning: false,
             reason: "Pulled",
             source: "kubelet",
-            host: None,
+            host_plus_one: None,
             message: "m".into(),
         });
         assert_eq!(out.io_error().map(str::to_string), e);

@@ -138,13 +138,14 @@ fn pod_place(pod: &Pod) -> (PodGroup, Option<u32>) {
     (group, node)
 }
 
-/// What a tracked object counts toward, as last accounted.
-#[derive(Clone, Copy, Debug)]
+/// What a tracked object counts toward, as last accounted. A Deployment's track is boxed so
+/// that every pod's record stays small (results/BENCHMARKS.md, "Memory per pod").
+#[derive(Clone, Debug)]
 enum Extra {
     None,
     Pod { group: PodGroup, node: Option<u32> },
     Node { ready: bool },
-    Deployment(DeploymentTrack),
+    Deployment(Box<DeploymentTrack>),
 }
 
 /// A Deployment's availability history for summary.json.
@@ -249,8 +250,8 @@ impl Timeline {
             .enumerate()
             .filter_map(|(id, t)| {
                 let t = t.as_deref()?;
-                match t.extra {
-                    Extra::Deployment(d) => Some((t.ns, &*t.name, id as u32, d)),
+                match &t.extra {
+                    Extra::Deployment(d) => Some((t.ns, &*t.name, id as u32, **d)),
                     _ => None,
                 }
             })
@@ -310,7 +311,7 @@ impl Timeline {
     }
 
     /// The new accounting state of an existing object.
-    fn account(&self, store: &Store, r: ObjRef, now: SimTime, old: Option<Extra>) -> Extra {
+    fn account(&self, store: &Store, r: ObjRef, now: SimTime, old: Option<&Extra>) -> Extra {
         match r.kind {
             Kind::Pod => match store.pods.get(r.id) {
                 Some(p) => {
@@ -329,7 +330,7 @@ impl Timeline {
                 let desired = i64::from(d.spec.replicas);
                 let available = i64::from(d.status.available_replicas);
                 let mut track = match old {
-                    Some(Extra::Deployment(t)) => t,
+                    Some(Extra::Deployment(t)) => **t,
                     _ => DeploymentTrack {
                         desired,
                         available,
@@ -349,20 +350,20 @@ impl Timeline {
                     track.min_available_since_fully_available =
                         Some(m.map_or(available, |m| m.min(available)));
                 }
-                Extra::Deployment(track)
+                Extra::Deployment(Box::new(track))
             }
             _ => Extra::None,
         }
     }
 
     /// Moves counters from what `old` counted to what `new` counts.
-    fn apply(&mut self, old: Extra, new: Extra, touches: &mut Touches) {
-        let (og, on) = match old {
+    fn apply(&mut self, old: &Extra, new: &Extra, touches: &mut Touches) {
+        let (og, on) = match *old {
             Extra::Pod { group, node } => (Some(group as usize), node),
             Extra::Node { ready } => (Some(if ready { 0 } else { 1 }), None),
             _ => (None, None),
         };
-        let (ng, nn) = match new {
+        let (ng, nn) = match *new {
             Extra::Pod { group, node } => (Some(group as usize), node),
             Extra::Node { ready } => (Some(if ready { 0 } else { 1 }), None),
             _ => (None, None),
@@ -402,6 +403,7 @@ impl Timeline {
                     };
                     let real = ObjRef { kind, id: r.id };
                     let extra = self.account(store, real, now, None);
+                    let extra_counted = extra.clone();
                     let rec = Tracked {
                         kind,
                         ns: meta.namespace,
@@ -432,21 +434,22 @@ impl Timeline {
                     for m in 0..timeline_metrics(kind).len() {
                         touches.push(Touch::Object(arena, r.id, m as u8));
                     }
-                    self.apply(Extra::None, extra, &mut touches);
+                    self.apply(&Extra::None, &extra_counted, &mut touches);
                 }
                 (true, true) => {
-                    let Some((kind, old)) = self.record(arena, r.id).map(|t| (t.kind, t.extra))
+                    let Some((kind, old)) =
+                        self.record(arena, r.id).map(|t| (t.kind, t.extra.clone()))
                     else {
                         continue;
                     };
-                    let new = self.account(store, ObjRef { kind, id: r.id }, now, Some(old));
-                    if let Some(t) = self.record_mut(arena, r.id) {
-                        t.extra = new;
-                    }
+                    let new = self.account(store, ObjRef { kind, id: r.id }, now, Some(&old));
                     for m in 0..timeline_metrics(kind).len() {
                         touches.push(Touch::Object(arena, r.id, m as u8));
                     }
-                    self.apply(old, new, &mut touches);
+                    self.apply(&old, &new, &mut touches);
+                    if let Some(t) = self.record_mut(arena, r.id) {
+                        t.extra = new;
+                    }
                 }
                 (false, true) => {
                     let Some(t) = self.record_mut(arena, r.id) else {
@@ -456,9 +459,9 @@ impl Timeline {
                         continue;
                     }
                     t.gone = true;
-                    let old = t.extra;
+                    let old = t.extra.clone();
                     touches.push(Touch::Object(arena, r.id, 0));
-                    self.apply(old, Extra::None, &mut touches);
+                    self.apply(&old, &Extra::None, &mut touches);
                 }
                 // Created and deleted within the instant: never seen (docs/expectations.md).
                 (false, false) => {}
