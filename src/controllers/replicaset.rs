@@ -157,6 +157,9 @@ fn claim(cx: &Cx<'_>, rs: ObjRef) -> (Vec<u32>, Vec<u32>) {
         return (Vec::new(), Vec::new());
     };
     let (mut kept, mut released) = (Vec::new(), Vec::new());
+    // A template's pods share one copy of its labels until one is relabelled: match that
+    // copy once.
+    let mut last: Option<(&crate::model::labels::Labels, bool)> = None;
     for d in cx.store.dependents_of(rs) {
         let Some(p) = cx.store.pods.get(d.id).filter(|_| d.kind == Kind::Pod) else {
             continue;
@@ -164,7 +167,15 @@ fn claim(cx: &Cx<'_>, rs: ObjRef) -> (Vec<u32>, Vec<u32>) {
         if p.meta.controller() != Some(rs) {
             continue;
         }
-        if selector.matches(&p.meta.labels) {
+        let matched = match last {
+            Some((labels, m)) if labels.shares(&p.meta.labels) => m,
+            _ => {
+                let m = selector.matches(&p.meta.labels);
+                last = Some((&p.meta.labels, m));
+                m
+            }
+        };
+        if matched {
             kept.push(d.id);
         } else {
             released.push(d.id);

@@ -41,6 +41,15 @@ impl Labels {
         labels
     }
 
+    /// The same shared copy as `other` (a clone neither has changed since), so equal without
+    /// comparing: lets a reader that matches many pods of one template match once.
+    pub fn shares(&self, other: &Labels) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     fn pairs(&self) -> &[(String, String)] {
         self.0.as_deref().map_or(&[], Vec::as_slice)
     }
@@ -757,6 +766,20 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clone_shares_its_labels_until_either_changes() {
+        let a = Labels::from_pairs([("app".to_string(), "web".to_string())]);
+        let mut b = a.clone();
+        assert!(a.shares(&b) && b.shares(&a));
+        // Equal content built separately is not the shared copy.
+        let c = Labels::from_pairs([("app".to_string(), "web".to_string())]);
+        assert!(!a.shares(&c));
+        b.insert("tier", "front");
+        assert!(!a.shares(&b));
+        assert_eq!(a.get("tier"), None, "the change copied, the original kept");
+        assert!(!Labels::default().shares(&Labels::default()));
+    }
 
     /// Go's `Set{...}`.
     fn set(pairs: &[(&str, &str)]) -> Labels {
