@@ -9,11 +9,11 @@ their DaemonSet pods and everything else that does not grow with the pods taken 
 
     python3 tools/memory.py KUBESIM NODES [NODES ...] [--outputs LIST]
 
-KUBESIM is a release binary (nothing is built); `--outputs` is passed to `kubesim run`
-(`summary` writes no events.csv, timeline.csv or transcript.txt, and so keeps nothing for
-them). Each run writes into a temporary folder that is removed afterwards. Prints a Markdown
+NODES are multiples of 100 up to 5,000 (whole Deployments of 1,000 pods). KUBESIM is a
+release binary (nothing is built); `--outputs` is passed to `kubesim run`
+(`summary` writes no events.csv, timeline.csv or transcript.txt). Each run writes into a temporary folder that is removed afterwards. Prints a Markdown
 table: nodes, pods, both peaks in KB (1,024 bytes, as `time -v` counts) and the slope in
-bytes per pod. Figures are wall-clock measurements of one machine, never kubesim outputs.
+bytes per pod. The figures are measurements of one machine, never kubesim outputs.
 
 Python 3.11, standard library only.
 """
@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # importing envelope leaves no __pycache__ in tools/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import envelope  # noqa: E402
 
@@ -78,7 +79,7 @@ def main(argv: list[str]) -> None:
     except ValueError:
         sys.exit(f"error: NODES must be numbers, got {argv[1:]}\n{usage}")
     if any(not 1 <= n <= 5000 or n * envelope.PODS_PER_NODE % envelope.REPLICAS for n in counts):
-        sys.exit(f"error: NODES must be 1 to 5000, 30 pods a node in Deployments of 1,000")
+        sys.exit("error: NODES must be 1 to 5000 and give whole Deployments of 1,000 (30 pods a node)")
     print("| nodes | pods | peak KB, no pods | peak KB, with pods | bytes per pod |")
     print("|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as work:
