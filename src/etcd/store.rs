@@ -128,8 +128,9 @@ pub struct Store {
     pub others: Vec<OtherObject>,
     /// Kubernetes Events.
     pub events: crate::etcd::events::Events,
-    /// Name index: (kind, namespace (None: cluster-scoped), name) → id.
-    names: BTreeMap<(Kind, Option<u32>, String), u32>,
+    /// Name index: (kind, namespace (None: cluster-scoped)) → name → id. Two levels so that
+    /// a lookup by `&str` needs no owned key.
+    names: BTreeMap<(Kind, Option<u32>), BTreeMap<String, u32>>,
     dependents: BTreeMap<ObjRef, Vec<ObjRef>>,
     /// Objects written in the current instant, in first-write order (for timeline rows).
     pub changed: Vec<ObjRef>,
@@ -171,7 +172,7 @@ impl Store {
     /// Finds an object by kind, namespace and name.
     pub fn lookup(&self, kind: Kind, ns: Option<NsId>, name: &str) -> Option<u32> {
         let scope = ns.map(|n| n.0);
-        self.names.get(&(kind, scope, name.to_string())).copied()
+        self.names.get(&(kind, scope))?.get(name).copied()
     }
 
     /// Names of objects of `kind` in `ns` (None: all namespaces), sorted by namespace then
@@ -179,14 +180,16 @@ impl Store {
     pub fn list(&self, kind: Kind, ns: Option<NsId>) -> Vec<u32> {
         let mut v: Vec<(String, &String, u32)> = self
             .names
-            .range((kind, None, String::new())..)
-            .take_while(|((k, _, _), _)| *k == kind)
-            .filter(|((_, scope, _), _)| ns.is_none() || *scope == ns.map(|n| n.0))
-            .map(|((_, scope, name), id)| {
+            .range((kind, None)..)
+            .take_while(|((k, _), _)| *k == kind)
+            .filter(|((_, scope), _)| ns.is_none() || *scope == ns.map(|n| n.0))
+            .flat_map(|((_, scope), names)| {
                 let ns_name = scope
                     .map(|s| self.ns_name(NsId(s)).to_string())
                     .unwrap_or_default();
-                (ns_name, name, *id)
+                names
+                    .iter()
+                    .map(move |(name, id)| (ns_name.clone(), name, *id))
             })
             .collect();
         v.sort();
@@ -274,7 +277,10 @@ impl Store {
         let scope = m.namespace.map(|n| n.0);
         let name = m.name.clone();
         let owners: Vec<ObjRef> = m.owners.iter().map(|o| o.owner).collect();
-        self.names.insert((r.kind, scope, name), r.id);
+        self.names
+            .entry((r.kind, scope))
+            .or_default()
+            .insert(name, r.id);
         for o in owners {
             self.dependents.entry(o).or_default().push(r);
         }
@@ -297,9 +303,11 @@ impl Store {
         self.revision += 1;
         let Some(m) = self.meta(r) else { return };
         let scope = m.namespace.map(|n| n.0);
-        let key = (r.kind, scope, m.name.clone());
         let owners: Vec<ObjRef> = m.owners.iter().map(|o| o.owner).collect();
-        self.names.remove(&key);
+        let name = m.name.clone();
+        if let Some(names) = self.names.get_mut(&(r.kind, scope)) {
+            names.remove(&name);
+        }
         for o in owners {
             if let Some(d) = self.dependents.get_mut(&o) {
                 d.retain(|x| *x != r);
