@@ -77,7 +77,7 @@ impl RunBar {
         show.then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
             let style = ProgressStyle::with_template("{msg} [{wide_bar}]")
-                .expect("a valid template")
+                .expect("a valid template") // ok: a constant template, not input
                 .progress_chars("=> ");
             bar.set_style(style);
             RunBar { bar }

@@ -866,9 +866,6 @@ impl Scheduler {
         }
         let placed = self.placed(p);
         let mut state = cycle::CycleState::new(store, &self.nodes, p, &placed);
-        let want = plugins::num_feasible_nodes_to_find(n);
-        let mut feasible: Vec<u32> = Vec::with_capacity(want.min(n));
-        let mut rejected = diagnosis::Rejected::default();
         // evaluateNominatedNode: a pod nominated by an earlier preemption tries its
         // nominated node alone first.
         if let Some(nominated) = self.pods.get(pod as usize).and_then(|e| e.nominated)
@@ -904,11 +901,10 @@ impl Scheduler {
         };
         let plain = state.plain();
         let m = candidates.len();
-        let want = if m == n {
-            want
-        } else {
-            plugins::num_feasible_nodes_to_find(m)
-        };
+        // numFeasibleNodesToFind over the nodes visited (findNodesThatPassFilters).
+        let want = plugins::num_feasible_nodes_to_find(m);
+        let mut feasible: Vec<u32> = Vec::with_capacity(want.min(m));
+        let mut rejected = diagnosis::Rejected::default();
         let start = if m == 0 { 0 } else { self.next_start % m };
         let mut processed = 0;
         let mut reasons = Vec::new();

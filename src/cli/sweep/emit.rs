@@ -140,6 +140,7 @@ impl Emitter {
             Value::Null => "null".into(),
             Value::Bool(_) | Value::Int(_) | Value::Float(_) => v.raw.clone(),
             Value::Str(s) if !self.quote_all && plain_ok(s) => s.clone(),
+            // ok: serialising a str cannot fail.
             Value::Str(s) => serde_json::to_string(s).expect("a string serialises"),
             Value::Seq(_) => "[]".into(),
             Value::Map(_) => "{}".into(),

@@ -45,6 +45,7 @@ pub fn job_name(scenario: &str) -> String {
 
 /// The PersistentVolumeClaim and the Job, as one YAML stream.
 pub fn yaml(spec: &JobSpec<'_>) -> String {
+    // ok: serialising a str cannot fail.
     let q = |s: &str| serde_json::to_string(s).expect("a string serialises");
     let mut args: Vec<String> = vec!["sweep".into()];
     args.extend(spec.sweep_args.iter().cloned());

@@ -275,6 +275,7 @@ fn set_at(root: &mut Node, segments: &[Segment], value: Node) -> Result<(), Stri
                     return Err(msg);
                 }
                 let keys = new_keys(&run, &here);
+                // ok: `run` starts at this key segment, so new_keys returns at least one key.
                 let (first, more) = keys.split_first().expect("a key segment is here");
                 entries.push((key_node(first), chain(more, value)));
                 return Ok(());
